@@ -1,0 +1,1 @@
+"""Signed batch files: format, export, verification and the receiving side (Qt-free)."""

@@ -1,0 +1,1 @@
+"""Printable documents (PDF via Qt's PDF writer) built from service-layer data."""

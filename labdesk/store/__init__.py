@@ -1,0 +1,1 @@
+"""SQLite storage: connection, schema, migrations, single-writer lock, audit trail (Qt-free)."""

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets up what the tests need and runs every check: lint, format, types, the
+# import-layer contracts, then the whole pytest suite (slow tests included).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/system-deps.sh || echo "warning: could not install system packages" >&2
+bash scripts/bootstrap.sh
+
+export QT_QPA_PLATFORM=offscreen
+# A throwaway PostgreSQL for the HQ tests, unless one was given.
+if [ -z "${LABDESK_TEST_PG_URL:-}" ] && [ -x scripts/pg-test-server.sh ]; then
+  if url="$(bash scripts/pg-test-server.sh start)"; then
+    export LABDESK_TEST_PG_URL="$url"
+    trap 'bash scripts/pg-test-server.sh stop >/dev/null 2>&1 || true' EXIT
+  fi
+fi
+
+echo "== ruff check"; .venv/bin/ruff check .
+echo "== ruff format --check"; .venv/bin/ruff format --check .
+echo "== mypy"; .venv/bin/mypy
+echo "== import contracts"; .venv/bin/lint-imports
+echo "== pytest"; .venv/bin/python -m pytest "$@"
