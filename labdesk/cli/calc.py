@@ -1,9 +1,162 @@
-"""labdesk sub-commands (being written; the owner replaces this module)."""
+"""`labdesk round`, `labdesk judge`, `labdesk uscc`: the numbers, from the command line.
+
+    labdesk round VALUE --interval I      GB/T 8170 rounding to an interval (1, 2, 5 × 10ⁿ)
+    labdesk round VALUE --sig N           … to N significant figures
+    labdesk judge --limit L --value V [--method full|rounded] [--interval I | --decimals D]
+                  [--lod X] [--loq Y] [--unit U] [--json]
+    labdesk uscc CODE [--json]            check a 统一社会信用代码
+
+`round` prints the rounded value alone on its last line (``60.0``; significant figures
+in E-notation when the exponent is positive, ``2E+3``, with ``2×10³`` above it).
+Negative values work as they are (``labdesk round -0.0365 --interval 0.001``); a negative
+value with a mark needs ``--`` before it or ``--value=``-style quoting only in shells that
+split on brackets: ``labdesk round --interval 1 -- -15.5(-)``.
+
+Exit codes of `judge`: 0 pass, 1 fail, 3 not judged (不判定 is neither a pass nor a
+fail, so a script must not be able to mistake it for either), 2 input error (a limit that
+cannot be read, a result that is not one). `uscc`: 0 valid, 1 invalid. `round`: 0, or 2
+on bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
+
+from labdesk.core.judgement import ItemRule, compile_rule
+from labdesk.core.rounding import format_sig_zh, round_to_interval, round_to_sig
+
+EXIT_PASS = 0
+EXIT_FAIL = 1
+EXIT_NOT_JUDGED = 3
+_EXIT = {"pass": EXIT_PASS, "fail": EXIT_FAIL, "not_judged": EXIT_NOT_JUDGED}
+
+# argparse takes "-15.5(-)" for an option; this lets a marked negative value through as
+# well as the plain "-0.0365" argparse already accepts.
+_NEGATIVE_VALUE = re.compile(r"^-\d*\.?\d+(\([+\-−]\)|（[+\-−＋－]）)?$")
+
+
+def _allow_negative_values(parser: argparse.ArgumentParser) -> None:
+    if hasattr(parser, "_negative_number_matcher"):
+        parser._negative_number_matcher = _NEGATIVE_VALUE
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Adds this module's sub-commands."""
+    """Adds `round`, `judge` and `uscc`."""
+    rnd = sub.add_parser(
+        "round",
+        help="GB/T 8170 rounding (数值修约) of a decimal",
+        description="Round VALUE per GB/T 8170: to an interval of 1, 2 or 5 × 10ⁿ, or to N "
+        "significant figures. VALUE may be negative and may carry a mark, 15.5(+) / 15.5(−).",
+    )
+    rnd.add_argument("value", metavar="VALUE", help="the decimal as typed, e.g. 0.549, -0.0365")
+    how = rnd.add_mutually_exclusive_group(required=True)
+    how.add_argument("--interval", metavar="I", help="rounding interval, e.g. 0.1, 0.5, 0.02, 10")
+    how.add_argument("--sig", metavar="N", type=int, help="number of significant figures")
+    rnd.set_defaults(func=_round)
+    _allow_negative_values(rnd)
+
+    jdg = sub.add_parser(
+        "judge",
+        help="judge a result against a limit (全数值 / 修约值比较法)",
+        description="Judge one typed result against a limit. Exit 0 pass, 1 fail, "
+        "3 not judged, 2 input error.",
+    )
+    jdg.add_argument("--limit", required=True, help="the limit as the standard writes it, e.g. ≤0.5")
+    jdg.add_argument("--value", required=True, help="the result as typed: 0.549, ND, <0.01, 阴性")
+    jdg.add_argument(
+        "--method",
+        choices=("full", "rounded"),
+        default="full",
+        help="full = 全数值比较法 (default), rounded = 修约值比较法",
+    )
+    step = jdg.add_mutually_exclusive_group()
+    step.add_argument("--interval", metavar="I", help="rounding interval for --method rounded")
+    step.add_argument("--decimals", metavar="D", type=int, help="round to D decimal places")
+    jdg.add_argument("--lod", metavar="X", help="detection limit (检出限)")
+    jdg.add_argument("--loq", metavar="Y", help="quantitation limit (定量限)")
+    jdg.add_argument("--unit", metavar="U", default="", help="unit, e.g. mg/kg")
+    jdg.add_argument("--json", action="store_true", help="print one JSON object")
+    jdg.set_defaults(func=_judge)
+    _allow_negative_values(jdg)
+
+    usc = sub.add_parser(
+        "uscc",
+        help="check a 统一社会信用代码 (GB 32100-2015)",
+        description="Check an unified social credit code. Exit 0 valid, 1 invalid.",
+    )
+    usc.add_argument("code", metavar="CODE")
+    usc.add_argument("--json", action="store_true", help="print one JSON object")
+    usc.set_defaults(func=_uscc)
+
+
+def _round(args: argparse.Namespace) -> int:
+    if args.interval is not None:
+        print(round_to_interval(args.value, args.interval))
+        return 0
+    result = round_to_sig(args.value, args.sig)
+    pretty = format_sig_zh(result)
+    if pretty != str(result):
+        print(pretty)
+    print(result)
+    return 0
+
+
+def _judge(args: argparse.Namespace) -> int:
+    rule = ItemRule(
+        limit=args.limit,
+        method=args.method,
+        interval=args.interval,
+        decimals=args.decimals,
+        lod=args.lod,
+        loq=args.loq,
+        unit=args.unit,
+    )
+    compiled = compile_rule(rule)
+    verdict = compiled.judge(args.value)
+    if args.json:
+        payload = {
+            "verdict": verdict.verdict,
+            "label_zh": verdict.label_zh,
+            "compared": verdict.compared,
+            "rounded": verdict.rounded,
+            "display": verdict.display,
+            "explanation_zh": verdict.explanation_zh,
+            "explanation_en": verdict.explanation_en,
+            "limit": compiled.limit_zh,
+            "limit_en": compiled.limit_en,
+            "method": rule.method,
+            "interval": None if compiled.step is None else str(compiled.step),
+            "value": args.value,
+            "report_only": verdict.report_only,
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        method = "修约值比较法 rounded" if rule.method == "rounded" else "全数值比较法 full"
+        if compiled.step is not None:
+            method += f", interval {compiled.step}"
+        print(f"limit:   {compiled.limit_zh}  ({compiled.limit_en})")
+        print(f"value:   {args.value}")
+        print(f"method:  {method}")
+        if verdict.rounded is not None:
+            print(f"rounded: {verdict.rounded}")
+        print(f"report:  {verdict.display}")
+        print(f"verdict: {verdict.label_zh} {verdict.verdict}")
+        print(verdict.explanation_zh)
+        print(verdict.explanation_en)
+    return _EXIT[verdict.verdict]
+
+
+def _uscc(args: argparse.Namespace) -> int:
+    from labdesk.core.uscc import validate_uscc
+
+    check = validate_uscc(args.code)
+    if args.json:
+        print(json.dumps({"valid": check.valid, "reason": check.reason}, ensure_ascii=False))
+    else:
+        state = "valid 有效" if check.valid else "invalid 无效"
+        print(f"{check.normalized or args.code}: {state}")
+        if check.reason:
+            print(check.reason)
+    return 0 if check.valid else 1

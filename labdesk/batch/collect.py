@@ -1,0 +1,220 @@
+"""Reading what a batch carries out of the centre database, in bulk.
+
+One query per table for the whole batch (ids passed as a JSON array through
+`json_each`) rather than one call per sample: exporting 10,000 samples stays within a
+small factor of a bare SELECT. Everything is read as stored — measured values, limits
+and decimals are the TEXT that was typed, never converted to numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from labdesk.batch.format import canonical_json, json_lines
+
+_SAMPLE_FORM_FIELDS = (
+    "region_type", "place_type", "producer_name", "producer_address", "producer_phone",
+    "sample_name", "brand", "spec_model", "batch_no", "production_date", "shelf_life",
+    "executive_standard", "quality_grade", "licence_no", "lot_size", "sample_qty",
+    "reserve_qty", "qty_unit", "packaging", "unit_price", "sampling_date", "samplers",
+    "sampling_org", "sealed", "unit_acknowledged", "received_date", "report_due_date",
+)  # fmt: skip
+_ITEM_FIELDS = (
+    "seq", "name", "unit", "limit_text", "method", "interval", "decimals", "lod", "loq",
+    "test_method", "standard_no", "standard_year",
+)  # fmt: skip
+_RESULT_FIELDS = (
+    "attempt", "kind", "text", "verdict", "compared", "rounded", "display", "explanation_zh",
+    "instrument", "method", "entered_at", "reason",
+)  # fmt: skip
+_AUDIT_FIELDS = (
+    "seq", "at_utc", "at_offset", "user_id", "username", "action", "table_name", "record_id",
+    "field", "old_value", "new_value", "reason", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def _ids_param(ids: Sequence[int]) -> str:
+    return json.dumps(list(ids))
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, params).fetchall()
+
+
+def _verdict(code: str) -> str:
+    return code if code in ("pass", "fail") else "not_judged"
+
+
+@dataclass
+class BatchRecords:
+    """The JSON-able records of a batch, before serialisation."""
+
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+
+    def extend(self, other: BatchRecords) -> None:
+        self.samples += other.samples
+        self.items += other.items
+        self.results += other.results
+        self.audit += other.audit
+
+    def files(self) -> dict[str, bytes]:
+        """The five data files; audit entries in chain order whatever the read order."""
+        self.audit.sort(key=lambda entry: int(entry["seq"]))
+        return {
+            "samples.jsonl": json_lines(self.samples),
+            "items.jsonl": json_lines(self.items),
+            "results.jsonl": json_lines(self.results),
+            "audit.jsonl": json_lines(self.audit),
+            "summary.json": canonical_json(summarise(self.samples)) + b"\n",
+        }
+
+
+def collect_records(conn: sqlite3.Connection, sample_ids: Sequence[int]) -> BatchRecords:
+    """The records of a batch holding `sample_ids` (in id order)."""
+    ids = _ids_param(sorted(sample_ids))
+    samples = _rows(
+        conn,
+        "SELECT s.*, e.uscc AS e_uscc, e.name AS e_name, e.address AS e_address, "
+        "e.legal_rep AS e_legal_rep, e.contact AS e_contact, e.phone AS e_phone, "
+        "e.region_code AS e_region_code, t.task_no AS t_task_no, t.source AS t_source, "
+        "t.category AS t_category, c.name AS category_name "
+        "FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id "
+        "LEFT JOIN tasks t ON t.id = s.task_id "
+        "LEFT JOIN lib_categories c ON c.code = s.category_code "
+        "WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id",
+        (ids,),
+    )
+    sample_no = {row["id"]: row["sample_no"] for row in samples}
+    items = _rows(
+        conn,
+        "SELECT * FROM sample_items WHERE sample_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY sample_id, seq",
+        (ids,),
+    )
+    item_ids = _ids_param([row["id"] for row in items])
+    item_key = {row["id"]: (sample_no[row["sample_id"]], row["seq"]) for row in items}
+    results = _rows(
+        conn,
+        "SELECT r.*, u.username AS entered_by_name FROM results r "
+        "LEFT JOIN users u ON u.id = r.entered_by "
+        "WHERE r.sample_item_id IN (SELECT value FROM json_each(?)) ORDER BY r.id",
+        (item_ids,),
+    )
+    events = _rows(
+        conn,
+        "SELECT ev.*, u.username FROM sample_events ev LEFT JOIN users u ON u.id = ev.user_id "
+        "WHERE ev.sample_id IN (SELECT value FROM json_each(?)) ORDER BY ev.id",
+        (ids,),
+    )
+    result_ids = _ids_param([row["id"] for row in results])
+    event_ids = _ids_param([row["id"] for row in events])
+    audit = _rows(
+        conn,
+        "SELECT * FROM audit_log WHERE "
+        "(table_name = 'samples' AND record_id IN (SELECT value FROM json_each(?1))) OR "
+        "(table_name = 'sample_items' AND record_id IN (SELECT value FROM json_each(?2))) OR "
+        "(table_name = 'results' AND record_id IN (SELECT value FROM json_each(?3))) OR "
+        "(table_name = 'sample_events' AND record_id IN (SELECT value FROM json_each(?4))) "
+        "ORDER BY seq",
+        (ids, item_ids, result_ids, event_ids),
+    )
+
+    events_by_sample: dict[int, list[dict[str, Any]]] = {}
+    for ev in events:
+        events_by_sample.setdefault(ev["sample_id"], []).append(
+            {
+                "action": ev["action"],
+                "from": ev["from_state"],
+                "to": ev["to_state"],
+                "by": ev["username"],
+                "at_utc": ev["at_utc"],
+                "reason": ev["reason"],
+            }
+        )
+    sample_records = []
+    for row in samples:
+        form = {name: row[name] for name in _SAMPLE_FORM_FIELDS}
+        form["samplers"] = json.loads(row["samplers"] or "[]")
+        sample_records.append(
+            {
+                "sample_id": row["sample_no"],
+                "form_no": row["sample_no"],
+                "category": row["category_name"] or row["category_code"],
+                "category_code": row["category_code"],
+                "sampling_date": row["sampling_date"],
+                "verdict": _verdict(row["conclusion_code"]),
+                "conclusion_label": row["conclusion_label"],
+                "conclusion": row["conclusion_zh"],
+                "conclusion_en": row["conclusion_en"],
+                "failing_items": json.loads(row["failing_items"] or "[]"),
+                "form": form,
+                "enterprise": {
+                    "uscc": row["e_uscc"],
+                    "name": row["e_name"],
+                    "address": row["e_address"],
+                    "legal_rep": row["e_legal_rep"],
+                    "contact": row["e_contact"],
+                    "phone": row["e_phone"],
+                    "region_code": row["e_region_code"],
+                },
+                "task": {
+                    "task_no": row["t_task_no"],
+                    "source": row["t_source"],
+                    "category": row["t_category"],
+                },
+                "events": events_by_sample.get(row["id"], []),
+            }
+        )
+    item_records = [
+        {"sample_id": sample_no[row["sample_id"]], **{f: row[f] for f in _ITEM_FIELDS}}
+        for row in items
+    ]
+    result_records = []
+    for row in results:
+        owner, seq = item_key[row["sample_item_id"]]
+        record = {"sample_id": owner, "item_seq": seq, **{f: row[f] for f in _RESULT_FIELDS}}
+        record["entered_by"] = row["entered_by_name"]
+        record["current"] = row["superseded_by"] is None
+        result_records.append(record)
+    audit_records = [{f: row[f] for f in _AUDIT_FIELDS} for row in audit]
+    return BatchRecords(sample_records, item_records, result_records, audit_records)
+
+
+def summarise(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Counts for the batch: totals, by category, failing items (numbers only, no rates)."""
+    verdicts = Counter(s["verdict"] for s in samples)
+    by_category: dict[str, Counter[str]] = {}
+    failing: Counter[str] = Counter()
+    for s in samples:
+        by_category.setdefault(s["category"], Counter())[s["verdict"]] += 1
+        failing.update(s.get("failing_items") or [])
+    return {
+        "samples": len(samples),
+        "pass": verdicts["pass"],
+        "fail": verdicts["fail"],
+        "not_judged": verdicts["not_judged"],
+        "by_category": {
+            cat: {"pass": c["pass"], "fail": c["fail"], "not_judged": c["not_judged"]}
+            for cat, c in sorted(by_category.items())
+        },
+        "failing_items": dict(sorted(failing.items())),
+    }
+
+
+def count_records(files: dict[str, bytes]) -> dict[str, int]:
+    return {
+        "samples": files["samples.jsonl"].count(b"\n"),
+        "items": files["items.jsonl"].count(b"\n"),
+        "results": files["results.jsonl"].count(b"\n"),
+        "audit_entries": files["audit.jsonl"].count(b"\n"),
+    }

@@ -1,0 +1,154 @@
+"""The `.labbatch` file, version `labdesk-batch/1` (docs/batch-format.md is the contract).
+
+A batch is a ZIP holding `manifest.json` (what is inside, hashed), `manifest.sig` (the
+signature over the manifest's exact bytes) and the data files. Everything here is
+deterministic: JSON with sorted keys, entries in a fixed order, fixed timestamps and
+attributes, so the same inputs always make the same bytes. The one random part is the
+SM2 signature; that is why the centre keeps the finished bytes and rewrites from them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from labdesk.signing import SIGNATURE_NAMES, Signer, sm3_digest
+
+FORMAT = "labdesk-batch/1"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+SIGNER_ID = "1234567812345678"
+DATA_FILES = ("audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json")
+SUFFIX = ".labbatch"
+# DOS time cannot express 1970; the ZIP epoch is the fixed stamp on every entry.
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+ZIP_COMPRESSLEVEL = 6
+_CENTRE_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_NAME_RE = re.compile(r"^(?P<code>[A-Za-z0-9_-]{1,32})-(?P<seq>\d{6})\.labbatch$")
+
+
+def canonical_json(value: Any) -> bytes:
+    """One line of JSON: UTF-8, keys sorted, no spaces; how data records are written."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def json_lines(records: Iterable[Mapping[str, Any]]) -> bytes:
+    return b"".join(canonical_json(record) + b"\n" for record in records)
+
+
+def manifest_json(manifest: Mapping[str, Any]) -> bytes:
+    """The manifest is indented for people to read; its exact bytes are what is signed."""
+    return (json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(
+        "utf-8"
+    )
+
+
+def batch_filename(centre_code: str, sequence: int) -> str:
+    return f"{centre_code}-{sequence:06d}{SUFFIX}"
+
+
+def parse_batch_filename(name: str) -> tuple[str, int] | None:
+    match = _NAME_RE.match(name)
+    return (match["code"], int(match["seq"])) if match else None
+
+
+def valid_centre_code(code: str) -> bool:
+    return bool(_CENTRE_CODE_RE.match(code))
+
+
+def file_entry(path: str, data: bytes) -> dict[str, Any]:
+    return {
+        "path": path,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "sm3": sm3_digest(data).hex(),
+    }
+
+
+@dataclass(frozen=True)
+class BatchHeader:
+    """What the manifest says about the batch besides its files."""
+
+    centre_code: str
+    centre_name: str
+    sequence: int
+    batch_id: str
+    created_at: str  # ISO 8601 with the local offset
+    previous_manifest_sha256: str | None
+    counts: Mapping[str, int]
+    # The centre's audit chain head when the batch was built: a history rewritten later
+    # disagrees with what already left the lab. None for batches built outside LabDesk.
+    audit_head: Mapping[str, object] | None = None
+
+
+@dataclass(frozen=True)
+class SignedBatch:
+    filename: str
+    manifest: bytes
+    signature: bytes
+    archive: bytes
+
+    @property
+    def manifest_sha256(self) -> str:
+        return hashlib.sha256(self.manifest).hexdigest()
+
+    @property
+    def archive_sha256(self) -> str:
+        return hashlib.sha256(self.archive).hexdigest()
+
+
+def build_manifest(header: BatchHeader, files: Mapping[str, bytes], signer: Signer) -> bytes:
+    manifest = {
+        "format": FORMAT,
+        "centre": {"code": header.centre_code, "name": header.centre_name},
+        "sequence": header.sequence,
+        "batch_id": header.batch_id,
+        "created_at": header.created_at,
+        "previous_manifest_sha256": header.previous_manifest_sha256,
+        "counts": dict(header.counts),
+        **({"audit_head": dict(header.audit_head)} if header.audit_head is not None else {}),
+        "signature": {
+            "algorithm": SIGNATURE_NAMES[signer.algorithm],
+            "key_id": signer.key_id,
+            **({"signer_id": SIGNER_ID} if signer.algorithm == "sm2" else {}),
+        },
+        "files": [file_entry(path, files[path]) for path in sorted(files)],
+    }
+    return manifest_json(manifest)
+
+
+def build_archive(manifest: bytes, signature: bytes, files: Mapping[str, bytes]) -> bytes:
+    """The ZIP bytes: manifest, signature, then data files by name; fixed metadata."""
+    buffer = io.BytesIO()
+    entries = [(MANIFEST, manifest), (SIGNATURE, signature)]
+    entries += [(path, files[path]) for path in sorted(files)]
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, data in entries:
+            info = zipfile.ZipInfo(path, date_time=ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever the host
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, data, compresslevel=ZIP_COMPRESSLEVEL)
+    return buffer.getvalue()
+
+
+def sign_batch(header: BatchHeader, files: Mapping[str, bytes], signer: Signer) -> SignedBatch:
+    unknown = set(files) - set(DATA_FILES)
+    if unknown:
+        raise ValueError(f"not a labdesk-batch/1 data file: {sorted(unknown)}")
+    manifest = build_manifest(header, files, signer)
+    signature = signer.sign(manifest)
+    return SignedBatch(
+        filename=batch_filename(header.centre_code, header.sequence),
+        manifest=manifest,
+        signature=signature,
+        archive=build_archive(manifest, signature, files),
+    )

@@ -1,0 +1,331 @@
+"""The receiving side: verify batches and load them into the HQ database.
+
+Each batch is verified completely before the database is touched, then loaded in one
+transaction, so a refused batch leaves the HQ database exactly as it was. Per centre:
+- the first batch binds the centre to its signing key (a new key must be accepted);
+- an identical re-send (same manifest hash) is a no-op;
+- a different batch under a used sequence number is refused (replay or forgery);
+- each batch's `previous_manifest_sha256` must match the batch before it, and the batch
+  after it if that one arrived first; a missing sequence is accepted with a warning and
+  listed by `gaps()` until it arrives.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+from labdesk.batch.format import SUFFIX, parse_batch_filename
+from labdesk.batch.hq_store import HqStore
+from labdesk.batch.verify import BatchRejected, Limits, VerifiedBatch, verify_batch
+from labdesk.signing import PublicKey
+
+_RECORD_FILES = ("items.jsonl", "results.jsonl", "audit.jsonl")
+
+
+@dataclass
+class IngestOutcome:
+    source: str
+    status: str  # "loaded" | "duplicate" | "refused"
+    centre_code: str = ""
+    sequence: int = 0
+    samples: int = 0
+    warnings: list[str] = field(default_factory=list)
+    reason: str = ""
+    message: str = ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _refuse(reason: str, message: str) -> BatchRejected:
+    return BatchRejected(reason, message)
+
+
+def load_batch(
+    store: HqStore, batch: VerifiedBatch, *, accept_new_key: bool = False
+) -> IngestOutcome:
+    """Load one verified batch in one transaction; BatchRejected leaves the DB unchanged."""
+    code, seq = batch.centre_code, batch.sequence
+    outcome = IngestOutcome(batch.source, "loaded", code, seq)
+    with store.transaction():
+        existing = store.query(
+            "SELECT manifest_sha256 FROM hq_batches WHERE centre_code = ? AND sequence = ?",
+            (code, seq),
+        )
+        if existing:
+            if existing[0][0] == batch.manifest_sha256:
+                outcome.status = "duplicate"
+                outcome.message = f"{code} batch {seq} was already received; nothing to do"
+                return outcome
+            raise _refuse(
+                "replayed-sequence",
+                f"{code} batch {seq} was already received with different content "
+                f"(manifest {existing[0][0][:16]}…, this one {batch.manifest_sha256[:16]}…)",
+            )
+        other = store.query(
+            "SELECT centre_code, sequence FROM hq_batches WHERE batch_id = ?",
+            (batch.manifest["batch_id"],),
+        )
+        if other:
+            raise _refuse(
+                "duplicate-batch-id",
+                f"batch id {batch.manifest['batch_id']} was already received as "
+                f"{other[0][0]} batch {other[0][1]}",
+            )
+        _check_key(store, batch, accept_new_key)
+        _check_chain(store, batch)
+        if seq > 1 and not store.query(
+            "SELECT 1 FROM hq_batches WHERE centre_code = ? AND sequence = ?", (code, seq - 1)
+        ):
+            outcome.warnings.append(
+                f"{code}: batch {seq - 1} has not arrived yet (gap); it is listed by `hq gaps`"
+            )
+        outcome.samples = _insert(store, batch)
+    return outcome
+
+
+def _check_key(store: HqStore, batch: VerifiedBatch, accept_new_key: bool) -> None:
+    code = batch.centre_code
+    known = [row[0] for row in store.query(
+        "SELECT key_id FROM hq_centre_keys WHERE centre_code = ?", (code,)
+    )]  # fmt: skip
+    now = _now()
+    if not known:
+        store.execute(
+            "INSERT INTO hq_centres (code, name, first_received_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            (code, batch.centre_name, now),
+        )
+    elif batch.key.key_id not in known and not accept_new_key:
+        raise _refuse(
+            "key-changed",
+            f"{code}'s batches so far were signed by key {known[0][:16]}…; this one by "
+            f"{batch.key.key_id[:16]}…. Confirm the key change with the centre, then "
+            "ingest with --accept-new-key",
+        )
+    if batch.key.key_id not in known:
+        store.execute(
+            "INSERT INTO hq_centre_keys (centre_code, key_id, public_pem, first_seen_at) "
+            "VALUES (?, ?, ?, ?)",
+            (code, batch.key.key_id, batch.key.pem, now),
+        )
+
+
+def _check_chain(store: HqStore, batch: VerifiedBatch) -> None:
+    code, seq = batch.centre_code, batch.sequence
+    before = store.query(
+        "SELECT manifest_sha256 FROM hq_batches WHERE centre_code = ? AND sequence = ?",
+        (code, seq - 1),
+    )
+    if before and before[0][0] != batch.previous_manifest_sha256:
+        raise _refuse(
+            "chain-broken",
+            f"{code} batch {seq} names {str(batch.previous_manifest_sha256)[:16]}… as the "
+            f"previous manifest, but batch {seq - 1} received here is {before[0][0][:16]}…",
+        )
+    after = store.query(
+        "SELECT previous_manifest_sha256 FROM hq_batches WHERE centre_code = ? AND sequence = ?",
+        (code, seq + 1),
+    )
+    if after and after[0][0] != batch.manifest_sha256:
+        raise _refuse(
+            "chain-broken",
+            f"{code} batch {seq + 1} (already received) does not chain to this batch {seq}",
+        )
+
+
+def _insert(store: HqStore, batch: VerifiedBatch) -> int:
+    code, seq = batch.centre_code, batch.sequence
+    samples = batch.records("samples.jsonl")
+    store.execute(
+        "INSERT INTO hq_batches (centre_code, sequence, batch_id, manifest_sha256, "
+        "previous_manifest_sha256, archive_sha256, key_id, created_at, received_at, "
+        "sample_count, source, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            code,
+            seq,
+            batch.manifest["batch_id"],
+            batch.manifest_sha256,
+            batch.previous_manifest_sha256,
+            batch.archive_sha256,
+            batch.key.key_id,
+            batch.manifest["created_at"],
+            _now(),
+            len(samples),
+            Path(batch.source).name,
+            batch.manifest_bytes.decode("utf-8"),
+        ),
+    )
+    ids = [s["sample_id"] for s in samples]
+    clash = _existing_samples(store, code, ids)
+    if clash:
+        raise _refuse(
+            "duplicate-sample",
+            f"{code} sample {clash[0][0]} was already received in batch {clash[0][1]}",
+        )
+    store.executemany(
+        "INSERT INTO hq_samples (centre_code, sample_id, sequence, form_no, category, "
+        "sampling_date, month, verdict, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                code,
+                s["sample_id"],
+                seq,
+                str(s.get("form_no", "")),
+                s["category"],
+                s["sampling_date"],
+                s["sampling_date"][:7],
+                s["verdict"],
+                json.dumps(s, ensure_ascii=False, sort_keys=True),
+            )
+            for s in samples
+        ],
+    )
+    rows: list[tuple[Any, ...]] = []
+    for name in _RECORD_FILES:
+        for line, text in enumerate(batch.files[name].decode("utf-8").splitlines(), 1):
+            sample_id = json.loads(text).get("sample_id")
+            rows.append(
+                (code, seq, name, line, None if sample_id is None else str(sample_id), text)
+            )
+    store.executemany(
+        "INSERT INTO hq_records (centre_code, sequence, file, line, sample_id, record) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return len(samples)
+
+
+def _existing_samples(store: HqStore, code: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found += store.query(
+            f"SELECT sample_id, sequence FROM hq_samples WHERE centre_code = ? "
+            f"AND sample_id IN ({marks})",
+            (code, *chunk),
+        )
+    return found
+
+
+def inbox_order(paths: Iterable[Path | str]) -> list[Path]:
+    """Files named, plus every *.labbatch in folders named; per centre in sequence order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += [p for p in path.iterdir() if p.suffix == SUFFIX and p.is_file()]
+        else:
+            found.append(path)
+
+    def key(p: Path) -> tuple[str, int, str]:
+        parsed = parse_batch_filename(p.name)
+        return (parsed[0], parsed[1], p.name) if parsed else ("\uffff", 0, p.name)
+
+    return sorted(dict.fromkeys(found), key=key)
+
+
+def ingest(
+    store: HqStore,
+    paths: Iterable[Path | str],
+    trusted_keys: Sequence[PublicKey],
+    *,
+    limits: Limits | None = None,
+    accept_new_key: bool = False,
+) -> list[IngestOutcome]:
+    """Verify and load each batch; a refused batch is reported and the rest go on."""
+    outcomes: list[IngestOutcome] = []
+    for path in inbox_order(paths):
+        try:
+            verified = verify_batch(path, trusted_keys, limits=limits)
+            outcomes.append(load_batch(store, verified, accept_new_key=accept_new_key))
+        except BatchRejected as exc:
+            outcomes.append(
+                IngestOutcome(str(path), "refused", reason=exc.reason, message=str(exc))
+            )
+    return outcomes
+
+
+@dataclass(frozen=True)
+class Gap:
+    centre_code: str
+    missing: tuple[int, ...]
+    received_up_to: int
+
+
+def gaps(store: HqStore) -> list[Gap]:
+    """Per centre, the sequence numbers below the highest received that have not arrived."""
+    rows = store.query(
+        "SELECT centre_code, sequence FROM hq_batches ORDER BY centre_code, sequence"
+    )
+    by_centre: dict[str, set[int]] = {}
+    for code, seq in rows:
+        by_centre.setdefault(code, set()).add(int(seq))
+    result = []
+    for code, seqs in sorted(by_centre.items()):
+        top = max(seqs)
+        missing = tuple(n for n in range(1, top) if n not in seqs)
+        if missing:
+            result.append(Gap(code, missing, top))
+    return result
+
+
+def _rate(part: int, whole: int) -> str | None:
+    """A percentage to 0.1, rounded half-even (GB/T 8170) from exact decimals; no float."""
+    if whole == 0:
+        return None
+    value = Decimal(part) * 100 / Decimal(whole)
+    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN))
+
+
+def _figures(passed: int, failed: int, other: int) -> dict[str, Any]:
+    judged = passed + failed
+    return {
+        "samples": passed + failed + other,
+        "pass": passed,
+        "fail": failed,
+        "not_judged": other,
+        "pass_rate": _rate(passed, judged),
+        "fail_rate": _rate(failed, judged),
+    }
+
+
+def summary(store: HqStore) -> dict[str, Any]:
+    """Province-wide figures with breakdowns by centre, category and month.
+
+    Rates are percentages of judged samples (pass + fail) as decimal text, e.g. "91.3";
+    numerator and denominator are given so either rate can be recomputed.
+    """
+    rows = store.query(
+        "SELECT centre_code, category, month, verdict, COUNT(*) FROM hq_samples "
+        "GROUP BY centre_code, category, month, verdict"
+    )
+    names = dict(store.query("SELECT code, name FROM hq_centres"))
+    groups: dict[str, dict[str, list[int]]] = {"centre": {}, "category": {}, "month": {}}
+    total = [0, 0, 0]
+    for centre, category, month, verdict, count in rows:
+        slot = {"pass": 0, "fail": 1}.get(verdict, 2)
+        total[slot] += int(count)
+        for dim, value in (("centre", centre), ("category", category), ("month", month)):
+            groups[dim].setdefault(value, [0, 0, 0])[slot] += int(count)
+    result = _figures(*total)
+    result["by_centre"] = [
+        {"centre": code, "name": names.get(code, ""), **_figures(*counts)}
+        for code, counts in sorted(groups["centre"].items())
+    ]
+    result["by_category"] = [
+        {"category": cat, **_figures(*counts)} for cat, counts in sorted(groups["category"].items())
+    ]
+    result["by_month"] = [
+        {"month": month, **_figures(*counts)} for month, counts in sorted(groups["month"].items())
+    ]
+    result["batches"] = int(store.scalar("SELECT COUNT(*) FROM hq_batches") or 0)
+    return result

@@ -1,0 +1,135 @@
+"""What a technician types in a result cell, read into an `Entry`.
+
+Accepted (surrounding spaces ignored, full-width characters read as ASCII):
+
+- a plain decimal: ``0.549``, ``-0.0365``, ``+2``, ``１２．５``, optionally with a GB/T 8170
+  mark ``15.5(+)`` / ``15.5(−)`` / ``15.5（-）`` (true value above / below);
+- not detected: ``ND``, ``nd``, ``N.D.``, ``未检出``;
+- below a stated value: ``<0.01``, ``＜0.01`` (the true value is below 0.01);
+- below the method's limits: ``<LOD``, ``<LOQ`` (any case; also ``<检出限``, ``<定量限``);
+- a word: 阴性 / 阳性 / 检出 / 未检出 / 符合 / 不符合.
+
+Exponents (``1e-3``), units (``0.5 mg/kg``) and anything else are refused with a
+ValidationError naming the field "result": the typed text is stored as the record, so it
+must mean one thing. The original text is always kept in `Entry.text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from labdesk.core.errors import ValidationError
+from labdesk.core.rounding import normalize_number_text
+
+__all__ = ["Entry", "EntryKind", "parse_entry"]
+
+EntryKind = Literal["number", "not_detected", "below", "below_lod", "below_loq", "word"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A parsed result.
+
+    kind: "number" (``value``, ``mark``), "not_detected" (ND, 未检出), "below" (``value`` is
+    the stated bound of "<0.01"), "below_lod", "below_loq", or "word" (``word`` is one of
+    阴性 阳性 检出 符合 不符合).
+    """
+
+    text: str
+    kind: EntryKind
+    value: Decimal | None = None
+    mark: int = 0
+    word: str = ""
+
+    @property
+    def normalized(self) -> str:
+        """The entry as it should be stored/shown: '＜0.01' → '<0.01', 'nd' → 'ND'."""
+        if self.kind == "number":
+            return f"{self.value}{_MARK_TEXT[self.mark]}"
+        if self.kind == "below":
+            return f"<{self.value}"
+        return {"not_detected": self.word or "ND", "below_lod": "<LOD", "below_loq": "<LOQ"}.get(
+            self.kind, self.word
+        )
+
+
+_NUMBER_CHARS = frozenset("0123456789.")
+_MARKS = {"(+)": 1, "(-)": -1}
+_MARK_TEXT = {1: "(+)", -1: "(−)", 0: ""}
+_WORDS = {"阴性", "阳性", "检出", "符合", "不符合"}
+_NOT_DETECTED = {"ND", "N.D.", "N.D", "未检出"}
+_BELOW_LOD = {"LOD", "检出限"}
+_BELOW_LOQ = {"LOQ", "定量限"}
+
+_ACCEPTED_EN = (
+    "a decimal such as 0.549 or -12.5 (optionally marked 15.5(+) / 15.5(−)), ND / 未检出, "
+    "<0.01, <LOD, <LOQ, or one of 阴性 阳性 检出 未检出 符合 不符合"
+)
+_ACCEPTED_ZH = (
+    "数值（如 0.549、-12.5，可带修约标记 15.5(+)/15.5(−)）、ND/未检出、<0.01、<LOD、<LOQ，"
+    "或 阴性、阳性、检出、未检出、符合、不符合"
+)
+
+
+def _invalid(text: str, rule: str, why_en: str, why_zh: str) -> ValidationError:
+    return ValidationError(
+        "result",
+        rule,
+        f"result {text!r}: {why_en}. Accepted: {_ACCEPTED_EN}. "
+        f"（结果“{text}”{why_zh}。可填写：{_ACCEPTED_ZH}）",
+    )
+
+
+def _decimal(body: str) -> Decimal | None:
+    """A plain decimal with optional sign, or None."""
+    digits = body[1:] if body[:1] in "+-" else body
+    if not digits or not _NUMBER_CHARS.issuperset(digits) or digits.count(".") > 1 or digits == ".":
+        return None
+    return Decimal(body)
+
+
+def parse_entry(text: str) -> Entry:
+    """Reads a typed result; raises ValidationError(field="result") when it is not one."""
+    if not isinstance(text, str):
+        raise _invalid(repr(text), "result_text", "is not text", "不是文本")
+    cleaned = normalize_number_text(text).strip()
+    if not cleaned:
+        raise _invalid(text, "required", "is empty", "为空")
+    value = _decimal(cleaned)
+    if value is not None:
+        return Entry(text, "number", value)
+    compact = cleaned.replace(" ", "")
+    upper = compact.upper()
+    if compact in _WORDS:
+        return Entry(text, "word", word=compact)
+    if upper in _NOT_DETECTED:
+        return Entry(text, "not_detected", word="未检出")
+    if compact[-3:] in _MARKS:
+        value = _decimal(compact[:-3])
+        if value is not None:
+            return Entry(text, "number", value, mark=_MARKS[compact[-3:]])
+        raise _invalid(
+            text, "result_format", "has a mark but no number before it", "修约标记前不是数值"
+        )
+    if compact[:1] in "<﹤" or compact[:1] == "≤":
+        if compact[:1] == "≤":
+            raise _invalid(
+                text, "result_format", "use '<' for a value below a limit", "低于某值请用“<”"
+            )
+        rest = compact[1:]
+        if rest.upper() in _BELOW_LOD:
+            return Entry(text, "below_lod")
+        if rest.upper() in _BELOW_LOQ:
+            return Entry(text, "below_loq")
+        value = _decimal(rest)
+        if value is not None and value > 0:
+            return Entry(text, "below", value)
+        raise _invalid(
+            text,
+            "result_format",
+            "'<' must be followed by a positive number, LOD or LOQ",
+            "“<”后应为正数、LOD 或 LOQ",
+        )
+    raise _invalid(text, "result_format", "is not a number or an accepted word", "无法识别")

@@ -1,0 +1,592 @@
+"""Judging a typed result against an item's limit, and a sample's conclusion.
+
+An `ItemRule` says how one test item is judged: the limit text, the method chosen for the
+item (全数值比较法 "full" — the default — or 修约值比较法 "rounded"), the rounding interval
+for the rounded method (``interval``, or ``decimals`` places, or else the limit's own last
+digit place), and the method's detection and quantitation limits.
+
+`compile_rule` parses all of that once; `CompiledRule.judge(text)` then reads one typed
+result and returns a `Verdict`. Nothing ever passes by default: whatever cannot be decided
+(a "<0.5" entry against "≤0.2", "<LOQ" without an LOQ, a word against a number) is
+``not_judged`` with the reason in both languages.
+
+Detection limits. A result below the LOD (typed as ND, 未检出, <LOD, or a number below the
+rule's LOD) means the true value lies in [0, LOD); between LOD and LOQ (typed <LOQ, or a
+number in that band) in [LOD, LOQ); "<x" in [0, x). Such an interval passes when every value
+in it meets the limit, fails when none does, and is not judged otherwise. With the rounded
+method the interval's ends are rounded first (rounding is monotonic, so this is exact for
+the rounded values). Against 不得检出: below LOD passes, at or above LOD fails. ND without a
+stated LOD passes upper limits (a lab never uses a method that cannot see its limit) but is
+not judged against a positive lower limit.
+
+Marks: a full-value comparison of "0.5(+)" with "≤0.5" fails (the true value was above 0.5);
+"0.5(−)" passes "<0.5".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from typing import Literal
+
+from labdesk.core.entries import Entry, parse_entry
+from labdesk.core.errors import ValidationError
+from labdesk.core.limits import Limit, parse_limit
+from labdesk.core.rounding import MarkedValue, parse_interval, parse_marked, round_to_interval
+
+__all__ = [
+    "CompiledRule",
+    "Conclusion",
+    "ItemRule",
+    "Verdict",
+    "compile_rule",
+    "conclude",
+    "judge",
+]
+
+VerdictCode = Literal["pass", "fail", "not_judged"]
+LABEL_ZH = {"pass": "合格", "fail": "不合格", "not_judged": "不判定"}
+LABEL_EN = {"pass": "pass", "fail": "fail", "not_judged": "not judged"}
+
+_WIDE = Context(prec=80)  # typed values never approach this; quantize must not overflow
+_NUMBER_CHARS = frozenset("0123456789.")
+_MARK_TEXT = {1: "(+)", -1: "(−)"}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRule:
+    """How one test item is judged. All numbers as the decimal text the standard gives."""
+
+    limit: str
+    method: Literal["full", "rounded"] = "full"
+    interval: str | None = None
+    decimals: int | None = None
+    lod: str | None = None
+    loq: str | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome for one result.
+
+    ``compared`` is what was actually compared ("0.5", "<0.01", "阴性"), ``rounded`` the
+    rounded value (rounded method, numeric results only), ``display`` what the report
+    prints. ``limit`` is the canonical Chinese limit; ``report_only`` marks items that are
+    reported without judgement (they never block a 合格 conclusion).
+    """
+
+    verdict: VerdictCode
+    compared: str
+    rounded: str | None
+    display: str
+    explanation_zh: str
+    explanation_en: str
+    limit: str = ""
+    report_only: bool = False
+
+    @property
+    def label_zh(self) -> str:
+        return LABEL_ZH[self.verdict]
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "pass"
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict == "fail"
+
+
+def _plain(value: Decimal) -> str:
+    """Decimal as plain digits (no exponent), the way a report prints it."""
+    text = str(value)
+    if "E" in text:
+        text = f"{value:f}"
+    return text
+
+
+def _positive(text: str | None, field: str) -> Decimal | None:
+    if text is None or text == "":
+        return None
+    marked = parse_marked(text, field)
+    if marked.mark or marked.value <= 0:
+        raise ValidationError(
+            field, "positive", f"{field}: {text!r} must be a positive decimal （{field} 须为正数）"
+        )
+    return marked.value
+
+
+class CompiledRule:
+    """An `ItemRule` with its limit, interval, LOD and LOQ parsed; `judge` is the hot path."""
+
+    __slots__ = (
+        "_below_lod_said",
+        "_below_loq_said",
+        "_label",
+        "_lo",
+        "_lo_incl",
+        "_lod_display",
+        "_quantum",
+        "_step",
+        "_step_is_power",
+        "_suffix",
+        "_up",
+        "_up_incl",
+        "limit",
+        "limit_en",
+        "limit_zh",
+        "lod",
+        "loq",
+        "rule",
+        "step",
+        "unit",
+    )
+
+    def __init__(self, rule: ItemRule) -> None:
+        if rule.method not in ("full", "rounded"):
+            raise ValidationError(
+                "method",
+                "method_choice",
+                f"method: {rule.method!r} must be 'full' (全数值比较法) "
+                "or 'rounded' (修约值比较法)",
+            )
+        self.rule = rule
+        self.limit: Limit = parse_limit(rule.limit)
+        limit = self.limit
+        if rule.unit and limit.unit and rule.unit.strip() != limit.unit:
+            raise ValidationError(
+                "unit",
+                "unit_mismatch",
+                f"unit: the item's unit {rule.unit!r} differs from the limit's {limit.unit!r} "
+                f"（项目单位与限量单位不一致）",
+            )
+        self.unit = rule.unit.strip() or limit.unit
+        self.lod = _positive(rule.lod, "lod")
+        self.loq = _positive(rule.loq, "loq")
+        if self.lod is not None and self.loq is not None and self.lod > self.loq:
+            raise ValidationError(
+                "loq",
+                "loq_not_below_lod",
+                "loq: the LOQ must not be below the LOD （定量限不得低于检出限）",
+            )
+        step: Decimal | None = None
+        if rule.interval not in (None, "") and rule.decimals is not None:
+            raise ValidationError(
+                "interval", "one_of", "give either an interval or decimals, not both"
+            )
+        if rule.interval not in (None, ""):
+            step = parse_interval(rule.interval)
+        elif rule.decimals is not None:
+            if isinstance(rule.decimals, bool) or not isinstance(rule.decimals, int):
+                raise ValidationError("decimals", "integer", "decimals: give a whole number")
+            if not -12 <= rule.decimals <= 12:
+                raise ValidationError("decimals", "range", "decimals: must be between -12 and 12")
+            step = Decimal(1).scaleb(-rule.decimals)
+        elif rule.method == "rounded":
+            step = limit.default_interval()
+        if rule.method != "rounded":
+            step = None
+        self.step = step
+        self._step = step
+        self._step_is_power = step is not None and step.normalize().as_tuple().digits == (1,)
+        self._quantum: Decimal | None = None
+        if step is not None:
+            exponent = min(int(step.normalize().as_tuple().exponent), 0)
+            self._quantum = Decimal(1).scaleb(exponent)
+        unit = f" {self.unit}" if self.unit else ""
+        self.limit_zh = limit.describe_zh()
+        self.limit_en = limit.describe_en()
+        if self.unit and not limit.unit and limit.is_numeric:
+            self.limit_zh += unit
+            self.limit_en += unit
+        self._lod_display = (
+            f"未检出（检出限 {_plain(self.lod)}{unit}）" if self.lod is not None else "未检出"
+        )
+        lod_en = f" (LOD {_plain(self.lod)}{unit})" if self.lod is not None else ""
+        self._below_lod_said = (self._lod_display, f"not detected{lod_en}")
+        loq_text = f"{_plain(self.loq)}{unit}" if self.loq is not None else ""
+        lod_text = f"{_plain(self.lod)}{unit}" if self.lod is not None else "0"
+        self._below_loq_said = (
+            f"<LOQ（检出限 {lod_text}，定量限 {loq_text}）",
+            f"<LOQ (between LOD {lod_text} and LOQ {loq_text})",
+        )
+        lo, up = limit.lower, limit.upper
+        self._lo = lo.value if lo else None
+        self._lo_incl = lo.inclusive if lo else True
+        self._up = up.value if up else None
+        self._up_incl = up.inclusive if up else True
+        # Precomputed explanation tails: the hot path only concatenates.
+        self._suffix = {
+            "pass": (f"，{self.limit_zh}，合格", f", limit {self.limit_en}: pass"),
+            "fail": (f"，{self.limit_zh}，不合格", f", limit {self.limit_en}: fail"),
+        }
+        self._label = (" 修约至 ", " rounded to ")
+
+    # ------------------------------------------------------------------ hot path
+    def judge(self, text: str) -> Verdict:
+        """Judges one typed result. Bad text raises ValidationError(field="result")."""
+        if text and _NUMBER_CHARS.issuperset(text):
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                value = None
+            if value is not None:
+                return self._judge_number(text, value, 0)
+        entry = parse_entry(text)
+        return self.judge_entry(entry)
+
+    def judge_entry(self, entry: Entry) -> Verdict:
+        """Judges an already parsed `Entry`."""
+        kind = entry.kind
+        if kind == "number":
+            assert entry.value is not None
+            return self._judge_number(entry.text, entry.value, entry.mark)
+        if kind in ("not_detected", "below_lod"):
+            return self._judge_below_lod(entry)
+        if kind == "below":
+            assert entry.value is not None
+            return self._judge_span(
+                Decimal(0), entry.value, f"<{_plain(entry.value)}", f"<{_plain(entry.value)}"
+            )
+        if kind == "below_loq":
+            if self.limit.is_report_only:
+                return self._report_only("<LOQ", "<LOQ")
+            if self.loq is None:
+                return self._not_judged(
+                    "<LOQ",
+                    "<LOQ",
+                    "结果为 <LOQ，但未给出定量限，无法判定",
+                    "the result is <LOQ but the rule gives no LOQ, so it cannot be judged",
+                )
+            return self._judge_span(
+                self.lod or Decimal(0), self.loq, "<LOQ", "<LOQ", self._below_loq_said
+            )
+        return self._judge_word(entry.word)
+
+    def _judge_number(self, text: str, value: Decimal, mark: int) -> Verdict:
+        lod, loq = self.lod, self.loq
+        if lod is not None and value < lod:
+            return self._judge_span(
+                Decimal(0), lod, self._lod_display, f"<{_plain(lod)}", self._below_lod_said
+            )
+        if loq is not None and value < loq:
+            return self._judge_span(lod or Decimal(0), loq, "<LOQ", "<LOQ", self._below_loq_said)
+        limit = self.limit
+        plain = shown = _plain(value)
+        if mark:
+            shown += _MARK_TEXT[mark]  # compared/explained with the mark, printed without
+        if not limit.is_numeric:
+            if limit.is_not_detected:
+                return self._judge_detected_number(value, shown)
+            if limit.is_report_only:
+                return self._report_only(plain, shown)
+            return self._not_judged(
+                shown,
+                shown,
+                f"{shown} 是数值，而要求为文字判定（{self.limit_zh}），无法判定",
+                f"{shown} is a number but the requirement is a text criterion "
+                f"({self.limit_en}); not judged",
+            )
+        step = self._step
+        if step is None:
+            code = self._decide(value, mark)
+            zh, en = self._suffix[code]
+            return Verdict(code, shown, None, plain, shown + zh, shown + en, self.limit_zh)
+        rounded = self._round(value, mark)
+        rshown = _plain(rounded)
+        code = self._decide(rounded, 0)
+        zh, en = self._suffix[code]
+        to_zh, to_en = self._label
+        return Verdict(
+            code,
+            rshown,
+            rshown,
+            rshown,
+            shown + to_zh + rshown + zh,
+            shown + to_en + rshown + en,
+            self.limit_zh,
+        )
+
+    def _round(self, value: Decimal, mark: int) -> Decimal:
+        step, quantum = self._step, self._quantum
+        assert step is not None and quantum is not None
+        if mark:
+            return round_to_interval(str(MarkedValue(value, mark)), step)
+        if self._step_is_power:
+            rounded = value.quantize(quantum, ROUND_HALF_EVEN, _WIDE)
+        else:
+            steps = _WIDE.divide(value, step).to_integral_value(ROUND_HALF_EVEN, _WIDE)
+            rounded = _WIDE.multiply(steps, step).quantize(quantum, context=_WIDE)
+        if not rounded and rounded.is_signed():
+            rounded = rounded.copy_abs()
+        return rounded
+
+    def _decide(self, x: Decimal, mark: int) -> VerdictCode:
+        """Full comparison of ``x`` (true value x + mark·ε) against the bounds."""
+        lo = self._lo
+        if lo is not None and (
+            x < lo or (x == lo and (mark < 0 or (mark == 0 and not self._lo_incl)))
+        ):
+            return "fail"
+        up = self._up
+        if up is not None and (
+            x > up or (x == up and (mark > 0 or (mark == 0 and not self._up_incl)))
+        ):
+            return "fail"
+        return "pass"
+
+    # ------------------------------------------------------------------ intervals
+    def _judge_span(
+        self,
+        low: Decimal,
+        high: Decimal,
+        display: str,
+        compared: str,
+        said: tuple[str, str] | None = None,
+    ) -> Verdict:
+        """The true value lies in [low, high); decide if all, none or some of it passes.
+
+        ``said`` is how the explanation names the result (zh, en); default ``compared``.
+        """
+        said_zh, said_en = said or (compared, compared)
+        limit = self.limit
+        if limit.is_report_only:
+            return self._report_only(display, compared)
+        if limit.is_not_detected:
+            lod = self.lod
+            if lod is not None and high <= lod:
+                return self._verdict(
+                    "pass",
+                    compared,
+                    display,
+                    f"{said_zh}，{self.limit_zh}，合格",
+                    f"{said_en}, limit {self.limit_en}: pass",
+                )
+            if lod is not None and low >= lod:
+                return self._verdict(
+                    "fail",
+                    compared,
+                    display,
+                    f"{said_zh}，已检出，{self.limit_zh}，不合格",
+                    f"{said_en}: detected, limit {self.limit_en}: fail",
+                )
+            return self._not_judged(
+                display,
+                compared,
+                f"{compared} 不能说明是否低于检出限"
+                + ("" if lod is not None else "（未给出检出限）")
+                + f"，{self.limit_zh}，无法判定",
+                f"{compared} does not show whether the value is below the LOD"
+                + ("" if lod is not None else " (no LOD given)")
+                + "; not judged",
+            )
+        if not limit.is_numeric:
+            return self._not_judged(
+                display,
+                compared,
+                f"{compared} 不能按文字要求（{self.limit_zh}）判定",
+                f"{compared} cannot be judged against a text criterion ({self.limit_en})",
+            )
+        closed_high = False
+        if self._step is not None:  # rounded method: the rounded values lie in [r(low), r(high)]
+            low, high, closed_high = self._round(low, 0), self._round(high, 0), True
+        if high < low or (high == low and not closed_high):
+            return self._not_judged(
+                display,
+                compared,
+                "检出限与定量限相同，<LOQ 无意义，无法判定",
+                "the LOD equals the LOQ, so <LOQ is empty; not judged",
+            )
+        code = self._span_code(low, high, closed_high)
+        if code == "not_judged":
+            return self._not_judged(
+                display,
+                compared,
+                f"{said_zh} 只给出范围，真值可能符合也可能不符合 {self.limit_zh}，无法判定",
+                f"{said_en} only bounds the value, which may or may not meet "
+                f"{self.limit_en}; not judged",
+            )
+        zh, en = self._suffix[code]
+        return self._verdict(code, compared, display, said_zh + zh, said_en + en)
+
+    def _span_code(self, low: Decimal, high: Decimal, closed_high: bool) -> VerdictCode:
+        """Values in [low, high) (or [low, high]) against the bounds: all pass, none, or some."""
+        lo, up = self._lo, self._up
+        # entirely outside?
+        if up is not None and (low > up or (low == up and not self._up_incl)):
+            return "fail"
+        if lo is not None and (
+            high < lo or (high == lo and (not closed_high or not self._lo_incl))
+        ):
+            return "fail"
+        upper_ok = up is None or high < up or (high == up and (self._up_incl or not closed_high))
+        lower_ok = lo is None or low > lo or (low == lo and self._lo_incl)
+        return "pass" if upper_ok and lower_ok else "not_judged"
+
+    def _judge_below_lod(self, entry: Entry) -> Verdict:
+        lod = self.lod
+        if self.limit.is_qualitative:
+            return self._judge_word("未检出", self._lod_display)
+        if lod is not None:
+            return self._judge_span(
+                Decimal(0), lod, self._lod_display, f"<{_plain(lod)}", self._below_lod_said
+            )
+        display = "<LOD" if entry.kind == "below_lod" else "未检出"
+        limit = self.limit
+        if limit.is_report_only:
+            return self._report_only(display, display)
+        if limit.is_not_detected or limit.is_qualitative:
+            return self._judge_word("未检出", display)
+        lo, up = self._lo, self._up
+        zero_ok = lo is None or lo < 0 or (lo == 0 and self._lo_incl)
+        if zero_ok and (up is None or up > 0):
+            zh, en = self._suffix["pass"]
+            return self._verdict("pass", display, display, display + zh, display + en)
+        return self._not_judged(
+            display,
+            display,
+            f"{display}，但未给出检出限，无法与 {self.limit_zh} 比较",
+            f"{display} without a stated LOD cannot be compared with {self.limit_en}",
+        )
+
+    def _judge_detected_number(self, value: Decimal, shown: str) -> Verdict:
+        """A number (at or above any LOD) against 不得检出."""
+        if value > 0:
+            return self._verdict(
+                "fail",
+                shown,
+                shown,
+                f"检出 {shown}，{self.limit_zh}，不合格",
+                f"detected at {shown}, limit {self.limit_en}: fail",
+            )
+        return self._not_judged(
+            shown,
+            shown,
+            f"{shown} 不能说明是否检出（未给出检出限），无法判定",
+            f"{shown} does not say whether the analyte was detected (no LOD given); not judged",
+        )
+
+    # ------------------------------------------------------------------ words
+    def _judge_word(self, word: str, display: str | None = None) -> Verdict:
+        shown = display or word
+        limit = self.limit
+        if limit.is_report_only:
+            return self._report_only(shown, word)
+        if limit.is_not_detected:
+            passing, failing = {"未检出", "阴性", "符合"}, {"检出", "阳性", "不符合"}
+        elif limit.is_qualitative:
+            criterion = limit.criterion
+            if criterion.startswith("阴性"):
+                passing, failing = {"阴性", "未检出", "符合"}, {"阳性", "检出", "不符合"}
+            elif criterion.startswith(("无", "应无", "不得有")):
+                passing, failing = {"未检出", "符合"}, {"检出", "不符合"}
+            else:
+                passing, failing = {"符合"}, {"不符合"}
+        else:
+            return self._not_judged(
+                shown,
+                word,
+                f"“{word}”不是数值，不能与 {self.limit_zh} 比较",
+                f"{word!r} is not a number and cannot be compared with {self.limit_en}",
+            )
+        if word in passing:
+            zh, en = self._suffix["pass"]
+            return self._verdict("pass", word, shown, word + zh, word + en)
+        if word in failing:
+            zh, en = self._suffix["fail"]
+            return self._verdict("fail", word, shown, word + zh, word + en)
+        return self._not_judged(
+            shown,
+            word,
+            f"“{word}”不能说明是否符合 {self.limit_zh}，无法判定",
+            f"{word!r} does not say whether {self.limit_en} is met; not judged",
+        )
+
+    # ------------------------------------------------------------------ makers
+    def _verdict(self, code: VerdictCode, compared: str, display: str, zh: str, en: str) -> Verdict:
+        return Verdict(code, compared, None, display, zh, en, self.limit_zh)
+
+    def _not_judged(self, display: str, compared: str, zh: str, en: str) -> Verdict:
+        return Verdict("not_judged", compared, None, display, zh, en, self.limit_zh)
+
+    def _report_only(self, display: str, compared: str) -> Verdict:
+        return Verdict(
+            "not_judged",
+            compared,
+            None,
+            display,
+            f"{display}，报告实测值，不作判定",
+            f"{display}: reported only, not judged",
+            self.limit_zh,
+            True,
+        )
+
+
+def compile_rule(rule: ItemRule | str) -> CompiledRule:
+    """Parses a rule once (limit, interval, LOD/LOQ); a bare string is a full-value limit."""
+    if isinstance(rule, str):
+        rule = ItemRule(limit=rule)
+    return CompiledRule(rule)
+
+
+def judge(rule: ItemRule | str | CompiledRule, text: str) -> Verdict:
+    """One-off judgement; for many results compile the rule once with `compile_rule`."""
+    compiled = rule if isinstance(rule, CompiledRule) else compile_rule(rule)
+    return compiled.judge(text)
+
+
+# ---------------------------------------------------------------------- per sample
+
+
+@dataclass(frozen=True, slots=True)
+class Conclusion:
+    """A sample's conclusion (检验结论) from its items' verdicts."""
+
+    code: VerdictCode
+    label_zh: str
+    failing_items: tuple[str, ...]
+    undecided_items: tuple[str, ...]
+    sentence_zh: str
+    sentence_en: str
+
+
+def conclude(product: str, standard: str, items: Sequence[tuple[str, Verdict]]) -> Conclusion:
+    """合格 when every judged item passes; 不合格 when any fails; otherwise 不判定.
+
+    Report-only items never block 合格; any other not-judged item (a missing or
+    undecidable result against a limit) makes the conclusion 不判定 unless something failed.
+    """
+    failing = tuple(name for name, v in items if v.verdict == "fail")
+    undecided = tuple(name for name, v in items if v.verdict == "not_judged" and not v.report_only)
+    judged = [name for name, v in items if not v.report_only]
+    std_zh = f" {standard.strip()} " if standard.strip() else ""
+    std_en = f" {standard.strip()}" if standard.strip() else " the standard"
+    subject_en = f"{product.strip()}: " if product.strip() else ""
+    if failing:
+        code: VerdictCode = "fail"
+        sentence_zh = (
+            f"经抽样检验，{'、'.join(failing)} 项目不符合{std_zh}标准要求，检验结论为不合格。"
+        )
+        sentence_en = f"{subject_en}{', '.join(failing)} did not meet{std_en}; conclusion: fail."
+    elif undecided or not judged:
+        code = "not_judged"
+        names = "、".join(undecided) if undecided else "所检"
+        sentence_zh = (
+            f"经抽样检验，{names} 项目无法判定是否符合{std_zh}标准要求，检验结论为不判定。"
+        )
+        what = ", ".join(undecided) if undecided else "no item with a limit"
+        sentence_en = f"{subject_en}{what} could not be judged against{std_en}; not judged."
+    else:
+        code = "pass"
+        sentence_zh = f"经抽样检验，所检项目符合{std_zh}标准要求，检验结论为合格。"
+        sentence_en = f"{subject_en}all items tested meet{std_en}; conclusion: pass."
+    return Conclusion(
+        code,
+        LABEL_ZH[code],
+        failing,
+        undecided,
+        sentence_zh.replace("  ", " "),
+        sentence_en,
+    )

@@ -1,0 +1,523 @@
+"""Limit expressions as product standards write them (GB/T 8170 §4, absorbing GB 1250).
+
+`parse_limit` reads the text of a limit cell into a `Limit`:
+
+==============================  ==========================================================
+``≤A`` ``<=A`` ``≦A``            小于或等于 / 不大于 / 不多于 / 不高于 / A及以下 / 至多A
+``≥A`` ``>=A`` ``≧A``            大于或等于 / 不小于 / 不少于 / 不低于 / A及以上 / 至少A
+``<A`` ``＜A``                   小于 / 少于 / 低于 / 不足A
+``>A`` ``＞A``                   大于 / 多于 / 高于 / 超过A
+``=A`` ``＝A``                   exactly A
+``A～B`` ``A~B`` ``A-B`` 从A到B   A ≤ X ≤ B (also A至B, A到B)
+超过A到B / 至少A不足B / 超过A不足B  A < X ≤ B / A ≤ X < B / A < X < B
+``X₀±Δ``                         X₀−Δ ≤ X ≤ X₀+Δ; "(不含Δ)" excludes both ends, "(不含+Δ)" /
+                                 "(不含−Δ)" only the upper / lower end
+不得检出 [/25 g]                  not detected (judged against the method's LOD)
+阴性, 符合…, 应符合…, 无…, 应无…, 不得有…   a text criterion
+实测, 实测值, 报告实测值, —, —— , /, -    report only: no judgement
+==============================  ==========================================================
+
+A unit after the numbers (``≤0.2 mg/kg``, ``≤150μg/kg``, ``4.0～7.5 %``) is kept in
+`Limit.unit`. Numbers are plain decimals, optionally ``A×10ⁿ`` / ``A×10^n`` (microbiology).
+
+Anything else raises `LimitSyntaxError` with the 0-based position and what was expected
+there: a limit that cannot be read must never judge a result as passing.
+
+Plain "A以上" / "A以下" is rejected on purpose: GB/T 8170 only defines "A及以上" / "A及以下",
+and whether a bare 以上 includes A is exactly the ambiguity GB 1250 was written to end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Literal
+
+from labdesk.core.errors import ValidationError
+from labdesk.core.rounding import normalize_number_text
+
+__all__ = ["Bound", "Limit", "LimitKind", "LimitSyntaxError", "parse_limit"]
+
+LimitKind = Literal[
+    "max", "min", "range", "tolerance", "equal", "not_detected", "qualitative", "report_only"
+]
+NUMERIC_KINDS = frozenset({"max", "min", "range", "tolerance", "equal"})
+
+
+class LimitSyntaxError(ValidationError):
+    """A limit text that cannot be read; `.position` (0-based) and `.expected` say where/what."""
+
+    def __init__(self, text: str, position: int, expected: str) -> None:
+        self.text = text
+        self.position = position
+        self.expected = expected
+        found = text[position : position + 8] if position < len(text) else "end of text"
+        message = (
+            f"limit {text!r}: expected {expected} at position {position} (found {found!r}) "
+            f"（限量值“{text}”第 {position + 1} 个字符处应为 {expected}）"
+        )
+        super().__init__("limit", "limit_syntax", message)
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """One end of an acceptance interval. ``text`` is the number as the standard wrote it."""
+
+    value: Decimal
+    inclusive: bool
+    text: str
+
+    @property
+    def place(self) -> Decimal:
+        """The last digit place written (0.5 → 0.1, 250 → 1, 1.0×10³ → 1E+2)."""
+        return Decimal(1).scaleb(self.value.as_tuple().exponent)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A parsed limit. Numeric kinds have ``lower`` and/or ``upper``; the others have none.
+
+    ``text`` is what was typed; ``criterion`` the text criterion (qualitative) or the
+    basis (not_detected, e.g. "/25 g"); ``nominal``/``delta``/``excluded`` are set for
+    tolerances ("10.0±0.5（不含−Δ）" → excluded "-").
+    """
+
+    kind: LimitKind
+    text: str
+    lower: Bound | None = None
+    upper: Bound | None = None
+    unit: str = ""
+    criterion: str = ""
+    nominal: Bound | None = None
+    delta: Bound | None = None
+    excluded: str = ""  # tolerance only: "", "±", "+" or "-"
+
+    # -- classification -------------------------------------------------------------
+    @property
+    def is_report_only(self) -> bool:
+        return self.kind == "report_only"
+
+    @property
+    def is_not_detected(self) -> bool:
+        return self.kind == "not_detected"
+
+    @property
+    def is_qualitative(self) -> bool:
+        return self.kind == "qualitative"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+    @property
+    def bounds(self) -> tuple[Bound | None, Bound | None]:
+        """(lower, upper); ``None`` for an open end."""
+        return self.lower, self.upper
+
+    # -- meaning ----------------------------------------------------------------------
+    def contains(self, value: Decimal) -> bool:
+        """Whether ``value`` satisfies a numeric limit (full-value comparison).
+
+        Raises ValueError for non-numeric limits: those are judged by `judgement`, which
+        knows the detection limit and the typed word.
+        """
+        if self.kind not in NUMERIC_KINDS:
+            raise ValueError(f"a {self.kind} limit has no numeric bounds: {self.text!r}")
+        lower, upper = self.lower, self.upper
+        if lower is not None and (
+            value < lower.value or (value == lower.value and not lower.inclusive)
+        ):
+            return False
+        return not (
+            upper is not None
+            and (value > upper.value or (value == upper.value and not upper.inclusive))
+        )
+
+    def default_interval(self) -> Decimal | None:
+        """The limit's own last digit place — the 修约值比较法 interval when none is stated."""
+        places = [b.place for b in (self.lower, self.upper, self.nominal, self.delta) if b]
+        return min(places) if places else None
+
+    def describe_zh(self) -> str:
+        """Canonical Chinese text; `parse_limit` reads it back to the same limit."""
+        unit = f" {self.unit}" if self.unit else ""
+        lo, up = self.lower, self.upper
+        if self.kind == "max" and up:
+            return f"{'≤' if up.inclusive else '<'}{up.text}{unit}"
+        if self.kind == "min" and lo:
+            return f"{'≥' if lo.inclusive else '>'}{lo.text}{unit}"
+        if self.kind == "equal" and lo:
+            return f"={lo.text}{unit}"
+        if self.kind == "tolerance" and self.nominal and self.delta:
+            note = {"±": "（不含Δ）", "+": "（不含+Δ）", "-": "（不含−Δ）"}.get(self.excluded, "")
+            return f"{self.nominal.text}±{self.delta.text}{unit}{note}"
+        if self.kind == "range" and lo and up:
+            if lo.inclusive and up.inclusive:
+                return f"{lo.text}～{up.text}{unit}"
+            first = "至少" if lo.inclusive else "超过"
+            second = "到" if up.inclusive else "不足"
+            return f"{first}{lo.text}{second}{up.text}{unit}"
+        if self.kind == "not_detected":
+            return f"不得检出{self.criterion}" if self.criterion else "不得检出"
+        if self.kind == "qualitative":
+            return self.criterion
+        return "实测"
+
+    def describe_en(self) -> str:
+        """Canonical English text for reports and logs."""
+        unit = f" {self.unit}" if self.unit else ""
+        lo, up = self.lower, self.upper
+        if self.kind == "max" and up:
+            return f"{'at most' if up.inclusive else 'below'} {up.text}{unit}"
+        if self.kind == "min" and lo:
+            return f"{'at least' if lo.inclusive else 'above'} {lo.text}{unit}"
+        if self.kind == "equal" and lo:
+            return f"exactly {lo.text}{unit}"
+        if self.kind == "tolerance" and self.nominal and self.delta:
+            note = {
+                "±": " (both ends excluded)",
+                "+": " (upper end excluded)",
+                "-": " (lower end excluded)",
+            }.get(self.excluded, "")
+            return f"{self.nominal.text} ± {self.delta.text}{unit}{note}"
+        if self.kind == "range" and lo and up:
+            first = "from" if lo.inclusive else "above"
+            second = "to" if up.inclusive else "below"
+            return f"{first} {lo.text} {second} {up.text}{unit}"
+        if self.kind == "not_detected":
+            basis = f" ({self.criterion.strip()})" if self.criterion else ""
+            return f"not detected{basis}"
+        if self.kind == "qualitative":
+            return _QUALITATIVE_EN.get(self.criterion, f"text criterion {self.criterion}")
+        return "report only"
+
+
+_QUALITATIVE_EN = {"阴性": "negative", "阳性": "positive"}
+
+# --------------------------------------------------------------------------- vocabulary
+
+# Words before a number: (word, side, inclusive); side "upper" makes a max, "lower" a min.
+_PREFIX_WORDS: tuple[tuple[str, str, bool], ...] = tuple(
+    sorted(
+        [
+            ("小于或等于", "upper", True),
+            ("不大于", "upper", True),
+            ("不多于", "upper", True),
+            ("不高于", "upper", True),
+            ("至多", "upper", True),
+            ("大于或等于", "lower", True),
+            ("不小于", "lower", True),
+            ("不少于", "lower", True),
+            ("不低于", "lower", True),
+            ("至少", "lower", True),
+            ("大于", "lower", False),
+            ("多于", "lower", False),
+            ("高于", "lower", False),
+            ("超过", "lower", False),
+            ("小于", "upper", False),
+            ("少于", "upper", False),
+            ("低于", "upper", False),
+            ("不足", "upper", False),
+            ("<=", "upper", True),
+            ("≤", "upper", True),
+            ("≦", "upper", True),
+            ("⩽", "upper", True),
+            (">=", "lower", True),
+            ("≥", "lower", True),
+            ("≧", "lower", True),
+            ("⩾", "lower", True),
+            ("<", "upper", False),
+            (">", "lower", False),
+            ("﹤", "upper", False),
+            ("﹥", "lower", False),
+        ],
+        key=lambda w: -len(w[0]),  # longest first: 小于或等于 before 小于, <= before <
+    )
+)
+_RANGE_SEPARATORS = ("~", "〜", "～", "-", "—", "至", "到")
+_REPORT_ONLY = frozenset({"实测", "实测值", "报告实测值", "报告", "—", "——", "-", "--", "/", "－"})
+_QUALITATIVE_PREFIXES = ("阴性", "应符合", "符合", "应无", "无", "不得有")
+_NOT_DETECTED = "不得检出"
+_UNIT_STOP = frozenset(" ~〜～-—=±(（)）,，;；")
+_UNIT_SYMBOLS = frozenset("%‰°℃/")
+_UNIT_STOP_WORDS = ("及以上", "及以下", "以上", "以下", "到", "不足", "至")
+_EXPECT_LIMIT = (
+    "a limit (≤ ≥ < > =, 不大于/不小于…, a number, A～B, X±Δ, 不得检出, 阴性/符合…, 实测)"
+)
+
+
+class _Reader:
+    """A cursor over the normalised text; errors report positions in the original."""
+
+    __slots__ = ("original", "pos", "text")
+
+    def __init__(self, original: str, text: str) -> None:
+        self.original = original
+        self.text = text
+        self.pos = 0
+
+    def fail(self, expected: str, position: int | None = None) -> LimitSyntaxError:
+        return LimitSyntaxError(self.original, self.pos if position is None else position, expected)
+
+    def skip_space(self) -> None:
+        text, pos = self.text, self.pos
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        self.pos = pos
+
+    def at_end(self) -> bool:
+        self.skip_space()
+        return self.pos >= len(self.text)
+
+    def take(self, word: str) -> bool:
+        self.skip_space()
+        if self.text.startswith(word, self.pos):
+            self.pos += len(word)
+            return True
+        return False
+
+    def number(self) -> Bound:
+        """A signed decimal, optionally ×10ⁿ / ×10^n."""
+        self.skip_space()
+        text, start = self.text, self.pos
+        pos = start
+        if pos < len(text) and text[pos] in "+-":
+            pos += 1
+        digits_start = pos
+        while pos < len(text) and (text[pos] in _ASCII_DIGITS or text[pos] == "."):
+            pos += 1
+        body = text[digits_start:pos]
+        if not body or body == "." or body.count(".") > 1 or body[0] == "." or body[-1] == ".":
+            raise self.fail("a number", start)
+        written = text[start:pos]
+        value = Decimal(written)
+        exponent_end = pos
+        powers: tuple[str, ...] = ("×10", "x10", "X10", "*10")
+        if body == "10" and pos < len(text) and text[pos] in "^⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹":
+            value, pos, powers = Decimal(1), digits_start, ("10",)  # 10³ alone means 1×10³
+        for times in powers:
+            if text.startswith(times, pos):
+                p = pos + len(times)
+                if text.startswith("^", p):
+                    p += 1
+                    e_start = p
+                    if p < len(text) and text[p] in "+-":
+                        p += 1
+                    while p < len(text) and text[p].isdigit() and text[p].isascii():
+                        p += 1
+                    power_text = text[e_start:p]
+                else:
+                    e_start = p
+                    while p < len(text) and text[p] in "⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹":
+                        p += 1
+                    power_text = text[e_start:p].translate(_FROM_SUPERSCRIPT)
+                if power_text in ("", "-", "+"):
+                    raise self.fail("a power of ten such as 10³ or 10^3", p)
+                value = value.scaleb(int(power_text))
+                exponent_end = p
+                break
+        self.pos = exponent_end
+        return Bound(value, True, self.original[start:exponent_end].strip())
+
+    def unit(self) -> str:
+        """An optional unit right after a number (mg/kg, μg/kg, %, CFU/g, mg/m³)."""
+        start = self.pos
+        self.skip_space()
+        text, pos = self.text, self.pos
+        unit_start = pos
+        while pos < len(text) and text[pos] not in _UNIT_STOP:
+            if any(text.startswith(w, pos) for w in _UNIT_STOP_WORDS):
+                break
+            pos += 1
+        unit = text[unit_start:pos]
+        if not unit or not (unit[0].isalpha() or unit[0] in _UNIT_SYMBOLS):
+            self.pos = start
+            return ""
+        self.pos = pos
+        return unit
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+_FROM_SUPERSCRIPT = str.maketrans("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+0123456789")
+
+
+def _merge_units(reader: _Reader, first: str, second: str) -> str:
+    if first and second and first != second:
+        raise reader.fail(f"the same unit on both numbers ({first!r} then {second!r})", reader.pos - len(second))
+    return second or first
+
+
+def _parse(original: str) -> Limit:
+    text = normalize_number_text(original)
+    stripped = text.strip()
+    if not stripped:
+        raise LimitSyntaxError(original, 0, _EXPECT_LIMIT)
+    if stripped in _REPORT_ONLY or stripped.replace(" ", "") in _REPORT_ONLY:
+        return Limit("report_only", original)
+    reader = _Reader(original, text)
+    reader.skip_space()
+    if reader.take(_NOT_DETECTED):
+        reader.skip_space()
+        basis = text[reader.pos :].strip()
+        if basis and basis[0] not in "/每(（":
+            raise reader.fail("the end of the limit or a basis such as /25 g")
+        return Limit("not_detected", original, criterion=_normalise_basis(basis))
+    for prefix in _QUALITATIVE_PREFIXES:
+        if stripped.startswith(prefix):
+            return Limit("qualitative", original, criterion=original.strip())
+
+    # 从A到B, 超过A到B, 至少A不足B, 超过A不足B, or a comparison word/symbol before one number.
+    if reader.take("从"):
+        lo = reader.number()
+        u1 = reader.unit()
+        if not reader.take("到") and not reader.take("至"):
+            raise reader.fail("到 (从A到B)")
+        return _finish_range(reader, lo, u1)
+    for word, side, inclusive in _PREFIX_WORDS:
+        if reader.take(word):
+            bound = reader.number()
+            bound = Bound(bound.value, inclusive, bound.text)
+            unit = reader.unit()
+            if side == "lower":
+                second = _second_half(reader, bound, unit)
+                if second is not None:
+                    return second
+            _expect_end(reader)
+            if side == "upper":
+                return Limit("max", original, upper=bound, unit=unit)
+            return Limit("min", original, lower=bound, unit=unit)
+    if reader.take("=") or reader.take("＝"):
+        bound = reader.number()
+        unit = reader.unit()
+        _expect_end(reader)
+        return Limit("equal", original, lower=bound, upper=bound, unit=unit)
+
+    # A number first: A及以上 / A及以下 / A～B / X±Δ.
+    try:
+        first = reader.number()
+    except LimitSyntaxError:
+        raise reader.fail(_EXPECT_LIMIT) from None
+    unit = reader.unit()
+    if reader.take("及以上"):
+        unit = _merge_units(reader, unit, reader.unit())
+        _expect_end(reader)
+        return Limit("min", original, lower=first, unit=unit)
+    if reader.take("及以下"):
+        unit = _merge_units(reader, unit, reader.unit())
+        _expect_end(reader)
+        return Limit("max", original, upper=first, unit=unit)
+    if reader.take("±"):
+        return _finish_tolerance(reader, first, unit)
+    for separator in _RANGE_SEPARATORS:
+        if reader.take(separator):
+            return _finish_range(reader, first, unit)
+    reader.skip_space()
+    if text.startswith(("以上", "以下"), reader.pos):
+        raise reader.fail("及以上 or 及以下 (a bare 以上/以下 is ambiguous under GB/T 8170)")
+    if reader.at_end():
+        raise reader.fail("a comparison before the number (≤ ≥ < > = or 不大于…) or a range", 0)
+    raise reader.fail("及以上, 及以下, a range separator (～ ~ - 至) or ±")
+
+
+def _normalise_basis(basis: str) -> str:
+    """'/25g' → '/25 g'; other bases as typed (trimmed)."""
+    if basis.startswith("/"):
+        rest = basis[1:].strip()
+        number_end = 0
+        while number_end < len(rest) and (rest[number_end].isdigit() or rest[number_end] == "."):
+            number_end += 1
+        if 0 < number_end < len(rest):
+            return f"/{rest[:number_end]} {rest[number_end:].strip()}"
+        return f"/{rest}"
+    return basis
+
+
+def _second_half(reader: _Reader, lo: Bound, unit: str) -> Limit | None:
+    """After "超过A"/"至少A" etc.: an optional "到B" or "不足B" makes a range."""
+    for word, inclusive in (("到", True), ("不足", False), ("至", True)):
+        if reader.take(word):
+            up = reader.number()
+            up = Bound(up.value, inclusive, up.text)
+            unit = _merge_units(reader, unit, reader.unit())
+            _expect_end(reader)
+            return _make_range(reader, lo, up, unit)
+    return None
+
+
+def _finish_range(reader: _Reader, lo: Bound, unit: str) -> Limit:
+    up = reader.number()
+    unit = _merge_units(reader, unit, reader.unit())
+    _expect_end(reader)
+    return _make_range(reader, Bound(lo.value, True, lo.text), up, unit)
+
+
+def _make_range(reader: _Reader, lo: Bound, up: Bound, unit: str) -> Limit:
+    if lo.value > up.value or (lo.value == up.value and not (lo.inclusive and up.inclusive)):
+        raise reader.fail(
+            f"a range whose lower end ({lo.text}) is below its upper end ({up.text})", 0
+        )
+    return Limit("range", reader.original, lower=lo, upper=up, unit=unit)
+
+
+def _finish_tolerance(reader: _Reader, nominal: Bound, unit: str) -> Limit:
+    delta = reader.number()
+    if delta.value < 0 or delta.text.startswith(("+", "-")):
+        raise reader.fail("a tolerance Δ without sign, e.g. 10.0±0.5", reader.pos - len(delta.text))
+    unit = _merge_units(reader, unit, reader.unit())
+    excluded = ""
+    reader.skip_space()
+    if reader.take("(") or reader.take("（"):
+        if not reader.take("不含"):
+            raise reader.fail("不含Δ, 不含+Δ or 不含−Δ")
+        if reader.take("+Δ"):
+            excluded = "+"
+        elif reader.take("-Δ"):
+            excluded = "-"
+        elif reader.take("±Δ") or reader.take("Δ"):
+            excluded = "±"
+        else:
+            raise reader.fail("Δ, +Δ or −Δ after 不含")
+        if not reader.take(")") and not reader.take("）"):
+            raise reader.fail("a closing bracket")
+    _expect_end(reader)
+    low = nominal.value - delta.value
+    high = nominal.value + delta.value
+    lower = Bound(low, excluded not in ("±", "-"), _plain(low))
+    upper = Bound(high, excluded not in ("±", "+"), _plain(high))
+    if delta.value == 0 and excluded:
+        raise reader.fail("a tolerance greater than 0 when an end is excluded", 0)
+    return Limit(
+        "tolerance",
+        reader.original,
+        lower=lower,
+        upper=upper,
+        unit=unit,
+        nominal=nominal,
+        delta=delta,
+        excluded=excluded,
+    )
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def _expect_end(reader: _Reader) -> None:
+    if not reader.at_end():
+        raise reader.fail("the end of the limit")
+
+
+def parse_limit(text: str) -> Limit:
+    """Reads a limit cell; raises `LimitSyntaxError` (a ValidationError, field "limit").
+
+    Results are cached: limits repeat across thousands of results and `Limit` is frozen.
+    """
+    if not isinstance(text, str):
+        raise LimitSyntaxError(repr(text), 0, "limit text")
+    return _parse_cached(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> Limit:
+    return _parse(text)

@@ -1,0 +1,258 @@
+"""Builds printable documents from the database (Qt-free; reads only).
+
+A report prints what is stored, never recomputes it: limits are the frozen sample items,
+results their stored display text, verdicts and the conclusion what the judgement wrote
+when the result was entered. Only the layout is decided here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from labdesk.core.errors import NotFound
+from labdesk.reports.model import (
+    FAIL,
+    PASS,
+    REPORT_ONLY,
+    Field,
+    FormSection,
+    ReportItem,
+    SamplingFormDoc,
+    Signoff,
+    TestReportDoc,
+    conclusion_sentence,
+)
+
+_VERDICT_LABEL = {"pass": PASS, "fail": FAIL, "not_judged": REPORT_ONLY}
+#: States whose report is final; any other prints a "not approved" remark.
+FINAL_STATES = ("approved", "exported")
+NOT_TESTED = "未检"
+
+
+class Reader(Protocol):
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ...) -> list[Any]: ...
+
+
+def local_date(utc_text: str | None) -> str:
+    """The local calendar date of a stored UTC instant ("" when absent)."""
+    if not utc_text:
+        return ""
+    moment = datetime.fromisoformat(utc_text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().date().isoformat()
+
+
+def report_number(centre_code: str, sample_no: str) -> str:
+    """报告编号: the centre's code and the sample number. One report per sample, so the
+    sample number already makes it unique; the code tells whose report it is."""
+    return f"{centre_code}-{sample_no}" if centre_code else sample_no
+
+
+def _centre(db: Reader) -> tuple[str, str]:
+    rows = db.query("SELECT name, code FROM centre WHERE id = 1")
+    return (str(rows[0]["name"]), str(rows[0]["code"])) if rows else ("", "")
+
+
+def _sample_row(db: Reader, sample_no: str) -> Any:
+    rows = db.query(
+        "SELECT s.*, coalesce(e.name, '') AS ent_name, coalesce(e.uscc, '') AS ent_uscc, "
+        "coalesce(e.address, '') AS ent_address, coalesce(e.legal_rep, '') AS ent_legal_rep, "
+        "coalesce(e.contact, '') AS ent_contact, coalesce(e.phone, '') AS ent_phone, "
+        "coalesce(t.task_no, '') AS task_no, coalesce(t.source, '') AS task_source, "
+        "coalesce(t.category, '') AS task_category, coalesce(c.name, s.category_code) AS cat_name "
+        "FROM samples AS s LEFT JOIN enterprises AS e ON e.id = s.enterprise_id "
+        "LEFT JOIN tasks AS t ON t.id = s.task_id "
+        "LEFT JOIN lib_categories AS c ON c.code = s.category_code WHERE s.sample_no = ?",
+        [sample_no],
+    )
+    if not rows:
+        raise NotFound(f"没有样品 {sample_no} (no sample {sample_no})")
+    return rows[0]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _samplers(row: Any) -> list[str]:
+    try:
+        names = json.loads(row["samplers"] or "[]")
+    except ValueError:
+        return []
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def _quantity(qty: Any, unit: Any) -> str:
+    return f"{_text(qty)}{_text(unit)}" if _text(qty) else ""
+
+
+def _last_event(db: Reader, sample_id: int, to_state: str) -> Signoff | None:
+    rows = db.query(
+        "SELECT coalesce(u.display_name, u.username, '') AS name, ev.at_utc "
+        "FROM sample_events AS ev LEFT JOIN users AS u ON u.id = ev.user_id "
+        "WHERE ev.sample_id = ? AND ev.to_state = ? "
+        "ORDER BY ev.id DESC LIMIT 1",
+        [sample_id, to_state],
+    )
+    if not rows:
+        return None
+    return Signoff("", str(rows[0]["name"]), local_date(rows[0]["at_utc"]))
+
+
+def report_document(db: Reader, sample_no: str) -> TestReportDoc:
+    """检验报告 of the sample `sample_no`, from what is stored."""
+    centre_name, centre_code = _centre(db)
+    s = _sample_row(db, sample_no)
+    items = db.query(
+        "SELECT si.seq, si.name, si.unit, si.limit_text, si.test_method, si.standard_no, "
+        "si.standard_year, r.text, r.display, r.verdict, r.entered_at, "
+        "coalesce(u.display_name, u.username, '') AS entered_by "
+        "FROM sample_items AS si LEFT JOIN results AS r "
+        "ON r.sample_item_id = si.id AND r.superseded_by IS NULL "
+        "LEFT JOIN users AS u ON u.id = r.entered_by WHERE si.sample_id = ? ORDER BY si.seq",
+        [s["id"]],
+    )
+    report_items = [
+        ReportItem(
+            seq=int(r["seq"]),
+            name=str(r["name"]),
+            limit=str(r["limit_text"]),
+            result=_text(r["display"]) or _text(r["text"]) or "—",
+            unit=str(r["unit"]),
+            verdict=_VERDICT_LABEL.get(_text(r["verdict"]), NOT_TESTED),
+            method=str(r["test_method"]),
+        )
+        for r in items
+    ]
+    standards = [
+        f"{r['standard_no']}-{r['standard_year']}" if r["standard_year"] else str(r["standard_no"])
+        for r in items
+    ]
+    conclusion = _text(s["conclusion_zh"])
+    if not conclusion and items and all(r["verdict"] for r in items):
+        conclusion = conclusion_sentence(
+            [i.name for i in report_items if i.verdict == FAIL],
+            standards,
+            judged=any(i.verdict in (PASS, FAIL) for i in report_items),
+        )
+    entered = [r for r in items if r["entered_at"]]
+    testers = "、".join(dict.fromkeys(str(r["entered_by"]) for r in entered))
+    tested_on = local_date(max((str(r["entered_at"]) for r in entered), default=None))
+    reviewed = _last_event(db, int(s["id"]), "reviewed")
+    approved = _last_event(db, int(s["id"]), "approved")
+    signoffs = [
+        Signoff("检验", testers, tested_on),
+        Signoff("审核", reviewed.name if reviewed else "", reviewed.date if reviewed else ""),
+        Signoff("批准", approved.name if approved else "", approved.date if approved else ""),
+    ]
+    final = s["state"] in FINAL_STATES
+    fields = [
+        Field("受检单位", _text(s["ent_name"])),
+        Field("统一社会信用代码", _text(s["ent_uscc"])),
+        Field("受检单位地址", _text(s["ent_address"])),
+        Field("标称生产者", _text(s["producer_name"])),
+        Field("生产者地址", _text(s["producer_address"])),
+        Field("商标", _text(s["brand"])),
+        Field("规格型号", _text(s["spec_model"])),
+        Field(
+            "生产日期/批号",
+            " / ".join(x for x in (_text(s["production_date"]), _text(s["batch_no"])) if x),
+        ),
+        Field("产品类别", _text(s["cat_name"])),
+        Field("执行标准", _text(s["executive_standard"])),
+        Field("任务来源", _text(s["task_source"])),
+        Field("任务类别", _text(s["task_category"])),
+        Field("抽样日期", _text(s["sampling_date"])),
+        Field("收样日期", _text(s["received_date"])),
+        Field("抽样数量", _quantity(s["sample_qty"], s["qty_unit"])),
+        Field("抽样单位", _text(s["sampling_org"])),
+        Field("抽样单编号", _text(s["sample_no"])),
+        Field("抽样人员", "、".join(_samplers(s))),
+    ]
+    return TestReportDoc(
+        centre=centre_name,
+        report_no=report_number(centre_code, str(s["sample_no"])),
+        sample_no=str(s["sample_no"]),
+        sample_name=str(s["sample_name"]),
+        fields=fields,
+        items=report_items,
+        conclusion=conclusion or "尚未出具结论。",
+        signoffs=signoffs,
+        issued=approved.date if (approved and final) else "",
+        remarks=""
+        if final
+        else f"本报告尚未批准（当前状态：{s['state']}），仅供内部核对，不作正式报告使用。",
+    )
+
+
+def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
+    """抽样单 of the sample `sample_no`."""
+    centre_name, _code = _centre(db)
+    s = _sample_row(db, sample_no)
+    yes_no = {1: "是", 0: "否"}
+    sections = [
+        FormSection(
+            "任务信息",
+            [
+                Field("任务编号", _text(s["task_no"])),
+                Field("任务来源", _text(s["task_source"])),
+                Field("任务类别", _text(s["task_category"])),
+                Field("抽样日期", _text(s["sampling_date"])),
+            ],
+        ),
+        FormSection(
+            "被抽样单位",
+            [
+                Field("单位名称", _text(s["ent_name"])),
+                Field("统一社会信用代码", _text(s["ent_uscc"])),
+                Field("地址", _text(s["ent_address"])),
+                Field("法定代表人", _text(s["ent_legal_rep"])),
+                Field("联系人", _text(s["ent_contact"])),
+                Field("电话", _text(s["ent_phone"])),
+                Field("区域类型", _text(s["region_type"])),
+                Field("抽样场所", _text(s["place_type"])),
+            ],
+        ),
+        FormSection(
+            "标称生产者",
+            [
+                Field("名称", _text(s["producer_name"])),
+                Field("电话", _text(s["producer_phone"])),
+                Field("地址", _text(s["producer_address"])),
+            ],
+        ),
+        FormSection(
+            "样品信息",
+            [
+                Field("样品名称", _text(s["sample_name"])),
+                Field("商标", _text(s["brand"])),
+                Field("规格型号", _text(s["spec_model"])),
+                Field("批号", _text(s["batch_no"])),
+                Field("生产日期", _text(s["production_date"])),
+                Field("保质期", _text(s["shelf_life"])),
+                Field("执行标准", _text(s["executive_standard"])),
+                Field("质量等级", _text(s["quality_grade"])),
+                Field("生产许可证编号", _text(s["licence_no"])),
+                Field("抽样基数", _text(s["lot_size"])),
+                Field("抽样数量", _quantity(s["sample_qty"], s["qty_unit"])),
+                Field("备样数量", _quantity(s["reserve_qty"], s["qty_unit"])),
+                Field("包装形式", _text(s["packaging"])),
+                Field("单价", _text(s["unit_price"])),
+            ],
+        ),
+        FormSection(
+            "抽样情况",
+            [
+                Field("抽样单位", _text(s["sampling_org"])),
+                Field("封样", yes_no.get(int(s["sealed"]), "")),
+                Field("被抽样单位确认", yes_no.get(int(s["unit_acknowledged"]), "")),
+            ],
+        ),
+    ]
+    return SamplingFormDoc(
+        centre=centre_name, form_no=str(s["sample_no"]), sections=sections, samplers=_samplers(s)
+    )

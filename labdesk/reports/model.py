@@ -1,0 +1,101 @@
+"""What a printed document says, as plain data (Qt-free).
+
+The loaders in `labdesk.reports.data` fill these from the database; the renderers in
+`labdesk.reports.pdf` turn them into pages. Keeping the two apart lets tests and the UI
+render a document without a database, and keeps every string that reaches paper in one
+place where it can be checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+PASS = "合格"
+FAIL = "不合格"
+#: Verdict shown for items the standard asks only to report (no limit to judge).
+REPORT_ONLY = "—"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled value of a form (样品名称: 小白菜)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """One test item as printed: the limit and result exactly as stored, never re-formatted."""
+
+    seq: int
+    name: str
+    limit: str
+    result: str
+    unit: str
+    verdict: str
+    method: str
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """Who did one step (检验 / 审核 / 批准) and when (ISO/IEC 17025 7.5.1)."""
+
+    role: str
+    name: str
+    date: str
+
+
+@dataclass(frozen=True)
+class TestReportDoc:
+    """检验报告 of one sample."""
+
+    __test__ = False  # not a pytest test class despite the name
+
+    centre: str
+    report_no: str
+    sample_no: str
+    sample_name: str
+    fields: Sequence[Field]
+    items: Sequence[ReportItem]
+    conclusion: str
+    signoffs: Sequence[Signoff]
+    issued: str = ""
+    remarks: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return any(item.verdict == FAIL for item in self.items)
+
+
+@dataclass(frozen=True)
+class FormSection:
+    title: str
+    fields: Sequence[Field]
+
+
+@dataclass(frozen=True)
+class SamplingFormDoc:
+    """抽样单: the sampling record as the samplers and the sampled unit signed it."""
+
+    centre: str
+    form_no: str
+    sections: Sequence[FormSection]
+    samplers: Sequence[str] = field(default_factory=tuple)
+
+
+def conclusion_sentence(
+    failing_items: Sequence[str], standards: Sequence[str], *, judged: bool = True
+) -> str:
+    """The conclusion wording (domain brief: typical wording, no official template).
+
+    `failing_items` are item names in report order; `standards` the standards judged against.
+    """
+    basis = "、".join(dict.fromkeys(s for s in standards if s)) or "相关"
+    if not judged:
+        return "经抽样检验，所检项目仅作报告，不作判定。"
+    if failing_items:
+        names = "、".join(dict.fromkeys(failing_items))
+        return f"经抽样检验，{names}项目不符合 {basis} 标准要求，检验结论为{FAIL}。"
+    return f"经抽样检验，所检项目符合 {basis} 标准要求，检验结论为{PASS}。"

@@ -1,0 +1,320 @@
+"""The centre profile, users and sign-in.
+
+Passwords are hashed with argon2id (argon2-cffi). Five wrong passwords lock an account
+for 15 minutes; the counter and the lock are audited like everything else. There is no
+default password: the first run creates the centre and its admin with a password the
+person types (`setup_centre`); only demo databases have known passwords, and the centre
+row says so (`demo = 1`), so the UI can show them on the sign-in screen.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
+from labdesk.services.context import SYSTEM, Actor, ServiceContext
+from labdesk.services.permissions import require
+from labdesk.store.db import Database
+from labdesk.store.schema import ROLES
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 8
+
+# OWASP's argon2id minimum (m=19 MiB, t=2, p=1): ~20 ms a hash here, fine for sign-in.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+
+# username, display name, role, password — only ever created by services.demo.
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
+    ("admin", "系统管理员（演示）", "admin", "admin-demo"),
+    ("tech1", "张检验（演示）", "technician", "tech1-demo"),
+    ("tech2", "李检验（演示）", "technician", "tech2-demo"),
+    ("reviewer", "王审核（演示）", "reviewer", "reviewer-demo"),
+    ("manager", "赵批准（演示）", "manager", "manager-demo"),
+)
+
+
+class AuthError(LabDeskError):
+    """Sign-in refused (wrong name or password, disabled account)."""
+
+
+class AccountLocked(AuthError):
+    """Too many wrong passwords; try again after `until`."""
+
+    def __init__(self, username: str, until: datetime) -> None:
+        self.until = until
+        local = until.astimezone().strftime("%H:%M")
+        super().__init__(
+            f"account {username} is locked after {MAX_FAILURES} wrong passwords until "
+            f"{local}; ask an administrator to unlock it (账户已锁定)"
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(
+            field,
+            "min_length",
+            f"{field}: at least {MIN_PASSWORD} characters (密码至少 {MIN_PASSWORD} 位)",
+        )
+
+
+def _check_username(username: str) -> str:
+    name = username.strip()
+    if not name or len(name) > 64 or any(c.isspace() for c in name):
+        raise ValidationError(
+            "username", "format", "username: 1–64 characters without spaces (用户名不能含空格)"
+        )
+    return name
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise ValidationError("role", "one_of", f"role: must be one of {', '.join(ROLES)}")
+
+
+# -- centre ----------------------------------------------------------------------------
+
+
+def is_set_up(db: Database) -> bool:
+    """True once the centre and its first admin exist."""
+    return db.scalar("SELECT count(*) FROM centre") == 1
+
+
+def centre(db: Database) -> dict[str, Any] | None:
+    row = db.query_one("SELECT * FROM centre WHERE id = 1")
+    return None if row is None else dict(row)
+
+
+def _check_region(region_code: str) -> None:
+    if not (len(region_code) == 6 and region_code.isdigit()):
+        raise ValidationError(
+            "region_code", "gbt2260", "region_code: six digits of GB/T 2260 (e.g. 340100)"
+        )
+
+
+def setup_centre(
+    db: Database,
+    *,
+    name: str,
+    code: str,
+    region_code: str,
+    admin_username: str,
+    admin_password: str,
+    admin_display_name: str = "",
+    outbox_dir: str = "",
+    demo: bool = False,
+) -> ServiceContext:
+    """First run: creates the centre profile and its admin; returns the admin's context."""
+    if is_set_up(db):
+        raise WorkflowError("the centre is already set up (中心信息已存在)")
+    if not name.strip():
+        raise ValidationError("name", "required", "centre name: required (中心名称必填)")
+    if not code.strip():
+        raise ValidationError("code", "required", "centre code: required (中心代码必填)")
+    _check_region(region_code)
+    username = _check_username(admin_username)
+    _check_password(admin_password, "admin_password")
+    password_hash = hash_password(admin_password)
+    now = _iso(_now())
+    with db.write(SYSTEM) as w:
+        w.insert(
+            "centre",
+            {
+                "id": 1,
+                "name": name.strip(),
+                "code": code.strip(),
+                "region_code": region_code,
+                "outbox_dir": outbox_dir,
+                "demo": int(demo),
+                "created_at": now,
+            },
+            action="setup",
+        )
+        user_id = w.insert(
+            "users",
+            {
+                "username": username,
+                "display_name": admin_display_name.strip() or username,
+                "role": "admin",
+                "password_hash": password_hash,
+                "created_at": now,
+            },
+            action="setup",
+        )
+    return ServiceContext(db, Actor(user_id, username, "admin"))
+
+
+def update_centre(ctx: ServiceContext, **fields: Any) -> None:
+    """Admin: changes name, code, region_code or outbox_dir (audited)."""
+    require(ctx, "edit_centre")
+    allowed = {"name", "code", "region_code", "outbox_dir"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], "unknown_field", f"cannot change {unknown}")
+    if "region_code" in fields:
+        _check_region(fields["region_code"])
+    with ctx.db.write(ctx.actor) as w:
+        w.update("centre", 1, fields)
+
+
+# -- users ------------------------------------------------------------------------------
+
+
+def _user_row(db: Database, username: str) -> dict[str, Any] | None:
+    row = db.query_one("SELECT * FROM users WHERE username = ?", (username.strip(),))
+    return None if row is None else dict(row)
+
+
+def sign_in(db: Database, username: str, password: str) -> ServiceContext:
+    """Checks the password; returns the user's context or raises AuthError/AccountLocked."""
+    user = _user_row(db, username)
+    if user is None:
+        # Same message as a wrong password: do not reveal which names exist.
+        raise AuthError("wrong username or password (用户名或密码错误)")
+    now = _now()
+    if user["locked_until"] and datetime.fromisoformat(user["locked_until"]) > now:
+        raise AccountLocked(user["username"], datetime.fromisoformat(user["locked_until"]))
+    if not user["active"]:
+        raise AuthError(f"account {user['username']} is disabled (账户已停用)")
+    try:
+        ok: bool = _HASHER.verify(user["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        failures = int(user["failed_attempts"]) + 1
+        changes: dict[str, Any] = {"failed_attempts": failures}
+        if failures >= MAX_FAILURES:
+            until = now + LOCKOUT
+            changes = {"failed_attempts": 0, "locked_until": _iso(until)}
+        with db.write(SYSTEM) as w:
+            w.update("users", user["id"], changes, action="sign_in_failed")
+        if failures >= MAX_FAILURES:
+            raise AccountLocked(user["username"], now + LOCKOUT)
+        left = MAX_FAILURES - failures
+        raise AuthError(
+            f"wrong username or password; {left} attempt(s) left before the account "
+            f"is locked (用户名或密码错误)"
+        )
+    if user["failed_attempts"] or user["locked_until"]:
+        with db.write(SYSTEM) as w:
+            w.update(
+                "users",
+                user["id"],
+                {"failed_attempts": 0, "locked_until": None},
+                action="sign_in",
+            )
+    if _HASHER.check_needs_rehash(user["password_hash"]):
+        with db.write(Actor(user["id"], user["username"], user["role"])) as w:
+            w.update(
+                "users", user["id"], {"password_hash": hash_password(password)}, action="rehash"
+            )
+    return ServiceContext(db, Actor(int(user["id"]), str(user["username"]), str(user["role"])))
+
+
+def add_user(
+    ctx: ServiceContext, username: str, display_name: str, role: str, password: str
+) -> int:
+    """Admin: creates a user; returns its id."""
+    require(ctx, "manage_users")
+    name = _check_username(username)
+    _check_role(role)
+    _check_password(password)
+    if _user_row(ctx.db, name) is not None:
+        raise ValidationError(
+            "username", "unique", f"username: {name} already exists (用户名已存在)"
+        )
+    password_hash = hash_password(password)
+    with ctx.db.write(ctx.actor) as w:
+        return w.insert(
+            "users",
+            {
+                "username": name,
+                "display_name": display_name.strip() or name,
+                "role": role,
+                "password_hash": password_hash,
+                "created_at": _iso(_now()),
+            },
+        )
+
+
+def _get_user(db: Database, user_id: int) -> dict[str, Any]:
+    row = db.query_one("SELECT * FROM users WHERE id = ?", (user_id,))
+    if row is None:
+        raise NotFound(f"user #{user_id} does not exist")
+    return dict(row)
+
+
+def set_password(
+    ctx: ServiceContext, user_id: int, new_password: str, *, old_password: str | None = None
+) -> None:
+    """Admin sets anyone's password; a user changes their own with the old one."""
+    user = _get_user(ctx.db, user_id)
+    if ctx.actor.user_id == user_id and ctx.actor.role != "admin":
+        if old_password is None:
+            raise ValidationError("old_password", "required", "old password: required")
+        try:
+            _HASHER.verify(user["password_hash"], old_password)
+        except (VerificationError, InvalidHashError):
+            raise ValidationError(
+                "old_password", "mismatch", "old password is wrong (原密码错误)"
+            ) from None
+    else:
+        require(ctx, "manage_users")
+    _check_password(new_password)
+    with ctx.db.write(ctx.actor) as w:
+        w.update("users", user_id, {"password_hash": hash_password(new_password)})
+
+
+def set_user_active(ctx: ServiceContext, user_id: int, active: bool, reason: str) -> None:
+    """Admin: disables or re-enables an account (users are never deleted)."""
+    require(ctx, "manage_users")
+    if not reason.strip():
+        raise ValidationError("reason", "required", "reason: required (请填写原因)")
+    _get_user(ctx.db, user_id)
+    if not active and user_id == ctx.actor.user_id:
+        raise WorkflowError("you cannot disable your own account")
+    with ctx.db.write(ctx.actor) as w:
+        w.update("users", user_id, {"active": int(active)}, reason=reason.strip())
+
+
+def unlock_user(ctx: ServiceContext, user_id: int) -> None:
+    """Admin: lifts a lockout before its 15 minutes are up."""
+    require(ctx, "manage_users")
+    _get_user(ctx.db, user_id)
+    with ctx.db.write(ctx.actor) as w:
+        w.update("users", user_id, {"failed_attempts": 0, "locked_until": None}, action="unlock")
+
+
+def list_users(db: Database) -> list[dict[str, Any]]:
+    """Users without their password hashes."""
+    rows = db.query(
+        "SELECT id, username, display_name, role, active, failed_attempts, locked_until, "
+        "created_at FROM users ORDER BY id"
+    )
+    return [dict(r) for r in rows]
+
+
+def demo_accounts(db: Database) -> list[tuple[str, str, str]]:
+    """(username, password, role) of the demo users — only for a demo database."""
+    info = centre(db)
+    if not info or not info["demo"]:
+        return []
+    present = {str(r[0]) for r in db.query("SELECT username FROM users")}
+    return [(u, p, r) for u, _, r, p in DEMO_ACCOUNTS if u in present]

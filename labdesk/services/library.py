@@ -1,0 +1,117 @@
+"""The standards library in the database: imported from `core.standards.StandardsLibrary`.
+
+Stored flattened (`lib_items`: one row per item of each standard version, with the
+version's effective/abolished dates), so freezing a sample's items is one query. An
+import never changes existing samples: their items were copied onto them at registration.
+Re-importing deactivates the previous rows (`active = 0`) and inserts the new ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from labdesk.core.errors import NotFound
+from labdesk.core.standards import StandardsLibrary
+from labdesk.services.context import ServiceContext
+from labdesk.services.permissions import require
+from labdesk.store.audit import Writer
+from labdesk.store.db import Database
+
+
+def _item_rows(library: StandardsLibrary) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seq_by_cat: dict[str, int] = {}
+    for item in library.items:
+        std = library.standard(item.standard)
+        seq = seq_by_cat[item.category] = seq_by_cat.get(item.category, 0) + 1
+        rows.append(
+            {
+                "category_code": item.category,
+                "seq": seq,
+                "code": item.code,
+                "name": item.name_zh,
+                "name_en": item.name_en,
+                "unit": item.unit,
+                "limit_text": item.limit,
+                "method": item.method,
+                "interval": item.interval,
+                "decimals": item.decimals,
+                "lod": item.lod,
+                "loq": item.loq,
+                "test_method": item.test_method,
+                "standard_no": std.number,
+                "standard_year": std.year,
+                "standard_title": std.title,
+                "effective_from": std.effective_from.isoformat() if std.effective_from else None,
+                "abolished_from": std.abolished_from.isoformat() if std.abolished_from else None,
+                "note": item.note,
+                "sample_data": int(std.sample_data),
+                "active": 1,
+            }
+        )
+    return rows
+
+
+def write_library(w: Writer, library: StandardsLibrary) -> int:
+    """Inside an audited transaction: replaces the active library; returns items written."""
+    db = w.db
+    for row in db.query("SELECT id FROM lib_items WHERE active = 1"):
+        w.update("lib_items", int(row[0]), {"active": 0}, action="library_replace")
+    existing = {str(r["code"]): dict(r) for r in db.query("SELECT * FROM lib_categories")}
+    sample_data = int(library.has_sample_data)
+    for cat in library.categories:
+        values = {
+            "code": cat.code,
+            "name": cat.name_zh,
+            "name_en": cat.name_en,
+            "standard": cat.standard,
+            "sample_data": sample_data,
+        }
+        if cat.code in existing:
+            w.update("lib_categories", int(existing[cat.code]["id"]), values)
+        else:
+            w.insert("lib_categories", values)
+    rows = _item_rows(library)
+    w.insert_many("lib_items", rows, action="library_import")
+    return len(rows)
+
+
+def import_library(ctx: ServiceContext, library: StandardsLibrary) -> int:
+    """Admin: makes `library` the active one (audited); returns the number of items."""
+    require(ctx, "import_library")
+    with ctx.db.write(ctx.actor) as w:
+        return write_library(w, library)
+
+
+def ensure_library(ctx: ServiceContext) -> None:
+    """Loads the shipped sample library if none was imported (first run, demo)."""
+    if ctx.db.scalar("SELECT count(*) FROM lib_items WHERE active = 1"):
+        return
+    from labdesk.core.library_io import load_sample_library
+
+    with ctx.db.write(ctx.actor) as w:
+        write_library(w, load_sample_library())
+
+
+def categories(db: Database) -> list[dict[str, Any]]:
+    """Categories with at least one active item, by code."""
+    rows = db.query(
+        "SELECT c.* FROM lib_categories c WHERE EXISTS (SELECT 1 FROM lib_items i "
+        "WHERE i.category_code = c.code AND i.active = 1) ORDER BY c.code"
+    )
+    return [dict(r) for r in rows]
+
+
+def items_for(db: Database, category_code: str, on: date) -> list[dict[str, Any]]:
+    """Active items of the category whose standard version is in force on `on`."""
+    if not db.scalar("SELECT 1 FROM lib_categories WHERE code = ?", (category_code,)):
+        raise NotFound(f"product category {category_code} is not in the library")
+    day = on.isoformat()
+    rows = db.query(
+        "SELECT * FROM lib_items WHERE category_code = ? AND active = 1 "
+        "AND (effective_from IS NULL OR effective_from <= ?) "
+        "AND (abolished_from IS NULL OR abolished_from > ?) ORDER BY seq",
+        (category_code, day, day),
+    )
+    return [dict(r) for r in rows]

@@ -1,0 +1,77 @@
+"""Which role may do what — enforced here, in the service layer, never by hiding buttons.
+
+Roles (ISO/IEC 17025 7.5.1: records show who performed and who checked):
+technician registers samples and enters and submits results; reviewer reviews and
+returns; manager approves, cancels, creates tasks and signs off/exports batches; admin
+manages users, the standards library and the centre profile. One user has one role.
+"""
+
+from __future__ import annotations
+
+from labdesk.core.errors import PermissionDenied
+from labdesk.services.context import ServiceContext
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "register_enterprise": frozenset({"technician", "manager"}),
+    "create_task": frozenset({"manager", "admin"}),
+    "register_sample": frozenset({"technician"}),
+    "edit_sample": frozenset({"technician"}),
+    "receive_sample": frozenset({"technician"}),
+    "start_testing": frozenset({"technician"}),
+    "enter_result": frozenset({"technician"}),
+    "retest": frozenset({"technician"}),
+    "submit": frozenset({"technician"}),
+    "review": frozenset({"reviewer"}),
+    "return": frozenset({"reviewer", "manager"}),
+    "approve": frozenset({"manager"}),
+    "cancel": frozenset({"manager"}),
+    "export": frozenset({"manager"}),
+    "manage_keys": frozenset({"manager", "admin"}),
+    "manage_users": frozenset({"admin"}),
+    "import_library": frozenset({"admin"}),
+    "edit_centre": frozenset({"admin"}),
+}
+ACTIONS = tuple(PERMISSIONS)
+
+ROLE_NAMES_ZH = {
+    "technician": "检验员",
+    "reviewer": "审核员",
+    "manager": "批准人",
+    "admin": "管理员",
+}
+ACTION_NAMES = {
+    "register_enterprise": "register an enterprise",
+    "create_task": "create a sampling task",
+    "register_sample": "register a sample",
+    "edit_sample": "edit a sampling form",
+    "receive_sample": "receive a sample",
+    "start_testing": "start testing",
+    "enter_result": "enter results",
+    "retest": "record a retest",
+    "submit": "submit results for review",
+    "review": "review results",
+    "return": "return a sample for rework",
+    "approve": "approve a sample",
+    "cancel": "cancel a sample",
+    "export": "sign off and export batches",
+    "manage_keys": "manage signing keys",
+    "manage_users": "manage users",
+    "import_library": "import the standards library",
+    "edit_centre": "edit the centre profile",
+}
+
+
+def can(role: str, action: str) -> bool:
+    """True if `role` may perform `action` (unknown actions: KeyError — a bug)."""
+    return role in PERMISSIONS[action]
+
+
+def require(ctx: ServiceContext, action: str) -> None:
+    """Raises PermissionDenied unless the signed-in user's role allows `action`."""
+    if not can(ctx.actor.role, action):
+        role = ctx.actor.role
+        allowed = "/".join(sorted(PERMISSIONS[action]))
+        raise PermissionDenied(
+            f"{ctx.actor.username} ({ROLE_NAMES_ZH.get(role, role)}) may not "
+            f"{ACTION_NAMES[action]}; only {allowed} may (无此权限)"
+        )

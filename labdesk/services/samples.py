@@ -1,0 +1,475 @@
+"""Samples: registering a sampling form (抽样单), freezing its test items, the early states.
+
+`register_sample` validates the whole form first (each problem a
+`ValidationError(field, rule)`; nothing is written unless all is well), then in one
+audited transaction inserts the sample, copies the test items of the library version in
+force on the sampling date onto it (so a later library change never alters its limits)
+and records the `register` event. Transitions are always audited twice: the
+`samples.state` field change and a `sample_events` row with who, when and why.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from labdesk.core.deadlines import report_due
+from labdesk.core.errors import NotFound, ValidationError, WorkflowError
+from labdesk.services.context import ServiceContext
+from labdesk.services.permissions import require
+from labdesk.store.audit import Writer
+from labdesk.store.db import Database
+from labdesk.store.schema import PACKAGING
+
+REGION_TYPES = ("城市", "乡村", "城乡结合部", "景点")
+PLACE_TYPES = (
+    "原辅料库",
+    "生产线",
+    "成品库",
+    "批发市场",
+    "农贸市场",
+    "商场",
+    "超市",
+    "小食杂店",
+    "网购",
+    "餐饮",
+)
+# States from which a sample may still be cancelled.
+CANCELLABLE = ("draft", "registered", "received", "testing", "submitted", "reviewed", "returned")
+
+
+@dataclass
+class SampleForm:
+    """Every field of the sampling form. Dates are `date`; numbers are decimal text."""
+
+    sample_no: str
+    sample_name: str
+    category_code: str
+    sampling_date: date | None
+    enterprise_uscc: str = ""
+    enterprise_id: int | None = None
+    task_no: str = ""
+    task_id: int | None = None
+    region_type: str = ""
+    place_type: str = ""
+    producer_name: str = ""
+    producer_address: str = ""
+    producer_phone: str = ""
+    brand: str = ""
+    spec_model: str = ""
+    batch_no: str = ""
+    production_date: date | None = None
+    shelf_life: str = ""
+    executive_standard: str = ""
+    quality_grade: str = ""
+    licence_no: str = ""
+    lot_size: str = ""
+    sample_qty: str = ""
+    reserve_qty: str = ""
+    qty_unit: str = ""
+    packaging: str = ""
+    unit_price: str = ""
+    samplers: list[str] = field(default_factory=list)
+    sampling_org: str = ""
+    sealed: bool = False
+    unit_acknowledged: bool = False
+
+
+# Form fields copied to the samples table as they are (text).
+_TEXT_FIELDS = (
+    "region_type",
+    "place_type",
+    "producer_name",
+    "producer_address",
+    "producer_phone",
+    "brand",
+    "spec_model",
+    "batch_no",
+    "shelf_life",
+    "executive_standard",
+    "quality_grade",
+    "licence_no",
+    "qty_unit",
+    "sampling_org",
+)
+_QTY_FIELDS = ("lot_size", "sample_qty", "reserve_qty", "unit_price")
+_FIELD_ZH = {
+    "sample_no": "抽样单编号",
+    "sample_name": "样品名称",
+    "category_code": "产品类别",
+    "sampling_date": "抽样日期",
+    "production_date": "生产日期",
+    "enterprise_uscc": "被抽样单位",
+    "task_no": "任务编号",
+    "samplers": "抽样人员",
+    "lot_size": "抽样基数",
+    "sample_qty": "抽样数量",
+    "reserve_qty": "备样数量",
+    "unit_price": "单价",
+    "packaging": "包装",
+}
+
+
+def _bad(field_name: str, rule: str, message: str) -> ValidationError:
+    zh = _FIELD_ZH.get(field_name)
+    label = f"{field_name} ({zh})" if zh else field_name
+    return ValidationError(field_name, rule, f"{label}: {message}")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _decimal_text(field_name: str, text: str) -> str:
+    value = text.strip()
+    if not value:
+        return ""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise _bad(field_name, "decimal", f"{value!r} is not a number") from None
+    if not number.is_finite() or "e" in value.lower():
+        raise _bad(field_name, "decimal", f"{value!r} is not a plain decimal number")
+    if number < 0:
+        raise _bad(field_name, "non_negative", f"{value} must not be negative (不能为负数)")
+    return value
+
+
+def _samplers(names: list[str]) -> list[str]:
+    cleaned = [n.strip() for n in names if n and n.strip()]
+    if len(cleaned) < 2:
+        raise _bad(
+            "samplers",
+            "at_least_two",
+            "at least two named samplers are required (至少两名抽样人员)",
+        )
+    if len(set(cleaned)) != len(cleaned):
+        raise _bad("samplers", "distinct", "the samplers must be different people (抽样人员重复)")
+    return cleaned
+
+
+def resolve_enterprise(db: Database, form: SampleForm) -> int | None:
+    if form.enterprise_id is not None:
+        if not db.scalar("SELECT 1 FROM enterprises WHERE id = ?", (form.enterprise_id,)):
+            raise _bad(
+                "enterprise_id", "exists", f"enterprise #{form.enterprise_id} does not exist"
+            )
+        return form.enterprise_id
+    code = form.enterprise_uscc.replace(" ", "").upper()
+    if not code:
+        return None
+    found = db.scalar("SELECT id FROM enterprises WHERE uscc = ?", (code,))
+    if found is None:
+        raise _bad(
+            "enterprise_uscc",
+            "exists",
+            f"no registered enterprise has the code {code}; register the enterprise first "
+            "(被抽样单位未登记)",
+        )
+    return int(found)
+
+
+def resolve_task(db: Database, form: SampleForm) -> int | None:
+    if form.task_id is not None:
+        if not db.scalar("SELECT 1 FROM tasks WHERE id = ?", (form.task_id,)):
+            raise _bad("task_id", "exists", f"task #{form.task_id} does not exist")
+        return form.task_id
+    if not form.task_no.strip():
+        return None
+    found = db.scalar("SELECT id FROM tasks WHERE task_no = ?", (form.task_no.strip(),))
+    if found is None:
+        raise _bad("task_no", "exists", f"no task numbered {form.task_no.strip()} (任务不存在)")
+    return int(found)
+
+
+def sample_values(
+    db: Database, form: SampleForm, *, draft: bool, today: date | None = None
+) -> dict[str, Any]:
+    """Validated column values for the form (raises the first ValidationError)."""
+    today = today or date.today()
+    if not form.sample_no.strip():
+        raise _bad("sample_no", "required", "required")
+    enterprise_id = resolve_enterprise(db, form)
+    task_id = resolve_task(db, form)
+    if not draft:
+        if enterprise_id is None:
+            raise _bad("enterprise_uscc", "required", "the sampled unit is required")
+        if task_id is None:
+            raise _bad("task_no", "required", "the sampling task is required")
+        if not form.sample_name.strip():
+            raise _bad("sample_name", "required", "required")
+        if not form.category_code.strip():
+            raise _bad("category_code", "required", "required")
+        if form.sampling_date is None:
+            raise _bad("sampling_date", "required", "required")
+    if form.category_code.strip() and not db.scalar(
+        "SELECT 1 FROM lib_categories WHERE code = ?", (form.category_code.strip(),)
+    ):
+        raise _bad(
+            "category_code", "exists", f"{form.category_code} is not in the standards library"
+        )
+    if form.sampling_date is not None and form.sampling_date > today:
+        raise _bad("sampling_date", "not_future", f"{form.sampling_date} is in the future")
+    if (
+        form.production_date is not None
+        and form.sampling_date is not None
+        and form.production_date > form.sampling_date
+    ):
+        raise _bad(
+            "production_date",
+            "not_after_sampling",
+            f"{form.production_date} is after the sampling date {form.sampling_date} "
+            "(生产日期晚于抽样日期)",
+        )
+    samplers = _samplers(form.samplers) if (form.samplers or not draft) else []
+    if form.packaging not in ("", *PACKAGING):
+        raise _bad("packaging", "one_of", f"must be one of {' / '.join(PACKAGING)}")
+    values: dict[str, Any] = {
+        "sample_no": form.sample_no.strip(),
+        "task_id": task_id,
+        "enterprise_id": enterprise_id,
+        "sample_name": form.sample_name.strip(),
+        "category_code": form.category_code.strip(),
+        "sampling_date": form.sampling_date.isoformat() if form.sampling_date else None,
+        "production_date": form.production_date.isoformat() if form.production_date else None,
+        "packaging": form.packaging,
+        "samplers": json.dumps(samplers, ensure_ascii=False),
+        "sealed": int(form.sealed),
+        "unit_acknowledged": int(form.unit_acknowledged),
+    }
+    for name in _TEXT_FIELDS:
+        values[name] = str(getattr(form, name)).strip()
+    for name in _QTY_FIELDS:
+        values[name] = _decimal_text(name, getattr(form, name))
+    return values
+
+
+def freeze_items(w: Writer, sample_id: int, category_code: str, on: date) -> int:
+    """Copies the library items in force on `on` onto the sample; returns how many."""
+    from labdesk.services.library import items_for
+
+    items = items_for(w.db, category_code, on)
+    if not items:
+        raise _bad(
+            "category_code",
+            "no_items",
+            f"the library has no test items for {category_code} in force on {on}",
+        )
+    rows = [
+        {
+            "sample_id": sample_id,
+            "seq": seq,
+            "code": item["code"],
+            "name": item["name"],
+            "name_en": item["name_en"],
+            "unit": item["unit"],
+            "limit_text": item["limit_text"],
+            "method": item["method"],
+            "interval": item["interval"],
+            "decimals": item["decimals"],
+            "lod": item["lod"],
+            "loq": item["loq"],
+            "test_method": item["test_method"],
+            "standard_no": item["standard_no"],
+            "standard_year": item["standard_year"],
+            "sample_data": item["sample_data"],
+            "lib_item_id": item["id"],
+        }
+        for seq, item in enumerate(items, start=1)
+    ]
+    w.insert_many("sample_items", rows, action="freeze")
+    return len(rows)
+
+
+def transition(
+    w: Writer,
+    sample_id: int,
+    from_state: str,
+    to_state: str,
+    action: str,
+    *,
+    reason: str = "",
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Moves a sample between states: the state field and a sample_events row, audited."""
+    changes = dict(extra or {})
+    if from_state != to_state:
+        changes["state"] = to_state
+    if changes:
+        w.update("samples", sample_id, changes, reason=reason, action=action)
+    w.insert(
+        "sample_events",
+        {
+            "sample_id": sample_id,
+            "action": action,
+            "from_state": from_state,
+            "to_state": to_state,
+            "user_id": w.actor.user_id,
+            "at_utc": w.at_utc,
+            "reason": reason,
+        },
+        reason=reason,
+        action=action,
+    )
+
+
+def load_sample(db: Database, sample_id: int) -> dict[str, Any]:
+    row = db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
+    if row is None:
+        raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
+    return dict(row)
+
+
+def expect_state(sample: dict[str, Any], allowed: tuple[str, ...], doing: str) -> None:
+    if sample["state"] not in allowed:
+        raise WorkflowError(
+            f"sample {sample['sample_no']} is {sample['state']}: cannot {doing} "
+            f"(only when {' / '.join(allowed)})"
+        )
+
+
+def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = False) -> int:
+    """Registers a sampling form (state `registered`, items frozen) or saves a draft."""
+    require(ctx, "register_sample")
+    values = sample_values(ctx.db, form, draft=draft)
+    if ctx.db.scalar("SELECT 1 FROM samples WHERE sample_no = ?", (values["sample_no"],)):
+        raise _bad("sample_no", "unique", f"{values['sample_no']} already exists (编号重复)")
+    values.update(
+        state="draft" if draft else "registered",
+        created_by=ctx.actor.user_id,
+        created_at=now_iso(),
+    )
+    with ctx.db.write(ctx.actor) as w:
+        sample_id = w.insert("samples", values, action="register")
+        if not draft:
+            assert form.sampling_date is not None
+            freeze_items(w, sample_id, values["category_code"], form.sampling_date)
+        transition(w, sample_id, "draft", values["state"], "draft" if draft else "register")
+    return sample_id
+
+
+def _form_from_row(db: Database, sample: dict[str, Any]) -> SampleForm:
+    kwargs: dict[str, Any] = {}
+    for f in fields(SampleForm):
+        if f.name in ("enterprise_uscc", "task_no"):
+            continue
+        value = sample.get(f.name)
+        if f.name in ("sampling_date", "production_date"):
+            value = date.fromisoformat(value) if value else None
+        elif f.name == "samplers":
+            value = json.loads(value or "[]")
+        elif f.name in ("sealed", "unit_acknowledged"):
+            value = bool(value)
+        elif value is None and f.name not in ("enterprise_id", "task_id"):
+            value = ""
+        kwargs[f.name] = value
+    return SampleForm(**kwargs)
+
+
+def update_sample(
+    ctx: ServiceContext, sample_id: int, changes: dict[str, Any], *, reason: str | None = None
+) -> None:
+    """Changes form fields. Before receipt no reason is needed; afterwards one is.
+
+    Changing the category or sampling date of a registered sample re-freezes nothing:
+    the items stay those frozen at registration (cancel and re-register instead).
+    """
+    require(ctx, "edit_sample")
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(
+        sample,
+        ("draft", "registered", "received", "testing", "returned"),
+        "edit the sampling form",
+    )
+    if sample["state"] not in ("draft", "registered") and not (reason and reason.strip()):
+        raise ValidationError(
+            "reason", "required", "reason: required to change a received sample (请填写修改原因)"
+        )
+    form = _form_from_row(ctx.db, sample)
+    allowed = {f.name for f in fields(SampleForm)} - {"sample_no"}
+    for key, value in changes.items():
+        if key not in allowed:
+            raise ValidationError(key, "not_editable", f"{key}: cannot be changed here")
+        setattr(form, key, value)
+    if (
+        sample["state"] != "draft"
+        and ("category_code" in changes or "sampling_date" in changes)
+        and (
+            form.category_code != sample["category_code"]
+            or (form.sampling_date and form.sampling_date.isoformat() != sample["sampling_date"])
+        )
+    ):
+        raise WorkflowError(
+            "the category and sampling date fix the test items: cancel the sample and "
+            "register it again to change them"
+        )
+    values = sample_values(ctx.db, form, draft=sample["state"] == "draft")
+    values.pop("sample_no")
+    with ctx.db.write(ctx.actor) as w:
+        w.update("samples", sample_id, values, reason=(reason or "").strip())
+
+
+def complete_draft(
+    ctx: ServiceContext, sample_id: int, changes: dict[str, Any] | None = None
+) -> None:
+    """Draft → registered: validates the full form and freezes the items."""
+    require(ctx, "register_sample")
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(sample, ("draft",), "complete the draft")
+    form = _form_from_row(ctx.db, sample)
+    for key, value in (changes or {}).items():
+        setattr(form, key, value)
+    values = sample_values(ctx.db, form, draft=False)
+    values.pop("sample_no")
+    with ctx.db.write(ctx.actor) as w:
+        w.update("samples", sample_id, values)
+        assert form.sampling_date is not None
+        freeze_items(w, sample_id, values["category_code"], form.sampling_date)
+        transition(w, sample_id, "draft", "registered", "register")
+
+
+def receive_sample(ctx: ServiceContext, sample_id: int, received_date: date | None = None) -> None:
+    """Registered → received; the report falls due 20 working days later."""
+    require(ctx, "receive_sample")
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(sample, ("registered",), "receive it")
+    day = received_date or date.today()
+    if sample["sampling_date"] and day < date.fromisoformat(sample["sampling_date"]):
+        raise _bad("received_date", "not_before_sampling", f"{day} is before the sampling date")
+    with ctx.db.write(ctx.actor) as w:
+        transition(
+            w,
+            sample_id,
+            "registered",
+            "received",
+            "receive",
+            extra={
+                "received_date": day.isoformat(),
+                "report_due_date": report_due(day).isoformat(),
+            },
+        )
+
+
+def start_testing(ctx: ServiceContext, sample_id: int) -> None:
+    """Received (or returned) → testing."""
+    require(ctx, "start_testing")
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(sample, ("received", "returned"), "start testing")
+    with ctx.db.write(ctx.actor) as w:
+        transition(w, sample_id, sample["state"], "testing", "start_testing")
+
+
+def cancel_sample(ctx: ServiceContext, sample_id: int, reason: str) -> None:
+    """Any open state → cancelled (reason required; nothing is deleted)."""
+    require(ctx, "cancel")
+    if not reason or not reason.strip():
+        raise ValidationError(
+            "reason", "required", "reason: required to cancel a sample (请填写原因)"
+        )
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(sample, CANCELLABLE, "cancel it")
+    with ctx.db.write(ctx.actor) as w:
+        transition(w, sample_id, sample["state"], "cancelled", "cancel", reason=reason.strip())

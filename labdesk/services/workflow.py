@@ -1,0 +1,231 @@
+"""The review workflow: submit → review (or return) → approve → export.
+
+Who may do what is in `services.permissions`; this module adds the rules of the work
+itself: every item needs a result before submission; a reviewer never reviews, and a
+manager never approves, a sample carrying results they entered themselves (ISO/IEC 17025
+7.5.1); returning needs a reason; only approved samples are exported, each at most once.
+Each public function checks everything first, then writes in one audited transaction
+(the `*_in(w, …)` helpers hold the writes; the demo generator batches them).
+"""
+
+from __future__ import annotations
+
+import uuid as _uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from labdesk.core.errors import PermissionDenied, ValidationError, WorkflowError
+from labdesk.services.context import ServiceContext
+from labdesk.services.permissions import PERMISSIONS, can, require
+from labdesk.services.results import refresh_conclusion
+from labdesk.services.samples import expect_state, load_sample, now_iso, transition
+from labdesk.store.audit import Writer
+from labdesk.store.db import Database
+
+__all__ = [
+    "PERMISSIONS",
+    "ExportBatch",
+    "approve",
+    "can",
+    "next_export_sequence",
+    "record_export",
+    "require",
+    "return_sample",
+    "review",
+    "submit",
+]
+
+
+@dataclass(frozen=True)
+class ExportBatch:
+    """What the batch engineer hands to `record_export` for one signed batch file."""
+
+    sequence: int
+    batch_uuid: str
+    file_name: str
+    manifest_sha256: str
+    content: bytes
+    key_fingerprint: str = ""
+
+
+def missing_results(db: Database, sample_id: int) -> list[str]:
+    rows = db.query(
+        "SELECT i.name FROM sample_items i WHERE i.sample_id = ? AND NOT EXISTS "
+        "(SELECT 1 FROM results r WHERE r.sample_item_id = i.id AND r.superseded_by IS NULL) "
+        "ORDER BY i.seq",
+        (sample_id,),
+    )
+    return [str(r[0]) for r in rows]
+
+
+def entered_by(db: Database, sample_id: int) -> set[int]:
+    """Users who entered any result (current or superseded) of the sample."""
+    rows = db.query(
+        "SELECT DISTINCT r.entered_by FROM results r JOIN sample_items i "
+        "ON i.id = r.sample_item_id WHERE i.sample_id = ?",
+        (sample_id,),
+    )
+    return {int(r[0]) for r in rows}
+
+
+def _not_own(ctx: ServiceContext, sample: dict[str, Any], doing: str) -> None:
+    if ctx.actor.user_id in entered_by(ctx.db, int(sample["id"])):
+        raise PermissionDenied(
+            f"{ctx.actor.username} entered results of sample {sample['sample_no']} and so "
+            f"cannot {doing} it: a second person must check (不能审核/批准本人录入的结果)"
+        )
+
+
+def submit_in(w: Writer, sample_id: int) -> None:
+    refresh_conclusion(w, sample_id)
+    transition(w, sample_id, "testing", "submitted", "submit")
+
+
+def submit(ctx: ServiceContext, sample_id: int) -> None:
+    """Testing → submitted, once every item has a result; computes the conclusion."""
+    require(ctx, "submit")
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(sample, ("testing",), "submit it")
+    missing = missing_results(ctx.db, sample_id)
+    if missing:
+        raise ValidationError(
+            "results",
+            "complete",
+            f"sample {sample['sample_no']}: no result yet for {'、'.join(missing)} "
+            "(尚有项目未录入结果)",
+        )
+    with ctx.db.write(ctx.actor) as w:
+        submit_in(w, sample_id)
+
+
+def review_in(w: Writer, sample_id: int, comment: str = "") -> None:
+    transition(w, sample_id, "submitted", "reviewed", "review", reason=comment)
+
+
+def review(ctx: ServiceContext, sample_id: int, comment: str = "") -> None:
+    """Submitted → reviewed (审核), by someone who entered none of its results."""
+    require(ctx, "review")
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(sample, ("submitted",), "review it")
+    _not_own(ctx, sample, "review")
+    with ctx.db.write(ctx.actor) as w:
+        review_in(w, sample_id, comment.strip())
+
+
+def return_in(w: Writer, sample_id: int, from_state: str, reason: str) -> None:
+    transition(w, sample_id, from_state, "returned", "return", reason=reason)
+
+
+def return_sample(ctx: ServiceContext, sample_id: int, reason: str) -> None:
+    """Submitted/reviewed → returned (退回) with a reason; the technician resumes testing."""
+    require(ctx, "return")
+    if not reason or not reason.strip():
+        raise ValidationError(
+            "reason", "required", "reason: required to return a sample (退回须填写原因)"
+        )
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(sample, ("submitted", "reviewed"), "return it")
+    with ctx.db.write(ctx.actor) as w:
+        return_in(w, sample_id, sample["state"], reason.strip())
+
+
+def approve_in(w: Writer, sample_id: int, comment: str = "") -> None:
+    transition(w, sample_id, "reviewed", "approved", "approve", reason=comment)
+
+
+def approve(ctx: ServiceContext, sample_id: int, comment: str = "") -> None:
+    """Reviewed → approved (批准), by a manager who entered none of its results."""
+    require(ctx, "approve")
+    sample = load_sample(ctx.db, sample_id)
+    expect_state(sample, ("reviewed",), "approve it")
+    _not_own(ctx, sample, "approve")
+    with ctx.db.write(ctx.actor) as w:
+        approve_in(w, sample_id, comment.strip())
+
+
+def next_export_sequence(db: Database) -> int:
+    """The sequence number the next export batch should carry (1, 2, …)."""
+    return int(db.scalar("SELECT coalesce(max(sequence), 0) + 1 FROM export_batches"))
+
+
+def _check_batch(db: Database, batch: ExportBatch, sample_ids: Sequence[int]) -> None:
+    if batch.sequence < 1:
+        raise ValidationError("sequence", "positive", "batch sequence must be 1 or more")
+    if db.scalar("SELECT 1 FROM export_batches WHERE sequence = ?", (batch.sequence,)):
+        raise ValidationError(
+            "sequence", "unique", f"export batch sequence {batch.sequence} is already used"
+        )
+    try:
+        _uuid.UUID(batch.batch_uuid)
+    except ValueError:
+        raise ValidationError("batch_uuid", "uuid", "batch_uuid: not a UUID") from None
+    if db.scalar("SELECT 1 FROM export_batches WHERE batch_uuid = ?", (batch.batch_uuid,)):
+        raise ValidationError("batch_uuid", "unique", "batch_uuid: already recorded")
+    if len(batch.manifest_sha256) != 64:
+        raise ValidationError("manifest_sha256", "sha256", "manifest_sha256: 64 hex digits")
+    if not sample_ids:
+        raise ValidationError("sample_ids", "non_empty", "a batch needs at least one sample")
+    if len(set(sample_ids)) != len(sample_ids):
+        raise ValidationError("sample_ids", "unique", "a sample appears twice in the batch")
+    for sample_id in sample_ids:
+        sample = load_sample(db, sample_id)
+        expect_state(sample, ("approved",), "export it")
+
+
+def record_export_in(
+    w: Writer, batch: ExportBatch, sample_ids: Sequence[int], created_at: str
+) -> int:
+    batch_id = w.insert(
+        "export_batches",
+        {
+            "sequence": batch.sequence,
+            "batch_uuid": batch.batch_uuid,
+            "file_name": batch.file_name,
+            "manifest_sha256": batch.manifest_sha256,
+            "content": bytes(batch.content),
+            "sample_count": len(sample_ids),
+            "key_fingerprint": batch.key_fingerprint,
+            "created_by": w.actor.user_id,
+            "created_at": created_at,
+        },
+        action="export",
+    )
+    for sample_id in sample_ids:
+        transition(
+            w,
+            sample_id,
+            "approved",
+            "exported",
+            "export",
+            extra={"export_batch_id": batch_id},
+            reason=f"batch {batch.sequence} {batch.file_name}",
+        )
+    return batch_id
+
+
+def record_export(ctx: ServiceContext, batch: ExportBatch, sample_ids: Sequence[int]) -> int:
+    """Records a signed batch and marks its samples exported, in one transaction."""
+    require(ctx, "export")
+    ids = [int(s) for s in sample_ids]
+    _check_batch(ctx.db, batch, ids)
+    with ctx.db.write(ctx.actor) as w:
+        return record_export_in(w, batch, ids, now_iso())
+
+
+def export_batches(db: Database) -> list[dict[str, Any]]:
+    """Recorded batches without their bytes (newest first)."""
+    rows = db.query(
+        "SELECT id, sequence, batch_uuid, file_name, manifest_sha256, sample_count, "
+        "key_fingerprint, created_by, created_at, length(content) AS size "
+        "FROM export_batches ORDER BY sequence DESC"
+    )
+    return [dict(r) for r in rows]
+
+
+def export_batch_content(db: Database, batch_id: int) -> bytes:
+    """The batch file's bytes, to rewrite a lost file byte-identical."""
+    value = db.scalar("SELECT content FROM export_batches WHERE id = ?", (batch_id,))
+    if value is None:
+        raise WorkflowError(f"export batch #{batch_id} does not exist")
+    return bytes(value)

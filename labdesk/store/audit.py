@@ -1,0 +1,561 @@
+"""The audited write primitive and the hash-chained audit trail.
+
+Every insert or update of an audited table (`schema.AUDITED_TABLES`) goes through a
+`Writer`, obtained with `with db.write(actor) as w:`. In the same transaction it writes
+the row and appends one `audit_log` entry per inserted row (the whole row as JSON) or per
+changed field (old → new), each carrying who, when (UTC and the local UTC offset), why
+and `hash = SHA-256(canonical(entry including prev_hash))`. The chain head (last seq and
+hash) is also kept in `audit_head`, so a log cut short at its end is noticed.
+
+`verify_audit(db)` checks the log two ways:
+1. the chain: seq runs 1..N without gaps, each entry's prev_hash is its predecessor's
+   hash, each hash matches its content, and the head row matches the last entry;
+2. the replay: for each audited table, the entries of each record (in seq order) are
+   applied from nothing — an update's recorded old value must equal the replayed value —
+   and the rebuilt rows must equal the live rows column for column.
+So an edited result or sample field (changed tables, unchanged log), an edited, deleted,
+reordered or truncated log (triggers dropped first) are each reported with the entry
+they break. What it cannot catch is someone who rewrites the tables *and* recomputes the
+whole chain and head: there is no secret in an offline file. docs/record-api.md says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from labdesk.store.schema import AUDITED_TABLES, BLOB_COLUMNS
+
+if TYPE_CHECKING:
+    from labdesk.store.db import Database
+
+GENESIS_HASH = "0" * 64
+_FLUSH_EVERY = 20_000
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is writing: a signed-in user, or the program itself (user_id None)."""
+
+    user_id: int | None
+    username: str
+    role: str = ""
+
+
+SYSTEM = Actor(None, "system", "system")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _plain(table: str, column: str, value: Any) -> Any:
+    """A column value as stored/logged: bytes become their digest, Decimal its text."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        if (table, column) not in BLOB_COLUMNS:
+            raise TypeError(f"{table}.{column} is not a BLOB column")
+        return {"$sha256": hashlib.sha256(bytes(value)).hexdigest()}
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float):
+        raise TypeError(f"{table}.{column}: floats are never stored; pass the decimal text")
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _to_db(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float):
+        raise TypeError("floats are never stored; pass the decimal text")
+    return value
+
+
+def entry_hash(
+    seq: int,
+    at_utc: str,
+    at_offset: str,
+    user_id: int | None,
+    username: str,
+    action: str,
+    table_name: str,
+    record_id: int,
+    field_name: str | None,
+    old_value: str | None,
+    new_value: str | None,
+    reason: str,
+    prev_hash: str,
+) -> str:
+    """SHA-256 over the canonical JSON array of the entry's fields, prev_hash last."""
+    canonical = json.dumps(
+        [
+            seq,
+            at_utc,
+            at_offset,
+            user_id,
+            username,
+            action,
+            table_name,
+            record_id,
+            field_name,
+            old_value,
+            new_value,
+            reason,
+            prev_hash,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def local_offset(moment: datetime) -> str:
+    """'+08:00' for China Standard Time."""
+    text = moment.astimezone().strftime("%z") or "+0000"
+    return f"{text[:3]}:{text[3:5]}"
+
+
+def _parse_default(text: str | None) -> Any:
+    if text is None or text.upper() == "NULL":
+        return None
+    if text.startswith("'") and text.endswith("'"):
+        return text[1:-1].replace("''", "'")
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise ValueError(f"unsupported column default {text!r}") from exc
+
+
+class _TableInfo:
+    def __init__(self, conn: sqlite3.Connection, table: str) -> None:
+        rows = conn.execute(f"PRAGMA table_info({table})").fetchall()
+        if not rows:
+            raise ValueError(f"no table {table}")
+        self.columns: tuple[str, ...] = tuple(r[1] for r in rows)
+        self.defaults: dict[str, Any] = {r[1]: _parse_default(r[4]) for r in rows}
+        self.required = {r[1] for r in rows if r[3] and r[4] is None and r[1] != "id"}
+        self.insert_sql = (
+            f"INSERT INTO {table} ({', '.join(self.columns)}) "
+            f"VALUES ({', '.join('?' * len(self.columns))})"
+        )
+
+
+_AUDIT_INSERT = (
+    "INSERT INTO audit_log (seq, at_utc, at_offset, user_id, username, action, table_name, "
+    "record_id, field, old_value, new_value, reason, prev_hash, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class Writer:
+    """Writes audited rows inside one transaction; created by `db.write(actor)`.
+
+    All entries of one transaction share one timestamp: they are one user action.
+    """
+
+    def __init__(self, db: Database, conn: sqlite3.Connection, actor: Actor) -> None:
+        self.db = db
+        self.conn = conn
+        self.actor = actor
+        moment = datetime.now().astimezone()
+        self.at_utc = _utc_text(moment)
+        self.at_offset = local_offset(moment)
+        head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        self._seq: int = int(head[0])
+        self._hash: str = str(head[1])
+        self._pending: list[tuple[Any, ...]] = []
+        self._next_id: dict[str, int] = {}
+
+    # -- helpers -------------------------------------------------------------------
+    def _info(self, table: str) -> _TableInfo:
+        if table not in AUDITED_TABLES:
+            raise ValueError(f"{table} is not an audited table")
+        cache: dict[str, _TableInfo] = self.db.__dict__.setdefault("_table_info", {})
+        info = cache.get(table)
+        if info is None:
+            info = cache[table] = _TableInfo(self.conn, table)
+        return info
+
+    def _allocate(self, table: str, count: int) -> int:
+        start = self._next_id.get(table)
+        if start is None:
+            start = int(
+                self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+            )
+        self._next_id[table] = start + count
+        return start
+
+    def _append(
+        self,
+        action: str,
+        table: str,
+        record_id: int,
+        field_name: str | None,
+        old_json: str | None,
+        new_json: str | None,
+        reason: str,
+    ) -> None:
+        self._seq += 1
+        actor = self.actor
+        digest = entry_hash(
+            self._seq,
+            self.at_utc,
+            self.at_offset,
+            actor.user_id,
+            actor.username,
+            action,
+            table,
+            record_id,
+            field_name,
+            old_json,
+            new_json,
+            reason,
+            self._hash,
+        )
+        self._pending.append(
+            (
+                self._seq,
+                self.at_utc,
+                self.at_offset,
+                actor.user_id,
+                actor.username,
+                action,
+                table,
+                record_id,
+                field_name,
+                old_json,
+                new_json,
+                reason,
+                self._hash,
+                digest,
+            )
+        )
+        self._hash = digest
+        if len(self._pending) >= _FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Writes buffered audit entries and moves the head (done at commit anyway)."""
+        if self._pending:
+            self.conn.executemany(_AUDIT_INSERT, self._pending)
+            self._pending.clear()
+            self.conn.execute(
+                "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (self._seq, self._hash)
+            )
+
+    def _complete(self, table: str, info: _TableInfo, values: Mapping[str, Any]) -> list[Any]:
+        unknown = set(values) - set(info.columns)
+        if unknown:
+            raise ValueError(f"{table} has no column(s) {sorted(unknown)}")
+        row = []
+        for column in info.columns:
+            if column in values:
+                row.append(_to_db(values[column]))
+            elif column in info.required:
+                raise ValueError(f"{table}.{column} is required")
+            else:
+                row.append(info.defaults[column])
+        return row
+
+    # -- the primitive -------------------------------------------------------------
+    def insert(
+        self, table: str, values: Mapping[str, Any], *, reason: str = "", action: str = "insert"
+    ) -> int:
+        """Inserts one row (every column filled, defaults made explicit); returns its id."""
+        return self.insert_many(table, [values], reason=reason, action=action)[0]
+
+    def insert_many(
+        self,
+        table: str,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        reason: str = "",
+        action: str = "insert",
+    ) -> list[int]:
+        """Inserts rows with one executemany and one audit entry each; returns their ids."""
+        info = self._info(table)
+        start = self._allocate(table, 0)
+        full_rows: list[list[Any]] = []
+        ids: list[int] = []
+        next_id = start
+        columns = info.columns
+        for values in rows:
+            row = self._complete(table, info, values)
+            if row[0] is None:  # "id" is always the first column of our tables
+                row[0] = next_id
+            next_id = max(next_id, int(row[0])) + 1
+            ids.append(int(row[0]))
+            full_rows.append(row)
+            logged = {c: _plain(table, c, v) for c, v in zip(columns, row, strict=True)}
+            self._append(action, table, int(row[0]), None, None, _dumps(logged), reason)
+        self._next_id[table] = next_id
+        self.conn.executemany(info.insert_sql, full_rows)
+        return ids
+
+    def update(
+        self,
+        table: str,
+        record_id: int,
+        changes: Mapping[str, Any],
+        *,
+        reason: str = "",
+        action: str = "update",
+    ) -> dict[str, Any]:
+        """Updates the changed fields of one row, one audit entry per field.
+
+        Returns {field: old value} for the fields that actually changed (unchanged
+        values write nothing).
+        """
+        info = self._info(table)
+        unknown = set(changes) - set(info.columns)
+        if unknown or "id" in changes:
+            raise ValueError(
+                f"cannot update {table} column(s) {sorted(unknown | {'id'} & set(changes))}"
+            )
+        names = list(changes)
+        current = self.conn.execute(
+            f"SELECT {', '.join(names)} FROM {table} WHERE id = ?", (record_id,)
+        ).fetchone()
+        if current is None:
+            raise LookupError(f"{table} #{record_id} does not exist")
+        changed: dict[str, Any] = {}
+        for index, name in enumerate(names):
+            old = current[index]
+            new = _to_db(changes[name])
+            if _plain(table, name, old) != _plain(table, name, new):
+                changed[name] = (old, new)
+        if not changed:
+            return {}
+        assignments = ", ".join(f"{name} = ?" for name in changed)
+        self.conn.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?",
+            [new for _, new in changed.values()] + [record_id],
+        )
+        for name, (old, new) in changed.items():
+            self._append(
+                action,
+                table,
+                record_id,
+                name,
+                _dumps(_plain(table, name, old)),
+                _dumps(_plain(table, name, new)),
+                reason,
+            )
+        return {name: old for name, (old, _) in changed.items()}
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@contextlib.contextmanager
+def write(db: Database, actor: Actor) -> Iterator[Writer]:
+    """An audited transaction; everything commits together or not at all."""
+    with db.transaction() as conn:
+        writer = Writer(db, conn, actor)
+        yield writer
+        writer.flush()
+
+
+# ---------------------------------------------------------------------------------
+# Verification
+# ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AuditReport:
+    """The outcome of `verify_audit`. `problem` is '' when ok."""
+
+    ok: bool
+    entries_checked: int
+    first_broken_seq: int | None
+    problem: str
+    problems: list[str] = field(default_factory=list)
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "entries_checked": self.entries_checked,
+            "first_broken_seq": self.first_broken_seq,
+            "problem": self.problem,
+            "problems": list(self.problems),
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+        }
+
+
+class _Findings:
+    LIMIT = 50
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int | None, str]] = []
+
+    def add(self, seq: int | None, message: str) -> None:
+        if len(self.items) < self.LIMIT:
+            self.items.append((seq, message))
+
+    def report(self, checked: int, head_seq: int, head_hash: str) -> AuditReport:
+        if not self.items:
+            return AuditReport(True, checked, None, "", [], head_seq, head_hash)
+        seqs = [s for s, _ in self.items if s is not None]
+        first = min(seqs) if seqs else None
+        # The problem shown first is the one at the earliest entry.
+        ordered = sorted(self.items, key=lambda item: (item[0] is None, item[0] or 0))
+        messages = [m for _, m in ordered]
+        return AuditReport(False, checked, first, messages[0], messages, head_seq, head_hash)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def verify_audit(db: Database) -> AuditReport:
+    """Re-walks the hash chain and replays the log against the live tables."""
+    findings = _Findings()
+    with db.lock:
+        conn = db.conn
+        checked, last_seq, last_hash = _walk_chain(conn, findings)
+        head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        if head is None:
+            findings.add(None, "the audit head row is missing")
+        else:
+            head_seq, head_hash = int(head[0]), str(head[1])
+            if head_seq > last_seq:
+                findings.add(
+                    last_seq + 1,
+                    f"the audit log was truncated: it ends at entry {last_seq} but the head "
+                    f"records {head_seq} entries (entries {last_seq + 1}–{head_seq} are missing)",
+                )
+            elif head_seq < last_seq or head_hash != last_hash:
+                findings.add(
+                    head_seq + 1 if head_seq < last_seq else last_seq,
+                    f"the audit head (entry {head_seq}) does not match the last entry "
+                    f"({last_seq}): the head or the log was altered",
+                )
+        for table in AUDITED_TABLES:
+            _replay_table(conn, table, findings)
+    return findings.report(checked, last_seq, last_hash)
+
+
+def _walk_chain(conn: sqlite3.Connection, findings: _Findings) -> tuple[int, int, str]:
+    expected = 1
+    prev = GENESIS_HASH
+    checked = 0
+    last_seq = 0
+    cursor = conn.execute(
+        "SELECT seq, at_utc, at_offset, user_id, username, action, table_name, record_id, "
+        "field, old_value, new_value, reason, prev_hash, hash FROM audit_log ORDER BY seq"
+    )
+    for row in cursor:
+        seq = int(row[0])
+        checked += 1
+        if seq != expected:
+            findings.add(
+                expected,
+                f"audit entry {expected} is missing: the log jumps from {expected - 1} to {seq}",
+            )
+        elif row[12] != prev:
+            findings.add(
+                seq,
+                f"audit entry {seq} does not follow entry {seq - 1} (its previous-hash "
+                "differs): entries were deleted, inserted or reordered",
+            )
+        digest = entry_hash(*tuple(row)[:13])
+        if digest != row[13]:
+            findings.add(seq, f"audit entry {seq} was altered: its content does not match its hash")
+        prev = str(row[13])
+        expected = seq + 1
+        last_seq = seq
+    return checked, last_seq, prev
+
+
+def _live_plain(table: str, columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+    return {c: _plain(table, c, v) for c, v in zip(columns, row, strict=True)}
+
+
+def _replay_table(conn: sqlite3.Connection, table: str, findings: _Findings) -> None:
+    """Merge-joins the live rows (by id) with the table's entries (by record, seq)."""
+    live_cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")
+    columns = [d[0] for d in live_cursor.description]
+    entries = conn.execute(
+        "SELECT record_id, seq, field, old_value, new_value FROM audit_log "
+        "WHERE table_name = ? ORDER BY record_id, seq",
+        (table,),
+    )
+    live_iter = iter(live_cursor)
+    live = next(live_iter, None)
+    entry = next(entries, None)
+    while live is not None or entry is not None:
+        live_id = int(live[0]) if live is not None else None
+        entry_id = int(entry[0]) if entry is not None else None
+        if entry_id is None or (live_id is not None and live_id < entry_id):
+            assert live is not None
+            findings.add(
+                None,
+                f"{table} #{live_id} is in the table but not in the audit log "
+                "(inserted behind the program's back)",
+            )
+            live = next(live_iter, None)
+            continue
+        # Replay every entry of record `entry_id`.
+        state: dict[str, Any] | None = None
+        last_seq = 0
+        while entry is not None and int(entry[0]) == entry_id:
+            _, seq, field_name, old_json, new_json = entry
+            last_seq = int(seq)
+            try:
+                if field_name is None:
+                    if state is not None:
+                        findings.add(seq, f"audit entry {seq} inserts {table} #{entry_id} twice")
+                    state = json.loads(new_json)
+                elif state is None:
+                    findings.add(
+                        seq,
+                        f"audit entry {seq} changes {table} #{entry_id} before it was inserted",
+                    )
+                else:
+                    old = json.loads(old_json)
+                    if state.get(field_name) != old:
+                        findings.add(
+                            seq,
+                            f"audit entry {seq} changes {table} #{entry_id}.{field_name} from "
+                            f"{_short(old)} but the replayed value is "
+                            f"{_short(state.get(field_name))}: entries altered or reordered",
+                        )
+                    state[field_name] = json.loads(new_json)
+            except (TypeError, ValueError):
+                findings.add(seq, f"audit entry {seq} holds unreadable values")
+            entry = next(entries, None)
+        if live_id == entry_id:
+            assert live is not None
+            actual = _live_plain(table, columns, live)
+            if state is not None and actual != state:
+                for column in columns:
+                    if actual.get(column) != state.get(column):
+                        findings.add(
+                            last_seq,
+                            f"{table} #{entry_id}.{column} is {_short(actual.get(column))} "
+                            f"but the audit log (last entry {last_seq}) says "
+                            f"{_short(state.get(column))}: changed behind the program's back",
+                        )
+                        break
+            live = next(live_iter, None)
+        else:
+            findings.add(
+                last_seq,
+                f"{table} #{entry_id} is in the audit log (last entry {last_seq}) but missing "
+                "from the table: deleted behind the program's back",
+            )

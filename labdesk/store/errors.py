@@ -1,0 +1,68 @@
+"""Storage errors a user can act on, and the translation of sqlite3's own errors.
+
+SQLite reports a full disk, a read-only file or a damaged database as
+`sqlite3.OperationalError` / `DatabaseError` with an English message; the user needs
+to know what to do about it, not the trace. Anything else from sqlite3 is a bug and is
+re-raised unchanged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from labdesk.core.errors import LabDeskError
+
+
+class StoreError(LabDeskError):
+    """A storage problem the user can act on (disk full, read-only, damaged file)."""
+
+
+class DatabaseLocked(StoreError):
+    """Another LabDesk process already has the database open for writing."""
+
+    def __init__(self, path: Path, pid: int | None) -> None:
+        self.path = path
+        self.pid = pid
+        holder = f"process {pid}" if pid else "another process"
+        super().__init__(
+            f"the database {path} is already open in {holder}; "
+            "close the other LabDesk window or command first (数据库已被另一个程序打开)"
+        )
+
+
+class SchemaTooNew(StoreError):
+    """The file was written by a newer LabDesk than this one."""
+
+
+class NotALabDeskDatabase(StoreError):
+    """The file is a SQLite database of some other program, or not a database at all."""
+
+
+# Substrings of sqlite3 messages (stable across SQLite 3.3x-3.4x) → plain explanations.
+_USER_ERRORS: tuple[tuple[str, str], ...] = (
+    ("database or disk is full", "the disk is full: free some space and try again (磁盘已满)"),
+    (
+        "attempt to write a readonly database",
+        "the database file is read-only: check the file's permissions (数据库文件只读)",
+    ),
+    (
+        "database disk image is malformed",
+        "the database file is damaged: restore the latest backup (数据库文件已损坏)",
+    ),
+    ("file is not a database", "the file is not a LabDesk database (不是 LabDesk 数据库文件)"),
+    ("unable to open database file", "the database file cannot be opened: check the folder exists"),
+    ("disk I/O error", "the disk reported an I/O error: check the drive and restore a backup"),
+)
+
+
+def translate(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:
+    """The exception to raise instead of `exc`: a StoreError for user problems, else `exc`."""
+    message = str(exc)
+    for needle, plain in _USER_ERRORS:
+        if needle in message:
+            where = f"{path}: " if path is not None else ""
+            error = StoreError(f"{where}{plain}")
+            error.__cause__ = exc
+            return error
+    return exc

@@ -1,0 +1,349 @@
+"""The database schema and its migrations (versioned in `PRAGMA user_version`).
+
+`MIGRATIONS[i]` takes a database from version i to i+1; it runs inside the caller's
+transaction, so a migration is all-or-nothing. Never edit a released migration: append
+a new one. docs/record-api.md describes every table and column for the other layers.
+
+Conventions: every table is STRICT; dates are ISO `YYYY-MM-DD` TEXT, instants ISO
+UTC TEXT (`2026-11-26T08:30:00.123456Z`); anything measured, limited or priced is the
+decimal TEXT the user typed (never REAL); booleans are INTEGER 0/1 with a CHECK;
+lists (samplers, failing items) are JSON arrays in TEXT. Rows are never deleted:
+cancellation is a state, supersession a pointer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+# 'LDSK' — identifies a LabDesk database in the SQLite header (PRAGMA application_id).
+APPLICATION_ID = 0x4C44534B
+
+SAMPLE_STATES = (
+    "draft",
+    "registered",
+    "received",
+    "testing",
+    "submitted",
+    "reviewed",
+    "approved",
+    "exported",
+    "returned",
+    "cancelled",
+)
+ROLES = ("technician", "reviewer", "manager", "admin")
+TASK_CATEGORIES = ("监督抽检", "风险监测", "专项")
+PACKAGING = ("散装", "预包装")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+_V1 = f"""
+-- Unaudited bookkeeping: audit chain head, last automatic backup, hash algorithm.
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE centre (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    code TEXT NOT NULL,
+    region_code TEXT NOT NULL,
+    outbox_dir TEXT NOT NULL DEFAULT '',
+    demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1)),
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN {_in(ROLES)}),
+    password_hash TEXT NOT NULL,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE enterprises (
+    id INTEGER PRIMARY KEY,
+    uscc TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    legal_rep TEXT NOT NULL DEFAULT '',
+    contact TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    region_code TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX enterprises_name ON enterprises (name);
+
+-- The standards library, flattened: one row per (standard version, category, item).
+-- A category's items on a date are the rows whose standard is in force that day.
+CREATE TABLE lib_categories (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    standard TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1))
+) STRICT;
+
+CREATE TABLE lib_items (
+    id INTEGER PRIMARY KEY,
+    category_code TEXT NOT NULL REFERENCES lib_categories (code),
+    seq INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    limit_text TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'full' CHECK (method IN ('full', 'rounded')),
+    interval TEXT,
+    decimals INTEGER,
+    lod TEXT,
+    loq TEXT,
+    test_method TEXT NOT NULL DEFAULT '',
+    standard_no TEXT NOT NULL,
+    standard_year TEXT NOT NULL DEFAULT '',
+    standard_title TEXT NOT NULL DEFAULT '',
+    effective_from TEXT,
+    abolished_from TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1)),
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE INDEX lib_items_category ON lib_items (category_code, effective_from);
+
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY,
+    task_no TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    category TEXT NOT NULL CHECK (category IN {_in(TASK_CATEGORIES)}),
+    plan TEXT NOT NULL DEFAULT '',
+    deadline TEXT,
+    created_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE samples (
+    id INTEGER PRIMARY KEY,
+    sample_no TEXT NOT NULL UNIQUE,
+    task_id INTEGER REFERENCES tasks (id),
+    enterprise_id INTEGER REFERENCES enterprises (id),
+    region_type TEXT NOT NULL DEFAULT '',
+    place_type TEXT NOT NULL DEFAULT '',
+    producer_name TEXT NOT NULL DEFAULT '',
+    producer_address TEXT NOT NULL DEFAULT '',
+    producer_phone TEXT NOT NULL DEFAULT '',
+    sample_name TEXT NOT NULL DEFAULT '',
+    brand TEXT NOT NULL DEFAULT '',
+    spec_model TEXT NOT NULL DEFAULT '',
+    batch_no TEXT NOT NULL DEFAULT '',
+    production_date TEXT,
+    shelf_life TEXT NOT NULL DEFAULT '',
+    executive_standard TEXT NOT NULL DEFAULT '',
+    quality_grade TEXT NOT NULL DEFAULT '',
+    licence_no TEXT NOT NULL DEFAULT '',
+    lot_size TEXT NOT NULL DEFAULT '',
+    sample_qty TEXT NOT NULL DEFAULT '',
+    reserve_qty TEXT NOT NULL DEFAULT '',
+    qty_unit TEXT NOT NULL DEFAULT '',
+    packaging TEXT NOT NULL DEFAULT '' CHECK (packaging IN ('', '散装', '预包装')),
+    unit_price TEXT NOT NULL DEFAULT '',
+    sampling_date TEXT,
+    samplers TEXT NOT NULL DEFAULT '[]',
+    sampling_org TEXT NOT NULL DEFAULT '',
+    sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1)),
+    unit_acknowledged INTEGER NOT NULL DEFAULT 0 CHECK (unit_acknowledged IN (0, 1)),
+    category_code TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL CHECK (state IN {_in(SAMPLE_STATES)}),
+    conclusion_code TEXT NOT NULL DEFAULT '',
+    conclusion_label TEXT NOT NULL DEFAULT '',
+    conclusion_zh TEXT NOT NULL DEFAULT '',
+    conclusion_en TEXT NOT NULL DEFAULT '',
+    failing_items TEXT NOT NULL DEFAULT '[]',
+    received_date TEXT,
+    report_due_date TEXT,
+    export_batch_id INTEGER REFERENCES export_batches (id),
+    created_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX samples_state ON samples (state, id);
+CREATE INDEX samples_enterprise ON samples (enterprise_id);
+CREATE INDEX samples_task ON samples (task_id);
+CREATE INDEX samples_sampling_date ON samples (sampling_date);
+
+-- Test items frozen onto the sample from the library in force on the sampling date:
+-- a later library change never alters an existing sample's limits.
+CREATE TABLE sample_items (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    seq INTEGER NOT NULL,
+    code TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    limit_text TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'full' CHECK (method IN ('full', 'rounded')),
+    interval TEXT,
+    decimals INTEGER,
+    lod TEXT,
+    loq TEXT,
+    test_method TEXT NOT NULL DEFAULT '',
+    standard_no TEXT NOT NULL DEFAULT '',
+    standard_year TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1)),
+    lib_item_id INTEGER REFERENCES lib_items (id),
+    UNIQUE (sample_id, seq)
+) STRICT;
+
+-- Results are append-only: a correction or a retest is a new row and the row it
+-- replaces gets superseded_by. attempt counts retests (1 = first test).
+CREATE TABLE results (
+    id INTEGER PRIMARY KEY,
+    sample_item_id INTEGER NOT NULL REFERENCES sample_items (id),
+    attempt INTEGER NOT NULL DEFAULT 1 CHECK (attempt >= 1),
+    kind TEXT NOT NULL DEFAULT 'entry' CHECK (kind IN ('entry', 'correction', 'retest')),
+    text TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'not_judged')),
+    compared TEXT,
+    rounded TEXT,
+    display TEXT NOT NULL DEFAULT '',
+    explanation_zh TEXT NOT NULL DEFAULT '',
+    explanation_en TEXT NOT NULL DEFAULT '',
+    report_only INTEGER NOT NULL DEFAULT 0 CHECK (report_only IN (0, 1)),
+    instrument TEXT NOT NULL DEFAULT '',
+    method TEXT NOT NULL DEFAULT '',
+    entered_by INTEGER NOT NULL REFERENCES users (id),
+    entered_at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    superseded_by INTEGER REFERENCES results (id)
+) STRICT;
+CREATE INDEX results_item ON results (sample_item_id, superseded_by);
+
+-- Workflow history: every transition, review, return and approval with who/when/why.
+CREATE TABLE sample_events (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    action TEXT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    user_id INTEGER REFERENCES users (id),
+    at_utc TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX sample_events_sample ON sample_events (sample_id, id);
+
+CREATE TABLE export_batches (
+    id INTEGER PRIMARY KEY,
+    sequence INTEGER NOT NULL UNIQUE,
+    batch_uuid TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    sample_count INTEGER NOT NULL,
+    key_fingerprint TEXT NOT NULL DEFAULT '',
+    created_by INTEGER NOT NULL REFERENCES users (id),
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE signing_keys (
+    id INTEGER PRIMARY KEY,
+    algorithm TEXT NOT NULL,
+    public_pem TEXT NOT NULL,
+    private_blob BLOB NOT NULL,
+    fingerprint TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+
+-- The hash-chained audit trail. old_value/new_value are JSON (so NULL, '' and 0 differ);
+-- an insert has field NULL and new_value = JSON object of the whole row.
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at_utc TEXT NOT NULL,
+    at_offset TEXT NOT NULL,
+    user_id INTEGER,
+    username TEXT NOT NULL,
+    action TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    field TEXT,
+    old_value TEXT,
+    new_value TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_record ON audit_log (table_name, record_id);
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- The chain head kept apart from the rows, to notice a truncated log.
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+) STRICT;
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{"0" * 64}');
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'audit_head cannot be deleted'); END;
+CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head
+WHEN NEW.seq < OLD.seq
+BEGIN SELECT RAISE(ABORT, 'audit_head only moves forward'); END;
+
+INSERT INTO meta (key, value) VALUES ('audit_hash', 'sha256');
+"""
+
+
+def _migrate_1(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V1):
+        conn.execute(statement)
+
+
+def _split(script: str) -> list[str]:
+    """Splits a script into statements (executescript would COMMIT our transaction)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buffer.strip():
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement: {buffer!r}")
+    return statements
+
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = [_migrate_1]
+LATEST_VERSION = len(MIGRATIONS)
+
+# The tables whose every write goes through the audited primitive (store/audit.py) and
+# that `verify_audit` rebuilds by replaying the log.
+AUDITED_TABLES = (
+    "centre",
+    "users",
+    "enterprises",
+    "lib_categories",
+    "lib_items",
+    "tasks",
+    "samples",
+    "sample_items",
+    "results",
+    "sample_events",
+    "export_batches",
+    "signing_keys",
+)
+# BLOB columns are logged by their SHA-256 ({"$sha256": hex}) rather than their bytes.
+BLOB_COLUMNS = {("export_batches", "content"), ("signing_keys", "private_blob")}

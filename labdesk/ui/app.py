@@ -1,0 +1,148 @@
+"""Starting the desktop application: `labdesk` with no sub-command.
+
+`run_app(args)` sets up Qt and the language, opens the database as the single writer
+(a second LabDesk on the same file is refused politely), creates the demo database when
+asked, runs the first-run wizard when the database has no centre yet, then signs the
+user in and shows the main window. `--screenshot DIR` instead renders every main screen
+to PNG, signed in as the demo manager, and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from labdesk.core.errors import LabDeskError
+from labdesk.paths import default_db_path
+from labdesk.ui.errors import install_excepthook
+from labdesk.ui.i18n import choose_language, install_translators
+from labdesk.ui.session import APPLICATION, ORGANISATION, UiSession, open_settings
+
+log = logging.getLogger(__name__)
+
+# Tests and screenshot runs point this at a temporary INI file so they never touch
+# the real user settings.
+SETTINGS_ENV = "LABDESK_SETTINGS_FILE"
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+def ensure_application() -> QApplication:
+    """The QApplication (created once per process)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("LabDesk")
+    return app
+
+
+def pick_font(app: QApplication) -> None:
+    """Prefer a font that has Chinese glyphs, so offscreen renders never show boxes."""
+    families = set(QFontDatabase.families())
+    for family in CJK_FAMILIES:
+        if family in families:
+            font = QFont(family)
+            font.setPointSize(max(app.font().pointSize(), 10))
+            app.setFont(font)
+            return
+
+
+def settings_path_from_env() -> Path | None:
+    value = os.environ.get(SETTINGS_ENV)
+    return Path(value) if value else None
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Entry point from the CLI. Returns the process exit code."""
+    app = ensure_application()
+    install_excepthook()
+    settings = open_settings(settings_path_from_env())
+    language = choose_language(getattr(args, "lang", None), settings)
+    install_translators(language)
+    pick_font(app)
+    app.setWindowIcon(QIcon())
+    db_path = Path(args.db) if getattr(args, "db", None) is not None else default_db_path()
+    demo = bool(getattr(args, "demo", False))
+    screenshot_dir: Path | None = getattr(args, "screenshot", None)
+
+    from labdesk.ui import backend
+
+    if (demo or screenshot_dir is not None) and not db_path.exists():
+        try:
+            backend.create_demo_database(db_path)
+        except LabDeskError as exc:
+            return _fail(_tr("The demo database could not be created: {0}").format(exc))
+
+    try:
+        db = backend.open_db(db_path)
+    except backend.DatabaseLocked:
+        return _fail(
+            _tr(
+                "This database is already open in another LabDesk window.\n\n{0}\n\n"
+                "Switch to that window, or close it and try again."
+            ).format(db_path),
+            title=_tr("Already open"),
+        )
+    except LabDeskError as exc:
+        return _fail(str(exc))
+
+    session = UiSession(db=db, db_path=db_path, settings=settings)
+    try:
+        if screenshot_dir is not None:
+            from labdesk.ui.screenshots import render_screenshots
+
+            written = render_screenshots(session, Path(screenshot_dir))
+            print("\n".join(str(p) for p in written))
+            return 0
+        return _interactive(app, session, demo=demo)
+    finally:
+        db.close()
+
+
+def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:
+    from labdesk.ui import backend
+    from labdesk.ui.main_window import MainWindow
+    from labdesk.ui.signin import SignInDialog
+    from labdesk.ui.wizard import FirstRunWizard
+
+    if not backend.has_centre(session.db):
+        wizard = FirstRunWizard(session)
+        if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
+            return 0
+    while True:
+        dialog = SignInDialog(session, show_demo_accounts=demo or backend.is_demo(session.db))
+        if dialog.exec() != SignInDialog.DialogCode.Accepted:
+            return 0
+        window = MainWindow(session)
+        signed_out = []
+        window.signOutRequested.connect(lambda: (signed_out.append(True), window.close()))
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        window.show()
+        window.open_initial_screen()
+        app.exec()
+        window.deleteLater()
+        if not signed_out:
+            return 0
+        session.sign_out()
+
+
+def _fail(message: str, title: str | None = None) -> int:
+    """Say what went wrong in a dialog (stderr too, for scripts) and return exit code 2."""
+    print(f"labdesk: {message}", file=sys.stderr)
+    if QApplication.platformName() != "offscreen":
+        QMessageBox.warning(None, title or _tr("LabDesk"), message)
+    return 2

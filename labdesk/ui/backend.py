@@ -1,0 +1,68 @@
+"""The few store/service calls the application shell needs (opening, demo, status).
+
+Screens call `labdesk.services.*` directly; this module gathers the start-up steps so
+`app.py` reads as a sequence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from labdesk.store.errors import DatabaseLocked
+
+if TYPE_CHECKING:
+    from labdesk.store.db import Database
+    from labdesk.ui.session import UiSession
+
+__all__ = [
+    "DEMO_SAMPLES",
+    "DatabaseLocked",
+    "create_demo_database",
+    "has_centre",
+    "is_demo",
+    "open_db",
+    "unsent_approved_count",
+]
+
+# ~300 samples: enough to look like a working lab, created in a few seconds.
+DEMO_SAMPLES = 300
+
+
+def open_db(path: Path) -> Database:
+    """Open `path` as this process's single writer (raises DatabaseLocked if taken)."""
+    from labdesk.store.db import open_database
+
+    return open_database(path)
+
+
+def create_demo_database(path: Path, samples: int = DEMO_SAMPLES) -> None:
+    """Create a demo database at `path` with the record engineer's generator."""
+    from labdesk.services import demo
+    from labdesk.store.db import open_database
+
+    db = open_database(path)
+    try:
+        demo.fill_demo(db, samples=samples)
+    finally:
+        db.close()
+
+
+def has_centre(db: Database) -> bool:
+    from labdesk.services import auth
+
+    return bool(auth.is_set_up(db))
+
+
+def is_demo(db: Database) -> bool:
+    from labdesk.services import auth
+
+    centre = auth.centre(db)
+    return bool(centre and centre.get("demo"))
+
+
+def unsent_approved_count(session: UiSession) -> int:
+    """Approved samples not yet exported in a signed batch (the status-bar figure)."""
+    from labdesk.services import queries
+
+    return len(queries.approved_unexported_samples(session.db))

@@ -1,0 +1,338 @@
+"""Result entry (结果录入): the grid for one sample, or one item across many samples.
+
+Mode A ("by sample"): type the sample number (completion offers the samples awaiting
+results), the grid lists its frozen test items. Mode B ("by item"): pick category and
+item, the grid lists that item for every sample awaiting results, newest first.
+
+Each accepted cell is committed at once by the service; the inline message line shows
+what was saved or why text was refused. "Start testing" receives the sample and starts
+testing when needed; "Submit sample" (Ctrl+Enter) sends a complete sample to review.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labdesk.core.errors import LabDeskError
+from labdesk.ui import grid_data
+from labdesk.ui.layout_state import restore_header, save_header
+from labdesk.ui.result_grid import ResultGridModel, ResultTableView
+from labdesk.ui.session import UiSession
+
+STATE_NAMES_SOURCE = {
+    "draft": "Draft",
+    "registered": "Registered",
+    "received": "Received",
+    "testing": "Testing",
+    "submitted": "Submitted",
+    "reviewed": "Reviewed",
+    "approved": "Approved",
+    "exported": "Exported",
+    "returned": "Returned",
+    "cancelled": "Cancelled",
+}
+
+
+def state_title(state: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    source = STATE_NAMES_SOURCE.get(state)
+    return QCoreApplication.translate("States", source) if source else state
+
+
+def _states_for_lupdate() -> None:  # pragma: no cover - lupdate reads the literals
+    from PySide6.QtCore import QCoreApplication
+
+    for text in (
+        "Draft",
+        "Registered",
+        "Received",
+        "Testing",
+        "Submitted",
+        "Reviewed",
+        "Approved",
+        "Exported",
+        "Returned",
+        "Cancelled",
+    ):
+        QCoreApplication.translate("States", text)
+
+
+class InlineMessage(QLabel):
+    """One line under the grid: what was saved, or why something was refused."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("entry_message")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.is_error = False
+
+    def show_message(self, text: str, is_error: bool) -> None:
+        self.is_error = is_error
+        self.setStyleSheet("color: #b00020;" if is_error else "color: #1b5e20;")
+        self.setText(text)
+
+
+class ResultEntryScreen(QWidget):
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("screen_entry")
+
+        self.mode = QComboBox()
+        self.mode.setObjectName("entry_mode")
+        self.mode.addItem(self.tr("By sample"), "sample")
+        self.mode.addItem(self.tr("By item across samples"), "item")
+        self.sample_no = QLineEdit()
+        self.sample_no.setObjectName("entry_sample_no")
+        self.sample_no.setPlaceholderText(self.tr("Sample number, then Enter"))
+        self._completion = QStringListModel(self)
+        completer = QCompleter(self._completion, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.sample_no.setCompleter(completer)
+        self.sample_no.returnPressed.connect(self._open_typed_sample)
+        self.item_choice = QComboBox()
+        self.item_choice.setObjectName("entry_item")
+        self.item_choice.setMinimumWidth(260)
+        self.item_choice.activated.connect(self._open_item)
+
+        top = QHBoxLayout()
+        top.addWidget(self.mode)
+        top.addWidget(self.sample_no, 1)
+        top.addWidget(self.item_choice, 1)
+        self.start_button = QPushButton(self.tr("Start testing"))
+        self.start_button.setObjectName("entry_start")
+        self.start_button.clicked.connect(self.start_testing)
+        self.submit_button = QPushButton(self.tr("Submit sample"))
+        self.submit_button.setObjectName("entry_submit")
+        self.submit_button.setToolTip(self.tr("Send the complete sample to review (Ctrl+Enter)"))
+        self.submit_button.clicked.connect(self.submit)
+        top.addWidget(self.start_button)
+        top.addWidget(self.submit_button)
+
+        self.heading = QLabel()
+        self.heading.setObjectName("entry_heading")
+        self.model = ResultGridModel(session, self)
+        self.view = ResultTableView(self)
+        self.view.setModel(self.model)
+        self.message = InlineMessage(self)
+        self.model.message.connect(self.message.show_message)
+        self.model.committed.connect(lambda _id: self._update_buttons())
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.message)
+        hint = QLabel(
+            self.tr(
+                "Enter accepts and moves down · Tab moves right · Ctrl+V pastes a block from "
+                "Excel · accepted: numbers, ND, 未检出, <0.01, <LOD, <LOQ, 阴性 …"
+            )
+        )
+        hint.setObjectName("entry_hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        submit_key = QShortcut(QKeySequence("Ctrl+Return"), self)
+        submit_key.activated.connect(self.submit)
+
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self._mode_changed()
+        self.refresh()
+
+    # ----- screen protocol ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        numbers = [
+            str(r["sample_no"])
+            for r in self.session.db.query(
+                "SELECT sample_no FROM samples WHERE state IN "
+                "('registered', 'received', 'testing', 'returned', 'submitted') "
+                "ORDER BY id DESC LIMIT 2000"
+            )
+        ]
+        self._completion.setStringList(numbers)
+        current = self.item_choice.currentData()
+        self.item_choice.blockSignals(True)
+        self.item_choice.clear()
+        for code, name, item in grid_data.item_choices(self.session.db):
+            self.item_choice.addItem(f"{name} · {item}", (code, item))
+        if current is not None:
+            found = self.item_choice.findData(current)
+            if found >= 0:
+                self.item_choice.setCurrentIndex(found)
+        self.item_choice.blockSignals(False)
+        self.model.reload()
+        self._update_heading()
+        self._update_buttons()
+
+    def save_layout(self) -> None:
+        save_header(self.session.settings, f"entry/{self.model.mode}", self.view.horizontalHeader())
+
+    def commit_pending(self) -> None:
+        self.view.commit_open_editor()
+
+    def open_record(self, record: object) -> None:
+        """Navigation target: `record` is a sample id."""
+        if isinstance(record, int):
+            self.open_sample(record)
+
+    # ----- opening --------------------------------------------------------------------
+
+    def _mode_changed(self) -> None:
+        by_sample = self.mode.currentData() == "sample"
+        self.sample_no.setVisible(by_sample)
+        self.item_choice.setVisible(not by_sample)
+        self.start_button.setVisible(by_sample)
+        self.submit_button.setVisible(by_sample)
+        if by_sample:
+            self.open_sample(self.model.sample_id)
+        else:
+            self._open_item()
+
+    def _open_typed_sample(self) -> None:
+        text = self.sample_no.text().strip()
+        if not text:
+            return
+        found = grid_data.sample_by_no(self.session.db, text)
+        if found is None:
+            self.message.show_message(self.tr("No sample numbered {0}.").format(text), True)
+            return
+        self.open_sample(int(found["id"]))
+
+    def open_sample(self, sample_id: int | None) -> None:
+        """Show one sample's items (mode A) and put the cursor on the first empty result."""
+        self.save_layout()
+        if self.mode.currentData() != "sample":
+            self.mode.blockSignals(True)
+            self.mode.setCurrentIndex(0)
+            self.mode.blockSignals(False)
+            self.sample_no.show()
+            self.item_choice.hide()
+            self.start_button.show()
+            self.submit_button.show()
+        self.model.load_sample(sample_id)
+        self._apply_widths()
+        if sample_id is not None:
+            brief = grid_data.sample_brief(self.session.db, sample_id)
+            if brief:
+                self.sample_no.setText(str(brief["sample_no"]))
+        first_empty = next(
+            (r for r in range(self.model.rowCount()) if not self.model.row_data(r).get("result_id")),
+            0,
+        )
+        self.view.focus_result(first_empty)
+        self.view.setFocus()
+        self._update_heading()
+        self._update_buttons()
+
+    def _open_item(self) -> None:
+        choice = self.item_choice.currentData()
+        self.save_layout()
+        if choice is None:
+            self.model.load_sample(None)
+        else:
+            code, item = choice
+            self.model.load_item(item, code)
+        self._apply_widths()
+        self.view.focus_result(0)
+        self._update_heading()
+
+    def _apply_widths(self) -> None:
+        header = self.view.horizontalHeader()
+        for column, width in enumerate(self.model.column_widths()):
+            header.resizeSection(column, width)
+        restore_header(self.session.settings, f"entry/{self.model.mode}", header)
+
+    # ----- state ----------------------------------------------------------------------
+
+    def _brief(self) -> dict[str, object] | None:
+        if self.model.sample_id is None:
+            return None
+        return grid_data.sample_brief(self.session.db, self.model.sample_id)
+
+    def _update_heading(self) -> None:
+        if self.model.mode == "item":
+            self.heading.setText(
+                self.tr("{0} samples loaded (more load as you scroll)").format(
+                    self.model.rowCount()
+                )
+            )
+            return
+        brief = self._brief()
+        if brief is None:
+            self.heading.setText(self.tr("Type a sample number to enter its results."))
+            return
+        self.heading.setText(
+            self.tr("{0} — {1} — {2} — state: {3}").format(
+                brief["sample_no"],
+                brief["sample_name"],
+                brief.get("enterprise_name") or "",
+                state_title(str(brief["state"])),
+            )
+        )
+
+    def _update_buttons(self) -> None:
+        brief = self._brief()
+        state = str(brief["state"]) if brief else ""
+        self.start_button.setEnabled(state in ("registered", "received", "returned"))
+        self.submit_button.setEnabled(
+            state in ("testing", "received", "returned") and self.model.complete()
+        )
+
+    def start_testing(self) -> None:
+        from labdesk.services import samples
+
+        brief = self._brief()
+        if brief is None:
+            return
+        sample_id = int(str(brief["id"]))
+        try:
+            if brief["state"] == "registered":
+                samples.receive_sample(self.session.context, sample_id)
+            samples.start_testing(self.session.context, sample_id)
+        except LabDeskError as exc:
+            self.message.show_message(str(exc), True)
+            return
+        self.session.notify_changed("samples")
+        self.message.show_message(self.tr("Testing started."), False)
+        self._update_heading()
+        self._update_buttons()
+        self.model.reload()
+        self.view.setFocus()
+
+    def submit(self) -> None:
+        from labdesk.services import workflow
+
+        self.view.commit_open_editor()
+        brief = self._brief()
+        if brief is None or self.model.mode != "sample":
+            return
+        try:
+            workflow.submit(self.session.context, int(str(brief["id"])))
+        except LabDeskError as exc:
+            self.message.show_message(str(exc), True)
+            return
+        self.session.notify_changed("samples")
+        self.message.show_message(
+            self.tr("Sample {0} submitted for review.").format(brief["sample_no"]), False
+        )
+        self.model.reload()
+        self._update_heading()
+        self._update_buttons()
+
+    def current_index(self) -> QModelIndex:
+        return self.view.currentIndex()

@@ -1,0 +1,64 @@
+"""Showing errors: a user's problem plainly, a bug logged with its trace.
+
+`LabDeskError` (ValidationError, PermissionDenied, WorkflowError, NotFound, the store's
+DatabaseLocked …) carries a message fit for the user; anything else is a bug, logged with
+its trace and shown as a short plain dialog that says where the log is.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from labdesk.core.errors import LabDeskError
+
+log = logging.getLogger("labdesk.ui")
+
+CONTEXT = "Errors"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def user_message(exc: BaseException) -> str:
+    """The text to show for an exception (the message for user errors, a summary for bugs)."""
+    if isinstance(exc, LabDeskError):
+        return str(exc)
+    return _tr("An unexpected error occurred: {0}").format(f"{type(exc).__name__}: {exc}")
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Show `exc` in a plain dialog. Bugs are logged with their trace first."""
+    if not isinstance(exc, LabDeskError):
+        log.error(
+            "unexpected error: %s",
+            "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        )
+        QMessageBox.critical(parent, _tr("LabDesk — error"), user_message(exc))
+    else:
+        QMessageBox.warning(parent, _tr("LabDesk"), user_message(exc))
+
+
+def install_excepthook() -> None:
+    """Route unhandled exceptions (e.g. in slots) to the log and a plain dialog."""
+
+    def hook(
+        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.error("unhandled exception", exc_info=(exc_type, exc, tb))
+        if QApplication.instance() is not None:
+            try:
+                show_error(QApplication.activeWindow(), exc)
+            except Exception:  # never recurse out of the hook
+                log.exception("could not show the error dialog")
+
+    sys.excepthook = hook

@@ -1,0 +1,292 @@
+"""The main window: navigation over the registry screens, shortcuts, status bar.
+
+Screens are built the first time they are shown (so start-up costs one screen) and
+refreshed whenever they are shown again or the session reports changed data. A screen
+whose module cannot be imported shows the import error in its place: the rest of the
+application keeps working.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from labdesk.ui import backend
+from labdesk.ui.screens import SCREENS, ScreenInfo, load_screen_class
+from labdesk.ui.session import UiSession
+
+log = logging.getLogger(__name__)
+
+GEOMETRY_KEY = "main_window/geometry"
+STATE_KEY = "main_window/state"
+SPLITTER_KEY = "main_window/splitter"
+LAST_SCREEN_KEY = "main_window/screen"
+
+
+class ScreenLoadError(QLabel):
+    """Shown in place of a screen whose module failed to import (with the reason)."""
+
+    def __init__(self, info: ScreenInfo, error: BaseException, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName(f"screen_error_{info.key}")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setText(
+            self.tr("This screen could not be opened: {0}").format(
+                f"{type(error).__name__}: {error}"
+            )
+        )
+
+    def refresh(self) -> None:
+        """Nothing to refresh: the error stays until the module is fixed."""
+
+
+class MainWindow(QMainWindow):
+    """Navigation list on the left, the current screen on the right."""
+
+    signOutRequested = Signal()
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("main_window")
+        self._screens: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(200)
+        for info in SCREENS:
+            item = QListWidgetItem(info.title())
+            item.setData(Qt.ItemDataRole.UserRole, info.key)
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        self._build_menus()
+        self._build_status_bar()
+        self.session.events.dataChanged.connect(self._on_data_changed)
+        self.session.events.userChanged.connect(self.update_status)
+        self.session.events.navigate.connect(self.navigate)
+        self._restore_layout()
+        self.update_status()
+        self.setWindowTitle(self.tr("LabDesk — {0}").format(session.db_path.name))
+
+    # ----- building -----------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        sign_out = QAction(self.tr("Sign &out"), self)
+        sign_out.setObjectName("action_sign_out")
+        sign_out.triggered.connect(self.signOutRequested.emit)
+        file_menu.addAction(sign_out)
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        self.screen_actions: list[QAction] = []
+        for index, info in enumerate(SCREENS):
+            action = QAction(info.title(), self)
+            action.setObjectName(f"action_screen_{info.key}")
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.triggered.connect(lambda _=False, key=info.key: self.show_screen(key))
+            go_menu.addAction(action)
+            self.addAction(action)
+            self.screen_actions.append(action)
+        refresh = QAction(self.tr("&Refresh"), self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.refresh_current)
+        go_menu.addSeparator()
+        go_menu.addAction(refresh)
+
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        for code, label in (("zh", "中文"), ("en", "English")):
+            action = QAction(label, self)
+            action.setObjectName(f"action_language_{code}")
+            action.triggered.connect(lambda _=False, c=code: self._set_language(c))
+            settings_menu.addAction(action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.user_label = QLabel()
+        self.user_label.setObjectName("status_user")
+        self.db_label = QLabel()
+        self.db_label.setObjectName("status_db")
+        self.unsent_label = QLabel()
+        self.unsent_label.setObjectName("status_unsent")
+        for label in (self.user_label, self.db_label, self.unsent_label):
+            bar.addPermanentWidget(label)
+
+    # ----- screens --------------------------------------------------------------------
+
+    def screen(self, key: str) -> QWidget:
+        """The screen widget for `key`, built on first use."""
+        widget = self._screens.get(key)
+        if widget is None:
+            info = next(i for i in SCREENS if i.key == key)
+            try:
+                factory = load_screen_class(info)
+                widget = factory(self.session, self.stack)
+            except Exception as exc:  # a broken screen must not take the window down
+                log.error(
+                    "screen %s failed to load:\n%s", key, "".join(traceback.format_exception(exc))
+                )
+                widget = ScreenLoadError(info, exc, self.stack)
+            widget.setObjectName(widget.objectName() or f"screen_{key}")
+            self._screens[key] = widget
+            self.stack.addWidget(widget)
+        return widget
+
+    def show_screen(self, key: str) -> QWidget:
+        row = next(i for i, info in enumerate(SCREENS) if info.key == key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)  # → _on_nav
+        return self._screens[key]
+
+    def navigate(self, key: str, record: object) -> None:
+        """Show screen `key` and open `record` in it (its `open_record`, if any)."""
+        widget = self.show_screen(key)
+        open_record = getattr(widget, "open_record", None)
+        if callable(open_record) and record is not None:
+            open_record(record)
+
+    def current_key(self) -> str:
+        row = self.nav.currentRow()
+        return SCREENS[row].key if row >= 0 else ""
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        key = SCREENS[row].key
+        fresh = key not in self._screens
+        widget = self.screen(key)
+        self.stack.setCurrentWidget(widget)
+        if not fresh and key in self._stale:
+            self._refresh(key)
+        self._stale.discard(key)
+        self.session.settings.setValue(LAST_SCREEN_KEY, key)
+
+    def _refresh(self, key: str) -> None:
+        widget = self._screens.get(key)
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def refresh_current(self) -> None:
+        key = self.current_key()
+        if key:
+            self._refresh(key)
+        self.update_status()
+
+    def _on_data_changed(self, topic: str) -> None:
+        # Refresh the visible screen now, the hidden ones when next shown.
+        current = self.current_key()
+        for key in self._screens:
+            if key != current:
+                self._stale.add(key)
+        QTimer.singleShot(0, self.update_status)
+
+    # ----- status ---------------------------------------------------------------------
+
+    def update_status(self) -> None:
+        s = self.session
+        if s.signed_in:
+            self.user_label.setText(
+                self.tr("User: {0} ({1})").format(s.display_name or s.user_name, role_title(s.role))
+            )
+        else:
+            self.user_label.setText(self.tr("Not signed in"))
+        self.db_label.setText(self.tr("Database: {0}").format(str(s.db_path)))
+        try:
+            count = backend.unsent_approved_count(s)
+        except Exception:
+            log.exception("could not count unsent approved samples")
+            count = -1
+        self.unsent_label.setText(
+            self.tr("Approved, not yet sent: {0}").format(count if count >= 0 else "?")
+        )
+
+    # ----- settings -------------------------------------------------------------------
+
+    def _set_language(self, code: str) -> None:
+        from labdesk.ui.i18n import SETTING_KEY
+
+        self.session.settings.setValue(SETTING_KEY, code)
+        self.statusBar().showMessage(
+            self.tr("The language changes the next time LabDesk starts."), 8000
+        )
+
+    def _restore_layout(self) -> None:
+        settings = self.session.settings
+        geometry = settings.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = settings.value(STATE_KEY)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        splitter = settings.value(SPLITTER_KEY)
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([160, 1120])
+
+    def open_initial_screen(self) -> None:
+        last = self.session.settings.value(LAST_SCREEN_KEY, "tasks", type=str)
+        keys = [info.key for info in SCREENS]
+        self.show_screen(last if last in keys else "tasks")
+
+    def save_layout(self) -> None:
+        settings = self.session.settings
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(STATE_KEY, self.saveState())
+        settings.setValue(SPLITTER_KEY, self.splitter.saveState())
+        for widget in self._screens.values():
+            save = getattr(widget, "save_layout", None)
+            if callable(save):
+                save()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Nothing to flush for data: every accepted edit was committed when accepted.
+        # An editor still open holds text that was never accepted; commit it first.
+        for widget in self._screens.values():
+            commit = getattr(widget, "commit_pending", None)
+            if callable(commit):
+                commit()
+        self.save_layout()
+        super().closeEvent(event)
+
+
+def role_title(role: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    titles = {
+        "technician": QCoreApplication.translate("Roles", "Technician"),
+        "reviewer": QCoreApplication.translate("Roles", "Reviewer"),
+        "manager": QCoreApplication.translate("Roles", "Manager"),
+        "admin": QCoreApplication.translate("Roles", "Administrator"),
+    }
+    return titles.get(role, role)

@@ -1,0 +1,267 @@
+"""One way to run long work off the GUI thread (after Anki's QueryOp/CollectionOp and
+Orange's TaskState).
+
+A worker is a plain function `fn(state: TaskState) -> T`. It reports progress with
+`state.set_progress(done, total)` and checks `state.is_cancelled()` between steps; it
+never touches widgets. `run_operation()` runs it on a thread pool and delivers the result
+(or the exception) back on the GUI thread. A progress dialog appears only if the work
+takes longer than ~600 ms, and its Cancel button sets the cancel flag.
+
+Database access from workers: a worker that reads a lot opens its own read-only
+connection (the store hands one out); a worker that writes runs on the single *writer*
+pool (`writes=True`), so at most one writing operation is in flight at a time, and it
+must use the session's writer connection only from there.
+
+Because workers take a state object, they are unit-tested without Qt by passing a
+`TaskState()` directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PROGRESS_DELAY_MS = 600
+
+# Running operations, so an operation without a parent widget is not garbage-collected
+# while its worker still runs.
+_live: set[Operation[Any]] = set()
+
+
+class Cancelled(Exception):
+    """Raised by `TaskState.check()` when the user pressed Cancel."""
+
+
+class TaskState:
+    """Progress and cancellation shared between a worker and the GUI (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._done = 0
+        self._total = 0
+        self._listener: Callable[[int, int], None] | None = None
+
+    def set_progress(self, done: int, total: int) -> None:
+        with self._lock:
+            self._done, self._total = done, total
+            listener = self._listener
+        if listener is not None:
+            listener(done, total)
+
+    def progress(self) -> tuple[int, int]:
+        with self._lock:
+            return self._done, self._total
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        """Raise `Cancelled` if the user cancelled (a convenience for loops)."""
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def _set_listener(self, listener: Callable[[int, int], None] | None) -> None:
+        with self._lock:
+            self._listener = listener
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; signals emitted from the worker arrive queued there."""
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[TaskState], Any], state: TaskState, relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn = fn
+        self._state = state
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self._fn(self._state)
+        except BaseException as exc:  # delivered to the GUI thread, never swallowed
+            self._relay.failed.emit(exc)
+        else:
+            self._relay.succeeded.emit(result)
+
+
+_writer_pool: QThreadPool | None = None
+
+
+def writer_pool() -> QThreadPool:
+    """A pool with a single thread: every writing operation queues here, one at a time."""
+    global _writer_pool
+    if _writer_pool is None:
+        _writer_pool = QThreadPool()
+        _writer_pool.setMaxThreadCount(1)
+    return _writer_pool
+
+
+def show_failure(parent: QWidget | None, exc: BaseException) -> None:
+    """The default failure handler: a user's problem shown plainly, a bug logged with trace."""
+    from labdesk.ui.errors import show_error
+
+    show_error(parent, exc)
+
+
+class Operation(QObject, Generic[T]):
+    """A running operation. Keep no reference: it parents itself to `parent` until done.
+
+    `finished` is emitted after the success/failure callback (tests wait on it).
+    """
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        fn: Callable[[TaskState], T],
+        *,
+        label: str,
+        on_success: Callable[[T], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+        writes: bool = False,
+        show_progress: bool = True,
+        delay_ms: int = PROGRESS_DELAY_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.state = TaskState()
+        self._parent_widget = parent
+        self._fn = fn
+        self._label = label
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self._writes = writes
+        self._show_progress = show_progress
+        self._delay_ms = delay_ms
+        self._dialog: QProgressDialog | None = None
+        self._running = False
+        self._relay = _Relay(self)
+        self._relay.progressed.connect(self._on_progress)
+        self._relay.succeeded.connect(self._on_succeeded)
+        self._relay.failed.connect(self._on_failed)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_dialog)
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    @property
+    def dialog(self) -> QProgressDialog | None:
+        return self._dialog
+
+    def start(self) -> Operation[T]:
+        self._running = True
+        _live.add(self)
+        self.state._set_listener(self._relay.progressed.emit)
+        if self._show_progress:
+            self._timer.start(self._delay_ms)
+        pool = writer_pool() if self._writes else QThreadPool.globalInstance()
+        pool.start(_Runnable(self._fn, self.state, self._relay))
+        return self
+
+    def cancel(self) -> None:
+        self.state.cancel()
+
+    def _show_dialog(self) -> None:
+        if not self._running:
+            return
+        dialog = QProgressDialog(self._label, self.tr("Cancel"), 0, 0, self._parent_widget)
+        dialog.setWindowTitle(self.tr("Working…"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoReset(False)
+        dialog.setAutoClose(False)
+        dialog.canceled.connect(self.cancel)
+        done, total = self.state.progress()
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+        dialog.show()
+        self._dialog = dialog
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._dialog is not None and total > 0:
+            self._dialog.setMaximum(total)
+            self._dialog.setValue(min(done, total))
+
+    def _finish(self) -> None:
+        self._running = False
+        _live.discard(self)
+        self._timer.stop()
+        self.state._set_listener(None)
+        if self._dialog is not None:
+            self._dialog.canceled.disconnect(self.cancel)
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+
+    def _on_succeeded(self, result: T) -> None:
+        self._finish()
+        try:
+            self._on_success(result)
+        finally:
+            self.finished.emit()
+            self.deleteLater()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._finish()
+        try:
+            if isinstance(exc, Cancelled):
+                return
+            if self._on_failure is not None:
+                self._on_failure(exc)
+            else:
+                show_failure(self._parent_widget, exc)
+        finally:
+            self.finished.emit()
+            self.deleteLater()
+
+
+def run_operation(
+    parent: QWidget | None,
+    fn: Callable[[TaskState], T],
+    *,
+    label: str,
+    on_success: Callable[[T], None],
+    on_failure: Callable[[BaseException], None] | None = None,
+    writes: bool = False,
+    show_progress: bool = True,
+    delay_ms: int = PROGRESS_DELAY_MS,
+) -> Operation[T]:
+    """Run `fn(state)` off the GUI thread; call `on_success(result)` on the GUI thread.
+
+    A cancelled worker (raising `Cancelled`, e.g. via `state.check()`) calls neither
+    callback. Without `on_failure`, errors are shown plainly (and bugs logged with trace).
+    """
+    op: Operation[T] = Operation(
+        parent,
+        fn,
+        label=label,
+        on_success=on_success,
+        on_failure=on_failure,
+        writes=writes,
+        show_progress=show_progress,
+        delay_ms=delay_ms,
+    )
+    return op.start()

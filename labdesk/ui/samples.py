@@ -1,0 +1,291 @@
+"""The samples list (样品): lazy, id-only, filtered by state and text.
+
+`SampleListModel` holds sample ids only, loaded a page at a time by keyset as the user
+scrolls, and fetches row contents in blocks when rows are painted, so a 50,000-sample
+database opens as fast as an empty one. Enter or double-click opens the sample in result
+entry; "New sample" (Ctrl+N) opens the sampling form.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labdesk.ui import grid_data
+from labdesk.ui.entry import state_title
+from labdesk.ui.layout_state import restore_header, save_header
+from labdesk.ui.result_grid import VERDICT_BRUSHES
+from labdesk.ui.session import UiSession
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+FETCH_BLOCK = 64
+CACHE_ROWS = 2000
+
+COLUMNS = (
+    ("sample_no", "Sample no.", 150),
+    ("sample_name", "Sample", 160),
+    ("enterprise_name", "Sampled unit", 240),
+    ("category_code", "Category", 120),
+    ("sampling_date", "Sampled on", 100),
+    ("state", "State", 80),
+    ("conclusion_label", "Conclusion", 80),
+    ("report_due_date", "Report due", 100),
+)
+
+CONCLUSION_BRUSH = {"合格": "pass", "不合格": "fail", "不判定": "not_judged"}
+
+
+def _columns_for_lupdate() -> None:  # pragma: no cover
+    from PySide6.QtCore import QCoreApplication
+
+    for text in (
+        "Sample no.",
+        "Sample",
+        "Sampled unit",
+        "Category",
+        "Sampled on",
+        "State",
+        "Conclusion",
+        "Report due",
+    ):
+        QCoreApplication.translate("SampleList", text)
+
+
+class SampleListModel(QAbstractTableModel):
+    """Sample ids by keyset pages; row contents fetched lazily in blocks."""
+
+    def __init__(self, session: UiSession, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.query = grid_data.SampleQuery()
+        self._ids: list[int] = []
+        self._more = False
+        self._cache: OrderedDict[int, dict[str, Any]] = OrderedDict()
+
+    def set_query(self, query: grid_data.SampleQuery) -> None:
+        self.beginResetModel()
+        self.query = query
+        self._cache.clear()
+        self._ids = grid_data.sample_id_page(self.session.db, query, None)
+        self._more = len(self._ids) == grid_data.PAGE_SIZE
+        self.endResetModel()
+
+    def reload(self) -> None:
+        self.set_query(self.query)
+
+    def sample_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def loaded_ids(self) -> list[int]:
+        return list(self._ids)
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self._more or not self._ids:
+            return
+        page = grid_data.sample_id_page(self.session.db, self.query, self._ids[-1])
+        self._more = len(page) == grid_data.PAGE_SIZE
+        if page:
+            start = len(self._ids)
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self._ids.extend(page)
+            self.endInsertRows()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            from PySide6.QtCore import QCoreApplication
+
+            return QCoreApplication.translate("SampleList", COLUMNS[section][1])
+        return None
+
+    def row_data(self, row: int) -> dict[str, Any]:
+        sample_id = self._ids[row]
+        data = self._cache.get(sample_id)
+        if data is not None:
+            return data
+        start = max(0, row - FETCH_BLOCK // 4)
+        block = [i for i in self._ids[start : start + FETCH_BLOCK] if i not in self._cache]
+        fetched = grid_data.sample_rows(self.session.db, block)
+        for key in block:
+            if key in fetched:
+                self._cache[key] = fetched[key]
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return self._cache.get(sample_id, {})
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self.row_data(index.row()).get(key)
+            if key == "state":
+                return state_title(str(value or ""))
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.BackgroundRole and key == "conclusion_label":
+            label = self.row_data(index.row()).get(key)
+            return VERDICT_BRUSHES.get(CONCLUSION_BRUSH.get(str(label), ""))
+        return None
+
+
+class SampleTable(QTableView):
+    """A table of samples; Enter opens the current one."""
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.sample_model = SampleListModel(session, self)
+        self.setModel(self.sample_model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        vertical = self.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never ResizeToContents
+        vertical.setDefaultSectionSize(24)
+        vertical.setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, (_key, _title, width) in enumerate(COLUMNS):
+            header.resizeSection(column, width)
+        self.doubleClicked.connect(lambda _index: self.open_current())
+
+    def current_sample_id(self) -> int | None:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        return self.sample_model.sample_id(index.row())
+
+    def open_current(self) -> None:
+        sample_id = self.current_sample_id()
+        if sample_id is not None:
+            self.session.events.navigate.emit("entry", sample_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_current()
+            return
+        super().keyPressEvent(event)
+
+
+STATE_FILTERS = (
+    ("", "All"),
+    ("registered", "Registered"),
+    ("received", "Received"),
+    ("testing", "Testing"),
+    ("returned", "Returned"),
+    ("submitted", "Submitted"),
+    ("reviewed", "Reviewed"),
+    ("approved", "Approved"),
+    ("exported", "Exported"),
+    ("draft", "Draft"),
+    ("cancelled", "Cancelled"),
+)
+
+
+class SamplesScreen(QWidget):
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("screen_samples")
+        self.state_filter = QComboBox()
+        self.state_filter.setObjectName("samples_state")
+        for state, _title in STATE_FILTERS:
+            self.state_filter.addItem(state_title(state) if state else self.tr("All"), state)
+        self.text_filter = QLineEdit()
+        self.text_filter.setObjectName("samples_text")
+        self.text_filter.setPlaceholderText(
+            self.tr("Filter: sample number, name, batch, enterprise or USCC")
+        )
+        self.text_filter.setClearButtonEnabled(True)
+        self.new_button = QPushButton(self.tr("&New sample…"))
+        self.new_button.setObjectName("samples_new")
+        self.new_button.clicked.connect(self.new_sample)
+        self.count_label = QLabel()
+        self.table = SampleTable(session, self)
+        self.table.setObjectName("samples_table")
+        restore_header(session.settings, "samples", self.table.horizontalHeader())
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("State")))
+        top.addWidget(self.state_filter)
+        top.addWidget(self.text_filter, 1)
+        top.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        # Typing filters after a short pause, not on every keystroke.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh)
+        self.text_filter.textChanged.connect(lambda _t: self._debounce.start())
+        self.state_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        new_key = QShortcut(QKeySequence.StandardKey.New, self)
+        new_key.activated.connect(self.new_sample)
+        self.refresh()
+
+    def refresh(self) -> None:
+        state = str(self.state_filter.currentData() or "")
+        self.table.sample_model.set_query(
+            grid_data.SampleQuery(states=(state,) if state else (), text=self.text_filter.text())
+        )
+        shown = self.table.sample_model.rowCount()
+        more = self.table.sample_model.canFetchMore()
+        self.count_label.setText(
+            self.tr("{0}+ samples (more load as you scroll)").format(shown)
+            if more
+            else self.tr("{0} samples").format(shown)
+        )
+        if shown:
+            self.table.selectRow(0)
+
+    def save_layout(self) -> None:
+        save_header(self.session.settings, "samples", self.table.horizontalHeader())
+
+    def new_sample(self) -> None:
+        from labdesk.ui.sampling_form import SamplingFormDialog
+
+        dialog = SamplingFormDialog(self.session, self)
+        if dialog.exec() == SamplingFormDialog.DialogCode.Accepted and dialog.sample_id:
+            self.refresh()
+            self.session.events.navigate.emit("entry", dialog.sample_id)

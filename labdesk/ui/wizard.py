@@ -1,0 +1,183 @@
+"""First run: a wizard that creates the centre profile and its administrator.
+
+The rules (password length, region code, one centre per database) live in
+`services.auth.setup_centre`; the pages only check what they can as the user types so
+the Next button is never a surprise, and show the service's refusal if it still comes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from labdesk.core.errors import LabDeskError
+from labdesk.ui.session import UiSession
+
+MIN_PASSWORD = 8
+_REGION = re.compile(r"^\d{6}$")
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    return label
+
+
+class CentrePage(QWizardPage):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Your inspection centre"))
+        self.setSubTitle(
+            self.tr("LabDesk keeps one centre per database. These appear on reports and batches.")
+        )
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setObjectName("centre_name")
+        self.name.setPlaceholderText(self.tr("e.g. 某某县产品质量监督检验中心"))
+        self.code = QLineEdit()
+        self.code.setObjectName("centre_code")
+        self.code.setPlaceholderText(self.tr("short code used in sample and batch numbers"))
+        self.region = QLineEdit()
+        self.region.setObjectName("centre_region")
+        self.region.setMaxLength(6)
+        self.region.setPlaceholderText(self.tr("6-digit administrative division, e.g. 340100"))
+        form.addRow(self.tr("Centre name"), self.name)
+        form.addRow(self.tr("Centre code"), self.code)
+        form.addRow(self.tr("Region code (GB/T 2260)"), self.region)
+        self.error = _error_label()
+        form.addRow(self.error)
+        for edit in (self.name, self.code, self.region):
+            edit.textChanged.connect(self._changed)
+
+    def _changed(self) -> None:
+        region = self.region.text().strip()
+        if region and not _REGION.match(region):
+            self.error.setText(self.tr("The region code is six digits."))
+        else:
+            self.error.setText("")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return bool(
+            self.name.text().strip()
+            and self.code.text().strip()
+            and _REGION.match(self.region.text().strip())
+        )
+
+
+class AdminPage(QWizardPage):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("The administrator"))
+        self.setSubTitle(
+            self.tr(
+                "The administrator adds users and imports the standards library. "
+                "Use a password of at least 8 characters."
+            )
+        )
+        form = QFormLayout(self)
+        self.username = QLineEdit("admin")
+        self.username.setObjectName("admin_username")
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("admin_display_name")
+        self.password = QLineEdit()
+        self.password.setObjectName("admin_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit()
+        self.confirm.setObjectName("admin_confirm")
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Username"), self.username)
+        form.addRow(self.tr("Full name"), self.display_name)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Repeat password"), self.confirm)
+        self.error = _error_label()
+        self.error.setObjectName("admin_error")
+        form.addRow(self.error)
+        for edit in (self.username, self.password, self.confirm):
+            edit.textChanged.connect(self._changed)
+
+    def problem(self) -> str:
+        if not self.username.text().strip():
+            return self.tr("Enter a username.")
+        if len(self.password.text()) < MIN_PASSWORD:
+            return self.tr("The password needs at least {0} characters.").format(MIN_PASSWORD)
+        if self.password.text() != self.confirm.text():
+            return self.tr("The two passwords differ.")
+        return ""
+
+    def _changed(self) -> None:
+        problem = self.problem()
+        # Say nothing about the password until the user has typed some of it.
+        self.error.setText(problem if self.password.text() else "")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.problem()
+
+
+class FinishPage(QWizardPage):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Ready"))
+        layout = QVBoxLayout(self)
+        note = QLabel(
+            self.tr(
+                "Finish creates the centre and the administrator account. Then sign in as "
+                "the administrator to add users and import the standards library. The batch "
+                "signing key is created from the command line: labdesk keys create."
+            )
+        )
+        note.setWordWrap(True)
+        note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(note)
+        self.error = _error_label()
+        self.error.setObjectName("finish_error")
+        layout.addWidget(self.error)
+
+
+class FirstRunWizard(QWizard):
+    """Creates the centre and its admin through `services.auth.setup_centre`."""
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("first_run_wizard")
+        self.setWindowTitle(self.tr("LabDesk — first run"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.centre_page = CentrePage()
+        self.admin_page = AdminPage()
+        self.finish_page = FinishPage()
+        for page in (self.centre_page, self.admin_page, self.finish_page):
+            self.addPage(page)
+        self.resize(640, 440)
+
+    def accept(self) -> None:
+        from labdesk.services import auth
+
+        c, a = self.centre_page, self.admin_page
+        try:
+            auth.setup_centre(
+                self.session.db,
+                name=c.name.text().strip(),
+                code=c.code.text().strip(),
+                region_code=c.region.text().strip(),
+                admin_username=a.username.text().strip(),
+                admin_password=a.password.text(),
+                admin_display_name=a.display_name.text().strip(),
+            )
+        except LabDeskError as exc:
+            self.finish_page.error.setText(str(exc))
+            return
+        self.session.notify_changed("users")
+        super().accept()
