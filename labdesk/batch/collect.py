@@ -17,21 +17,21 @@ from typing import Any
 
 from labdesk.batch.format import canonical_json, json_lines
 
-_SAMPLE_FORM_FIELDS = (
-    "region_type", "place_type", "producer_name", "producer_address", "producer_phone",
-    "sample_name", "brand", "spec_model", "batch_no", "production_date", "shelf_life",
-    "executive_standard", "quality_grade", "licence_no", "lot_size", "sample_qty",
-    "reserve_qty", "qty_unit", "packaging", "unit_price", "sampling_date", "samplers",
-    "sampling_org", "sealed", "unit_acknowledged", "received_date", "report_due_date",
+_JOINED = (
+    "e_uscc", "e_name", "e_address", "e_legal_rep", "e_contact", "e_phone", "e_region_code",
+    "t_task_no", "t_source", "t_category", "category_name",
 )  # fmt: skip
-_ITEM_FIELDS = (
-    "seq", "name", "unit", "limit_text", "method", "interval", "decimals", "lod", "loq",
-    "test_method", "standard_no", "standard_year",
+# Sample columns that are either internal or lifted to the top level of the record.
+_SAMPLE_HIDDEN = frozenset(
+    {
+        "id", "sample_no", "task_id", "enterprise_id", "category_code", "state",
+        "conclusion_code", "conclusion_label", "conclusion_zh", "conclusion_en",
+        "failing_items", "export_batch_id", "created_by", *_JOINED,
+    }
 )  # fmt: skip
-_RESULT_FIELDS = (
-    "attempt", "kind", "text", "verdict", "compared", "rounded", "display", "explanation_zh",
-    "instrument", "method", "entered_at", "reason",
-)  # fmt: skip
+# Internal row ids mean nothing outside this database; everything else goes out as stored.
+_ITEM_HIDDEN = frozenset({"id", "sample_id", "lib_item_id"})
+_RESULT_HIDDEN = frozenset({"id", "sample_item_id", "entered_by", "superseded_by"})
 _AUDIT_FIELDS = (
     "seq", "at_utc", "at_offset", "user_id", "username", "action", "table_name", "record_id",
     "field", "old_value", "new_value", "reason", "prev_hash", "hash",
@@ -42,10 +42,17 @@ def _ids_param(ids: Sequence[int]) -> str:
     return json.dumps(list(ids))
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows as dicts (zip with the column names: cheaper than sqlite3.Row lookups)."""
     cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    return cursor.execute(sql, params).fetchall()
+    cursor.row_factory = None
+    cursor.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _public(row: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if key not in hidden}
 
 
 def _verdict(code: str) -> str:
@@ -120,7 +127,7 @@ def collect_records(conn: sqlite3.Connection, sample_ids: Sequence[int]) -> Batc
     event_ids = _ids_param([row["id"] for row in events])
     audit = _rows(
         conn,
-        "SELECT * FROM audit_log WHERE "
+        f"SELECT {', '.join(_AUDIT_FIELDS)} FROM audit_log WHERE "
         "(table_name = 'samples' AND record_id IN (SELECT value FROM json_each(?1))) OR "
         "(table_name = 'sample_items' AND record_id IN (SELECT value FROM json_each(?2))) OR "
         "(table_name = 'results' AND record_id IN (SELECT value FROM json_each(?3))) OR "
@@ -143,7 +150,7 @@ def collect_records(conn: sqlite3.Connection, sample_ids: Sequence[int]) -> Batc
         )
     sample_records = []
     for row in samples:
-        form = {name: row[name] for name in _SAMPLE_FORM_FIELDS}
+        form = _public(row, _SAMPLE_HIDDEN)
         form["samplers"] = json.loads(row["samplers"] or "[]")
         sample_records.append(
             {
@@ -176,17 +183,16 @@ def collect_records(conn: sqlite3.Connection, sample_ids: Sequence[int]) -> Batc
             }
         )
     item_records = [
-        {"sample_id": sample_no[row["sample_id"]], **{f: row[f] for f in _ITEM_FIELDS}}
-        for row in items
+        {"sample_id": sample_no[row["sample_id"]], **_public(row, _ITEM_HIDDEN)} for row in items
     ]
     result_records = []
     for row in results:
         owner, seq = item_key[row["sample_item_id"]]
-        record = {"sample_id": owner, "item_seq": seq, **{f: row[f] for f in _RESULT_FIELDS}}
-        record["entered_by"] = row["entered_by_name"]
+        record = {"sample_id": owner, "item_seq": seq, **_public(row, _RESULT_HIDDEN)}
+        record["entered_by"] = record.pop("entered_by_name")
         record["current"] = row["superseded_by"] is None
         result_records.append(record)
-    audit_records = [{f: row[f] for f in _AUDIT_FIELDS} for row in audit]
+    audit_records = audit  # exactly the _AUDIT_FIELDS columns, as stored
     return BatchRecords(sample_records, item_records, result_records, audit_records)
 
 

@@ -33,15 +33,19 @@ _CENTRE_CODE_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _NAME_RE = re.compile(r"^(?P<code>[A-Za-z0-9_-]{1,32})-(?P<seq>\d{6})\.labbatch$")
 
 
+# One encoder for every record: json.dumps would build a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> bytes:
     """One line of JSON: UTF-8, keys sorted, no spaces; how data records are written."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def json_lines(records: Iterable[Mapping[str, Any]]) -> bytes:
-    return b"".join(canonical_json(record) + b"\n" for record in records)
+    """JSON Lines: one canonical object per line, each line ending in a newline."""
+    text = "\n".join(map(_ENCODER.encode, records))
+    return (text + "\n").encode("utf-8") if text else b""
 
 
 def manifest_json(manifest: Mapping[str, Any]) -> bytes:

@@ -12,7 +12,6 @@ transaction, so a refused batch leaves the HQ database exactly as it was. Per ce
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -144,6 +143,7 @@ def _check_chain(store: HqStore, batch: VerifiedBatch) -> None:
 def _insert(store: HqStore, batch: VerifiedBatch) -> int:
     code, seq = batch.centre_code, batch.sequence
     samples = batch.records("samples.jsonl")
+    sample_lines = batch.files["samples.jsonl"].decode("utf-8").splitlines()
     store.execute(
         "INSERT INTO hq_batches (centre_code, sequence, batch_id, manifest_sha256, "
         "previous_manifest_sha256, archive_sha256, key_id, created_at, received_at, "
@@ -183,15 +183,16 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
                 s["sampling_date"],
                 s["sampling_date"][:7],
                 s["verdict"],
-                json.dumps(s, ensure_ascii=False, sort_keys=True),
+                line,  # the signed text as received
             )
-            for s in samples
+            for s, line in zip(samples, sample_lines, strict=True)
         ],
     )
     rows: list[tuple[Any, ...]] = []
     for name in _RECORD_FILES:
-        for line, text in enumerate(batch.files[name].decode("utf-8").splitlines(), 1):
-            sample_id = json.loads(text).get("sample_id")
+        lines = batch.files[name].decode("utf-8").splitlines()
+        for line, (text, record) in enumerate(zip(lines, batch.records(name), strict=True), 1):
+            sample_id = record.get("sample_id")
             rows.append(
                 (code, seq, name, line, None if sample_id is None else str(sample_id), text)
             )

@@ -76,6 +76,8 @@ class VerifiedBatch:
     key: PublicKey
     files: dict[str, bytes] = field(repr=False)
     archive_sha256: str
+    # The parsed .jsonl records (verification parses them anyway; loaders reuse them).
+    parsed: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     @property
     def manifest_sha256(self) -> str:
@@ -100,6 +102,8 @@ class VerifiedBatch:
 
     def records(self, path: str) -> list[dict[str, Any]]:
         """The JSON objects of a .jsonl data file (already validated)."""
+        if path in self.parsed:
+            return self.parsed[path]
         return [json.loads(line) for line in self.files[path].decode("utf-8").splitlines()]
 
     def summary(self) -> dict[str, Any]:
@@ -259,7 +263,10 @@ def _check_signature(
     return key
 
 
-def _check_records(manifest: dict[str, Any], files: dict[str, bytes]) -> None:
+def _check_records(
+    manifest: dict[str, Any], files: dict[str, bytes]
+) -> dict[str, list[dict[str, Any]]]:
+    parsed: dict[str, list[dict[str, Any]]] = {}
     for count_name, path in _COUNT_SOURCES.items():
         try:
             lines = files[path].decode("utf-8").splitlines()
@@ -276,12 +283,14 @@ def _check_records(manifest: dict[str, Any], files: dict[str, bytes]) -> None:
             )
         if path == "samples.jsonl":
             _check_samples(records)
+        parsed[path] = records
     try:
         summary = json.loads(files["summary.json"].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _reject("content-invalid", f"summary.json is not UTF-8 JSON: {exc}") from exc
     if not isinstance(summary, dict):
         raise _reject("content-invalid", "summary.json is not a JSON object")
+    return parsed
 
 
 def _check_samples(records: list[dict[str, Any]]) -> None:
@@ -362,7 +371,7 @@ def verify_bytes(
             if SM3(content).hexdigest() != entry["sm3"]:
                 raise _reject("hash-mismatch", f"{name}: SM3 differs from the manifest")
             files[name] = content
-    _check_records(manifest, files)
+    parsed = _check_records(manifest, files)
     return VerifiedBatch(
         source=source,
         manifest=manifest,
@@ -371,6 +380,7 @@ def verify_bytes(
         key=key,
         files=files,
         archive_sha256=hashlib.sha256(data).hexdigest(),
+        parsed=parsed,
     )
 
 

@@ -8,9 +8,10 @@
 
 `round` prints the rounded value alone on its last line (``60.0``; significant figures
 in E-notation when the exponent is positive, ``2E+3``, with ``2×10³`` above it).
-Negative values work as they are (``labdesk round -0.0365 --interval 0.001``); a negative
-value with a mark needs ``--`` before it or ``--value=``-style quoting only in shells that
-split on brackets: ``labdesk round --interval 1 -- -15.5(-)``.
+Negative values work as they are, marked or not (``labdesk round -0.0365 --interval 0.001``,
+``labdesk round "-15.5(-)" --interval 1``); ``--`` also works, after the options
+(``labdesk round --interval 1 -- -15.5(-)``). Quote marked values: shells treat brackets
+specially.
 
 Exit codes of `judge`: 0 pass, 1 fail, 3 not judged (不判定 is neither a pass nor a
 fail, so a script must not be able to mistake it for either), 2 input error (a limit that
@@ -42,7 +43,7 @@ def _allow_negative_values(parser: argparse.ArgumentParser) -> None:
         parser._negative_number_matcher = _NEGATIVE_VALUE
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds `round`, `judge` and `uscc`."""
     rnd = sub.add_parser(
         "round",
@@ -63,7 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Judge one typed result against a limit. Exit 0 pass, 1 fail, "
         "3 not judged, 2 input error.",
     )
-    jdg.add_argument("--limit", required=True, help="the limit as the standard writes it, e.g. ≤0.5")
+    jdg.add_argument(
+        "--limit", required=True, help="the limit as the standard writes it, e.g. ≤0.5"
+    )
     jdg.add_argument("--value", required=True, help="the result as typed: 0.549, ND, <0.01, 阴性")
     jdg.add_argument(
         "--method",

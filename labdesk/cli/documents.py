@@ -126,6 +126,14 @@ def _rate(value: str | None) -> str:
     return "—" if value is None else f"{value}%"
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justifies to `width` terminal columns (Chinese characters take two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - used, 1)
+
+
 def _print_summary(data: dict[str, Any]) -> None:
     print(f"样品数 samples        {data['samples']}")
     print(f"已判定 judged         {data['judged']}", end="")
@@ -140,16 +148,16 @@ def _print_summary(data: dict[str, Any]) -> None:
         ("by_category", "按产品类别 by category"),
         ("by_source", "按任务来源 by source"),
     ):
-        print(f"\n{title}")
+        print(f"\n{title}\n  {_pad('', 32)}   样品    合格  不合格  合格率")
         for g in data[key]:
             print(
-                f"  {g['label'] or '—':<24} {g['samples']:>7} {g['pass']:>7} {g['fail']:>7}"
+                f"  {_pad(g['label'] or '—', 32)}{g['samples']:>7} {g['pass']:>7} {g['fail']:>7}"
                 f"  {_rate(g['pass_rate'])}"
             )
     print("\n不合格项目 top failing items")
     for item in data["top_failing_items"][:10]:
         rate = _rate(item["failure_rate"])
-        print(f"  {item['item']:<24} {item['fail']:>7} / {item['tested']:<7} {rate}")
+        print(f"  {_pad(item['item'], 32)}{item['fail']:>7} / {item['tested']:<7} {rate}")
 
 
 # -- reports -------------------------------------------------------------------------------

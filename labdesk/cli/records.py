@@ -1,9 +1,263 @@
-"""labdesk sub-commands (being written; the owner replaces this module)."""
+"""`labdesk setup | demo | samples | audit verify | backup | restore | users`: the record.
+
+    labdesk --db PATH setup --name N --code C --region 340100 --admin USER [--password-file F]
+    labdesk --db PATH demo [--samples N] [--seed S]
+    labdesk --db PATH samples [--status S] [--json]
+    labdesk --db PATH audit verify [--json]        exit 0 intact, 1 broken (names the entry)
+    labdesk --db PATH backup [--out FILE]
+    labdesk --db PATH restore FILE
+    labdesk --db PATH users list
+    labdesk --db PATH users add USER --role R [--display-name D] [--password-file F]
+            --as ADMIN [--as-password-file F]
+
+Read-only commands (samples, audit verify, users list) open the file read-only, so they
+work while the desktop app has the database open; writing ones take the single-writer
+lock and are refused with the holder's PID while another LabDesk has it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from labdesk.cli import UsageError, db_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Adds this module's sub-commands."""
+    """Adds setup, demo, samples, audit, backup, restore and users."""
+    setup = sub.add_parser("setup", help="first run: create the centre and its administrator")
+    setup.add_argument("--name", required=True, help="centre name (中心名称)")
+    setup.add_argument("--code", required=True, help="centre code used in batch file names")
+    setup.add_argument("--region", required=True, help="GB/T 2260 region code, e.g. 340100")
+    setup.add_argument("--admin", required=True, metavar="USER", help="administrator username")
+    setup.add_argument("--display-name", default="", help="administrator's display name")
+    setup.add_argument(
+        "--password-file", type=Path, help="read the admin password from this file's first line"
+    )
+    setup.add_argument(
+        "--no-sample-library",
+        action="store_true",
+        help="do not load the shipped sample standards library (import your own later)",
+    )
+    setup.set_defaults(func=_setup)
+
+    demo = sub.add_parser("demo", help="fill a demo database (demo users, samples, results)")
+    demo.add_argument("--samples", type=int, default=200, metavar="N", help="samples (200)")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (1)")
+    demo.set_defaults(func=_demo)
+
+    samples = sub.add_parser("samples", help="list samples (number, state, conclusion)")
+    samples.add_argument("--status", metavar="S", help="only samples in this state")
+    samples.add_argument("--json", action="store_true", help="print a JSON list")
+    samples.set_defaults(func=_samples)
+
+    audit = sub.add_parser("audit", help="check the tamper-evident audit trail")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_sub.add_parser("verify", help="re-walk the hash chain and replay the log")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.set_defaults(func=_audit_verify)
+
+    backup = sub.add_parser("backup", help="back up the database (online backup API)")
+    backup.add_argument("--out", type=Path, metavar="FILE", help="backup file (default: rotating)")
+    backup.set_defaults(func=_backup)
+
+    restore = sub.add_parser("restore", help="replace the database by a verified backup")
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.set_defaults(func=_restore)
+
+    users = sub.add_parser("users", help="list or add users (admin)")
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    listing = users_sub.add_parser("list", help="list users")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=_users_list)
+    add = users_sub.add_parser("add", help="add a user (signed in as an admin)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=("technician", "reviewer", "manager", "admin"))
+    add.add_argument("--display-name", default="")
+    add.add_argument("--password-file", type=Path, help="the new user's password (first line)")
+    add.add_argument("--as", dest="as_user", required=True, metavar="ADMIN", help="admin username")
+    add.add_argument("--as-password-file", type=Path, help="the admin's password (first line)")
+    add.set_defaults(func=_users_add)
+
+
+def _read_password(path: Path | None, prompt: str, *, confirm: bool) -> str:
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+        lines = text.splitlines()
+        if not lines or not lines[0]:
+            raise UsageError(f"{path} is empty")
+        return lines[0]
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to ask for the password: use --password-file")
+    password = getpass.getpass(prompt)
+    if confirm and getpass.getpass("again: ") != password:
+        raise UsageError("the two passwords differ")
+    return password
+
+
+def _setup(args: argparse.Namespace) -> int:
+    from labdesk.services import auth, library
+    from labdesk.store.db import open_database
+
+    password = _read_password(args.password_file, "admin password: ", confirm=True)
+    db = open_database(db_path(args))
+    try:
+        ctx = auth.setup_centre(
+            db,
+            name=args.name,
+            code=args.code,
+            region_code=args.region,
+            admin_username=args.admin,
+            admin_password=password,
+            admin_display_name=args.display_name,
+        )
+        if not args.no_sample_library:
+            library.ensure_library(ctx)
+            print("loaded the shipped SAMPLE standards library (sample data, not authoritative)")
+        print(f"centre {args.name} set up in {db.path}; administrator: {args.admin}")
+    finally:
+        db.close()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from labdesk.services import demo
+    from labdesk.store.db import open_database
+
+    if args.samples < 0:
+        raise UsageError("--samples must be 0 or more")
+    db = open_database(db_path(args))
+    try:
+        summary = demo.fill_demo(db, samples=args.samples, seed=args.seed)
+    finally:
+        db.close()
+    print(f"demo database: {db.path}")
+    print(
+        f"{summary.samples} samples, {summary.enterprises} enterprises, {summary.results} "
+        f"results; pass rate of judged samples {summary.pass_rate} % ({summary.judged} judged)"
+    )
+    print("states: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.states.items())))
+    print("DEMO accounts (demo passwords — never use them for real data):")
+    for username, password, role in summary.accounts:
+        print(f"  {username:<10} {password:<15} {role}")
+    return 0
+
+
+def _samples(args: argparse.Namespace) -> int:
+    from labdesk.services import queries
+    from labdesk.store.db import open_reader
+
+    reader = open_reader(db_path(args))
+    try:
+        flt = queries.SampleFilter(states=(args.status,) if args.status else ())
+        ids = queries.sample_ids(reader, flt)
+        rows = queries.sample_rows(reader, ids[::-1])
+    finally:
+        reader.close()
+    listing = [
+        {"sample_no": r["sample_no"], "state": r["state"], "conclusion": r["conclusion_code"] or None}
+        for r in rows
+    ]
+    if args.json:
+        print(json.dumps(listing, ensure_ascii=False))
+    else:
+        for row in listing:
+            print(f"{row['sample_no']}\t{row['state']}\t{row['conclusion'] or ''}")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from labdesk.services.audit import integrity_problems, verify_audit
+    from labdesk.store.db import open_reader
+
+    reader = open_reader(db_path(args))
+    try:
+        integrity = integrity_problems(reader)
+        report = verify_audit(reader)
+    finally:
+        reader.close()
+    ok = report.ok and not integrity
+    if args.json:
+        data = report.as_dict()
+        data["integrity"] = integrity or ["ok"]
+        data["ok"] = ok
+        print(json.dumps(data, ensure_ascii=False))
+    elif ok:
+        print(f"audit trail intact: {report.entries_checked} entries, head {report.head_hash}")
+    else:
+        if integrity:
+            print(f"database integrity check failed: {'; '.join(integrity[:3])}")
+        if not report.ok:
+            where = (
+                f"first broken entry: {report.first_broken_seq}"
+                if report.first_broken_seq is not None
+                else "no entry to blame"
+            )
+            print(f"audit trail BROKEN ({where}): {report.problem}")
+            for extra in report.problems[1:5]:
+                print(f"  also: {extra}")
+    return 0 if ok else 1
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from labdesk.store.backup import auto_backup, backup_to
+    from labdesk.store.db import open_database
+
+    db = open_database(db_path(args), create=False)
+    try:
+        path = backup_to(db, args.out) if args.out else auto_backup(db, force=True)
+    finally:
+        db.close()
+    print(f"backed up to {path}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from labdesk.store.backup import restore
+
+    target = db_path(args)
+    kept = restore(target, args.file)
+    print(f"restored {target} from {args.file}")
+    if kept is not None:
+        print(f"the replaced database was kept as {kept}")
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    from labdesk.services import auth
+    from labdesk.store.db import open_reader
+
+    reader = open_reader(db_path(args))
+    try:
+        users = auth.list_users(reader)
+    finally:
+        reader.close()
+    if args.json:
+        print(json.dumps(users, ensure_ascii=False))
+    else:
+        for u in users:
+            state = "active" if u["active"] else "disabled"
+            print(f"{u['username']}\t{u['role']}\t{u['display_name']}\t{state}")
+    return 0
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from labdesk.services import auth
+    from labdesk.store.db import open_database
+
+    admin_password = _read_password(args.as_password_file, f"{args.as_user}'s password: ", confirm=False)
+    password = _read_password(args.password_file, f"password for {args.username}: ", confirm=True)
+    db = open_database(db_path(args), create=False)
+    try:
+        ctx = auth.sign_in(db, args.as_user, admin_password)
+        auth.add_user(ctx, args.username, args.display_name, args.role, password)
+    finally:
+        db.close()
+    print(f"added {args.username} ({args.role})")
+    return 0

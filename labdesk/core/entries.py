@@ -56,6 +56,7 @@ class Entry:
 
 
 _NUMBER_CHARS = frozenset("0123456789.")
+MAX_LENGTH = 40  # no instrument reports more digits; longer text is a paste accident
 _MARKS = {"(+)": 1, "(-)": -1}
 _MARK_TEXT = {1: "(+)", -1: "(−)", 0: ""}
 _WORDS = {"阴性", "阳性", "检出", "符合", "不符合"}
@@ -97,6 +98,10 @@ def parse_entry(text: str) -> Entry:
     cleaned = normalize_number_text(text).strip()
     if not cleaned:
         raise _invalid(text, "required", "is empty", "为空")
+    if len(cleaned) > MAX_LENGTH:
+        raise _invalid(
+            text[:60], "result_length", f"is longer than {MAX_LENGTH} characters", "过长"
+        )
     value = _decimal(cleaned)
     if value is not None:
         return Entry(text, "number", value)

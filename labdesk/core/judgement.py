@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import Literal
 
-from labdesk.core.entries import Entry, parse_entry
+from labdesk.core.entries import MAX_LENGTH, Entry, parse_entry
 from labdesk.core.errors import ValidationError
 from labdesk.core.limits import Limit, parse_limit
 from labdesk.core.rounding import MarkedValue, parse_interval, parse_marked, round_to_interval
@@ -49,9 +49,14 @@ VerdictCode = Literal["pass", "fail", "not_judged"]
 LABEL_ZH = {"pass": "合格", "fail": "不合格", "not_judged": "不判定"}
 LABEL_EN = {"pass": "pass", "fail": "fail", "not_judged": "not judged"}
 
-_WIDE = Context(prec=80)  # typed values never approach this; quantize must not overflow
 _NUMBER_CHARS = frozenset("0123456789.")
 _MARK_TEXT = {1: "(+)", -1: "(−)"}
+# Words a technician may type, by the kind of text criterion: (passing, failing).
+_NEGATIVE_WORDS = (frozenset({"阴性", "未检出", "符合"}), frozenset({"阳性", "检出", "不符合"}))
+_ABSENT_WORDS = (frozenset({"未检出", "符合"}), frozenset({"检出", "不符合"}))
+_COMPLIES_WORDS = (frozenset({"符合"}), frozenset({"不符合"}))
+MEMO_SIZE = 16384  # verdicts remembered over all compiled rules (see CompiledRule.judge)
+_MEMO: dict[tuple[CompiledRule, str], Verdict] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +72,7 @@ class ItemRule:
     unit: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Verdict:
     """The outcome for one result.
 
@@ -91,12 +96,44 @@ class Verdict:
         return LABEL_ZH[self.verdict]
 
     @property
+    def label_en(self) -> str:
+        return LABEL_EN[self.verdict]
+
+    @property
     def passed(self) -> bool:
         return self.verdict == "pass"
 
     @property
     def failed(self) -> bool:
         return self.verdict == "fail"
+
+
+_object_new = object.__new__
+
+
+def _make_verdict(
+    code: VerdictCode,
+    compared: str,
+    rounded: str | None,
+    display: str,
+    zh: str,
+    en: str,
+    limit: str,
+    report_only: bool = False,
+) -> Verdict:
+    """Builds a Verdict without the frozen dataclass ``__init__`` (one attribute guard per
+    field made it the costliest step of a judgement). Same object, same fields."""
+    verdict: Verdict = _object_new(Verdict)
+    fields = verdict.__dict__
+    fields["verdict"] = code
+    fields["compared"] = compared
+    fields["rounded"] = rounded
+    fields["display"] = display
+    fields["explanation_zh"] = zh
+    fields["explanation_en"] = en
+    fields["limit"] = limit
+    fields["report_only"] = report_only
+    return verdict
 
 
 def _plain(value: Decimal) -> str:
@@ -124,6 +161,9 @@ class CompiledRule:
     __slots__ = (
         "_below_lod_said",
         "_below_loq_said",
+        "_ctx",
+        "_fast",
+        "_floor",
         "_label",
         "_lo",
         "_lo_incl",
@@ -155,14 +195,15 @@ class CompiledRule:
         self.rule = rule
         self.limit: Limit = parse_limit(rule.limit)
         limit = self.limit
-        if rule.unit and limit.unit and rule.unit.strip() != limit.unit:
+        rule_unit = (rule.unit or "").strip()  # a NULL column reads as no unit
+        if rule_unit and limit.unit and rule_unit != limit.unit:
             raise ValidationError(
                 "unit",
                 "unit_mismatch",
                 f"unit: the item's unit {rule.unit!r} differs from the limit's {limit.unit!r} "
                 f"（项目单位与限量单位不一致）",
             )
-        self.unit = rule.unit.strip() or limit.unit
+        self.unit = rule_unit or limit.unit
         self.lod = _positive(rule.lod, "lod")
         self.loq = _positive(rule.loq, "loq")
         if self.lod is not None and self.loq is not None and self.lod > self.loq:
@@ -190,11 +231,16 @@ class CompiledRule:
             step = None
         self.step = step
         self._step = step
-        self._step_is_power = step is not None and step.normalize().as_tuple().digits == (1,)
         self._quantum: Decimal | None = None
+        self._ctx = Context(prec=80)
+        self._step_is_power = False  # a step of 10⁻ⁿ rounds with a single quantize
         if step is not None:
             exponent = min(int(step.normalize().as_tuple().exponent), 0)
             self._quantum = Decimal(1).scaleb(exponent)
+            self._step_is_power = step == self._quantum
+            # Wide enough for any accepted entry (≤ 40 characters) written to this step's
+            # places, so quantize never overflows the context.
+            self._ctx = Context(prec=MAX_LENGTH + 40 - exponent)
         unit = f" {self.unit}" if self.unit else ""
         self.limit_zh = limit.describe_zh()
         self.limit_en = limit.describe_en()
@@ -212,6 +258,9 @@ class CompiledRule:
             f"<LOQ（检出限 {lod_text}，定量限 {loq_text}）",
             f"<LOQ (between LOD {lod_text} and LOQ {loq_text})",
         )
+        self._fast = limit.is_numeric
+        floors = [x for x in (self.lod, self.loq) if x is not None]
+        self._floor = max(floors) if floors else None  # below it: the LOD/LOQ rules apply
         lo, up = limit.lower, limit.upper
         self._lo = lo.value if lo else None
         self._lo_incl = lo.inclusive if lo else True
@@ -226,16 +275,78 @@ class CompiledRule:
 
     # ------------------------------------------------------------------ hot path
     def judge(self, text: str) -> Verdict:
-        """Judges one typed result. Bad text raises ValidationError(field="result")."""
-        if text and _NUMBER_CHARS.issuperset(text):
+        """Judges one typed result. Bad text raises ValidationError(field="result").
+
+        Verdicts are immutable and depend only on the rule and the text, so the last
+        `MEMO_SIZE` verdicts (over all rules) are remembered: lab results repeat (three
+        significant figures, the same blanks and NDs), and screens and summaries re-judge
+        them. The memo is bounded (~15 MB at most) and simply emptied when full.
+        """
+        if text.__class__ is not str:
+            parse_entry(text)  # raises the ValidationError (field "result") for non-text
+        key = (self, text)
+        verdict = _MEMO.get(key)
+        if verdict is None:
+            verdict = self._judge_text(text)
+            if len(_MEMO) >= MEMO_SIZE:
+                _MEMO.clear()
+            _MEMO[key] = verdict
+        return verdict
+
+    def _judge_text(self, text: str) -> Verdict:
+        if len(text) <= MAX_LENGTH and _NUMBER_CHARS.issuperset(text):
             try:
                 value = Decimal(text)
             except InvalidOperation:
                 value = None
             if value is not None:
+                floor = self._floor
+                if self._fast and (floor is None or value >= floor):
+                    return self._judge_plain(value)
                 return self._judge_number(text, value, 0)
         entry = parse_entry(text)
         return self.judge_entry(entry)
+
+    def _judge_plain(self, value: Decimal) -> Verdict:
+        """The common case: an unmarked number above any LOD/LOQ against a numeric limit.
+
+        The same logic as `_judge_number` + `_decide`, written out because it runs for
+        almost every result (see benchmarks/bench_judge.py).
+        """
+        shown = str(value)
+        if "E" in shown:
+            shown = f"{value:f}"
+        step = self._step
+        if step is None:
+            x = value
+        else:
+            x = self._round(value, 0)
+            rshown = str(x)
+            if "E" in rshown:
+                rshown = f"{x:f}"
+        lo, up = self._lo, self._up
+        if (lo is not None and (x < lo or (x == lo and not self._lo_incl))) or (
+            up is not None and (x > up or (x == up and not self._up_incl))
+        ):
+            code: VerdictCode = "fail"
+        else:
+            code = "pass"
+        zh, en = self._suffix[code]
+        verdict: Verdict = _object_new(Verdict)
+        fields = verdict.__dict__
+        fields["verdict"] = code
+        if step is None:
+            fields["compared"] = fields["display"] = shown
+            fields["rounded"] = None
+            fields["explanation_zh"] = shown + zh
+            fields["explanation_en"] = shown + en
+        else:
+            fields["compared"] = fields["display"] = fields["rounded"] = rshown
+            fields["explanation_zh"] = f"{shown} 修约至 {rshown}{zh}"
+            fields["explanation_en"] = f"{shown} rounded to {rshown}{en}"
+        fields["limit"] = self.limit_zh
+        fields["report_only"] = False
+        return verdict
 
     def judge_entry(self, entry: Entry) -> Verdict:
         """Judges an already parsed `Entry`."""
@@ -293,13 +404,13 @@ class CompiledRule:
         if step is None:
             code = self._decide(value, mark)
             zh, en = self._suffix[code]
-            return Verdict(code, shown, None, plain, shown + zh, shown + en, self.limit_zh)
+            return _make_verdict(code, shown, None, plain, shown + zh, shown + en, self.limit_zh)
         rounded = self._round(value, mark)
         rshown = _plain(rounded)
         code = self._decide(rounded, 0)
         zh, en = self._suffix[code]
         to_zh, to_en = self._label
-        return Verdict(
+        return _make_verdict(
             code,
             rshown,
             rshown,
@@ -315,10 +426,11 @@ class CompiledRule:
         if mark:
             return round_to_interval(str(MarkedValue(value, mark)), step)
         if self._step_is_power:
-            rounded = value.quantize(quantum, ROUND_HALF_EVEN, _WIDE)
+            rounded = value.quantize(quantum, ROUND_HALF_EVEN, self._ctx)
         else:
-            steps = _WIDE.divide(value, step).to_integral_value(ROUND_HALF_EVEN, _WIDE)
-            rounded = _WIDE.multiply(steps, step).quantize(quantum, context=_WIDE)
+            ctx = self._ctx
+            steps = ctx.divide(value, step).to_integral_value(ROUND_HALF_EVEN, ctx)
+            rounded = ctx.multiply(steps, step).quantize(quantum, context=ctx)
         if not rounded and rounded.is_signed():
             rounded = rounded.copy_abs()
         return rounded
@@ -475,15 +587,15 @@ class CompiledRule:
         if limit.is_report_only:
             return self._report_only(shown, word)
         if limit.is_not_detected:
-            passing, failing = {"未检出", "阴性", "符合"}, {"检出", "阳性", "不符合"}
+            passing, failing = _NEGATIVE_WORDS
         elif limit.is_qualitative:
             criterion = limit.criterion
             if criterion.startswith("阴性"):
-                passing, failing = {"阴性", "未检出", "符合"}, {"阳性", "检出", "不符合"}
+                passing, failing = _NEGATIVE_WORDS
             elif criterion.startswith(("无", "应无", "不得有")):
-                passing, failing = {"未检出", "符合"}, {"检出", "不符合"}
+                passing, failing = _ABSENT_WORDS
             else:
-                passing, failing = {"符合"}, {"不符合"}
+                passing, failing = _COMPLIES_WORDS
         else:
             return self._not_judged(
                 shown,
@@ -506,13 +618,13 @@ class CompiledRule:
 
     # ------------------------------------------------------------------ makers
     def _verdict(self, code: VerdictCode, compared: str, display: str, zh: str, en: str) -> Verdict:
-        return Verdict(code, compared, None, display, zh, en, self.limit_zh)
+        return _make_verdict(code, compared, None, display, zh, en, self.limit_zh)
 
     def _not_judged(self, display: str, compared: str, zh: str, en: str) -> Verdict:
-        return Verdict("not_judged", compared, None, display, zh, en, self.limit_zh)
+        return _make_verdict("not_judged", compared, None, display, zh, en, self.limit_zh)
 
     def _report_only(self, display: str, compared: str) -> Verdict:
-        return Verdict(
+        return _make_verdict(
             "not_judged",
             compared,
             None,

@@ -312,13 +312,15 @@ class _Reader:
                     while p < len(text) and text[p] in "⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹":
                         p += 1
                     power_text = text[e_start:p].translate(_FROM_SUPERSCRIPT)
-                if power_text in ("", "-", "+"):
-                    raise self.fail("a power of ten such as 10³ or 10^3", p)
+                if power_text in ("", "-", "+") or not -30 <= int(power_text) <= 30:
+                    raise self.fail(
+                        "a power of ten from 10⁻³⁰ to 10³⁰, such as 10³ or 10^3", e_start
+                    )
                 value = value.scaleb(int(power_text))
                 exponent_end = p
                 break
         self.pos = exponent_end
-        return Bound(value, True, self.original[start:exponent_end].strip())
+        return Bound(value, True, text[start:exponent_end])  # normalised: "０．５" → "0.5"
 
     def unit(self) -> str:
         """An optional unit right after a number (mg/kg, μg/kg, %, CFU/g, mg/m³)."""
@@ -344,7 +346,9 @@ _FROM_SUPERSCRIPT = str.maketrans("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+012345
 
 def _merge_units(reader: _Reader, first: str, second: str) -> str:
     if first and second and first != second:
-        raise reader.fail(f"the same unit on both numbers ({first!r} then {second!r})", reader.pos - len(second))
+        raise reader.fail(
+            f"the same unit on both numbers ({first!r} then {second!r})", reader.pos - len(second)
+        )
     return second or first
 
 

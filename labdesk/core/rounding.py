@@ -27,7 +27,7 @@ zeros never claim precision the value does not have. `format_sig_zh` renders ``2
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 
 from labdesk.core.errors import ValidationError
 
@@ -215,12 +215,3 @@ def format_sig_zh(value: Decimal) -> str:
     power = "".join(_SUPERSCRIPT[int(ch)] for ch in str(value.adjusted()))
     del sign, digits
     return f"{mantissa}×10{power}"
-
-
-def is_decimal_text(text: str) -> bool:
-    """True when ``text`` is a plain decimal as `parse_marked` accepts it (no mark)."""
-    try:
-        _plain_decimal(normalize_number_text(text).strip(), "value")
-    except (ValidationError, InvalidOperation):
-        return False
-    return True

@@ -42,9 +42,9 @@ def _field_rows(fields: Sequence[Field], per_row: int = 2) -> str:
         for index, f in enumerate(chunk):
             last_of_short_row = index == len(chunk) - 1 and len(chunk) < per_row
             span = 1 + 2 * (per_row - len(chunk)) if last_of_short_row else 1
-            width = "" if span > 1 else ' width="34%"'
+            width = "" if span > 1 else ' width="30%"'
             cells.append(
-                f'<td class="label" width="16%">{_e(f.label)}</td>'
+                f'<td class="label" width="20%">{_e(f.label)}</td>'
                 f'<td colspan="{span}"{width}>{_e(f.value)}</td>'
             )
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -120,8 +120,8 @@ def sampling_form_html(doc: SamplingFormDoc) -> str:
         + sections
         + "<h3>抽样人员</h3>"
         + _grid(
-            f'<tr><td class="label" width="16%">抽样人（签名）</td><td>{_e(samplers)}</td>'
-            '<td class="label" width="16%">被抽样单位（签章）</td><td width="30%"></td></tr>'
+            f'<tr><td class="label" width="20%">抽样人（签名）</td><td>{_e(samplers)}</td>'
+            '<td class="label" width="20%">被抽样单位（签章）</td><td width="30%"></td></tr>'
         )
         + "</body></html>"
     )

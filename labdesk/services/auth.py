@@ -294,6 +294,20 @@ def set_user_active(ctx: ServiceContext, user_id: int, active: bool, reason: str
         w.update("users", user_id, {"active": int(active)}, reason=reason.strip())
 
 
+def set_user_role(ctx: ServiceContext, user_id: int, role: str, reason: str) -> None:
+    """Admin: changes a user's role (staff rotate in small labs). Results a user entered
+    stay theirs, so a technician promoted to reviewer still cannot review them."""
+    require(ctx, "manage_users")
+    _check_role(role)
+    if not reason.strip():
+        raise ValidationError("reason", "required", "reason: required (请填写原因)")
+    _get_user(ctx.db, user_id)
+    if user_id == ctx.actor.user_id and role != "admin":
+        raise WorkflowError("you cannot remove your own administrator role")
+    with ctx.db.write(ctx.actor) as w:
+        w.update("users", user_id, {"role": role}, reason=reason.strip())
+
+
 def unlock_user(ctx: ServiceContext, user_id: int) -> None:
     """Admin: lifts a lockout before its 15 minutes are up."""
     require(ctx, "manage_users")

@@ -308,19 +308,23 @@ def overdue_count(db: Reader, flt: SummaryFilter | None = None, *, today: date) 
     return int(rows[0][0])
 
 
+# The local calendar day of the (latest) approval: the day the result was issued, from
+# which the re-inspection period runs. SQLite's 'localtime' is the machine's zone, as
+# Python's astimezone() is.
 _APPROVED_ON = (
-    "(SELECT substr(max(ev.at_utc), 1, 10) FROM sample_events AS ev "
+    "(SELECT date(max(ev.at_utc), 'localtime') FROM sample_events AS ev "
     "WHERE ev.sample_id = s.id AND ev.to_state = 'approved')"
 )
 
 
 def reinspection_open_count(db: Reader, flt: SummaryFilter | None = None, *, today: date) -> int:
-    """Failed concluded samples whose re-inspection window is still open on `today`."""
+    """Failed concluded samples whose re-inspection window is open on `today` (approved on
+    or before `today`, and the window from that day not yet closed)."""
     where, params = (flt or SummaryFilter()).where()
     rows = db.query(
         f"SELECT count(*) {_FROM} WHERE {where} AND {_CONCLUDED} "
-        f"AND s.conclusion_code = '{FAIL_CODE}' AND {_APPROVED_ON} >= ?",
-        [*params, _reinspection_cutoff(today).isoformat()],
+        f"AND s.conclusion_code = '{FAIL_CODE}' AND {_APPROVED_ON} BETWEEN ? AND ?",
+        [*params, _reinspection_cutoff(today).isoformat(), today.isoformat()],
     )
     return int(rows[0][0])
 
@@ -404,8 +408,12 @@ def sample_ids_for(
         where += f" AND s.state IN ({states}) AND s.report_due_date < ?"
         params.append((today or date.today()).isoformat())
     elif drill.dimension == "reinspection":
-        where += f" AND {_CONCLUDED} AND s.conclusion_code = '{FAIL_CODE}' AND {_APPROVED_ON} >= ?"
-        params.append(_reinspection_cutoff(today or date.today()).isoformat())
+        day = today or date.today()
+        where += (
+            f" AND {_CONCLUDED} AND s.conclusion_code = '{FAIL_CODE}' "
+            f"AND {_APPROVED_ON} BETWEEN ? AND ?"
+        )
+        params.extend((_reinspection_cutoff(day).isoformat(), day.isoformat()))
     else:
         raise ValidationError(
             "dimension", "known_dimension", f"unknown drill-down: {drill.dimension}"

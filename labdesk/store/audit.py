@@ -52,8 +52,16 @@ class Actor:
 SYSTEM = Actor(None, "system", "system")
 
 
+# Created once: json.dumps with keyword arguments builds a new encoder on every call.
+_VALUE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+_ENTRY_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# An inserted row is logged with its keys in column order (deterministic, no sort needed).
+_ROW_ENCODER = _ENTRY_ENCODER
+_SIMPLE_TYPES = frozenset({str, int, type(None)})
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _VALUE_ENCODER.encode(value)
 
 
 def _plain(table: str, column: str, value: Any) -> Any:
@@ -96,8 +104,14 @@ def entry_hash(
     reason: str,
     prev_hash: str,
 ) -> str:
-    """SHA-256 over the canonical JSON array of the entry's fields, prev_hash last."""
-    canonical = json.dumps(
+    """SHA-256 over the entry's canonical text, which commits to prev_hash.
+
+    The text is the compact JSON array of the short fields, then a newline and the old
+    value, then a newline and the new value (both already JSON text, or empty for NULL).
+    JSON text never contains a raw newline and is never empty, so this is unambiguous,
+    and the long row JSON of an insert is not escaped a second time.
+    """
+    head = _ENTRY_ENCODER.encode(
         [
             seq,
             at_utc,
@@ -108,14 +122,11 @@ def entry_hash(
             table_name,
             record_id,
             field_name,
-            old_value,
-            new_value,
             reason,
             prev_hash,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        ]
     )
+    canonical = f"{head}\n{old_value or ''}\n{new_value or ''}"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -144,6 +155,10 @@ class _TableInfo:
         self.columns: tuple[str, ...] = tuple(r[1] for r in rows)
         self.defaults: dict[str, Any] = {r[1]: _parse_default(r[4]) for r in rows}
         self.required = {r[1] for r in rows if r[3] and r[4] is None and r[1] != "id"}
+        self.column_set = frozenset(self.columns)
+        self.blob_indexes = tuple(
+            i for i, c in enumerate(self.columns) if (table, c) in BLOB_COLUMNS
+        )
         self.insert_sql = (
             f"INSERT INTO {table} ({', '.join(self.columns)}) "
             f"VALUES ({', '.join('?' * len(self.columns))})"
@@ -253,19 +268,13 @@ class Writer:
                 "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (self._seq, self._hash)
             )
 
-    def _complete(self, table: str, info: _TableInfo, values: Mapping[str, Any]) -> list[Any]:
-        unknown = set(values) - set(info.columns)
+    def _check_keys(self, table: str, info: _TableInfo, keys: Any) -> None:
+        unknown = set(keys) - info.column_set
         if unknown:
             raise ValueError(f"{table} has no column(s) {sorted(unknown)}")
-        row = []
-        for column in info.columns:
-            if column in values:
-                row.append(_to_db(values[column]))
-            elif column in info.required:
-                raise ValueError(f"{table}.{column} is required")
-            else:
-                row.append(info.defaults[column])
-        return row
+        missing = info.required - set(keys)
+        if missing:
+            raise ValueError(f"{table}.{sorted(missing)[0]} is required")
 
     # -- the primitive -------------------------------------------------------------
     def insert(
@@ -282,24 +291,85 @@ class Writer:
         reason: str = "",
         action: str = "insert",
     ) -> list[int]:
-        """Inserts rows with one executemany and one audit entry each; returns their ids."""
+        """Inserts rows with one executemany and one audit entry each; returns their ids.
+
+        This is the hot path of imports and the demo generator, hence the inlined loop.
+        """
         info = self._info(table)
-        start = self._allocate(table, 0)
+        columns = info.columns
+        defaults = info.defaults
+        blob_indexes = info.blob_indexes
+        next_id = self._allocate(table, 0)
         full_rows: list[list[Any]] = []
         ids: list[int] = []
-        next_id = start
-        columns = info.columns
+        checked_keys: Any = None
+        actor = self.actor
+        user_id, username = actor.user_id, actor.username
+        at_utc, at_offset = self.at_utc, self.at_offset
+        encode_row = _ROW_ENCODER.encode
+        encode_entry = _ENTRY_ENCODER.encode
+        sha256 = hashlib.sha256
+        pending = self._pending
+        seq, prev = self._seq, self._hash
         for values in rows:
-            row = self._complete(table, info, values)
-            if row[0] is None:  # "id" is always the first column of our tables
-                row[0] = next_id
-            next_id = max(next_id, int(row[0])) + 1
-            ids.append(int(row[0]))
+            keys = values.keys()
+            if keys != checked_keys:
+                self._check_keys(table, info, keys)
+                checked_keys = keys
+            row = [values[c] if c in values else defaults[c] for c in columns]
+            if not _SIMPLE_TYPES.issuperset(map(type, row)):
+                row = [_to_db(v) for v in row]
+            record_id = row[0]  # "id" is always the first column of our tables
+            if record_id is None:
+                record_id = row[0] = next_id
+            next_id = max(next_id, record_id) + 1
+            ids.append(record_id)
             full_rows.append(row)
-            logged = {c: _plain(table, c, v) for c, v in zip(columns, row, strict=True)}
-            self._append(action, table, int(row[0]), None, None, _dumps(logged), reason)
+            logged = dict(zip(columns, row, strict=True))
+            for index in blob_indexes:
+                logged[columns[index]] = _plain(table, columns[index], row[index])
+            new_json = encode_row(logged)
+            seq += 1
+            head = encode_entry(
+                [
+                    seq,
+                    at_utc,
+                    at_offset,
+                    user_id,
+                    username,
+                    action,
+                    table,
+                    record_id,
+                    None,
+                    reason,
+                    prev,
+                ]
+            )
+            digest = sha256(f"{head}\n\n{new_json}".encode()).hexdigest()
+            pending.append(
+                (
+                    seq,
+                    at_utc,
+                    at_offset,
+                    user_id,
+                    username,
+                    action,
+                    table,
+                    record_id,
+                    None,
+                    None,
+                    new_json,
+                    reason,
+                    prev,
+                    digest,
+                )
+            )
+            prev = digest
+        self._seq, self._hash = seq, prev
         self._next_id[table] = next_id
         self.conn.executemany(info.insert_sql, full_rows)
+        if len(pending) >= _FLUSH_EVERY:
+            self.flush()
         return ids
 
     def update(
@@ -397,22 +467,33 @@ class AuditReport:
 
 
 class _Findings:
+    """Problems found; those in the chain itself outrank the replay's.
+
+    When the chain is broken, the replay's complaints are consequences, and the entry to
+    name is the first broken link; when the chain is intact, a replay mismatch names the
+    last entry that set the value found changed in the tables.
+    """
+
     LIMIT = 50
 
     def __init__(self) -> None:
-        self.items: list[tuple[int | None, str]] = []
+        self.chain: list[tuple[int | None, str]] = []
+        self.replay: list[tuple[int | None, str]] = []
+        self.items = self.chain  # where add() goes
 
     def add(self, seq: int | None, message: str) -> None:
         if len(self.items) < self.LIMIT:
             self.items.append((seq, message))
 
     def report(self, checked: int, head_seq: int, head_hash: str) -> AuditReport:
-        if not self.items:
+        primary = self.chain or self.replay
+        if not primary:
             return AuditReport(True, checked, None, "", [], head_seq, head_hash)
-        seqs = [s for s, _ in self.items if s is not None]
+        seqs = [s for s, _ in primary if s is not None]
         first = min(seqs) if seqs else None
-        # The problem shown first is the one at the earliest entry.
-        ordered = sorted(self.items, key=lambda item: (item[0] is None, item[0] or 0))
+        ordered = sorted(primary, key=lambda item: (item[0] is None, item[0] or 0))
+        if self.chain:
+            ordered += self.replay
         messages = [m for _, m in ordered]
         return AuditReport(False, checked, first, messages[0], messages, head_seq, head_hash)
 
@@ -445,6 +526,7 @@ def verify_audit(db: Database) -> AuditReport:
                     f"the audit head (entry {head_seq}) does not match the last entry "
                     f"({last_seq}): the head or the log was altered",
                 )
+        findings.items = findings.replay
         for table in AUDITED_TABLES:
             _replay_table(conn, table, findings)
     return findings.report(checked, last_seq, last_hash)

@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -32,10 +32,6 @@ log = logging.getLogger(__name__)
 SETTINGS_ENV = "LABDESK_SETTINGS_FILE"
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("App", text)
 
 
 def ensure_application() -> QApplication:
@@ -85,17 +81,22 @@ def run_app(args: argparse.Namespace) -> int:
         try:
             backend.create_demo_database(db_path)
         except LabDeskError as exc:
-            return _fail(_tr("The demo database could not be created: {0}").format(exc))
+            return _fail(
+                QCoreApplication.translate(
+                    "App", "The demo database could not be created: {0}"
+                ).format(exc)
+            )
 
     try:
         db = backend.open_db(db_path)
     except backend.DatabaseLocked:
         return _fail(
-            _tr(
+            QCoreApplication.translate(
+                "App",
                 "This database is already open in another LabDesk window.\n\n{0}\n\n"
-                "Switch to that window, or close it and try again."
+                "Switch to that window, or close it and try again.",
             ).format(db_path),
-            title=_tr("Already open"),
+            title=QCoreApplication.translate("App", "Already open"),
         )
     except LabDeskError as exc:
         return _fail(str(exc))
@@ -115,7 +116,6 @@ def run_app(args: argparse.Namespace) -> int:
 
 def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:
     from labdesk.ui import backend
-    from labdesk.ui.main_window import MainWindow
     from labdesk.ui.signin import SignInDialog
     from labdesk.ui.wizard import FirstRunWizard
 
@@ -127,22 +127,33 @@ def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:
         dialog = SignInDialog(session, show_demo_accounts=demo or backend.is_demo(session.db))
         if dialog.exec() != SignInDialog.DialogCode.Accepted:
             return 0
-        window = MainWindow(session)
-        signed_out = []
-        window.signOutRequested.connect(lambda: (signed_out.append(True), window.close()))
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        window.show()
-        window.open_initial_screen()
-        app.exec()
-        window.deleteLater()
-        if not signed_out:
+        if not _run_main_window(app, session):
             return 0
         session.sign_out()
+
+
+def _run_main_window(app: QApplication, session: UiSession) -> bool:
+    """Show the main window until it closes; True if the user signed out (sign in again)."""
+    from labdesk.ui.main_window import MainWindow
+
+    window = MainWindow(session)
+    signed_out: list[bool] = []
+
+    def sign_out() -> None:
+        signed_out.append(True)
+        window.close()
+
+    window.signOutRequested.connect(sign_out)
+    window.show()
+    window.open_initial_screen()
+    app.exec()
+    window.deleteLater()
+    return bool(signed_out)
 
 
 def _fail(message: str, title: str | None = None) -> int:
     """Say what went wrong in a dialog (stderr too, for scripts) and return exit code 2."""
     print(f"labdesk: {message}", file=sys.stderr)
     if QApplication.platformName() != "offscreen":
-        QMessageBox.warning(None, title or _tr("LabDesk"), message)
+        QMessageBox.warning(None, title or QCoreApplication.translate("App", "LabDesk"), message)
     return 2

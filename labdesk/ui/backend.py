@@ -38,12 +38,12 @@ def open_db(path: Path) -> Database:
 
 def create_demo_database(path: Path, samples: int = DEMO_SAMPLES) -> None:
     """Create a demo database at `path` with the record engineer's generator."""
-    from labdesk.services import demo
+    from labdesk.services.demo import fill_demo
     from labdesk.store.db import open_database
 
     db = open_database(path)
     try:
-        demo.fill_demo(db, samples=samples)
+        fill_demo(db, samples=samples)
     finally:
         db.close()
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -46,7 +47,8 @@ from labdesk.ui.manager_widgets import (
     make_table,
     titled,
 )
-from labdesk.ui.operations import TaskState, run_operation
+from labdesk.ui.manager_ops import run_with_progress
+from labdesk.ui.operations import TaskState
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -138,6 +140,9 @@ class DashboardScreen(QWidget):
         self._category_keys: list[str] = []
 
         outer = QVBoxLayout(self)
+        # No size constraint: a top-level screen (tests, screenshots) must not push its
+        # minimum size to the window, which the offscreen platform warns about.
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.banner = MessageBanner(self)
         outer.addWidget(self.banner)
         outer.addLayout(self._build_filters())
@@ -413,7 +418,7 @@ class DashboardScreen(QWidget):
             state.set_progress(0, 0)
             return load_dashboard(db_path, flt, with_choices=with_choices, today=today)
 
-        run_operation(
+        run_with_progress(
             self,
             work,
             label=self.tr("Counting samples…"),
@@ -632,7 +637,7 @@ class DashboardScreen(QWidget):
                 return Path(written)
             return Path(exports.write_workbook(path, tables))
 
-        run_operation(
+        run_with_progress(
             self,
             work,
             label=self.tr("Exporting tables…"),

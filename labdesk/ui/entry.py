@@ -26,21 +26,22 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui import grid_data
+from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.layout_state import restore_header, save_header
 from labdesk.ui.result_grid import ResultGridModel, ResultTableView
 from labdesk.ui.session import UiSession
 
 STATE_NAMES_SOURCE = {
-    "draft": "Draft",
-    "registered": "Registered",
-    "received": "Received",
-    "testing": "Testing",
-    "submitted": "Submitted",
-    "reviewed": "Reviewed",
-    "approved": "Approved",
-    "exported": "Exported",
-    "returned": "Returned",
-    "cancelled": "Cancelled",
+    "draft": QT_TRANSLATE_NOOP("States", "Draft"),
+    "registered": QT_TRANSLATE_NOOP("States", "Registered"),
+    "received": QT_TRANSLATE_NOOP("States", "Received"),
+    "testing": QT_TRANSLATE_NOOP("States", "Testing"),
+    "submitted": QT_TRANSLATE_NOOP("States", "Submitted"),
+    "reviewed": QT_TRANSLATE_NOOP("States", "Reviewed"),
+    "approved": QT_TRANSLATE_NOOP("States", "Approved"),
+    "exported": QT_TRANSLATE_NOOP("States", "Exported"),
+    "returned": QT_TRANSLATE_NOOP("States", "Returned"),
+    "cancelled": QT_TRANSLATE_NOOP("States", "Cancelled"),
 }
 
 
@@ -49,24 +50,6 @@ def state_title(state: str) -> str:
 
     source = STATE_NAMES_SOURCE.get(state)
     return QCoreApplication.translate("States", source) if source else state
-
-
-def _states_for_lupdate() -> None:  # pragma: no cover - lupdate reads the literals
-    from PySide6.QtCore import QCoreApplication
-
-    for text in (
-        "Draft",
-        "Registered",
-        "Received",
-        "Testing",
-        "Submitted",
-        "Reviewed",
-        "Approved",
-        "Exported",
-        "Returned",
-        "Cancelled",
-    ):
-        QCoreApplication.translate("States", text)
 
 
 class InlineMessage(QLabel):
@@ -231,7 +214,11 @@ class ResultEntryScreen(QWidget):
             if brief:
                 self.sample_no.setText(str(brief["sample_no"]))
         first_empty = next(
-            (r for r in range(self.model.rowCount()) if not self.model.row_data(r).get("result_id")),
+            (
+                r
+                for r in range(self.model.rowCount())
+                if not self.model.row_data(r).get("result_id")
+            ),
             0,
         )
         self.view.focus_result(first_empty)

@@ -19,18 +19,14 @@ from labdesk.core.errors import LabDeskError
 
 log = logging.getLogger("labdesk.ui")
 
-CONTEXT = "Errors"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
-
 
 def user_message(exc: BaseException) -> str:
     """The text to show for an exception (the message for user errors, a summary for bugs)."""
     if isinstance(exc, LabDeskError):
         return str(exc)
-    return _tr("An unexpected error occurred: {0}").format(f"{type(exc).__name__}: {exc}")
+    return QCoreApplication.translate("Errors", "An unexpected error occurred: {0}").format(
+        f"{type(exc).__name__}: {exc}"
+    )
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
@@ -40,24 +36,31 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
             "unexpected error: %s",
             "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
         )
-        QMessageBox.critical(parent, _tr("LabDesk — error"), user_message(exc))
+        QMessageBox.critical(
+            parent, QCoreApplication.translate("Errors", "LabDesk — error"), user_message(exc)
+        )
     else:
-        QMessageBox.warning(parent, _tr("LabDesk"), user_message(exc))
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("Errors", "LabDesk"), user_message(exc)
+        )
 
 
 def install_excepthook() -> None:
     """Route unhandled exceptions (e.g. in slots) to the log and a plain dialog."""
 
-    def hook(
-        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
         log.error("unhandled exception", exc_info=(exc_type, exc, tb))
-        if QApplication.instance() is not None:
+        # Offscreen (screenshots, CI) nobody could close a dialog: the log is enough.
+        if QApplication.instance() is not None and QApplication.platformName() != "offscreen":
             try:
-                show_error(QApplication.activeWindow(), exc)
+                QMessageBox.critical(
+                    QApplication.activeWindow(),
+                    QCoreApplication.translate("Errors", "LabDesk — error"),
+                    user_message(exc),
+                )
             except Exception:  # never recurse out of the hook
                 log.exception("could not show the error dialog")
 

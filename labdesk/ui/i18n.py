@@ -21,6 +21,12 @@ LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 SETTING_KEY = "ui/language"
 
+
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:
+    """Mark `source` for translation in `context` without translating it now (typed)."""
+    return source
+
+
 # Translators must outlive the application's use of them: keep references here.
 _installed: list[QTranslator] = []
 
@@ -56,9 +62,9 @@ def install_translators(language: str) -> list[Path]:
     """
     remove_translators()
     if language == "en":
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return []
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Territory.China))
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     loaded: list[Path] = []
     qt_dir = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     candidates = [qt_dir / "qtbase_zh_CN.qm", *sorted(i18n_dir().glob("*_zh_CN.qm"))]

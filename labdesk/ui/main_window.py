@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
 
     # ----- screens --------------------------------------------------------------------
 
-    def screen(self, key: str) -> QWidget:
+    def screen_widget(self, key: str) -> QWidget:
         """The screen widget for `key`, built on first use."""
         widget = self._screens.get(key)
         if widget is None:
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
             return
         key = SCREENS[row].key
         fresh = key not in self._screens
-        widget = self.screen(key)
+        widget = self.screen_widget(key)
         self.stack.setCurrentWidget(widget)
         if not fresh and key in self._stale:
             self._refresh(key)

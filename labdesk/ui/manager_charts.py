@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGraphicsSceneMouseEvent, QWidget
 
 BAR_WIDTH = 0.6
@@ -32,32 +33,39 @@ def _ticks(labels: Sequence[str]) -> list[list[tuple[float, str]]]:
 
 
 class ClickableBars(pg.BarGraphItem):
-    """A bar series that reports which bar was clicked (by index)."""
+    """A horizontal bar series (one bar per row y = 0, 1, …) that reports clicks by index."""
 
     barClicked = Signal(int)
 
-    def __init__(self, **opts: object) -> None:
-        super().__init__(**opts)
-        self._x: list[float] = [float(x) for x in opts.get("x", [])]  # type: ignore[attr-defined]
-        self._width = float(opts.get("width", BAR_WIDTH))  # type: ignore[arg-type]
+    def __init__(self, values: Sequence[int], brush: object) -> None:
+        self.positions = [float(i) for i in range(len(values))]
+        self.values = [float(v) for v in values]
+        super().__init__(
+            x0=[0.0] * len(values),
+            width=self.values,
+            y=self.positions,
+            height=BAR_WIDTH,
+            brush=brush,
+        )
 
-    def bar_at(self, x: float) -> int | None:
-        for index, centre in enumerate(self._x):
-            if abs(x - centre) <= self._width / 2:
+    def bar_at(self, y: float) -> int | None:
+        for index, centre in enumerate(self.positions):
+            if abs(y - centre) <= BAR_WIDTH / 2:
                 return index
         return None
 
     def mouseClickEvent(self, ev: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 (Qt name)
         if ev.button() != Qt.MouseButton.LeftButton:
             return
-        index = self.bar_at(ev.pos().x())
+        index = self.bar_at(ev.pos().y())
         if index is not None:
             ev.accept()
             self.barClicked.emit(index)
 
 
 class CategoryBarChart(pg.PlotWidget):
-    """Samples per product category: total bars with the failing part overlaid in red.
+    """Samples per product category as horizontal bars (long Chinese names fit on the
+    left axis), with the failed part overlaid in red.
 
     `barClicked(index)` names the category by its position in the last `set_data()` call.
     """
@@ -69,9 +77,11 @@ class CategoryBarChart(pg.PlotWidget):
         self.setBackground("w")
         self.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
-        self.showGrid(y=True, alpha=0.3)
-        self.getPlotItem().setLabel("left", tr("Samples"))
-        self.getPlotItem().addLegend(offset=(-10, 10))
+        self.showGrid(x=True, alpha=0.3)
+        item = self.getPlotItem()
+        item.setLabel("bottom", tr("Samples"))
+        item.invertY(True)  # first category at the top
+        item.addLegend(offset=(-10, -10))
         self._bars: ClickableBars | None = None
         self._fail_bars: ClickableBars | None = None
         self.labels: list[str] = []
@@ -80,13 +90,8 @@ class CategoryBarChart(pg.PlotWidget):
         item = self.getPlotItem()
         item.clear()
         self.labels = list(labels)
-        xs = list(range(len(labels)))
-        self._bars = ClickableBars(
-            x=xs, height=list(totals), width=BAR_WIDTH, brush=pg.mkBrush(PASS_COLOUR)
-        )
-        self._fail_bars = ClickableBars(
-            x=xs, height=list(fails), width=BAR_WIDTH, brush=pg.mkBrush(FAIL_COLOUR)
-        )
+        self._bars = ClickableBars(totals, pg.mkBrush(PASS_COLOUR))
+        self._fail_bars = ClickableBars(fails, pg.mkBrush(FAIL_COLOUR))
         item.addItem(self._bars)
         item.addItem(self._fail_bars)
         legend = item.legend
@@ -96,17 +101,24 @@ class CategoryBarChart(pg.PlotWidget):
             legend.addItem(self._fail_bars, tr("Failed"))
         self._bars.barClicked.connect(self.barClicked)
         self._fail_bars.barClicked.connect(self.barClicked)
-        item.getAxis("bottom").setTicks(_ticks(self.labels))
+        axis = item.getAxis("left")
+        axis.setTicks(_ticks(self.labels))
+        # Every category name stays visible: the chart grows with the number of bars.
+        axis.setStyle(hideOverlappingLabels=False)
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        widest = max((metrics.horizontalAdvance(label) for label in labels), default=0)
+        axis.setWidth(min(260, widest + 20))
+        self.setMinimumHeight(max(260, 24 * len(labels) + 80))
         if labels:
-            item.setXRange(-0.6, len(labels) - 0.4, padding=0)
-            item.setYRange(0, max([*totals, 1]) * 1.1, padding=0)
+            item.setYRange(-0.6, len(labels) - 0.4, padding=0)
+            item.setXRange(0, max([*totals, 1]) * 1.05, padding=0)
 
     def bar_scene_pos(self, index: int) -> QPointF:
-        """Where bar `index` sits in scene coordinates (half way up): used by tests."""
+        """Where bar `index` sits in scene coordinates (half way along): used by tests."""
         assert self._bars is not None
-        height = float(self._bars.opts["height"][index])
+        length = self._bars.values[index]
         view = self.getPlotItem().getViewBox()
-        return view.mapViewToScene(QPointF(float(index), height / 2))
+        return view.mapViewToScene(QPointF(length / 2, float(index)))
 
 
 class TrendChart(pg.PlotWidget):
@@ -133,34 +145,35 @@ class TrendChart(pg.PlotWidget):
         item = self.getPlotItem()
         item.clear()
         self.months = list(months)
-        xs = [float(i) for i in range(len(months))]
-        pass_y = [float("nan") if r is None else float(r) for r in pass_rates]
-        fail_y = [float("nan") if r is None else float(r) for r in fail_rates]
+        # Months without judged samples have no rate: leave them out of the curve (a
+        # gap on the axis) rather than draw NaN points.
+        pass_x = [float(i) for i, r in enumerate(pass_rates) if r is not None]
+        pass_y = [float(r) for r in pass_rates if r is not None]
+        fail_x = [float(i) for i, r in enumerate(fail_rates) if r is not None]
+        fail_y = [float(r) for r in fail_rates if r is not None]
         self.pass_curve = item.plot(
-            xs,
+            pass_x,
             pass_y,
             pen=pg.mkPen(PASS_COLOUR, width=2),
             symbol="o",
             symbolSize=6,
             symbolBrush=PASS_COLOUR,
             name=tr("Pass rate"),
-            connect="finite",
         )
         self.fail_curve = item.plot(
-            xs,
+            fail_x,
             fail_y,
             pen=pg.mkPen(FAIL_COLOUR, width=2),
             symbol="t",
             symbolSize=6,
             symbolBrush=FAIL_COLOUR,
             name=tr("Non-conformity rate"),
-            connect="finite",
         )
         # After adding: as plot() kwargs these raise on PySide6.
         for curve in (self.pass_curve, self.fail_curve):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
-        step = max(1, len(months) // 12)
+        step = max(1, (len(months) + 5) // 6)
         ticks = [(float(i), m) for i, m in enumerate(months) if i % step == 0]
         item.getAxis("bottom").setTicks([ticks])
         item.setYRange(0, 100, padding=0.05)

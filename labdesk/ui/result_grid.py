@@ -38,10 +38,19 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QInputDialog,
     QLineEdit,
@@ -54,6 +63,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.core.judgement import CompiledRule, ItemRule, Verdict, compile_rule
 from labdesk.ui import grid_data
+from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -105,34 +115,17 @@ class Column:
     width: int
 
 
-SAMPLE_COLUMN = Column("sample", "Sample", 150)
+SAMPLE_COLUMN = Column("sample", QT_TRANSLATE_NOOP("ResultGrid", "Sample"), 150)
 ITEM_COLUMNS = (
-    Column("item", "Item", 170),
-    Column("unit", "Unit", 70),
-    Column("limit", "Limit", 120),
-    Column("method", "Judged by", 90),
-    Column("result", "Result", 110),
-    Column("rounded", "Reported", 90),
-    Column("verdict", "Verdict", 80),
-    Column("explanation", "Explanation", 420),
+    Column("item", QT_TRANSLATE_NOOP("ResultGrid", "Item"), 170),
+    Column("unit", QT_TRANSLATE_NOOP("ResultGrid", "Unit"), 70),
+    Column("limit", QT_TRANSLATE_NOOP("ResultGrid", "Limit"), 120),
+    Column("method", QT_TRANSLATE_NOOP("ResultGrid", "Judged by"), 90),
+    Column("result", QT_TRANSLATE_NOOP("ResultGrid", "Result"), 110),
+    Column("rounded", QT_TRANSLATE_NOOP("ResultGrid", "Reported"), 90),
+    Column("verdict", QT_TRANSLATE_NOOP("ResultGrid", "Verdict"), 80),
+    Column("explanation", QT_TRANSLATE_NOOP("ResultGrid", "Explanation"), 420),
 )
-
-
-def _titles_for_lupdate() -> None:  # pragma: no cover - lupdate reads the literals
-    from PySide6.QtCore import QCoreApplication
-
-    for text in (
-        "Sample",
-        "Item",
-        "Unit",
-        "Limit",
-        "Judged by",
-        "Result",
-        "Reported",
-        "Verdict",
-        "Explanation",
-    ):
-        QCoreApplication.translate("ResultGrid", text)
 
 
 @dataclass
@@ -175,7 +168,9 @@ class ResultGridModel(QAbstractTableModel):
         self._columns = ITEM_COLUMNS
         self.sample_id = sample_id
         self._reset_rows()
-        self._ids = [] if sample_id is None else grid_data.sample_item_ids(self.session.db, sample_id)
+        self._ids = (
+            [] if sample_id is None else grid_data.sample_item_ids(self.session.db, sample_id)
+        )
         self._more = False
         self.endResetModel()
 
@@ -640,9 +635,7 @@ class ResultTableView(QTableView):
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         move_down = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
-        super().closeEditor(
-            editor, QAbstractItemDelegate.EndEditHint.NoHint if move_down else hint
-        )
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint if move_down else hint)
         if move_down:
             self._move_down()
 
@@ -668,6 +661,28 @@ class ResultTableView(QTableView):
             return
         super().keyPressEvent(event)
 
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        """Chinese typed through an IME starts an entry like a key press does.
+
+        Qt's view opens the editor on an IME commit but drops the committed text, so the
+        first characters (e.g. "未检出") would be lost; forward them to the editor.
+        """
+        index = self.currentIndex()
+        if (
+            self.state() != QAbstractItemView.State.EditingState
+            and event.commitString()
+            and index.isValid()
+            and self.model().flags(index) & Qt.ItemFlag.ItemIsEditable
+        ):
+            self.edit(index)
+            editor = self.indexWidget(index)
+            if isinstance(editor, QLineEdit):
+                editor.selectAll()
+                QApplication.sendEvent(editor, event)
+                event.accept()
+                return
+        super().inputMethodEvent(event)
+
     # ----- clipboard ------------------------------------------------------------------
 
     def copy_selection(self) -> None:
@@ -677,9 +692,7 @@ class ResultTableView(QTableView):
         rows = sorted({i.row() for i in indexes})
         cols = sorted({i.column() for i in indexes})
         model = self.model()
-        lines = [
-            "\t".join(str(model.index(r, c).data() or "") for c in cols) for r in rows
-        ]
+        lines = ["\t".join(str(model.index(r, c).data() or "") for c in cols) for r in rows]
         QGuiApplication.clipboard().setText("\n".join(lines))
 
     def paste_from_clipboard(self) -> None:
@@ -731,9 +744,7 @@ class ResultTableView(QTableView):
         finally:
             model.message.disconnect(collect)
         last = model.index(min(start.row() + len(block) - 1, model.rowCount() - 1), start.column())
-        self.selectionModel().select(
-            last, QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
+        self.selectionModel().select(last, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.setCurrentIndex(last)
         summary = self.tr("Pasted: {0} accepted, {1} refused.").format(accepted, refused)
         if first_error:

@@ -8,9 +8,15 @@ own entries — is decided by `services.workflow`; its refusal is shown plainly 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui.entry import InlineMessage, state_title
+from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.layout_state import restore_header, save_header
 from labdesk.ui.result_grid import VERDICT_BRUSHES, chinese_ui, verdict_text
 from labdesk.ui.session import UiSession
@@ -61,7 +68,13 @@ def queue_flags(db: Any, sample_ids: list[int]) -> dict[int, dict[str, int]]:
 class QueueModel(QAbstractTableModel):
     """The queue: sample ids in the service's order (exceptions first)."""
 
-    COLUMNS = ("Sample no.", "Sample", "Enterprise", "State", "Attention")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("QueueModel", "Sample no."),
+        QT_TRANSLATE_NOOP("QueueModel", "Sample"),
+        QT_TRANSLATE_NOOP("QueueModel", "Enterprise"),
+        QT_TRANSLATE_NOOP("QueueModel", "State"),
+        QT_TRANSLATE_NOOP("QueueModel", "Attention"),
+    )
 
     def __init__(self, session: UiSession, parent: Any = None) -> None:
         super().__init__(parent)
@@ -136,11 +149,16 @@ class QueueModel(QAbstractTableModel):
         return self.attention(sample_id)
 
 
-def _queue_titles_for_lupdate() -> None:  # pragma: no cover
-    from PySide6.QtCore import QCoreApplication
-
-    for text in ("Sample no.", "Sample", "Enterprise", "State", "Attention"):
-        QCoreApplication.translate("QueueModel", text)
+def local_time(at_utc: str, at_offset: str) -> str:
+    """The audit instant in the local time it was recorded in: '2026-03-18 16:30:05 +08:00'."""
+    try:
+        moment = datetime.fromisoformat(at_utc.replace("Z", "+00:00"))
+        sign = -1 if at_offset.startswith("-") else 1
+        hours, minutes = at_offset.lstrip("+-").split(":")
+        zone = timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
+    except (ValueError, AttributeError):
+        return f"{at_utc} {at_offset}".strip()
+    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M:%S} {at_offset}"
 
 
 def _short_json(decoded: Any) -> str:
@@ -177,7 +195,7 @@ class ReviewScreen(QWidget):
         self.queue.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.queue.verticalHeader().setDefaultSectionSize(26)
         self.queue.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((150, 140, 170, 70)):
+        for column, width in enumerate((140, 90, 150, 60)):
             self.queue.horizontalHeader().resizeSection(column, width)
         restore_header(session.settings, "review/queue", self.queue.horizontalHeader())
         self.queue.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())
@@ -216,7 +234,7 @@ class ReviewScreen(QWidget):
                 self.tr("Why"),
             ]
         )
-        for column, width in enumerate((160, 80, 170, 140, 140)):
+        for column, width in enumerate((170, 70, 150, 120, 140)):
             self.history.horizontalHeader().resizeSection(column, width)
 
         self.comment = QLineEdit()
@@ -352,7 +370,7 @@ class ReviewScreen(QWidget):
             if entry.get("field"):
                 what += f".{entry['field']}"
             values = (
-                f"{entry.get('at_utc', '')} ({entry.get('at_offset', '')})",
+                local_time(str(entry.get("at_utc", "")), str(entry.get("at_offset", ""))),
                 entry.get("username", ""),
                 what,
                 _short_json(entry.get("old")),

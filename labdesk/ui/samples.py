@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.ui import grid_data
 from labdesk.ui.entry import state_title
+from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.layout_state import restore_header, save_header
 from labdesk.ui.result_grid import VERDICT_BRUSHES
 from labdesk.ui.session import UiSession
@@ -45,33 +46,17 @@ FETCH_BLOCK = 64
 CACHE_ROWS = 2000
 
 COLUMNS = (
-    ("sample_no", "Sample no.", 150),
-    ("sample_name", "Sample", 160),
-    ("enterprise_name", "Sampled unit", 240),
-    ("category_code", "Category", 120),
-    ("sampling_date", "Sampled on", 100),
-    ("state", "State", 80),
-    ("conclusion_label", "Conclusion", 80),
-    ("report_due_date", "Report due", 100),
+    ("sample_no", QT_TRANSLATE_NOOP("SampleList", "Sample no."), 150),
+    ("sample_name", QT_TRANSLATE_NOOP("SampleList", "Sample"), 160),
+    ("enterprise_name", QT_TRANSLATE_NOOP("SampleList", "Sampled unit"), 240),
+    ("category_code", QT_TRANSLATE_NOOP("SampleList", "Category"), 120),
+    ("sampling_date", QT_TRANSLATE_NOOP("SampleList", "Sampled on"), 100),
+    ("state", QT_TRANSLATE_NOOP("SampleList", "State"), 80),
+    ("conclusion_label", QT_TRANSLATE_NOOP("SampleList", "Conclusion"), 80),
+    ("report_due_date", QT_TRANSLATE_NOOP("SampleList", "Report due"), 100),
 )
 
 CONCLUSION_BRUSH = {"合格": "pass", "不合格": "fail", "不判定": "not_judged"}
-
-
-def _columns_for_lupdate() -> None:  # pragma: no cover
-    from PySide6.QtCore import QCoreApplication
-
-    for text in (
-        "Sample no.",
-        "Sample",
-        "Sampled unit",
-        "Category",
-        "Sampled on",
-        "State",
-        "Conclusion",
-        "Report due",
-    ):
-        QCoreApplication.translate("SampleList", text)
 
 
 class SampleListModel(QAbstractTableModel):
@@ -206,17 +191,17 @@ class SampleTable(QTableView):
 
 
 STATE_FILTERS = (
-    ("", "All"),
-    ("registered", "Registered"),
-    ("received", "Received"),
-    ("testing", "Testing"),
-    ("returned", "Returned"),
-    ("submitted", "Submitted"),
-    ("reviewed", "Reviewed"),
-    ("approved", "Approved"),
-    ("exported", "Exported"),
-    ("draft", "Draft"),
-    ("cancelled", "Cancelled"),
+    "",
+    "registered",
+    "received",
+    "testing",
+    "returned",
+    "submitted",
+    "reviewed",
+    "approved",
+    "exported",
+    "draft",
+    "cancelled",
 )
 
 
@@ -227,7 +212,7 @@ class SamplesScreen(QWidget):
         self.setObjectName("screen_samples")
         self.state_filter = QComboBox()
         self.state_filter.setObjectName("samples_state")
-        for state, _title in STATE_FILTERS:
+        for state in STATE_FILTERS:
             self.state_filter.addItem(state_title(state) if state else self.tr("All"), state)
         self.text_filter = QLineEdit()
         self.text_filter.setObjectName("samples_text")

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication
 
+from labdesk.ui.i18n import QT_TRANSLATE_NOOP
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from labdesk.ui.session import UiSession
 
-# Translation context for the screen titles (lupdate reads the QT_TRANSLATE_NOOP-like
-# `translate("Screens", ...)` calls in `title()` below through the literal list).
+# Translation context of the screen titles (marked with QT_TRANSLATE_NOOP for lupdate).
 CONTEXT = "Screens"
 
 
@@ -46,26 +47,41 @@ class ScreenInfo:
 
 
 SCREENS: tuple[ScreenInfo, ...] = (
-    ScreenInfo("tasks", "labdesk.ui.tasks", "TasksScreen", "Tasks"),
-    ScreenInfo("samples", "labdesk.ui.samples", "SamplesScreen", "Samples"),
-    ScreenInfo("entry", "labdesk.ui.entry", "ResultEntryScreen", "Result entry"),
-    ScreenInfo("review", "labdesk.ui.review", "ReviewScreen", "Review"),
-    ScreenInfo("batches", "labdesk.ui.batches", "BatchesScreen", "Batches"),
-    ScreenInfo("dashboard", "labdesk.ui.dashboard", "DashboardScreen", "Dashboard"),
-    ScreenInfo("standards", "labdesk.ui.standards_screen", "StandardsScreen", "Standards"),
-    ScreenInfo("audit", "labdesk.ui.audit_screen", "AuditScreen", "Audit trail"),
+    ScreenInfo("tasks", "labdesk.ui.tasks", "TasksScreen", QT_TRANSLATE_NOOP("Screens", "Tasks")),
+    ScreenInfo(
+        "samples", "labdesk.ui.samples", "SamplesScreen", QT_TRANSLATE_NOOP("Screens", "Samples")
+    ),
+    ScreenInfo(
+        "entry",
+        "labdesk.ui.entry",
+        "ResultEntryScreen",
+        QT_TRANSLATE_NOOP("Screens", "Result entry"),
+    ),
+    ScreenInfo(
+        "review", "labdesk.ui.review", "ReviewScreen", QT_TRANSLATE_NOOP("Screens", "Review")
+    ),
+    ScreenInfo(
+        "batches", "labdesk.ui.batches", "BatchesScreen", QT_TRANSLATE_NOOP("Screens", "Batches")
+    ),
+    ScreenInfo(
+        "dashboard",
+        "labdesk.ui.dashboard",
+        "DashboardScreen",
+        QT_TRANSLATE_NOOP("Screens", "Dashboard"),
+    ),
+    ScreenInfo(
+        "standards",
+        "labdesk.ui.standards_screen",
+        "StandardsScreen",
+        QT_TRANSLATE_NOOP("Screens", "Standards"),
+    ),
+    ScreenInfo(
+        "audit",
+        "labdesk.ui.audit_screen",
+        "AuditScreen",
+        QT_TRANSLATE_NOOP("Screens", "Audit trail"),
+    ),
 )
-
-
-def _titles_for_lupdate() -> None:  # pragma: no cover - never called; lupdate reads it
-    QCoreApplication.translate("Screens", "Tasks")
-    QCoreApplication.translate("Screens", "Samples")
-    QCoreApplication.translate("Screens", "Result entry")
-    QCoreApplication.translate("Screens", "Review")
-    QCoreApplication.translate("Screens", "Batches")
-    QCoreApplication.translate("Screens", "Dashboard")
-    QCoreApplication.translate("Screens", "Standards")
-    QCoreApplication.translate("Screens", "Audit trail")
 
 
 def screen_info(key: str) -> ScreenInfo:

@@ -70,7 +70,7 @@ class SignInDialog(QDialog):
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setObjectName("username")
-        self.username.setText(session.settings.value(LAST_USER_KEY, "", type=str))
+        self.username.setText(str(session.settings.value(LAST_USER_KEY, "", type=str)))
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

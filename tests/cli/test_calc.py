@@ -11,6 +11,12 @@ import pytest
 
 from labdesk.cli import main
 from labdesk.cli.calc import EXIT_FAIL, EXIT_NOT_JUDGED, EXIT_PASS
+from tests.core.test_limits import (
+    EXCLUSIVE_LOWER,
+    EXCLUSIVE_UPPER,
+    INCLUSIVE_LOWER,
+    INCLUSIVE_UPPER,
+)
 from tests.core.test_rounding import DOMAIN_INTERVAL_EXAMPLES, DOMAIN_SIG_EXAMPLES
 
 LABDESK = Path(sys.executable).with_name("labdesk")
@@ -98,16 +104,30 @@ def test_judge_human_text(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "code", "display"),
     [
-        (["--limit", "≤0.2", "--value", "ND", "--lod", "0.01", "--unit", "mg/kg"], EXIT_PASS,
-         "未检出（检出限 0.01 mg/kg）"),
-        (["--limit", "≤0.2", "--value", "0.02", "--lod", "0.01", "--loq", "0.03"], EXIT_PASS, "<LOQ"),
+        (
+            ["--limit", "≤0.2", "--value", "ND", "--lod", "0.01", "--unit", "mg/kg"],
+            EXIT_PASS,
+            "未检出（检出限 0.01 mg/kg）",
+        ),
+        (
+            ["--limit", "≤0.2", "--value", "0.02", "--lod", "0.01", "--loq", "0.03"],
+            EXIT_PASS,
+            "<LOQ",
+        ),
         (["--limit", "≤0.2", "--value", "<0.01"], EXIT_PASS, "<0.01"),
         (["--limit", "≤0.2", "--value", "<0.5"], EXIT_NOT_JUDGED, "<0.5"),
-        (["--limit", "不得检出", "--value", "0.009", "--lod", "0.01"], EXIT_PASS, "未检出（检出限 0.01）"),
+        (
+            ["--limit", "不得检出", "--value", "0.009", "--lod", "0.01"],
+            EXIT_PASS,
+            "未检出（检出限 0.01）",
+        ),
         (["--limit", "不得检出", "--value", "0.01", "--lod", "0.01"], EXIT_FAIL, "0.01"),
         (["--limit", "实测", "--value", "12.3"], EXIT_NOT_JUDGED, "12.3"),
-        (["--limit", "≤60", "--value", "60.25", "--method", "rounded", "--interval", "0.5"],
-         EXIT_PASS, "60.0"),
+        (
+            ["--limit", "≤60", "--value", "60.25", "--method", "rounded", "--interval", "0.5"],
+            EXIT_PASS,
+            "60.0",
+        ),
         (["--limit", "≥-5", "--value", "-0.5"], EXIT_PASS, "-0.5"),
     ],
 )
@@ -124,7 +144,10 @@ def test_judge_detection_and_report_only(
     [
         (["--limit", "≤", "--value", "1"], "position 1"),
         (["--limit", "≤0.5", "--value", "abc"], "result"),
-        (["--limit", "≤0.5", "--value", "1", "--method", "rounded", "--interval", "0.3"], "interval"),
+        (
+            ["--limit", "≤0.5", "--value", "1", "--method", "rounded", "--interval", "0.3"],
+            "interval",
+        ),
     ],
 )
 def test_judge_input_errors_exit_2(
@@ -170,3 +193,61 @@ def test_real_subprocess_round_negative() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "-0.036"
+
+
+# Every limit wording of domain.md through the CLI: 5 passes/fails each side as it should.
+_WORDINGS = [
+    *[(text, "≤5") for text in INCLUSIVE_UPPER],
+    *[(text, "≥5") for text in INCLUSIVE_LOWER],
+    *[(text, ">5") for text in EXCLUSIVE_LOWER],
+    *[(text, "<5") for text in EXCLUSIVE_UPPER],
+]
+
+
+@pytest.mark.parametrize(("limit", "canonical"), _WORDINGS)
+def test_judge_every_wording(
+    capsys: pytest.CaptureFixture[str], limit: str, canonical: str
+) -> None:
+    code, out, _ = _run(capsys, ["judge", "--limit", limit, "--value", "5", "--json"])
+    payload = json.loads(out)
+    assert payload["limit"] == canonical
+    expected = "pass" if canonical in ("≤5", "≥5") else "fail"
+    assert payload["verdict"] == expected and code == (
+        EXIT_PASS if expected == "pass" else EXIT_FAIL
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "verdict"),
+    [
+        ("4.0～7.5", "7.5", "pass"),
+        ("从4.0到7.5", "4.0", "pass"),
+        ("超过4.0到7.5", "4.0", "fail"),
+        ("至少4.0不足7.5", "7.5", "fail"),
+        ("超过4.0不足7.5", "7.4", "pass"),
+        ("10.0±0.5", "10.5", "pass"),
+        ("10.0±0.5（不含Δ）", "10.5", "fail"),
+        ("10.0±0.5（不含+Δ）", "9.5", "pass"),
+        ("10.0±0.5（不含−Δ）", "9.5", "fail"),
+        ("不得检出 /25 g", "阴性", "pass"),
+        ("阴性", "阳性", "fail"),
+        ("无异物", "未检出", "pass"),
+    ],
+)
+def test_judge_ranges_tolerances_and_words(
+    capsys: pytest.CaptureFixture[str], limit: str, value: str, verdict: str
+) -> None:
+    _, out, _ = _run(capsys, ["judge", "--limit", limit, "--value", value, "--json"])
+    assert json.loads(out)["verdict"] == verdict
+
+
+def test_judge_decimals(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["judge", "--limit", "≤0.5", "--value", "0.505", "--method", "rounded"]
+    code, out, _ = _run(capsys, [*argv, "--decimals", "2", "--json"])
+    payload = json.loads(out)
+    assert code == EXIT_PASS and payload["rounded"] == "0.50" and payload["interval"] == "0.01"
+
+
+def test_round_sig_negative(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, ["round", "-0.0365", "--sig", "2"])
+    assert code == 0 and out.strip().splitlines()[-1] == "-0.036"

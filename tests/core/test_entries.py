@@ -43,7 +43,9 @@ def test_not_detected(text: str) -> None:
     assert entry.normalized == "未检出"
 
 
-@pytest.mark.parametrize(("text", "value"), [("<0.01", "0.01"), ("＜0.01", "0.01"), ("< 0.5", "0.5")])
+@pytest.mark.parametrize(
+    ("text", "value"), [("<0.01", "0.01"), ("＜0.01", "0.01"), ("< 0.5", "0.5")]
+)
 def test_below_a_stated_value(text: str, value: str) -> None:
     entry = parse_entry(text)
     assert entry.kind == "below" and entry.value == Decimal(value)
@@ -52,8 +54,15 @@ def test_below_a_stated_value(text: str, value: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("<LOD", "below_lod"), ("<lod", "below_lod"), ("＜LOD", "below_lod"), ("<LOQ", "below_loq"),
-     ("<loq", "below_loq"), ("<检出限", "below_lod"), ("<定量限", "below_loq")],
+    [
+        ("<LOD", "below_lod"),
+        ("<lod", "below_lod"),
+        ("＜LOD", "below_lod"),
+        ("<LOQ", "below_loq"),
+        ("<loq", "below_loq"),
+        ("<检出限", "below_lod"),
+        ("<定量限", "below_loq"),
+    ],
 )
 def test_below_method_limits(text: str, kind: str) -> None:
     assert parse_entry(text).kind == kind

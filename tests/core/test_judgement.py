@@ -17,6 +17,7 @@ from labdesk.core.judgement import (
     judge,
 )
 from labdesk.core.limits import LimitSyntaxError
+from labdesk.core.rounding import round_to_interval
 
 # ------------------------------------------------------------ domain.md worked examples
 
@@ -49,8 +50,18 @@ def test_domain_between_lod_and_loq_prints_loq() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("ND", "pass"), ("<LOD", "pass"), ("0.005", "pass"), ("0.01", "fail"), ("0.3", "fail"),
-     ("未检出", "pass"), ("阴性", "pass"), ("阳性", "fail"), ("检出", "fail"), ("<LOQ", "fail")],
+    [
+        ("ND", "pass"),
+        ("<LOD", "pass"),
+        ("0.005", "pass"),
+        ("0.01", "fail"),
+        ("0.3", "fail"),
+        ("未检出", "pass"),
+        ("阴性", "pass"),
+        ("阳性", "fail"),
+        ("检出", "fail"),
+        ("<LOQ", "fail"),
+    ],
 )
 def test_domain_not_detected_against_lod(text: str, expected: str) -> None:
     """Against 不得检出: below LOD passes, at or above LOD fails."""
@@ -75,17 +86,25 @@ def test_domain_salmonella_not_detected_per_25g() -> None:
 
 
 def test_domain_conclusion_wording() -> None:
-    ok = conclude("菠菜", "GB 2762-2022", [("铅", judge("≤0.2", "0.05")), ("镉", judge("≤0.05", "ND"))])
+    ok = conclude(
+        "菠菜", "GB 2762-2022", [("铅", judge("≤0.2", "0.05")), ("镉", judge("≤0.05", "ND"))]
+    )
     assert ok.code == "pass" and ok.label_zh == "合格"
     assert ok.sentence_zh == "经抽样检验，所检项目符合 GB 2762-2022 标准要求，检验结论为合格。"
     bad = conclude(
         "菠菜",
         "GB 2762-2022",
-        [("铅", judge("≤0.2", "0.3")), ("镉", judge("≤0.05", "0.06")), ("汞", judge("≤0.01", "0.001"))],
+        [
+            ("铅", judge("≤0.2", "0.3")),
+            ("镉", judge("≤0.05", "0.06")),
+            ("汞", judge("≤0.01", "0.001")),
+        ],
     )
     assert bad.code == "fail" and bad.label_zh == "不合格"
     assert bad.failing_items == ("铅", "镉")
-    assert bad.sentence_zh == "经抽样检验，铅、镉 项目不符合 GB 2762-2022 标准要求，检验结论为不合格。"
+    assert (
+        bad.sentence_zh == "经抽样检验，铅、镉 项目不符合 GB 2762-2022 标准要求，检验结论为不合格。"
+    )
     assert "fail" in bad.sentence_en and "铅" in bad.sentence_en
 
 
@@ -156,7 +175,12 @@ def test_full_value_with_marks_and_bounds(limit: str, text: str, verdict: str) -
 @pytest.mark.parametrize(
     ("rule", "text", "verdict", "display"),
     [
-        (ItemRule("≤0.2", lod="0.01", unit="mg/kg"), "0.005", "pass", "未检出（检出限 0.01 mg/kg）"),
+        (
+            ItemRule("≤0.2", lod="0.01", unit="mg/kg"),
+            "0.005",
+            "pass",
+            "未检出（检出限 0.01 mg/kg）",
+        ),
         (ItemRule("≤0.2", lod="0.01"), "<LOD", "pass", "未检出（检出限 0.01）"),
         (ItemRule("≤0.2"), "ND", "pass", "未检出"),  # upper limits pass ND
         (ItemRule("≤0.2"), "<LOD", "pass", "<LOD"),
@@ -279,14 +303,18 @@ def test_bad_result_is_rejected() -> None:
 
 
 def test_conclusion_not_judged_when_a_result_is_undecidable() -> None:
-    result = conclude("大米", "GB 2762-2022", [("镉", judge("≤0.2", "0.1")), ("铅", judge("≤0.2", "<0.5"))])
+    result = conclude(
+        "大米", "GB 2762-2022", [("镉", judge("≤0.2", "0.1")), ("铅", judge("≤0.2", "<0.5"))]
+    )
     assert result.code == "not_judged" and result.label_zh == "不判定"
     assert result.undecided_items == ("铅",)
     assert "铅" in result.sentence_zh and "不判定" in result.sentence_zh
 
 
 def test_report_only_items_do_not_block_a_pass() -> None:
-    result = conclude("大米", "GB 2762-2022", [("镉", judge("≤0.2", "0.1")), ("水分", judge("实测", "13.2"))])
+    result = conclude(
+        "大米", "GB 2762-2022", [("镉", judge("≤0.2", "0.1")), ("水分", judge("实测", "13.2"))]
+    )
     assert result.code == "pass"
 
 
@@ -307,21 +335,35 @@ def test_no_judged_items_is_not_a_pass() -> None:
 _VALUES = st.decimals(min_value=-5, max_value=50, places=4, allow_nan=False, allow_infinity=False)
 _LIMITS = st.decimals(min_value=0, max_value=40, places=2, allow_nan=False, allow_infinity=False)
 _STEPS = st.sampled_from([None, "0.1", "0.5", "0.02", "1", "2", "0.001"])
-_DETECTION = st.sampled_from([(None, None), ("0.01", None), ("0.01", "0.03"), (None, "0.5"), ("1", "3")])
+_DETECTION = st.sampled_from(
+    [(None, None), ("0.01", None), ("0.01", "0.03"), (None, "0.5"), ("1", "3")]
+)
 
 
-def _rule(limit: str, method: str, step: str | None, detection: tuple[str | None, str | None]) -> ItemRule:
+def _rule(
+    limit: str, method: str, step: str | None, detection: tuple[str | None, str | None]
+) -> ItemRule:
     lod, loq = detection
     return ItemRule(limit, method=method, interval=step, lod=lod, loq=loq)  # type: ignore[arg-type]
 
 
 @given(
-    _LIMITS, _VALUES, st.decimals(min_value=0, max_value=20, places=3), st.booleans(),
-    st.sampled_from(["full", "rounded"]), _STEPS, _DETECTION,
+    _LIMITS,
+    _VALUES,
+    st.decimals(min_value=0, max_value=20, places=3),
+    st.booleans(),
+    st.sampled_from(["full", "rounded"]),
+    _STEPS,
+    _DETECTION,
 )
 def test_passing_an_upper_limit_survives_a_decrease(
-    limit: Decimal, value: Decimal, drop: Decimal, inclusive: bool, method: str,
-    step: str | None, detection: tuple[str | None, str | None],
+    limit: Decimal,
+    value: Decimal,
+    drop: Decimal,
+    inclusive: bool,
+    method: str,
+    step: str | None,
+    detection: tuple[str | None, str | None],
 ) -> None:
     compiled = compile_rule(_rule(f"{'≤' if inclusive else '<'}{limit}", method, step, detection))
     if compiled.judge(f"{value:f}").verdict == "pass":
@@ -329,12 +371,22 @@ def test_passing_an_upper_limit_survives_a_decrease(
 
 
 @given(
-    _LIMITS, _VALUES, st.decimals(min_value=0, max_value=20, places=3), st.booleans(),
-    st.sampled_from(["full", "rounded"]), _STEPS, _DETECTION,
+    _LIMITS,
+    _VALUES,
+    st.decimals(min_value=0, max_value=20, places=3),
+    st.booleans(),
+    st.sampled_from(["full", "rounded"]),
+    _STEPS,
+    _DETECTION,
 )
 def test_passing_a_lower_limit_survives_an_increase(
-    limit: Decimal, value: Decimal, rise: Decimal, inclusive: bool, method: str,
-    step: str | None, detection: tuple[str | None, str | None],
+    limit: Decimal,
+    value: Decimal,
+    rise: Decimal,
+    inclusive: bool,
+    method: str,
+    step: str | None,
+    detection: tuple[str | None, str | None],
 ) -> None:
     compiled = compile_rule(_rule(f"{'≥' if inclusive else '>'}{limit}", method, step, detection))
     if compiled.judge(f"{value:f}").verdict == "pass":
@@ -342,13 +394,17 @@ def test_passing_a_lower_limit_survives_an_increase(
 
 
 @given(_LIMITS, _VALUES, st.booleans())
-def test_full_method_agrees_with_limit_contains(limit: Decimal, value: Decimal, upper: bool) -> None:
+def test_full_method_agrees_with_limit_contains(
+    limit: Decimal, value: Decimal, upper: bool
+) -> None:
     compiled = compile_rule(f"{'≤' if upper else '≥'}{limit}")
     verdict = compiled.judge(f"{value:f}").verdict
     assert verdict == ("pass" if compiled.limit.contains(value) else "fail")
 
 
-@given(st.sampled_from(["≤0.5", "不得检出", "阴性", "实测", "4.0～7.5", "≥3"]), st.text(max_size=12))
+@given(
+    st.sampled_from(["≤0.5", "不得检出", "阴性", "实测", "4.0～7.5", "≥3"]), st.text(max_size=12)
+)
 def test_judge_never_crashes(limit: str, text: str) -> None:
     try:
         verdict = judge(ItemRule(limit, lod="0.01", loq="0.03"), text)
@@ -357,3 +413,72 @@ def test_judge_never_crashes(limit: str, text: str) -> None:
     else:
         assert verdict.verdict in ("pass", "fail", "not_judged")
         assert verdict.explanation_zh and verdict.explanation_en
+
+
+_ANY_STEP = st.builds(
+    lambda k, n: str(Decimal(k).scaleb(n).normalize()),
+    st.sampled_from([1, 2, 5]),
+    st.integers(min_value=-40, max_value=6),
+).map(lambda text: f"{Decimal(text):f}")
+
+
+@given(
+    st.sampled_from(["≤", "<", "≥", ">", "="]),
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=8, min_value=-(10**8), max_value=10**8
+    ),
+    st.one_of(st.none(), _ANY_STEP),
+    st.from_regex(r"[+-]?[0-9]{1,20}(\.[0-9]{1,18})?(\((\+|-)\))?", fullmatch=True),
+)
+def test_rounded_method_never_crashes(op: str, limit: Decimal, step: str | None, text: str) -> None:
+    rule = ItemRule(f"{op}{limit:f}", method="rounded", interval=step)
+    verdict = judge(rule, text)
+    assert verdict.verdict in ("pass", "fail") and verdict.rounded is not None
+
+
+def test_overlong_results_are_rejected_not_crashed() -> None:
+    with pytest.raises(ValidationError) as info:
+        judge(ItemRule("≤0.5", method="rounded"), "9" * 200)
+    assert info.value.rule == "result_length"
+
+
+def test_a_missing_unit_reads_as_none() -> None:
+    rule = ItemRule("≤0.5 mg/kg", unit=None)  # type: ignore[arg-type]  # a NULL column
+    assert compile_rule(rule).unit == "mg/kg"
+
+
+@pytest.mark.parametrize("text", [None, 0.5, ["0.5"], 5])
+def test_non_text_results_are_validation_errors(text: object) -> None:
+    with pytest.raises(ValidationError) as info:
+        compile_rule("≤0.5").judge(text)  # type: ignore[arg-type]
+    assert info.value.field == "result"
+
+
+@given(
+    st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False),
+    st.builds(
+        lambda k, n: f"{Decimal(k).scaleb(n):f}",
+        st.sampled_from([1, 2, 5]),
+        st.integers(min_value=-4, max_value=4),
+    ),
+)
+def test_rounded_method_rounds_like_round_to_interval(value: Decimal, step: str) -> None:
+    verdict = judge(ItemRule("≤0", method="rounded", interval=step), f"{value:f}")
+    assert verdict.rounded == str(round_to_interval(f"{value:f}", step))
+
+
+@pytest.mark.parametrize(
+    ("limit", "interval", "text", "rounded", "verdict"),
+    [
+        ("≤840", "10", "845", "840", "pass"),
+        ("≤840", "10", "846", "850", "fail"),
+        ("≤800", "100", "849", "800", "pass"),
+        ("≤1×10⁵", None, "149999", "100000", "pass"),
+        ("≤1×10⁵", None, "150000", "200000", "fail"),
+    ],
+)
+def test_rounded_method_with_coarse_steps(
+    limit: str, interval: str | None, text: str, rounded: str, verdict: str
+) -> None:
+    result = judge(ItemRule(limit, method="rounded", interval=interval), text)
+    assert (result.rounded, result.verdict) == (rounded, verdict)

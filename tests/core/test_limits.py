@@ -14,8 +14,28 @@ from labdesk.core.limits import Limit, LimitSyntaxError, parse_limit
 D = Decimal
 
 # (text, kind, lower (value, inclusive) or None, upper or None)
-INCLUSIVE_UPPER = ["≤5", "<=5", "≦5", "小于或等于5", "不大于5", "不多于5", "不高于5", "5及以下", "至多5"]
-INCLUSIVE_LOWER = ["≥5", ">=5", "≧5", "大于或等于5", "不小于5", "不少于5", "不低于5", "5及以上", "至少5"]
+INCLUSIVE_UPPER = [
+    "≤5",
+    "<=5",
+    "≦5",
+    "小于或等于5",
+    "不大于5",
+    "不多于5",
+    "不高于5",
+    "5及以下",
+    "至多5",
+]
+INCLUSIVE_LOWER = [
+    "≥5",
+    ">=5",
+    "≧5",
+    "大于或等于5",
+    "不小于5",
+    "不少于5",
+    "不低于5",
+    "5及以上",
+    "至少5",
+]
 EXCLUSIVE_LOWER = [">5", "＞5", "大于5", "多于5", "高于5", "超过5"]
 EXCLUSIVE_UPPER = ["<5", "＜5", "小于5", "少于5", "低于5", "不足5"]
 
@@ -100,7 +120,7 @@ def test_tolerance(text: str, low_in: bool, high_in: bool) -> None:
     assert (limit.lower.inclusive, limit.upper.inclusive) == (low_in, high_in)
     assert limit.contains(D("9.5")) is low_in and limit.contains(D("10.5")) is high_in
     assert limit.contains(D("10.2"))
-    assert parse_limit(limit.describe_zh()) .bounds == limit.bounds
+    assert parse_limit(limit.describe_zh()).bounds == limit.bounds
 
 
 def test_units_are_kept() -> None:
@@ -139,7 +159,12 @@ def test_default_interval_is_the_limits_own_last_place(text: str, interval: str)
 
 @pytest.mark.parametrize(
     ("text", "basis"),
-    [("不得检出", ""), ("不得检出 /25 g", "/25 g"), ("不得检出/25g", "/25 g"), ("不得检出／25 g", "/25 g")],
+    [
+        ("不得检出", ""),
+        ("不得检出 /25 g", "/25 g"),
+        ("不得检出/25g", "/25 g"),
+        ("不得检出／25 g", "/25 g"),
+    ],
 )
 def test_not_detected(text: str, basis: str) -> None:
     limit = parse_limit(text)
@@ -149,7 +174,9 @@ def test_not_detected(text: str, basis: str) -> None:
     assert not limit.is_qualitative and not limit.is_report_only
 
 
-@pytest.mark.parametrize("text", ["阴性", "符合GB 2760要求", "无异物", "应无霉变", "应符合表1", "不得有异味"])
+@pytest.mark.parametrize(
+    "text", ["阴性", "符合GB 2760要求", "无异物", "应无霉变", "应符合表1", "不得有异味"]
+)
 def test_qualitative(text: str) -> None:
     limit = parse_limit(text)
     assert limit.is_qualitative and limit.criterion == text
@@ -232,8 +259,20 @@ def test_non_text_is_a_syntax_error() -> None:
 
 
 def test_sample_limits_from_domain_table_parse() -> None:
-    for text in ["≤0.2", "≤0.05", "≤0.01", "≤250", "≤150", "≤0.124", "≤5.0", "不得检出 /25 g",
-                 "4.0～7.5", "4.0～8.5", "4.0～9.0", "≤90"]:
+    for text in [
+        "≤0.2",
+        "≤0.05",
+        "≤0.01",
+        "≤250",
+        "≤150",
+        "≤0.124",
+        "≤5.0",
+        "不得检出 /25 g",
+        "4.0～7.5",
+        "4.0～8.5",
+        "4.0～9.0",
+        "≤90",
+    ]:
         limit = parse_limit(text)
         assert isinstance(limit, Limit)
 
@@ -241,9 +280,27 @@ def test_sample_limits_from_domain_table_parse() -> None:
 # ---------------------------------------------------------------- properties
 
 _LIMIT_ALPHABET = st.sampled_from(
-    list("0123456789.-+~～≤≥<>=＜＞≦≧±()（）/ %μgkmL×^³⁵")
-    + ["不大于", "不小于", "超过", "不足", "至少", "至多", "及以上", "及以下", "从", "到", "至",
-       "不含", "Δ", "不得检出", "阴性", "实测", "mg/kg", "以上"]
+    [
+        *list("0123456789.-+~～≤≥<>=＜＞≦≧±()（）/ %μgkmL×^³⁵"),
+        "不大于",
+        "不小于",
+        "超过",
+        "不足",
+        "至少",
+        "至多",
+        "及以上",
+        "及以下",
+        "从",
+        "到",
+        "至",
+        "不含",
+        "Δ",
+        "不得检出",
+        "阴性",
+        "实测",
+        "mg/kg",
+        "以上",
+    ]
 )
 
 
@@ -282,3 +339,16 @@ def test_range_contains_matches_its_bounds(
     above = x > low or (low_in and x == low)
     below = x < high or (high_in and x == high)
     assert limit.contains(x) is (above and below)
+
+
+@pytest.mark.parametrize("text", ["≤1×10^9999999", "≤1×10^-31", "≤10^99"])
+def test_absurd_powers_of_ten_are_syntax_errors(text: str) -> None:
+    with pytest.raises(LimitSyntaxError) as info:
+        parse_limit(text)
+    assert "power of ten" in info.value.expected
+
+
+def test_full_width_limits_describe_in_ascii() -> None:
+    limit = parse_limit("≤０．５　ｍｇ/ｋｇ")
+    assert limit.describe_zh() == "≤0.5 mg/kg"
+    assert limit.upper is not None and limit.upper.value == D("0.5")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from labdesk.core.errors import ValidationError
 from labdesk.services.exports import Column, Table, write_table, write_workbook
 
 COLUMNS = [Column("no", "样品编号"), Column("result", "结果"), Column("n", "数量")]
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     {"no": "AH-001", "result": Decimal("0.30"), "n": 3},
     {"no": "AH-002", "result": "未检出", "n": 0},
     {"no": "AH-003", "result": None, "n": 12},

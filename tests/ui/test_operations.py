@@ -57,9 +57,7 @@ def test_failure_delivered_to_handler(qtbot: QtBot) -> None:
     def work(state: TaskState) -> None:
         raise ValidationError("result", "number", "not a number")
 
-    op = run_operation(
-        None, work, label="x", on_success=lambda r: None, on_failure=errors.append
-    )
+    op = run_operation(None, work, label="x", on_success=lambda r: None, on_failure=errors.append)
     with qtbot.waitSignal(op.finished, timeout=5000):
         pass
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
@@ -80,9 +78,7 @@ def test_progress_dialog_appears_late_and_cancels(qtbot: QtBot) -> None:
             release.wait(0.01)
         return "not cancelled"
 
-    op = run_operation(
-        parent, work, label="long work", on_success=outcome.append, delay_ms=50
-    )
+    op = run_operation(parent, work, label="long work", on_success=outcome.append, delay_ms=50)
     assert op.dialog is None  # not before the delay
     qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible(), timeout=3000)
     dialog = op.dialog

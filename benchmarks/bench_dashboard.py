@@ -1,0 +1,231 @@
+"""The dashboard's aggregation over 1,000,000 results vs the raw SQL GROUP BY it needs.
+
+Data (fixed seed, written straight into the record schema with executemany — setup only,
+no audit trail): 100,000 samples × 10 test items = 1,000,000 sample items, each with one
+current result, plus ~3 % superseded corrections; 2,000 enterprises in 16 regions, 3 task
+sources, 17 product categories, every workflow state, ~11 % of concluded samples failing
+(quick: 20,000 samples, 200,000 results).
+
+Ours: `labdesk.services.summary.dashboard(reader)` — totals, samples by state, overdue,
+re-inspection open, top-10 failing items and enterprises, months, categories, regions,
+sources — through the `Database` wrapper, into typed dataclasses with Decimal rates.
+
+Baseline: the same figures as hand-written GROUP BY queries on the bare sqlite3
+connection, returning raw tuples; no filter machinery, no dataclasses, no Decimal.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import Benchmark
+from labdesk.core.deadlines import reinspection_window_end
+from labdesk.services import summary
+from labdesk.store.db import Database, open_database, open_reader
+
+TODAY = date(2026, 6, 30)
+ITEMS_PER_SAMPLE = 10
+CATEGORIES = [f"CAT{n:02d}" for n in range(17)]
+ITEM_NAMES = [f"项目{n:02d}" for n in range(40)]
+REGIONS = [f"34{n:02d}00" for n in range(1, 17)]
+SOURCES = ("国家市场监督管理总局", "安徽省市场监督管理局", "合肥市市场监督管理局")
+STATES = (
+    ["exported"] * 55
+    + ["approved"] * 10
+    + ["reviewed", "submitted", "testing", "testing", "received", "registered"] * 5
+    + ["returned", "draft", "cancelled"] * 2
+)
+
+
+@dataclass
+class _State:
+    folder: Path
+    reader: Database
+
+
+def _build(path: Path, samples: int) -> None:
+    rng = random.Random(20260630)
+    db = open_database(path)
+    try:
+        with db.transaction() as conn:
+            now = "2026-06-30T08:00:00.000000Z"
+            conn.execute(
+                "INSERT INTO users (id, username, display_name, role, password_hash, created_at) "
+                "VALUES (1, 'boss', '王五', 'manager', 'x', ?)",
+                (now,),
+            )
+            conn.executemany(
+                "INSERT INTO lib_categories (code, name) VALUES (?, ?)",
+                [(c, f"类别{c}") for c in CATEGORIES],
+            )
+            conn.executemany(
+                "INSERT INTO enterprises (id, uscc, name, region_code, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(n, f"U{n:017d}", f"企业{n}", REGIONS[n % 16], now) for n in range(1, 2001)],
+            )
+            conn.executemany(
+                "INSERT INTO tasks (id, task_no, source, category, created_at) "
+                "VALUES (?, ?, ?, '监督抽检', ?)",
+                [(n + 1, f"T{n}", s, now) for n, s in enumerate(SOURCES)],
+            )
+            start = date(2025, 7, 1)
+            sample_rows = []
+            event_rows = []
+            item_rows = []
+            result_rows = []
+            item_id = 0
+            for sid in range(1, samples + 1):
+                state = rng.choice(STATES)
+                sampled = start + timedelta(days=rng.randrange(365))
+                received = sampled + timedelta(days=1)
+                concluded = state in ("approved", "exported")
+                failing = concluded and rng.random() < 0.11
+                names = rng.sample(ITEM_NAMES[:20] if sid % 2 else ITEM_NAMES[20:], 10)
+                bad = {rng.choice(names[:3])} if failing else set()
+                sample_rows.append(
+                    (
+                        sid,
+                        f"S{sid:07d}",
+                        rng.randrange(1, 4),
+                        rng.randrange(1, 2001),
+                        rng.choice(CATEGORIES),
+                        state,
+                        ("fail" if failing else "pass") if concluded else "",
+                        sampled.isoformat(),
+                        received.isoformat(),
+                        (received + timedelta(days=28)).isoformat(),
+                        now,
+                    )
+                )
+                if concluded:
+                    approved = received + timedelta(days=rng.randrange(5, 40))
+                    event_rows.append(
+                        (sid, "approve", "reviewed", "approved", 1, f"{approved}T02:00:00.000000Z")
+                    )
+                for seq, name in enumerate(names, start=1):
+                    item_id += 1
+                    item_rows.append((item_id, sid, seq, name, "≤0.2"))
+                    verdict = "fail" if name in bad else "pass"
+                    if state in ("draft", "registered", "received"):
+                        continue
+                    result_rows.append((item_id, "0.1", verdict, 1, now, None))
+            conn.executemany(
+                "INSERT INTO samples (id, sample_no, task_id, enterprise_id, category_code, state, "
+                "conclusion_code, sampling_date, received_date, report_due_date, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                sample_rows,
+            )
+            conn.executemany(
+                "INSERT INTO sample_events (sample_id, action, from_state, to_state, user_id, "
+                "at_utc) VALUES (?, ?, ?, ?, ?, ?)",
+                event_rows,
+            )
+            conn.executemany(
+                "INSERT INTO sample_items (id, sample_id, seq, name, limit_text) "
+                "VALUES (?, ?, ?, ?, ?)",
+                item_rows,
+            )
+            # Pad to exactly samples × 10 current results with superseded corrections first.
+            corrections = [
+                (r[0], "0.3", "fail", 1, r[4], None)
+                for r in rng.sample(result_rows, len(result_rows) // 33)
+            ]
+            conn.executemany(
+                "INSERT INTO results (sample_item_id, text, verdict, entered_by, entered_at, "
+                "superseded_by) VALUES (?, ?, ?, ?, ?, ?)",
+                corrections,
+            )
+            conn.execute("UPDATE results SET superseded_by = id")  # mark them replaced
+            conn.executemany(
+                "INSERT INTO results (sample_item_id, text, verdict, entered_by, entered_at, "
+                "superseded_by) VALUES (?, ?, ?, ?, ?, ?)",
+                result_rows,
+            )
+        db.conn.execute("ANALYZE")
+    finally:
+        db.close()
+
+
+def _setup(quick: bool) -> _State:
+    folder = Path(tempfile.mkdtemp(prefix="labdesk-bench-dashboard-"))
+    path = folder / "dashboard.sqlite"
+    _build(path, 23_000 if quick else 115_000)
+    return _State(folder, open_reader(path))
+
+
+def _ours(state: _State) -> object:
+    return summary.dashboard(state.reader, today=TODAY, top=10)
+
+
+_BASELINE_SQL = {
+    "totals": "SELECT count(*), "
+    "sum(state IN ('approved','exported') AND conclusion_code = 'pass'), "
+    "sum(state IN ('approved','exported') AND conclusion_code = 'fail'), "
+    "sum(state IN ('approved','exported') AND conclusion_code = 'not_judged') "
+    "FROM samples WHERE state <> 'cancelled'",
+    "state": "SELECT state, count(*) FROM samples WHERE state <> 'cancelled' GROUP BY state",
+    "overdue": "SELECT count(*) FROM samples WHERE state IN ('registered','received','testing',"
+    "'submitted','reviewed','returned') AND report_due_date < :today",
+    "reinspection": "SELECT count(*) FROM samples s JOIN (SELECT sample_id, "
+    "date(max(at_utc), 'localtime') AS day FROM sample_events WHERE to_state = 'approved' "
+    "GROUP BY sample_id) a ON a.sample_id = s.id WHERE s.state IN ('approved','exported') "
+    "AND s.conclusion_code = 'fail' AND a.day BETWEEN :cutoff AND :today",
+    "items": "SELECT si.name, sum(r.verdict IN ('pass','fail')) AS tested, "
+    "sum(r.verdict = 'fail') AS failed FROM results r "
+    "JOIN sample_items si ON si.id = r.sample_item_id JOIN samples s ON s.id = si.sample_id "
+    "WHERE r.superseded_by IS NULL AND s.state IN ('approved','exported') "
+    "GROUP BY si.name HAVING failed > 0 ORDER BY failed DESC LIMIT 10",
+    "enterprises": "SELECT enterprise_id, count(*), sum(conclusion_code = 'fail') AS failed "
+    "FROM samples WHERE state <> 'cancelled' GROUP BY enterprise_id "
+    "ORDER BY failed DESC LIMIT 10",
+}
+_GROUPED = {
+    "month": "substr(s.sampling_date, 1, 7)",
+    "category": "s.category_code",
+    "region": "e.region_code",
+    "source": "t.source",
+}
+
+
+def _baseline(state: _State) -> object:
+    conn = state.reader.conn
+    cutoff = TODAY
+    while reinspection_window_end(cutoff - timedelta(days=1), food=False) >= TODAY:
+        cutoff -= timedelta(days=1)
+    params: dict[str, Any] = {"today": TODAY.isoformat(), "cutoff": cutoff.isoformat()}
+    out = {}
+    for key, sql in _BASELINE_SQL.items():
+        used = {k: v for k, v in params.items() if f":{k}" in sql}
+        out[key] = conn.execute(sql, used).fetchall()
+    for key, column in _GROUPED.items():
+        out[key] = conn.execute(
+            f"SELECT {column}, count(*), "
+            "sum(s.state IN ('approved','exported') AND s.conclusion_code = 'pass'), "
+            "sum(s.state IN ('approved','exported') AND s.conclusion_code = 'fail') "
+            "FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id "
+            "LEFT JOIN tasks t ON t.id = s.task_id WHERE s.state <> 'cancelled' GROUP BY 1"
+        ).fetchall()
+    return out
+
+
+def _teardown(state: _State) -> None:
+    state.reader.close()
+    shutil.rmtree(state.folder, ignore_errors=True)
+
+
+BENCHMARK = Benchmark(
+    name="dashboard",
+    description="summary.dashboard() over 1,000,000 results (100k samples; quick 200k)",
+    baseline_description="the same figures as hand-written GROUP BY queries on bare sqlite3",
+    target=1.5,
+    setup=_setup,
+    ours=_ours,
+    baseline=_baseline,
+    teardown=_teardown,
+)

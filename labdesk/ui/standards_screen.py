@@ -1,0 +1,427 @@
+"""The standards library: browse standards → categories → items, search, import a new
+version from CSV/Excel (preview first, every row/column problem listed), and mark a
+standard abolished from a date.
+
+Samples are never touched by any of this: their items and limits were frozen onto them
+at registration. Importing and abolishing are the admin's (the service refuses others).
+Abolishing is done as a new library version that differs only in that standard's
+`abolished_from` date, imported through the same audited service.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labdesk.core.errors import LabDeskError
+from labdesk.ui.manager_format import method_title, yes_no
+from labdesk.ui.manager_queries import StandardRow, library_items, standards
+from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
+from labdesk.ui.session import UiSession
+
+log = logging.getLogger(__name__)
+
+KIND_ROLE = Qt.ItemDataRole.UserRole
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def item_cells(item: dict[str, Any], sample_text: str, no_text: str) -> tuple[Any, ...]:
+    """One library item as table cells (every numeric field as the text stored)."""
+    std = f"{item['standard_no']}-{item['standard_year']}"
+    in_force = item.get("effective_from") or ""
+    if item.get("abolished_from"):
+        in_force = f"{in_force} → {item['abolished_from']}"
+    return (
+        f"{item['category_name']} ({item['category_code']})",
+        item["name"],
+        item["limit_text"],
+        item["unit"],
+        method_title(str(item["method"])),
+        item["interval"] or "",
+        "" if item["decimals"] is None else item["decimals"],
+        item["lod"] or "",
+        item["loq"] or "",
+        item["test_method"],
+        std,
+        in_force,
+        sample_text if item["sample_data"] else no_text,
+    )
+
+
+class ImportPreviewDialog(QDialog):
+    """What a library file holds, or every problem in it; Import only when it is clean."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from labdesk.core.library_io import LibraryFileError, load_library
+
+        self.setObjectName("import_preview")
+        self.setWindowTitle(self.tr("Import standards library — {0}").format(path.name))
+        self.resize(1000, 600)
+        self.library: Any = None
+        layout = QVBoxLayout(self)
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("import_summary")
+        self.summary_label.setWordWrap(True)
+        layout.addWidget(self.summary_label)
+        self.model = RowsModel([], parent=self)
+        self.table = make_table(self.model, self)
+        self.table.setObjectName("import_table")
+        layout.addWidget(self.table, 1)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Import"))
+        self.ok_button.setObjectName("import_ok")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        try:
+            self.library = load_library(path)
+        except LibraryFileError as exc:
+            self.problems = list(exc.problems)
+            self.summary_label.setText(
+                self.tr("{0} problems found; nothing will be imported. Fix the file and try again.")
+                .format(len(exc.problems))
+            )
+            self.model.set_headers([self.tr("Row"), self.tr("Column"), self.tr("Problem")])
+            self.model.set_rows(
+                [(p.row or self.tr("file"), p.column, p.message) for p in exc.problems]
+            )
+            self.ok_button.setEnabled(False)
+            return
+        except (LabDeskError, OSError) as exc:
+            self.problems = []
+            self.summary_label.setText(str(exc))
+            self.ok_button.setEnabled(False)
+            return
+        self.problems = []
+        lib = self.library
+        sample_note = (
+            self.tr(" It is marked SAMPLE DATA: not authoritative limits.")
+            if lib.has_sample_data
+            else ""
+        )
+        self.summary_label.setText(
+            self.tr(
+                "{0} standards, {1} categories, {2} items. Importing replaces the active "
+                "library; samples already registered keep the limits frozen on them.{3}"
+            ).format(len(lib.standards), len(lib.categories), len(lib.items), sample_note)
+        )
+        self.model.set_headers(
+            [
+                self.tr("Standard"),
+                self.tr("Category"),
+                self.tr("Item"),
+                self.tr("Limit"),
+                self.tr("Unit"),
+                self.tr("Judgement"),
+                self.tr("LOD"),
+                self.tr("LOQ"),
+            ]
+        )
+        self.model.set_rows(
+            [
+                (
+                    i.standard,
+                    i.category,
+                    i.name_zh,
+                    i.limit,
+                    i.unit,
+                    method_title(i.method),
+                    i.lod or "",
+                    i.loq or "",
+                )
+                for i in lib.items
+            ]
+        )
+
+
+class AbolishDialog(QDialog):
+    """Pick the date from which a standard version no longer applies."""
+
+    def __init__(self, standard: StandardRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("abolish_dialog")
+        self.setWindowTitle(self.tr("Mark standard abolished"))
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            self.tr(
+                "{0} {1} will not apply to samples taken on or after this date. Samples "
+                "already registered keep their limits."
+            ).format(standard.key, standard.title),
+            self,
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.date_edit = QDateEdit(self)
+        self.date_edit.setObjectName("abolish_date")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setDate(QDate.currentDate())
+        form.addRow(self.tr("Abolished from:"), self.date_edit)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen_date(self) -> date:
+        day: date = self.date_edit.date().toPython()  # type: ignore[assignment]
+        return day
+
+
+class StandardsScreen(QWidget):
+    """Browse, search, import and abolish standards."""
+
+    refreshed = Signal()
+
+    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("screen_standards")
+        self.standards: list[StandardRow] = []
+        self.import_dialog: ImportPreviewDialog | None = None
+        self.abolish_dialog: AbolishDialog | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.banner = MessageBanner(self)
+        outer.addWidget(self.banner)
+        self.sample_warning = QLabel(
+            self.tr(
+                "SAMPLE DATA: this library holds sample limits for demonstration, not "
+                "authoritative values. Import your centre's official library."
+            ),
+            self,
+        )
+        self.sample_warning.setObjectName("sample_warning")
+        self.sample_warning.setWordWrap(True)
+        self.sample_warning.setStyleSheet(
+            "QLabel { background: #fff3cd; color: #7a4f01; padding: 6px; font-weight: bold; }"
+        )
+        outer.addWidget(self.sample_warning)
+
+        row = QHBoxLayout()
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("search_edit")
+        self.search_edit.setPlaceholderText(
+            self.tr("Search items, standards, categories, methods…")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(lambda _t: self.reload())
+        self.import_button = QPushButton(self.tr("Import library file…"), self)
+        self.import_button.setObjectName("import_button")
+        self.import_button.clicked.connect(self._choose_import)
+        self.abolish_button = QPushButton(self.tr("Mark abolished…"), self)
+        self.abolish_button.setObjectName("abolish_button")
+        self.abolish_button.clicked.connect(self.start_abolish)
+        row.addWidget(self.search_edit, 1)
+        row.addWidget(self.import_button)
+        row.addWidget(self.abolish_button)
+        outer.addLayout(row)
+
+        splitter = QSplitter(self)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("standards_tree")
+        self.tree.setHeaderLabels([self.tr("Standard / category"), self.tr("Items")])
+        self.tree.setColumnWidth(0, 320)
+        self.tree.currentItemChanged.connect(lambda _c, _p: self._show_items())
+        splitter.addWidget(titled(self.tr("Standards"), self.tree))
+        self.items_model = RowsModel(
+            [
+                self.tr("Category"),
+                self.tr("Item"),
+                self.tr("Limit"),
+                self.tr("Unit"),
+                self.tr("Judgement method"),
+                self.tr("Rounding interval"),
+                self.tr("Decimals"),
+                self.tr("LOD"),
+                self.tr("LOQ"),
+                self.tr("Test method"),
+                self.tr("Standard"),
+                self.tr("In force"),
+                self.tr("Sample data"),
+            ],
+            parent=self,
+        )
+        self.items_table = make_table(self.items_model, self)
+        self.items_table.setObjectName("items_table")
+        self.items_table.setColumnWidth(0, 180)
+        self.items_table.setColumnWidth(4, 170)
+        splitter.addWidget(titled(self.tr("Test items"), self.items_table))
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([420, 1000])
+        outer.addWidget(splitter, 1)
+        self.refresh()
+
+    # ----- loading --------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Rebuild the tree for the search text (keeps the selection when it still exists)."""
+        current = self.tree.currentItem()
+        keep = None if current is None else (current.data(0, KIND_ROLE), current.data(0, KEY_ROLE))
+        self.standards = standards(self.session.db, self.search_edit.text())
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        restore = None
+        for std in self.standards:
+            title = f"{std.key} {std.title}".strip()
+            if std.abolished_from:
+                title += self.tr(" [abolished from {0}]").format(std.abolished_from)
+            if std.sample_data:
+                title += self.tr(" [sample data]")
+            top = QTreeWidgetItem([title, str(sum(n for _c, _n2, n in std.categories))])
+            top.setData(0, KIND_ROLE, "standard")
+            top.setData(0, KEY_ROLE, [std.number, std.year])
+            self.tree.addTopLevelItem(top)
+            if keep == ("standard", [std.number, std.year]):
+                restore = top
+            for code, name, count in std.categories:
+                child = QTreeWidgetItem(top, [f"{name} ({code})", str(count)])
+                child.setData(0, KIND_ROLE, "category")
+                child.setData(0, KEY_ROLE, [std.number, std.year, code])
+                if keep == ("category", [std.number, std.year, code]):
+                    restore = child
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+        if restore is not None:
+            self.tree.setCurrentItem(restore)
+        self._show_items()
+        has_sample = bool(
+            self.session.db.scalar(
+                "SELECT 1 FROM lib_items WHERE active = 1 AND sample_data = 1 LIMIT 1"
+            )
+        )
+        self.sample_warning.setVisible(has_sample)
+        self.refreshed.emit()
+
+    def _selection(self) -> tuple[tuple[str, str] | None, str | None]:
+        current = self.tree.currentItem()
+        if current is None:
+            return None, None
+        key = list(current.data(0, KEY_ROLE))
+        if current.data(0, KIND_ROLE) == "category":
+            return (str(key[0]), str(key[1])), str(key[2])
+        return (str(key[0]), str(key[1])), None
+
+    def selected_standard(self) -> StandardRow | None:
+        standard, _category = self._selection()
+        if standard is None:
+            return None
+        return next((s for s in self.standards if (s.number, s.year) == standard), None)
+
+    def _show_items(self) -> None:
+        standard, category = self._selection()
+        items = library_items(
+            self.session.db, self.search_edit.text(), standard=standard, category_code=category
+        )
+        sample_text, no_text = self.tr("SAMPLE DATA (verify)"), ""
+        self.items_model.set_rows(
+            [item_cells(i, sample_text, no_text) for i in items], [i["id"] for i in items]
+        )
+        self.abolish_button.setEnabled(standard is not None)
+
+    # ----- import ---------------------------------------------------------------------
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Standards library file"),
+            str(Path.home()),
+            self.tr("Library files (*.csv *.xlsx)"),
+        )
+        if path:
+            self.preview_import(Path(path))
+
+    def preview_import(self, path: Path) -> ImportPreviewDialog:
+        """Open the preview for `path` (non-blocking); Import there imports it."""
+        self.banner.clear_message()
+        dialog = ImportPreviewDialog(path, self)
+        dialog.accepted.connect(lambda: self._import(dialog.library))
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _import(self, library: Any) -> None:
+        from labdesk.services import library as library_service
+
+        if library is None:
+            return
+        try:
+            count = library_service.import_library(self.session.context, library)
+        except LabDeskError as exc:
+            self.banner.show_error(str(exc))
+            return
+        self.banner.show_info(self.tr("Imported {0} test items.").format(count))
+        self.session.notify_changed("standards")
+        self.reload()
+
+    # ----- abolish --------------------------------------------------------------------
+
+    def start_abolish(self) -> None:
+        self.banner.clear_message()
+        standard = self.selected_standard()
+        if standard is None:
+            self.banner.show_error(self.tr("Choose a standard first."))
+            return
+        dialog = AbolishDialog(standard, self)
+        dialog.accepted.connect(lambda: self.abolish(standard, dialog.chosen_date()))
+        dialog.finished.connect(dialog.deleteLater)
+        self.abolish_dialog = dialog
+        dialog.open()
+
+    def abolish(self, standard: StandardRow, day: date) -> None:
+        """Import the active library again with this standard abolished from `day`."""
+        from labdesk.core.standards import StandardsLibrary
+        from labdesk.services import exports
+        from labdesk.services import library as library_service
+
+        self.banner.clear_message()
+        try:
+            current = exports.stored_library(self.session.db)
+            changed = [
+                dataclasses.replace(s, abolished_from=day) if s.key == standard.key else s
+                for s in current.standards
+            ]
+            updated = StandardsLibrary(changed, current.categories, current.items)
+            library_service.import_library(self.session.context, updated)
+        except LabDeskError as exc:
+            self.banner.show_error(str(exc))
+            return
+        self.banner.show_info(
+            self.tr("{0} is marked abolished from {1}.").format(standard.key, day.isoformat())
+        )
+        self.session.notify_changed("standards")
+        self.reload()

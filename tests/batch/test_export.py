@@ -1,0 +1,223 @@
+"""Export from a real centre database → verify → ingest at HQ; rewrite; interruption."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from labdesk.batch import export as export_mod
+from labdesk.batch.export import (
+    BatchFileNotWritten,
+    ExportCancelled,
+    export_batch,
+    list_batches,
+    rewrite_batch,
+)
+from labdesk.batch.hq import gaps, ingest, summary
+from labdesk.batch.hq_store import open_hq
+from labdesk.batch.verify import verify_batch
+from labdesk.core.errors import PermissionDenied, WorkflowError
+from labdesk.services import keys
+from labdesk.services.audit import verify_audit
+from labdesk.signing import WrongPassphrase
+from tests.batch.centre import PASSPHRASE, Centre, approved_samples, make_centre
+
+
+@pytest.fixture
+def centre(tmp_path: Path) -> Centre:
+    (tmp_path / "db").mkdir()
+    made = make_centre(tmp_path / "db" / "centre.sqlite")
+    yield made
+    made.db.close()
+
+
+def outbox(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "db")
+
+
+def states(centre: Centre) -> dict[str, int]:
+    return {
+        str(r[0]): int(r[1])
+        for r in centre.db.query("SELECT state, count(*) FROM samples GROUP BY state")
+    }
+
+
+def test_export_verify_ingest_round_trip(centre: Centre, tmp_path: Path) -> None:
+    approved_samples(centre, 4)
+    out = tmp_path / "outbox"
+    out.mkdir()
+    seen: list[tuple[int, int]] = []
+    first = export_batch(centre.manager, out, PASSPHRASE, progress=lambda d, t: seen.append((d, t)))
+    assert first.path == out / "HF01-000001.labbatch" and first.sample_count == 4
+    assert seen[-1] == (4, 4)
+    assert states(centre) == {"exported": 4}
+    assert sorted(p.name for p in out.iterdir()) == ["HF01-000001.labbatch"]  # no .part left
+
+    approved_samples(centre, 3, start=10)
+    second = export_batch(centre.manager, out, PASSPHRASE)
+    assert second.sequence == 2
+
+    trusted = [keys.public_key(centre.db)]
+    v1 = verify_batch(first.path, trusted)
+    v2 = verify_batch(second.path, trusted)
+    assert v2.previous_manifest_sha256 == v1.manifest_sha256 == first.manifest_sha256
+    assert v1.previous_manifest_sha256 is None
+    record = v1.records("samples.jsonl")[0]
+    assert record["sample_id"] == "AH202600001" and record["category"] == "芸薹类蔬菜"
+    assert record["form"]["samplers"] == ["张三", "李四"]
+    assert record["enterprise"]["uscc"] == "914403001922038216"
+    results = v1.records("results.jsonl")
+    assert {r["text"] for r in results} <= {"0.05", "0.35", "0.10", "0.02", "0.01"}  # as typed
+    audit = v1.records("audit.jsonl")
+    assert [a["seq"] for a in audit] == sorted(a["seq"] for a in audit)
+    assert v1.manifest["audit_head"]["seq"] >= audit[-1]["seq"]
+    assert v1.summary()["samples"] == 4
+
+    with open_hq(str(tmp_path / "hq.sqlite")) as store:
+        outcomes = ingest(store, [out], trusted)
+        assert [o.status for o in outcomes] == ["loaded", "loaded"]
+        figures = summary(store)
+        assert figures["samples"] == 7
+        exported = centre.db.query("SELECT conclusion_code FROM samples")
+        assert figures["fail"] == sum(1 for r in exported if r[0] == "fail")
+        assert gaps(store) == []
+    assert verify_audit(centre.db).ok
+
+
+def test_rewrite_is_byte_identical(centre: Centre, tmp_path: Path) -> None:
+    approved_samples(centre, 2)
+    result = export_batch(centre.manager, tmp_path, PASSPHRASE)
+    original = result.path.read_bytes()
+    result.path.unlink()
+    again = tmp_path / "again"
+    again.mkdir()
+    path = rewrite_batch(centre.db, 1, again)
+    assert path.name == result.file_name and path.read_bytes() == original
+    listed = list_batches(centre.db)
+    assert [(b["sequence"], b["sample_count"]) for b in listed] == [(1, 2)]
+    with pytest.raises(Exception, match="no export batch with sequence 9"):
+        rewrite_batch(centre.db, 9, again)
+
+
+def test_only_a_manager_exports(centre: Centre, tmp_path: Path) -> None:
+    approved_samples(centre, 1)
+    for ctx in (centre.tech, centre.reviewer, centre.admin):
+        with pytest.raises(PermissionDenied):
+            export_batch(ctx, tmp_path, PASSPHRASE)
+    assert states(centre) == {"approved": 1}
+
+
+def test_wrong_passphrase_exports_nothing(centre: Centre, tmp_path: Path) -> None:
+    approved_samples(centre, 1)
+    with pytest.raises(WrongPassphrase):
+        export_batch(centre.manager, tmp_path, "not the passphrase")
+    assert states(centre) == {"approved": 1} and list(tmp_path.glob("*.labbatch")) == []
+
+
+def test_nothing_to_export(centre: Centre, tmp_path: Path) -> None:
+    with pytest.raises(WorkflowError, match="no approved samples"):
+        export_batch(centre.manager, tmp_path, PASSPHRASE)
+
+
+def test_cancel_leaves_nothing(centre: Centre, tmp_path: Path) -> None:
+    approved_samples(centre, 2)
+    with pytest.raises(ExportCancelled):
+        export_batch(centre.manager, tmp_path, PASSPHRASE, cancel=lambda: True)
+    assert states(centre) == {"approved": 2}
+    assert outbox(tmp_path) == []
+    assert centre.db.scalar("SELECT count(*) FROM export_batches") == 0
+
+
+def test_failure_while_recording_leaves_no_file_and_no_marks(
+    centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    approved_samples(centre, 2)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise OSError("power cut")
+
+    monkeypatch.setattr(export_mod.workflow, "record_export_in", crash)
+    with pytest.raises(OSError, match="power cut"):
+        export_batch(centre.manager, tmp_path, PASSPHRASE)
+    assert states(centre) == {"approved": 2}
+    assert outbox(tmp_path) == []  # the temp file was removed too
+
+
+def test_rename_failure_is_recoverable(
+    centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    approved_samples(centre, 2)
+
+    def no_rename(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export_mod.os, "replace", no_rename)
+    with pytest.raises(BatchFileNotWritten, match="batches rewrite 1"):
+        export_batch(centre.manager, tmp_path, PASSPHRASE)
+    monkeypatch.undo()
+    assert states(centre) == {"exported": 2}
+    assert list(tmp_path.glob("*.labbatch")) == []  # never a file under the final name
+    path = rewrite_batch(centre.db, 1, tmp_path)
+    assert verify_batch(path, [keys.public_key(centre.db)]).sequence == 1
+
+
+def test_records_changed_during_export_are_not_recorded(
+    centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = approved_samples(centre, 2)
+    real_sign = export_mod.sign_batch
+
+    def sign_then_edit(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        signed = real_sign(*args, **kwargs)  # type: ignore[arg-type]
+        from labdesk.services import results
+
+        item = centre.db.scalar("SELECT id FROM sample_items WHERE sample_id = ?", (ids[0],))
+        results.enter_result(centre.tech, int(item), "0.03", reason="transcription error")
+        return signed
+
+    monkeypatch.setattr(export_mod, "sign_batch", sign_then_edit)
+    with pytest.raises(WorkflowError, match="records changed"):
+        export_batch(centre.manager, tmp_path, PASSPHRASE)
+    assert centre.db.scalar("SELECT count(*) FROM export_batches") == 0
+    assert outbox(tmp_path) == []
+
+
+def test_killed_mid_write_leaves_only_a_part_file(centre: Centre, tmp_path: Path) -> None:
+    """A process killed after the temp write and before commit: nothing under the final name."""
+    approved_samples(centre, 1)
+    pid = os.fork()
+    if pid == 0:  # child: die the moment the temp file is written
+        real = export_mod._write_temp
+
+        def write_and_die(*args: object) -> Path:
+            real(*args)  # type: ignore[arg-type]
+            os._exit(9)
+
+        export_mod._write_temp = write_and_die  # type: ignore[assignment]
+        try:
+            export_batch(centre.manager, tmp_path, PASSPHRASE)
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 9
+    assert list(tmp_path.glob("*.labbatch")) == []
+    assert [n.endswith(".part") for n in outbox(tmp_path)] == [True]
+    assert states(centre) == {"approved": 1}
+
+
+def test_manifest_counts_and_json_are_deterministic(centre: Centre, tmp_path: Path) -> None:
+    approved_samples(centre, 2)
+    result = export_batch(centre.manager, tmp_path, PASSPHRASE)
+    verified = verify_batch(result.path, [keys.public_key(centre.db)])
+    for name in ("samples.jsonl", "items.jsonl", "results.jsonl", "audit.jsonl"):
+        for line in verified.files[name].decode().splitlines():
+            assert (
+                json.dumps(
+                    json.loads(line), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+                )
+                == line
+            )
+    assert verified.manifest["counts"]["samples"] == 2

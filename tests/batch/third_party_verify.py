@@ -1,0 +1,143 @@
+"""A batch verifier written only from docs/batch-format.md — no LabDesk imports.
+
+Uses Python's zipfile, hashlib and json, and the openssl command line for the signature,
+the key id and SM3. Usage: python third_party_verify.py BATCH PEM [PEM …]
+Prints "OK <centre> <sequence>" and exits 0, or "BAD: <why>" and exits 1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+LIMIT = 200 * 1024 * 1024
+DATA = {"audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json"}
+COUNTS = {
+    "samples": "samples.jsonl",
+    "items": "items.jsonl",
+    "results": "results.jsonl",
+    "audit_entries": "audit.jsonl",
+}
+
+
+class Bad(Exception):
+    pass
+
+
+def openssl(*args: str, cwd: Path, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["openssl", *args], cwd=cwd, input=data, capture_output=True)
+
+
+def key_id(pem: Path, work: Path) -> str:
+    der = openssl("pkey", "-pubin", "-in", str(pem.resolve()), "-outform", "DER", cwd=work)
+    if der.returncode != 0:
+        raise Bad(f"cannot read key {pem}")
+    return hashlib.sha256(der.stdout).hexdigest()
+
+
+def read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    out = b""
+    with zf.open(info) as f:
+        while chunk := f.read(65536):
+            out += chunk
+            if len(out) > cap:
+                raise Bad(f"{info.filename} larger than declared")
+    return out
+
+
+def verify(batch: Path, pems: list[Path]) -> dict:
+    if batch.stat().st_size > LIMIT:
+        raise Bad("file too large")
+    try:
+        zf = zipfile.ZipFile(batch)
+        infos = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise Bad(f"corrupt archive: {exc}") from exc
+    names: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        n = info.filename
+        if (
+            not n
+            or n.startswith(("/", "\\"))
+            or "\\" in n
+            or "\0" in n
+            or "/" in n
+            or re.match(r"^[A-Za-z]:", n)
+            or n in (".", "..")
+        ):
+            raise Bad(f"unsafe name {n!r}")
+        if n in names:
+            raise Bad(f"duplicate name {n}")
+        if info.flag_bits & 1 or info.compress_type not in (0, 8):
+            raise Bad(f"{n}: encrypted or unsupported compression")
+        names[n] = info
+        total += info.file_size
+        if info.file_size > LIMIT or total > LIMIT:
+            raise Bad(f"{n}: declared size over the limit")
+    for required in ("manifest.json", "manifest.sig"):
+        if required not in names:
+            raise Bad(f"{required} missing")
+    raw = read(zf, names["manifest.json"], min(names["manifest.json"].file_size, 1 << 20))
+    sig = read(zf, names["manifest.sig"], min(names["manifest.sig"].file_size, 1024))
+    manifest = json.loads(raw)
+    if manifest.get("format") != "labdesk-batch/1":
+        raise Bad(f"unknown format {manifest.get('format')!r}")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        trusted = {key_id(p, work): p for p in pems}
+        claimed = manifest["signature"]["key_id"]
+        if claimed not in trusted:
+            raise Bad("signed by an unknown key")
+        (work / "manifest.json").write_bytes(raw)
+        (work / "manifest.sig").write_bytes(sig)
+        cmd = ["pkeyutl", "-verify", "-pubin", "-inkey", str(trusted[claimed].resolve()),
+               "-rawin", "-in", "manifest.json", "-sigfile", "manifest.sig"]  # fmt: skip
+        if manifest["signature"]["algorithm"] == "SM2-with-SM3":
+            cmd += ["-digest", "sm3", "-pkeyopt", "distid:1234567812345678"]
+        done = openssl(*cmd, cwd=work)
+        if done.returncode != 0 or b"Signature Verified Successfully" not in done.stdout:
+            raise Bad("signature does not verify")
+        listed = {f["path"]: f for f in manifest["files"]}
+        present = set(names) - {"manifest.json", "manifest.sig"}
+        if present != set(listed):
+            raise Bad(f"files differ from manifest: {sorted(present ^ set(listed))}")
+        if present != DATA:
+            raise Bad("not the five data files")
+        contents = {}
+        for path, entry in listed.items():
+            data = read(zf, names[path], entry["size"])
+            if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                raise Bad(f"{path} changed (size or SHA-256)")
+            (work / "f").write_bytes(data)
+            sm3 = openssl("dgst", "-sm3", "f", cwd=work).stdout.decode().split("= ")[-1].strip()
+            if sm3 != entry["sm3"]:
+                raise Bad(f"{path} changed (SM3)")
+            contents[path] = data
+    for count, path in COUNTS.items():
+        lines = contents[path].decode("utf-8").splitlines()
+        if not all(isinstance(json.loads(line), dict) for line in lines):
+            raise Bad(f"{path}: not JSON objects")
+        if len(lines) != manifest["counts"][count]:
+            raise Bad(f"{path}: count differs")
+    return manifest
+
+
+def main(argv: list[str]) -> int:
+    try:
+        manifest = verify(Path(argv[0]), [Path(p) for p in argv[1:]])
+    except (Bad, KeyError, ValueError, OSError) as exc:
+        print(f"BAD: {exc}")
+        return 1
+    print(f"OK {manifest['centre']['code']} {manifest['sequence']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

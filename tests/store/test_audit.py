@@ -1,0 +1,188 @@
+"""The audited write primitive and the hash chain (no services involved)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from labdesk.store.audit import GENESIS_HASH, SYSTEM, Actor, entry_hash, verify_audit
+from labdesk.store.db import Database, open_database
+
+ACTOR = Actor(7, "tester", "admin")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "a.sqlite")
+    yield database
+    database.close()
+
+
+def _centre(db: Database) -> None:
+    with db.write(SYSTEM) as w:
+        w.insert(
+            "centre",
+            {"id": 1, "name": "中心", "code": "C1", "region_code": "340100", "created_at": "t"},
+        )
+
+
+def _entries(db: Database) -> list[sqlite3.Row]:
+    return db.query("SELECT * FROM audit_log ORDER BY seq")
+
+
+def test_insert_logs_the_whole_row_with_defaults(db: Database) -> None:
+    _centre(db)
+    [entry] = _entries(db)
+    assert entry["action"] == "insert"
+    assert entry["field"] is None
+    assert entry["table_name"] == "centre"
+    assert entry["record_id"] == 1
+    row = json.loads(entry["new_value"])
+    assert row == {
+        "id": 1,
+        "name": "中心",
+        "code": "C1",
+        "region_code": "340100",
+        "outbox_dir": "",
+        "demo": 0,
+        "created_at": "t",
+    }
+    assert entry["username"] == "system"
+    assert entry["at_utc"].endswith("Z")
+    assert entry["at_offset"][0] in "+-" and entry["at_offset"][3] == ":"
+
+
+def test_update_logs_each_changed_field_old_and_new(db: Database) -> None:
+    _centre(db)
+    with db.write(ACTOR) as w:
+        old = w.update(
+            "centre", 1, {"name": "新中心", "code": "C1", "outbox_dir": "/out"}, reason="renamed"
+        )
+    assert old == {"name": "中心", "outbox_dir": ""}
+    changes = _entries(db)[1:]
+    assert [(e["field"], json.loads(e["old_value"]), json.loads(e["new_value"])) for e in changes] == [
+        ("name", "中心", "新中心"),
+        ("outbox_dir", "", "/out"),
+    ]
+    assert {e["reason"] for e in changes} == {"renamed"}
+    assert {e["user_id"] for e in changes} == {7}
+    assert db.scalar("SELECT name FROM centre") == "新中心"
+
+
+def test_an_update_that_changes_nothing_logs_nothing(db: Database) -> None:
+    _centre(db)
+    with db.write(ACTOR) as w:
+        assert w.update("centre", 1, {"name": "中心"}) == {}
+    assert len(_entries(db)) == 1
+
+
+def test_the_chain_links_and_hashes(db: Database) -> None:
+    _centre(db)
+    with db.write(ACTOR) as w:
+        w.update("centre", 1, {"name": "x"})
+        w.update("centre", 1, {"name": "y"}, reason="again")
+    entries = _entries(db)
+    assert [e["seq"] for e in entries] == [1, 2, 3]
+    previous = GENESIS_HASH
+    for e in entries:
+        assert e["prev_hash"] == previous
+        assert e["hash"] == entry_hash(*tuple(e)[:13])
+        previous = e["hash"]
+    head = db.query_one("SELECT seq, hash FROM audit_head")
+    assert head is not None
+    assert (head["seq"], head["hash"]) == (3, previous)
+
+
+def test_a_failed_transaction_writes_neither_rows_nor_entries(db: Database) -> None:
+    _centre(db)
+    with pytest.raises(RuntimeError), db.write(ACTOR) as w:
+        w.update("centre", 1, {"name": "changed"})
+        raise RuntimeError("crash before commit")
+    assert db.scalar("SELECT name FROM centre") == "中心"
+    assert len(_entries(db)) == 1
+    assert db.scalar("SELECT seq FROM audit_head") == 1
+    assert verify_audit(db).ok
+
+
+def test_bad_values_and_tables_are_bugs(db: Database) -> None:
+    _centre(db)
+    with pytest.raises(TypeError, match="float"), db.write(ACTOR) as w:
+        w.update("centre", 1, {"name": 1.5})
+    with pytest.raises(ValueError, match="not an audited table"), db.write(ACTOR) as w:
+        w.insert("meta", {"key": "k", "value": "v"})
+    with pytest.raises(ValueError, match="no column"), db.write(ACTOR) as w:
+        w.insert("enterprises", {"nonsense": 1})
+    with pytest.raises(ValueError, match="required"), db.write(ACTOR) as w:
+        w.insert("enterprises", {"uscc": "X"})
+    with pytest.raises(LookupError), db.write(ACTOR) as w:
+        w.update("centre", 99, {"name": "n"})
+    assert verify_audit(db).ok
+
+
+def test_decimals_are_stored_as_their_text(db: Database) -> None:
+    with db.write(ACTOR) as w:
+        w.insert(
+            "enterprises",
+            {"uscc": "U", "name": "n", "region_code": Decimal("340100"), "created_at": "t"},
+        )
+    assert db.scalar("SELECT region_code FROM enterprises") == "340100"
+
+
+def test_blobs_are_logged_by_digest(db: Database) -> None:
+    with db.write(ACTOR) as w:
+        w.insert(
+            "signing_keys",
+            {
+                "algorithm": "sm2",
+                "public_pem": "PEM",
+                "private_blob": b"\x00secret",
+                "fingerprint": "f",
+                "created_at": "t",
+            },
+        )
+    [entry] = _entries(db)
+    logged = json.loads(entry["new_value"])["private_blob"]
+    assert logged == {"$sha256": hashlib.sha256(b"\x00secret").hexdigest()}
+    assert b"secret" not in entry["new_value"].encode()
+    assert verify_audit(db).ok
+    db.conn.execute("UPDATE signing_keys SET private_blob = x'00'")
+    assert not verify_audit(db).ok
+
+
+def test_triggers_refuse_update_and_delete_of_the_log(db: Database) -> None:
+    _centre(db)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.conn.execute("UPDATE audit_log SET reason = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.conn.execute("DELETE FROM audit_log")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.conn.execute("DELETE FROM audit_head")
+    with pytest.raises(sqlite3.IntegrityError, match="forward"):
+        db.conn.execute("UPDATE audit_head SET seq = 0")
+
+
+def test_insert_many_assigns_consecutive_ids_and_one_entry_each(db: Database) -> None:
+    rows = [
+        {"uscc": f"U{i}", "name": f"n{i}", "region_code": "340100", "created_at": "t"}
+        for i in range(5)
+    ]
+    with db.write(ACTOR) as w:
+        first = w.insert_many("enterprises", rows)
+        second = w.insert_many("enterprises", [dict(rows[0], uscc="V")])
+    assert first == [1, 2, 3, 4, 5]
+    assert second == [6]
+    assert len(_entries(db)) == 6
+    assert verify_audit(db).ok
+
+
+def test_verify_on_an_empty_database(db: Database) -> None:
+    report = verify_audit(db)
+    assert report.ok
+    assert report.entries_checked == 0
+    assert report.first_broken_seq is None

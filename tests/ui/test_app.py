@@ -1,0 +1,206 @@
+"""The application shell: main window, shortcuts, status bar, settings, first run,
+second instance, and `--screenshot`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from labdesk.services import auth
+from labdesk.store.db import open_database
+from labdesk.store.errors import DatabaseLocked
+from labdesk.ui.main_window import MainWindow
+from labdesk.ui.screens import SCREENS
+from labdesk.ui.session import UiSession, open_settings
+from labdesk.ui.wizard import FirstRunWizard
+from tests.ui.conftest import sign_in_as
+from tests.ui.typing import type_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_navigation_shortcuts_and_status_bar(qtbot: QtBot, session: UiSession) -> None:
+    sign_in_as(session, "manager")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.open_initial_screen()
+    assert window.current_key() == "tasks"
+    # Ctrl+1..8 reach every screen in registry order.
+    for index, info in enumerate(SCREENS):
+        focus = window.focusWidget() or window
+        qtbot.keyClick(focus, Qt.Key(Qt.Key.Key_1 + index), Qt.KeyboardModifier.ControlModifier)
+        assert window.current_key() == info.key
+        assert window.stack.currentWidget() is window.screen_widget(info.key)
+    assert "manager" in window.user_label.text() or "赵" in window.user_label.text()
+    assert str(session.db_path) in window.db_label.text()
+    approved = session.db.scalar("SELECT count(*) FROM samples WHERE state = 'approved'")
+    assert window.unsent_label.text().endswith(str(approved))
+
+
+def test_geometry_and_columns_persist(qtbot: QtBot, session: UiSession, tmp_path: Path) -> None:
+    sign_in_as(session, "tech1")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_screen("samples")
+    window.resize(701, 523)  # inside the offscreen screen (800×600)
+    samples = window.screen_widget("samples")
+    header = samples.table.horizontalHeader()  # type: ignore[attr-defined]
+    header.resizeSection(0, 222)
+    window.close()
+    settings_file = Path(session.settings.fileName())
+    assert settings_file.parent == tmp_path  # never the real user settings
+
+    again = MainWindow(
+        UiSession(
+            db=session.db,
+            db_path=session.db_path,
+            settings=QSettings(str(settings_file), QSettings.Format.IniFormat),
+        )
+    )
+    qtbot.addWidget(again)
+    again.session.sign_in(session.context, "tech1", "tech1", "technician")
+    again.show()
+    again.open_initial_screen()
+    assert again.current_key() == "samples"  # the last screen shown
+    assert (again.width(), again.height()) == (701, 523)
+    restored = again.screen_widget("samples").table.horizontalHeader()  # type: ignore[attr-defined]
+    assert restored.sectionSize(0) == 222
+
+
+def test_samples_list_filters_and_opens_entry(qtbot: QtBot, session: UiSession) -> None:
+    sign_in_as(session, "tech1")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.show_screen("samples")
+    total = session.db.scalar("SELECT count(*) FROM samples")
+    assert screen.table.sample_model.rowCount() == total  # type: ignore[attr-defined]
+    sample_no = str(session.db.scalar("SELECT sample_no FROM samples WHERE state = 'testing'"))
+    type_text(qtbot, screen.text_filter, sample_no)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: screen.table.sample_model.rowCount() == 1, timeout=3000)  # type: ignore[attr-defined]
+    screen.table.setFocus()  # type: ignore[attr-defined]
+    screen.table.selectRow(0)  # type: ignore[attr-defined]
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+    assert window.current_key() == "entry"
+    entry = window.screen_widget("entry")
+    assert entry.sample_no.text() == sample_no  # type: ignore[attr-defined]
+
+
+def test_first_run_wizard_creates_centre_and_admin(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings
+) -> None:
+    path = tmp_path / "new.sqlite"
+    db = open_database(path)
+    try:
+        session = UiSession(db=db, db_path=path, settings=settings)
+        wizard = FirstRunWizard(session)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        page = wizard.centre_page
+        type_text(qtbot, page.name, "测试县产品质量监督检验中心")
+        type_text(qtbot, page.code, "CS01")
+        type_text(qtbot, page.region, "34012")
+        assert not page.isComplete()  # five digits
+        type_text(qtbot, page.region, "1")
+        assert page.isComplete()
+        wizard.next()
+        admin = wizard.admin_page
+        type_text(qtbot, admin.password, "short")
+        assert not admin.isComplete() and admin.error.text()
+        admin.password.clear()
+        type_text(qtbot, admin.password, "long-enough-1")
+        type_text(qtbot, admin.confirm, "long-enough-2")
+        assert not admin.isComplete()
+        admin.confirm.clear()
+        type_text(qtbot, admin.confirm, "long-enough-1")
+        assert admin.isComplete()
+        wizard.next()
+        wizard.accept()
+        assert auth.is_set_up(db)
+        centre = auth.centre(db)
+        assert centre is not None and centre["code"] == "CS01" and centre["region_code"] == "340121"
+        ctx = auth.sign_in(db, "admin", "long-enough-1")
+        assert ctx.actor.role == "admin"
+    finally:
+        db.close()
+
+
+def test_second_instance_is_refused(demo_path: Path, demo_db: object) -> None:
+    # demo_db holds the writer lock; a second open is refused with a plain message.
+    try:
+        second = open_database(demo_path)
+    except DatabaseLocked as exc:
+        assert str(demo_path) in str(exc)
+    else:
+        second.close()
+        raise AssertionError("a second writer was allowed")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    run = subprocess.run(
+        [sys.executable, "-m", "labdesk", "--db", str(demo_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
+    )
+    assert run.returncode == 2
+    assert "already open" in run.stderr or "已" in run.stderr
+
+
+def test_screenshot_writes_every_main_screen(demo_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        LABDESK_SETTINGS_FILE=str(tmp_path / "shots.ini"),
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "labdesk",
+            "--db",
+            str(demo_path),
+            "--lang",
+            "en",
+            "--screenshot",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    pngs = sorted(out.glob("*.png"))
+    assert len(pngs) >= 9
+    names = {p.stem.split("-", 1)[1] for p in pngs}
+    assert {
+        "sign-in",
+        "tasks",
+        "sampling-form",
+        "result-entry",
+        "review",
+        "batches",
+        "dashboard",
+        "standards",
+        "audit",
+    } <= names
+    for png in pngs:
+        image = QImage(str(png))
+        assert image.width() >= 1280 and image.height() >= 800, png.name
+        # Not a blank canvas: a rendered screen has many distinct colours.
+        colours = {image.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 800, 29)}
+        assert len(colours) > 3, png.name
+    assert not open_settings(tmp_path / "never.ini").allKeys()
