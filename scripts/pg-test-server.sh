@@ -20,7 +20,11 @@ find_bin() {
 
 as_owner() {  # run a command as the cluster owner
   if [ "$(id -u)" = 0 ]; then
-    runuser -u "$owner" -- "$@"
+    if command -v runuser >/dev/null 2>&1; then
+      runuser -u "$owner" -- "$@"
+    else
+      su -s /bin/sh "$owner" -c "$(printf '%q ' "$@")"
+    fi
   else
     "$@"
   fi

@@ -26,6 +26,7 @@ from labdesk.batch.format import (
     MANIFEST,
     SIGNATURE,
     SIGNER_ID,
+    parse_batch_filename,
     valid_centre_code,
 )
 from labdesk.core.errors import LabDeskError
@@ -398,4 +399,12 @@ def verify_batch(
         data = path.read_bytes()
     except OSError as exc:
         raise _reject("unreadable", f"cannot read {path}: {exc.strerror or exc}") from exc
-    return verify_bytes(data, trusted_keys, source=str(path), limits=limits)
+    batch = verify_bytes(data, trusted_keys, source=str(path), limits=limits)
+    named = parse_batch_filename(path.name)
+    if named is not None and named != (batch.centre_code, batch.sequence):
+        raise _reject(
+            "manifest-invalid",
+            f"the file is named {path.name} but its manifest says "
+            f"{batch.centre_code} batch {batch.sequence}",
+        )
+    return batch

@@ -49,11 +49,19 @@ def _add_secrets(parser: argparse.ArgumentParser, *, user: bool = True) -> None:
     if user:
         parser.add_argument(
             "--user",
+            "--as",
+            dest="user",
+            metavar="USER",
             default=os.environ.get(USER_ENV),
             help=f"sign in as this user (default: ${USER_ENV})",
         )
         parser.add_argument(
-            "--password-file", type=Path, metavar="FILE", help=f"the password (or ${PASSWORD_ENV})"
+            "--password-file",
+            "--as-password-file",
+            dest="password_file",
+            type=Path,
+            metavar="FILE",
+            help=f"the user's password (or ${PASSWORD_ENV}; else prompted)",
         )
     parser.add_argument(
         "--passphrase-file",

@@ -26,7 +26,7 @@ from pathlib import Path
 from labdesk.cli import UsageError, db_path
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds setup, demo, samples, audit, backup, restore and users."""
     setup = sub.add_parser("setup", help="first run: create the centre and its administrator")
     setup.add_argument("--name", required=True, help="centre name (中心名称)")
@@ -75,7 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     listing.set_defaults(func=_users_list)
     add = users_sub.add_parser("add", help="add a user (signed in as an admin)")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=("technician", "reviewer", "manager", "admin"))
+    add.add_argument(
+        "--role", required=True, choices=("technician", "reviewer", "manager", "admin")
+    )
     add.add_argument("--display-name", default="")
     add.add_argument("--password-file", type=Path, help="the new user's password (first line)")
     add.add_argument("--as", dest="as_user", required=True, metavar="ADMIN", help="admin username")
@@ -161,7 +163,11 @@ def _samples(args: argparse.Namespace) -> int:
     finally:
         reader.close()
     listing = [
-        {"sample_no": r["sample_no"], "state": r["state"], "conclusion": r["conclusion_code"] or None}
+        {
+            "sample_no": r["sample_no"],
+            "state": r["state"],
+            "conclusion": r["conclusion_code"] or None,
+        }
         for r in rows
     ]
     if args.json:
@@ -251,7 +257,9 @@ def _users_add(args: argparse.Namespace) -> int:
     from labdesk.services import auth
     from labdesk.store.db import open_database
 
-    admin_password = _read_password(args.as_password_file, f"{args.as_user}'s password: ", confirm=False)
+    admin_password = _read_password(
+        args.as_password_file, f"{args.as_user}'s password: ", confirm=False
+    )
     password = _read_password(args.password_file, f"password for {args.username}: ", confirm=True)
     db = open_database(db_path(args), create=False)
     try:

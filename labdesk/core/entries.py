@@ -47,9 +47,9 @@ class Entry:
     def normalized(self) -> str:
         """The entry as it should be stored/shown: '＜0.01' → '<0.01', 'nd' → 'ND'."""
         if self.kind == "number":
-            return f"{self.value}{_MARK_TEXT[self.mark]}"
+            return f"{self.value:f}{_MARK_TEXT[self.mark]}"
         if self.kind == "below":
-            return f"<{self.value}"
+            return f"<{self.value:f}"
         return {"not_detected": self.word or "ND", "below_lod": "<LOD", "below_loq": "<LOQ"}.get(
             self.kind, self.word
         )

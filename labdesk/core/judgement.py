@@ -424,7 +424,7 @@ class CompiledRule:
         step, quantum = self._step, self._quantum
         assert step is not None and quantum is not None
         if mark:
-            return round_to_interval(str(MarkedValue(value, mark)), step)
+            return round_to_interval(MarkedValue(value, mark), step)
         if self._step_is_power:
             rounded = value.quantize(quantum, ROUND_HALF_EVEN, self._ctx)
         else:

@@ -75,7 +75,7 @@ class MarkedValue:
 
     def __str__(self) -> str:
         suffix = {1: "(+)", -1: "(−)"}.get(self.mark, "")
-        return f"{self.value}{suffix}"
+        return f"{self.value:f}{suffix}"
 
 
 def _plain_decimal(text: str, field: str) -> Decimal:
@@ -91,12 +91,14 @@ def _plain_decimal(text: str, field: str) -> Decimal:
     return Decimal(text)
 
 
-def parse_marked(value: str | Decimal | int, field: str = "value") -> MarkedValue:
+def parse_marked(value: str | Decimal | int | MarkedValue, field: str = "value") -> MarkedValue:
     """Reads '15.5', '-0.0365', '15.5(−)', '１６．５（＋）' into a `MarkedValue`.
 
     Decimals and ints pass through (floats are refused: they have already lost the
     decimal digits the technician typed).
     """
+    if isinstance(value, MarkedValue):
+        return value
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValidationError(field, "finite", f"{field}: {value} is not a finite number")
@@ -172,7 +174,9 @@ def _round(marked: MarkedValue, step: Decimal, quantum: Decimal) -> Decimal:
     return abs(result) if result == 0 else result  # never "-0.000"
 
 
-def round_to_interval(value: str | Decimal | int, interval: str | Decimal | int) -> Decimal:
+def round_to_interval(
+    value: str | Decimal | int | MarkedValue, interval: str | Decimal | int
+) -> Decimal:
     """GB/T 8170 rounding of ``value`` to ``interval`` (1, 2 or 5 × 10ⁿ).
 
     >>> round_to_interval("60.25", "0.5")
@@ -184,7 +188,7 @@ def round_to_interval(value: str | Decimal | int, interval: str | Decimal | int)
     return _round(parse_marked(value), step, _places_of(step))
 
 
-def round_to_sig(value: str | Decimal | int, n: int) -> Decimal:
+def round_to_sig(value: str | Decimal | int | MarkedValue, n: int) -> Decimal:
     """GB/T 8170 rounding of ``value`` to ``n`` significant figures.
 
     The result has exactly ``n`` significant digits; see the module docstring for the

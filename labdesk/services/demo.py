@@ -64,8 +64,28 @@ ANHUI_REGIONS: tuple[tuple[str, str], ...] = (
     ("341700", "池州"),
     ("341800", "宣城"),
 )
-_WORDS = ("丰泰", "华润", "徽韵", "江淮", "皖新", "天禾", "恒源", "金穗", "绿源", "瑞丰", "新安", "同达")
-_KINDS = ("食品有限公司", "农产品专业合作社", "商贸有限公司", "纺织有限公司", "玩具有限公司", "超市有限公司")
+_WORDS = (
+    "丰泰",
+    "华润",
+    "徽韵",
+    "江淮",
+    "皖新",
+    "天禾",
+    "恒源",
+    "金穗",
+    "绿源",
+    "瑞丰",
+    "新安",
+    "同达",
+)
+_KINDS = (
+    "食品有限公司",
+    "农产品专业合作社",
+    "商贸有限公司",
+    "纺织有限公司",
+    "玩具有限公司",
+    "超市有限公司",
+)
 _SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗"
 _GIVEN = ("伟", "芳", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞")
 _PLACES = ("成品库", "农贸市场", "超市", "批发市场", "商场", "网购", "生产线", "餐饮")
@@ -104,7 +124,16 @@ _STATE_PLAN: tuple[tuple[str, int], ...] = (
     ("draft", 3),
     ("cancelled", 4),
 )
-_PROGRESS = ("draft", "registered", "received", "testing", "submitted", "reviewed", "approved", "exported")
+_PROGRESS = (
+    "draft",
+    "registered",
+    "received",
+    "testing",
+    "submitted",
+    "reviewed",
+    "approved",
+    "exported",
+)
 
 Exporter = Callable[[ServiceContext, list[int]], None]
 
@@ -138,8 +167,17 @@ def _state_counts(total: int, rng: random.Random) -> list[str]:
         biggest = max(counts, key=lambda k: counts[k])
         counts[biggest] -= 1
     counts["exported"] += total - sum(counts.values())
-    order = ("exported", "approved", "reviewed", "returned", "submitted", "testing")
-    order += ("received", "registered", "draft")
+    order = (
+        "exported",
+        "approved",
+        "reviewed",
+        "returned",
+        "submitted",
+        "testing",
+        "received",
+        "registered",
+        "draft",
+    )
     ordered = [s for s in order for _ in range(counts[s])]
     for _ in range(counts["cancelled"]):  # cancellations happen at any age
         ordered.insert(rng.randint(0, len(ordered)), "cancelled")
@@ -154,7 +192,14 @@ class _ValuePools:
         self._cache: dict[tuple[Any, ...], tuple[list[str], list[str]]] = {}
 
     def pools(self, item: dict[str, Any]) -> tuple[list[str], list[str]]:
-        key = (item["limit_text"], item["method"], item["interval"], item["decimals"], item["lod"], item["loq"])
+        key = (
+            item["limit_text"],
+            item["method"],
+            item["interval"],
+            item["decimals"],
+            item["lod"],
+            item["loq"],
+        )
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._build(item)
@@ -188,15 +233,19 @@ class _ValuePools:
             return self.rng.choice(numeric[: max(1, len(numeric) // 3)] or failing)
         if not passing:
             return self.rng.choice(failing) if failing else "符合"
-        if "未检出" in passing and (item["lod"] or self.rng.random() < 0.5):
-            if self.rng.random() < 0.6:
-                return "未检出"
+        nd_likely = item["lod"] or self.rng.random() < 0.5
+        if "未检出" in passing and nd_likely and self.rng.random() < 0.6:
+            return "未检出"
         numeric = [t for t in passing if t[0].isdigit()]
         return self.rng.choice(numeric or passing)
 
 
 def _person(rng: random.Random) -> str:
-    return rng.choice(_SURNAMES) + rng.choice(_GIVEN) + (rng.choice(_GIVEN) if rng.random() < 0.5 else "")
+    return (
+        rng.choice(_SURNAMES)
+        + rng.choice(_GIVEN)
+        + (rng.choice(_GIVEN) if rng.random() < 0.5 else "")
+    )
 
 
 def _enterprise_form(rng: random.Random, index: int) -> EnterpriseForm:
@@ -273,7 +322,7 @@ def fill_demo(
     with db.write(actors["tech1"]) as w:
         known = {str(r[0]) for r in db.query("SELECT uscc FROM enterprises")}
         offset = len(known)
-        rows = []
+        rows: list[dict[str, Any]] = []
         while len(rows) < n_enterprises:
             values = enterprise_values(_enterprise_form(rng, offset + len(rows)))
             if values["uscc"] not in known:
@@ -292,7 +341,8 @@ def fill_demo(
                         task_no=f"RW{start.year}-{existing_tasks + quarter + 1:03d}",
                         source=_SOURCES[quarter % len(_SOURCES)],
                         category=categories[quarter % 3],
-                        plan=f"{start.year}年第{(start.month - 1) // 3 + 1}季度产品质量抽检计划（演示）",
+                        plan=f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+                        "产品质量抽检计划（演示）",
                         deadline=start + timedelta(days=120),
                     ),
                     manager.user_id,
@@ -304,7 +354,9 @@ def fill_demo(
 
     enterprise_ids = [int(r[0]) for r in db.query("SELECT id FROM enterprises ORDER BY id")]
     enterprise_uscc = {int(r[0]): str(r[1]) for r in db.query("SELECT id, uscc FROM enterprises")}
-    task_list = [dict(r) for r in db.query("SELECT id, task_no, created_at FROM tasks ORDER BY id")][-6:]
+    task_list = [
+        dict(r) for r in db.query("SELECT id, task_no, created_at FROM tasks ORDER BY id")
+    ][-6:]
     lib_items = [dict(r) for r in db.query("SELECT * FROM lib_items WHERE active = 1 ORDER BY seq")]
     category_codes = sorted({str(i["category_code"]) for i in lib_items})
     pools = _ValuePools(rng)
@@ -338,7 +390,9 @@ def fill_demo(
                     cancelled=final == "cancelled",
                     enterprise_id=rng.choice(enterprise_ids),
                     enterprise_uscc=enterprise_uscc,
-                    task=task_list[min(len(task_list) - 1, index * len(task_list) // max(1, samples))],
+                    task=task_list[
+                        min(len(task_list) - 1, index * len(task_list) // max(1, samples))
+                    ],
                     category=rng.choice(category_codes),
                     lib_items=lib_items,
                     bias=_bias(summary),
@@ -351,9 +405,7 @@ def fill_demo(
                     pending_export.append(result[2])
                 state_counts[final] = state_counts.get(final, 0) + 1
             # Exported samples leave in batches of ~25 (approved first, then exported).
-            while len(pending_export) >= 25 or (
-                pending_export and begin + BATCH >= samples
-            ):
+            while len(pending_export) >= 25 or (pending_export and begin + BATCH >= samples):
                 chunk, pending_export = pending_export[:25], pending_export[25:]
                 if exporter is None:
                     w.actor = manager
@@ -386,10 +438,14 @@ def _bias(summary: DemoSummary) -> Decimal:
 def _placeholder_export(w: Writer, sample_ids: Sequence[int]) -> None:
     db = w.db
     sequence = int(db.scalar("SELECT coalesce(max(sequence), 0) + 1 FROM export_batches"))
-    nos = [str(r[0]) for r in db.query(
-        f"SELECT sample_no FROM samples WHERE id IN ({','.join('?' * len(sample_ids))}) ORDER BY id",
-        list(sample_ids),
-    )]
+    nos = [
+        str(r[0])
+        for r in db.query(
+            "SELECT sample_no FROM samples "
+            f"WHERE id IN ({','.join('?' * len(sample_ids))}) ORDER BY id",
+            list(sample_ids),
+        )
+    ]
     content = json.dumps(
         {
             "demo": True,
@@ -480,7 +536,11 @@ def _make_sample(
         unit_acknowledged=True,
     )
     values = sample_values(db, form, draft=final == "draft", today=today)
-    values.update(state="draft" if final == "draft" else "registered", created_by=tech.user_id, created_at=w.at_utc)
+    values.update(
+        state="draft" if final == "draft" else "registered",
+        created_by=tech.user_id,
+        created_at=w.at_utc,
+    )
     sample_id = w.insert("samples", values, action="register")
     transition(w, sample_id, "draft", values["state"], "draft" if final == "draft" else "register")
     state = values["state"]
@@ -559,7 +619,9 @@ def _make_sample(
                         "explanation_zh": verdict.explanation_zh,
                         "explanation_en": verdict.explanation_en,
                         "report_only": int(verdict.report_only),
-                        "instrument": rng.choice(("ICP-MS 7900", "AAS-240", "LC-MS/MS 6470", "pH计 FE28")),
+                        "instrument": rng.choice(
+                            ("ICP-MS 7900", "AAS-240", "LC-MS/MS 6470", "pH计 FE28")
+                        ),
                         "method": row["test_method"],
                         "entered_by": tech.user_id,
                         "entered_at": w.at_utc,
@@ -574,7 +636,9 @@ def _make_sample(
                         item = next(r for r in frozen if r["id"] == row["sample_item_id"])
                         text = pools.value(item, True)
                         verdict = judge_text(item, text)
-                        new = dict(row, text=text, attempt=2, kind="retest", reason="复测确认（演示）")
+                        new = dict(
+                            row, text=text, attempt=2, kind="retest", reason="复测确认（演示）"
+                        )
                         new.update(
                             verdict=verdict.verdict,
                             compared=verdict.compared,
@@ -583,8 +647,16 @@ def _make_sample(
                             explanation_zh=verdict.explanation_zh,
                             explanation_en=verdict.explanation_en,
                         )
-                        new_id = w.insert("results", new, reason="复测确认（演示）", action="retest")
-                        w.update("results", rid, {"superseded_by": new_id}, reason="复测确认（演示）", action="retest")
+                        new_id = w.insert(
+                            "results", new, reason="复测确认（演示）", action="retest"
+                        )
+                        w.update(
+                            "results",
+                            rid,
+                            {"superseded_by": new_id},
+                            reason="复测确认（演示）",
+                            action="retest",
+                        )
                         n_results += 1
                         break
             if reach("submitted") or final == "returned":
@@ -593,7 +665,14 @@ def _make_sample(
                 state = "submitted"
                 if final == "returned":
                     w.actor = actors["reviewer"]
-                    transition(w, sample_id, "submitted", "returned", "return", reason="请核对原始记录后重新提交（演示）")
+                    transition(
+                        w,
+                        sample_id,
+                        "submitted",
+                        "returned",
+                        "return",
+                        reason="请核对原始记录后重新提交（演示）",
+                    )
                     state = "returned"
                 if reach("reviewed"):
                     w.actor = actors["reviewer"]
@@ -603,12 +682,16 @@ def _make_sample(
                     w.actor = actors["manager"]
                     transition(w, sample_id, "reviewed", "approved", "approve")
                     state = "approved"
-                    code = db.scalar("SELECT conclusion_code FROM samples WHERE id = ?", (sample_id,))
+                    code = db.scalar(
+                        "SELECT conclusion_code FROM samples WHERE id = ?", (sample_id,)
+                    )
                     if code in ("pass", "fail"):
                         passed = code == "pass"
     if cancelled:
         w.actor = actors["manager"]
-        transition(w, sample_id, state, "cancelled", "cancel", reason="企业停产，无法完成抽样（演示）")
+        transition(
+            w, sample_id, state, "cancelled", "cancel", reason="企业停产，无法完成抽样（演示）"
+        )
     return n_results, passed, sample_id
 
 

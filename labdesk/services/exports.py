@@ -145,6 +145,37 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+# -- ready-made tables ----------------------------------------------------------------------
+
+SAMPLE_COLUMNS = (
+    Column("sample_no", "样品编号"),
+    Column("sample_name", "样品名称"),
+    Column("enterprise_name", "受检单位"),
+    Column("enterprise_uscc", "统一社会信用代码"),
+    Column("region_code", "地区代码"),
+    Column("category_code", "产品类别"),
+    Column("task_no", "任务编号"),
+    Column("sampling_date", "抽样日期"),
+    Column("received_date", "收样日期"),
+    Column("report_due_date", "报告期限"),
+    Column("state", "状态"),
+    Column("conclusion_label", "结论"),
+    Column("failing_items", "不合格项目"),
+)
+
+
+def samples_table(db: Any, sample_ids: Sequence[int], name: str = "样品") -> Table:
+    """The samples list (as the samples grid shows it) for `sample_ids`, in that order."""
+    from labdesk.services.queries import sample_rows
+
+    rows = []
+    for row in sample_rows(db, sample_ids):
+        row = dict(row)
+        row["failing_items"] = "、".join(str(x) for x in row.get("failing_items") or [])
+        rows.append(row)
+    return Table(name, SAMPLE_COLUMNS, rows)
+
+
 # -- the standards library -------------------------------------------------------------------
 
 

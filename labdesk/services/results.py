@@ -14,6 +14,7 @@ approval no longer covers what is recorded). An exported sample cannot change.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -179,8 +180,6 @@ def refresh_conclusion(w: Writer, sample_id: int) -> None:
             verdict = verdict_from_row(row, row["limit_text"])
         judged.append((row["name"], verdict))
     outcome = conclude(sample["sample_name"], "、".join(standards), judged)
-    import json
-
     w.update(
         "samples",
         sample_id,
@@ -399,11 +398,16 @@ def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> l
                 "already submitted",
             )
     with db.write(ctx.actor) as w:
+        reasons: dict[int, str] = {}
+        for entry in batch:
+            sid = int(items[entry.sample_item_id]["sample_id"])
+            if entry.reason.strip():
+                reasons.setdefault(sid, entry.reason.strip())
         states: dict[int, str] = {}
         for item in items.values():
             sid = int(item["sample_id"])
             if sid not in states:
-                states[sid] = _prepare_state(w, sid, item["sample_state"], "import")
+                states[sid] = _prepare_state(w, sid, item["sample_state"], reasons.get(sid, ""))
         fresh: list[dict[str, Any]] = []
         replaced: list[tuple[int, ResultEntry, Verdict]] = []
         for entry, verdict in zip(batch, verdicts, strict=True):

@@ -300,7 +300,7 @@ class Writer:
         defaults = info.defaults
         blob_indexes = info.blob_indexes
         next_id = self._allocate(table, 0)
-        full_rows: list[list[Any]] = []
+        full_rows: list[tuple[Any, ...]] = []
         ids: list[int] = []
         checked_keys: Any = None
         actor = self.actor
@@ -308,6 +308,8 @@ class Writer:
         at_utc, at_offset = self.at_utc, self.at_offset
         encode_row = _ROW_ENCODER.encode
         encode_entry = _ENTRY_ENCODER.encode
+        fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
+        fixed_after = encode_entry([None, reason])[1:-1]
         sha256 = hashlib.sha256
         pending = self._pending
         seq, prev = self._seq, self._hash
@@ -316,35 +318,26 @@ class Writer:
             if keys != checked_keys:
                 self._check_keys(table, info, keys)
                 checked_keys = keys
-            row = [values[c] if c in values else defaults[c] for c in columns]
-            if not _SIMPLE_TYPES.issuperset(map(type, row)):
-                row = [_to_db(v) for v in row]
-            record_id = row[0]  # "id" is always the first column of our tables
+            # defaults | values keeps the defaults' key order: the columns' order.
+            logged = {**defaults, **values}
+            if not _SIMPLE_TYPES.issuperset(map(type, logged.values())):
+                logged = {c: _to_db(v) for c, v in logged.items()}
+            record_id = logged["id"]
             if record_id is None:
-                record_id = row[0] = next_id
+                record_id = logged["id"] = next_id
             next_id = max(next_id, record_id) + 1
             ids.append(record_id)
-            full_rows.append(row)
-            logged = dict(zip(columns, row, strict=True))
-            for index in blob_indexes:
-                logged[columns[index]] = _plain(table, columns[index], row[index])
+            full_rows.append(tuple(logged.values()))
+            if blob_indexes:
+                logged = dict(logged)
+                for index in blob_indexes:
+                    name = columns[index]
+                    logged[name] = _plain(table, name, logged[name])
             new_json = encode_row(logged)
             seq += 1
-            head = encode_entry(
-                [
-                    seq,
-                    at_utc,
-                    at_offset,
-                    user_id,
-                    username,
-                    action,
-                    table,
-                    record_id,
-                    None,
-                    reason,
-                    prev,
-                ]
-            )
+            # Same text as _ENTRY_ENCODER.encode([...]) of entry_hash, built from the
+            # parts that do not change within the batch.
+            head = f'[{seq},{fixed_before},{record_id},{fixed_after},"{prev}"]'
             digest = sha256(f"{head}\n\n{new_json}".encode()).hexdigest()
             pending.append(
                 (
@@ -572,6 +565,9 @@ def _replay_table(conn: sqlite3.Connection, table: str, findings: _Findings) -> 
     """Merge-joins the live rows (by id) with the table's entries (by record, seq)."""
     live_cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")
     columns = [d[0] for d in live_cursor.description]
+    defaults = {
+        str(r[1]): _parse_default(r[4]) for r in conn.execute(f"PRAGMA table_info({table})")
+    }
     entries = conn.execute(
         "SELECT record_id, seq, field, old_value, new_value FROM audit_log "
         "WHERE table_name = ? ORDER BY record_id, seq",
@@ -624,6 +620,11 @@ def _replay_table(conn: sqlite3.Connection, table: str, findings: _Findings) -> 
         if live_id == entry_id:
             assert live is not None
             actual = _live_plain(table, columns, live)
+            if state is not None and len(state) < len(columns):
+                # Columns added by a later migration: rows logged before it hold the
+                # column's default (ALTER TABLE … ADD COLUMN … DEFAULT).
+                for column in columns:
+                    state.setdefault(column, defaults.get(column))
             if state is not None and actual != state:
                 for column in columns:
                     if actual.get(column) != state.get(column):

@@ -20,8 +20,8 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from labdesk.core.errors import LabDeskError
-from labdesk.paths import default_db_path
-from labdesk.ui.errors import install_excepthook
+from labdesk.paths import data_dir, default_db_path
+from labdesk.ui.errors import install_excepthook, install_log_file
 from labdesk.ui.i18n import choose_language, install_translators
 from labdesk.ui.session import APPLICATION, ORGANISATION, UiSession, open_settings
 
@@ -66,6 +66,7 @@ def run_app(args: argparse.Namespace) -> int:
     """Entry point from the CLI. Returns the process exit code."""
     app = ensure_application()
     install_excepthook()
+    install_log_file(data_dir() / "logs" / "labdesk.log")
     settings = open_settings(settings_path_from_env())
     language = choose_language(getattr(args, "lang", None), settings)
     install_translators(language)
@@ -78,14 +79,15 @@ def run_app(args: argparse.Namespace) -> int:
     from labdesk.ui import backend
 
     if (demo or screenshot_dir is not None) and not db_path.exists():
-        try:
-            backend.create_demo_database(db_path)
-        except LabDeskError as exc:
+        error = _create_demo(db_path)
+        if error is not None:
             return _fail(
                 QCoreApplication.translate(
                     "App", "The demo database could not be created: {0}"
-                ).format(exc)
+                ).format(error)
             )
+        if not db_path.exists():
+            return 0  # cancelled
 
     try:
         db = backend.open_db(db_path)
@@ -112,6 +114,41 @@ def run_app(args: argparse.Namespace) -> int:
         return _interactive(app, session, demo=demo)
     finally:
         db.close()
+
+
+def _create_demo(path: Path) -> str | None:
+    """Create the demo database off the GUI thread with a (delayed) progress dialog.
+
+    Returns an error message, or None when done (or cancelled: then no file exists).
+    """
+    from PySide6.QtCore import QEventLoop
+
+    from labdesk.ui import backend
+    from labdesk.ui.operations import TaskState, run_operation
+
+    errors: list[str] = []
+    loop = QEventLoop()
+
+    def work(state: TaskState) -> None:
+        backend.create_demo_database(path, state=state)
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, LabDeskError):
+            log.error("demo database creation failed", exc_info=exc)
+        errors.append(str(exc))
+
+    op = run_operation(
+        None,
+        work,
+        label=QCoreApplication.translate("App", "Creating the demo database…"),
+        on_success=lambda _r: None,
+        on_failure=failed,
+        writes=True,
+    )
+    op.finished.connect(loop.quit)
+    if op.running:
+        loop.exec()
+    return errors[0] if errors else None
 
 
 def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.services.audit import AuditReport
 from labdesk.ui.manager_lazy import LazyRowsModel
+from labdesk.ui.manager_ops import run_with_progress
 from labdesk.ui.manager_queries import (
     AuditQuery,
     audit_actions,
@@ -41,7 +42,6 @@ from labdesk.ui.manager_queries import (
     value_text,
 )
 from labdesk.ui.manager_widgets import MessageBanner, make_table
-from labdesk.ui.manager_ops import run_with_progress
 from labdesk.ui.operations import TaskState
 from labdesk.ui.session import UiSession
 
@@ -65,9 +65,9 @@ def verify_file(db_path: Path) -> AuditReport:
 class AuditScreen(QWidget):
     """Search the audit trail and verify it."""
 
-    #: Emitted when a verification finished and its result is shown (tests wait on it).
+    # Emitted when a verification finished and its result is shown (tests wait on it).
     verified = Signal()
-    #: Emitted after the list was reloaded by `refresh()`.
+    # Emitted when `refresh()` has reloaded the filter choices.
     refreshed = Signal()
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
@@ -76,6 +76,7 @@ class AuditScreen(QWidget):
         self.setObjectName("screen_audit")
         self.report: AuditReport | None = None
         self._entries: dict[int, dict[str, Any]] = {}
+        self.choices_loaded = False
 
         outer = QVBoxLayout(self)
         outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
@@ -89,8 +90,10 @@ class AuditScreen(QWidget):
         self.sample_edit.returnPressed.connect(self.search)
         self.user_combo = QComboBox(self)
         self.user_combo.setObjectName("user_combo")
+        self.user_combo.addItem(self.tr("Any user"), "")
         self.action_combo = QComboBox(self)
         self.action_combo.setObjectName("action_combo")
+        self.action_combo.addItem(self.tr("Any action"), "")
         self.dates_check = QCheckBox(self.tr("From"), self)
         self.dates_check.setObjectName("dates_check")
         self.date_from = QDateEdit(self)
@@ -181,8 +184,30 @@ class AuditScreen(QWidget):
     # ----- searching ------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload the filter choices and the list (keeps the current filter)."""
-        db = self.session.db
+        """Reload the list now and the filter choices off the GUI thread (listing the
+        distinct actions reads the whole trail)."""
+        self.search()
+        db_path = Path(self.session.db_path)
+
+        def work(state: TaskState) -> tuple[list[str], list[str]]:
+            from labdesk.store.db import open_reader
+
+            reader = open_reader(db_path)
+            try:
+                return audit_usernames(reader), audit_actions(reader)
+            finally:
+                reader.close()
+
+        run_with_progress(
+            self,
+            work,
+            label=self.tr("Reading the audit trail…"),
+            on_success=self._fill_choices,
+            on_failure=self._on_choices_failed,
+        )
+
+    def _fill_choices(self, choices: tuple[list[str], list[str]]) -> None:
+        usernames, actions = choices
 
         def fill(combo: QComboBox, all_text: str, values: list[str]) -> None:
             current = combo.currentData()
@@ -192,9 +217,17 @@ class AuditScreen(QWidget):
                 combo.addItem(value, value)
             combo.setCurrentIndex(max(combo.findData(current), 0))
 
-        fill(self.user_combo, self.tr("Any user"), audit_usernames(db))
-        fill(self.action_combo, self.tr("Any action"), audit_actions(db))
-        self.search()
+        fill(self.user_combo, self.tr("Any user"), usernames)
+        fill(self.action_combo, self.tr("Any action"), actions)
+        self.choices_loaded = True
+        self.refreshed.emit()
+
+    def _on_choices_failed(self, exc: BaseException) -> None:
+        from labdesk.ui.errors import user_message
+
+        if not isinstance(exc, LabDeskError):
+            log.error("audit choices failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.banner.show_error(user_message(exc))
         self.refreshed.emit()
 
     def clear_filters(self) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from labdesk.store.errors import DatabaseLocked
+from labdesk.ui.operations import Cancelled, TaskState
 
 if TYPE_CHECKING:
     from labdesk.store.db import Database
@@ -36,14 +37,31 @@ def open_db(path: Path) -> Database:
     return open_database(path)
 
 
-def create_demo_database(path: Path, samples: int = DEMO_SAMPLES) -> None:
-    """Create a demo database at `path` with the record engineer's generator."""
+def create_demo_database(
+    path: Path, samples: int = DEMO_SAMPLES, state: TaskState | None = None
+) -> None:
+    """Create a demo database at `path` with the record engineer's generator.
+
+    A plain worker function: run it through `operations.run_operation` to keep the
+    window responsive; with a `state`, it reports progress and stops when cancelled
+    (the half-made file is then removed, since nobody has used it yet).
+    """
     from labdesk.services.demo import fill_demo
     from labdesk.store.db import open_database
 
+    def progress(done: int, total: int) -> None:
+        if state is not None:
+            state.set_progress(done, total)
+            state.check()
+
     db = open_database(path)
     try:
-        fill_demo(db, samples=samples)
+        fill_demo(db, samples=samples, progress=progress)
+    except Cancelled:
+        db.close()
+        for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", ".lock"))):
+            leftover.unlink(missing_ok=True)
+        raise
     finally:
         db.close()
 

@@ -11,7 +11,9 @@ the service: a technician pressing Export is told plainly that they may not.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,24 +34,60 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.services import summary
-from labdesk.services.summary import BatchSummary
-from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
+from labdesk.services.summary import BatchSummary, Counts
 from labdesk.ui.manager_ops import run_with_progress
-from labdesk.ui.operations import TaskState
+from labdesk.ui.manager_queries import exported_batch_rows
+from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
+from labdesk.ui.operations import Operation, TaskState
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
 
 
-def load_batches(db_path: Path) -> list[BatchSummary]:
-    """The worker: pending + exported batch summaries over a read-only connection."""
+@dataclass(frozen=True)
+class BatchEntry:
+    """A row of the batch list: the pending batch (`batch_id` None) or an exported one."""
+
+    batch_id: int | None
+    sequence: int | None
+    file_name: str
+    created_at: str
+    created_by: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class BatchesLoad:
+    pending: BatchSummary | None
+    entries: list[BatchEntry]
+
+
+def load_batches(db_path: Path) -> BatchesLoad:
+    """The worker: the pending batch's summary and the exported batches' list, read over
+    a read-only connection. An exported batch's full summary is read when selected."""
     from labdesk.store.db import open_reader
 
     reader = open_reader(db_path)
     try:
-        return summary.batch_summaries(reader)
+        pending = summary.batch_summary(reader, None)
+        rows = exported_batch_rows(reader)
     finally:
         reader.close()
+    entries = []
+    if pending.counts.samples:
+        entries.append(BatchEntry(None, None, "", "", "", pending.counts))
+    for r in rows:
+        entries.append(
+            BatchEntry(
+                r.batch_id,
+                r.sequence,
+                r.file_name,
+                r.created_at,
+                r.created_by,
+                Counts(r.samples, r.passed, r.failed, r.not_judged),
+            )
+        )
+    return BatchesLoad(pending if pending.counts.samples else None, entries)
 
 
 class ExportDialog(QDialog):
@@ -113,7 +151,9 @@ class ExportDialog(QDialog):
         self._update_ok()
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Export folder"), self.folder.text())
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Export folder"), self.folder.text()
+        )
         if chosen:
             self.folder.setText(chosen)
 
@@ -128,17 +168,20 @@ class ExportDialog(QDialog):
 class BatchesScreen(QWidget):
     """Pending and exported batches; sign-off, export, rewrite; key fingerprint."""
 
-    #: Emitted after the batch list has been (re)loaded (tests wait on it).
+    # Emitted after the batch list has been (re)loaded (tests wait on it).
     refreshed = Signal()
-    #: Emitted after an export or rewrite finished (success or not).
+    # Emitted after an export or rewrite finished (success or not).
     exportFinished = Signal()
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.setObjectName("screen_batches")
-        self.batches: list[BatchSummary] = []
+        self.batches: list[BatchEntry] = []
+        self._pending: BatchSummary | None = None
+        self._summaries: dict[int, BatchSummary] = {}
         self.export_dialog: ExportDialog | None = None
+        self.export_operation: Operation[Any] | None = None
         self._loading = False
 
         outer = QVBoxLayout(self)
@@ -187,7 +230,6 @@ class BatchesScreen(QWidget):
                 self.tr("Passed"),
                 self.tr("Failed"),
                 self.tr("Pass rate"),
-                self.tr("Approved by"),
             ],
             (4, 5, 6, 7),
             self,
@@ -241,7 +283,7 @@ class BatchesScreen(QWidget):
         self._loading = True
         db_path = Path(self.session.db_path)
 
-        def work(state: TaskState) -> list[BatchSummary]:
+        def work(state: TaskState) -> BatchesLoad:
             return load_batches(db_path)
 
         run_with_progress(
@@ -281,11 +323,13 @@ class BatchesScreen(QWidget):
         self._show_failure(exc)
         self.refreshed.emit()
 
-    def _on_loaded(self, batches: list[BatchSummary]) -> None:
+    def _on_loaded(self, load: BatchesLoad) -> None:
         self._loading = False
-        self.batches = batches
+        self.batches = load.entries
+        self._pending = load.pending
+        self._summaries = {}
         rows = []
-        for b in batches:
+        for b in self.batches:
             c = b.counts
             rows.append(
                 (
@@ -299,30 +343,45 @@ class BatchesScreen(QWidget):
                     c.passed,
                     c.failed,
                     c.pass_rate.percent_text(),
-                    "、".join(name for name, _n in b.approvers),
                 )
             )
-        self.list_model.set_rows(rows, [b.batch_id for b in batches])
-        has_pending = any(b.batch_id is None for b in batches)
-        self.export_button.setEnabled(has_pending)
-        if batches:
+        self.list_model.set_rows(rows, [b.batch_id for b in self.batches])
+        self.export_button.setEnabled(load.pending is not None)
+        if self.batches:
             self.list_table.selectRow(0)
         else:
             self._show_details(None)
         self.refreshed.emit()
 
     def pending(self) -> BatchSummary | None:
-        return next((b for b in self.batches if b.batch_id is None), None)
+        return self._pending
 
     # ----- details --------------------------------------------------------------------
 
     def _on_selection(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        rows = self.list_table.selectionModel().selectedRows()
-        self._show_details(self.batches[rows[0].row()] if rows else None)
+        entry = self.selected_batch()
+        if entry is None:
+            self._show_details(None)
+            return
+        try:
+            self._show_details(self.summary_of(entry))
+        except LabDeskError as exc:
+            self._show_failure(exc)
 
-    def selected_batch(self) -> BatchSummary | None:
+    def selected_batch(self) -> BatchEntry | None:
         rows = self.list_table.selectionModel().selectedRows()
         return self.batches[rows[0].row()] if rows else None
+
+    def summary_of(self, entry: BatchEntry) -> BatchSummary:
+        """The full summary of a listed batch (read on first selection, then kept)."""
+        if entry.batch_id is None:
+            assert self._pending is not None
+            return self._pending
+        found = self._summaries.get(entry.batch_id)
+        if found is None:
+            found = summary.batch_summary(self.session.db, entry.batch_id)
+            self._summaries[entry.batch_id] = found
+        return found
 
     def _show_details(self, batch: BatchSummary | None) -> None:
         self.rewrite_button.setEnabled(batch is not None and batch.batch_id is not None)
@@ -426,7 +485,7 @@ class BatchesScreen(QWidget):
             self.refresh()
             self.exportFinished.emit()
 
-        run_with_progress(
+        self.export_operation = run_with_progress(
             self,
             work,
             label=self.tr("Exporting the batch…"),

@@ -40,6 +40,7 @@ from labdesk.services.summary import DashboardData, DrillDown, Group, SummaryFil
 from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
 from labdesk.ui.manager_format import month_keys, state_title
 from labdesk.ui.manager_lazy import LazyRowsModel
+from labdesk.ui.manager_ops import run_with_progress
 from labdesk.ui.manager_widgets import (
     FigureTile,
     MessageBanner,
@@ -47,7 +48,6 @@ from labdesk.ui.manager_widgets import (
     make_table,
     titled,
 )
-from labdesk.ui.manager_ops import run_with_progress
 from labdesk.ui.operations import TaskState
 from labdesk.ui.session import UiSession
 
@@ -108,6 +108,12 @@ def drill_sample_ids(
         reader.close()
 
 
+def _state_rank(state: str) -> int:
+    from labdesk.store.schema import SAMPLE_STATES
+
+    return SAMPLE_STATES.index(state) if state in SAMPLE_STATES else len(SAMPLE_STATES)
+
+
 def period_range(period: str, today: date) -> tuple[date | None, date | None]:
     """The dates a period preset covers (None = open)."""
     if period == "this_year":
@@ -122,9 +128,9 @@ def period_range(period: str, today: date) -> tuple[date | None, date | None]:
 class DashboardScreen(QWidget):
     """Headline figures, breakdowns, charts and drill-down for the centre manager."""
 
-    #: Sample ids behind a clicked bar or row, and a caption saying what they are.
+    # Sample ids behind a clicked bar or row, and a caption saying what they are.
     samplesRequested = Signal(list, str)
-    #: Emitted each time new figures have been drawn (tests wait on it).
+    # Emitted each time new figures have been drawn (tests wait on it).
     refreshed = Signal()
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
@@ -155,14 +161,14 @@ class DashboardScreen(QWidget):
         layout.addLayout(self._build_tiles())
 
         self.state_model = RowsModel([self.tr("State"), self.tr("Samples")], (1,), self)
-        self.state_table = make_table(self.state_model, body)
+        self.state_table = make_table(self.state_model, body, fit_width=True)
         self.state_table.setObjectName("state_table")
         self.items_model = RowsModel(
             [self.tr("Test item"), self.tr("Tested"), self.tr("Failed"), self.tr("Failure rate")],
             (1, 2, 3),
             self,
         )
-        self.items_table = make_table(self.items_model, body)
+        self.items_table = make_table(self.items_model, body, fit_width=True)
         self.items_table.setObjectName("items_table")
         self.enterprises_model = RowsModel(
             [
@@ -174,7 +180,7 @@ class DashboardScreen(QWidget):
             (1, 2, 3),
             self,
         )
-        self.enterprises_table = make_table(self.enterprises_model, body)
+        self.enterprises_table = make_table(self.enterprises_model, body, fit_width=True)
         self.enterprises_table.setObjectName("enterprises_table")
         for table in (self.state_table, self.items_table, self.enterprises_table):
             table.setMinimumHeight(200)
@@ -257,9 +263,7 @@ class DashboardScreen(QWidget):
             edit.setEnabled(False)
         self.category_combo = self._filter_combo("category_combo", self.tr("All categories"))
         self.region_combo = self._filter_combo("region_combo", self.tr("All regions"))
-        self.enterprise_combo = self._filter_combo(
-            "enterprise_combo", self.tr("All enterprises")
-        )
+        self.enterprise_combo = self._filter_combo("enterprise_combo", self.tr("All enterprises"))
         self.source_combo = self._filter_combo("source_combo", self.tr("All task sources"))
         self.apply_button = QPushButton(self.tr("Apply"), self)
         self.apply_button.setObjectName("apply_button")
@@ -457,9 +461,7 @@ class DashboardScreen(QWidget):
     def show_data(self, data: DashboardData) -> None:
         self.data = data
         t = data.totals
-        self.samples_tile.set_value(
-            str(t.samples), self.tr("{0} concluded").format(t.concluded)
-        )
+        self.samples_tile.set_value(str(t.samples), self.tr("{0} concluded").format(t.concluded))
         self.pass_tile.set_value(
             t.pass_rate.percent_text(),
             self.tr("{0} passed of {1} judged").format(t.passed, t.judged),
@@ -474,9 +476,11 @@ class DashboardScreen(QWidget):
         self.overdue_tile.set_value(str(data.overdue))
         self.reinspection_tile.set_value(str(data.reinspection_open))
 
+        # Workflow order, not alphabetical: draft → … → exported, then returned.
+        states = sorted(data.by_state, key=lambda g: _state_rank(g.key))
         self.state_model.set_rows(
-            [(state_title(g.key), g.counts.samples) for g in data.by_state],
-            [g.key for g in data.by_state],
+            [(state_title(g.key), g.counts.samples) for g in states],
+            [g.key for g in states],
         )
         self.items_model.set_rows(
             [(i.name, i.tested, i.failed, i.failure_rate.percent_text()) for i in data.top_items],
@@ -536,9 +540,7 @@ class DashboardScreen(QWidget):
 
     def _on_item_clicked(self, index: QModelIndex) -> None:
         name = str(self.items_model.key(index.row()))
-        self._drill(
-            DrillDown("item", name, "fail"), self.tr("Samples failing {0}").format(name)
-        )
+        self._drill(DrillDown("item", name, "fail"), self.tr("Samples failing {0}").format(name))
 
     def _on_enterprise_clicked(self, index: QModelIndex) -> None:
         key = str(self.enterprises_model.key(index.row()))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
@@ -19,14 +21,38 @@ from labdesk.core.errors import LabDeskError
 
 log = logging.getLogger("labdesk.ui")
 
+# Where bugs are logged with their trace (set by `install_log_file`).
+_log_file: Path | None = None
+
+
+def install_log_file(path: Path) -> Path | None:
+    """Also log warnings and errors to `path` (rotated), so a bug's trace survives a GUI
+    session with no console. Returns the path, or None if it cannot be written."""
+    global _log_file
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("labdesk").addHandler(handler)
+    _log_file = path
+    return path
+
 
 def user_message(exc: BaseException) -> str:
     """The text to show for an exception (the message for user errors, a summary for bugs)."""
     if isinstance(exc, LabDeskError):
         return str(exc)
-    return QCoreApplication.translate("Errors", "An unexpected error occurred: {0}").format(
+    message = QCoreApplication.translate("Errors", "An unexpected error occurred: {0}").format(
         f"{type(exc).__name__}: {exc}"
     )
+    if _log_file is not None:
+        message += "\n\n" + QCoreApplication.translate(
+            "Errors", "The details are in the log file: {0}"
+        ).format(_log_file)
+    return message
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:

@@ -53,7 +53,7 @@ def _sample_where(query: SampleQuery) -> tuple[str, list[Any]]:
 
 
 def sample_id_page(
-    db: Database, query: SampleQuery, before_id: int | None, limit: int = PAGE_SIZE
+    db: Database, query: SampleQuery, before_id: int | None, limit: int | None = None
 ) -> list[int]:
     """The next page of sample ids, newest first, strictly below `before_id`."""
     where, params = _sample_where(query)
@@ -62,7 +62,7 @@ def sample_id_page(
         params.append(before_id)
     rows = db.query(
         f"SELECT s.id FROM samples s WHERE {where} ORDER BY s.id DESC LIMIT ?",
-        [*params, limit],
+        [*params, limit or PAGE_SIZE],
     )
     return [int(r[0]) for r in rows]
 
@@ -72,7 +72,7 @@ SAMPLE_COLUMNS = (
     "sample_no",
     "sample_name",
     "enterprise_name",
-    "category_code",
+    "category_name",
     "sampling_date",
     "state",
     "conclusion_label",
@@ -87,8 +87,10 @@ def sample_rows(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     marks = ", ".join("?" * len(ids))
     rows = db.query(
         "SELECT s.id, s.sample_no, s.sample_name, e.name AS enterprise_name, s.category_code, "
+        "coalesce(c.name, s.category_code) AS category_name, c.name_en AS category_name_en, "
         "s.sampling_date, s.state, s.conclusion_label, s.report_due_date "
-        f"FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id WHERE s.id IN ({marks})",
+        "FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id "
+        f"LEFT JOIN lib_categories c ON c.code = s.category_code WHERE s.id IN ({marks})",
         list(ids),
     )
     return {int(r["id"]): dict(r) for r in rows}
@@ -130,25 +132,31 @@ def item_across_samples_page(
     item_name: str,
     category_code: str,
     before_id: int | None,
-    limit: int = PAGE_SIZE,
+    limit: int | None = None,
     states: tuple[str, ...] = ENTRY_STATES,
 ) -> list[int]:
-    """Mode B: sample_item ids of one item across samples (newest first), a page at a time."""
-    clauses = ["si.name = ?"]
+    """Mode B: sample_item ids of one item across samples (newest first), a page at a time.
+
+    The sample conditions sit in a correlated EXISTS so SQLite walks sample_items by
+    rowid backwards and stops after `limit` hits; a JOIN made it build a Bloom filter
+    over every sample first (8× slower on a 1,000,000-result database).
+    """
+    sample_clauses = ["s.id = si.sample_id"]
     params: list[Any] = [item_name]
+    if before_id is not None:
+        params.append(before_id)
     if category_code:
-        clauses.append("s.category_code = ?")
+        sample_clauses.append("s.category_code = ?")
         params.append(category_code)
     if states:
-        clauses.append(f"s.state IN ({', '.join('?' * len(states))})")
+        sample_clauses.append(f"s.state IN ({', '.join('?' * len(states))})")
         params.extend(states)
-    if before_id is not None:
-        clauses.append("si.id < ?")
-        params.append(before_id)
     rows = db.query(
-        "SELECT si.id FROM sample_items si JOIN samples s ON s.id = si.sample_id "
-        f"WHERE {' AND '.join(clauses)} ORDER BY si.id DESC LIMIT ?",
-        [*params, limit],
+        "SELECT si.id FROM sample_items si WHERE si.name = ? "
+        + ("AND si.id < ? " if before_id is not None else "")
+        + f"AND EXISTS (SELECT 1 FROM samples s WHERE {' AND '.join(sample_clauses)}) "
+        "ORDER BY si.id DESC LIMIT ?",
+        [*params, limit or PAGE_SIZE],
     )
     return [int(r[0]) for r in rows]
 

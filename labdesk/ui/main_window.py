@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setMaximumWidth(200)
+        self.nav.setStyleSheet("QListWidget::item { padding: 7px 6px; }")
         for info in SCREENS:
             item = QListWidgetItem(info.title())
             item.setData(Qt.ItemDataRole.UserRole, info.key)

@@ -24,10 +24,6 @@ PASS_COLOUR = (46, 125, 50)
 FAIL_COLOUR = (198, 40, 40)
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ManagerCharts", text)
-
-
 def _ticks(labels: Sequence[str]) -> list[list[tuple[float, str]]]:
     return [[(float(i), label) for i, label in enumerate(labels)]]
 
@@ -54,7 +50,7 @@ class ClickableBars(pg.BarGraphItem):
                 return index
         return None
 
-    def mouseClickEvent(self, ev: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 (Qt name)
+    def mouseClickEvent(self, ev: QGraphicsSceneMouseEvent) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         index = self.bar_at(ev.pos().y())
@@ -79,7 +75,7 @@ class CategoryBarChart(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.showGrid(x=True, alpha=0.3)
         item = self.getPlotItem()
-        item.setLabel("bottom", tr("Samples"))
+        item.setLabel("bottom", QCoreApplication.translate("ManagerCharts", "Samples"))
         item.invertY(True)  # first category at the top
         item.addLegend(offset=(-10, -10))
         self._bars: ClickableBars | None = None
@@ -97,8 +93,8 @@ class CategoryBarChart(pg.PlotWidget):
         legend = item.legend
         if legend is not None:
             legend.clear()
-            legend.addItem(self._bars, tr("Samples"))
-            legend.addItem(self._fail_bars, tr("Failed"))
+            legend.addItem(self._bars, QCoreApplication.translate("ManagerCharts", "Samples"))
+            legend.addItem(self._fail_bars, QCoreApplication.translate("ManagerCharts", "Failed"))
         self._bars.barClicked.connect(self.barClicked)
         self._fail_bars.barClicked.connect(self.barClicked)
         axis = item.getAxis("left")
@@ -130,7 +126,7 @@ class TrendChart(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.showGrid(x=True, y=True, alpha=0.3)
         item = self.getPlotItem()
-        item.setLabel("left", tr("Rate (%)"))
+        item.setLabel("left", QCoreApplication.translate("ManagerCharts", "Rate (%)"))
         item.addLegend(offset=(-10, 10))
         self.pass_curve: pg.PlotDataItem | None = None
         self.fail_curve: pg.PlotDataItem | None = None
@@ -158,7 +154,7 @@ class TrendChart(pg.PlotWidget):
             symbol="o",
             symbolSize=6,
             symbolBrush=PASS_COLOUR,
-            name=tr("Pass rate"),
+            name=QCoreApplication.translate("ManagerCharts", "Pass rate"),
         )
         self.fail_curve = item.plot(
             fail_x,
@@ -167,7 +163,7 @@ class TrendChart(pg.PlotWidget):
             symbol="t",
             symbolSize=6,
             symbolBrush=FAIL_COLOUR,
-            name=tr("Non-conformity rate"),
+            name=QCoreApplication.translate("ManagerCharts", "Non-conformity rate"),
         )
         # After adding: as plot() kwargs these raise on PySide6.
         for curve in (self.pass_curve, self.fail_curve):

@@ -6,26 +6,20 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 
-CONTEXT = "ManagerFormat"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
-
 
 def state_title(state: str) -> str:
     """The sample state as the user reads it."""
     titles = {
-        "draft": _tr("Draft"),
-        "registered": _tr("Registered"),
-        "received": _tr("Received"),
-        "testing": _tr("Testing"),
-        "submitted": _tr("Submitted"),
-        "reviewed": _tr("Reviewed"),
-        "approved": _tr("Approved"),
-        "exported": _tr("Exported"),
-        "returned": _tr("Returned"),
-        "cancelled": _tr("Cancelled"),
+        "draft": QCoreApplication.translate("ManagerFormat", "Draft"),
+        "registered": QCoreApplication.translate("ManagerFormat", "Registered"),
+        "received": QCoreApplication.translate("ManagerFormat", "Received"),
+        "testing": QCoreApplication.translate("ManagerFormat", "Testing"),
+        "submitted": QCoreApplication.translate("ManagerFormat", "Submitted"),
+        "reviewed": QCoreApplication.translate("ManagerFormat", "Reviewed"),
+        "approved": QCoreApplication.translate("ManagerFormat", "Approved"),
+        "exported": QCoreApplication.translate("ManagerFormat", "Exported"),
+        "returned": QCoreApplication.translate("ManagerFormat", "Returned"),
+        "cancelled": QCoreApplication.translate("ManagerFormat", "Cancelled"),
     }
     return titles.get(state, state)
 
@@ -33,13 +27,17 @@ def state_title(state: str) -> str:
 def method_title(method: str) -> str:
     """Judgement method of a test item (GB/T 8170 full value / rounded value)."""
     return {
-        "full": _tr("Full value (全数值比较法)"),
-        "rounded": _tr("Rounded value (修约值比较法)"),
+        "full": QCoreApplication.translate("ManagerFormat", "Full value (全数值比较法)"),
+        "rounded": QCoreApplication.translate("ManagerFormat", "Rounded value (修约值比较法)"),
     }.get(method, method)
 
 
 def yes_no(flag: object) -> str:
-    return _tr("Yes") if flag else _tr("No")
+    return (
+        QCoreApplication.translate("ManagerFormat", "Yes")
+        if flag
+        else QCoreApplication.translate("ManagerFormat", "No")
+    )
 
 
 def month_keys(first: str, last: str) -> list[str]:

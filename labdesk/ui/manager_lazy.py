@@ -62,10 +62,10 @@ class LazyRowsModel(QAbstractTableModel):
         while self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
 
-    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802 (Qt name)
+    def canFetchMore(self, parent: AnyIndex) -> bool:
         return not parent.isValid() and not self._exhausted
 
-    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802 (Qt name)
+    def fetchMore(self, parent: AnyIndex) -> None:
         if parent.isValid() or self._exhausted or self._page_fn is None:
             return
         last = self._keys[-1] if self._keys else None

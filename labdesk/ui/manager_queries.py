@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any, Protocol
 
 
@@ -41,7 +41,7 @@ def _utc_text(day: date, *, next_day: bool = False) -> str:
     if next_day:
         day = day + timedelta(days=1)
     local = datetime.combine(day, time(0, 0)).astimezone()
-    return local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return local.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def audit_where(query: AuditQuery) -> tuple[str, list[Any]]:
@@ -232,3 +232,53 @@ def library_items(
         params,
     )
     return [dict(r) for r in rows]
+
+
+# ----- export batches ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """One exported batch in the list: its record and its samples' conclusion counts."""
+
+    batch_id: int
+    sequence: int
+    file_name: str
+    created_at: str
+    created_by: str
+    samples: int
+    passed: int
+    failed: int
+    not_judged: int
+
+
+def exported_batch_rows(db: Reader) -> list[BatchRow]:
+    """Every exported batch, newest first, counted in one GROUP BY over the samples.
+
+    (One aggregate for the whole list rather than a summary per batch: the list must open
+    at once with hundreds of batches; a batch's full summary is read when it is selected.)
+    """
+    counts = {
+        int(r[0]): (int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+        for r in db.query(
+            "SELECT export_batch_id, count(*), coalesce(sum(conclusion_code = 'pass'), 0), "
+            "coalesce(sum(conclusion_code = 'fail'), 0), "
+            "coalesce(sum(conclusion_code NOT IN ('pass', 'fail')), 0) "
+            "FROM samples WHERE export_batch_id IS NOT NULL GROUP BY export_batch_id"
+        )
+    }
+    rows = db.query(
+        "SELECT b.id, b.sequence, b.file_name, b.created_at, "
+        "coalesce(u.display_name, u.username, '') AS by FROM export_batches AS b "
+        "LEFT JOIN users AS u ON u.id = b.created_by ORDER BY b.sequence DESC"
+    )
+    out = []
+    for r in rows:
+        samples, passed, failed, other = counts.get(int(r["id"]), (0, 0, 0, 0))
+        out.append(
+            BatchRow(
+                int(r["id"]), int(r["sequence"]), str(r["file_name"]), str(r["created_at"]),
+                str(r["by"]), samples, passed, failed, other,
+            )
+        )  # fmt: skip
+    return out

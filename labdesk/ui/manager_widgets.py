@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -34,11 +33,6 @@ from labdesk.core.errors import LabDeskError
 
 ROW_HEIGHT = 24
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def tr(text: str) -> str:
-    """Translate a string shared by the manager widgets (context "ManagerWidgets")."""
-    return QCoreApplication.translate("ManagerWidgets", text)
 
 
 def display_text(value: Any) -> str:
@@ -115,11 +109,14 @@ class RowsModel(QAbstractTableModel):
         return section + 1
 
 
-def make_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTableView:
+def make_table(
+    model: QAbstractTableModel, parent: QWidget | None = None, *, fit_width: bool = False
+) -> QTableView:
     """A row-selecting, read-only table view with Fixed headers.
 
     Fixed, not ResizeToContents: measuring every row is what made a 20k-row header take
-    seconds; the last column stretches instead.
+    seconds; the last column stretches instead. `fit_width` shares the width between all
+    columns (short top-N tables that must show every column without scrolling).
     """
     view = QTableView(parent)
     view.setModel(model)
@@ -135,6 +132,11 @@ def make_table(model: QAbstractTableModel, parent: QWidget | None = None) -> QTa
     horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     horizontal.setDefaultSectionSize(120)
     horizontal.setStretchLastSection(True)
+    if fit_width:
+        horizontal.setStretchLastSection(False)  # else the last keeps the default width
+        horizontal.setMinimumSectionSize(30)
+        horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return view
 
 

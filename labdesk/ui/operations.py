@@ -98,9 +98,18 @@ class _Runnable(QRunnable):
         try:
             result = self._fn(self._state)
         except BaseException as exc:  # delivered to the GUI thread, never swallowed
-            self._relay.failed.emit(exc)
+            self._deliver(self._relay.failed, exc)
         else:
-            self._relay.succeeded.emit(result)
+            self._deliver(self._relay.succeeded, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: object) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The relay is gone: the window that asked for the work was closed (or the
+            # application is quitting). There is nobody left to tell.
+            log.debug("operation finished after its window closed; result dropped")
 
 
 _writer_pool: QThreadPool | None = None
@@ -154,7 +163,9 @@ class Operation(QObject, Generic[T]):
         self._delay_ms = delay_ms
         self._dialog: QProgressDialog | None = None
         self._running = False
-        self._relay = _Relay(self)
+        # No parent: the relay must outlive a closed window while the worker still runs
+        # (the runnable keeps it alive); its receivers disconnect when they are deleted.
+        self._relay = _Relay()
         self._relay.progressed.connect(self._on_progress)
         self._relay.succeeded.connect(self._on_succeeded)
         self._relay.failed.connect(self._on_failed)

@@ -82,6 +82,17 @@ VERDICT_BRUSHES = {
 }
 PREVIEW_BRUSH = QBrush(QColor("#eef2fb"))
 
+# Roles as plain ints: Qt asks data() ~7 roles per painted cell, and comparing PySide
+# enum members costs more than the rest of the call.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ROLES = frozenset({_DISPLAY, _EDIT, _BACKGROUND, _FONT, _TOOLTIP})
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
+
 
 def verdict_text(code: str | None) -> str:
     """合格 / 不合格 / 未判定 — the verdict always in words, never colour alone."""
@@ -149,6 +160,8 @@ class ResultGridModel(QAbstractTableModel):
         self.mode = "sample"
         self._ids: list[int] = []
         self._columns: tuple[Column, ...] = ITEM_COLUMNS
+        self._titles: list[str] = []
+        self._set_columns(ITEM_COLUMNS)
         self._cache: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._rules: dict[int, CompiledRule | LabDeskError] = {}
         self._previews: dict[int, Preview] = {}
@@ -161,11 +174,18 @@ class ResultGridModel(QAbstractTableModel):
 
     # ----- loading --------------------------------------------------------------------
 
+    def _set_columns(self, columns: tuple[Column, ...]) -> None:
+        from PySide6.QtCore import QCoreApplication
+
+        self._columns = columns
+        # Translated once per load: headerData is asked for every section on each paint.
+        self._titles = [QCoreApplication.translate("ResultGrid", c.source_title) for c in columns]
+
     def load_sample(self, sample_id: int | None) -> None:
         """Mode A: one row per test item of the sample."""
         self.beginResetModel()
         self.mode = "sample"
-        self._columns = ITEM_COLUMNS
+        self._set_columns(ITEM_COLUMNS)
         self.sample_id = sample_id
         self._reset_rows()
         self._ids = (
@@ -178,7 +198,7 @@ class ResultGridModel(QAbstractTableModel):
         """Mode B: one item across the samples awaiting results, paged in on scroll."""
         self.beginResetModel()
         self.mode = "item"
-        self._columns = (SAMPLE_COLUMN, *ITEM_COLUMNS)
+        self._set_columns((SAMPLE_COLUMN, *ITEM_COLUMNS))
         self.sample_id = None
         self._item_name, self._category = item_name, category_code
         self._reset_rows()
@@ -246,19 +266,16 @@ class ResultGridModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        if int(role) != _DISPLAY:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            from PySide6.QtCore import QCoreApplication
-
-            return QCoreApplication.translate("ResultGrid", self._columns[section].source_title)
+            return self._titles[section]
         return str(section + 1)
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.isValid() and self._columns[index.column()].key == "result":
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+            return _EDITABLE_FLAGS
+        return _FLAGS
 
     # ----- rows -----------------------------------------------------------------------
 
@@ -301,30 +318,23 @@ class ResultGridModel(QAbstractTableModel):
         return rule
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
         key = self._columns[index.column()].key
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.EditRole,
-            Qt.ItemDataRole.BackgroundRole,
-            Qt.ItemDataRole.FontRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
         data = self.row_data(index.row())
-        preview = self._previews.get(int(data["id"]))
+        preview = self._previews.get(int(data["id"])) if self._previews else None
         shows_preview = preview is not None and key in ("rounded", "verdict", "explanation")
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return self._italic if shows_preview else None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if key == "verdict":
                 code = self._verdict_code(data, preview)
                 return VERDICT_BRUSHES.get(code or "")
             if shows_preview:
                 return PREVIEW_BRUSH
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if shows_preview:
                 return self.tr("Preview of what you are typing — not saved until accepted")
             if key == "explanation":
@@ -332,7 +342,7 @@ class ResultGridModel(QAbstractTableModel):
             if key == "result" and data.get("attempt") and int(data["attempt"]) > 1:
                 return self.tr("Retest, attempt {0}").format(data["attempt"])
             return None
-        return self._display(key, data, preview, role == Qt.ItemDataRole.EditRole)
+        return self._display(key, data, preview, role == _EDIT)
 
     @staticmethod
     def _verdict_code(data: dict[str, Any], preview: Preview | None) -> str | None:
@@ -586,6 +596,9 @@ class ResultTableView(QTableView):
         vertical = self.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never ResizeToContents
         vertical.setDefaultSectionSize(26)
+        # Row numbers would make the header size itself from hundreds of sections on
+        # every reset; the item (and sample) columns already say which row is which.
+        vertical.setVisible(False)
         horizontal = self.horizontalHeader()
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         horizontal.setStretchLastSection(True)

@@ -68,12 +68,13 @@ def queue_flags(db: Any, sample_ids: list[int]) -> dict[int, dict[str, int]]:
 class QueueModel(QAbstractTableModel):
     """The queue: sample ids in the service's order (exceptions first)."""
 
+    # Attention second: it is why the order is what it is, so it must stay visible.
     COLUMNS = (
         QT_TRANSLATE_NOOP("QueueModel", "Sample no."),
+        QT_TRANSLATE_NOOP("QueueModel", "Attention"),
         QT_TRANSLATE_NOOP("QueueModel", "Sample"),
         QT_TRANSLATE_NOOP("QueueModel", "Enterprise"),
         QT_TRANSLATE_NOOP("QueueModel", "State"),
-        QT_TRANSLATE_NOOP("QueueModel", "Attention"),
     )
 
     def __init__(self, session: UiSession, parent: Any = None) -> None:
@@ -131,7 +132,7 @@ class QueueModel(QAbstractTableModel):
             return None
         sample_id = self._ids[index.row()]
         row = self._rows.get(sample_id, {})
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 4:
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() == 1:
             if self._flags.get(sample_id, {}).get("failing"):
                 return VERDICT_BRUSHES["fail"]
             return None
@@ -141,12 +142,12 @@ class QueueModel(QAbstractTableModel):
         if column == 0:
             return row.get("sample_no", "")
         if column == 1:
-            return row.get("sample_name", "")
+            return self.attention(sample_id)
         if column == 2:
-            return row.get("enterprise_name") or ""
+            return row.get("sample_name", "")
         if column == 3:
-            return state_title(str(row.get("state", "")))
-        return self.attention(sample_id)
+            return row.get("enterprise_name") or ""
+        return state_title(str(row.get("state", "")))
 
 
 def local_time(at_utc: str, at_offset: str) -> str:
@@ -195,7 +196,7 @@ class ReviewScreen(QWidget):
         self.queue.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.queue.verticalHeader().setDefaultSectionSize(26)
         self.queue.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((140, 90, 150, 60)):
+        for column, width in enumerate((140, 110, 90, 150)):
             self.queue.horizontalHeader().resizeSection(column, width)
         restore_header(session.settings, "review/queue", self.queue.horizontalHeader())
         self.queue.selectionModel().currentRowChanged.connect(lambda *_: self._show_selected())

@@ -37,7 +37,7 @@ from labdesk.ui import grid_data
 from labdesk.ui.entry import state_title
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.layout_state import restore_header, save_header
-from labdesk.ui.result_grid import VERDICT_BRUSHES
+from labdesk.ui.result_grid import VERDICT_BRUSHES, chinese_ui
 from labdesk.ui.session import UiSession
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -49,7 +49,7 @@ COLUMNS = (
     ("sample_no", QT_TRANSLATE_NOOP("SampleList", "Sample no."), 150),
     ("sample_name", QT_TRANSLATE_NOOP("SampleList", "Sample"), 160),
     ("enterprise_name", QT_TRANSLATE_NOOP("SampleList", "Sampled unit"), 240),
-    ("category_code", QT_TRANSLATE_NOOP("SampleList", "Category"), 120),
+    ("category_name", QT_TRANSLATE_NOOP("SampleList", "Category"), 140),
     ("sampling_date", QT_TRANSLATE_NOOP("SampleList", "Sampled on"), 100),
     ("state", QT_TRANSLATE_NOOP("SampleList", "State"), 80),
     ("conclusion_label", QT_TRANSLATE_NOOP("SampleList", "Conclusion"), 80),
@@ -138,7 +138,10 @@ class SampleListModel(QAbstractTableModel):
             return None
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self.row_data(index.row()).get(key)
+            row = self.row_data(index.row())
+            value = row.get(key)
+            if key == "category_name" and row.get("category_name_en") and not chinese_ui():
+                value = row["category_name_en"]
             if key == "state":
                 return state_title(str(value or ""))
             return "" if value is None else str(value)

@@ -109,7 +109,13 @@ def render_screenshots(session: UiSession, out_dir: Path) -> list[Path]:
         written.append(_save(window, out_dir / name))
 
     form = SamplingFormDialog(session, window)
+    chives = form.form.category.findData("VEG-CHIVES")
+    if chives >= 0:
+        form.form.category.setCurrentIndex(chives)
+    form.form.unit_name.setText("某某蔬菜种植专业合作社")
     form.form.sample_name.setText("韭菜")
+    form.form.sample_qty.setText("2.5")
+    form.form.qty_unit.setText("kg")
     form.form.sampler1.setText("张伟")
     form.form.sampler2.setText("李芳")
     form.form.uscc.setText("91440300192203821X")  # wrong check character: shows the rule

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
-from labdesk.ui.manager_format import method_title, yes_no
+from labdesk.ui.manager_format import method_title
 from labdesk.ui.manager_queries import StandardRow, library_items, standards
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.session import UiSession
@@ -104,8 +104,9 @@ class ImportPreviewDialog(QDialog):
         except LibraryFileError as exc:
             self.problems = list(exc.problems)
             self.summary_label.setText(
-                self.tr("{0} problems found; nothing will be imported. Fix the file and try again.")
-                .format(len(exc.problems))
+                self.tr(
+                    "{0} problems found; nothing will be imported. Fix the file and try again."
+                ).format(len(exc.problems))
             )
             self.model.set_headers([self.tr("Row"), self.tr("Column"), self.tr("Problem")])
             self.model.set_rows(

@@ -11,9 +11,13 @@ import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -126,6 +130,62 @@ class AdminPage(QWizardPage):
         return not self.problem()
 
 
+class KeysPage(QWizardPage):
+    """The batch signing key (SM2 by default), protected by a passphrase (argon2id)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Batch signing key"))
+        self.setSubTitle(
+            self.tr(
+                "Approved results leave the centre in signed batches. The private key is "
+                "stored encrypted under this passphrase, which LabDesk never stores: keep it "
+                "safe, the manager needs it to sign batches."
+            )
+        )
+        form = QFormLayout(self)
+        self.create_key = QCheckBox(self.tr("Create the signing key now"))
+        self.create_key.setObjectName("keys_create")
+        self.create_key.setChecked(True)
+        self.algorithm = QComboBox()
+        self.algorithm.setObjectName("keys_algorithm")
+        self.algorithm.addItem(self.tr("SM2 with SM3 (national standard)"), "sm2")
+        self.algorithm.addItem("Ed25519", "ed25519")
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("keys_passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit()
+        self.confirm.setObjectName("keys_confirm")
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.create_key)
+        form.addRow(self.tr("Algorithm"), self.algorithm)
+        form.addRow(self.tr("Passphrase"), self.passphrase)
+        form.addRow(self.tr("Repeat passphrase"), self.confirm)
+        self.error = _error_label()
+        form.addRow(self.error)
+        self.create_key.toggled.connect(self._changed)
+        for edit in (self.passphrase, self.confirm):
+            edit.textChanged.connect(self._changed)
+
+    def problem(self) -> str:
+        if not self.create_key.isChecked():
+            return ""
+        if len(self.passphrase.text()) < MIN_PASSWORD:
+            return self.tr("The passphrase needs at least {0} characters.").format(MIN_PASSWORD)
+        if self.passphrase.text() != self.confirm.text():
+            return self.tr("The two passphrases differ.")
+        return ""
+
+    def _changed(self) -> None:
+        for widget in (self.algorithm, self.passphrase, self.confirm):
+            widget.setEnabled(self.create_key.isChecked())
+        self.error.setText(self.problem() if self.passphrase.text() else "")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return not self.problem()
+
+
 class FinishPage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,9 +193,10 @@ class FinishPage(QWizardPage):
         layout = QVBoxLayout(self)
         note = QLabel(
             self.tr(
-                "Finish creates the centre and the administrator account. Then sign in as "
-                "the administrator to add users and import the standards library. The batch "
-                "signing key is created from the command line: labdesk keys create."
+                "Finish creates the centre, the administrator account and (if chosen) the "
+                "signing key. Then sign in as the administrator to add users and import the "
+                "standards library. A key not created now can be created later with "
+                "labdesk keys init."
             )
         )
         note.setWordWrap(True)
@@ -157,17 +218,19 @@ class FirstRunWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.centre_page = CentrePage()
         self.admin_page = AdminPage()
+        self.keys_page = KeysPage()
         self.finish_page = FinishPage()
-        for page in (self.centre_page, self.admin_page, self.finish_page):
+        for page in (self.centre_page, self.admin_page, self.keys_page, self.finish_page):
             self.addPage(page)
+        self.key_info: object | None = None
         self.resize(640, 440)
 
     def accept(self) -> None:
         from labdesk.services import auth
 
-        c, a = self.centre_page, self.admin_page
+        c, a, k = self.centre_page, self.admin_page, self.keys_page
         try:
-            auth.setup_centre(
+            admin = auth.setup_centre(
                 self.session.db,
                 name=c.name.text().strip(),
                 code=c.code.text().strip(),
@@ -179,5 +242,22 @@ class FirstRunWizard(QWizard):
         except LabDeskError as exc:
             self.finish_page.error.setText(str(exc))
             return
+        if k.create_key.isChecked():
+            from labdesk.services import keys
+
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.key_info = keys.init_keys(
+                    admin, str(k.algorithm.currentData()), k.passphrase.text()
+                )
+            except LabDeskError as exc:
+                # The centre exists now; the key can still be made later from the CLI.
+                QMessageBox.warning(
+                    self,
+                    self.tr("Signing key not created"),
+                    self.tr("The centre was created, but not the signing key: {0}").format(exc),
+                )
+            finally:
+                QApplication.restoreOverrideCursor()
         self.session.notify_changed("users")
         super().accept()

@@ -63,6 +63,10 @@ Switch to that window, or close it and try again.</source>
         <translation>数据库已打开</translation>
     </message>
     <message>
+        <source>Creating the demo database…</source>
+        <translation>正在创建演示数据库…</translation>
+    </message>
+    <message>
         <source>LabDesk</source>
         <translation>LabDesk</translation>
     </message>
@@ -113,6 +117,10 @@ Switch to that window, or close it and try again.</source>
         <translation>发生意外错误：{0}</translation>
     </message>
     <message>
+        <source>The details are in the log file: {0}</source>
+        <translation>详细信息见日志文件：{0}</translation>
+    </message>
+    <message>
         <source>LabDesk — error</source>
         <translation>LabDesk — 错误</translation>
     </message>
@@ -128,8 +136,8 @@ Switch to that window, or close it and try again.</source>
         <translation>准备就绪</translation>
     </message>
     <message>
-        <source>Finish creates the centre and the administrator account. Then sign in as the administrator to add users and import the standards library. The batch signing key is created from the command line: labdesk keys create.</source>
-        <translation>点击“完成”将创建检验中心和管理员账号。随后以管理员身份登录，添加用户并导入标准库。批次签名密钥请在命令行创建：labdesk keys create。</translation>
+        <source>Finish creates the centre, the administrator account and (if chosen) the signing key. Then sign in as the administrator to add users and import the standards library. A key not created now can be created later with labdesk keys init.</source>
+        <translation>点击“完成”将创建检验中心、管理员账号以及（如已选择）签名密钥。随后以管理员身份登录，添加用户并导入标准库。未在此创建的密钥可稍后用 labdesk keys init 创建。</translation>
     </message>
 </context>
 <context>
@@ -137,6 +145,53 @@ Switch to that window, or close it and try again.</source>
     <message>
         <source>LabDesk — first run</source>
         <translation>LabDesk — 首次运行</translation>
+    </message>
+    <message>
+        <source>Signing key not created</source>
+        <translation>未创建签名密钥</translation>
+    </message>
+    <message>
+        <source>The centre was created, but not the signing key: {0}</source>
+        <translation>检验中心已创建，但签名密钥未创建：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>KeysPage</name>
+    <message>
+        <source>Batch signing key</source>
+        <translation>批次签名密钥</translation>
+    </message>
+    <message>
+        <source>Approved results leave the centre in signed batches. The private key is stored encrypted under this passphrase, which LabDesk never stores: keep it safe, the manager needs it to sign batches.</source>
+        <translation>已批准的结果以签名批次文件报出。私钥用此口令加密保存，LabDesk 不保存口令：请妥善保管，批准人签发批次时需要它。</translation>
+    </message>
+    <message>
+        <source>Create the signing key now</source>
+        <translation>现在创建签名密钥</translation>
+    </message>
+    <message>
+        <source>SM2 with SM3 (national standard)</source>
+        <translation>SM2/SM3（国密算法）</translation>
+    </message>
+    <message>
+        <source>Algorithm</source>
+        <translation>算法</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>口令</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>再次输入口令</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least {0} characters.</source>
+        <translation>口令至少需要 {0} 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>两次输入的口令不一致。</translation>
     </message>
 </context>
 <context>
@@ -799,11 +854,11 @@ Switch to that window, or close it and try again.</source>
         <translation>{1} 有效的检验项目 {0} 项：{2}</translation>
     </message>
     <message>
-        <source>The sampled unit&apos;s code is required.</source>
+        <source>The sampled unit's code is required.</source>
         <translation>必须填写被抽样单位的统一社会信用代码。</translation>
     </message>
     <message>
-        <source>The sampled unit&apos;s name is required.</source>
+        <source>The sampled unit's name is required.</source>
         <translation>必须填写被抽样单位名称。</translation>
     </message>
 </context>

@@ -221,3 +221,43 @@ def test_manifest_counts_and_json_are_deterministic(centre: Centre, tmp_path: Pa
                 == line
             )
     assert verified.manifest["counts"]["samples"] == 2
+
+
+def test_demo_database_round_trip(tmp_path: Path) -> None:
+    """The record engineer's demo data: export → verify → HQ ingest and summary."""
+    from labdesk.services import auth, demo
+    from labdesk.signing import KdfParams
+    from labdesk.store.db import open_database
+
+    (tmp_path / "out").mkdir()
+    db = open_database(tmp_path / "demo.sqlite")
+    try:
+        demo.fill_demo(db, samples=120)
+        manager = auth.sign_in(db, "manager", "manager-demo")
+        keys.init_keys(manager, "sm2", "demo passphrase", kdf=KdfParams(1, 8192, 1))
+        approved = db.scalar("SELECT count(*) FROM samples WHERE state = 'approved'")
+        assert approved > 0
+        result = export_batch(manager, tmp_path / "out", "demo passphrase")
+        trusted = [keys.public_key(db)]
+        conclusions = {
+            str(r[0]): str(r[1])
+            for r in db.query(
+                "SELECT sample_no, conclusion_code FROM samples WHERE state = 'exported'"
+            )
+        }
+    finally:
+        db.close()
+    assert result.sample_count == approved
+    verified = verify_batch(result.path, trusted)
+    sent = {s["sample_id"]: s["verdict"] for s in verified.records("samples.jsonl")}
+    assert set(sent) <= set(conclusions) and len(sent) == approved
+    assert all(
+        v == (conclusions[k] if conclusions[k] in ("pass", "fail") else "not_judged")
+        for k, v in sent.items()
+    )
+    with open_hq(str(tmp_path / "hq.sqlite")) as store:
+        (outcome,) = ingest(store, [result.path], trusted)
+        assert outcome.status == "loaded"
+        figures = summary(store)
+    assert figures["samples"] == approved
+    assert figures["pass"] == sum(1 for v in sent.values() if v == "pass")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from labdesk.batch.format import SignedBatch
 from labdesk.batch.hq import gaps, inbox_order, ingest, summary
 from labdesk.batch.hq_store import HqStore, open_hq, sqlite_path
 from labdesk.signing import Signer
-from tests.batch.factory import entries_of, make_batch, rezip, sample_records
+from tests.batch.factory import entries_of, make_batch, resign, rezip, sample_records
 
 TABLES = ("hq_records", "hq_samples", "hq_batches", "hq_centre_keys", "hq_centres", "hq_meta")
 
@@ -197,6 +198,26 @@ def test_sample_received_twice_is_refused(
     assert snapshot(store) == before
 
 
+def _other_format(signer: Signer, entries: list[tuple[str, bytes]]) -> bytes:
+    files = dict(entries)
+    manifest = json.loads(files.pop("manifest.json"))
+    files.pop("manifest.sig")
+    manifest["format"] = "labdesk-batch/9"
+    return resign(signer, manifest, files)
+
+
+def _zero_bomb(entries: list[tuple[str, bytes]], path: Path) -> Path:
+    """A 300 MB zero-filled entry, small on disk."""
+    path.parent.mkdir()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in entries:
+            zf.writestr(name, data)
+        with zf.open("zeros.bin", "w", force_zip64=True) as out:
+            for _ in range(300):
+                out.write(bytes(1 << 20))
+    return path
+
+
 def _bad_batches(signer: Signer, tmp_path: Path) -> dict[str, Path]:
     good = make_batch(signer, sequence=1, samples=sample_records(3, start=1))
     entries = entries_of(good.archive)
@@ -211,8 +232,9 @@ def _bad_batches(signer: Signer, tmp_path: Path) -> dict[str, Path]:
         "unlisted-file": rezip([*entries, ("notes.txt", b"hi")]),
         "unsafe-path": rezip([*entries, ("../notes.txt", b"hi")]),
         "corrupt": good.archive[: len(good.archive) // 2],
+        "unsupported-format": _other_format(signer, entries),
     }
-    paths = {}
+    paths = {"oversize": _zero_bomb(entries, tmp_path / "oversize" / "HF01-000001.labbatch")}
     for reason, data in bad.items():
         path = tmp_path / reason / "HF01-000001.labbatch"
         path.parent.mkdir()

@@ -222,3 +222,14 @@ def test_counts_must_match_even_when_signed(sm2_signer: Signer) -> None:
 def test_manifest_json_is_deterministic(sm2_signer: Signer) -> None:
     raw = dict(entries_of(make_batch(sm2_signer).archive))["manifest.json"]
     assert manifest_json(json.loads(raw)) == raw
+
+
+def test_file_name_must_match_manifest(sm2_signer: Signer, tmp_path: Path) -> None:
+    batch = make_batch(sm2_signer, sequence=1)
+    renamed = tmp_path / "HF01-000002.labbatch"
+    renamed.write_bytes(batch.archive)
+    with pytest.raises(BatchRejected, match=r"named HF01-000002\.labbatch but its manifest says"):
+        verify_batch(renamed, [sm2_signer.public_key])
+    copy = tmp_path / "HF01-000001 (copy).labbatch"  # not a batch name: content decides
+    copy.write_bytes(batch.archive)
+    assert verify_batch(copy, [sm2_signer.public_key]).sequence == 1

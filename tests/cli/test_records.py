@@ -88,7 +88,9 @@ def test_audit_verify_catches_an_edited_result(
     assert "results #3.text" in capsys.readouterr().out
 
 
-def test_backup_and_restore(demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_and_restore(
+    demo_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "b.sqlite"
     assert main(["--db", str(demo_copy), "backup", "--out", str(out)]) == 0
     assert main(["--db", str(demo_copy), "backup"]) == 0
@@ -110,7 +112,8 @@ def test_writing_commands_are_refused_while_another_process_holds_the_file(
             sys.executable,
             "-c",
             "import time; from pathlib import Path; from labdesk.store.db import open_database;"
-            f"db = open_database(Path({str(demo_copy)!r})); print('open', flush=True); time.sleep(60)",
+            f"db = open_database(Path({str(demo_copy)!r}));"
+            "print('open', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -153,6 +156,8 @@ def test_setup_then_users(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         db.close()
 
 
-def test_a_missing_database_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_database_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--db", str(tmp_path / "none.sqlite"), "samples"]) == 2
     assert "no database" in capsys.readouterr().err

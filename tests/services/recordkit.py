@@ -135,7 +135,9 @@ def item_ids(world: World, sample_id: int) -> list[int]:
     return [int(i["id"]) for i in queries.sample_items_with_results(world.db, sample_id)]
 
 
-def enter_all(world: World, sample_id: int, text: str = "0.001", by: ServiceContext | None = None) -> None:
+def enter_all(
+    world: World, sample_id: int, text: str = "0.001", by: ServiceContext | None = None
+) -> None:
     for item_id in item_ids(world, sample_id):
         results.enter_result(by or world.tech, item_id, text)
 

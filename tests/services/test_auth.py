@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,7 +50,12 @@ def test_setup_creates_the_centre_and_an_argon2id_admin(fresh: Database) -> None
     assert auth.sign_in(fresh, "boss", "long-enough").actor.username == "boss"
     with pytest.raises(WorkflowError, match="already set up"):
         auth.setup_centre(
-            fresh, name="x", code="y", region_code="340100", admin_username="a", admin_password="b" * 9
+            fresh,
+            name="x",
+            code="y",
+            region_code="340100",
+            admin_username="a",
+            admin_password="b" * 9,
         )
     assert verify_audit(fresh).ok
 
@@ -64,7 +70,7 @@ def test_setup_creates_the_centre_and_an_argon2id_admin(fresh: Database) -> None
     ],
 )
 def test_setup_refuses_bad_input(fresh: Database, field: str, kwargs: dict[str, str]) -> None:
-    values = {
+    values: dict[str, Any] = {
         "name": "中心",
         "code": "C1",
         "region_code": "340100",
@@ -99,7 +105,9 @@ def test_a_lock_expires_after_fifteen_minutes(world: World) -> None:
         w.update("users", world.tech.actor.user_id or 0, {"locked_until": past})
     ctx = auth.sign_in(world.db, "tech", PASSWORD)
     assert ctx.actor.role == "technician"
-    row = world.db.query_one("SELECT failed_attempts, locked_until FROM users WHERE username = 'tech'")
+    row = world.db.query_one(
+        "SELECT failed_attempts, locked_until FROM users WHERE username = 'tech'"
+    )
     assert row is not None and row["locked_until"] is None
 
 

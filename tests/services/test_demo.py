@@ -18,7 +18,9 @@ from tests.services.recordkit import World
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, demo.DemoSummary]]:
+def demo_db(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Database, demo.DemoSummary]]:
     db = open_database(tmp_path_factory.mktemp("demo") / "demo.sqlite")
     summary = demo.fill_demo(db, samples=400, seed=11)
     yield db, summary
@@ -71,7 +73,9 @@ def test_the_audit_trail_is_complete(demo_db: tuple[Database, demo.DemoSummary])
     assert retests > 0
 
 
-def test_enterprises_have_valid_codes_across_anhui(demo_db: tuple[Database, demo.DemoSummary]) -> None:
+def test_enterprises_have_valid_codes_across_anhui(
+    demo_db: tuple[Database, demo.DemoSummary],
+) -> None:
     db, _ = demo_db
     rows = db.query("SELECT uscc, region_code FROM enterprises")
     assert all(validate_uscc(r[0]).valid for r in rows)
@@ -90,7 +94,9 @@ def test_demo_accounts_work_and_are_flagged(demo_db: tuple[Database, demo.DemoSu
         assert auth.sign_in(db, username, password).actor.role == role
 
 
-def test_placeholder_batches_say_they_are_not_signed(demo_db: tuple[Database, demo.DemoSummary]) -> None:
+def test_placeholder_batches_say_they_are_not_signed(
+    demo_db: tuple[Database, demo.DemoSummary],
+) -> None:
     db, _ = demo_db
     content = bytes(db.scalar("SELECT content FROM export_batches ORDER BY id LIMIT 1"))
     assert "not a signed batch" in content.decode("utf-8")

@@ -60,3 +60,28 @@ def test_unknown_suffix_is_a_validation_error(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         write_table(tmp_path / "list.pdf", Table("t", COLUMNS, ROWS))
     assert caught.value.field == "out"
+
+
+def test_samples_table_from_the_record(tmp_path: Path) -> None:
+    from labdesk.services.exports import samples_table
+    from labdesk.store.db import open_reader
+    from tests.reports.lab import build_scenario
+
+    db_file = build_scenario(tmp_path / "lab.sqlite")
+    db = open_reader(db_file)
+    try:
+        ids = [int(r[0]) for r in db.query("SELECT id FROM samples ORDER BY sample_no DESC")]
+        table = samples_table(db, ids)
+    finally:
+        db.close()
+    out = write_table(tmp_path / "samples.csv", table)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("样品编号,样品名称,受检单位")
+    assert [line.split(",")[0] for line in lines[1:]] == [
+        "S-005",
+        "S-004",
+        "S-003",
+        "S-002",
+        "S-001",
+    ]
+    assert lines[-1].endswith(",approved,不合格,铅")

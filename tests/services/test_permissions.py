@@ -10,7 +10,16 @@ import pytest
 
 from labdesk.core.errors import PermissionDenied
 from labdesk.core.standards import ProductCategory, Standard, StandardsLibrary, TestItemDef
-from labdesk.services import auth, enterprises, library, permissions, results, samples, tasks, workflow
+from labdesk.services import (
+    auth,
+    enterprises,
+    library,
+    permissions,
+    results,
+    samples,
+    tasks,
+    workflow,
+)
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import ACTIONS, PERMISSIONS, can
 from labdesk.store.schema import ROLES
@@ -30,13 +39,17 @@ Attempt = Callable[[World], Callable[[ServiceContext], object]]
 def _tiny_library() -> StandardsLibrary:
     std = Standard("GB 1", "2020", "t", None, None)
     cat = ProductCategory("X", "某品", "x", "GB 1")
-    item = TestItemDef("X", "A", "甲", "a", "mg/kg", "≤1", "full", None, None, None, None, "", std.key)
+    item = TestItemDef(
+        "X", "A", "甲", "a", "mg/kg", "≤1", "full", None, None, None, None, "", std.key
+    )
     return StandardsLibrary([std], [cat], [item])
 
 
 def _batch() -> workflow.ExportBatch:
     content = b"signed batch bytes"
-    return workflow.ExportBatch(1, str(uuid.uuid4()), "T-1.labbatch", hashlib.sha256(content).hexdigest(), content)
+    return workflow.ExportBatch(
+        1, str(uuid.uuid4()), "T-1.labbatch", hashlib.sha256(content).hexdigest(), content
+    )
 
 
 def _with_sample(state: str, act: Callable[[ServiceContext, int, World], object]) -> Attempt:
@@ -60,11 +73,19 @@ def _ready_to_submit(world: World) -> Callable[[ServiceContext], object]:
 
 ATTEMPTS: dict[str, Attempt] = {
     "register_enterprise": _plain(
-        lambda ctx: enterprises.register_enterprise(ctx, enterprises.EnterpriseForm(OTHER_USCC, "芜湖某公司"))
+        lambda ctx: enterprises.register_enterprise(
+            ctx, enterprises.EnterpriseForm(OTHER_USCC, "芜湖某公司")
+        )
     ),
-    "create_task": _plain(lambda ctx: tasks.create_task(ctx, tasks.TaskForm("T-NEW", "某局", "专项"))),
-    "register_sample": _plain(lambda ctx: samples.register_sample(ctx, sample_form(sample_no="P-1"))),
-    "edit_sample": _with_sample("registered", lambda ctx, s, w: samples.update_sample(ctx, s, {"brand": "b"})),
+    "create_task": _plain(
+        lambda ctx: tasks.create_task(ctx, tasks.TaskForm("T-NEW", "某局", "专项"))
+    ),
+    "register_sample": _plain(
+        lambda ctx: samples.register_sample(ctx, sample_form(sample_no="P-1"))
+    ),
+    "edit_sample": _with_sample(
+        "registered", lambda ctx, s, w: samples.update_sample(ctx, s, {"brand": "b"})
+    ),
     "receive_sample": _with_sample("registered", lambda ctx, s, w: samples.receive_sample(ctx, s)),
     "start_testing": _with_sample("received", lambda ctx, s, w: samples.start_testing(ctx, s)),
     "enter_result": _with_sample(
@@ -78,7 +99,9 @@ ATTEMPTS: dict[str, Attempt] = {
     "return": _with_sample("submitted", lambda ctx, s, w: workflow.return_sample(ctx, s, "check")),
     "approve": _with_sample("reviewed", lambda ctx, s, w: workflow.approve(ctx, s)),
     "cancel": _with_sample("registered", lambda ctx, s, w: samples.cancel_sample(ctx, s, "closed")),
-    "export": _with_sample("approved", lambda ctx, s, w: workflow.record_export(ctx, _batch(), [s])),
+    "export": _with_sample(
+        "approved", lambda ctx, s, w: workflow.record_export(ctx, _batch(), [s])
+    ),
     # keys.py (another module) guards key management with require(ctx, "manage_keys").
     "manage_keys": _plain(lambda ctx: permissions.require(ctx, "manage_keys")),
     "manage_users": _plain(lambda ctx: auth.add_user(ctx, "newbie", "N", "technician", PASSWORD)),

@@ -11,7 +11,9 @@ from tests.services.recordkit import World, enter_all, item_ids, sample_in_state
 
 
 def _item(world: World, sample_id: int, name: str) -> dict:
-    return next(i for i in queries.sample_items_with_results(world.db, sample_id) if i["name"] == name)
+    return next(
+        i for i in queries.sample_items_with_results(world.db, sample_id) if i["name"] == name
+    )
 
 
 def test_a_result_is_stored_as_typed_and_judged(world: World) -> None:
@@ -59,7 +61,9 @@ def test_corrections_before_submission_need_no_reason_and_keep_the_original(worl
     item_id = item_ids(world, sample_id)[0]
     results.enter_result(world.tech, item_id, "0.010")
     results.enter_result(world.tech, item_id, "0.012")
-    item = next(i for i in queries.sample_items_with_results(world.db, sample_id) if i["id"] == item_id)
+    item = next(
+        i for i in queries.sample_items_with_results(world.db, sample_id) if i["id"] == item_id
+    )
     assert item["current"]["text"] == "0.012"
     assert item["current"]["kind"] == "correction"
     assert [h["text"] for h in item["history"]] == ["0.010"]
@@ -149,18 +153,24 @@ def test_bulk_entry_is_all_or_nothing(world: World) -> None:
     sample_id = sample_in_state(world, "received")
     ids = item_ids(world, sample_id)
     before = snapshot(world.db)
-    entries = [results.ResultEntry(i, "0.001") for i in ids[:-1]] + [results.ResultEntry(ids[-1], "junk")]
+    entries = [results.ResultEntry(i, "0.001") for i in ids[:-1]] + [
+        results.ResultEntry(ids[-1], "junk")
+    ]
     with pytest.raises(ValidationError) as caught:
         results.enter_results_bulk(world.tech, entries)
     assert caught.value.field == f"entries[{len(ids) - 1}]"
     assert snapshot(world.db) == before
-    verdicts = results.enter_results_bulk(world.tech, [results.ResultEntry(i, "0.001") for i in ids])
+    verdicts = results.enter_results_bulk(
+        world.tech, [results.ResultEntry(i, "0.001") for i in ids]
+    )
     assert len(verdicts) == len(ids)
     assert queries.sample_detail(world.db, sample_id)["state"] == "testing"
     workflow.submit(world.tech, sample_id)
     with pytest.raises(ValidationError, match="reason"):
         results.enter_results_bulk(world.tech, [results.ResultEntry(ids[0], "0.002")])
-    results.enter_results_bulk(world.tech, [results.ResultEntry(ids[0], "0.002", reason="import fix")])
+    results.enter_results_bulk(
+        world.tech, [results.ResultEntry(ids[0], "0.002", reason="import fix")]
+    )
     assert verify_audit(world.db).ok
 
 
@@ -168,7 +178,9 @@ def test_bulk_entry_refuses_duplicates_and_unknown_items(world: World) -> None:
     sample_id = sample_in_state(world, "testing")
     ids = item_ids(world, sample_id)
     with pytest.raises(ValidationError, match="twice"):
-        results.enter_results_bulk(world.tech, [results.ResultEntry(ids[0], "1"), results.ResultEntry(ids[0], "2")])
+        results.enter_results_bulk(
+            world.tech, [results.ResultEntry(ids[0], "1"), results.ResultEntry(ids[0], "2")]
+        )
     with pytest.raises(ValidationError, match="does not exist"):
         results.enter_results_bulk(world.tech, [results.ResultEntry(999_999, "1")])
 

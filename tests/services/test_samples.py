@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from labdesk.core.errors import ValidationError, WorkflowError
-from labdesk.core.standards import ProductCategory, StandardsLibrary, Standard, TestItemDef
+from labdesk.core.standards import ProductCategory, Standard, StandardsLibrary, TestItemDef
 from labdesk.services import enterprises, library, queries, samples
 from labdesk.services.audit import verify_audit
 from labdesk.services.enterprises import EnterpriseForm
@@ -81,7 +81,19 @@ def _library(limit: str, *, old_limit: str = "≤0.5") -> StandardsLibrary:
 
     def item(std: Standard, value: str) -> TestItemDef:
         return TestItemDef(
-            "TEST-CAT", "PB", "铅", "Lead", "mg/kg", value, "full", None, None, None, None, "", std.key
+            "TEST-CAT",
+            "PB",
+            "铅",
+            "Lead",
+            "mg/kg",
+            value,
+            "full",
+            None,
+            None,
+            None,
+            None,
+            "",
+            std.key,
         )
 
     return StandardsLibrary([old, new], [cat], [item(old, old_limit), item(new, limit)])
@@ -89,10 +101,18 @@ def _library(limit: str, *, old_limit: str = "≤0.5") -> StandardsLibrary:
 
 def test_the_version_in_force_on_the_sampling_date_is_frozen(world: World) -> None:
     library.import_library(world.admin, _library("≤0.2"))
-    before = register(world, category_code="TEST-CAT", sampling_date=date(2023, 6, 1),
-                      production_date=date(2023, 5, 1))
-    after = register(world, category_code="TEST-CAT", sampling_date=date(2024, 6, 1),
-                     production_date=date(2024, 5, 1))
+    before = register(
+        world,
+        category_code="TEST-CAT",
+        sampling_date=date(2023, 6, 1),
+        production_date=date(2023, 5, 1),
+    )
+    after = register(
+        world,
+        category_code="TEST-CAT",
+        sampling_date=date(2024, 6, 1),
+        production_date=date(2024, 5, 1),
+    )
     limits = lambda sid: [i["limit_text"] for i in queries.sample_items_with_results(world.db, sid)]  # noqa: E731
     assert limits(before) == ["≤0.5"]
     assert limits(after) == ["≤0.2"]
@@ -100,7 +120,9 @@ def test_the_version_in_force_on_the_sampling_date_is_frozen(world: World) -> No
     library.import_library(world.admin, _library("≤0.1", old_limit="≤0.9"))
     assert limits(before) == ["≤0.5"]
     assert limits(after) == ["≤0.2"]
-    assert [i["limit_text"] for i in library.items_for(world.db, "TEST-CAT", date(2024, 6, 1))] == ["≤0.1"]
+    assert [i["limit_text"] for i in library.items_for(world.db, "TEST-CAT", date(2024, 6, 1))] == [
+        "≤0.1"
+    ]
     assert verify_audit(world.db).ok
 
 
@@ -162,13 +184,15 @@ def test_enterprises_validate_the_credit_code(world: World) -> None:
     found = enterprises.get_enterprise(world.db, new_id)
     assert found["uscc"] == OTHER_USCC
     assert found["region_code"] == "340200"
-    assert [e["id"] for e in enterprises.find_enterprises(world.db, OTHER_USCC[:6])][0] == new_id
+    assert enterprises.find_enterprises(world.db, OTHER_USCC[:6])[0]["id"] == new_id
     assert [e["id"] for e in enterprises.find_enterprises(world.db, "芜湖")] == [new_id]
 
 
 def test_drafts_skip_completeness_until_completed(world: World) -> None:
     draft = samples.register_sample(
-        world.tech, sample_form(sample_no="D-1", samplers=[], sampling_date=None, task_no=""), draft=True
+        world.tech,
+        sample_form(sample_no="D-1", samplers=[], sampling_date=None, task_no=""),
+        draft=True,
     )
     assert queries.sample_detail(world.db, draft)["state"] == "draft"
     assert queries.sample_items_with_results(world.db, draft) == []
@@ -178,7 +202,11 @@ def test_drafts_skip_completeness_until_completed(world: World) -> None:
     samples.complete_draft(
         world.tech,
         draft,
-        {"task_no": "RW-TEST-001", "samplers": ["甲", "乙"], "sampling_date": TODAY - timedelta(days=3)},
+        {
+            "task_no": "RW-TEST-001",
+            "samplers": ["甲", "乙"],
+            "sampling_date": TODAY - timedelta(days=3),
+        },
     )
     assert queries.sample_detail(world.db, draft)["state"] == "registered"
     assert queries.sample_items_with_results(world.db, draft)

@@ -42,7 +42,7 @@ def _drop_triggers(raw: sqlite3.Connection) -> None:
 
 
 def test_an_edited_result_value_is_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
-    world, raw, sample_id = tampered
+    world, raw, _ = tampered
     result_id = int(raw.execute("SELECT max(id) FROM results").fetchone()[0])
     raw.execute("UPDATE results SET text = '0.0001' WHERE id = ?", (result_id,))
     report = verify_audit(world.db)

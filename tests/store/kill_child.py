@@ -23,9 +23,7 @@ def main() -> None:
     n = 0
     while True:
         n += 1
-        sample_id = samples.register_sample(
-            world.tech, sample_form(sample_no=f"K{seed}-{n}")
-        )
+        sample_id = samples.register_sample(world.tech, sample_form(sample_no=f"K{seed}-{n}"))
         items = [int(i["id"]) for i in queries.sample_items_with_results(world.db, sample_id)]
         print(f"SAMPLE {sample_id} {len(items)}", flush=True)
         samples.receive_sample(world.tech, sample_id)

@@ -66,7 +66,9 @@ def test_update_logs_each_changed_field_old_and_new(db: Database) -> None:
         )
     assert old == {"name": "中心", "outbox_dir": ""}
     changes = _entries(db)[1:]
-    assert [(e["field"], json.loads(e["old_value"]), json.loads(e["new_value"])) for e in changes] == [
+    assert [
+        (e["field"], json.loads(e["old_value"]), json.loads(e["new_value"])) for e in changes
+    ] == [
         ("name", "中心", "新中心"),
         ("outbox_dir", "", "/out"),
     ]
@@ -186,3 +188,11 @@ def test_verify_on_an_empty_database(db: Database) -> None:
     assert report.ok
     assert report.entries_checked == 0
     assert report.first_broken_seq is None
+
+
+def test_a_column_added_by_a_migration_replays_as_its_default(db: Database) -> None:
+    _centre(db)
+    db.conn.execute("ALTER TABLE centre ADD COLUMN phone TEXT NOT NULL DEFAULT ''")
+    assert verify_audit(db).ok
+    db.conn.execute("UPDATE centre SET phone = '0551'")
+    assert "centre #1.phone" in verify_audit(db).problem

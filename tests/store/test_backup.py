@@ -23,7 +23,10 @@ def test_a_backup_is_a_complete_verified_copy(world: World, tmp_path: Path) -> N
     assert report.head_seq == world.db.scalar("SELECT seq FROM audit_head")
     copy = sqlite3.connect(out)
     assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-    assert copy.execute("SELECT state FROM samples WHERE id = ?", (sample_id,)).fetchone()[0] == "submitted"
+    assert (
+        copy.execute("SELECT state FROM samples WHERE id = ?", (sample_id,)).fetchone()[0]
+        == "submitted"
+    )
     copy.close()
     with pytest.raises(StoreError, match="already exists"):
         backup_to(world.db, out)
@@ -60,7 +63,9 @@ def test_restore_brings_back_the_backed_up_state(world: World, tmp_path: Path) -
         db.close()
     replaced = open_database(kept)  # the replaced file still holds the later change
     try:
-        assert queries.sample_items_with_results(replaced, sample_id)[0]["current"]["text"] == "0.009"
+        assert (
+            queries.sample_items_with_results(replaced, sample_id)[0]["current"]["text"] == "0.009"
+        )
     finally:
         replaced.close()
 

@@ -239,6 +239,10 @@ def test_transactions_roll_back_on_error(path: Path) -> None:
 
 
 def test_nested_transactions_are_a_bug(path: Path) -> None:
-    with open_database(path) as db, db.transaction():
-        with pytest.raises(RuntimeError, match="nested"), db.transaction():
-            pass
+    with (
+        open_database(path) as db,
+        db.transaction(),
+        pytest.raises(RuntimeError, match="nested"),
+        db.transaction(),
+    ):
+        pass

@@ -99,10 +99,13 @@ def test_sigkill_during_result_entry_loses_no_acknowledged_write(
         for line in acked:
             if line.startswith("STATE"):
                 _, sample_id, state = line.split()
-                assert reader.scalar(
-                    "SELECT count(*) FROM sample_events WHERE sample_id = ? AND to_state = ?",
-                    (int(sample_id), state),
-                ) == 1
+                assert (
+                    reader.scalar(
+                        "SELECT count(*) FROM sample_events WHERE sample_id = ? AND to_state = ?",
+                        (int(sample_id), state),
+                    )
+                    == 1
+                )
         # Every sample has exactly the items of its category: no half-registered sample.
         sizes = {
             r[0]

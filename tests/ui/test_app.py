@@ -125,12 +125,24 @@ def test_first_run_wizard_creates_centre_and_admin(
         type_text(qtbot, admin.confirm, "long-enough-1")
         assert admin.isComplete()
         wizard.next()
+        keys_page = wizard.keys_page
+        type_text(qtbot, keys_page.passphrase, "key-passphrase")
+        assert not keys_page.isComplete()  # not repeated yet
+        type_text(qtbot, keys_page.confirm, "key-passphrase")
+        assert keys_page.isComplete()
+        keys_page.algorithm.setCurrentIndex(keys_page.algorithm.findData("ed25519"))
+        wizard.next()
         wizard.accept()
         assert auth.is_set_up(db)
         centre = auth.centre(db)
         assert centre is not None and centre["code"] == "CS01" and centre["region_code"] == "340121"
         ctx = auth.sign_in(db, "admin", "long-enough-1")
         assert ctx.actor.role == "admin"
+        from labdesk.services import keys
+
+        active = keys.active_key(db)
+        assert active is not None and active.algorithm == "ed25519"
+        keys.load_signer(db, "key-passphrase")  # the passphrase opens it
     finally:
         db.close()
 

@@ -127,11 +127,13 @@ def test_dashboard_shows_the_service_figures(qtbot: QtBot, manager: UiSession) -
     assert screen.pass_tile.value() == t.pass_rate.percent_text()
     assert screen.fail_tile.value() == t.nonconformity_rate.percent_text()
     # Both rates come from the same counts: they add up to exactly 100 %.
-    assert t.pass_rate.percent() + t.nonconformity_rate.percent() == 100
+    pass_pct, fail_pct = t.pass_rate.percent(), t.nonconformity_rate.percent()
+    assert pass_pct is not None and fail_pct is not None and pass_pct + fail_pct == 100
     assert screen.overdue_tile.value() == str(data.overdue)
-    assert [row[1] for row in _table(screen.state_table)] == [
-        str(g.counts.samples) for g in data.by_state
-    ]
+    shown_states = [screen.state_model.key(r) for r in range(screen.state_model.rowCount())]
+    assert sorted(shown_states) == sorted(g.key for g in data.by_state)
+    by_state = {g.key: str(g.counts.samples) for g in data.by_state}
+    assert [row[1] for row in _table(screen.state_table)] == [by_state[k] for k in shown_states]
     assert [row[0] for row in _table(screen.items_table)] == [i.name for i in data.top_items]
     assert [row[2] for row in _table(screen.enterprises_table)] == [
         str(g.counts.failed) for g in data.top_enterprises
@@ -163,6 +165,36 @@ def test_dashboard_category_filter_by_keys(qtbot: QtBot, manager: UiSession) -> 
     assert screen.pass_tile.value() == expected.pass_rate.percent_text()
 
 
+def test_dashboard_period_filter(qtbot: QtBot, manager: UiSession) -> None:
+    screen = _dashboard(qtbot, manager)
+    today = date.today()
+    combo = screen.period_combo
+    combo.setFocus()
+    for _ in range(combo.findData("this_month")):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    first = today.replace(day=1)
+    qtbot.waitUntil(
+        lambda: (
+            screen.data is not None
+            and screen.data.filter.date_from == first
+            and not screen._loading
+        ),
+        timeout=TIMEOUT,
+    )
+    reader = _reader(manager.db_path)
+    try:
+        expected = summary.totals(reader, SummaryFilter(date_from=first, date_to=today))
+        independent = reader.scalar(
+            "SELECT count(*) FROM samples WHERE state <> 'cancelled' "
+            "AND sampling_date BETWEEN ? AND ?",
+            (first.isoformat(), today.isoformat()),
+        )
+    finally:
+        reader.close()
+    assert expected.samples == independent
+    assert screen.samples_tile.value() == str(expected.samples)
+
+
 def test_clicking_a_category_bar_opens_its_samples(qtbot: QtBot, manager: UiSession) -> None:
     screen = _dashboard(qtbot, manager)
     chart = screen.category_chart
@@ -172,9 +204,10 @@ def test_clicking_a_category_bar_opens_its_samples(qtbot: QtBot, manager: UiSess
     with qtbot.waitSignal(screen.samplesRequested, timeout=TIMEOUT) as blocker:
         qtbot.mouseClick(chart.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(view_pos))
     ids, _caption = blocker.args
-    key = screen.data.by_category[[g.key for g in screen.data.by_category].index(  # type: ignore[union-attr]
-        screen._category_keys[index]
-    )].key
+    assert screen.data is not None
+    categories = [g for g in screen.data.by_category if g.key]
+    key = categories[index].key
+    assert chart.labels[index] == categories[index].label
     reader = _reader(manager.db_path)
     try:
         expected = summary.sample_ids_for(reader, SummaryFilter(), DrillDown("category", key))
@@ -207,9 +240,28 @@ def test_clicking_a_failing_item_row_opens_the_failing_samples(
     finally:
         reader.close()
     assert blocker.args[0] == expected
-    assert len(expected) == top.failed or len(expected) <= top.failed  # one fail per sample max
+    assert len(expected) == top.failed  # one item of that name per sample
     screen.drill_model.fetch_all()
     assert screen.drill_model.rowCount() == len(expected)
+
+    # A failing enterprise's row opens its failed samples; a state's row its samples.
+    with qtbot.waitSignal(screen.samplesRequested, timeout=TIMEOUT) as blocker:
+        _click_row(qtbot, screen.enterprises_table, 0)
+    enterprise = str(screen.enterprises_model.key(0))
+    with qtbot.waitSignal(screen.samplesRequested, timeout=TIMEOUT) as state_blocker:
+        _click_row(qtbot, screen.state_table, 0)
+    state = str(screen.state_model.key(0))
+    reader = _reader(manager.db_path)
+    try:
+        assert blocker.args[0] == summary.sample_ids_for(
+            reader, SummaryFilter(), DrillDown("enterprise", enterprise, "fail")
+        )
+        assert state_blocker.args[0] == [
+            int(r[0])
+            for r in reader.query("SELECT id FROM samples WHERE state = ? ORDER BY id", (state,))
+        ]
+    finally:
+        reader.close()
 
 
 def test_dashboard_exports_its_tables(qtbot: QtBot, manager: UiSession, tmp_path: Path) -> None:
@@ -304,6 +356,31 @@ def test_export_from_the_batches_screen_writes_a_signed_batch(
     assert written[0].read_bytes() == original
 
 
+def test_cancelling_an_export_leaves_everything_as_it_was(
+    qtbot: QtBot, manager: UiSession, tmp_path: Path
+) -> None:
+    _make_key(manager)
+    screen = _batches(qtbot, manager)
+    before = queries.approved_unexported_samples(manager.db)
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    # Hold the writer's lock so the export worker waits at its first database call, then
+    # cancel: the worker sees the flag at its next check, deterministically.
+    with qtbot.waitSignal(screen.exportFinished, timeout=TIMEOUT), manager.db.lock:
+        qtbot.mouseClick(screen.export_button, Qt.MouseButton.LeftButton)
+        dialog = screen.export_dialog
+        assert dialog is not None
+        dialog.sign_off.click()
+        dialog.folder.setText(str(outbox))
+        qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert screen.export_operation is not None
+        screen.export_operation.cancel()
+    assert screen.banner.is_error and "cancel" in screen.banner.text().lower()
+    assert queries.approved_unexported_samples(manager.db) == before
+    assert list(outbox.iterdir()) == []  # no file, not even a partial one
+
+
 def test_a_wrong_passphrase_is_shown_and_nothing_is_exported(
     qtbot: QtBot, manager: UiSession, tmp_path: Path
 ) -> None:
@@ -337,6 +414,7 @@ def _audit(qtbot: QtBot, session: UiSession) -> AuditScreen:
     qtbot.addWidget(screen)
     screen.resize(1300, 900)
     screen.show()
+    qtbot.waitUntil(lambda: screen.choices_loaded, timeout=TIMEOUT)
     return screen
 
 
@@ -384,9 +462,7 @@ def test_audit_search_by_sample_lists_its_whole_history(qtbot: QtBot, manager: U
     assert f"Entry {screen.model.key(0)}" in screen.detail.toPlainText()
 
 
-def test_audit_search_by_user_action_and_unknown_sample(
-    qtbot: QtBot, manager: UiSession
-) -> None:
+def test_audit_search_by_user_action_and_unknown_sample(qtbot: QtBot, manager: UiSession) -> None:
     screen = _audit(qtbot, manager)
     screen.user_combo.setCurrentIndex(screen.user_combo.findData("manager"))
     screen.action_combo.setCurrentIndex(screen.action_combo.findData("export"))
@@ -434,7 +510,9 @@ def test_standards_search_filters_items_and_tree(qtbot: QtBot, manager: UiSessio
     assert {s.key for s in screen.standards} == numbers
     # Choosing a category narrows to it.
     top = screen.tree.topLevelItem(0)
+    assert top is not None
     child = top.child(0)
+    assert child is not None
     rect = screen.tree.visualItemRect(child)
     qtbot.mouseClick(screen.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     code = child.data(0, Qt.ItemDataRole.UserRole + 1)[2]
@@ -463,7 +541,7 @@ def test_standards_import_preview_lists_row_and_column_errors(
     dialog = screen.preview_import(path)
     assert not dialog.ok_button.isEnabled()
     problems = _table(dialog.table)
-    assert ["4", "limit"] == problems[0][:2]
+    assert problems[0][:2] == ["4", "limit"]
     dialog.reject()
 
 
@@ -487,7 +565,9 @@ def test_standards_import_and_abolish_need_an_admin(
     assert db.scalar("SELECT count(*) FROM lib_items") > before
 
     # Abolish the first standard from a date: items after it no longer apply.
-    screen.tree.setCurrentItem(screen.tree.topLevelItem(0))
+    first = screen.tree.topLevelItem(0)
+    assert first is not None
+    screen.tree.setCurrentItem(first)
     standard = screen.selected_standard()
     assert standard is not None
     day = date(2030, 1, 1)
@@ -502,4 +582,5 @@ def test_standards_import_and_abolish_need_an_admin(
         )
     }
     assert stored == {day.isoformat()}
-    assert "2030-01-01" in screen.tree.topLevelItem(0).text(0)
+    first = screen.tree.topLevelItem(0)
+    assert first is not None and "2030-01-01" in first.text(0)

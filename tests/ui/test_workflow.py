@@ -406,3 +406,52 @@ def test_paste_block_from_excel(qtbot: QtBot, session: UiSession) -> None:
     assert cell(screen.view, 2, "result") == "<0.01"
     assert screen.message.is_error and "bad value" in screen.message.text()
     assert auth.centre(session.db) is not None
+
+
+def test_enterprise_lookup_completes_and_fills_the_unit(qtbot: QtBot, session: UiSession) -> None:
+    sign_in_as(session, "tech1")
+    known = session.db.query_one("SELECT uscc, name, address FROM enterprises LIMIT 1")
+    assert known is not None
+    dialog = SamplingFormDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    form = dialog.form
+    form.unit_name.setFocus()
+    type_text(qtbot, form.unit_name, str(known["name"])[2:6])  # a piece from the middle
+    completions = form._completer_model
+    qtbot.waitUntil(lambda: completions.rowCount() > 0, timeout=3000)
+    offered = [completions.index(r, 0).data() for r in range(completions.rowCount())]
+    choice = next(o for o in offered if str(known["uscc"]) in o)
+    form.unit_name.completer().activated.emit(choice)
+    assert form.uscc.text() == known["uscc"]
+    assert form.unit_name.text() == known["name"]
+    assert form.unit_address.text() == (known["address"] or "")
+
+
+def test_tasks_created_by_manager_and_refused_to_technician(
+    qtbot: QtBot, session: UiSession
+) -> None:
+    from labdesk.ui.tasks import TaskDialog, TasksScreen
+
+    sign_in_as(session, "tech1")
+    refused = TaskDialog(session)
+    qtbot.addWidget(refused)
+    type_text(qtbot, refused.task_no, "RW-UI-1")
+    type_text(qtbot, refused.source, "合肥市市场监督管理局")
+    refused.save()
+    assert refused.task_id is None and refused.error.text()  # the service said no
+    session.sign_out()
+    sign_in_as(session, "manager")
+    screen = TasksScreen(session)
+    qtbot.addWidget(screen)
+    before = screen.table.rowCount()
+    dialog = TaskDialog(session)
+    qtbot.addWidget(dialog)
+    type_text(qtbot, dialog.task_no, "RW-UI-1")
+    type_text(qtbot, dialog.source, "合肥市市场监督管理局")
+    dialog.save()
+    assert dialog.task_id is not None, dialog.error.text()
+    screen.refresh()
+    assert screen.table.rowCount() == before + 1
+    numbers = {screen.table.item(r, 0).text() for r in range(screen.table.rowCount())}
+    assert "RW-UI-1" in numbers

@@ -1,0 +1,160 @@
+"""The lazy, id-only models: keyset paging, bounded row caches, mode B entry, and the
+sampling form's small parsers (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PySide6.QtCore import QModelIndex, Qt
+
+from labdesk.ui import grid_data, result_grid, samples
+from labdesk.ui.result_grid import ResultGridModel
+from labdesk.ui.samples import SampleListModel
+from labdesk.ui.sampling_form import decimal_problem, parse_date
+from labdesk.ui.session import UiSession
+from tests.ui.conftest import sign_in_as
+
+
+def _all_rows(model: ResultGridModel | SampleListModel) -> None:
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+
+
+def test_samples_list_pages_by_keyset(session: UiSession, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grid_data, "PAGE_SIZE", 7)
+    model = SampleListModel(session)
+    model.set_query(grid_data.SampleQuery())
+    assert model.rowCount() == 7 and model.canFetchMore(QModelIndex())
+    _all_rows(model)
+    expected = [int(r[0]) for r in session.db.query("SELECT id FROM samples ORDER BY id DESC")]
+    assert model.loaded_ids() == expected
+    # Filtering by state narrows the ids to exactly that state.
+    model.set_query(grid_data.SampleQuery(states=("testing",)))
+    _all_rows(model)
+    testing = [
+        int(r[0])
+        for r in session.db.query("SELECT id FROM samples WHERE state = 'testing' ORDER BY id DESC")
+    ]
+    assert model.loaded_ids() == testing
+
+
+def test_row_cache_is_bounded(session: UiSession, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(samples, "CACHE_ROWS", 5)
+    monkeypatch.setattr(samples, "FETCH_BLOCK", 4)
+    model = SampleListModel(session)
+    model.set_query(grid_data.SampleQuery())
+    for row in range(model.rowCount()):
+        sample_no = model.index(row, 0).data()
+        assert sample_no == session.db.scalar(
+            "SELECT sample_no FROM samples WHERE id = ?", (model.sample_id(row),)
+        )
+        assert len(model._cache) <= 5
+
+
+def test_mode_b_lists_one_item_across_samples_and_enters(
+    session: UiSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in_as(session, "tech1")
+    row = session.db.query_one(
+        "SELECT s.category_code, si.name, count(*) AS n FROM sample_items si "
+        "JOIN samples s ON s.id = si.sample_id "
+        "WHERE s.state IN ('received', 'testing', 'returned') "
+        "GROUP BY s.category_code, si.name ORDER BY n DESC LIMIT 1"
+    )
+    assert row is not None
+    monkeypatch.setattr(grid_data, "PAGE_SIZE", 2)
+    model = ResultGridModel(session)
+    model.load_item(str(row["name"]), str(row["category_code"]))
+    assert model.rowCount() <= 2
+    _all_rows(model)
+    assert model.rowCount() == row["n"]
+    assert model.column_key(0) == "sample"
+    assert all(model.row_data(r)["name"] == row["name"] for r in range(model.rowCount()))
+    # Enter a value in the first row whose sample belongs to nobody else's review.
+    target = (
+        next(r for r in range(model.rowCount()) if model.row_data(r).get("result_id") is None)
+        if any(model.row_data(r).get("result_id") is None for r in range(model.rowCount()))
+        else 0
+    )
+    index = model.index(target, model.column_of("result"))
+    needs = model.needs_reason(index)
+    ok = model.enter(index, "ND", "UI test correction" if needs else None)
+    assert ok
+    assert model.index(target, model.column_of("result")).data() == "ND"
+    assert (
+        session.db.scalar(
+            "SELECT text FROM results WHERE sample_item_id = ? AND superseded_by IS NULL",
+            (model.item_id(target),),
+        )
+        == "ND"
+    )
+
+
+def test_preview_never_writes(session: UiSession) -> None:
+    sign_in_as(session, "tech1")
+    sample_id = int(
+        session.db.scalar(
+            "SELECT sample_id FROM sample_items si JOIN samples s ON s.id = si.sample_id "
+            "WHERE s.state IN ('received', 'testing') LIMIT 1"
+        )
+    )
+    model = ResultGridModel(session)
+    model.load_sample(sample_id)
+    before = session.db.scalar("SELECT count(*) FROM audit_log")
+    index = model.index(0, model.column_of("result"))
+    model.set_preview(index, "12abc")
+    verdict = model.index(0, model.column_of("verdict")).data()
+    assert verdict == "Invalid"
+    assert "12abc" in model.index(0, model.column_of("explanation")).data()
+    model.set_preview(index, "<0.001")
+    assert model.index(0, model.column_of("verdict")).data() in ("Pass", "Not judged", "Fail")
+    assert model.index(0, model.column_of("verdict")).data(Qt.ItemDataRole.FontRole).italic()
+    model.clear_preview(index)
+    assert model.preview(0) is None
+    assert session.db.scalar("SELECT count(*) FROM audit_log") == before
+
+
+def test_verdict_words_never_colour_alone() -> None:
+    for code in ("pass", "fail", "not_judged"):
+        assert result_grid.verdict_text(code)
+        assert code in result_grid.VERDICT_BRUSHES
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
+def test_parse_date_round_trips(day: date) -> None:
+    assert parse_date(day.isoformat()) == day
+    assert parse_date(f"  {day.isoformat()} ") == day
+
+
+@given(st.text(max_size=12))
+def test_parse_date_never_crashes(text: str) -> None:
+    try:
+        value = parse_date(text)
+    except ValueError:
+        return
+    assert value is None or isinstance(value, date)
+    assert value is not None or not text.strip()
+
+
+@given(st.text(alphabet="0123456789.-+eE ", max_size=10))
+def test_decimal_problem_agrees_with_decimal(text: str) -> None:
+    problem = decimal_problem(text)
+    stripped = text.strip()
+    if not stripped:
+        assert problem == ""
+        return
+    try:
+        number = Decimal(stripped)
+    except InvalidOperation:
+        assert problem in ("number", "plain")
+        return
+    if "e" in stripped.lower() or not number.is_finite():
+        assert problem == "plain"
+    elif number < 0:
+        assert problem == "negative"
+    else:
+        assert problem == ""
