@@ -1,4 +1,4 @@
-"""Export: one signed batch of every approved, not yet exported sample.
+"""Export: one signed batch of the approved, not yet exported samples (all, or those chosen).
 
 The order of operations is what makes an interrupted export harmless:
 
@@ -21,7 +21,7 @@ import contextlib
 import os
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -93,6 +93,16 @@ def _outbox(out_dir: Path | str) -> Path:
     return folder
 
 
+def _chosen(sample_ids: Sequence[int]) -> list[int]:
+    """The explicit sample list, in id order; refused when empty or repeating a sample."""
+    ids = sorted(int(s) for s in sample_ids)
+    if not ids:
+        raise ValidationError("sample_ids", "non_empty", "a batch needs at least one sample")
+    if len(set(ids)) != len(ids):
+        raise ValidationError("sample_ids", "unique", "a sample appears twice in the batch")
+    return ids
+
+
 def export_batch(
     ctx: ServiceContext,
     out_dir: Path | str,
@@ -100,9 +110,16 @@ def export_batch(
     *,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    sample_ids: Sequence[int] | None = None,
 ) -> ExportResult:
-    """Write one signed batch of all approved, unexported samples (manager; audited)."""
+    """Write one signed batch (manager; audited).
+
+    The batch holds `sample_ids` when given (each must be approved and not yet exported:
+    NotFound / WorkflowError otherwise, and nothing is written), else every approved,
+    unexported sample.
+    """
     require(ctx, "export")
+    chosen = None if sample_ids is None else _chosen(sample_ids)
     folder = _outbox(out_dir)
     signer = keys.load_signer(ctx.db, passphrase)
     centre = ctx.db.query_one("SELECT code, name FROM centre WHERE id = 1")
@@ -120,7 +137,11 @@ def export_batch(
     try:
         reader.conn.execute("BEGIN")  # one snapshot for everything read below
         head = queries.audit_head(reader)
-        ids = queries.approved_unexported_samples(reader)
+        if chosen is None:
+            ids = queries.approved_unexported_samples(reader)
+        else:
+            workflow.check_exportable(reader, chosen)
+            ids = chosen
         if not ids:
             raise WorkflowError("no approved samples are waiting for export (没有待导出的样品)")
         sequence = workflow.next_export_sequence(reader)

@@ -274,6 +274,8 @@ def _password(args: argparse.Namespace) -> str:
     env = os.environ.get("LABDESK_PASSWORD")
     if env:
         return env
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to ask for the password: use --password-file")
     import getpass
 
     return getpass.getpass(f"{args.user} 的密码 / password: ")

@@ -1,7 +1,8 @@
 """`labdesk setup | demo | samples | audit verify | backup | restore | users`: the record.
 
     labdesk --db PATH setup --name N --code C --region 340100 --admin USER [--password-file F]
-    labdesk --db PATH demo [--samples N] [--seed S]
+    labdesk --db PATH demo [--samples N] [--seed S] [--outbox DIR]
+                                          signed demo batches + public key in the outbox
     labdesk --db PATH samples [--status S] [--json]
     labdesk --db PATH audit verify [--json]        exit 0 intact, 1 broken (names the entry)
     labdesk --db PATH backup [--out FILE]
@@ -47,6 +48,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = sub.add_parser("demo", help="fill a demo database (demo users, samples, results)")
     demo.add_argument("--samples", type=int, default=200, metavar="N", help="samples (200)")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (1)")
+    demo.add_argument(
+        "--outbox",
+        type=Path,
+        metavar="DIR",
+        help="folder for the signed demo batches (default: <db name>-outbox beside the db)",
+    )
     demo.set_defaults(func=_demo)
 
     samples = sub.add_parser("samples", help="list samples (number, state, conclusion)")
@@ -129,17 +136,14 @@ def _setup(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from labdesk.services import demo
-    from labdesk.store.db import open_database
+    from labdesk.batch.demo import build_demo
 
     if args.samples < 0:
         raise UsageError("--samples must be 0 or more")
-    db = open_database(db_path(args))
-    try:
-        summary = demo.fill_demo(db, samples=args.samples, seed=args.seed)
-    finally:
-        db.close()
-    print(f"demo database: {db.path}")
+    path = db_path(args)
+    made = build_demo(path, samples=args.samples, seed=args.seed, outbox=args.outbox)
+    summary = made.summary
+    print(f"demo database: {path}")
     print(
         f"{summary.samples} samples, {summary.enterprises} enterprises, {summary.results} "
         f"results; pass rate of judged samples {summary.pass_rate} % ({summary.judged} judged)"
@@ -148,6 +152,17 @@ def _demo(args: argparse.Namespace) -> int:
     print("DEMO accounts (demo passwords — never use them for real data):")
     for username, password, role in summary.accounts:
         print(f"  {username:<10} {password:<15} {role}")
+    print(
+        f"DEMO signing-key passphrase: {made.passphrase}  "
+        "(demo only — stored nowhere, never use it for a real key)"
+    )
+    if made.batches:
+        first, last = made.batches[0].sequence, made.batches[-1].sequence
+        which = f"batch {first}" if first == last else f"batches {first}–{last}"
+        print(f"signed {which} in outbox: {made.outbox}")
+        print(f"public key for HQ: {made.public_key_file}")
+    else:
+        print(f"outbox: {made.outbox} (no batches exported this time)")
     return 0
 
 

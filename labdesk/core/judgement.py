@@ -664,6 +664,13 @@ class Conclusion:
     sentence_en: str
 
 
+def _item_list_zh(names: Sequence[str]) -> str:
+    """`铅、镉项目` but `pH 项目`: Chinese text takes no space before 项目 after a Chinese name,
+    and one after a Latin or numeric name so the two do not run together."""
+    joined = "、".join(names)
+    return f"{joined} 项目" if joined[-1:].isascii() else f"{joined}项目"
+
+
 def conclude(product: str, standard: str, items: Sequence[tuple[str, Verdict]]) -> Conclusion:
     """合格 when every judged item passes; 不合格 when any fails; otherwise 不判定.
 
@@ -679,15 +686,13 @@ def conclude(product: str, standard: str, items: Sequence[tuple[str, Verdict]]) 
     if failing:
         code: VerdictCode = "fail"
         sentence_zh = (
-            f"经抽样检验，{'、'.join(failing)} 项目不符合{std_zh}标准要求，检验结论为不合格。"
+            f"经抽样检验，{_item_list_zh(failing)}不符合{std_zh}标准要求，检验结论为不合格。"
         )
         sentence_en = f"{subject_en}{', '.join(failing)} did not meet{std_en}; conclusion: fail."
     elif undecided or not judged:
         code = "not_judged"
-        names = "、".join(undecided) if undecided else "所检"
-        sentence_zh = (
-            f"经抽样检验，{names} 项目无法判定是否符合{std_zh}标准要求，检验结论为不判定。"
-        )
+        names = _item_list_zh(undecided) if undecided else "所检项目"
+        sentence_zh = f"经抽样检验，{names}无法判定是否符合{std_zh}标准要求，检验结论为不判定。"
         what = ", ".join(undecided) if undecided else "no item with a limit"
         sentence_en = f"{subject_en}{what} could not be judged against{std_en}; not judged."
     else:

@@ -9,6 +9,7 @@ row says so (`demo = 1`), so the UI can show them on the sign-in screen.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -109,6 +110,29 @@ def _check_region(region_code: str) -> None:
         )
 
 
+# The centre code names every batch file (`<code>-<sequence>.labbatch`) and HQ keys
+# sequence gaps by it, so it is limited to what is safe in a file name on every system
+# (the batch format's own rule, labdesk.batch.format, which this layer cannot import).
+CENTRE_CODE_RULE = "[A-Za-z0-9_-]{1,32}"
+_CENTRE_CODE_RE = re.compile(CENTRE_CODE_RULE)
+
+
+def check_centre_code(code: str) -> str:
+    """The code stripped of surrounding spaces, or ValidationError("code", …) naming the rule."""
+    text = code.strip()
+    if not text:
+        raise ValidationError("code", "required", "centre code: required (中心代码必填)")
+    if not _CENTRE_CODE_RE.fullmatch(text):
+        raise ValidationError(
+            "code",
+            "batch_name",
+            f"centre code {text!r}: 1–32 characters of A–Z a–z 0–9 _ - only, since it names "
+            f"the batch files ({CENTRE_CODE_RULE}; "
+            "中心代码只能由字母、数字、_、- 组成，最长 32 位)",
+        )
+    return text
+
+
 def setup_centre(
     db: Database,
     *,
@@ -126,8 +150,7 @@ def setup_centre(
         raise WorkflowError("the centre is already set up (中心信息已存在)")
     if not name.strip():
         raise ValidationError("name", "required", "centre name: required (中心名称必填)")
-    if not code.strip():
-        raise ValidationError("code", "required", "centre code: required (中心代码必填)")
+    code = check_centre_code(code)
     _check_region(region_code)
     username = _check_username(admin_username)
     _check_password(admin_password, "admin_password")
@@ -139,7 +162,7 @@ def setup_centre(
             {
                 "id": 1,
                 "name": name.strip(),
-                "code": code.strip(),
+                "code": code,
                 "region_code": region_code,
                 "outbox_dir": outbox_dir,
                 "demo": int(demo),
@@ -170,6 +193,8 @@ def update_centre(ctx: ServiceContext, **fields: Any) -> None:
         raise ValidationError(sorted(unknown)[0], "unknown_field", f"cannot change {unknown}")
     if "region_code" in fields:
         _check_region(fields["region_code"])
+    if "code" in fields:
+        fields["code"] = check_centre_code(fields["code"])
     with ctx.db.write(ctx.actor) as w:
         w.update("centre", 1, fields)
 

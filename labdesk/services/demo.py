@@ -10,19 +10,18 @@ cluster in a few items and categories (pesticides on chives, heavy metals in ric
 formaldehyde/pH), every workflow state occurs, some approved samples await export. The
 centre is marked `demo = 1` and its users have the passwords in `auth.DEMO_ACCOUNTS`.
 
-Exported samples need a batch file, which the batch layer (above this one) makes: pass
-`exporter` to have it do so; without one each demo export records a clearly labelled
-placeholder file (`DEMO-….demo.json`, not a signed batch).
+Exported samples need a real signed batch, which only the batch layer (above this one)
+can make: `labdesk.batch.demo.build_demo` runs this generator with an `exporter` that signs
+and writes them. Without an exporter the samples meant for export simply stay `approved`
+(awaiting export); nothing here ever records an export batch of its own, so the sequence
+numbers HQ checks for gaps are only ever used by real, signed batches.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
 import re
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -35,9 +34,8 @@ from labdesk.services import auth, library
 from labdesk.services.context import Actor, ServiceContext
 from labdesk.services.enterprises import EnterpriseForm, enterprise_values
 from labdesk.services.results import judge_text, refresh_conclusion
-from labdesk.services.samples import SampleForm, now_iso, sample_values, transition
+from labdesk.services.samples import SampleForm, sample_values, transition
 from labdesk.services.tasks import TaskForm, task_values
-from labdesk.services.workflow import ExportBatch, record_export_in
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 
@@ -135,6 +133,8 @@ _PROGRESS = (
     "exported",
 )
 
+# Called once per batch of ~25 approved samples, as the demo manager, after every sample
+# exists; it must export exactly those samples (see labdesk.batch.demo).
 Exporter = Callable[[ServiceContext, list[int]], None]
 
 
@@ -288,8 +288,14 @@ def fill_demo(
     progress: Callable[[int, int], None] | None = None,
     exporter: Exporter | None = None,
     today: date | None = None,
+    outbox_dir: str = "",
 ) -> DemoSummary:
-    """Fills (or extends) a demo database; returns what was made. Refuses a real centre."""
+    """Fills (or extends) a demo database; returns what was made. Refuses a real centre.
+
+    With `exporter`, the samples planned as exported are handed to it in batches of ~25
+    once all samples exist; without one they stay approved (and are counted so in
+    `states`). `outbox_dir` becomes the new demo centre's outbox folder.
+    """
     rng = random.Random(seed)
     today = today or date.today()
     centre = auth.centre(db)
@@ -303,6 +309,7 @@ def fill_demo(
             admin_username="admin",
             admin_password=admin_password,
             admin_display_name=auth.DEMO_ACCOUNTS[0][1],
+            outbox_dir=outbox_dir,
             demo=True,
         )
     elif not centre["demo"]:
@@ -403,14 +410,13 @@ def fill_demo(
                     summary.passed += int(result[1])
                 if final == "exported":
                     pending_export.append(result[2])
+                    if exporter is None:
+                        final = "approved"  # nobody to sign a batch: it awaits export
                 state_counts[final] = state_counts.get(final, 0) + 1
-            # Exported samples leave in batches of ~25 (approved first, then exported).
+            # Exported samples leave in batches of ~25, signed once all samples exist.
             while len(pending_export) >= 25 or (pending_export and begin + BATCH >= samples):
                 chunk, pending_export = pending_export[:25], pending_export[25:]
-                if exporter is None:
-                    w.actor = manager
-                    _placeholder_export(w, chunk)
-                else:
+                if exporter is not None:
                     deferred.append(chunk)
         if progress is not None:
             progress(min(samples, begin + BATCH), samples)
@@ -433,37 +439,6 @@ def _bias(summary: DemoSummary) -> Decimal:
     if rate < Decimal("0.86"):
         return Decimal("0.3")
     return Decimal(1)
-
-
-def _placeholder_export(w: Writer, sample_ids: Sequence[int]) -> None:
-    db = w.db
-    sequence = int(db.scalar("SELECT coalesce(max(sequence), 0) + 1 FROM export_batches"))
-    nos = [
-        str(r[0])
-        for r in db.query(
-            "SELECT sample_no FROM samples "
-            f"WHERE id IN ({','.join('?' * len(sample_ids))}) ORDER BY id",
-            list(sample_ids),
-        )
-    ]
-    content = json.dumps(
-        {
-            "demo": True,
-            "note": "LabDesk demo placeholder — not a signed batch (演示占位文件，非签名批次)",
-            "sequence": sequence,
-            "samples": nos,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-    ).encode("utf-8")
-    batch = ExportBatch(
-        sequence=sequence,
-        batch_uuid=str(uuid.UUID(int=random.Random(sequence).getrandbits(128), version=4)),
-        file_name=f"DEMO-{sequence:04d}.demo.json",
-        manifest_sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-    )
-    record_export_in(w, batch, list(sample_ids), now_iso())
 
 
 def _make_sample(

@@ -18,6 +18,7 @@ from typing import Any
 
 from labdesk.core.deadlines import report_due
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
+from labdesk.core.uscc import require_uscc
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
@@ -158,9 +159,11 @@ def resolve_enterprise(db: Database, form: SampleForm) -> int | None:
                 "enterprise_id", "exists", f"enterprise #{form.enterprise_id} does not exist"
             )
         return form.enterprise_id
-    code = form.enterprise_uscc.replace(" ", "").upper()
-    if not code:
+    if not form.enterprise_uscc.strip():
         return None
+    # The validator's own normalisation (any whitespace, lower case) and its reason on
+    # refusal (length, character set, division code, check character…).
+    code = require_uscc(form.enterprise_uscc, field="enterprise_uscc")
     found = db.scalar("SELECT id FROM enterprises WHERE uscc = ?", (code,))
     if found is None:
         raise _bad(

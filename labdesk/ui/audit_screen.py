@@ -50,13 +50,23 @@ log = logging.getLogger(__name__)
 PAGE = 300
 
 
-def verify_file(db_path: Path) -> AuditReport:
-    """The worker: verify the trail over a read-only connection (never the writer)."""
+def verify_file(db_path: Path, state: TaskState | None = None) -> AuditReport:
+    """The worker: verify the trail over a read-only connection (never the writer).
+
+    Progress is reported when the service's `verify_audit` accepts a `progress` callback;
+    otherwise the dialog shows a busy indicator.
+    """
+    import inspect
+
     from labdesk.services.audit import verify_audit
     from labdesk.store.db import open_reader
 
     reader = open_reader(db_path)
     try:
+        verify: Any = verify_audit
+        if state is not None and "progress" in inspect.signature(verify).parameters:
+            report: AuditReport = verify(reader, progress=state.set_progress)
+            return report
         return verify_audit(reader)
     finally:
         reader.close()
@@ -340,7 +350,7 @@ class AuditScreen(QWidget):
 
         def work(state: TaskState) -> AuditReport:
             state.set_progress(0, 0)
-            return verify_file(db_path)
+            return verify_file(db_path, state)
 
         run_with_progress(
             self,

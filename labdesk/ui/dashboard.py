@@ -184,9 +184,14 @@ class DashboardScreen(QWidget):
         self.enterprises_table.setObjectName("enterprises_table")
         for table in (self.state_table, self.items_table, self.enterprises_table):
             table.setMinimumHeight(200)
-        self.state_table.clicked.connect(self._on_state_clicked)
-        self.items_table.clicked.connect(self._on_item_clicked)
-        self.enterprises_table.clicked.connect(self._on_enterprise_clicked)
+        # A click, or Enter on the current row, opens the samples behind it.
+        for table, slot in (
+            (self.state_table, self._on_state_clicked),
+            (self.items_table, self._on_item_clicked),
+            (self.enterprises_table, self._on_enterprise_clicked),
+        ):
+            table.clicked.connect(slot)
+            table.activated.connect(slot)
 
         tables = QHBoxLayout()
         tables.addWidget(titled(self.tr("Samples by state"), self.state_table, body), 1)

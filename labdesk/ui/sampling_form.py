@@ -202,7 +202,11 @@ class SamplingForm(QWidget):
         completer = QCompleter(self._completer_model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.activated.connect(self._enterprise_chosen)
+        # QLineEdit puts the whole completion ("name · code") into the field when it is
+        # chosen; fill the unit's fields after that, from the chosen enterprise.
+        completer.activated.connect(
+            lambda text: QTimer.singleShot(0, lambda: self._enterprise_chosen(text))
+        )
         self.unit_name.setCompleter(completer)
         self._lookup_timer = QTimer(self)
         self._lookup_timer.setSingleShot(True)

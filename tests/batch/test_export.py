@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from labdesk.batch.export import (
 from labdesk.batch.hq import gaps, ingest, summary
 from labdesk.batch.hq_store import open_hq
 from labdesk.batch.verify import verify_batch
-from labdesk.core.errors import PermissionDenied, WorkflowError
+from labdesk.core.errors import LabDeskError, PermissionDenied, ValidationError, WorkflowError
 from labdesk.services import keys
 from labdesk.services.audit import verify_audit
 from labdesk.signing import WrongPassphrase
@@ -261,3 +262,46 @@ def test_demo_database_round_trip(tmp_path: Path) -> None:
         figures = summary(store)
     assert figures["samples"] == approved
     assert figures["pass"] == sum(1 for v in sent.values() if v == "pass")
+
+
+def test_an_explicit_sample_list_exports_only_those(centre: Centre, tmp_path: Path) -> None:
+    ids = approved_samples(centre, 4)
+    chosen = [ids[2], ids[0]]  # any order: the batch holds them in id order
+    first = export_batch(centre.manager, tmp_path, PASSPHRASE, sample_ids=chosen)
+    assert first.sample_count == 2
+    exported = {
+        int(r[0]) for r in centre.db.query("SELECT id FROM samples WHERE state = 'exported'")
+    }
+    assert exported == set(chosen)
+    verified = verify_batch(first.path, [keys.public_key(centre.db)])
+    sent = [r["sample_id"] for r in verified.records("samples.jsonl")]
+    assert sent == ["AH202600001", "AH202600003"]
+    rest = export_batch(centre.manager, tmp_path, PASSPHRASE)  # default: all still waiting
+    assert rest.sequence == 2 and rest.sample_count == 2
+    assert states(centre) == {"exported": 4}
+    assert verify_audit(centre.db).ok
+
+
+@pytest.mark.parametrize(
+    ("pick", "error", "match"),
+    [
+        (lambda ids: [], "ValidationError", "at least one sample"),
+        (lambda ids: [ids[0], ids[0]], "ValidationError", "appears twice"),
+        (lambda ids: [ids[0], 999_999], "NotFound", "#999999 does not exist"),
+        (lambda ids: [ids[0], ids[1]], "WorkflowError", "AH202600002 is exported"),
+    ],
+)
+def test_a_bad_sample_list_exports_nothing(
+    centre: Centre, tmp_path: Path, pick: Any, error: str, match: str
+) -> None:
+    ids = approved_samples(centre, 2)
+    (tmp_path / "first").mkdir()
+    export_batch(centre.manager, tmp_path / "first", PASSPHRASE, sample_ids=[ids[1]])
+    before = (states(centre), centre.db.scalar("SELECT count(*) FROM export_batches"))
+    with pytest.raises(LabDeskError, match=match) as caught:
+        export_batch(centre.manager, tmp_path, PASSPHRASE, sample_ids=pick(ids))
+    assert type(caught.value).__name__ == error
+    if isinstance(caught.value, ValidationError):
+        assert caught.value.field == "sample_ids"
+    assert (states(centre), centre.db.scalar("SELECT count(*) FROM export_batches")) == before
+    assert outbox(tmp_path) == ["first"]

@@ -183,6 +183,17 @@ def test_standards_import_bad_file_changes_nothing(
 ) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("standard_number,limit\nGB 1,not a limit\n", encoding="utf-8")
+    from labdesk.store.db import open_reader
+
+    def library_rows() -> int:
+        db = open_reader(db_file)
+        try:
+            return int(db.scalar("SELECT count(*) FROM lib_items"))
+        finally:
+            db.close()
+
+    before = library_rows()
     args = ["--db", str(db_file), "standards", "import", str(bad), "--user", "admin"]
     assert main(args) == 2
-    assert capsys.readouterr().err
+    assert "bad.csv" in capsys.readouterr().err
+    assert library_rows() == before

@@ -103,9 +103,14 @@ def test_domain_conclusion_wording() -> None:
     assert bad.code == "fail" and bad.label_zh == "不合格"
     assert bad.failing_items == ("铅", "镉")
     assert (
-        bad.sentence_zh == "经抽样检验，铅、镉 项目不符合 GB 2762-2022 标准要求，检验结论为不合格。"
+        bad.sentence_zh == "经抽样检验，铅、镉项目不符合 GB 2762-2022 标准要求，检验结论为不合格。"
     )
     assert "fail" in bad.sentence_en and "铅" in bad.sentence_en
+
+
+def test_a_latin_item_name_keeps_a_space_before_项目() -> None:
+    bad = conclude("纺织品", "GB 18401-2010", [("pH", judge("4.0～7.5", "8.1"))])
+    assert bad.sentence_zh.startswith("经抽样检验，pH 项目不符合 GB 18401-2010")
 
 
 # ------------------------------------------------------------ methods and intervals

@@ -12,6 +12,7 @@ from labdesk.core.errors import WorkflowError
 from labdesk.core.uscc import validate_uscc
 from labdesk.services import auth, demo, queries
 from labdesk.services.audit import integrity_problems, verify_audit
+from labdesk.services.context import ServiceContext
 from labdesk.store.db import Database, open_database
 from labdesk.store.schema import SAMPLE_STATES
 from tests.services.recordkit import World
@@ -27,12 +28,19 @@ def demo_db(
     db.close()
 
 
-def test_every_state_occurs(demo_db: tuple[Database, demo.DemoSummary]) -> None:
+def test_every_state_but_exported_occurs_without_an_exporter(
+    demo_db: tuple[Database, demo.DemoSummary],
+) -> None:
+    """Only the batch layer signs batches (labdesk.batch.demo); alone, the generator
+    leaves the samples meant for export approved and records no batch at all."""
     db, summary = demo_db
     counts = queries.count_by_state(db)
-    assert all(counts[s] > 0 for s in SAMPLE_STATES), counts
+    assert all(counts[s] > 0 for s in SAMPLE_STATES if s != "exported"), counts
+    assert counts.get("exported", 0) == 0
     assert sum(counts.values()) == summary.samples == 400
-    assert queries.approved_unexported_samples(db)
+    assert {k: v for k, v in counts.items() if v} == summary.states
+    assert db.scalar("SELECT count(*) FROM export_batches") == 0
+    assert len(queries.approved_unexported_samples(db)) == counts["approved"]
 
 
 def test_pass_rate_is_national_like(demo_db: tuple[Database, demo.DemoSummary]) -> None:
@@ -94,14 +102,6 @@ def test_demo_accounts_work_and_are_flagged(demo_db: tuple[Database, demo.DemoSu
         assert auth.sign_in(db, username, password).actor.role == role
 
 
-def test_placeholder_batches_say_they_are_not_signed(
-    demo_db: tuple[Database, demo.DemoSummary],
-) -> None:
-    db, _ = demo_db
-    content = bytes(db.scalar("SELECT content FROM export_batches ORDER BY id LIMIT 1"))
-    assert "not a signed batch" in content.decode("utf-8")
-
-
 def test_demo_refuses_a_real_centre(world: World) -> None:
     with pytest.raises(WorkflowError, match="real centre"):
         demo.fill_demo(world.db, samples=5)
@@ -118,14 +118,24 @@ def test_demo_extends_a_demo_database(tmp_path: Path) -> None:
         db.close()
 
 
-def test_an_exporter_can_replace_the_placeholder(tmp_path: Path) -> None:
+def test_the_exporter_gets_approved_chunks_as_the_manager(tmp_path: Path) -> None:
     seen: list[list[int]] = []
+    roles: set[str] = set()
+
+    def exporter(ctx: ServiceContext, ids: list[int]) -> None:
+        roles.add(ctx.actor.role)
+        seen.append(ids)
+
     db = open_database(tmp_path / "d.sqlite")
     try:
-        demo.fill_demo(db, samples=30, seed=4, exporter=lambda ctx, ids: seen.append(ids))
+        made = demo.fill_demo(db, samples=30, seed=4, exporter=exporter, outbox_dir="/x/out")
         assert seen and all(isinstance(i, int) for chunk in seen for i in chunk)
+        assert all(0 < len(chunk) <= 25 for chunk in seen) and roles == {"manager"}
+        flat = [i for chunk in seen for i in chunk]
+        assert len(flat) == len(set(flat)) == made.states["exported"]
         assert db.scalar("SELECT count(*) FROM export_batches") == 0
         states = {queries.sample_detail(db, i)["state"] for chunk in seen for i in chunk}
         assert states == {"approved"}
+        assert db.scalar("SELECT outbox_dir FROM centre") == "/x/out"
     finally:
         db.close()

@@ -288,3 +288,22 @@ def test_second_import_of_the_same_results_is_refused(db: Database, tmp_path: Pa
     assert commit_import(tech, plan_import(db, table, guess_mapping(table))) == 1
     again = plan_import(db, table, guess_mapping(table))
     assert [(e.row, e.rule) for e in again.errors] == [(2, "no_current_result")]
+
+
+@given(
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.integers(min_value=0, max_value=3),
+)
+@settings(max_examples=300)
+def test_excel_number_cells_read_back_as_typed(units: int, places: int) -> None:
+    """A decimal typed into Excel (stored as a double, shown with a fixed number of places)
+    reads back as exactly the text typed — the double never leaks its binary digits."""
+    from decimal import Decimal
+
+    from labdesk.services.excel_import import _cell_text
+
+    typed = Decimal(units).scaleb(-places)
+    number_format = "0." + "0" * places if places else "0"
+    assert _cell_text(float(typed), number_format) == format(typed, "f")
+    if places == 0:
+        assert _cell_text(int(typed), "General") == format(typed, "f")

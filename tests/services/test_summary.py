@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from labdesk.batch.demo import build_demo
 from labdesk.core.deadlines import reinspection_window_end
 from labdesk.core.errors import ValidationError
 from labdesk.services import summary as sm
-from labdesk.services.demo import fill_demo
-from labdesk.store.db import Database, open_database, open_reader
+from labdesk.store.db import Database, open_reader
 
 TODAY = date(2026, 6, 30)
 CONCLUDED = "state IN ('approved', 'exported')"
@@ -23,12 +23,11 @@ CONCLUDED = "state IN ('approved', 'exported')"
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    db = open_database(path)
-    try:
-        fill_demo(db, samples=400, seed=11, today=TODAY)
-    finally:
-        db.close()
+    """A demo centre whose exported samples left in real signed batches."""
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.sqlite"
+    build = build_demo(path, samples=400, seed=11, today=TODAY, outbox=folder / "outbox")
+    assert build.batches, "the demo exports some batches"
     return path
 
 

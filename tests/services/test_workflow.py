@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from labdesk.core.errors import ValidationError, WorkflowError
+from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.services import queries, results, samples, workflow
 from labdesk.services.audit import verify_audit
 from tests.services.recordkit import (
@@ -117,6 +117,68 @@ def test_record_export_refuses_bad_batches_whole(world: World) -> None:
             workflow.record_export(world.manager, batch, ids)
     assert snapshot(world.db) == before
     assert queries.sample_detail(world.db, approved)["state"] == "approved"
+
+
+def test_bulk_export_logs_what_one_transition_per_sample_would(world: World) -> None:
+    """Per sample: export_batch_id and state changed (old → new), one export event; the
+    replay in verify_audit rebuilds them; the entries carry the batch as their reason."""
+    ids = [sample_in_state(world, "approved") for _ in range(3)]
+    start = int(world.db.scalar("SELECT seq FROM audit_head"))
+    sequence = workflow.next_export_sequence(world.db)
+    batch_id = workflow.record_export(world.manager, _batch(sequence), ids)
+    rows = world.db.query(
+        "SELECT table_name, record_id, field, old_value, new_value, action, reason, username "
+        "FROM audit_log WHERE seq > ? ORDER BY seq",
+        (start,),
+    )
+    entries = [dict(r) for r in rows]
+    assert {e["action"] for e in entries} == {"export"}
+    assert {e["username"] for e in entries} == {"manager"}
+    assert entries[0]["table_name"] == "export_batches" and entries[0]["field"] is None
+    reason = f"batch {sequence} C-{sequence:06d}.labbatch"
+    for sample_id in ids:
+        changed = {
+            e["field"]: (json.loads(e["old_value"]), json.loads(e["new_value"]))
+            for e in entries
+            if e["table_name"] == "samples" and e["record_id"] == sample_id
+        }
+        assert changed == {"export_batch_id": (None, batch_id), "state": ("approved", "exported")}
+        [event] = [
+            json.loads(e["new_value"])
+            for e in entries
+            if e["table_name"] == "sample_events"
+            and json.loads(e["new_value"])["sample_id"] == sample_id
+        ]
+        assert (event["from_state"], event["to_state"], event["reason"]) == (
+            "approved",
+            "exported",
+            reason,
+        )
+    assert {e["reason"] for e in entries[1:]} == {reason}
+    assert len(entries) == 1 + 3 * len(ids)
+    assert verify_audit(world.db).ok
+
+
+def test_record_export_refuses_missing_or_already_batched_samples(world: World) -> None:
+    approved = sample_in_state(world, "approved")
+    done = sample_in_state(world, "exported")
+    before = snapshot(world.db)
+    sequence = workflow.next_export_sequence(world.db)
+    with pytest.raises(NotFound, match="#987654"):
+        workflow.record_export(world.manager, _batch(sequence), [approved, 987654])
+    with pytest.raises(WorkflowError, match="is exported"):
+        workflow.record_export(world.manager, _batch(sequence), [done, approved])
+    assert snapshot(world.db) == before
+
+
+def test_check_exportable_names_a_batched_sample_even_if_approved(world: World) -> None:
+    """A sample that is somehow approved yet in a batch is refused, not exported twice."""
+    sample_id = sample_in_state(world, "approved")
+    batch_id = export(world, [sample_in_state(world, "approved")])
+    with world.db.write(world.manager.actor) as w:  # an inconsistent row, audited
+        w.update("samples", sample_id, {"export_batch_id": batch_id})
+    with pytest.raises(WorkflowError, match="already in export batch"):
+        workflow.check_exportable(world.db, [sample_id])
 
 
 def test_sample_ids_and_rows_for_the_lazy_grid(world: World) -> None:

@@ -23,9 +23,13 @@ from labdesk.ui.session import UiSession, open_settings
 DEMO_SAMPLES = 40
 
 # The offscreen platform plugin (used in CI) warns whenever a shown top-level window's
-# size constraints change — a limitation of the plugin, not of LabDesk. Every other Qt
-# warning still fails the test.
-OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+# size constraints change, and when a popup (a completer's list) raises itself or grabs
+# the keyboard/mouse — limitations of the plugin, not of LabDesk. Every other Qt warning
+# still fails the test.
+OFFSCREEN_NOISE = (
+    r"This plugin does not support "
+    r"(propagateSizeHints\(\)|raise\(\)|grabbing the keyboard|grabbing the mouse)"
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -19,10 +19,10 @@ from PySide6.QtCore import QPoint, Qt, QThreadPool
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
-from labdesk.services import auth, demo, keys, queries, summary
+from labdesk.batch.demo import DEMO_KEY_PASSPHRASE, build_demo
+from labdesk.services import auth, keys, queries, summary
 from labdesk.services.audit import verify_audit
 from labdesk.services.summary import DrillDown, SummaryFilter
-from labdesk.signing.keyfile import KdfParams
 from labdesk.store.db import Database, open_database, open_reader
 from labdesk.ui.audit_screen import AuditScreen
 from labdesk.ui.batches import BatchesScreen
@@ -33,20 +33,18 @@ from labdesk.ui.session import UiSession, open_settings
 from labdesk.ui.standards_screen import StandardsScreen
 
 DEMO_SAMPLES = 200
-PASSPHRASE = "correct horse battery"
-FAST_KDF = KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)
+PASSPHRASE = DEMO_KEY_PASSPHRASE  # the demo centre's signing key
 TIMEOUT = 10_000
 
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo database per module; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("manager-demo") / "demo.sqlite"
-    db = open_database(path)
-    try:
-        demo.fill_demo(db, samples=DEMO_SAMPLES, seed=3)
-    finally:
-        db.close()
+    """One demo database per module (its exported samples in real signed batches);
+    each test works on its own copy."""
+    folder = tmp_path_factory.mktemp("manager-demo")
+    path = folder / "demo.sqlite"
+    build = build_demo(path, samples=DEMO_SAMPLES, seed=3, outbox=folder / "outbox")
+    assert build.batches, "the demo should have exported some batches"
     return path
 
 
@@ -311,8 +309,10 @@ def test_batches_show_the_service_summaries(qtbot: QtBot, manager: UiSession) ->
     assert screen.rewrite_button.isEnabled()
 
 
-def _make_key(session: UiSession) -> str:
-    return keys.init_keys(session.context, "ed25519", PASSPHRASE, kdf=FAST_KDF).fingerprint
+def _fingerprint(session: UiSession) -> str:
+    key = keys.active_key(session.db)
+    assert key is not None
+    return key.fingerprint
 
 
 def _export_via_dialog(qtbot: QtBot, screen: BatchesScreen, folder: Path, passphrase: str) -> None:
@@ -331,7 +331,7 @@ def _export_via_dialog(qtbot: QtBot, screen: BatchesScreen, folder: Path, passph
 def test_export_from_the_batches_screen_writes_a_signed_batch(
     qtbot: QtBot, manager: UiSession, tmp_path: Path
 ) -> None:
-    fingerprint = _make_key(manager)
+    fingerprint = _fingerprint(manager)
     screen = _batches(qtbot, manager)
     assert fingerprint[:4] in screen.key_label.text()
     pending = screen.pending()
@@ -359,7 +359,6 @@ def test_export_from_the_batches_screen_writes_a_signed_batch(
 def test_cancelling_an_export_leaves_everything_as_it_was(
     qtbot: QtBot, manager: UiSession, tmp_path: Path
 ) -> None:
-    _make_key(manager)
     screen = _batches(qtbot, manager)
     before = queries.approved_unexported_samples(manager.db)
     outbox = tmp_path / "outbox"
@@ -384,7 +383,6 @@ def test_cancelling_an_export_leaves_everything_as_it_was(
 def test_a_wrong_passphrase_is_shown_and_nothing_is_exported(
     qtbot: QtBot, manager: UiSession, tmp_path: Path
 ) -> None:
-    _make_key(manager)
     screen = _batches(qtbot, manager)
     before = len(queries.approved_unexported_samples(manager.db))
     _export_via_dialog(qtbot, screen, tmp_path, "not the passphrase")
@@ -396,14 +394,33 @@ def test_a_wrong_passphrase_is_shown_and_nothing_is_exported(
 def test_a_technician_pressing_export_gets_the_service_refusal(
     qtbot: QtBot, db: Database, db_path: Path, tmp_path: Path
 ) -> None:
-    manager = _session(db, db_path, tmp_path, "manager")
-    _make_key(manager)
     technician = _session(db, db_path, tmp_path, "tech1")
     screen = _batches(qtbot, technician)
     _export_via_dialog(qtbot, screen, tmp_path, PASSPHRASE)
     assert screen.banner.is_error
     assert "无此权限" in screen.banner.text() or "may not" in screen.banner.text()
     assert list(tmp_path.glob("*.labbatch")) == []
+
+
+def test_outbox_folder_is_changed_through_the_service(
+    qtbot: QtBot, db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "usb-stick"
+    folder.mkdir()
+    manager = _session(db, db_path, tmp_path, "manager")
+    screen = _batches(qtbot, manager)
+    before = screen.outbox_dir()
+    screen.set_outbox(str(folder))
+    assert screen.banner.is_error  # the centre profile is the admin's
+    assert screen.outbox_dir() == before
+
+    admin = _session(db, db_path, tmp_path, "admin")
+    screen = _batches(qtbot, admin)
+    screen.set_outbox(str(folder))
+    assert not screen.banner.is_error, screen.banner.text()
+    centre = auth.centre(db)
+    assert centre is not None and centre["outbox_dir"] == str(folder)
+    assert screen.outbox_label.text() == str(folder)
 
 
 # ----- audit ---------------------------------------------------------------------------
@@ -543,6 +560,24 @@ def test_standards_import_preview_lists_row_and_column_errors(
     problems = _table(dialog.table)
     assert problems[0][:2] == ["4", "limit"]
     dialog.reject()
+
+
+def test_standards_import_preview_of_an_excel_library(
+    qtbot: QtBot, manager: UiSession, tmp_path: Path
+) -> None:
+    from labdesk.core.library_io import write_library_excel
+    from labdesk.services.exports import stored_library
+
+    library = stored_library(manager.db)
+    path = tmp_path / "library.xlsx"
+    write_library_excel(library, path)
+    screen = _standards(qtbot, manager)
+    dialog = screen.preview_import(path)
+    assert dialog.ok_button.isEnabled()
+    assert dialog.model.rowCount() == len(library.items)
+    assert str(len(library.items)) in dialog.summary_label.text()
+    dialog.reject()
+    assert screen.banner.text() == ""
 
 
 def test_standards_import_and_abolish_need_an_admin(

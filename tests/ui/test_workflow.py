@@ -12,8 +12,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QLineEdit, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from labdesk.core.limits import parse_limit
@@ -92,6 +93,12 @@ def type_result(
     if accept:
         qtbot.keyClick(editor, Qt.Key.Key_Return)
     return editor
+
+
+def column_text(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
 
 
 def cell(
@@ -174,7 +181,7 @@ def test_sampling_form_validates_as_you_type(qtbot: QtBot, session: UiSession) -
     assert not form.fields["samplers"].error.text()
     # The items that will be frozen follow the category.
     form.category.setCurrentIndex(form.category.findData("VEG-CHIVES"))
-    names = {form.items_table.item(r, 0).text() for r in range(form.items_table.rowCount())}
+    names = {column_text(form.items_table, r, 0) for r in range(form.items_table.rowCount())}
     assert {"腐霉利", "克百威", "氧乐果"} <= names
 
 
@@ -226,7 +233,8 @@ def test_technician_to_approval(qtbot: QtBot, session: UiSession) -> None:
     editor = type_result(qtbot, view, failing, accept=False)
     # The verdict appears while typing, in words (italic preview), nothing written yet.
     assert cell(view, 0, "verdict") == "Fail"
-    assert cell(view, 0, "verdict", Qt.ItemDataRole.FontRole).italic()
+    font = cell(view, 0, "verdict", Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont) and font.italic()
     assert (
         session.db.scalar(
             "SELECT count(*) FROM results r JOIN sample_items i ON "
@@ -276,7 +284,7 @@ def test_technician_to_approval(qtbot: QtBot, session: UiSession) -> None:
     assert review.select_sample(dialog.sample_id)
     assert review.queue_model.attention(dialog.sample_id)  # "1 failing"
     assert review.history.rowCount() > 0
-    who = {review.history.item(r, 1).text() for r in range(review.history.rowCount())}
+    who = {column_text(review.history, r, 1) for r in range(review.history.rowCount())}
     assert "tech1" in who
     qtbot.mouseClick(review.review_button, Qt.MouseButton.LeftButton)
     assert not review.message.is_error, review.message.text()
@@ -325,7 +333,7 @@ def test_return_needs_reason_and_change_after_submit_asks_why(
     screen.open_sample(sample_id)
     asked: list[int] = []
 
-    def reason(view: ResultTableView, index: QModelIndex) -> str:
+    def reason(view: ResultTableView, index: QModelIndex | QPersistentModelIndex) -> str | None:
         asked.append(index.row())
         return "复测后更正"
 
@@ -423,7 +431,7 @@ def test_enterprise_lookup_completes_and_fills_the_unit(qtbot: QtBot, session: U
     offered = [completions.index(r, 0).data() for r in range(completions.rowCount())]
     choice = next(o for o in offered if str(known["uscc"]) in o)
     form.unit_name.completer().activated.emit(choice)
-    assert form.uscc.text() == known["uscc"]
+    qtbot.waitUntil(lambda: form.uscc.text() == known["uscc"], timeout=3000)
     assert form.unit_name.text() == known["name"]
     assert form.unit_address.text() == (known["address"] or "")
 
@@ -453,5 +461,5 @@ def test_tasks_created_by_manager_and_refused_to_technician(
     assert dialog.task_id is not None, dialog.error.text()
     screen.refresh()
     assert screen.table.rowCount() == before + 1
-    numbers = {screen.table.item(r, 0).text() for r in range(screen.table.rowCount())}
+    numbers = {column_text(screen.table, r, 0) for r in range(screen.table.rowCount())}
     assert "RW-UI-1" in numbers
