@@ -41,7 +41,7 @@ SVG = """<?xml version="1.0" encoding="UTF-8"?>
 def render_png(renderer: object, size: int) -> bytes:
     """Render the SVG at `size` x `size` pixels and return PNG bytes."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtGui import QImage, QImageWriter, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
     assert isinstance(renderer, QSvgRenderer)
@@ -55,8 +55,9 @@ def render_png(renderer: object, size: int) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise RuntimeError(f"could not encode the {size}px PNG")
+    writer = QImageWriter(buffer, QByteArray(b"PNG"))
+    if not writer.write(image):
+        raise RuntimeError(f"could not encode the {size}px PNG: {writer.errorString()}")
     buffer.close()
     return bytes(data.data())
 

@@ -19,7 +19,7 @@ def read_version(root: Path = ROOT) -> str:
     text = (root / "labdesk" / "__init__.py").read_text(encoding="utf-8")
     match = _VERSION_RE.search(text)
     if match is None:
-        raise SystemExit(f"{root / 'labdesk' / '__init__.py'} has no __version__ = \"…\" line")
+        raise SystemExit(f'{root / "labdesk" / "__init__.py"} has no __version__ = "…" line')
     return match.group(1)
 
 

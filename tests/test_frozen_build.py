@@ -143,3 +143,26 @@ def test_bundle_holds_what_the_spec_promises(bundle: Path) -> None:
         assert not [n for n in names if unwanted in n], unwanted
     dangling = [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
     assert dangling == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux bundle layout")
+def test_linux_bundle_carries_what_desktops_often_lack(bundle: Path) -> None:
+    # Qt 6's xcb plugin needs these XCB extension libraries, which many desktops (GNOME
+    # in particular) do not install: without them in the bundle LabDesk cannot open a
+    # window there. PyInstaller copies them only from a build machine that has them
+    # (scripts/system-deps.sh installs them).
+    internal = bundle / "_internal"
+    for name in (
+        "libxcb-cursor.so.0",
+        "libxcb-icccm.so.4",
+        "libxcb-keysyms.so.1",
+        "libxcb-image.so.0",
+        "libxcb-render-util.so.0",
+        "libxkbcommon-x11.so.0",
+    ):
+        assert (internal / name).is_file(), (
+            f"{name} is not in the bundle: install it on the build machine"
+        )
+    # The menu entry and the per-user installer sit beside the executable.
+    assert (bundle / "labdesk.desktop").is_file()
+    assert os.access(bundle / "install.sh", os.X_OK)

@@ -53,6 +53,8 @@ def _assert_complete(report: dict) -> None:
     assert batch["samples"] >= 1
     assert batch["tampered_copy"].startswith("rejected")
     assert "qtbase_zh_CN.qm" in report["checks"]["qt"]["translations"]
+    assert report["checks"]["report"]["pages"] >= 1
+    assert any("WenQuanYi" in font for font in report["checks"]["report"]["fonts"])
     assert report["checks"]["imports"]["modules"] > 50
 
 
@@ -155,7 +157,7 @@ def test_smoke_test_on_a_database_open_elsewhere_is_refused_politely(
 def test_a_second_application_start_is_refused_politely(held_database: Path) -> None:
     # As a command, the way a user starts it twice: the second start says why and exits.
     proc = subprocess.run(
-        [sys.executable, "-m", "labdesk", "--db", str(held_database)],
+        [sys.executable, "-m", "labdesk", "--lang", "en", "--db", str(held_database)],
         env={**_env(held_database.parent / "home2"), "LABDESK_SETTINGS_FILE": "settings.ini"},
         cwd=held_database.parent,
         capture_output=True,
@@ -164,6 +166,7 @@ def test_a_second_application_start_is_refused_politely(held_database: Path) -> 
     )
     assert proc.returncode == 2
     assert "already open in another LabDesk window" in proc.stderr
+    assert str(held_database) in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

@@ -13,6 +13,7 @@ import importlib.abc
 import importlib.machinery
 import sys
 import types
+from collections.abc import Sequence
 
 _NAME = "PySide6.QtOpenGL"
 
@@ -28,15 +29,20 @@ class _MissingQtOpenGL(types.ModuleType):
 
 
 class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    def find_spec(self, fullname, path=None, target=None):  # type: ignore[no-untyped-def]
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None = None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
         if fullname != _NAME:
             return None
         return importlib.machinery.ModuleSpec(fullname, self)
 
-    def create_module(self, spec):  # type: ignore[no-untyped-def]
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         return _MissingQtOpenGL(spec.name)
 
-    def exec_module(self, module):  # type: ignore[no-untyped-def]
+    def exec_module(self, module: types.ModuleType) -> None:
         return None
 
 

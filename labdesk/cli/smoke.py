@@ -15,7 +15,8 @@ Run on a freshly installed (or frozen) LabDesk, it checks in order:
                    verifies, and does not verify once one byte changes;
 7. ``batch``       a small demo centre exports one real signed batch that verifies with the
                    centre's public key, and a tampered copy is rejected;
-8. ``main_window`` the main window is built and shown with every screen loaded, signed in
+8. ``report``      a 检验报告 PDF of an approved sample renders with the CJK font embedded;
+9. ``main_window`` the main window is built and shown with every screen loaded, signed in
                    as the demo manager.
 
 It prints ONE JSON line on stdout — what was checked and the versions of LabDesk, Qt,
@@ -37,6 +38,7 @@ import json
 import os
 import pkgutil
 import platform
+import re
 import shutil
 import sqlite3
 import sys
@@ -317,6 +319,31 @@ def _tampered(archive: bytes, member: str) -> bytes:
     return out.getvalue()
 
 
+def check_report(run: SmokeRun) -> dict[str, Any]:
+    """A 检验报告 PDF of an approved demo sample, with the bundled CJK font embedded."""
+    from labdesk.reports.data import report_document
+    from labdesk.reports.pdf import render_report_pdf
+
+    db = run.db
+    _require(db is not None, "no database (the database check did not run)")
+    sample_no = db.scalar(
+        "SELECT sample_no FROM samples WHERE state IN ('approved', 'exported') ORDER BY id LIMIT 1"
+    )
+    _require(sample_no is not None, "the demo centre has no approved sample to report")
+    path = run.workdir / "report.pdf"
+    pages = render_report_pdf(report_document(db, str(sample_no)), path)
+    data = path.read_bytes()
+    _require(data.startswith(b"%PDF-"), f"{path.name} is not a PDF")
+    fonts = sorted(
+        {m.decode("ascii", "replace") for m in re.findall(rb"/BaseFont\s*/([\w+-]+)", data)}
+    )
+    _require(
+        any("WenQuanYi" in font for font in fonts),
+        f"the report does not embed the CJK font (fonts: {', '.join(fonts) or 'none'})",
+    )
+    return {"sample": str(sample_no), "pages": pages, "bytes": len(data), "fonts": fonts}
+
+
 def check_main_window(run: SmokeRun) -> dict[str, Any]:
     from labdesk.services import auth
     from labdesk.ui.main_window import MainWindow, ScreenLoadError
@@ -358,6 +385,7 @@ CHECKS: tuple[tuple[str, Callable[[SmokeRun], dict[str, Any]]], ...] = (
     ("judgement", check_judgement),
     ("signing", check_signing),
     ("batch", check_batch),
+    ("report", check_report),
     ("main_window", check_main_window),
 )
 

@@ -430,6 +430,9 @@ class BatchesScreen(QWidget):
         from labdesk.services import auth
 
         self.banner.clear_message()
+        if self.session.context is None:
+            self.banner.show_error(self.tr("Sign in first."))
+            return
         try:
             auth.update_centre(self.session.context, outbox_dir=folder)
         except LabDeskError as exc:

@@ -122,8 +122,9 @@ class ResultEntryScreen(QWidget):
         layout.addWidget(self.message)
         hint = QLabel(
             self.tr(
-                "Enter accepts and moves down · Tab moves right · Ctrl+V pastes a block from "
-                "Excel · accepted: numbers, ND, 未检出, <0.01, <LOD, <LOQ, 阴性 …"
+                "Enter accepts and moves down · Tab moves right · Esc abandons · Ctrl+V pastes "
+                "a block from Excel · Ctrl+R records a retest · accepted: numbers, ND, 未检出, "
+                "<0.01, <LOD, <LOQ, 阴性 …"
             )
         )
         hint.setObjectName("entry_hint")

@@ -39,6 +39,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QAction,
     QBrush,
     QColor,
     QFont,
@@ -51,8 +52,12 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -480,6 +485,44 @@ class ResultGridModel(QAbstractTableModel):
         self.session.notify_changed("results")
         return True
 
+    def retest(self, index: ModelIndex, text: str, reason: str) -> bool:
+        """Record a retest (attempt + 1, the earlier result kept). False if refused."""
+        if not index.isValid():
+            return False
+        from labdesk.services import results
+
+        data = self.row_data(index.row())
+        item_id = int(data["id"])
+        try:
+            verdict = results.retest(self.session.context, item_id, text.strip(), reason)
+        except LabDeskError as exc:
+            self.message.emit(str(exc), True)
+            return False
+        self._previews.pop(item_id, None)
+        self._cache.pop(item_id, None)
+        self._emit_row(index.row())
+        self.message.emit(
+            self.tr("Retest of {0} = {1}: {2}").format(
+                data.get("name", ""), text.strip(), verdict_text(verdict.verdict)
+            ),
+            False,
+        )
+        self.committed.emit(item_id)
+        self.session.notify_changed("results")
+        return True
+
+    def judge_preview(self, row: int, text: str) -> str:
+        """'合格 — explanation' for `text` on row's item, without writing (dialogs use it)."""
+        preview_rule = self._rule(self.row_data(row))
+        if isinstance(preview_rule, LabDeskError):
+            return str(preview_rule)
+        try:
+            verdict = preview_rule.judge(text)
+        except LabDeskError as exc:
+            return str(exc)
+        explanation = verdict.explanation_zh if chinese_ui() else verdict.explanation_en
+        return f"{verdict_text(verdict.verdict)} — {explanation}"
+
     def complete(self) -> bool:
         """Mode A: every item has a current result."""
         return bool(self._ids) and all(
@@ -575,6 +618,38 @@ class ResultDelegate(QStyledItemDelegate):
         return super().eventFilter(obj, event)
 
 
+class RetestDialog(QDialog):
+    """A retest: the new value (previewed as typed) and why it was retested."""
+
+    def __init__(self, model: ResultGridModel, row: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        data = model.row_data(row)
+        self.setWindowTitle(self.tr("Retest — {0}").format(data.get("name", "")))
+        form = QFormLayout(self)
+        form.addRow(
+            self.tr("Current result"),
+            QLabel(f"{data.get('result_text') or ''} ({verdict_text(data.get('verdict'))})"),
+        )
+        self.value = QLineEdit()
+        self.value.setObjectName("retest_value")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("retest_reason")
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        form.addRow(self.tr("Retest result"), self.value)
+        form.addRow("", self.preview)
+        form.addRow(self.tr("Reason"), self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.value.textEdited.connect(
+            lambda text: self.preview.setText(model.judge_preview(row, text) if text else "")
+        )
+
+
 class ResultTableView(QTableView):
     """Spreadsheet keys over the result grid."""
 
@@ -603,6 +678,16 @@ class ResultTableView(QTableView):
         horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         horizontal.setStretchLastSection(True)
         self.reason_provider = ResultTableView._ask_reason_dialog
+        self.retest_provider: Callable[
+            [ResultTableView, QModelIndex | QPersistentModelIndex], tuple[str, str] | None
+        ] = ResultTableView._ask_retest_dialog
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        retest = QAction(self.tr("Record a &retest…"), self)
+        retest.setObjectName("action_retest")
+        retest.setShortcut(QKeySequence("Ctrl+R"))
+        retest.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        retest.triggered.connect(self.retest_current)
+        self.addAction(retest)
 
     def grid_model(self) -> ResultGridModel:
         model = self.model()
@@ -623,6 +708,29 @@ class ResultTableView(QTableView):
         )
         text = text.strip()
         return text if ok and text else None
+
+    def _ask_retest_dialog(
+        self, index: QModelIndex | QPersistentModelIndex
+    ) -> tuple[str, str] | None:
+        dialog = RetestDialog(self.grid_model(), index.row(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.value.text(), dialog.reason.text()
+
+    def retest_current(self) -> bool:
+        """Record a retest for the current row (asks for the value and the reason)."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return False
+        model = self.grid_model()
+        if model.row_data(index.row()).get("result_id") is None:
+            model.message.emit(self.tr("Enter a first result before a retest."), True)
+            return False
+        answer = self.retest_provider(self, index)
+        if answer is None:
+            return False
+        text, reason = answer
+        return model.retest(index, text, reason)
 
     def focus_result(self, row: int = 0) -> None:
         model = self.grid_model()

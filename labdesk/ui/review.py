@@ -8,7 +8,6 @@ own entries — is decided by `services.workflow`; its refusal is shown plainly 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from PySide6.QtCore import (
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui.entry import InlineMessage, state_title
+from labdesk.ui.history import describe_action, describe_value, local_time
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.layout_state import restore_header, save_header
 from labdesk.ui.result_grid import VERDICT_BRUSHES, chinese_ui, verdict_text
@@ -148,29 +148,6 @@ class QueueModel(QAbstractTableModel):
         if column == 3:
             return row.get("enterprise_name") or ""
         return state_title(str(row.get("state", "")))
-
-
-def local_time(at_utc: str, at_offset: str) -> str:
-    """The audit instant in the local time it was recorded in: '2026-03-18 16:30:05 +08:00'."""
-    try:
-        moment = datetime.fromisoformat(at_utc.replace("Z", "+00:00"))
-        sign = -1 if at_offset.startswith("-") else 1
-        hours, minutes = at_offset.lstrip("+-").split(":")
-        zone = timezone(sign * timedelta(hours=int(hours), minutes=int(minutes)))
-    except (ValueError, AttributeError):
-        return f"{at_utc} {at_offset}".strip()
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M:%S} {at_offset}"
-
-
-def _short_json(decoded: Any) -> str:
-    """An audit value (already decoded from JSON) as a short readable string."""
-    if isinstance(decoded, dict):
-        keys = ("text", "verdict", "name", "sample_no", "state", "to_state", "action")
-        shown = [f"{k}={decoded[k]}" for k in keys if k in decoded and decoded[k] not in ("", None)]
-        return ", ".join(shown) or "{…}"
-    if decoded is None:
-        return "∅"
-    return str(decoded)
 
 
 class ReviewScreen(QWidget):
@@ -367,15 +344,12 @@ class ReviewScreen(QWidget):
         entries = queries.sample_history(self.session.db, sample_id)
         self.history.setRowCount(len(entries))
         for row, entry in enumerate(reversed(entries)):  # newest first
-            what = f"{entry.get('action', '')} {entry.get('table', '')}"
-            if entry.get("field"):
-                what += f".{entry['field']}"
             values = (
                 local_time(str(entry.get("at_utc", "")), str(entry.get("at_offset", ""))),
                 entry.get("username", ""),
-                what,
-                _short_json(entry.get("old")),
-                _short_json(entry.get("new")),
+                describe_action(entry),
+                describe_value(entry, entry.get("old")) if entry.get("field") else "",
+                describe_value(entry, entry.get("new")),
                 entry.get("reason", ""),
             )
             for column, value in enumerate(values):

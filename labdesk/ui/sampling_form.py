@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -614,6 +616,16 @@ class SamplingFormDialog(QDialog):
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("form_save")
+        self.save_button.setToolTip(self.tr("Save the form (Ctrl+S)"))
+        # Enter in a field moves to the next field, as on a paper form; it must not
+        # submit a half-filled form. Saving is Ctrl+S (or Ctrl+Enter) or the button.
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
+        for sequence in (QKeySequence(QKeySequence.StandardKey.Save), QKeySequence("Ctrl+Return")):
+            shortcut = QShortcut(sequence, self)
+            shortcut.activated.connect(self.save)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -621,6 +633,12 @@ class SamplingFormDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.resize(1240, 780)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
 
     def save(self) -> None:
         self.message.setText("")

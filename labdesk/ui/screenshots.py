@@ -77,6 +77,20 @@ def _entry_sample(session: UiSession) -> int | None:
     return None if row is None else int(row[0])
 
 
+def _pick_telling_queue(session: UiSession, screen: QWidget) -> None:
+    """Show the queue whose first sample carries an exception (the point of the screen)."""
+    from labdesk.services import queries
+    from labdesk.ui.review import ReviewScreen, queue_flags
+
+    if not isinstance(screen, ReviewScreen):
+        return
+    for state in ("reviewed", "submitted"):
+        ids = queries.review_queue(session.db, state=state)
+        if ids and any(queue_flags(session.db, ids[:1]).get(ids[0], {}).values()):
+            screen.state_choice.setCurrentIndex(screen.state_choice.findData(state))
+            return
+
+
 def render_screenshots(session: UiSession, out_dir: Path) -> list[Path]:
     """Write the PNGs into `out_dir`; returns their paths."""
     from labdesk.services import auth
@@ -101,6 +115,8 @@ def render_screenshots(session: UiSession, out_dir: Path) -> list[Path]:
     window.show()
     for key, name in SCREEN_FILES:
         screen = window.show_screen(key)
+        if key == "review":
+            _pick_telling_queue(session, screen)
         if key == "entry":
             sample_id = _entry_sample(session)
             open_record = getattr(screen, "open_record", None)

@@ -380,6 +380,9 @@ class StandardsScreen(QWidget):
 
         if library is None:
             return
+        if self.session.context is None:
+            self.banner.show_error(self.tr("Sign in first."))
+            return
         try:
             count = library_service.import_library(self.session.context, library)
         except LabDeskError as exc:
@@ -410,6 +413,9 @@ class StandardsScreen(QWidget):
         from labdesk.services import library as library_service
 
         self.banner.clear_message()
+        if self.session.context is None:
+            self.banner.show_error(self.tr("Sign in first."))
+            return
         try:
             current = exports.stored_library(self.session.db)
             changed = [

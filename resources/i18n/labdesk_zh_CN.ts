@@ -156,6 +156,137 @@ Switch to that window, or close it and try again.</source>
     </message>
 </context>
 <context>
+    <name>History</name>
+    <message>
+        <source>Created</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Saved as draft</source>
+        <translation>存为草稿</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>已登记</translation>
+    </message>
+    <message>
+        <source>Items frozen</source>
+        <translation>固定检验项目</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>已收样</translation>
+    </message>
+    <message>
+        <source>Testing started</source>
+        <translation>开始检验</translation>
+    </message>
+    <message>
+        <source>Result entered</source>
+        <translation>录入结果</translation>
+    </message>
+    <message>
+        <source>Result corrected</source>
+        <translation>更正结果</translation>
+    </message>
+    <message>
+        <source>Retest</source>
+        <translation>复检</translation>
+    </message>
+    <message>
+        <source>Conclusion</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已审核</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>Exported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <source>sample</source>
+        <translation>样品</translation>
+    </message>
+    <message>
+        <source>test item</source>
+        <translation>检验项目</translation>
+    </message>
+    <message>
+        <source>result</source>
+        <translation>检验结果</translation>
+    </message>
+    <message>
+        <source>workflow</source>
+        <translation>流程</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>replaced by</source>
+        <translation>被替代为</translation>
+    </message>
+    <message>
+        <source>conclusion code</source>
+        <translation>结论代码</translation>
+    </message>
+    <message>
+        <source>conclusion</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>conclusion (Chinese)</source>
+        <translation>结论（中文）</translation>
+    </message>
+    <message>
+        <source>conclusion (English)</source>
+        <translation>结论（英文）</translation>
+    </message>
+    <message>
+        <source>failing items</source>
+        <translation>不合格项目</translation>
+    </message>
+    <message>
+        <source>received on</source>
+        <translation>收样日期</translation>
+    </message>
+    <message>
+        <source>report due</source>
+        <translation>报告期限</translation>
+    </message>
+    <message>
+        <source>export batch</source>
+        <translation>上报批次</translation>
+    </message>
+</context>
+<context>
     <name>KeysPage</name>
     <message>
         <source>Batch signing key</source>
@@ -318,8 +449,8 @@ Switch to that window, or close it and try again.</source>
         <translation>将已完成的样品提交审核（Ctrl+Enter）</translation>
     </message>
     <message>
-        <source>Enter accepts and moves down · Tab moves right · Ctrl+V pastes a block from Excel · accepted: numbers, ND, 未检出, &lt;0.01, &lt;LOD, &lt;LOQ, 阴性 …</source>
-        <translation>回车确认并下移 · Tab 右移 · Ctrl+V 粘贴 Excel 区域 · 可填写：数值、ND、未检出、&lt;0.01、&lt;LOD、&lt;LOQ、阴性 …</translation>
+        <source>Enter accepts and moves down · Tab moves right · Esc abandons · Ctrl+V pastes a block from Excel · Ctrl+R records a retest · accepted: numbers, ND, 未检出, &lt;0.01, &lt;LOD, &lt;LOQ, 阴性 …</source>
+        <translation>回车确认并下移 · Tab 右移 · Esc 放弃 · Ctrl+V 粘贴 Excel 区域 · Ctrl+R 记录复检 · 可填写：数值、ND、未检出、&lt;0.01、&lt;LOD、&lt;LOQ、阴性 …</translation>
     </message>
     <message>
         <source>No sample numbered {0}.</source>
@@ -407,9 +538,17 @@ Switch to that window, or close it and try again.</source>
         <source>Saved {0} = {1}: {2}</source>
         <translation>已保存 {0} = {1}：{2}</translation>
     </message>
+    <message>
+        <source>Retest of {0} = {1}: {2}</source>
+        <translation>复检 {0} = {1}：{2}</translation>
+    </message>
 </context>
 <context>
     <name>ResultTableView</name>
+    <message>
+        <source>Record a &amp;retest…</source>
+        <translation>记录复检(&amp;R)…</translation>
+    </message>
     <message>
         <source>Reason for the change</source>
         <translation>修改原因</translation>
@@ -419,12 +558,35 @@ Switch to that window, or close it and try again.</source>
         <translation>该样品已提交。为什么修改结果？（记入审计记录）</translation>
     </message>
     <message>
+        <source>Enter a first result before a retest.</source>
+        <translation>请先录入首次结果再复检。</translation>
+    </message>
+    <message>
         <source>Pasted: {0} accepted, {1} refused.</source>
         <translation>粘贴：接受 {0} 个，拒绝 {1} 个。</translation>
     </message>
     <message>
         <source>First refusal: {0}</source>
         <translation>第一个被拒绝的原因：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>RetestDialog</name>
+    <message>
+        <source>Retest — {0}</source>
+        <translation>复检 — {0}</translation>
+    </message>
+    <message>
+        <source>Current result</source>
+        <translation>当前结果</translation>
+    </message>
+    <message>
+        <source>Retest result</source>
+        <translation>复检结果</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
@@ -867,6 +1029,10 @@ Switch to that window, or close it and try again.</source>
     <message>
         <source>Sampling form</source>
         <translation>抽样单</translation>
+    </message>
+    <message>
+        <source>Save the form (Ctrl+S)</source>
+        <translation>保存抽样单（Ctrl+S）</translation>
     </message>
     <message>
         <source>Please correct the fields marked in red.</source>

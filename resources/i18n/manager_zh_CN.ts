@@ -855,6 +855,10 @@
         <translation>标准库文件 (*.csv *.xlsx)</translation>
     </message>
     <message>
+        <source>Sign in first.</source>
+        <translation>请先登录。</translation>
+    </message>
+    <message>
         <source>Imported {0} test items.</source>
         <translation>已导入 {0} 个检验项目。</translation>
     </message>

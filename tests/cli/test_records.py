@@ -37,6 +37,45 @@ def test_demo_prints_the_demo_accounts(tmp_path: Path, capsys: pytest.CaptureFix
     assert "DEMO accounts" in out
     assert "tech1-demo" in out and "manager" in out
     assert "pass rate" in out
+    assert "DEMO signing-key passphrase: labdesk-demo" in out and "demo only" in out
+    outbox = tmp_path / "d-outbox"
+    assert f"in outbox: {outbox}" in out and f"public key for HQ: {outbox}" in out
+
+
+def test_demo_batches_verify_ingest_and_audit_through_the_cli(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`labdesk demo` → `labdesk verify` with the exported key → `labdesk hq ingest` (no
+    gaps) → `labdesk audit verify`, all through the command line."""
+    outbox = demo_file.parent / "demo-outbox"
+    pem = str(outbox / "DEMO34-public-key.pem")
+    batches = sorted(outbox.glob("DEMO34-*.labbatch"))
+    assert len(batches) >= 1
+    capsys.readouterr()
+    for batch in batches:
+        assert main(["verify", str(batch), "--trust", pem]) == 0
+        assert capsys.readouterr().out.startswith("OK")
+    hq = ["hq", "--db", str(tmp_path / "hq.sqlite")]
+    assert main([*hq, "ingest", str(outbox), "--trust", pem]) == 0
+    assert capsys.readouterr().out.count("loaded") == len(batches)
+    assert main([*hq, "gaps"]) == 0
+    assert "no gaps" in capsys.readouterr().out
+    assert main(["--db", str(demo_file), "audit", "verify"]) == 0
+    assert "audit trail intact" in capsys.readouterr().out
+    assert main(["--db", str(demo_file), "samples", "--status", "exported", "--json"]) == 0
+    exported = json.loads(capsys.readouterr().out)
+    assert main([*hq, "summary", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["samples"] == len(exported) > 0
+
+
+def test_setup_refuses_a_code_that_cannot_name_a_batch_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pw = tmp_path / "pw.txt"
+    pw.write_text("admin-secret-1\n", encoding="utf-8")
+    args = ["--db", str(tmp_path / "lab.sqlite"), "setup", "--name", "中心", "--region", "340100"]
+    assert main([*args, "--code", "AH 01", "--admin", "boss", "--password-file", str(pw)]) == 2
+    assert "centre code 'AH 01'" in capsys.readouterr().err
 
 
 def test_samples_json_lists_number_state_conclusion(

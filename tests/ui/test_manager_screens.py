@@ -104,6 +104,46 @@ def _dashboard(qtbot: QtBot, session: UiSession) -> DashboardScreen:
     return screen
 
 
+# ----- progress ------------------------------------------------------------------------
+
+
+def test_progress_dialog_shows_progress_and_cancels(qtbot: QtBot) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+
+    from labdesk.ui.manager_ops import ProgressHost, run_with_progress
+    from labdesk.ui.operations import TaskState
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    started = threading.Event()
+    outcomes: list[object] = []
+
+    def work(state: TaskState) -> int:
+        state.set_progress(3, 10)
+        started.set()
+        while not state.is_cancelled():
+            threading.Event().wait(0.01)
+        state.check()  # raises Cancelled: neither callback runs
+        return 1
+
+    op = run_with_progress(
+        parent, work, label="working", on_success=outcomes.append,
+        on_failure=outcomes.append, delay_ms=50,
+    )  # fmt: skip
+    host = ProgressHost.of(parent)
+    qtbot.waitUntil(lambda: host.dialog is not None and host.dialog.isVisible(), timeout=TIMEOUT)
+    assert started.is_set()
+    dialog = host.dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.maximum() == 10 and dialog.value() == 3, timeout=TIMEOUT)
+    with qtbot.waitSignal(op.finished, timeout=TIMEOUT):
+        dialog.cancel()
+    assert outcomes == [] and not dialog.isVisible()
+
+
 # ----- dashboard -----------------------------------------------------------------------
 
 

@@ -463,3 +463,50 @@ def test_tasks_created_by_manager_and_refused_to_technician(
     assert screen.table.rowCount() == before + 1
     numbers = {column_text(screen.table, r, 0) for r in range(screen.table.rowCount())}
     assert "RW-UI-1" in numbers
+
+
+def test_retest_keeps_the_first_result(qtbot: QtBot, session: UiSession) -> None:
+    sign_in_as(session, "tech1")
+    sample_id = fresh_sample(session, 14)
+    screen = ResultEntryScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.open_sample(sample_id)
+    view = screen.view
+    view.focus_result(0)
+    view.retest_provider = lambda _view, _index: ("ND", "复检")
+    assert not view.retest_current()  # nothing to retest yet: refused in place
+    assert screen.message.is_error
+    type_result(qtbot, view, "0.5")
+    view.focus_result(0)
+    assert cell(view, 0, "verdict") == "Fail"
+    assert view.retest_current()
+    assert cell(view, 0, "result") == "ND"
+    assert cell(view, 0, "verdict") == "Pass"
+    rows = session.db.query(
+        "SELECT text, kind, attempt, superseded_by FROM results WHERE sample_item_id = ? "
+        "ORDER BY id",
+        (view.grid_model().item_id(0),),
+    )
+    assert [(r["text"], r["kind"], r["attempt"]) for r in rows] == [
+        ("0.5", "entry", 1),
+        ("ND", "retest", 2),
+    ]
+    assert rows[0]["superseded_by"] is not None and rows[1]["superseded_by"] is None
+
+
+def test_enter_moves_through_the_form_and_never_saves_it(qtbot: QtBot, session: UiSession) -> None:
+    sign_in_as(session, "tech1")
+    dialog = SamplingFormDialog(session)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    dialog.form.sample_no.setFocus()
+    assert dialog.form.sample_no.hasFocus()
+    before = session.db.scalar("SELECT count(*) FROM samples")
+    qtbot.keyClick(dialog.form.sample_no, Qt.Key.Key_Return)
+    assert not dialog.form.sample_no.hasFocus()
+    assert QApplication.focusWidget() is dialog.form.task  # the next field on the paper form
+    assert dialog.result() != SamplingFormDialog.DialogCode.Accepted
+    assert session.db.scalar("SELECT count(*) FROM samples") == before
