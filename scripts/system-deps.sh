@@ -6,9 +6,14 @@
 #   pdftotext for report tests: poppler-utils;  batch interop tests: openssl
 #   HQ on PostgreSQL: postgresql;  .desktop check: desktop-file-utils
 #   PyInstaller needs objdump: binutils
+#   X11 libraries Qt's xcb plugin loads, which the Linux bundle carries because many
+#   desktops lack them: libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+#   libxcb-render-util0 libxkbcommon-x11-0
 set -euo pipefail
 packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-wqy-microhei
-  poppler-utils openssl postgresql desktop-file-utils binutils)
+  poppler-utils openssl postgresql desktop-file-utils binutils
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+  libxkbcommon-x11-0)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -72,7 +72,6 @@ class SmokeRun:
     user_db_schema: int | None = None
     db: Any = None  # labdesk.store.db.Database of the temporary demo centre
     app: Any = None  # QApplication
-    owns_app: bool = False
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -154,7 +153,6 @@ def _ensure_qt(run: SmokeRun) -> Any:
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "labdesk"])
-        run.owns_app = True
     run.app = app
     return app
 
@@ -469,7 +467,8 @@ def run_checks(user_db: Path | None = None) -> dict[str, Any]:
                 timings[name] = round(time.perf_counter() - begun, 3)
             except Exception as exc:
                 report["failed"] = name
-                report["error"] = _describe(exc)
+                # A SmokeFailure already names what is wrong (and its cause).
+                report["error"] = str(exc) if isinstance(exc, SmokeFailure) else _describe(exc)
                 break
         else:
             report["ok"] = True

@@ -240,11 +240,15 @@ class StandardsScreen(QWidget):
         self.import_button = QPushButton(self.tr("Import library file…"), self)
         self.import_button.setObjectName("import_button")
         self.import_button.clicked.connect(self._choose_import)
+        self.export_button = QPushButton(self.tr("Export library…"), self)
+        self.export_button.setObjectName("export_button")
+        self.export_button.clicked.connect(self._choose_export)
         self.abolish_button = QPushButton(self.tr("Mark abolished…"), self)
         self.abolish_button.setObjectName("abolish_button")
         self.abolish_button.clicked.connect(self.start_abolish)
         row.addWidget(self.search_edit, 1)
         row.addWidget(self.import_button)
+        row.addWidget(self.export_button)
         row.addWidget(self.abolish_button)
         outer.addLayout(row)
 
@@ -391,6 +395,41 @@ class StandardsScreen(QWidget):
         self.banner.show_info(self.tr("Imported {0} test items.").format(count))
         self.session.notify_changed("standards")
         self.reload()
+
+    # ----- export ---------------------------------------------------------------------
+
+    def _choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export standards library"),
+            str(Path.home() / "standards-library.xlsx"),
+            self.tr("Excel workbook (*.xlsx);;CSV (*.csv)"),
+        )
+        if path:
+            self.export_library(Path(path))
+
+    def export_library(self, path: Path) -> None:
+        """Write the active library in the import layout (it imports back unchanged)."""
+        from labdesk.core.library_io import write_library_csv, write_library_excel
+        from labdesk.services import exports
+
+        self.banner.clear_message()
+        try:
+            library = exports.stored_library(self.session.db)
+            if path.suffix.lower() == ".csv":
+                write_library_csv(library, path)
+            else:
+                write_library_excel(library, path.with_suffix(".xlsx"))
+                path = path.with_suffix(".xlsx")
+        except LabDeskError as exc:
+            self.banner.show_error(str(exc))
+            return
+        except OSError as exc:
+            self.banner.show_error(self.tr("Could not write {0}: {1}").format(path, exc.strerror))
+            return
+        self.banner.show_info(
+            self.tr("{0} test items written to {1}").format(len(library.items), path)
+        )
 
     # ----- abolish --------------------------------------------------------------------
 

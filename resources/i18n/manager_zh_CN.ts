@@ -763,6 +763,10 @@
         <translation>导入标准库文件…</translation>
     </message>
     <message>
+        <source>Export library…</source>
+        <translation>导出标准库…</translation>
+    </message>
+    <message>
         <source>Mark abolished…</source>
         <translation>标记废止…</translation>
     </message>
@@ -861,6 +865,22 @@
     <message>
         <source>Imported {0} test items.</source>
         <translation>已导入 {0} 个检验项目。</translation>
+    </message>
+    <message>
+        <source>Export standards library</source>
+        <translation>导出标准库</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>{0} test items written to {1}</source>
+        <translation>已将 {0} 个检验项目写入 {1}</translation>
     </message>
     <message>
         <source>Choose a standard first.</source>

@@ -110,7 +110,7 @@ def _dashboard(qtbot: QtBot, session: UiSession) -> DashboardScreen:
 def test_progress_dialog_shows_progress_and_cancels(qtbot: QtBot) -> None:
     import threading
 
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QPushButton, QWidget
 
     from labdesk.ui.manager_ops import ProgressHost, run_with_progress
     from labdesk.ui.operations import TaskState
@@ -124,7 +124,9 @@ def test_progress_dialog_shows_progress_and_cancels(qtbot: QtBot) -> None:
     def work(state: TaskState) -> int:
         state.set_progress(3, 10)
         started.set()
-        while not state.is_cancelled():
+        for _ in range(1000):  # at most ~10 s, so a failed test never hangs the run
+            if state.is_cancelled():
+                break
             threading.Event().wait(0.01)
         state.check()  # raises Cancelled: neither callback runs
         return 1
@@ -139,8 +141,13 @@ def test_progress_dialog_shows_progress_and_cancels(qtbot: QtBot) -> None:
     dialog = host.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.maximum() == 10 and dialog.value() == 3, timeout=TIMEOUT)
-    with qtbot.waitSignal(op.finished, timeout=TIMEOUT):
-        dialog.cancel()
+    cancel_button = dialog.findChild(QPushButton)
+    assert cancel_button is not None
+    try:
+        with qtbot.waitSignal(op.finished, timeout=TIMEOUT):
+            qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
+    finally:
+        op.cancel()  # never leave the worker spinning, even if the click failed
     assert outcomes == [] and not dialog.isVisible()
 
 
@@ -618,6 +625,19 @@ def test_standards_import_preview_of_an_excel_library(
     assert str(len(library.items)) in dialog.summary_label.text()
     dialog.reject()
     assert screen.banner.text() == ""
+
+
+def test_standards_export_imports_back_unchanged(
+    qtbot: QtBot, manager: UiSession, tmp_path: Path
+) -> None:
+    from labdesk.core.library_io import load_library
+    from labdesk.services.exports import stored_library
+
+    screen = _standards(qtbot, manager)
+    for name in ("library.csv", "library.xlsx"):
+        screen.export_library(tmp_path / name)
+        assert not screen.banner.is_error, screen.banner.text()
+        assert load_library(tmp_path / name) == stored_library(manager.db)
 
 
 def test_standards_import_and_abolish_need_an_admin(
