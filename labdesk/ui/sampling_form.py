@@ -13,12 +13,11 @@ services, and a `ValidationError` from them is shown next to the field it names.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.uscc import validate_uscc
-from labdesk.ui.result_grid import method_text
+from labdesk.ui.result_grid import chinese_ui, method_text
 from labdesk.ui.session import UiSession
 
 REGION_TYPES = ("城市", "乡村", "景点", "其他")
@@ -328,7 +327,8 @@ class SamplingForm(QWidget):
             )
         self.category.clear()
         for cat in library.categories(self.session.db):
-            label = f"{cat['name']} ({cat['code']})"
+            name = cat.get("name_en") if not chinese_ui() and cat.get("name_en") else cat["name"]
+            label = f"{name} ({cat['code']})"
             if cat.get("sample_data"):
                 label += " " + self.tr("[sample data]")
             self.category.addItem(label, cat["code"])
@@ -530,6 +530,19 @@ class SamplingForm(QWidget):
         blocking = [k for k, f in self.fields.items() if f.error.text() and k != "enterprise_name"]
         return bool(blocking)
 
+    def _require_sample_fields(self, form: Any) -> None:
+        """The fields the service requires of a registered (not draft) sample."""
+        for key, value in (
+            ("sample_no", form.sample_no),
+            ("task_no", form.task_no),
+            ("category_code", form.category_code),
+            ("sample_name", form.sample_name),
+        ):
+            if not str(value).strip():
+                raise ValidationError(key, "required", _required_message())
+        if form.sampling_date is None:
+            raise ValidationError("sampling_date", "required", _required_message())
+
     def save(self) -> int:
         """Register the enterprise if new, then the sample. Raises LabDeskError."""
         from labdesk.services import enterprises, samples
@@ -575,8 +588,10 @@ class SamplingForm(QWidget):
             sealed=self.sealed.isChecked(),
             unit_acknowledged=self.acknowledged.isChecked(),
         )
-        # Check the sample first (on a throwaway validation) so a refused form does not
-        # leave a newly registered enterprise behind for nothing.
+        # A new sampled unit is registered first (its own audited record), then the
+        # sample. The required sample fields are checked before that, so a form that is
+        # obviously incomplete registers nothing at all.
+        self._require_sample_fields(form)
         if enterprises.enterprise_by_uscc(self.session.db, check.normalized) is None:
             if not self.unit_name.text().strip():
                 raise ValidationError(
@@ -596,6 +611,10 @@ class SamplingForm(QWidget):
         sample_id = samples.register_sample(ctx, form)
         self.session.notify_changed("samples")
         return sample_id
+
+
+def _required_message() -> str:
+    return QCoreApplication.translate("SamplingForm", "Required.")
 
 
 class SamplingFormDialog(QDialog):
@@ -661,5 +680,4 @@ class SamplingFormDialog(QDialog):
         except LabDeskError as exc:
             self.message.setText(str(exc))
             return
-        with contextlib.suppress(RuntimeError):
-            self.accept()
+        self.accept()

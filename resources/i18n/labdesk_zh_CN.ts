@@ -1023,6 +1023,10 @@ Switch to that window, or close it and try again.</source>
         <source>The sampled unit's name is required.</source>
         <translation>必须填写被抽样单位名称。</translation>
     </message>
+    <message>
+        <source>Required.</source>
+        <translation>必填。</translation>
+    </message>
 </context>
 <context>
     <name>SamplingFormDialog</name>

@@ -87,7 +87,7 @@ def test_samples_list_filters_and_opens_entry(qtbot: QtBot, session: UiSession) 
     assert screen.table.sample_model.rowCount() == total  # type: ignore[attr-defined]
     sample_no = str(session.db.scalar("SELECT sample_no FROM samples WHERE state = 'testing'"))
     type_text(qtbot, screen.text_filter, sample_no)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: screen.table.sample_model.rowCount() == 1, timeout=3000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: screen.table.sample_model.rowCount() == 1, timeout=15000)  # type: ignore[attr-defined]
     screen.table.setFocus()  # type: ignore[attr-defined]
     screen.table.selectRow(0)  # type: ignore[attr-defined]
     qtbot.keyClick(screen.table, Qt.Key.Key_Return)  # type: ignore[attr-defined]
@@ -161,7 +161,7 @@ def test_second_instance_is_refused(demo_path: Path, demo_db: object) -> None:
         [sys.executable, "-m", "labdesk", "--db", str(demo_path)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
         env=env,
         cwd=ROOT,
     )
@@ -190,7 +190,7 @@ def test_screenshot_writes_every_main_screen(demo_path: Path, tmp_path: Path) ->
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         env=env,
         cwd=ROOT,
     )

@@ -44,7 +44,7 @@ def test_result_arrives_on_gui_thread(qtbot: QtBot) -> None:
         label="sum",
         on_success=lambda r: results.append((r, QThread.currentThread() is gui)),
     )
-    with qtbot.waitSignal(op.finished, timeout=5000):
+    with qtbot.waitSignal(op.finished, timeout=15000):
         pass
     assert results == [(42, True)]
     assert worker_threads and worker_threads[0] is not gui
@@ -58,7 +58,7 @@ def test_failure_delivered_to_handler(qtbot: QtBot) -> None:
         raise ValidationError("result", "number", "not a number")
 
     op = run_operation(None, work, label="x", on_success=lambda r: None, on_failure=errors.append)
-    with qtbot.waitSignal(op.finished, timeout=5000):
+    with qtbot.waitSignal(op.finished, timeout=15000):
         pass
     assert len(errors) == 1 and isinstance(errors[0], ValidationError)
 
@@ -72,7 +72,7 @@ def test_progress_dialog_appears_late_and_cancels(qtbot: QtBot) -> None:
     def work(state: TaskState) -> str:
         state.set_progress(1, 4)
         # Wait until the GUI cancels (bounded, so a broken test cannot hang).
-        for _ in range(500):
+        for _ in range(3000):  # up to 30 s
             if state.is_cancelled():
                 state.check()
             release.wait(0.01)
@@ -80,13 +80,13 @@ def test_progress_dialog_appears_late_and_cancels(qtbot: QtBot) -> None:
 
     op = run_operation(parent, work, label="long work", on_success=outcome.append, delay_ms=50)
     assert op.dialog is None  # not before the delay
-    qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible(), timeout=15000)
     dialog = op.dialog
     assert dialog is not None
     assert dialog.maximum() == 4 and dialog.value() == 1
     cancel_button = dialog.findChild(QPushButton)
     assert cancel_button is not None
-    with qtbot.waitSignal(op.finished, timeout=5000):
+    with qtbot.waitSignal(op.finished, timeout=15000):
         qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
     assert outcome == []  # a cancelled operation reports nothing
     assert not op.running

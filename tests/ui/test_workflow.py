@@ -427,11 +427,11 @@ def test_enterprise_lookup_completes_and_fills_the_unit(qtbot: QtBot, session: U
     form.unit_name.setFocus()
     type_text(qtbot, form.unit_name, str(known["name"])[2:6])  # a piece from the middle
     completions = form._completer_model
-    qtbot.waitUntil(lambda: completions.rowCount() > 0, timeout=3000)
+    qtbot.waitUntil(lambda: completions.rowCount() > 0, timeout=15000)
     offered = [completions.index(r, 0).data() for r in range(completions.rowCount())]
     choice = next(o for o in offered if str(known["uscc"]) in o)
     form.unit_name.completer().activated.emit(choice)
-    qtbot.waitUntil(lambda: form.uscc.text() == known["uscc"], timeout=3000)
+    qtbot.waitUntil(lambda: form.uscc.text() == known["uscc"], timeout=15000)
     assert form.unit_name.text() == known["name"]
     assert form.unit_address.text() == (known["address"] or "")
 
@@ -510,3 +510,17 @@ def test_enter_moves_through_the_form_and_never_saves_it(qtbot: QtBot, session: 
     assert QApplication.focusWidget() is dialog.form.task  # the next field on the paper form
     assert dialog.result() != SamplingFormDialog.DialogCode.Accepted
     assert session.db.scalar("SELECT count(*) FROM samples") == before
+
+
+def test_incomplete_form_registers_nothing(qtbot: QtBot, session: UiSession) -> None:
+    sign_in_as(session, "tech1")
+    dialog = SamplingFormDialog(session)
+    qtbot.addWidget(dialog)
+    uscc = new_uscc(15)
+    fill_form(qtbot, dialog, uscc, "UITEST-0015")
+    dialog.form.sample_name.clear()  # required by the service
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.sample_id is None
+    assert dialog.form.fields["sample_name"].error.text()
+    assert session.db.scalar("SELECT count(*) FROM enterprises WHERE uscc = ?", (uscc,)) == 0
+    assert session.db.scalar("SELECT count(*) FROM samples WHERE sample_no = 'UITEST-0015'") == 0
