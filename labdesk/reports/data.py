@@ -46,9 +46,19 @@ def local_date(utc_text: str | None) -> str:
     return moment.astimezone().date().isoformat()
 
 
-def report_number(centre_code: str, sample_no: str) -> str:
-    """报告编号: the centre's code and the sample number. One report per sample, so the
-    sample number already makes it unique; the code tells whose report it is."""
+#: Printed instead of a report number on a report not yet approved.
+UNNUMBERED = "（批准后编号）"
+
+
+def report_number(report_no: str | None, state: str, centre_code: str, sample_no: str) -> str:
+    """报告编号: the number allocated at approval (`<centre code>-<year>-<serial>`,
+    `services.workflow.next_report_no`). A sample approved before report numbers existed
+    (schema 1) has none: it keeps the number it printed then, centre code + sample number.
+    A report not yet approved has no number."""
+    if report_no:
+        return report_no
+    if state not in FINAL_STATES:
+        return UNNUMBERED
     return f"{centre_code}-{sample_no}" if centre_code else sample_no
 
 
@@ -175,7 +185,7 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
     ]
     return TestReportDoc(
         centre=centre_name,
-        report_no=report_number(centre_code, str(s["sample_no"])),
+        report_no=report_number(s["report_no"], str(s["state"]), centre_code, str(s["sample_no"])),
         sample_no=str(s["sample_no"]),
         sample_name=str(s["sample_name"]),
         fields=fields,

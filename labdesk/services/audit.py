@@ -6,10 +6,10 @@ checks); it is re-exported here for the UI and CLI, which talk to services only.
 
 from __future__ import annotations
 
-from labdesk.store.audit import AuditReport, verify_audit
+from labdesk.store.audit import AuditReport, VerificationCancelled, verify_audit
 from labdesk.store.db import Database
 
-__all__ = ["AuditReport", "integrity_problems", "verify_audit"]
+__all__ = ["AuditReport", "VerificationCancelled", "integrity_problems", "verify_audit"]
 
 
 def integrity_problems(db: Database) -> list[str]:

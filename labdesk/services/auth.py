@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -197,6 +198,34 @@ def update_centre(ctx: ServiceContext, **fields: Any) -> None:
         fields["code"] = check_centre_code(fields["code"])
     with ctx.db.write(ctx.actor) as w:
         w.update("centre", 1, fields)
+
+
+def set_outbox_dir(ctx: ServiceContext, path: str | Path) -> str:
+    """Manager or admin: sets the folder signed batch files are written to (audited).
+
+    The folder is where the lab's transfer to HQ picks files up, so the manager who
+    exports decides it without needing the admin. It must be an absolute path (a relative
+    one would depend on the program's working folder); '' clears it. The folder need not
+    exist yet (a USB drive may be unplugged): the export creates or refuses it then.
+    Returns the stored text.
+    """
+    require(ctx, "configure_outbox")
+    text = str(path).strip()
+    if any(ord(ch) < 32 for ch in text):
+        raise ValidationError(
+            "outbox_dir", "path", "outbox folder: contains control characters (路径无效)"
+        )
+    if text and not Path(text).is_absolute():
+        raise ValidationError(
+            "outbox_dir",
+            "absolute",
+            f"outbox folder: {text!r} is not an absolute path (请选择完整路径)",
+        )
+    if not is_set_up(ctx.db):
+        raise WorkflowError("the centre is not set up yet (中心尚未设置)")
+    with ctx.db.write(ctx.actor) as w:
+        w.update("centre", 1, {"outbox_dir": text}, action="set_outbox")
+    return text
 
 
 # -- users ------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from labdesk.services.enterprises import EnterpriseForm, enterprise_values
 from labdesk.services.results import judge_text, refresh_conclusion
 from labdesk.services.samples import SampleForm, sample_values, transition
 from labdesk.services.tasks import TaskForm, task_values
+from labdesk.services.workflow import approve_in
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 
@@ -655,7 +656,7 @@ def _make_sample(
                     state = "reviewed"
                 if reach("approved"):
                     w.actor = actors["manager"]
-                    transition(w, sample_id, "reviewed", "approved", "approve")
+                    approve_in(w, sample_id)
                     state = "approved"
                     code = db.scalar(
                         "SELECT conclusion_code FROM samples WHERE id = ?", (sample_id,)

@@ -4,6 +4,7 @@ Stored flattened (`lib_items`: one row per item of each standard version, with t
 version's effective/abolished dates), so freezing a sample's items is one query. An
 import never changes existing samples: their items were copied onto them at registration.
 Re-importing deactivates the previous rows (`active = 0`) and inserts the new ones.
+`abolish_standard` closes one standard version from a date (废止) without a re-import.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from labdesk.core.errors import NotFound
+from labdesk.core.errors import NotFound, ValidationError
 from labdesk.core.standards import StandardsLibrary
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
@@ -82,6 +83,57 @@ def import_library(ctx: ServiceContext, library: StandardsLibrary) -> int:
     require(ctx, "import_library")
     with ctx.db.write(ctx.actor) as w:
         return write_library(w, library)
+
+
+def abolish_standard(
+    ctx: ServiceContext, number: str, year: str, from_date: date, reason: str
+) -> int:
+    """Admin: the standard `number`-`year` is abolished from `from_date` (exclusive end).
+
+    Sets `abolished_from` on every active item row of that standard version, audited
+    with `reason`; samples sampled from that day on no longer get its items, samples
+    already registered keep theirs (frozen). Refuses a date on or before the day the
+    standard took effect (as the library file does). Returns the number of item rows changed (0 if already abolished that day).
+    """
+    require(ctx, "abolish_standard")
+    why = (reason or "").strip()
+    if not why:
+        raise ValidationError(
+            "reason", "required", "reason: required to abolish a standard (废止须填写原因)"
+        )
+    if not isinstance(from_date, date):
+        raise ValidationError("from_date", "date", "from_date: a date is required (废止日期)")
+    number, year = number.strip(), (year or "").strip()
+    label = f"{number}-{year}" if year else number
+    rows = ctx.db.query(
+        "SELECT id, effective_from FROM lib_items WHERE active = 1 AND standard_no = ? "
+        "AND standard_year = ? ORDER BY id",
+        (number, year),
+    )
+    if not rows:
+        raise NotFound(f"standard {label} is not in the active library (标准库中无此标准)")
+    effective = max((str(r["effective_from"]) for r in rows if r["effective_from"]), default="")
+    day = from_date.isoformat()
+    # Same rule as the library file (core.library_io): abolished strictly after effective.
+    if effective and day <= effective:
+        raise ValidationError(
+            "from_date",
+            "after_effective",
+            f"from_date: {label} took effect on {effective}; it can only be abolished from "
+            f"a later date, not {day} (废止日期须晚于实施日期)",
+        )
+    changed = 0
+    with ctx.db.write(ctx.actor) as w:
+        for row in rows:
+            if w.update(
+                "lib_items",
+                int(row["id"]),
+                {"abolished_from": day},
+                reason=why,
+                action="abolish_standard",
+            ):
+                changed += 1
+    return changed
 
 
 def ensure_library(ctx: ServiceContext) -> None:

@@ -3,7 +3,8 @@
 Roles (ISO/IEC 17025 7.5.1: records show who performed and who checked):
 technician registers samples and enters and submits results; reviewer reviews and
 returns; manager approves, cancels, creates tasks and signs off/exports batches; admin
-manages users, the standards library and the centre profile. One user has one role.
+manages users, the standards library and the centre profile. The export outbox
+folder is the manager's (who exports) as well as the admin's. One user has one role.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cancel": frozenset({"manager"}),
     "export": frozenset({"manager"}),
     "manage_keys": frozenset({"manager", "admin"}),
+    "configure_outbox": frozenset({"manager", "admin"}),
     "manage_users": frozenset({"admin"}),
     "import_library": frozenset({"admin"}),
+    "abolish_standard": frozenset({"admin"}),
     "edit_centre": frozenset({"admin"}),
 }
 ACTIONS = tuple(PERMISSIONS)
@@ -55,8 +58,10 @@ ACTION_NAMES = {
     "cancel": "cancel a sample",
     "export": "sign off and export batches",
     "manage_keys": "manage signing keys",
+    "configure_outbox": "set the export outbox folder",
     "manage_users": "manage users",
     "import_library": "import the standards library",
+    "abolish_standard": "abolish a standard",
     "edit_centre": "edit the centre profile",
 }
 

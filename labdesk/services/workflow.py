@@ -14,6 +14,7 @@ import json
 import uuid as _uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
@@ -31,6 +32,7 @@ __all__ = [
     "can",
     "check_exportable",
     "next_export_sequence",
+    "next_report_no",
     "record_export",
     "require",
     "return_sample",
@@ -135,18 +137,60 @@ def return_sample(ctx: ServiceContext, sample_id: int, reason: str) -> None:
         return_in(w, sample_id, sample["state"], reason.strip())
 
 
-def approve_in(w: Writer, sample_id: int, comment: str = "") -> None:
-    transition(w, sample_id, "reviewed", "approved", "approve", reason=comment)
+REPORT_SERIAL_DIGITS = 6
 
 
-def approve(ctx: ServiceContext, sample_id: int, comment: str = "") -> None:
-    """Reviewed → approved (批准), by a manager who entered none of its results."""
+def next_report_no(db: Database, year: int) -> str:
+    """The next free report number (检验报告编号) of `year`: `<centre code>-<year>-<serial>`.
+
+    The serial counts per centre code and year from 000001. It is read inside the approving
+    transaction (single writer), and `samples.report_no` is UNIQUE, so two approvals can
+    never share a number. A code change starts the new prefix at 000001: still unique.
+    """
+    code = str(db.scalar("SELECT code FROM centre WHERE id = 1") or "")
+    prefix = f"{code}-{year}-" if code else f"{year}-"
+    # The range uses the unique index; GLOB keeps only exactly six digits after the prefix
+    # (a code like "AB-2026" must not lend its numbers to code "AB"). ':' sorts after '9'.
+    last = db.scalar(
+        "SELECT max(CAST(substr(report_no, -6) AS INTEGER)) FROM samples "
+        "WHERE report_no >= ? AND report_no < ? AND report_no GLOB ?",
+        (prefix, prefix + ":", prefix + "[0-9]" * REPORT_SERIAL_DIGITS),
+    )
+    serial = int(last or 0) + 1
+    if serial >= 10**REPORT_SERIAL_DIGITS:
+        raise WorkflowError(
+            f"report numbers of {year} are used up ({prefix}999999) (本年度报告编号已用尽)"
+        )
+    return f"{prefix}{serial:0{REPORT_SERIAL_DIGITS}d}"
+
+
+def approve_in(w: Writer, sample_id: int, comment: str = "", *, on: date | None = None) -> str:
+    """Approves and, the first time, allocates the report number; returns it.
+
+    A sample approved again (after a correction sent it back) keeps its number: the
+    number names the report, and a reissued report is the same report, revised.
+    """
+    current = w.db.scalar("SELECT report_no FROM samples WHERE id = ?", (sample_id,))
+    extra: dict[str, Any] = {}
+    if current:
+        report_no = str(current)
+    else:
+        report_no = extra["report_no"] = next_report_no(w.db, (on or date.today()).year)
+    transition(w, sample_id, "reviewed", "approved", "approve", reason=comment, extra=extra)
+    return report_no
+
+
+def approve(ctx: ServiceContext, sample_id: int, comment: str = "") -> str:
+    """Reviewed → approved (批准), by a manager who entered none of its results.
+
+    Returns the sample's report number (allocated now, or kept from an earlier approval).
+    """
     require(ctx, "approve")
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("reviewed",), "approve it")
     _not_own(ctx, sample, "approve")
     with ctx.db.write(ctx.actor) as w:
-        approve_in(w, sample_id, comment.strip())
+        return approve_in(w, sample_id, comment.strip())
 
 
 def next_export_sequence(db: Database) -> int:

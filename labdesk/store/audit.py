@@ -25,7 +25,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -38,6 +38,15 @@ if TYPE_CHECKING:
 
 GENESIS_HASH = "0" * 64
 _FLUSH_EVERY = 20_000
+# verify_audit reports progress (and polls for cancellation) every this many entries.
+PROGRESS_EVERY = 1_000
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+class VerificationCancelled(Exception):
+    """`verify_audit` stopped because its `cancel()` callback returned True."""
 
 
 @dataclass(frozen=True)
@@ -496,12 +505,53 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def verify_audit(db: Database) -> AuditReport:
-    """Re-walks the hash chain and replays the log against the live tables."""
+class _Ticker:
+    """Counts audit entries visited and reports every PROGRESS_EVERY of them.
+
+    Each entry is visited twice — once by the chain walk, once by the replay — so the
+    total is twice the number of entries; `progress(total, total)` ends a verification.
+    """
+
+    def __init__(self, total: int, progress: Progress | None, cancel: CancelCheck | None) -> None:
+        self.total = total
+        self.done = 0
+        self._progress = progress
+        self._cancel = cancel
+        self._next = PROGRESS_EVERY
+
+    def tick(self) -> None:
+        self.done += 1
+        if self.done >= self._next:
+            self._next += PROGRESS_EVERY
+            self.report()
+
+    def report(self) -> None:
+        if self._cancel is not None and self._cancel():
+            raise VerificationCancelled("audit verification cancelled")
+        if self._progress is not None:
+            # Entries appended while verifying (a reader sees a snapshot per statement)
+            # must not push done past total.
+            self._progress(min(self.done, self.total), self.total)
+
+
+def verify_audit(
+    db: Database, *, progress: Progress | None = None, cancel: CancelCheck | None = None
+) -> AuditReport:
+    """Re-walks the hash chain and replays the log against the live tables.
+
+    `progress(done, total)` is called at the start, every PROGRESS_EVERY entries visited
+    and at the end (done == total); `cancel()` is polled as often and, when it returns
+    True, verification stops by raising `VerificationCancelled`.
+    """
     findings = _Findings()
     with db.lock:
         conn = db.conn
-        checked, last_seq, last_hash = _walk_chain(conn, findings)
+        total = 0
+        if progress is not None or cancel is not None:
+            total = 2 * int(conn.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+        ticker = _Ticker(total, progress, cancel)
+        ticker.report()
+        checked, last_seq, last_hash = _walk_chain(conn, findings, ticker)
         head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
         if head is None:
             findings.add(None, "the audit head row is missing")
@@ -521,11 +571,15 @@ def verify_audit(db: Database) -> AuditReport:
                 )
         findings.items = findings.replay
         for table in AUDITED_TABLES:
-            _replay_table(conn, table, findings)
+            _replay_table(conn, table, findings, ticker)
+        ticker.done = ticker.total
+        ticker.report()
     return findings.report(checked, last_seq, last_hash)
 
 
-def _walk_chain(conn: sqlite3.Connection, findings: _Findings) -> tuple[int, int, str]:
+def _walk_chain(
+    conn: sqlite3.Connection, findings: _Findings, ticker: _Ticker
+) -> tuple[int, int, str]:
     expected = 1
     prev = GENESIS_HASH
     checked = 0
@@ -537,6 +591,7 @@ def _walk_chain(conn: sqlite3.Connection, findings: _Findings) -> tuple[int, int
     for row in cursor:
         seq = int(row[0])
         checked += 1
+        ticker.tick()
         if seq != expected:
             findings.add(
                 expected,
@@ -561,7 +616,9 @@ def _live_plain(table: str, columns: Sequence[str], row: Sequence[Any]) -> dict[
     return {c: _plain(table, c, v) for c, v in zip(columns, row, strict=True)}
 
 
-def _replay_table(conn: sqlite3.Connection, table: str, findings: _Findings) -> None:
+def _replay_table(
+    conn: sqlite3.Connection, table: str, findings: _Findings, ticker: _Ticker
+) -> None:
     """Merge-joins the live rows (by id) with the table's entries (by record, seq)."""
     live_cursor = conn.execute(f"SELECT * FROM {table} ORDER BY id")
     columns = [d[0] for d in live_cursor.description]
@@ -616,6 +673,7 @@ def _replay_table(conn: sqlite3.Connection, table: str, findings: _Findings) -> 
                     state[field_name] = json.loads(new_json)
             except (TypeError, ValueError):
                 findings.add(seq, f"audit entry {seq} holds unreadable values")
+            ticker.tick()
             entry = next(entries, None)
         if live_id == entry_id:
             assert live is not None

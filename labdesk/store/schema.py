@@ -325,8 +325,23 @@ def _split(script: str) -> list[str]:
     return statements
 
 
+# Version 2: batch summaries look samples up by export batch (a full scan without the
+# index); the report number (检验报告编号) allocated at approval, unique when set. The
+# new column defaults to NULL, so rows logged before it replay unchanged (verify_audit).
+_V2 = """
+CREATE INDEX samples_export_batch ON samples (export_batch_id);
+ALTER TABLE samples ADD COLUMN report_no TEXT DEFAULT NULL;
+CREATE UNIQUE INDEX samples_report_no ON samples (report_no) WHERE report_no IS NOT NULL;
+"""
+
+
+def _migrate_2(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V2):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1]
+MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and

@@ -194,8 +194,10 @@ class FinishPage(QWizardPage):
         note = QLabel(
             self.tr(
                 "Finish creates the centre, the administrator account and (if chosen) the "
-                "signing key. Then sign in as the administrator to add users and import the "
-                "standards library. A key not created now can be created later with "
+                "signing key. Then add the centre's users from the command line "
+                "(labdesk --db PATH users add NAME --role technician|reviewer|manager) and, "
+                "signed in as the administrator, import the standards library on the "
+                "Standards screen. A key not created now can be created later with "
                 "labdesk keys init."
             )
         )

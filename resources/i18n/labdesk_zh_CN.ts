@@ -136,8 +136,8 @@ Switch to that window, or close it and try again.</source>
         <translation>准备就绪</translation>
     </message>
     <message>
-        <source>Finish creates the centre, the administrator account and (if chosen) the signing key. Then sign in as the administrator to add users and import the standards library. A key not created now can be created later with labdesk keys init.</source>
-        <translation>点击“完成”将创建检验中心、管理员账号以及（如已选择）签名密钥。随后以管理员身份登录，添加用户并导入标准库。未在此创建的密钥可稍后用 labdesk keys init 创建。</translation>
+        <source>Finish creates the centre, the administrator account and (if chosen) the signing key. Then add the centre's users from the command line (labdesk --db PATH users add NAME --role technician|reviewer|manager) and, signed in as the administrator, import the standards library on the Standards screen. A key not created now can be created later with labdesk keys init.</source>
+        <translation>点击“完成”将创建检验中心、管理员账号以及（如已选择）签名密钥。随后在命令行添加本中心的用户（labdesk --db 路径 users add 用户名 --role technician|reviewer|manager），并以管理员身份登录，在“标准库”页面导入标准库。未在此创建的密钥可稍后用 labdesk keys init 创建。</translation>
     </message>
 </context>
 <context>

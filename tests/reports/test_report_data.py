@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from labdesk.core.errors import NotFound
-from labdesk.reports.data import report_document, sampling_form_document
+from labdesk.reports.data import (
+    UNNUMBERED,
+    local_date,
+    report_document,
+    report_number,
+    sampling_form_document,
+)
 from labdesk.reports.model import FAIL, PASS
 from labdesk.reports.pdf import render_report_pdf
 from labdesk.store.db import Database, open_reader
@@ -55,7 +61,14 @@ def test_failing_sample_report_pdf_text(
 def test_report_fields_come_from_the_record(reader: Database) -> None:
     doc = report_document(reader, "S-002")
     assert doc.sample_name == "大米"
-    assert doc.report_no == "CTR-S-002"
+    # Allocated at approval: S-001 was approved first, S-002 second, in the year of approval.
+    approved_on = reader.query(
+        "SELECT ev.at_utc FROM sample_events AS ev JOIN samples AS s ON s.id = ev.sample_id "
+        "WHERE s.sample_no = 'S-002' AND ev.to_state = 'approved'"
+    )
+    year = local_date(approved_on[0]["at_utc"])[:4]
+    assert doc.report_no == f"CTR-{year}-000002"
+    assert report_document(reader, "S-001").report_no == f"CTR-{year}-000001"
     assert not doc.failed
     assert [i.verdict for i in doc.items] == [PASS] * len(doc.items)
     assert "检验结论为合格" in doc.conclusion
@@ -70,6 +83,7 @@ def test_report_fields_come_from_the_record(reader: Database) -> None:
 def test_unapproved_report_says_so(reader: Database) -> None:
     doc = report_document(reader, "S-003")
     assert "尚未批准" in doc.remarks
+    assert doc.report_no == UNNUMBERED
     assert {i.verdict for i in doc.items} == {"未检"}
     assert doc.signoffs[2].name == ""
 
@@ -85,3 +99,11 @@ def test_sampling_form_data(reader: Database) -> None:
 def test_unknown_sample_is_not_found(reader: Database) -> None:
     with pytest.raises(NotFound):
         report_document(reader, "NO-SUCH")
+
+
+def test_report_number_of_samples_approved_before_numbering() -> None:
+    # Schema-1 databases approved without a report number keep the one they printed.
+    assert report_number(None, "approved", "CTR", "S-9") == "CTR-S-9"
+    assert report_number(None, "exported", "", "S-9") == "S-9"
+    assert report_number(None, "reviewed", "CTR", "S-9") == UNNUMBERED
+    assert report_number("CTR-2026-000007", "exported", "CTR", "S-9") == "CTR-2026-000007"

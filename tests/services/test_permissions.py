@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
@@ -107,6 +108,10 @@ ATTEMPTS: dict[str, Attempt] = {
     "manage_users": _plain(lambda ctx: auth.add_user(ctx, "newbie", "N", "technician", PASSWORD)),
     "import_library": _plain(lambda ctx: library.import_library(ctx, _tiny_library())),
     "edit_centre": _plain(lambda ctx: auth.update_centre(ctx, outbox_dir="/outbox")),
+    "configure_outbox": _plain(lambda ctx: auth.set_outbox_dir(ctx, "/media/usb/outbox")),
+    "abolish_standard": _plain(
+        lambda ctx: library.abolish_standard(ctx, "GB 2762", "2022", date(2026, 1, 1), "replaced")
+    ),
 }
 
 
@@ -137,7 +142,7 @@ def test_the_roles_follow_the_issue() -> None:
         "submit",
     }
     assert {a for a in ACTIONS if can("reviewer", a)} == {"review", "return"}
-    assert {"approve", "export"} <= {a for a in ACTIONS if can("manager", a)}
+    assert {"approve", "export", "configure_outbox"} <= {a for a in ACTIONS if can("manager", a)}
     assert {"manage_users", "import_library", "edit_centre"} <= {
         a for a in ACTIONS if can("admin", a)
     }

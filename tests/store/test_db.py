@@ -183,7 +183,7 @@ def test_an_older_schema_is_backed_up_then_migrated(
     with open_database(path) as db:
         assert db.user_version == LATEST_VERSION + 1
         assert db.scalar("SELECT count(*) FROM extra") == 0
-    backups = list((path.parent / "backups").glob("lab-schema1-*.sqlite"))
+    backups = list((path.parent / "backups").glob(f"lab-schema{LATEST_VERSION}-*.sqlite"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
     assert old.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION

@@ -32,9 +32,14 @@ OFFSCREEN_NOISE = (
 )
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # This hook sees the whole session's items: mark only the UI tests.
     for item in items:
-        item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
 @pytest.fixture(scope="session")

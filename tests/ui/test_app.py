@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
@@ -216,3 +217,26 @@ def test_screenshot_writes_every_main_screen(demo_path: Path, tmp_path: Path) ->
         colours = {image.pixel(x, y) for x in range(0, 1280, 37) for y in range(0, 800, 29)}
         assert len(colours) > 3, png.name
     assert not open_settings(tmp_path / "never.ini").allKeys()
+
+
+def test_demo_creation_reports_progress_and_cancels_cleanly(tmp_path: Path) -> None:
+    from labdesk.ui.backend import create_demo_database
+    from labdesk.ui.operations import Cancelled, TaskState
+
+    made = tmp_path / "made.sqlite"
+    state = TaskState()
+    create_demo_database(made, samples=60, state=state)
+    done, total = state.progress()
+    assert done == total == 60
+    db = open_database(made)
+    try:
+        assert auth.centre(db) is not None and auth.demo_accounts(db)
+    finally:
+        db.close()
+
+    cancelled = tmp_path / "cancelled.sqlite"
+    state = TaskState()
+    state.cancel()
+    with pytest.raises(Cancelled):
+        create_demo_database(cancelled, samples=60, state=state)
+    assert not list(tmp_path.glob("cancelled.sqlite*"))  # nothing half-made is left
