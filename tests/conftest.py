@@ -14,7 +14,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.support import IN_CI  # noqa: E402
+from tests.support import IN_CI
 
 
 @pytest.fixture

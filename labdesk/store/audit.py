@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from labdesk.store.schema import AUDITED_TABLES, BLOB_COLUMNS
@@ -67,6 +68,54 @@ _ENTRY_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # An inserted row is logged with its keys in column order (deterministic, no sort needed).
 _ROW_ENCODER = _ENTRY_ENCODER
 _SIMPLE_TYPES = frozenset({str, int, type(None)})
+# Bound on the per-call cache of value → JSON text in insert_many (see _RowJson).
+_MEMO_LIMIT = 50_000
+
+
+class _RowJson:
+    """The JSON object text of a row of str/int/None values, keys in column order.
+
+    Byte-identical to `_ROW_ENCODER.encode(dict(zip(columns, values)))` (tests check it
+    with hypothesis) but about twice as fast on bulk inserts: the `"key":` parts are
+    built once, and each value's text is looked up in a memo, since imported rows repeat
+    most values (units, methods, verdicts, explanations). Only for rows whose values are
+    exactly str, int or None (the caller checks): then equal values have equal JSON
+    (no bool/Decimal/float aliasing 1 == True == Decimal(1) == 1.0).
+    """
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        if not columns or columns[0] != "id":
+            raise ValueError("audited tables start with their id column")
+        names = [encode_basestring(c) for c in columns]
+        # The id (unique per row, never worth memoising) is written apart: '{"id":' + id.
+        self.id_prefix = "{" + names[0] + ":"
+        # ['"col":', <value text>, ',"col":', <value text>, …]: the value slots are
+        # filled per row by one slice assignment, then joined.
+        self.template: list[Any] = [None] * (2 * (len(names) - 1))
+        self.template[0::2] = ["," + name + ":" for name in names[1:]]
+        self.memo: dict[Any, str] = {}
+        self._seed()
+
+    def _seed(self) -> None:
+        self.memo.clear()
+        self.memo[None] = "null"
+
+    def encode(self, values: Sequence[Any]) -> str:
+        parts = self.template.copy()
+        parts[1::2] = map(self.memo.get, values[1:])  # C speed when every value is known
+        try:
+            body = "".join(parts)
+        except TypeError:  # a value not seen yet left None in its slot
+            memo = self.memo
+            if len(memo) >= _MEMO_LIMIT:
+                self._seed()
+            for index in range(1, len(parts), 2):
+                if parts[index] is None:
+                    value = values[(index + 1) // 2]
+                    text = encode_basestring(value) if type(value) is str else int.__repr__(value)
+                    parts[index] = memo[value] = text
+            body = "".join(parts)
+        return self.id_prefix + int.__repr__(values[0]) + body + "}"
 
 
 def _dumps(value: Any) -> str:
@@ -316,6 +365,7 @@ class Writer:
         user_id, username = actor.user_id, actor.username
         at_utc, at_offset = self.at_utc, self.at_offset
         encode_row = _ROW_ENCODER.encode
+        fast_json = _RowJson(columns).encode
         encode_entry = _ENTRY_ENCODER.encode
         fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
         fixed_after = encode_entry([None, reason])[1:-1]
@@ -329,20 +379,27 @@ class Writer:
                 checked_keys = keys
             # defaults | values keeps the defaults' key order: the columns' order.
             logged = {**defaults, **values}
-            if not _SIMPLE_TYPES.issuperset(map(type, logged.values())):
+            simple = _SIMPLE_TYPES.issuperset(map(type, logged.values()))
+            if not simple:
                 logged = {c: _to_db(v) for c, v in logged.items()}
+                simple = _SIMPLE_TYPES.issuperset(map(type, logged.values()))
             record_id = logged["id"]
             if record_id is None:
                 record_id = logged["id"] = next_id
             next_id = max(next_id, record_id) + 1
             ids.append(record_id)
-            full_rows.append(tuple(logged.values()))
+            row = tuple(logged.values())
+            full_rows.append(row)
             if blob_indexes:
                 logged = dict(logged)
                 for index in blob_indexes:
                     name = columns[index]
                     logged[name] = _plain(table, name, logged[name])
-            new_json = encode_row(logged)
+                new_json = encode_row(logged)
+            elif simple:
+                new_json = fast_json(row)
+            else:  # e.g. a str subclass (an enum): the general encoder
+                new_json = encode_row(logged)
             seq += 1
             # Same text as _ENTRY_ENCODER.encode([...]) of entry_hash, built from the
             # parts that do not change within the batch.

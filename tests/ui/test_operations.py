@@ -91,3 +91,35 @@ def test_progress_dialog_appears_late_and_cancels(qtbot: QtBot) -> None:
     assert outcome == []  # a cancelled operation reports nothing
     assert not op.running
     QApplication.processEvents()
+
+
+def test_shown_progress_dialog_is_torn_down_safely(qtbot: QtBot) -> None:
+    """A dialog that was shown goes away with the operation without crashing Qt (it used
+    to crash in QObject::~QObject during the deferred delete in ~1 of 4 runs)."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    results: list[int] = []
+
+    def work(state: TaskState) -> int:
+        for i in range(8):
+            state.set_progress(i + 1, 8)
+            threading.Event().wait(0.1)
+        return 8
+
+    op = run_operation(parent, work, label="slow work", on_success=results.append, delay_ms=50)
+    qtbot.waitUntil(lambda: op.dialog is not None and op.dialog.isVisible(), timeout=15000)
+    qtbot.waitUntil(lambda: results == [8], timeout=15000)
+    assert not op.running
+    assert op.dialog is None
+
+
+def test_parentless_operation_with_shown_dialog(qtbot: QtBot) -> None:
+    results: list[int] = []
+
+    def work(state: TaskState) -> int:
+        threading.Event().wait(0.8)
+        return 1
+
+    op = run_operation(None, work, label="slow work", on_success=results.append, delay_ms=50)
+    qtbot.waitUntil(lambda: op.dialog is not None, timeout=15000)
+    qtbot.waitUntil(lambda: results == [1], timeout=15000)
