@@ -22,7 +22,9 @@ mkdir -p "$scratch/work" "$scratch/home"
 (cd "$scratch/work" && env -i PATH=/usr/bin:/bin HOME="$scratch/home" LANG=C.UTF-8 \
   "$root/installer/dist/labdesk/labdesk" --smoke-test)
 
-du -sh installer/dist/labdesk >&2
+# The size in decimal MB, as a file manager shows it (the target: at most 200 MB).
+find installer/dist/labdesk -type f -printf '%s\n' |
+  awk '{ s += $1 } END { printf "bundle: %.1f MB (%d bytes)\n", s / 1e6, s }' >&2
 archive="installer/dist/LabDesk-$version-linux-$(uname -m).tar.gz"
 tar -C installer/dist -czf "$archive" labdesk
 echo "Built $archive" >&2

@@ -13,7 +13,8 @@ tables. LabDesk's interface is Chinese and English, so the bundle keeps:
 - the locale bundles of `root`, Chinese (`zh*`) and English (`en*`) in every tree.
 
 Any other locale (a lab PC set to, say, German) falls back to `root` as ICU always does
-for a locale it lacks: code-point-free UCA ordering and English-like names; nothing fails.
+for a locale it lacks: the Unicode Collation Algorithm order and English names; nothing
+fails.
 
 The data is ICU's "common data" package (format `CmnD`): a header, a sorted table of
 contents (name offset, data offset) and the items, each 16-byte aligned. The library is
@@ -29,18 +30,22 @@ import re
 import struct
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 PAGE = 0x1000
 ALIGN = 16
 KEPT_LANGUAGES = ("zh", "en")
 # One locale's bundle: root, or language[_Script][_REGION][_variant] (af, zh_Hans_CN, es_419).
 _LOCALE_BUNDLE = re.compile(r"^(?:root|[a-z]{2,3}(?:_[A-Za-z0-9]+)*)\.res$")
+# Bundles every tree needs that look like locale names: the root locale, the list of the
+# tree's locales (res_index looks like language "res", region "index") and shared strings.
+_NOT_A_LOCALE = frozenset({"root.res", "res_index.res", "pool.res"})
 
 
 def keep_item(name: str, languages: Iterable[str] = KEPT_LANGUAGES) -> bool:
     """Whether a data item (`icudt73l/coll/zh.res`) stays in the trimmed package."""
     leaf = name.rsplit("/", 1)[-1]
-    if leaf == "root.res" or not _LOCALE_BUNDLE.match(leaf):
+    if leaf in _NOT_A_LOCALE or not _LOCALE_BUNDLE.match(leaf):
         return True
     language = leaf[: -len(".res")].split("_", 1)[0]
     return language in tuple(languages)
@@ -119,13 +124,15 @@ _DYN = struct.Struct("<qQ")
 _SHT_SYMTAB, _SHT_DYNSYM, _SHT_DYNAMIC = 2, 11, 6
 
 
-def _section_name(elf: bytes, shdrs: list[tuple[int, ...]], shstrndx: int, index: int) -> str:
+def _section_name(elf: bytes, shdrs: list[list[int]], shstrndx: int, index: int) -> str:
     strtab = shdrs[shstrndx]
     start = strtab[4] + shdrs[index][0]
     return elf[start : elf.index(b"\0", start)].decode("ascii")
 
 
-def shrink_elf(elf: bytes, symbol_prefix: bytes = b"icudt") -> bytes | None:
+def shrink_elf(
+    elf: bytes, keep: Callable[[str], bool] = keep_item, symbol_prefix: bytes = b"icudt"
+) -> bytes | None:
     """Replace the data blob of ICU's data library with a trimmed package.
 
     Returns the new library, or None when the file is not laid out as expected: a 64-bit
@@ -155,7 +162,7 @@ def shrink_elf(elf: bytes, symbol_prefix: bytes = b"icudt") -> bytes | None:
     ro_offset, ro_addr, ro_size = rodata[4], rodata[3], rodata[5]
     if ro_offset % PAGE or ro_addr % PAGE:
         return None
-    package = trim_package(elf[ro_offset : ro_offset + ro_size])
+    package = trim_package(elf[ro_offset : ro_offset + ro_size], keep)
     if package is None:
         return None
     shift = (ro_size - len(package)) // PAGE * PAGE
@@ -217,11 +224,84 @@ def shrink_elf(elf: bytes, symbol_prefix: bytes = b"icudt") -> bytes | None:
     return bytes(out)
 
 
-def trim_library(path: Path) -> tuple[int, int] | None:
+def trim_library(path: Path, keep: Callable[[str], bool] = keep_item) -> tuple[int, int] | None:
     """Trim the ICU data library at `path` in place: (old size, new size), or None."""
     old = path.read_bytes()
-    new = shrink_elf(old)
+    new = shrink_elf(old, keep)
     if new is None:
         return None
     path.write_bytes(new)
     return len(old), len(new)
+
+
+# ------------------------------------------------------------------------ the check
+
+# 啊 (a) sorts before 中 (zhōng) in pinyin order; by code point, as root's UCA orders
+# Han characters, 中 (U+4E2D) comes first. So this pair tells Chinese collation apart.
+PINYIN_PAIR = ("啊", "中")
+
+
+def probe(lib_dir: Path) -> dict[str, object]:
+    """What ICU in `lib_dir` (libicudata/uc/i18n.so.NN) can still do, through ctypes.
+
+    Run it in a process of its own (`python installer/icu_data.py probe DIR`): a process
+    that already loaded Qt has an ICU loaded under the same names.
+    """
+    import ctypes
+
+    libraries = {}
+    for stem in ("libicudata", "libicuuc", "libicui18n"):
+        (path,) = [p for p in lib_dir.glob(f"{stem}.so.*") if p.suffix[1:].isdigit()]
+        libraries[stem] = ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL)
+    version = path.suffix[1:]
+    uc, i18n = libraries["libicuuc"], libraries["libicui18n"]
+
+    def function(library: ctypes.CDLL, name: str, restype: object) -> Any:
+        found = getattr(library, f"{name}_{version}")
+        found.restype = restype
+        return found
+
+    ucol_open = function(i18n, "ucol_open", ctypes.c_void_p)
+    ucol_strcoll = function(i18n, "ucol_strcoll", ctypes.c_int)
+    ucol_strcoll.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_int,
+        ctypes.c_void_p,
+        ctypes.c_int,
+    ]
+    ucol_locale = function(i18n, "ucol_getLocaleByType", ctypes.c_char_p)
+    ucol_locale.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
+    ucnv_open = function(uc, "ucnv_open", ctypes.c_void_p)
+
+    def utf16(text: str) -> ctypes.Array[ctypes.c_uint16]:
+        units = [ord(ch) for ch in text]  # BMP characters only
+        return (ctypes.c_uint16 * len(units))(*units)
+
+    result: dict[str, object] = {"version": version}
+    for locale in ("zh_CN", "en_US"):
+        status = ctypes.c_int(0)
+        collator = ucol_open(locale.encode(), ctypes.byref(status))
+        if status.value > 0 or not collator:  # U_FAILURE
+            result[locale] = {"error": status.value}
+            continue
+        valid = ucol_locale(collator, 1, ctypes.byref(ctypes.c_int(0)))  # ULOC_VALID_LOCALE
+        first, second = (utf16(ch) for ch in PINYIN_PAIR)
+        order = ucol_strcoll(collator, first, 1, second, 1)
+        result[locale] = {"locale": valid.decode(), "pinyin_first": order < 0}
+    encodings = {}
+    for name in ("GB18030", "GBK", "Big5", "windows-1252"):
+        status = ctypes.c_int(0)
+        converter = ucnv_open(name.encode(), ctypes.byref(status))
+        encodings[name] = bool(converter) and status.value <= 0
+    result["encodings"] = encodings
+    return result
+
+
+if __name__ == "__main__":  # python installer/icu_data.py probe DIR
+    import json
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "probe":
+        raise SystemExit("usage: python installer/icu_data.py probe DIR")
+    print(json.dumps(probe(Path(sys.argv[2])), ensure_ascii=False))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -241,3 +242,145 @@ def test_icon_builder_writes_the_same_set(
     assert (tmp_path / "labdesk.svg").read_bytes() == (ICONS / "labdesk.svg").read_bytes()
     for size in PNG_SIZES:
         assert _png_size((tmp_path / f"labdesk-{size}.png").read_bytes()) == (size, size)
+
+
+# ------------------------------------------------------------------- ICU data trimming
+
+
+def _package(items: list[tuple[str, bytes]]) -> bytes:
+    """A small ICU common-data package (header, table of contents, 16-byte aligned items)."""
+    info = struct.pack("<HHBBBB4s4s4s", 20, 0, 0, 0, 2, 0, b"CmnD", b"\1\0\0\0", b"\3\0\0\0")
+    header = struct.pack("<HBB", 32, 0xDA, 0x27) + info
+    header = header.ljust(32, b"\0")
+    return _load(INSTALLER / "icu_data.py").write_package(header, items)
+
+
+def test_icu_trim_keeps_chinese_english_root_and_everything_not_a_locale() -> None:
+    keep = _load(INSTALLER / "icu_data.py").keep_item
+    for kept in (
+        "icudt73l/root.res",
+        "icudt73l/zh.res",
+        "icudt73l/zh_Hans_CN.res",
+        "icudt73l/en_001.res",
+        "icudt73l/coll/zh.res",
+        "icudt73l/coll/ucadata.icu",
+        "icudt73l/coll/res_index.res",
+        "icudt73l/zone/pool.res",
+        "icudt73l/zone/root.res",
+        "icudt73l/gb18030.cnv",
+        "icudt73l/cnvalias.icu",
+        "icudt73l/brkitr/cjdict.dict",
+        "icudt73l/supplementalData.res",
+        "icudt73l/likelySubtags.res",
+        "icudt73l/zoneinfo64.res",
+    ):
+        assert keep(kept), kept
+    for dropped in (
+        "icudt73l/de.res",
+        "icudt73l/es_419.res",
+        "icudt73l/coll/ja.res",
+        "icudt73l/unit/fil.res",
+        "icudt73l/zone/sr_Latn_BA.res",
+        "icudt73l/lang/yue_Hans.res",
+    ):
+        assert not keep(dropped), dropped
+
+
+def test_icu_package_round_trips_and_trims_to_the_kept_items() -> None:
+    icu_data = _load(INSTALLER / "icu_data.py")
+    items = [
+        ("icudt73l/coll/de.res", b"D" * 37),
+        ("icudt73l/coll/zh.res", b"Z" * 100),
+        ("icudt73l/de.res", b"d" * 5),
+        ("icudt73l/gb18030.cnv", b"G" * 16),
+        ("icudt73l/root.res", b"R" * 1),
+    ]
+    blob = _package(items)
+    header, read = icu_data.read_package(blob)
+    assert len(header) == 32
+    # Items come back padded to 16 bytes (as ICU lays them out), content unchanged.
+    assert [name for name, _ in read] == [name for name, _ in items]
+    for (_, data), (_, original) in zip(read, items, strict=True):
+        assert data.rstrip(b"\0") == original and len(data) % 16 == 0
+    trimmed = icu_data.trim_package(blob)
+    _, kept = icu_data.read_package(trimmed)
+    assert [name for name, _ in kept] == [
+        "icudt73l/coll/zh.res",
+        "icudt73l/gb18030.cnv",
+        "icudt73l/root.res",
+    ]
+    # Every item starts on a 16-byte boundary of the blob.
+    count = struct.unpack_from("<I", trimmed, 32)[0]
+    for index in range(count):
+        _, offset = struct.unpack_from("<II", trimmed, 32 + 4 + 8 * index)
+        assert (32 + offset) % 16 == 0
+    assert icu_data.read_package(b"not ICU data at all, just some bytes") is None
+
+
+def _icu_lib_dir() -> Path:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PySide6 bundles ICU on Linux only")
+    import PySide6
+
+    lib = Path(PySide6.__file__).parent / "Qt" / "lib"
+    if not list(lib.glob("libicudata.so.*")):
+        pytest.skip("this PySide6 has no libicudata")
+    return lib
+
+
+def _probe(lib_dir: Path) -> dict[str, object]:
+    proc = subprocess.run(
+        [sys.executable, str(INSTALLER / "icu_data.py"), "probe", str(lib_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result: dict[str, object] = json.loads(proc.stdout)
+    return result
+
+
+def _copy_icu(source: Path, target: Path) -> Path:
+    target.mkdir()
+    for library in source.glob("libicu*.so.*"):
+        if library.suffix[1:].isdigit():
+            shutil.copyfile(library, target / library.name)
+    (data,) = target.glob("libicudata.so.*")
+    return data
+
+
+def test_trimmed_icu_library_still_collates_chinese_and_converts_gb18030(
+    tmp_path: Path,
+) -> None:
+    icu_data = _load(INSTALLER / "icu_data.py")
+    source = _icu_lib_dir()
+    data = _copy_icu(source, tmp_path / "trimmed")
+    sizes = icu_data.trim_library(data)
+    assert sizes is not None, "PySide6's libicudata is no longer laid out as icu_data expects"
+    old, new = sizes
+    assert new == data.stat().st_size and new < old * 0.6
+    objdump = shutil.which("objdump")
+    if objdump:  # still a well-formed shared library exporting the data symbol
+        proc = subprocess.run([objdump, "-T", str(data)], capture_output=True, text=True)
+        assert proc.returncode == 0 and re.search(r"icudt\d+_dat", proc.stdout), proc.stderr
+    probe = _probe(data.parent)
+    assert probe["zh_CN"] == {"locale": "zh_Hans_CN", "pinyin_first": True}
+    assert probe["en_US"] == {"locale": "en_US", "pinyin_first": False}
+    assert probe["encodings"] == {"GB18030": True, "GBK": True, "Big5": True, "windows-1252": True}
+
+    # The probe tells the difference: without the Chinese collation data, 中 sorts
+    # before 啊 (code point order) and the collator falls back to root.
+    stripped = _copy_icu(source, tmp_path / "no-zh-collation")
+    assert icu_data.trim_library(
+        stripped, lambda name: icu_data.keep_item(name) and "/coll/zh" not in name
+    )
+    probe = _probe(stripped.parent)
+    assert probe["zh_CN"] == {"locale": "root", "pinyin_first": False}
+
+
+def test_icu_trimming_leaves_other_libraries_alone() -> None:
+    icu_data = _load(INSTALLER / "icu_data.py")
+    lib = _icu_lib_dir()
+    (uc,) = [p for p in lib.glob("libicuuc.so.*") if p.suffix[1:].isdigit()]
+    assert icu_data.shrink_elf(uc.read_bytes()) is None
+    assert icu_data.shrink_elf(b"\x7fELF but not really") is None

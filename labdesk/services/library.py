@@ -93,7 +93,8 @@ def abolish_standard(
     Sets `abolished_from` on every active item row of that standard version, audited
     with `reason`; samples sampled from that day on no longer get its items, samples
     already registered keep theirs (frozen). Refuses a date on or before the day the
-    standard took effect (as the library file does). Returns the number of item rows changed (0 if already abolished that day).
+    standard took effect (as the library file does). Returns the number of item rows
+    changed (0 if already abolished that day).
     """
     require(ctx, "abolish_standard")
     why = (reason or "").strip()

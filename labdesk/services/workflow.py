@@ -274,8 +274,7 @@ def record_export_in(
         action="export",
     )
     changes = {"export_batch_id": batch_id, "state": "exported"}
-    for sample_id in sample_ids:
-        w.update("samples", sample_id, changes, reason=reason, action="export")
+    w.update_many("samples", sample_ids, changes, reason=reason, action="export")
     w.insert_many(
         "sample_events",
         [

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 GENESIS_HASH = "0" * 64
 _FLUSH_EVERY = 20_000
+_UPDATE_CHUNK = 10_000  # ids per json_each query in update_many (bounds memory)
 # verify_audit reports progress (and polls for cancellation) every this many entries.
 PROGRESS_EVERY = 1_000
 
@@ -351,7 +352,10 @@ class Writer:
     ) -> list[int]:
         """Inserts rows with one executemany and one audit entry each; returns their ids.
 
-        This is the hot path of imports and the demo generator, hence the inlined loop.
+        This is the hot path of imports and the demo generator, hence the inlined loops:
+        first the rows are completed (defaults, ids) and inserted, then their audit
+        entries are built (row JSON, hash chain). (Overlapping the two on a helper
+        thread was tried: handing the GIL over for every row made it no faster.)
         """
         info = self._info(table)
         columns = info.columns
@@ -360,19 +364,10 @@ class Writer:
         next_id = self._allocate(table, 0)
         full_rows: list[tuple[Any, ...]] = []
         ids: list[int] = []
+        # Rows whose JSON the fast path cannot build: index → the row as a dict.
+        general: dict[int, dict[str, Any]] = {}
         checked_keys: Any = None
-        actor = self.actor
-        user_id, username = actor.user_id, actor.username
-        at_utc, at_offset = self.at_utc, self.at_offset
-        encode_row = _ROW_ENCODER.encode
-        fast_json = _RowJson(columns).encode
-        encode_entry = _ENTRY_ENCODER.encode
-        fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
-        fixed_after = encode_entry([None, reason])[1:-1]
-        sha256 = hashlib.sha256
-        pending = self._pending
-        seq, prev = self._seq, self._hash
-        for values in rows:
+        for index, values in enumerate(rows):
             keys = values.keys()
             if keys != checked_keys:
                 self._check_keys(table, info, keys)
@@ -386,25 +381,59 @@ class Writer:
             record_id = logged["id"]
             if record_id is None:
                 record_id = logged["id"] = next_id
-            next_id = max(next_id, record_id) + 1
+                next_id += 1
+            elif record_id >= next_id:
+                next_id = record_id + 1
             ids.append(record_id)
-            row = tuple(logged.values())
-            full_rows.append(row)
-            if blob_indexes:
-                logged = dict(logged)
-                for index in blob_indexes:
-                    name = columns[index]
-                    logged[name] = _plain(table, name, logged[name])
-                new_json = encode_row(logged)
-            elif simple:
+            full_rows.append(tuple(logged.values()))
+            if blob_indexes or not simple:
+                general[index] = logged
+        self._next_id[table] = next_id
+
+        self.conn.executemany(info.insert_sql, full_rows)
+        self._log_inserts(table, columns, blob_indexes, ids, full_rows, general, reason, action)
+        if len(self._pending) >= _FLUSH_EVERY:
+            self.flush()
+        return ids
+
+    def _log_inserts(
+        self,
+        table: str,
+        columns: Sequence[str],
+        blob_indexes: Sequence[int],
+        ids: Sequence[int],
+        full_rows: Sequence[tuple[Any, ...]],
+        general: Mapping[int, dict[str, Any]],
+        reason: str,
+        action: str,
+    ) -> None:
+        """Appends one insert entry per row to the pending audit entries (the hash chain)."""
+        actor = self.actor
+        user_id, username = actor.user_id, actor.username
+        at_utc, at_offset = self.at_utc, self.at_offset
+        encode_row = _ROW_ENCODER.encode
+        fast_json = _RowJson(columns).encode
+        encode_entry = _ENTRY_ENCODER.encode
+        fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
+        fixed_after = encode_entry([None, reason])[1:-1]
+        sha256 = hashlib.sha256
+        pending = self._pending
+        seq, prev = self._seq, self._hash
+        for index, (record_id, row) in enumerate(zip(ids, full_rows, strict=True)):
+            logged = general.get(index)
+            if logged is None:
                 new_json = fast_json(row)
-            else:  # e.g. a str subclass (an enum): the general encoder
+            else:  # BLOBs (logged by digest) or e.g. a str subclass: the general encoder
+                if blob_indexes:
+                    logged = dict(logged)
+                    for blob in blob_indexes:
+                        name = columns[blob]
+                        logged[name] = _plain(table, name, logged[name])
                 new_json = encode_row(logged)
             seq += 1
-            # Same text as _ENTRY_ENCODER.encode([...]) of entry_hash, built from the
-            # parts that do not change within the batch.
-            head = f'[{seq},{fixed_before},{record_id},{fixed_after},"{prev}"]'
-            digest = sha256(f"{head}\n\n{new_json}".encode()).hexdigest()
+            # Same text as entry_hash's, built from the parts fixed within the batch.
+            canonical = f'[{seq},{fixed_before},{record_id},{fixed_after},"{prev}"]\n\n{new_json}'
+            digest = sha256(canonical.encode()).hexdigest()
             pending.append(
                 (
                     seq,
@@ -425,11 +454,6 @@ class Writer:
             )
             prev = digest
         self._seq, self._hash = seq, prev
-        self._next_id[table] = next_id
-        self.conn.executemany(info.insert_sql, full_rows)
-        if len(pending) >= _FLUSH_EVERY:
-            self.flush()
-        return ids
 
     def update(
         self,
@@ -481,6 +505,78 @@ class Writer:
                 reason,
             )
         return {name: old for name, (old, _) in changed.items()}
+
+    def update_many(
+        self,
+        table: str,
+        record_ids: Sequence[int],
+        changes: Mapping[str, Any],
+        *,
+        reason: str = "",
+        action: str = "update",
+    ) -> dict[int, dict[str, Any]]:
+        """The same `changes` applied to many rows: as `update` once per id, in bulk.
+
+        One query reads the current values, one executemany writes the rows that change,
+        and the audit entries are exactly those the loop of `update` calls would write (per
+        row in the given order, per changed field). Returns {id: {field: old value}} for
+        the rows that changed. A missing id raises LookupError and writes nothing.
+        """
+        info = self._info(table)
+        unknown = set(changes) - info.column_set
+        if unknown or "id" in changes:
+            raise ValueError(
+                f"cannot update {table} column(s) {sorted(unknown | {'id'} & set(changes))}"
+            )
+        ids = [int(i) for i in record_ids]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"update_many: an id of {table} appears twice")
+        names = list(changes)
+        new_values = {name: _to_db(changes[name]) for name in names}
+        new_plain = {name: _plain(table, name, value) for name, value in new_values.items()}
+        new_json = {name: _dumps(value) for name, value in new_plain.items()}
+        current: dict[int, tuple[Any, ...]] = {}
+        select = (
+            f"SELECT id, {', '.join(names)} FROM {table} "
+            "WHERE id IN (SELECT value FROM json_each(?))"
+        )
+        for start in range(0, len(ids), _UPDATE_CHUNK):
+            chunk = json.dumps(ids[start : start + _UPDATE_CHUNK])
+            for row in self.conn.execute(select, (chunk,)):
+                current[int(row[0])] = tuple(row[1:])
+        for record_id in ids:
+            if record_id not in current:
+                raise LookupError(f"{table} #{record_id} does not exist")
+        olds: dict[int, dict[str, Any]] = {}
+        for record_id in ids:
+            row = current[record_id]
+            changed = {
+                name: row[index]
+                for index, name in enumerate(names)
+                if _plain(table, name, row[index]) != new_plain[name]
+            }
+            if changed:
+                olds[record_id] = changed
+        if not olds:
+            return {}
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        values = [new_values[name] for name in names]
+        self.conn.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = ?",
+            [(*values, record_id) for record_id in olds],
+        )
+        for record_id, changed in olds.items():
+            for name, old in changed.items():
+                self._append(
+                    action,
+                    table,
+                    record_id,
+                    name,
+                    _dumps(_plain(table, name, old)),
+                    new_json[name],
+                    reason,
+                )
+        return olds
 
 
 def _utc_text(moment: datetime) -> str:

@@ -18,11 +18,13 @@ Because workers take a state object, they are unit-tested without Qt by passing 
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -32,8 +34,8 @@ T = TypeVar("T")
 
 PROGRESS_DELAY_MS = 600
 
-# Running operations, so an operation without a parent widget is not garbage-collected
-# while its worker still runs.
+# Running operations (and those that just finished), so no operation is garbage-collected
+# while its worker still runs or its queued results are still being delivered.
 _live: set[Operation[Any]] = set()
 
 
@@ -131,8 +133,68 @@ def show_failure(parent: QWidget | None, exc: BaseException) -> None:
     show_error(parent, exc)
 
 
+class ProgressHost(QObject):
+    """The one progress dialog of a widget, reused by each of its operations.
+
+    Why reuse instead of one dialog per operation: on PySide6 6.11 a Python-created
+    QObject whose `deleteLater()` was still pending when its parent deleted it directly
+    (a window closed right after the work finished) crashed the process in
+    `QObject::~QObject` ("shared QObject was deleted directly"). The host and its dialog
+    are plain children of the widget: never deleted on their own, they go with it.
+    """
+
+    OBJECT_NAME = "labdesk_progress_host"
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName(self.OBJECT_NAME)
+        self._widget = parent
+        self.dialog: QProgressDialog | None = None
+        self.owner: Operation[Any] | None = None
+
+    @classmethod
+    def of(cls, widget: QWidget) -> ProgressHost:
+        host = widget.findChild(ProgressHost, cls.OBJECT_NAME)
+        if host is None:
+            host = ProgressHost(widget)
+        return host
+
+    def show_for(self, op: Operation[Any], label: str) -> QProgressDialog:
+        if self.dialog is None:
+            dialog = QProgressDialog(self._widget)
+            dialog.setWindowTitle(self.tr("Working…"))
+            dialog.setCancelButtonText(self.tr("Cancel"))
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(0)
+            dialog.setAutoReset(False)
+            dialog.setAutoClose(False)
+            dialog.canceled.connect(self._cancel)
+            self.dialog = dialog
+        self.owner = op
+        self.dialog.setLabelText(label)
+        self.dialog.setRange(0, 0)
+        self.dialog.show()
+        return self.dialog
+
+    def release(self, op: Operation[Any]) -> None:
+        if self.owner is op:
+            self.owner = None
+            if self.dialog is not None:
+                self.dialog.hide()  # hide(), not close(): close() emits `canceled`
+
+    def _cancel(self) -> None:
+        if self.owner is not None:
+            self.owner.cancel()
+
+
 class Operation(QObject, Generic[T]):
-    """A running operation. Keep no reference: it parents itself to `parent` until done.
+    """A running operation; `run_operation()` returns it, keeping a reference is optional.
+
+    Lifetime, chosen after PySide6 6.11 crashes (see `ProgressHost`): the operation has
+    no Qt parent and is never `deleteLater()`-ed. A module-level set holds it from
+    `start()` until a moment after it finished; after that, Python's reference counting
+    deletes it like any Python-owned object. If the widget that asked for the work is
+    gone by the time the result arrives, the result is dropped (nobody is left to tell).
 
     `finished` is emitted after the success/failure callback (tests wait on it).
     """
@@ -151,7 +213,7 @@ class Operation(QObject, Generic[T]):
         show_progress: bool = True,
         delay_ms: int = PROGRESS_DELAY_MS,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(None)
         self.state = TaskState()
         self._parent_widget = parent
         self._fn = fn
@@ -162,9 +224,8 @@ class Operation(QObject, Generic[T]):
         self._show_progress = show_progress
         self._delay_ms = delay_ms
         self._dialog: QProgressDialog | None = None
+        self._own_dialog = False  # a parentless operation's dialog, deleted at the end
         self._running = False
-        # No parent: the relay must outlive a closed window while the worker still runs
-        # (the runnable keeps it alive); its receivers disconnect when they are deleted.
         self._relay = _Relay()
         self._relay.progressed.connect(self._on_progress)
         self._relay.succeeded.connect(self._on_succeeded)
@@ -194,22 +255,26 @@ class Operation(QObject, Generic[T]):
     def cancel(self) -> None:
         self.state.cancel()
 
+    def _widget_alive(self) -> bool:
+        return self._parent_widget is None or shiboken6.isValid(self._parent_widget)
+
     def _show_dialog(self) -> None:
-        if not self._running:
+        if not self._running or not self._widget_alive():
             return
-        dialog = QProgressDialog(self._label, self.tr("Cancel"), 0, 0, self._parent_widget)
-        dialog.setWindowTitle(self.tr("Working…"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoReset(False)
-        dialog.setAutoClose(False)
-        dialog.canceled.connect(self.cancel)
-        done, total = self.state.progress()
-        if total > 0:
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-        dialog.show()
+        if self._parent_widget is not None:
+            dialog = ProgressHost.of(self._parent_widget).show_for(self, self._label)
+        else:
+            dialog = QProgressDialog(self._label, self.tr("Cancel"), 0, 0)
+            dialog.setWindowTitle(self.tr("Working…"))
+            dialog.setMinimumDuration(0)
+            dialog.setAutoReset(False)
+            dialog.setAutoClose(False)
+            # A plain-Python receiver: no connection between two QObjects to tear down.
+            dialog.canceled.connect(self.state.cancel)
+            dialog.show()
+            self._own_dialog = True
         self._dialog = dialog
+        self._on_progress(*self.state.progress())
 
     def _on_progress(self, done: int, total: int) -> None:
         if self._dialog is not None and total > 0:
@@ -218,35 +283,42 @@ class Operation(QObject, Generic[T]):
 
     def _finish(self) -> None:
         self._running = False
-        _live.discard(self)
         self._timer.stop()
         self.state._set_listener(None)
-        if self._dialog is not None:
-            self._dialog.canceled.disconnect(self.cancel)
-            self._dialog.close()
-            self._dialog.deleteLater()
-            self._dialog = None
+        dialog, self._dialog = self._dialog, None
+        if dialog is not None:
+            if self._own_dialog:
+                dialog.hide()
+                shiboken6.delete(dialog)  # at once: nothing deferred left to race
+            elif self._widget_alive():
+                ProgressHost.of(self._parent_widget).release(self)  # type: ignore[arg-type]
+        # Let go of the operation only after this slot returned: deleting a QObject
+        # inside its own queued-call delivery is undefined behaviour.
+        QTimer.singleShot(0, functools.partial(_live.discard, self))
 
     def _on_succeeded(self, result: T) -> None:
         self._finish()
         try:
-            self._on_success(result)
+            if self._widget_alive():
+                self._on_success(result)
+            else:
+                log.debug("operation finished after its window closed; result dropped")
         finally:
             self.finished.emit()
-            self.deleteLater()
 
     def _on_failed(self, exc: BaseException) -> None:
         self._finish()
         try:
             if isinstance(exc, Cancelled):
                 return
-            if self._on_failure is not None:
+            if not self._widget_alive():
+                log.debug("operation failed after its window closed", exc_info=exc)
+            elif self._on_failure is not None:
                 self._on_failure(exc)
             else:
                 show_failure(self._parent_widget, exc)
         finally:
             self.finished.emit()
-            self.deleteLater()
 
 
 def run_operation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def test_progress_is_reported_in_steps_up_to_the_total(db: Database) -> None:
     dones = [d for d, _ in calls]
     assert dones == sorted(dones)
     assert len(calls) == 2 + total // PROGRESS_EVERY
-    assert all(b - a <= PROGRESS_EVERY for a, b in zip(dones, dones[1:], strict=False))
+    assert all(b - a <= PROGRESS_EVERY for a, b in itertools.pairwise(dones))
 
 
 def test_progress_does_not_change_the_verdict(db: Database) -> None:
