@@ -31,6 +31,13 @@ log = logging.getLogger(__name__)
 # the real user settings.
 SETTINGS_ENV = "LABDESK_SETTINGS_FILE"
 
+# Start-up benchmark hooks (benchmarks/bench_startup.py), never for people: with
+# LABDESK_EXIT_WHEN_SHOWN=1 the application quits as soon as the main window is shown;
+# only then, LABDESK_AUTO_SIGN_IN=user:password replaces the sign-in *dialog* by the same
+# `auth.sign_in` service call the dialog makes (a wrong password fails just the same).
+EXIT_WHEN_SHOWN_ENV = "LABDESK_EXIT_WHEN_SHOWN"
+AUTO_SIGN_IN_ENV = "LABDESK_AUTO_SIGN_IN"
+
 CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
 
 
@@ -160,6 +167,8 @@ def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:
         wizard = FirstRunWizard(session)
         if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
             return 0
+    if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
+        return _benchmark_start(app, session)
     while True:
         dialog = SignInDialog(session, show_demo_accounts=demo or backend.is_demo(session.db))
         if dialog.exec() != SignInDialog.DialogCode.Accepted:
@@ -169,8 +178,29 @@ def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:
         session.sign_out()
 
 
-def _run_main_window(app: QApplication, session: UiSession) -> bool:
+def _benchmark_start(app: QApplication, session: UiSession) -> int:
+    """The start-up benchmark's path: sign in through the service (LABDESK_AUTO_SIGN_IN),
+    show the main window with its first screen, quit once it is shown."""
+    from labdesk.services import auth
+    from labdesk.ui.signin import apply_sign_in
+
+    user, sep, password = os.environ.get(AUTO_SIGN_IN_ENV, "").partition(":")
+    if not sep:
+        return _fail(f"{EXIT_WHEN_SHOWN_ENV}=1 needs {AUTO_SIGN_IN_ENV}=user:password")
+    try:
+        apply_sign_in(session, auth.sign_in(session.db, user, password))
+    except LabDeskError as exc:
+        return _fail(str(exc))
+    _run_main_window(app, session, exit_when_shown=True)
+    return 0
+
+
+def _run_main_window(
+    app: QApplication, session: UiSession, *, exit_when_shown: bool = False
+) -> bool:
     """Show the main window until it closes; True if the user signed out (sign in again)."""
+    from PySide6.QtCore import QTimer
+
     from labdesk.ui.main_window import MainWindow
 
     window = MainWindow(session)
@@ -183,6 +213,8 @@ def _run_main_window(app: QApplication, session: UiSession) -> bool:
     window.signOutRequested.connect(sign_out)
     window.show()
     window.open_initial_screen()
+    if exit_when_shown:
+        QTimer.singleShot(0, app.quit)  # after the first pass of the event loop
     app.exec()
     window.deleteLater()
     return bool(signed_out)

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.services.audit import AuditReport
 from labdesk.ui.manager_lazy import LazyRowsModel
-from labdesk.ui.manager_ops import run_with_progress
 from labdesk.ui.manager_queries import (
     AuditQuery,
     audit_actions,
@@ -42,7 +41,7 @@ from labdesk.ui.manager_queries import (
     value_text,
 )
 from labdesk.ui.manager_widgets import MessageBanner, make_table
-from labdesk.ui.operations import TaskState
+from labdesk.ui.operations import TaskState, run_operation
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -208,7 +207,7 @@ class AuditScreen(QWidget):
             finally:
                 reader.close()
 
-        run_with_progress(
+        run_operation(
             self,
             work,
             label=self.tr("Reading the audit trail…"),
@@ -352,7 +351,7 @@ class AuditScreen(QWidget):
             state.set_progress(0, 0)
             return verify_file(db_path, state)
 
-        run_with_progress(
+        run_operation(
             self,
             work,
             label=self.tr("Verifying the audit trail…"),

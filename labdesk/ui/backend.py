@@ -40,13 +40,16 @@ def open_db(path: Path) -> Database:
 def create_demo_database(
     path: Path, samples: int = DEMO_SAMPLES, state: TaskState | None = None
 ) -> None:
-    """Create a demo database at `path` with the record engineer's generator.
+    """Create a demo database at `path` with real signed batches (`batch.demo.build_demo`):
+    the batches and the demo public key land in `<db dir>/<db name>-outbox/`.
 
     A plain worker function: run it through `operations.run_operation` to keep the
     window responsive; with a `state`, it reports progress and stops when cancelled
     (the half-made file is then removed, since nobody has used it yet).
     """
-    from labdesk.services.demo import fill_demo
+    import shutil
+
+    from labdesk.batch.demo import build_demo, demo_outbox
     from labdesk.store.db import open_database
 
     def progress(done: int, total: int) -> None:
@@ -54,11 +57,15 @@ def create_demo_database(
             state.set_progress(done, total)
             state.check()
 
+    outbox = demo_outbox(path)
+    outbox_existed = outbox.exists()
     db = open_database(path)
     try:
-        fill_demo(db, samples=samples, progress=progress)
+        build_demo(db, samples=samples, progress=progress)
     except Cancelled:
         db.close()
+        if not outbox_existed:
+            shutil.rmtree(outbox, ignore_errors=True)
         for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", ".lock"))):
             leftover.unlink(missing_ok=True)
         raise

@@ -35,10 +35,9 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.services import summary
 from labdesk.services.summary import BatchSummary, Counts
-from labdesk.ui.manager_ops import run_with_progress
 from labdesk.ui.manager_queries import exported_batch_rows
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
-from labdesk.ui.operations import Operation, TaskState
+from labdesk.ui.operations import Operation, TaskState, run_operation
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -286,7 +285,7 @@ class BatchesScreen(QWidget):
         def work(state: TaskState) -> BatchesLoad:
             return load_batches(db_path)
 
-        run_with_progress(
+        run_operation(
             self,
             work,
             label=self.tr("Reading batches…"),
@@ -488,7 +487,7 @@ class BatchesScreen(QWidget):
             self.refresh()
             self.exportFinished.emit()
 
-        self.export_operation = run_with_progress(
+        self.export_operation = run_operation(
             self,
             work,
             label=self.tr("Exporting the batch…"),

@@ -40,7 +40,6 @@ from labdesk.services.summary import DashboardData, DrillDown, Group, SummaryFil
 from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
 from labdesk.ui.manager_format import month_keys, state_title
 from labdesk.ui.manager_lazy import LazyRowsModel
-from labdesk.ui.manager_ops import run_with_progress
 from labdesk.ui.manager_widgets import (
     FigureTile,
     MessageBanner,
@@ -48,7 +47,7 @@ from labdesk.ui.manager_widgets import (
     make_table,
     titled,
 )
-from labdesk.ui.operations import TaskState
+from labdesk.ui.operations import TaskState, run_operation
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -427,7 +426,7 @@ class DashboardScreen(QWidget):
             state.set_progress(0, 0)
             return load_dashboard(db_path, flt, with_choices=with_choices, today=today)
 
-        run_with_progress(
+        run_operation(
             self,
             work,
             label=self.tr("Counting samples…"),
@@ -644,7 +643,7 @@ class DashboardScreen(QWidget):
                 return Path(written)
             return Path(exports.write_workbook(path, tables))
 
-        run_with_progress(
+        run_operation(
             self,
             work,
             label=self.tr("Exporting tables…"),

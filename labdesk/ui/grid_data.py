@@ -10,6 +10,7 @@ These are reads only; every change goes through `labdesk.services`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,11 +26,16 @@ ENTRY_STATES = ("received", "testing", "returned")
 
 @dataclass(frozen=True)
 class SampleQuery:
-    """Filter of the samples list: states (empty = all but cancelled) and free text."""
+    """Filter of the samples list: states (empty = all but cancelled) and free text.
+
+    `ids`, when given, restricts the list to exactly those samples (a dashboard
+    drill-down); they travel as one JSON parameter, so any number fits in the query.
+    """
 
     states: tuple[str, ...] = ()
     text: str = ""
     task_id: int | None = None
+    ids: tuple[int, ...] | None = None
 
 
 def _sample_where(query: SampleQuery) -> tuple[str, list[Any]]:
@@ -38,6 +44,9 @@ def _sample_where(query: SampleQuery) -> tuple[str, list[Any]]:
     if query.states:
         clauses.append(f"s.state IN ({', '.join('?' * len(query.states))})")
         params.extend(query.states)
+    if query.ids is not None:
+        clauses.append("s.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(query.ids)))
     if query.task_id is not None:
         clauses.append("s.task_id = ?")
         params.append(query.task_id)

@@ -155,6 +155,9 @@ class MainWindow(QMainWindow):
                 )
                 widget = ScreenLoadError(info, exc, self.stack)
             widget.setObjectName(widget.objectName() or f"screen_{key}")
+            requested = getattr(widget, "samplesRequested", None)
+            if requested is not None:  # the dashboard's drill-down
+                requested.connect(self.open_samples)
             self._screens[key] = widget
             self.stack.addWidget(widget)
         return widget
@@ -171,6 +174,13 @@ class MainWindow(QMainWindow):
         open_record = getattr(widget, "open_record", None)
         if callable(open_record) and record is not None:
             open_record(record)
+
+    def open_samples(self, ids: list[int], caption: str) -> None:
+        """Show the Samples screen listing exactly `ids`, captioned (dashboard drill-down)."""
+        widget = self.show_screen("samples")
+        show_ids = getattr(widget, "show_ids", None)
+        if callable(show_ids):
+            show_ids(list(ids), caption)
 
     def current_key(self) -> str:
         row = self.nav.currentRow()

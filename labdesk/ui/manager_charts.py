@@ -107,7 +107,8 @@ class CategoryBarChart(pg.PlotWidget):
         self.setMinimumHeight(max(260, 24 * len(labels) + 80))
         if labels:
             item.setYRange(-0.6, len(labels) - 0.4, padding=0)
-            item.setXRange(0, max([*totals, 1]) * 1.05, padding=0)
+            # Head-room on the right: the legend sits there, clear of the longest bar.
+            item.setXRange(0, max([*totals, 1]) * 1.3, padding=0)
 
     def bar_scene_pos(self, index: int) -> QPointF:
         """Where bar `index` sits in scene coordinates (half way along): used by tests."""

@@ -321,6 +321,11 @@ class Operation(QObject, Generic[T]):
             self.finished.emit()
 
 
+def live_operations() -> list[Operation[Any]]:
+    """Operations running or just finished (screenshots wait until none is running)."""
+    return list(_live)
+
+
 def run_operation(
     parent: QWidget | None,
     fn: Callable[[TaskState], T],

@@ -227,6 +227,19 @@ class SamplesScreen(QWidget):
         self.new_button.setObjectName("samples_new")
         self.new_button.clicked.connect(self.new_sample)
         self.count_label = QLabel()
+        # A drill-down from the dashboard: exactly these samples, with what they are.
+        self._ids_filter: tuple[int, ...] | None = None
+        self.ids_caption = QLabel()
+        self.ids_caption.setObjectName("samples_ids_caption")
+        self.clear_ids_button = QPushButton(self.tr("Show all samples"))
+        self.clear_ids_button.setObjectName("samples_clear_ids")
+        self.clear_ids_button.clicked.connect(self.clear_ids)
+        self.ids_bar = QWidget(self)
+        ids_row = QHBoxLayout(self.ids_bar)
+        ids_row.setContentsMargins(0, 0, 0, 0)
+        ids_row.addWidget(self.ids_caption, 1)
+        ids_row.addWidget(self.clear_ids_button)
+        self.ids_bar.hide()
         self.table = SampleTable(session, self)
         self.table.setObjectName("samples_table")
         restore_header(session.settings, "samples", self.table.horizontalHeader())
@@ -238,6 +251,7 @@ class SamplesScreen(QWidget):
         top.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.ids_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
@@ -252,10 +266,38 @@ class SamplesScreen(QWidget):
         new_key.activated.connect(self.new_sample)
         self.refresh()
 
+    def show_ids(self, ids: list[int], caption: str) -> None:
+        """List exactly `ids` (e.g. the samples behind a dashboard bar), captioned; the
+        state and text filters are reset so nothing hides part of them."""
+        self._ids_filter = tuple(ids)
+        self.ids_caption.setText(self.tr("{0} ({1} samples)").format(caption, len(ids)))
+        self.ids_bar.show()
+        for widget in (self.state_filter, self.text_filter):
+            widget.blockSignals(True)
+        self.state_filter.setCurrentIndex(0)
+        self.text_filter.clear()
+        for widget in (self.state_filter, self.text_filter):
+            widget.blockSignals(False)
+        self.refresh()
+
+    def clear_ids(self) -> None:
+        """Back to the whole list."""
+        self._ids_filter = None
+        self.ids_bar.hide()
+        self.refresh()
+
+    @property
+    def ids_filter(self) -> tuple[int, ...] | None:
+        return self._ids_filter
+
     def refresh(self) -> None:
         state = str(self.state_filter.currentData() or "")
         self.table.sample_model.set_query(
-            grid_data.SampleQuery(states=(state,) if state else (), text=self.text_filter.text())
+            grid_data.SampleQuery(
+                states=(state,) if state else (),
+                text=self.text_filter.text(),
+                ids=self._ids_filter,
+            )
         )
         shown = self.table.sample_model.rowCount()
         more = self.table.sample_model.canFetchMore()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QDeadlineTimer, QSize, QThreadPool
 from PySide6.QtWidgets import QApplication, QWidget
 
 from labdesk.core.errors import LabDeskError
@@ -19,6 +19,8 @@ from labdesk.ui.session import UiSession
 log = logging.getLogger(__name__)
 
 SIZE = QSize(1280, 800)
+# The dashboard scrolls at 800 px: its shot is taller so both charts show whole.
+TALL = {"dashboard": QSize(1280, 1200)}
 
 # File names in the order a reader meets the screens.
 SCREEN_FILES = (
@@ -33,19 +35,39 @@ SCREEN_FILES = (
 )
 
 
-def _settle(widget: QWidget) -> None:
-    widget.resize(SIZE)
-    widget.show()
-    for _ in range(5):
+def wait_for_background(timeout_ms: int = 60_000) -> None:
+    """Let every background load finish and its result be drawn before a grab.
+
+    Screens load off the GUI thread (`operations.run_operation`); a grab taken before
+    the result arrived shows an empty screen. Wait for both thread pools, then process
+    events until no operation is left in flight (results are delivered as queued calls).
+    """
+    from labdesk.ui.operations import live_operations, writer_pool
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while True:
+        for pool in (QThreadPool.globalInstance(), writer_pool()):
+            pool.waitForDone(max(0, deadline.remainingTime()))
+        for _ in range(5):
+            QApplication.processEvents()
+        if not any(op.running for op in live_operations()) or deadline.hasExpired():
+            break
+    for _ in range(5):  # the delivered results' own follow-up events (layout, repaint)
         QApplication.processEvents()
 
 
-def _save(widget: QWidget, path: Path) -> Path:
-    _settle(widget)
+def _settle(widget: QWidget, size: QSize = SIZE) -> None:
+    widget.resize(size)
+    widget.show()
+    wait_for_background()
+
+
+def _save(widget: QWidget, path: Path, size: QSize = SIZE) -> Path:
+    _settle(widget, size)
     pixmap = widget.grab()
-    if pixmap.width() < SIZE.width() or pixmap.height() < SIZE.height():
-        widget.setMinimumSize(SIZE)
-        _settle(widget)
+    if pixmap.width() < size.width() or pixmap.height() < size.height():
+        widget.setMinimumSize(size)
+        _settle(widget, size)
         pixmap = widget.grab()
     if not pixmap.save(str(path), "PNG"):
         raise LabDeskError(f"could not write {path}")
@@ -122,7 +144,8 @@ def render_screenshots(session: UiSession, out_dir: Path) -> list[Path]:
             open_record = getattr(screen, "open_record", None)
             if sample_id is not None and callable(open_record):
                 open_record(sample_id)
-        written.append(_save(window, out_dir / name))
+        written.append(_save(window, out_dir / name, TALL.get(key, SIZE)))
+        window.setMinimumSize(0, 0)
 
     form = SamplingFormDialog(session, window)
     chives = form.form.category.findData("VEG-CHIVES")

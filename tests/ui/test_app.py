@@ -231,12 +231,40 @@ def test_demo_creation_reports_progress_and_cancels_cleanly(tmp_path: Path) -> N
     db = open_database(made)
     try:
         assert auth.centre(db) is not None and auth.demo_accounts(db)
+        exported = {str(r["file_name"]) for r in db.query("SELECT file_name FROM export_batches")}
     finally:
         db.close()
+    # Real signed batches, in the demo database's own outbox folder.
+    outbox = tmp_path / "made-outbox"
+    assert exported and {p.name for p in outbox.glob("*.labbatch")} == exported
 
     cancelled = tmp_path / "cancelled.sqlite"
     state = TaskState()
     state.cancel()
     with pytest.raises(Cancelled):
         create_demo_database(cancelled, samples=60, state=state)
-    assert not list(tmp_path.glob("cancelled.sqlite*"))  # nothing half-made is left
+    assert not list(tmp_path.glob("cancelled*"))  # nothing half-made is left, no outbox
+
+
+def test_demo_batches_are_listed_on_the_batches_screen(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings
+) -> None:
+    from labdesk.ui.backend import create_demo_database
+    from labdesk.ui.batches import BatchesScreen
+
+    path = tmp_path / "demo.sqlite"
+    create_demo_database(path, samples=60)
+    db = open_database(path)
+    try:
+        batch_ids = [int(r["id"]) for r in db.query("SELECT id FROM export_batches ORDER BY id")]
+        session = UiSession(db=db, db_path=path, settings=settings)
+        sign_in_as(session, "manager")
+        screen = BatchesScreen(session)
+        qtbot.addWidget(screen)
+        screen.show()
+        qtbot.waitUntil(lambda: bool(screen.batches) and not screen._loading, timeout=15000)
+        listed = [b.batch_id for b in screen.batches if b.batch_id is not None]
+        assert batch_ids and sorted(listed) == batch_ids
+        assert str(tmp_path / "demo-outbox") in screen.outbox_label.text()
+    finally:
+        db.close()

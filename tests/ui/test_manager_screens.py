@@ -112,8 +112,7 @@ def test_progress_dialog_shows_progress_and_cancels(qtbot: QtBot) -> None:
 
     from PySide6.QtWidgets import QPushButton, QWidget
 
-    from labdesk.ui.manager_ops import ProgressHost, run_with_progress
-    from labdesk.ui.operations import TaskState
+    from labdesk.ui.operations import ProgressHost, TaskState, run_operation
 
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -131,7 +130,7 @@ def test_progress_dialog_shows_progress_and_cancels(qtbot: QtBot) -> None:
         state.check()  # raises Cancelled: neither callback runs
         return 1
 
-    op = run_with_progress(
+    op = run_operation(
         parent, work, label="working", on_success=outcomes.append,
         on_failure=outcomes.append, delay_ms=50,
     )  # fmt: skip
