@@ -26,7 +26,7 @@ _SAMPLE_HIDDEN = frozenset(
     {
         "id", "sample_no", "task_id", "enterprise_id", "category_code", "state",
         "conclusion_code", "conclusion_label", "conclusion_zh", "conclusion_en",
-        "failing_items", "export_batch_id", "created_by", *_JOINED,
+        "failing_items", "export_batch_id", "created_by", "report_no", *_JOINED,
     }
 )  # fmt: skip
 # Internal row ids mean nothing outside this database; everything else goes out as stored.
@@ -156,6 +156,9 @@ def collect_records(conn: sqlite3.Connection, sample_ids: Sequence[int]) -> Batc
             {
                 "sample_id": row["sample_no"],
                 "form_no": row["sample_no"],
+                # 检验报告编号, allocated at approval; None only for a sample approved
+                # before report numbers existed (schema 1), which printed no such number.
+                "report_no": row["report_no"],
                 "category": row["category_name"] or row["category_code"],
                 "category_code": row["category_code"],
                 "sampling_date": row["sampling_date"],

@@ -172,7 +172,8 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
         )
     store.executemany(
         "INSERT INTO hq_samples (centre_code, sample_id, sequence, form_no, category, "
-        "sampling_date, month, verdict, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sampling_date, month, verdict, record, report_no) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 code,
@@ -184,6 +185,7 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
                 s["sampling_date"][:7],
                 s["verdict"],
                 line,  # the signed text as received
+                _report_no(s),
             )
             for s, line in zip(samples, sample_lines, strict=True)
         ],
@@ -202,6 +204,20 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
         rows,
     )
     return len(samples)
+
+
+def _report_no(sample: dict[str, Any]) -> str | None:
+    """The sample's report number: the documented top-level key, else (batches exported
+    before it was lifted out of the form) `form.report_no`; None when there is none —
+    the same rule the schema-2 migration applies to lines already held."""
+    form = sample.get("form")
+    for value in (
+        sample.get("report_no"),
+        form.get("report_no") if isinstance(form, dict) else None,
+    ):
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def _existing_samples(store: HqStore, code: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:

@@ -2,7 +2,13 @@
 
 The SQL is written once, portable: `?` placeholders (turned into `%s` for psycopg),
 TEXT/INTEGER columns only, `INSERT … ON CONFLICT DO NOTHING` (both engines). The only
-other dialect differences are how a write transaction is opened and STRICT tables.
+other dialect differences are how a write transaction is opened, STRICT tables and
+reading JSON in the one data migration.
+
+Versions (`hq_meta.schema`): 1 — first release; 2 — `hq_samples.report_no` (检验报告编号,
+the centre's report number carried by `samples.jsonl`). Opening a schema-1 database
+migrates it in one transaction: the column is added and filled from the signed sample
+lines already stored (`record`), so nothing has to be re-sent.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 
 from labdesk.core.errors import LabDeskError
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS hq_meta (
@@ -59,6 +65,7 @@ _TABLES = (
         month TEXT NOT NULL,
         verdict TEXT NOT NULL,
         record TEXT NOT NULL,
+        report_no TEXT,
         PRIMARY KEY (centre_code, sample_id),
         FOREIGN KEY (centre_code, sequence) REFERENCES hq_batches (centre_code, sequence)
     )""",
@@ -131,6 +138,7 @@ class HqStore:
         self.conn.execute("COMMIT")
 
     def create_schema(self) -> None:
+        """Create the tables of a new database, or bring an older one up to date."""
         with self.transaction(lock=False):
             for statement in _TABLES:
                 strict = " STRICT" if self.dialect == "sqlite" and "TABLE" in statement else ""
@@ -139,9 +147,44 @@ class HqStore:
                 "INSERT INTO hq_meta (key, value) VALUES ('schema', ?) ON CONFLICT DO NOTHING",
                 (SCHEMA_VERSION,),
             )
+        if self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == "1":
+            self._migrate_to_2()
         version = self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'")
         if version != SCHEMA_VERSION:
-            raise HqStoreError(f"HQ database schema {version} is not {SCHEMA_VERSION}")
+            raise HqStoreError(
+                f"HQ database schema {version} is not {SCHEMA_VERSION}: "
+                "it was made by another LabDesk version"
+            )
+
+    def _migrate_to_2(self) -> None:
+        """Schema 1 → 2: add `hq_samples.report_no`, filled from the stored sample lines.
+
+        The version is read again under the write lock: when two processes open the same
+        schema-1 database at once, the second finds the work done. Batches exported
+        before `report_no` was a top-level field carried it inside `form`, so that is the
+        fallback; samples from before report numbers existed stay NULL."""
+        with self.transaction():
+            if self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") != "1":
+                return
+            self.execute("ALTER TABLE hq_samples ADD COLUMN report_no TEXT")
+            if self.dialect == "postgresql":
+                self.execute(
+                    "UPDATE hq_samples SET report_no = CASE "
+                    "WHEN jsonb_typeof(record::jsonb -> 'report_no') = 'string' "
+                    "THEN record::jsonb ->> 'report_no' "
+                    "WHEN jsonb_typeof(record::jsonb #> '{form,report_no}') = 'string' "
+                    "THEN record::jsonb #>> '{form,report_no}' END"
+                )
+            else:
+                # Only text is a report number (the verifier now refuses anything else).
+                self.execute(
+                    "UPDATE hq_samples SET report_no = CASE "
+                    "WHEN json_type(record, '$.report_no') = 'text' "
+                    "THEN json_extract(record, '$.report_no') "
+                    "WHEN json_type(record, '$.form.report_no') = 'text' "
+                    "THEN json_extract(record, '$.form.report_no') END"
+                )
+            self.execute("UPDATE hq_meta SET value = '2' WHERE key = 'schema'")
 
     def close(self) -> None:
         self.conn.close()
@@ -189,5 +232,9 @@ def open_hq(url: str) -> HqStore:
         except (sqlite3.Error, OSError) as exc:
             raise HqStoreError(f"cannot open the HQ database {path}: {exc}") from exc
         store = HqStore(sconn, "sqlite", str(path))
-    store.create_schema()
+    try:
+        store.create_schema()
+    except BaseException:
+        store.close()  # a refused database (schema too new, server error) is not left open
+        raise
     return store

@@ -311,6 +311,11 @@ def _check_samples(records: list[dict[str, Any]]) -> None:
         date = record.get("sampling_date")
         if not isinstance(date, str) or not _DATE.match(date):
             raise _reject("content-invalid", f"{where}: sampling_date must be YYYY-MM-DD")
+        # Optional (older batches lack it; schema-1 approvals carry null), but when
+        # given it is what HQ files the sample under, so it must be text.
+        report_no = record.get("report_no")
+        if report_no is not None and (not isinstance(report_no, str) or not report_no):
+            raise _reject("content-invalid", f"{where}: report_no must be non-empty text or null")
 
 
 def verify_bytes(

@@ -3,7 +3,8 @@
     labdesk --db PATH setup --name N --code C --region 340100 --admin USER [--password-file F]
     labdesk --db PATH demo [--samples N] [--seed S] [--outbox DIR]
                                           signed demo batches + public key in the outbox
-    labdesk --db PATH samples [--status S] [--json]
+    labdesk --db PATH samples [--status S] [--json]   JSON: sample_no, state, conclusion,
+                                                      report_no (null until approved)
     labdesk --db PATH audit verify [--json]        exit 0 intact, 1 broken (names the entry)
     labdesk --db PATH backup [--out FILE]
     labdesk --db PATH restore FILE
@@ -23,8 +24,12 @@ import getpass
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from labdesk.cli import UsageError, db_path
+
+if TYPE_CHECKING:
+    from labdesk.store.db import Database
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -175,6 +180,7 @@ def _samples(args: argparse.Namespace) -> int:
         flt = queries.SampleFilter(states=(args.status,) if args.status else ())
         ids = queries.sample_ids(reader, flt)
         rows = queries.sample_rows(reader, ids[::-1])
+        report_no = _report_numbers(reader, list(ids))
     finally:
         reader.close()
     listing = [
@@ -182,6 +188,7 @@ def _samples(args: argparse.Namespace) -> int:
             "sample_no": r["sample_no"],
             "state": r["state"],
             "conclusion": r["conclusion_code"] or None,
+            "report_no": report_no.get(int(r["id"])),
         }
         for r in rows
     ]
@@ -191,6 +198,18 @@ def _samples(args: argparse.Namespace) -> int:
         for row in listing:
             print(f"{row['sample_no']}\t{row['state']}\t{row['conclusion'] or ''}")
     return 0
+
+
+def _report_numbers(reader: Database, ids: list[int]) -> dict[int, str]:
+    """检验报告编号 by sample id, for those of `ids` that have one (approved at least once).
+
+    Read here rather than through `queries.sample_rows`, whose grid columns lack it."""
+    rows = reader.query(
+        "SELECT id, report_no FROM samples WHERE report_no IS NOT NULL "
+        "AND id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ids),),
+    )
+    return {int(row[0]): str(row[1]) for row in rows}
 
 
 def _audit_verify(args: argparse.Namespace) -> int:

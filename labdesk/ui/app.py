@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from labdesk.core.errors import LabDeskError
@@ -78,7 +78,9 @@ def run_app(args: argparse.Namespace) -> int:
     language = choose_language(getattr(args, "lang", None), settings)
     install_translators(language)
     pick_font(app)
-    app.setWindowIcon(QIcon())
+    from labdesk.ui.about import app_icon
+
+    app.setWindowIcon(app_icon())
     db_path = Path(args.db) if getattr(args, "db", None) is not None else default_db_path()
     demo = bool(getattr(args, "demo", False))
     screenshot_dir: Path | None = getattr(args, "screenshot", None)
@@ -160,15 +162,17 @@ def _create_demo(path: Path) -> str | None:
 
 def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:
     from labdesk.ui import backend
-    from labdesk.ui.signin import SignInDialog
-    from labdesk.ui.wizard import FirstRunWizard
 
     if not backend.has_centre(session.db):
+        from labdesk.ui.wizard import FirstRunWizard  # first run only: imported then
+
         wizard = FirstRunWizard(session)
         if wizard.exec() != FirstRunWizard.DialogCode.Accepted:
             return 0
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":
         return _benchmark_start(app, session)
+    from labdesk.ui.signin import SignInDialog
+
     while True:
         dialog = SignInDialog(session, show_demo_accounts=demo or backend.is_demo(session.db))
         if dialog.exec() != SignInDialog.DialogCode.Accepted:

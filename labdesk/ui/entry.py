@@ -26,30 +26,10 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui import grid_data
-from labdesk.ui.i18n import QT_TRANSLATE_NOOP
+from labdesk.ui.labels import state_title
 from labdesk.ui.layout_state import restore_header, save_header
 from labdesk.ui.result_grid import ResultGridModel, ResultTableView
 from labdesk.ui.session import UiSession
-
-STATE_NAMES_SOURCE = {
-    "draft": QT_TRANSLATE_NOOP("States", "Draft"),
-    "registered": QT_TRANSLATE_NOOP("States", "Registered"),
-    "received": QT_TRANSLATE_NOOP("States", "Received"),
-    "testing": QT_TRANSLATE_NOOP("States", "Testing"),
-    "submitted": QT_TRANSLATE_NOOP("States", "Submitted"),
-    "reviewed": QT_TRANSLATE_NOOP("States", "Reviewed"),
-    "approved": QT_TRANSLATE_NOOP("States", "Approved"),
-    "exported": QT_TRANSLATE_NOOP("States", "Exported"),
-    "returned": QT_TRANSLATE_NOOP("States", "Returned"),
-    "cancelled": QT_TRANSLATE_NOOP("States", "Cancelled"),
-}
-
-
-def state_title(state: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    source = STATE_NAMES_SOURCE.get(state)
-    return QCoreApplication.translate("States", source) if source else state
 
 
 class InlineMessage(QLabel):

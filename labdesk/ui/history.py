@@ -12,9 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from labdesk.ui.entry import state_title
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
-from labdesk.ui.result_grid import verdict_text
+from labdesk.ui.labels import state_title, verdict_text
 
 CONTEXT = "History"
 

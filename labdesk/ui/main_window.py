@@ -128,6 +128,17 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, c=code: self._set_language(c))
             settings_menu.addAction(action)
 
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About LabDesk"), self)
+        about.setObjectName("action_about")
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def show_about(self) -> QWidget:
+        from labdesk.ui.about import show_about
+
+        return show_about(self.session, self)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.user_label = QLabel()

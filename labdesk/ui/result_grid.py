@@ -31,7 +31,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
     QItemSelectionModel,
-    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -69,6 +68,12 @@ from labdesk.core.errors import LabDeskError
 from labdesk.core.judgement import CompiledRule, ItemRule, Verdict, compile_rule
 from labdesk.ui import grid_data
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
+from labdesk.ui.labels import (
+    VERDICT_BRUSHES,
+    chinese_ui,
+    method_text,
+    verdict_text,
+)
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -80,11 +85,6 @@ REASON_STATES = frozenset({"submitted", "reviewed", "approved"})
 FETCH_BLOCK = 64
 CACHE_ROWS = 2000
 
-VERDICT_BRUSHES = {
-    "pass": QBrush(QColor("#d7efd7")),
-    "fail": QBrush(QColor("#f6caca")),
-    "not_judged": QBrush(QColor("#fbecc0")),
-}
 PREVIEW_BRUSH = QBrush(QColor("#eef2fb"))
 
 # Roles as plain ints: Qt asks data() ~7 roles per painted cell, and comparing PySide
@@ -97,31 +97,6 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _ROLES = frozenset({_DISPLAY, _EDIT, _BACKGROUND, _FONT, _TOOLTIP})
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
-
-
-def verdict_text(code: str | None) -> str:
-    """合格 / 不合格 / 未判定 — the verdict always in words, never colour alone."""
-    from PySide6.QtCore import QCoreApplication
-
-    if code == "pass":
-        return QCoreApplication.translate("Verdict", "Pass")
-    if code == "fail":
-        return QCoreApplication.translate("Verdict", "Fail")
-    if code == "not_judged":
-        return QCoreApplication.translate("Verdict", "Not judged")
-    return ""
-
-
-def method_text(method: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    if method == "rounded":
-        return QCoreApplication.translate("Verdict", "Rounded value")
-    return QCoreApplication.translate("Verdict", "Full value")
-
-
-def chinese_ui() -> bool:
-    return QLocale().language() == QLocale.Language.Chinese
 
 
 @dataclass(frozen=True)

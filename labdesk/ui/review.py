@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
-from labdesk.ui.entry import InlineMessage, state_title
+from labdesk.ui.entry import InlineMessage
 from labdesk.ui.history import describe_action, describe_value, local_time
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
+from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui, state_title, verdict_text
 from labdesk.ui.layout_state import restore_header, save_header
-from labdesk.ui.result_grid import VERDICT_BRUSHES, chinese_ui, verdict_text
 from labdesk.ui.session import UiSession
 
 ModelIndex = QModelIndex | QPersistentModelIndex

@@ -34,10 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.ui import grid_data
-from labdesk.ui.entry import state_title
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
+from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui, state_title
 from labdesk.ui.layout_state import restore_header, save_header
-from labdesk.ui.result_grid import VERDICT_BRUSHES, chinese_ui
 from labdesk.ui.session import UiSession
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -226,6 +225,13 @@ class SamplesScreen(QWidget):
         self.new_button = QPushButton(self.tr("&New sample…"))
         self.new_button.setObjectName("samples_new")
         self.new_button.clicked.connect(self.new_sample)
+        self.cancel_button = QPushButton(self.tr("Cancel sample…"))
+        self.cancel_button.setObjectName("samples_cancel")
+        self.cancel_button.clicked.connect(self.start_cancel)
+        self._cancel_dialog: QWidget | None = None
+        self.message = QLabel()
+        self.message.setObjectName("samples_message")
+        self.message.setWordWrap(True)
         self.count_label = QLabel()
         # A drill-down from the dashboard: exactly these samples, with what they are.
         self._ids_filter: tuple[int, ...] | None = None
@@ -249,10 +255,12 @@ class SamplesScreen(QWidget):
         top.addWidget(self.state_filter)
         top.addWidget(self.text_filter, 1)
         top.addWidget(self.new_button)
+        top.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.ids_bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
         layout.addWidget(self.count_label)
 
         # Typing filters after a short pause, not on every keystroke.
@@ -311,6 +319,45 @@ class SamplesScreen(QWidget):
 
     def save_layout(self) -> None:
         save_header(self.session.settings, "samples", self.table.horizontalHeader())
+
+    # ----- cancelling -----------------------------------------------------------------
+
+    def start_cancel(self) -> QWidget | None:
+        """Ask for the reason to cancel the selected sample (non-blocking; the dialog is
+        returned for tests). The service decides whether this user may."""
+        from labdesk.ui.cancel_sample import CancelSampleDialog
+
+        sample_id = self.table.current_sample_id()
+        if sample_id is None:
+            self.message.setText(self.tr("Select the sample to cancel first."))
+            return None
+        sample_no = str(
+            self.session.db.scalar("SELECT sample_no FROM samples WHERE id = ?", [sample_id])
+        )
+        # One dialog at a time, replaced (not deleteLater()-ed: see operations.ProgressHost
+        # for the PySide6 crash a pending deferred delete could cause).
+        if self._cancel_dialog is not None:
+            self._cancel_dialog.setParent(None)  # now Python's: deleted with the reference
+        dialog = CancelSampleDialog(sample_no, self)
+        dialog.accepted.connect(lambda: self.cancel_sample(sample_id, dialog.reason_text()))
+        self._cancel_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def cancel_sample(self, sample_id: int, reason: str) -> bool:
+        """Cancel through the service; say what happened under the list."""
+        from labdesk.core.errors import LabDeskError
+        from labdesk.services import samples
+
+        try:
+            samples.cancel_sample(self.session.context, sample_id, reason)
+        except LabDeskError as exc:
+            self.message.setText(self.tr("Not cancelled: {0}").format(exc))
+            return False
+        self.message.setText(self.tr("Sample cancelled."))
+        self.refresh()
+        self.session.notify_changed("samples")
+        return True
 
     def new_sample(self) -> None:
         from labdesk.ui.sampling_form import SamplingFormDialog

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.uscc import validate_uscc
-from labdesk.ui.result_grid import chinese_ui, method_text
+from labdesk.ui.labels import chinese_ui, method_text
 from labdesk.ui.session import UiSession
 
 REGION_TYPES = ("城市", "乡村", "景点", "其他")

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.ui import grid_data
-from labdesk.ui.entry import state_title
+from labdesk.ui.labels import state_title
 from labdesk.ui.samples import SampleTable
 from labdesk.ui.session import UiSession
 

@@ -2,6 +2,37 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>About</name>
+    <message>
+        <source>(no signing key yet)</source>
+        <translation>（尚无签名密钥）</translation>
+    </message>
+    <message>
+        <source>Offline laboratory information system for product-quality inspection centres.</source>
+        <translation>面向产品质量检验中心的离线实验室信息管理系统。</translation>
+    </message>
+    <message>
+        <source>Qt {0}, PySide6 {1}</source>
+        <translation>Qt {0}，PySide6 {1}</translation>
+    </message>
+    <message>
+        <source>SQLite {0}</source>
+        <translation>SQLite {0}</translation>
+    </message>
+    <message>
+        <source>Database: {0}</source>
+        <translation>数据库：{0}</translation>
+    </message>
+    <message>
+        <source>Signing key fingerprint: {0}</source>
+        <translation>签名密钥指纹：{0}</translation>
+    </message>
+    <message>
+        <source>About LabDesk</source>
+        <translation>关于 LabDesk</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>The administrator</source>
@@ -72,6 +103,25 @@ Switch to that window, or close it and try again.</source>
     </message>
 </context>
 <context>
+    <name>CancelSampleDialog</name>
+    <message>
+        <source>Cancel sample {0}</source>
+        <translation>作废样品 {0}</translation>
+    </message>
+    <message>
+        <source>The sample is kept, marked as cancelled, with this reason in its history and the audit trail. Reason (required):</source>
+        <translation>样品不会被删除，而是标记为已作废，原因记入历史记录和审计记录。原因（必填）：</translation>
+    </message>
+    <message>
+        <source>Cancel the sample</source>
+        <translation>作废样品</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>不作废</translation>
+    </message>
+</context>
+<context>
     <name>CentrePage</name>
     <message>
         <source>Your inspection centre</source>
@@ -136,7 +186,7 @@ Switch to that window, or close it and try again.</source>
         <translation>准备就绪</translation>
     </message>
     <message>
-        <source>Finish creates the centre, the administrator account and (if chosen) the signing key. Then add the centre's users from the command line (labdesk --db PATH users add NAME --role technician|reviewer|manager) and, signed in as the administrator, import the standards library on the Standards screen. A key not created now can be created later with labdesk keys init.</source>
+        <source>Finish creates the centre, the administrator account and (if chosen) the signing key. Then add the centre&apos;s users from the command line (labdesk --db PATH users add NAME --role technician|reviewer|manager) and, signed in as the administrator, import the standards library on the Standards screen. A key not created now can be created later with labdesk keys init.</source>
         <translation>点击“完成”将创建检验中心、管理员账号以及（如已选择）签名密钥。随后在命令行添加本中心的用户（labdesk --db 路径 users add 用户名 --role technician|reviewer|manager），并以管理员身份登录，在“标准库”页面导入标准库。未在此创建的密钥可稍后用 labdesk keys init 创建。</translation>
     </message>
 </context>
@@ -356,6 +406,14 @@ Switch to that window, or close it and try again.</source>
         <translation>设置(&amp;S)</translation>
     </message>
     <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About LabDesk</source>
+        <translation>关于 LabDesk(&amp;A)</translation>
+    </message>
+    <message>
         <source>User: {0} ({1})</source>
         <translation>用户：{0}（{1}）</translation>
     </message>
@@ -385,6 +443,17 @@ Switch to that window, or close it and try again.</source>
     <message>
         <source>Working…</source>
         <translation>正在处理…</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressHost</name>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -769,8 +838,20 @@ Switch to that window, or close it and try again.</source>
         <translation>新建样品(&amp;N)…</translation>
     </message>
     <message>
+        <source>Cancel sample…</source>
+        <translation>作废样品…</translation>
+    </message>
+    <message>
+        <source>Show all samples</source>
+        <translation>显示全部样品</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>{0} ({1} samples)</source>
+        <translation>{0}（{1} 个样品）</translation>
     </message>
     <message>
         <source>{0}+ samples (more load as you scroll)</source>
@@ -779,6 +860,18 @@ Switch to that window, or close it and try again.</source>
     <message>
         <source>{0} samples</source>
         <translation>{0} 个样品</translation>
+    </message>
+    <message>
+        <source>Select the sample to cancel first.</source>
+        <translation>请先选择要作废的样品。</translation>
+    </message>
+    <message>
+        <source>Not cancelled: {0}</source>
+        <translation>未作废：{0}</translation>
+    </message>
+    <message>
+        <source>Sample cancelled.</source>
+        <translation>样品已作废。</translation>
     </message>
 </context>
 <context>
@@ -1016,11 +1109,11 @@ Switch to that window, or close it and try again.</source>
         <translation>{1} 有效的检验项目 {0} 项：{2}</translation>
     </message>
     <message>
-        <source>The sampled unit's code is required.</source>
+        <source>The sampled unit&apos;s code is required.</source>
         <translation>必须填写被抽样单位的统一社会信用代码。</translation>
     </message>
     <message>
-        <source>The sampled unit's name is required.</source>
+        <source>The sampled unit&apos;s name is required.</source>
         <translation>必须填写被抽样单位名称。</translation>
     </message>
     <message>

@@ -738,17 +738,6 @@
     </message>
 </context>
 <context>
-    <name>ProgressHost</name>
-    <message>
-        <source>Working…</source>
-        <translation>处理中…</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-</context>
-<context>
     <name>StandardsScreen</name>
     <message>
         <source>SAMPLE DATA: this library holds sample limits for demonstration, not authoritative values. Import your centre&apos;s official library.</source>

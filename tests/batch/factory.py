@@ -31,6 +31,7 @@ def sample_records(
             {
                 "sample_id": f"{centre}-S{n:05d}",
                 "form_no": f"AH2026{n:05d}",
+                "report_no": f"{centre}-2026-{n:06d}",
                 "category": CATEGORIES[n % len(CATEGORIES)],
                 "product": "青菜",
                 "sampling_date": f"{month}-{(n % 28) + 1:02d}",

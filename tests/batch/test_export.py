@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ from tests.batch.centre import PASSPHRASE, Centre, approved_samples, make_centre
 
 
 @pytest.fixture
-def centre(tmp_path: Path) -> Centre:
+def centre(tmp_path: Path) -> Iterator[Centre]:
     (tmp_path / "db").mkdir()
     made = make_centre(tmp_path / "db" / "centre.sqlite")
     yield made
@@ -69,6 +71,14 @@ def test_export_verify_ingest_round_trip(centre: Centre, tmp_path: Path) -> None
     record = v1.records("samples.jsonl")[0]
     assert record["sample_id"] == "AH202600001" and record["category"] == "芸薹类蔬菜"
     assert record["form"]["samplers"] == ["张三", "李四"]
+    stored_no = {
+        str(r[0]): r[1] for r in centre.db.query("SELECT sample_no, report_no FROM samples")
+    }
+    assert [r["report_no"] for r in v1.records("samples.jsonl")] == [
+        stored_no[r["sample_id"]] for r in v1.records("samples.jsonl")
+    ]
+    assert re.fullmatch(r"HF01-\d{4}-000001", record["report_no"])  # the first approved
+    assert "report_no" not in record["form"]  # lifted to the top level, not duplicated
     assert record["enterprise"]["uscc"] == "914403001922038216"
     results = v1.records("results.jsonl")
     assert {r["text"] for r in results} <= {"0.05", "0.35", "0.10", "0.02", "0.01"}  # as typed
@@ -85,6 +95,8 @@ def test_export_verify_ingest_round_trip(centre: Centre, tmp_path: Path) -> None
         exported = centre.db.query("SELECT conclusion_code FROM samples")
         assert figures["fail"] == sum(1 for r in exported if r[0] == "fail")
         assert gaps(store) == []
+        at_hq = dict(store.query("SELECT sample_id, report_no FROM hq_samples"))
+        assert at_hq == stored_no and all(at_hq.values())
     assert verify_audit(centre.db).ok
 
 
@@ -171,7 +183,7 @@ def test_records_changed_during_export_are_not_recorded(
     ids = approved_samples(centre, 2)
     real_sign = export_mod.sign_batch
 
-    def sign_then_edit(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def sign_then_edit(*args: object, **kwargs: object):
         signed = real_sign(*args, **kwargs)  # type: ignore[arg-type]
         from labdesk.services import results
 

@@ -33,6 +33,7 @@ def test_example_verifies_with_labdesk() -> None:
     verified = verify_bytes(archive, [key])
     assert verified.manifest["sequence"] == 1
     assert verified.records("results.jsonl")[0]["text"] == "0.35"
+    assert verified.records("samples.jsonl")[0]["report_no"] == "HF01-2026-000001"
 
 
 def test_example_verifies_with_openssl(tmp_path: Path) -> None:

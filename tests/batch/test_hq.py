@@ -12,7 +12,7 @@ import pytest
 
 from labdesk.batch.format import SignedBatch
 from labdesk.batch.hq import gaps, inbox_order, ingest, summary
-from labdesk.batch.hq_store import HqStore, open_hq, sqlite_path
+from labdesk.batch.hq_store import HqStore, HqStoreError, open_hq, sqlite_path
 from labdesk.signing import Signer
 from tests.batch.factory import entries_of, make_batch, resign, rezip, sample_records
 
@@ -297,3 +297,85 @@ def test_stored_manifest_is_the_signed_bytes(
     stored = store.scalar("SELECT manifest FROM hq_batches")
     assert stored.encode("utf-8") == b1.manifest
     assert json.loads(stored)["sequence"] == 1
+
+
+def _report_numbers(store: HqStore) -> dict[str, str | None]:
+    return dict(store.query("SELECT sample_id, report_no FROM hq_samples"))
+
+
+def _legacy_samples() -> list[dict[str, Any]]:
+    """Samples as older centres sent them: report_no inside `form` (exported between
+    migration 2 and the top-level key), null (approved before report numbers), absent."""
+    samples = sample_records(3, start=5)
+    samples[0]["form"]["report_no"] = samples[0].pop("report_no")
+    samples[1]["report_no"] = None
+    samples[1]["form"] = "not an object"  # unchecked by the format: must not break HQ
+    del samples[2]["report_no"]
+    return samples
+
+
+def test_report_no_is_stored_for_each_sample(
+    store: HqStore, tmp_path: Path, sm2_signer: Signer
+) -> None:
+    b1 = chain(sm2_signer, 1)[0]
+    b2 = make_batch(sm2_signer, sequence=2, previous=b1.manifest_sha256, samples=_legacy_samples())
+    outcomes = ingest(store, [write(tmp_path, b1), write(tmp_path, b2)], [sm2_signer.public_key])
+    assert [o.status for o in outcomes] == ["loaded", "loaded"]
+    assert _report_numbers(store) == {
+        "HF01-S00001": "HF01-2026-000001",
+        "HF01-S00002": "HF01-2026-000002",
+        "HF01-S00003": "HF01-2026-000003",
+        "HF01-S00004": "HF01-2026-000004",
+        "HF01-S00005": "HF01-2026-000005",  # only inside `form`, as older batches had it
+        "HF01-S00006": None,
+        "HF01-S00007": None,
+    }
+    assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == "2"
+
+
+def test_schema_1_database_gains_report_no_on_open(
+    hq_url: str, tmp_path: Path, sm2_signer: Signer
+) -> None:
+    """A schema-1 HQ database (no report_no column) is upgraded when opened: the column
+    is filled from the stored signed lines, nothing else changes, `hq summary` agrees."""
+    b1 = chain(sm2_signer, 1)[0]
+    b2 = make_batch(sm2_signer, sequence=2, previous=b1.manifest_sha256, samples=_legacy_samples())
+    with open_hq(hq_url) as store:
+        ingest(store, [write(tmp_path, b1), write(tmp_path, b2)], [sm2_signer.public_key])
+        figures = summary(store)
+        # Back to exactly what schema 1 created: hq_samples without the column.
+        store.execute("ALTER TABLE hq_samples DROP COLUMN report_no")
+        store.execute("UPDATE hq_meta SET value = '1' WHERE key = 'schema'")
+        old = snapshot(store)
+    with open_hq(hq_url) as store:
+        assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == "2"
+        numbers = _report_numbers(store)
+        assert numbers == {
+            **{f"HF01-S{n:05d}": f"HF01-2026-{n:06d}" for n in range(1, 6)},
+            "HF01-S00006": None,
+            "HF01-S00007": None,
+        }
+        assert summary(store) == figures
+        upgraded = snapshot(store)
+        assert upgraded["hq_meta"] != old["hq_meta"]
+        for table in TABLES[:-1]:
+            if table != "hq_samples":
+                assert upgraded[table] == old[table], table
+        columns = store.query("SELECT centre_code, sample_id, record FROM hq_samples")
+        assert sorted(columns, key=repr) == sorted(
+            [(r[0], r[1], r[8]) for r in old["hq_samples"]], key=repr
+        )
+        b3 = make_batch(sm2_signer, sequence=3, previous=b2.manifest_sha256,
+                        samples=sample_records(1, start=8))  # fmt: skip
+        (outcome,) = ingest(store, [write(tmp_path / "3", b3)], [sm2_signer.public_key])
+        assert outcome.status == "loaded"
+        assert _report_numbers(store)["HF01-S00008"] == "HF01-2026-000008"
+    with open_hq(hq_url) as store:  # opening again is a no-op
+        assert _report_numbers(store)["HF01-S00005"] == "HF01-2026-000005"
+
+
+def test_newer_hq_schema_is_refused(hq_url: str) -> None:
+    with open_hq(hq_url) as store:
+        store.execute("UPDATE hq_meta SET value = '3' WHERE key = 'schema'")
+    with pytest.raises(HqStoreError, match="schema 3 is not 2"):
+        open_hq(hq_url)

@@ -15,7 +15,7 @@ from tests.batch.centre import FAST_KDF, PASSWORD
 
 
 @pytest.fixture
-def db(tmp_path: Path):  # type: ignore[no-untyped-def]
+def db(tmp_path: Path):
     database = open_database(tmp_path / "c.sqlite")
     admin = auth.setup_centre(
         database, name="中心", code="HF01", region_code="340100",
@@ -27,14 +27,14 @@ def db(tmp_path: Path):  # type: ignore[no-untyped-def]
     database.close()
 
 
-def test_no_key_yet(db) -> None:  # type: ignore[no-untyped-def]
+def test_no_key_yet(db) -> None:
     assert keys.active_key(db) is None
     with pytest.raises(NotFound, match="keys init"):
         keys.public_key_pem(db)
 
 
 @pytest.mark.parametrize("user", ["tech", "rev"])
-def test_only_manager_or_admin(db, user: str) -> None:  # type: ignore[no-untyped-def]
+def test_only_manager_or_admin(db, user: str) -> None:
     ctx = auth.sign_in(db, user, PASSWORD)
     with pytest.raises(PermissionDenied):
         keys.init_keys(ctx, "sm2", "long enough phrase", kdf=FAST_KDF)
@@ -42,7 +42,7 @@ def test_only_manager_or_admin(db, user: str) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize(("user", "algorithm"), [("boss", "sm2"), ("admin", "ed25519")])
-def test_init_load_and_audit(db, user: str, algorithm: str) -> None:  # type: ignore[no-untyped-def]
+def test_init_load_and_audit(db, user: str, algorithm: str) -> None:
     ctx = auth.sign_in(db, user, PASSWORD)
     info = keys.init_keys(ctx, algorithm, "long enough phrase", kdf=FAST_KDF)
     assert info.algorithm == algorithm and info.active
@@ -63,7 +63,7 @@ def test_init_load_and_audit(db, user: str, algorithm: str) -> None:  # type: ig
         keys.load_signer(db, "wrong phrase!!")
 
 
-def test_short_passphrase_and_bad_algorithm(db) -> None:  # type: ignore[no-untyped-def]
+def test_short_passphrase_and_bad_algorithm(db) -> None:
     ctx = auth.sign_in(db, "boss", PASSWORD)
     with pytest.raises(ValidationError, match="at least 8"):
         keys.init_keys(ctx, "sm2", "short", kdf=FAST_KDF)
@@ -71,7 +71,7 @@ def test_short_passphrase_and_bad_algorithm(db) -> None:  # type: ignore[no-unty
         keys.init_keys(ctx, "rsa", "long enough phrase", kdf=FAST_KDF)
 
 
-def test_replace_retires_old_key(db) -> None:  # type: ignore[no-untyped-def]
+def test_replace_retires_old_key(db) -> None:
     ctx = auth.sign_in(db, "boss", PASSWORD)
     first = keys.init_keys(ctx, "sm2", "long enough phrase", kdf=FAST_KDF)
     with pytest.raises(WorkflowError, match="--replace"):

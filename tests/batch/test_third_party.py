@@ -11,8 +11,9 @@ import pytest
 
 from labdesk.batch.export import export_batch
 from labdesk.services import keys
+from labdesk.signing import Signer
 from tests.batch.centre import PASSPHRASE, approved_samples, make_centre
-from tests.batch.factory import entries_of, rezip
+from tests.batch.factory import entries_of, make_batch, rezip, sample_records
 from tests.support import require_tool
 
 SCRIPT = Path(__file__).with_name("third_party_verify.py")
@@ -72,3 +73,25 @@ def test_third_party_verifies_exported_batches(tmp_path: Path, algorithm: str) -
     )
     bad = run(resigned, pem)
     assert bad.returncode == 1 and "signature does not verify" in bad.stdout
+
+
+def test_third_party_checks_report_no(tmp_path: Path, sm2_signer: Signer) -> None:
+    """A signed batch whose report_no is not text is refused by the documented rule;
+    null and a missing key are accepted."""
+    require_tool("openssl")
+    pem = tmp_path / "centre.pem"
+    pem.write_text(sm2_signer.public_key.pem)
+    samples = sample_records(3)
+    samples[0]["report_no"] = None
+    del samples[1]["report_no"]
+    good = tmp_path / "good" / "HF01-000001.labbatch"
+    good.parent.mkdir()
+    good.write_bytes(make_batch(sm2_signer, samples=samples).archive)
+    done = run(good, pem)
+    assert done.returncode == 0, done.stdout + done.stderr
+    samples[2]["report_no"] = 123
+    bad = tmp_path / "bad" / "HF01-000001.labbatch"
+    bad.parent.mkdir()
+    bad.write_bytes(make_batch(sm2_signer, samples=samples).archive)
+    done = run(bad, pem)
+    assert done.returncode == 1 and "line 3: bad report_no" in done.stdout

@@ -15,7 +15,7 @@ import pytest
 from labdesk.batch.format import FORMAT, manifest_json
 from labdesk.batch.verify import BatchRejected, Limits, verify_batch, verify_bytes
 from labdesk.signing import Signer
-from tests.batch.factory import entries_of, make_batch, resign, rezip
+from tests.batch.factory import entries_of, make_batch, resign, rezip, sample_records
 
 
 def _rejects(data: bytes, keys: list, reason: str, match: str, **kw: object) -> BatchRejected:
@@ -233,3 +233,25 @@ def test_file_name_must_match_manifest(sm2_signer: Signer, tmp_path: Path) -> No
     copy = tmp_path / "HF01-000001 (copy).labbatch"  # not a batch name: content decides
     copy.write_bytes(batch.archive)
     assert verify_batch(copy, [sm2_signer.public_key]).sequence == 1
+
+
+@pytest.mark.parametrize("bad", [7, "", ["HF01-2026-000001"], {"no": 1}, True])
+def test_report_no_must_be_text_or_null(sm2_signer: Signer, bad: object) -> None:
+    samples = sample_records(2)
+    samples[1]["report_no"] = bad
+    data = make_batch(sm2_signer, samples=samples).archive
+    _rejects(
+        data, [sm2_signer.public_key], "content-invalid", "line 2: report_no must be non-empty"
+    )
+
+
+def test_report_no_may_be_null_or_absent(sm2_signer: Signer) -> None:
+    """Null: approved before report numbers existed; absent: a batch from before the key."""
+    samples = sample_records(3)
+    samples[0]["report_no"] = None
+    del samples[1]["report_no"]
+    verified = verify_bytes(
+        make_batch(sm2_signer, samples=samples).archive, [sm2_signer.public_key]
+    )
+    got = [s.get("report_no") for s in verified.records("samples.jsonl")]
+    assert got == [None, None, "HF01-2026-000003"]

@@ -126,7 +126,29 @@ def verify(batch: Path, pems: list[Path]) -> dict:
             raise Bad(f"{path}: not JSON objects")
         if len(lines) != manifest["counts"][count]:
             raise Bad(f"{path}: count differs")
+    check_samples(contents["samples.jsonl"])
     return manifest
+
+
+def check_samples(data: bytes) -> None:
+    """Step 8's sample fields, as §4/§5 of the document state them."""
+    seen: set[str] = set()
+    for n, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        sample = json.loads(line)
+        sample_id = sample.get("sample_id")
+        if not isinstance(sample_id, str) or not sample_id or sample_id in seen:
+            raise Bad(f"samples.jsonl line {n}: sample_id missing or repeated")
+        seen.add(sample_id)
+        if sample.get("verdict") not in ("pass", "fail", "not_judged"):
+            raise Bad(f"samples.jsonl line {n}: bad verdict")
+        if not isinstance(sample.get("category"), str):
+            raise Bad(f"samples.jsonl line {n}: bad category")
+        date = sample.get("sampling_date")
+        if not isinstance(date, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            raise Bad(f"samples.jsonl line {n}: bad sampling_date")
+        report_no = sample.get("report_no")  # optional; null or non-empty text
+        if report_no is not None and (not isinstance(report_no, str) or not report_no):
+            raise Bad(f"samples.jsonl line {n}: bad report_no")
 
 
 def main(argv: list[str]) -> int:

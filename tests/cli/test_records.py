@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -84,11 +85,35 @@ def test_samples_json_lists_number_state_conclusion(
     assert main(["--db", str(demo_file), "samples", "--json"]) == 0
     listing = json.loads(capsys.readouterr().out)
     assert len(listing) == 40
-    assert set(listing[0]) == {"sample_no", "state", "conclusion"}
+    assert set(listing[0]) == {"sample_no", "state", "conclusion", "report_no"}
     assert main(["--db", str(demo_file), "samples", "--status", "approved", "--json"]) == 0
     approved = json.loads(capsys.readouterr().out)
     assert approved and {s["state"] for s in approved} == {"approved"}
     assert {s["conclusion"] for s in approved} <= {"pass", "fail", "not_judged"}
+
+
+def test_samples_json_gives_the_report_number_once_approved(
+    demo_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report_no` is the number allocated at approval, as stored; null before approval."""
+    assert main(["--db", str(demo_file), "samples", "--json"]) == 0
+    listing = {s["sample_no"]: s for s in json.loads(capsys.readouterr().out)}
+    raw = sqlite3.connect(f"{demo_file.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        stored = dict(raw.execute("SELECT sample_no, report_no FROM samples").fetchall())
+    finally:
+        raw.close()
+    assert {no: s["report_no"] for no, s in listing.items()} == stored
+    numbered = {s["state"] for s in listing.values() if s["report_no"] is not None}
+    assert numbered and numbered <= {"approved", "exported"}
+    for s in listing.values():
+        if s["state"] in ("approved", "exported"):
+            assert re.fullmatch(r"DEMO34-\d{4}-\d{6}", s["report_no"]), s
+        elif s["state"] in ("draft", "registered", "received"):  # never approved yet
+            assert s["report_no"] is None, s
+    assert main(["--db", str(demo_file), "samples", "--status", "registered", "--json"]) == 0
+    registered = json.loads(capsys.readouterr().out)
+    assert registered and all(s["report_no"] is None for s in registered)
 
 
 def test_samples_with_an_unknown_status_is_a_usage_error(

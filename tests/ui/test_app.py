@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage
 from pytestqt.qtbot import QtBot
 
 from labdesk.services import auth
@@ -268,3 +268,35 @@ def test_demo_batches_are_listed_on_the_batches_screen(
         assert str(tmp_path / "demo-outbox") in screen.outbox_label.text()
     finally:
         db.close()
+
+
+def test_about_box_names_versions_database_and_key(qtbot: QtBot, session: UiSession) -> None:
+    import sqlite3
+
+    import PySide6
+    from PySide6.QtWidgets import QMessageBox
+
+    import labdesk
+    from labdesk.batch.demo import DEMO_KDF, DEMO_KEY_ALGORITHM, DEMO_KEY_PASSPHRASE
+    from labdesk.services import keys
+    from labdesk.ui.about import app_icon
+
+    sign_in_as(session, "manager")
+    assert keys.active_key(session.db) is None
+    key = keys.init_keys(session.context, DEMO_KEY_ALGORITHM, DEMO_KEY_PASSPHRASE, kdf=DEMO_KDF)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    action = window.findChild(QAction, "action_about")
+    assert action is not None
+    action.trigger()
+    box = window.findChild(QMessageBox, "about_box")
+    assert box is not None and box.isVisible()
+    text = box.text()
+    assert f"LabDesk {labdesk.__version__}" in text
+    assert PySide6.__version__ in text and str(session.db_path) in text
+    assert session.db.scalar("SELECT sqlite_version()") in text or sqlite3.sqlite_version in text
+    assert key.fingerprint in text
+    box.close()
+    icon = app_icon()
+    assert not icon.isNull() and any(s.width() == 32 for s in icon.availableSizes())

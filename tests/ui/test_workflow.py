@@ -524,3 +524,49 @@ def test_incomplete_form_registers_nothing(qtbot: QtBot, session: UiSession) -> 
     assert dialog.form.fields["sample_name"].error.text()
     assert session.db.scalar("SELECT count(*) FROM enterprises WHERE uscc = ?", (uscc,)) == 0
     assert session.db.scalar("SELECT count(*) FROM samples WHERE sample_no = 'UITEST-0015'") == 0
+
+
+def test_cancelling_a_sample_needs_a_reason_and_goes_through_the_service(
+    qtbot: QtBot, session: UiSession
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from labdesk.ui.cancel_sample import CancelSampleDialog
+    from labdesk.ui.samples import SamplesScreen
+
+    sample_id = int(
+        session.db.scalar("SELECT id FROM samples WHERE state = 'registered' ORDER BY id LIMIT 1")
+    )
+
+    def select(screen: SamplesScreen) -> None:
+        screen.show_ids([sample_id], "one sample")
+        screen.table.selectRow(0)
+        assert screen.table.current_sample_id() == sample_id
+
+    # A technician is refused by the service: the sample stays as it was.
+    sign_in_as(session, "tech1")
+    screen = SamplesScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    select(screen)
+    assert not screen.cancel_sample(sample_id, "broken seal")
+    assert screen.message.text() and "cancel" in screen.message.text().lower()
+    assert session.db.scalar("SELECT state FROM samples WHERE id = ?", [sample_id]) == "registered"
+
+    sign_in_as(session, "manager")
+    qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
+    dialog = screen.findChild(CancelSampleDialog)
+    assert dialog is not None and dialog.isVisible()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # no reason, no cancellation
+    type_text(qtbot, dialog.reason, "   ")
+    assert not ok.isEnabled()
+    type_text(qtbot, dialog.reason, "样品封条破损")
+    assert ok.isEnabled()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert session.db.scalar("SELECT state FROM samples WHERE id = ?", [sample_id]) == "cancelled"
+    reason = session.db.scalar(
+        "SELECT reason FROM sample_events WHERE sample_id = ? AND to_state = 'cancelled'",
+        [sample_id],
+    )
+    assert reason == "样品封条破损"
