@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtGui import QIcon
 
 import labdesk
@@ -29,7 +29,7 @@ def app_icon() -> QIcon:
     for size in ICON_SIZES:
         path = folder / f"labdesk-{size}.png"
         if path.exists():
-            icon.addFile(str(path))
+            icon.addFile(str(path), QSize(size, size))  # with the size: read when drawn
     return icon
 
 

@@ -433,7 +433,7 @@ class BatchesScreen(QWidget):
             self.banner.show_error(self.tr("Sign in first."))
             return
         try:
-            auth.update_centre(self.session.context, outbox_dir=folder)
+            auth.set_outbox_dir(self.session.context, folder)  # manager or admin
         except LabDeskError as exc:
             self.banner.show_error(str(exc))
             return

@@ -115,6 +115,8 @@ ITEM_COLUMNS = (
     Column("result", QT_TRANSLATE_NOOP("ResultGrid", "Result"), 110),
     Column("rounded", QT_TRANSLATE_NOOP("ResultGrid", "Reported"), 90),
     Column("verdict", QT_TRANSLATE_NOOP("ResultGrid", "Verdict"), 80),
+    # Read-only (set with Ctrl+I): Tab from a result still moves to the next result.
+    Column("instrument", QT_TRANSLATE_NOOP("ResultGrid", "Instrument"), 140),
     Column("explanation", QT_TRANSLATE_NOOP("ResultGrid", "Explanation"), 420),
 )
 
@@ -367,6 +369,8 @@ class ResultGridModel(QAbstractTableModel):
             return verdict_text(self._verdict_code(data, preview))
         if key == "explanation":
             return self._explanation(data, preview)
+        if key == "instrument":
+            return str(data.get("instrument") or "")
         return None
 
     # ----- preview --------------------------------------------------------------------
@@ -454,6 +458,46 @@ class ResultGridModel(QAbstractTableModel):
             self.tr("Saved {0} = {1}: {2}").format(
                 data.get("name", ""), text.strip(), verdict_text(verdict.verdict)
             ),
+            False,
+        )
+        self.committed.emit(item_id)
+        self.session.notify_changed("results")
+        return True
+
+    def set_instrument(self, index: ModelIndex, instrument: str, reason: str | None) -> bool:
+        """Record the instrument of the row's current result: the service records the same
+        value again with the instrument (a change after submission needs a reason, like any
+        change). False (and a message) if refused."""
+        if not index.isValid():
+            return False
+        from labdesk.services import results
+
+        data = self.row_data(index.row())
+        item_id = int(data["id"])
+        current = str(data.get("result_text") or "")
+        if data.get("result_id") is None or not current:
+            self.message.emit(self.tr("Enter the result before its instrument."), True)
+            return False
+        if instrument.strip() == str(data.get("instrument") or ""):
+            return True  # unchanged: nothing to write
+        if not instrument.strip():
+            self.message.emit(self.tr("Type the instrument (name or number)."), True)
+            return False
+        try:
+            results.enter_result(
+                self.session.context,
+                item_id,
+                current,
+                reason=reason or None,
+                instrument=instrument.strip(),
+            )
+        except LabDeskError as exc:
+            self.message.emit(str(exc), True)
+            return False
+        self._cache.pop(item_id, None)
+        self._emit_row(index.row())
+        self.message.emit(
+            self.tr("Instrument of {0}: {1}").format(data.get("name", ""), instrument.strip()),
             False,
         )
         self.committed.emit(item_id)
@@ -663,6 +707,15 @@ class ResultTableView(QTableView):
         retest.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         retest.triggered.connect(self.retest_current)
         self.addAction(retest)
+        self.instrument_provider: Callable[
+            [ResultTableView, QModelIndex | QPersistentModelIndex], str | None
+        ] = ResultTableView._ask_instrument_dialog
+        instrument = QAction(self.tr("Set the &instrument…"), self)
+        instrument.setObjectName("action_instrument")
+        instrument.setShortcut(QKeySequence("Ctrl+I"))
+        instrument.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        instrument.triggered.connect(self.set_instrument_current)
+        self.addAction(instrument)
 
     def grid_model(self) -> ResultGridModel:
         model = self.model()
@@ -691,6 +744,36 @@ class ResultTableView(QTableView):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.value.text(), dialog.reason.text()
+
+    def _ask_instrument_dialog(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
+        data = self.grid_model().row_data(index.row())
+        text, ok = QInputDialog.getText(
+            self,
+            self.tr("Instrument"),
+            self.tr("Instrument used for {0} (name or number):").format(data.get("name", "")),
+            text=str(data.get("instrument") or ""),
+        )
+        return text.strip() if ok and text.strip() else None
+
+    def set_instrument_current(self) -> bool:
+        """Record the instrument of the current row's result (asks for it, and for a
+        reason when the sample was already submitted)."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return False
+        model = self.grid_model()
+        if model.row_data(index.row()).get("result_id") is None:
+            model.message.emit(self.tr("Enter the result before its instrument."), True)
+            return False
+        instrument = self.instrument_provider(self, index)
+        if instrument is None:
+            return False
+        reason = None
+        if model.needs_reason(index):
+            reason = self.ask_reason(index)
+            if reason is None:
+                return False
+        return model.set_instrument(index, instrument, reason)
 
     def retest_current(self) -> bool:
         """Record a retest for the current row (asks for the value and the reason)."""

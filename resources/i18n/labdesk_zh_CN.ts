@@ -584,6 +584,10 @@ Switch to that window, or close it and try again.</source>
         <source>Explanation</source>
         <translation>判定说明</translation>
     </message>
+    <message>
+        <source>Instrument</source>
+        <translation>仪器</translation>
+    </message>
 </context>
 <context>
     <name>ResultGridModel</name>
@@ -608,6 +612,18 @@ Switch to that window, or close it and try again.</source>
         <translation>已保存 {0} = {1}：{2}</translation>
     </message>
     <message>
+        <source>Enter the result before its instrument.</source>
+        <translation>请先录入结果，再填写仪器。</translation>
+    </message>
+    <message>
+        <source>Type the instrument (name or number).</source>
+        <translation>请填写仪器（名称或编号）。</translation>
+    </message>
+    <message>
+        <source>Instrument of {0}: {1}</source>
+        <translation>{0} 的仪器：{1}</translation>
+    </message>
+    <message>
         <source>Retest of {0} = {1}: {2}</source>
         <translation>复检 {0} = {1}：{2}</translation>
     </message>
@@ -619,12 +635,28 @@ Switch to that window, or close it and try again.</source>
         <translation>记录复检(&amp;R)…</translation>
     </message>
     <message>
+        <source>Set the &amp;instrument…</source>
+        <translation>填写仪器(&amp;I)…</translation>
+    </message>
+    <message>
         <source>Reason for the change</source>
         <translation>修改原因</translation>
     </message>
     <message>
         <source>This sample was already submitted. Why is the result changed? (kept in the audit trail)</source>
         <translation>该样品已提交。为什么修改结果？（记入审计记录）</translation>
+    </message>
+    <message>
+        <source>Instrument</source>
+        <translation>仪器</translation>
+    </message>
+    <message>
+        <source>Instrument used for {0} (name or number):</source>
+        <translation>{0} 所用仪器（名称或编号）：</translation>
+    </message>
+    <message>
+        <source>Enter the result before its instrument.</source>
+        <translation>请先录入结果，再填写仪器。</translation>
     </message>
     <message>
         <source>Enter a first result before a retest.</source>

@@ -453,15 +453,18 @@ def test_outbox_folder_is_changed_through_the_service(
 ) -> None:
     folder = tmp_path / "usb-stick"
     folder.mkdir()
-    manager = _session(db, db_path, tmp_path, "manager")
-    screen = _batches(qtbot, manager)
+    tech = _session(db, db_path, tmp_path, "tech1")
+    screen = _batches(qtbot, tech)
     before = screen.outbox_dir()
     screen.set_outbox(str(folder))
-    assert screen.banner.is_error  # the centre profile is the admin's
+    assert screen.banner.is_error  # the service refuses a technician
     assert screen.outbox_dir() == before
 
-    admin = _session(db, db_path, tmp_path, "admin")
-    screen = _batches(qtbot, admin)
+    manager = _session(db, db_path, tmp_path, "manager")
+    screen = _batches(qtbot, manager)
+    screen.set_outbox("relative/folder")
+    assert screen.banner.is_error  # the service's rule: an absolute path
+    assert screen.outbox_dir() == before
     screen.set_outbox(str(folder))
     assert not screen.banner.is_error, screen.banner.text()
     centre = auth.centre(db)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QApplication, QLineEdit, QTableWidget
 from pytestqt.qtbot import QtBot
 
@@ -570,3 +570,42 @@ def test_cancelling_a_sample_needs_a_reason_and_goes_through_the_service(
         [sample_id],
     )
     assert reason == "样品封条破损"
+
+
+def test_instrument_is_recorded_with_the_result(qtbot: QtBot, session: UiSession) -> None:
+    sign_in_as(session, "tech1")
+    sample_id = fresh_sample(session, 31)
+    screen = ResultEntryScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    screen.open_sample(sample_id)
+    if screen.start_button.isEnabled():
+        qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
+    view = screen.view
+    asked: list[int] = []
+
+    def instrument(_view: ResultTableView, index: QModelIndex | QPersistentModelIndex) -> str:
+        asked.append(index.row())
+        return "ICP-MS 02"
+
+    view.instrument_provider = instrument
+    action = view.findChild(QAction, "action_instrument")  # Ctrl+I, and the context menu
+    assert action is not None and action.shortcut().toString() == "Ctrl+I"
+    # No result yet: nothing to attach an instrument to, nothing written.
+    view.focus_result(0)
+    action.trigger()
+    assert asked == [] and "result" in screen.message.text().lower()
+
+    type_result(qtbot, view, "ND")
+    item_id = view.grid_model().item_id(0)
+    view.focus_result(0)  # Enter moved down: back to the first row
+    action.trigger()
+    assert asked == [0]
+    latest = session.db.query_one(
+        "SELECT text, instrument FROM results WHERE sample_item_id = ? AND superseded_by IS NULL "
+        "ORDER BY id DESC LIMIT 1",
+        [item_id],
+    )
+    assert latest is not None and (latest["text"], latest["instrument"]) == ("ND", "ICP-MS 02")
+    assert cell(view, 0, "instrument") == "ICP-MS 02"
+    assert cell(view, 0, "result") == "ND"
