@@ -1,7 +1,8 @@
 """HQ ingest of 100 signed batches vs a raw verify-and-insert of the same files.
 
 Data (fixed, setup only): 100 chained SM2-signed batches (quick: 20) from one centre, each
-with 50 samples, 150 items, 150 results and 300 audit entries, in an inbox folder.
+with 50 samples (each with its report_no, as real exports carry), 150 items, 150 results
+and 300 audit entries, in an inbox folder.
 
 Ours: `labdesk.batch.hq.ingest` into a fresh SQLite HQ database — inbox ordering, size
 and name checks from the ZIP directory, capped streaming decompression, SHA-256 *and* SM3
@@ -49,7 +50,8 @@ def _files(batch: int) -> dict[str, bytes]:
         sid = f"AH2026{batch:03d}{k:03d}"
         verdict = "fail" if (batch + k) % 9 == 0 else "pass"
         samples.append(
-            {"sample_id": sid, "form_no": sid, "category": ("蔬菜", "大米", "纺织品")[k % 3],
+            {"sample_id": sid, "form_no": sid, "report_no": f"HF{batch:03d}-{k:03d}",
+             "category": ("蔬菜", "大米", "纺织品")[k % 3],
              "sampling_date": f"2026-{1 + batch % 12:02d}-15", "verdict": verdict,
              "conclusion": "经抽样检验，所检项目符合标准要求，检验结论为合格。",
              "form": {"sample_name": "青菜", "samplers": ["张三", "李四"], "sample_qty": "2"},

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,12 +67,16 @@ class BatchRecords:
     items: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    # The audited rows behind these records, by audit_log.table_name (for `iter_audit`).
+    audited: dict[str, list[int]] = field(default_factory=dict)
 
     def extend(self, other: BatchRecords) -> None:
         self.samples += other.samples
         self.items += other.items
         self.results += other.results
         self.audit += other.audit
+        for table, ids in other.audited.items():
+            self.audited.setdefault(table, []).extend(ids)
 
     def files(self) -> dict[str, bytes]:
         """The five data files; audit entries in chain order whatever the read order."""
@@ -86,8 +90,14 @@ class BatchRecords:
         }
 
 
-def collect_records(conn: sqlite3.Connection, sample_ids: Sequence[int]) -> BatchRecords:
-    """The records of a batch holding `sample_ids` (in id order)."""
+def collect_records(
+    conn: sqlite3.Connection, sample_ids: Sequence[int], *, audit: bool = True
+) -> BatchRecords:
+    """The records of a batch holding `sample_ids` (in id order).
+
+    With `audit=False` the audit entries are left out (`audited` still says which rows
+    they belong to): an export read in chunks streams them once, in order, by `iter_audit`.
+    """
     ids = _ids_param(sorted(sample_ids))
     samples = _rows(
         conn,
@@ -123,18 +133,13 @@ def collect_records(conn: sqlite3.Connection, sample_ids: Sequence[int]) -> Batc
         "WHERE ev.sample_id IN (SELECT value FROM json_each(?)) ORDER BY ev.id",
         (ids,),
     )
-    result_ids = _ids_param([row["id"] for row in results])
-    event_ids = _ids_param([row["id"] for row in events])
-    audit = _rows(
-        conn,
-        f"SELECT {', '.join(_AUDIT_FIELDS)} FROM audit_log WHERE "
-        "(table_name = 'samples' AND record_id IN (SELECT value FROM json_each(?1))) OR "
-        "(table_name = 'sample_items' AND record_id IN (SELECT value FROM json_each(?2))) OR "
-        "(table_name = 'results' AND record_id IN (SELECT value FROM json_each(?3))) OR "
-        "(table_name = 'sample_events' AND record_id IN (SELECT value FROM json_each(?4))) "
-        "ORDER BY seq",
-        (ids, item_ids, result_ids, event_ids),
-    )
+    audited = {
+        "samples": sorted(sample_ids),
+        "sample_items": [row["id"] for row in items],
+        "results": [row["id"] for row in results],
+        "sample_events": [row["id"] for row in events],
+    }
+    audit_records = [row for chunk in iter_audit(conn, audited) for row in chunk] if audit else []
 
     events_by_sample: dict[int, list[dict[str, Any]]] = {}
     for ev in events:
@@ -195,29 +200,66 @@ def collect_records(conn: sqlite3.Connection, sample_ids: Sequence[int]) -> Batc
         record["entered_by"] = record.pop("entered_by_name")
         record["current"] = row["superseded_by"] is None
         result_records.append(record)
-    audit_records = audit  # exactly the _AUDIT_FIELDS columns, as stored
-    return BatchRecords(sample_records, item_records, result_records, audit_records)
+    return BatchRecords(sample_records, item_records, result_records, audit_records, audited)
+
+
+def iter_audit(
+    conn: sqlite3.Connection, audited: Mapping[str, Sequence[int]], size: int = 2000
+) -> Iterator[list[dict[str, Any]]]:
+    """The audit entries of the rows in `audited` (table name → ids), in chain order,
+    `size` at a time from one cursor: exactly the _AUDIT_FIELDS columns, as stored."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(
+        f"SELECT {', '.join(_AUDIT_FIELDS)} FROM audit_log WHERE "
+        "(table_name = 'samples' AND record_id IN (SELECT value FROM json_each(?1))) OR "
+        "(table_name = 'sample_items' AND record_id IN (SELECT value FROM json_each(?2))) OR "
+        "(table_name = 'results' AND record_id IN (SELECT value FROM json_each(?3))) OR "
+        "(table_name = 'sample_events' AND record_id IN (SELECT value FROM json_each(?4))) "
+        "ORDER BY seq",
+        tuple(
+            _ids_param(audited.get(table, ()))
+            for table in ("samples", "sample_items", "results", "sample_events")
+        ),
+    )
+    while rows := cursor.fetchmany(size):
+        yield [dict(zip(_AUDIT_FIELDS, row, strict=True)) for row in rows]
+
+
+class SummaryCounts:
+    """`summarise` fed a piece at a time, so an export need not keep every sample."""
+
+    def __init__(self) -> None:
+        self.verdicts: Counter[str] = Counter()
+        self.by_category: dict[str, Counter[str]] = {}
+        self.failing: Counter[str] = Counter()
+
+    def add(self, samples: Sequence[dict[str, Any]]) -> None:
+        self.verdicts.update(s["verdict"] for s in samples)
+        for s in samples:
+            self.by_category.setdefault(s["category"], Counter())[s["verdict"]] += 1
+            self.failing.update(s.get("failing_items") or [])
+
+    def result(self) -> dict[str, Any]:
+        verdicts = self.verdicts
+        return {
+            "samples": sum(verdicts.values()),
+            "pass": verdicts["pass"],
+            "fail": verdicts["fail"],
+            "not_judged": verdicts["not_judged"],
+            "by_category": {
+                cat: {"pass": c["pass"], "fail": c["fail"], "not_judged": c["not_judged"]}
+                for cat, c in sorted(self.by_category.items())
+            },
+            "failing_items": dict(sorted(self.failing.items())),
+        }
 
 
 def summarise(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Counts for the batch: totals, by category, failing items (numbers only, no rates)."""
-    verdicts = Counter(s["verdict"] for s in samples)
-    by_category: dict[str, Counter[str]] = {}
-    failing: Counter[str] = Counter()
-    for s in samples:
-        by_category.setdefault(s["category"], Counter())[s["verdict"]] += 1
-        failing.update(s.get("failing_items") or [])
-    return {
-        "samples": len(samples),
-        "pass": verdicts["pass"],
-        "fail": verdicts["fail"],
-        "not_judged": verdicts["not_judged"],
-        "by_category": {
-            cat: {"pass": c["pass"], "fail": c["fail"], "not_judged": c["not_judged"]}
-            for cat, c in sorted(by_category.items())
-        },
-        "failing_items": dict(sorted(failing.items())),
-    }
+    counts = SummaryCounts()
+    counts.add(samples)
+    return counts.result()
 
 
 def count_records(files: dict[str, bytes]) -> dict[str, int]:

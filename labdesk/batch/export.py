@@ -3,8 +3,11 @@
 The order of operations is what makes an interrupted export harmless:
 
 1. read a consistent snapshot (a read transaction on a reader connection, with the audit
-   chain head) and build, sign and serialise the batch in memory;
-2. write it to a hidden temporary name in the outbox and fsync it;
+   chain head), serialising each data file as it is read into an unnamed spool file
+   that hashes it on the way (so 10,000 samples are never all in memory), then build and
+   sign the manifest;
+2. write the ZIP to a hidden temporary name in the outbox, copying the data files in
+   from their spools, and fsync it;
 3. under the database's writer lock, check the audit head has not moved since the
    snapshot (else nothing is recorded: try again), then record the batch — its exact
    bytes included — and mark the samples exported, in one transaction;
@@ -18,6 +21,7 @@ same bytes again (the SM2 signature is randomised, so rewriting must reuse them)
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import uuid
@@ -25,13 +29,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
-from labdesk.batch.collect import BatchRecords, collect_records, count_records
-from labdesk.batch.format import BatchHeader, batch_filename, sign_batch, valid_centre_code
+from labdesk.batch.collect import SummaryCounts, collect_records, iter_audit
+from labdesk.batch.format import (
+    DATA_FILES,
+    BatchHeader,
+    SpooledDataFile,
+    batch_filename,
+    canonical_json,
+    manifest_from_entries,
+    valid_centre_code,
+    write_archive,
+)
 from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
 from labdesk.services import keys, queries, workflow
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
+from labdesk.signing import Signer
 from labdesk.store.db import Database, open_reader
 
 Progress = Callable[[int, int], None]
@@ -72,13 +87,29 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_temp(folder: Path, name: str, data: bytes) -> Path:
+def _write_temp(folder: Path, name: str, write: Callable[[IO[bytes]], object]) -> Path:
+    """`write` the file under a hidden temporary name and fsync it; removed if that fails."""
     temp = folder / f".{name}.{secrets.token_hex(4)}.part"
-    with open(temp, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    try:
+        with open(temp, "xb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
     return temp
+
+
+def sign_manifest(
+    header: BatchHeader, spools: dict[str, SpooledDataFile], signer: Signer
+) -> tuple[bytes, bytes]:
+    """The manifest over the spooled data files, and its signature."""
+    manifest = manifest_from_entries(
+        header, [spool.entry(path) for path, spool in spools.items()], signer
+    )
+    return manifest, signer.sign(manifest)
 
 
 def _place(temp: Path, final: Path) -> None:
@@ -148,35 +179,85 @@ def export_batch(
         previous = reader.scalar(
             "SELECT manifest_sha256 FROM export_batches WHERE sequence = ?", (sequence - 1,)
         )
-        records = BatchRecords()
-        total = len(ids)
-        for start in range(0, total, CHUNK):
-            if cancel is not None and cancel():
-                raise ExportCancelled("export cancelled; nothing was exported (已取消)")
-            records.extend(collect_records(reader.conn, ids[start : start + CHUNK]))
-            if progress is not None:
-                progress(min(start + CHUNK, total), total)
-        reader.conn.execute("COMMIT")
+        spools = {path: SpooledDataFile(str(folder)) for path in DATA_FILES}
+        try:
+            counts = SummaryCounts()
+            audited: dict[str, list[int]] = {}
+            total = len(ids)
+            for start in range(0, total, CHUNK):
+                if cancel is not None and cancel():
+                    raise ExportCancelled("export cancelled; nothing was exported (已取消)")
+                chunk = collect_records(reader.conn, ids[start : start + CHUNK], audit=False)
+                spools["samples.jsonl"].write_records(chunk.samples)
+                spools["items.jsonl"].write_records(chunk.items)
+                spools["results.jsonl"].write_records(chunk.results)
+                counts.add(chunk.samples)
+                for table, row_ids in chunk.audited.items():
+                    audited.setdefault(table, []).extend(row_ids)
+                if progress is not None:
+                    progress(min(start + CHUNK, total), total)
+            # One pass over the audit trail for the whole batch, in chain order.
+            for entries in iter_audit(reader.conn, audited):
+                spools["audit.jsonl"].write_records(entries)
+            spools["summary.json"].write(canonical_json(counts.result()) + b"\n")
+            reader.conn.execute("COMMIT")
+        except BaseException:
+            _close(spools)
+            raise
     finally:
         reader.close()
 
-    files = records.files()
-    header = BatchHeader(
-        centre_code=code,
-        centre_name=name,
-        sequence=sequence,
-        batch_id=str(uuid.uuid4()),
-        created_at=_local_now(),
-        previous_manifest_sha256=None if previous is None else str(previous),
-        counts=count_records(files),
-        audit_head={"seq": head[0], "hash": head[1]},
-    )
-    batch = sign_batch(header, files, signer)
+    try:
+        result = _sign_and_record(
+            ctx, folder, spools, signer, ids, cancel,
+            header=BatchHeader(
+                centre_code=code,
+                centre_name=name,
+                sequence=sequence,
+                batch_id=str(uuid.uuid4()),
+                created_at=_local_now(),
+                previous_manifest_sha256=None if previous is None else str(previous),
+                counts={
+                    "samples": spools["samples.jsonl"].lines,
+                    "items": spools["items.jsonl"].lines,
+                    "results": spools["results.jsonl"].lines,
+                    "audit_entries": spools["audit.jsonl"].lines,
+                },
+                audit_head={"seq": head[0], "hash": head[1]},
+            ),
+            head=head,
+        )  # fmt: skip
+    finally:
+        _close(spools)
+    return result
+
+
+def _close(spools: dict[str, SpooledDataFile]) -> None:
+    for spool in spools.values():
+        spool.close()
+
+
+def _sign_and_record(
+    ctx: ServiceContext,
+    folder: Path,
+    spools: dict[str, SpooledDataFile],
+    signer: Signer,
+    ids: Sequence[int],
+    cancel: Cancel | None,
+    *,
+    header: BatchHeader,
+    head: tuple[int, str],
+) -> ExportResult:
+    """Steps 2-4 of the protocol (module docstring) for the spooled data files."""
+    manifest, signature = sign_manifest(header, spools, signer)
     if cancel is not None and cancel():
         raise ExportCancelled("export cancelled; nothing was exported (已取消)")
-
-    temp = _write_temp(folder, batch.filename, batch.archive)
+    filename = batch_filename(header.centre_code, header.sequence)
+    temp = _write_temp(
+        folder, filename, lambda out: write_archive(out, manifest, signature, spools)
+    )
     try:
+        content = temp.read_bytes()  # the exact bytes, kept so a rewrite is identical
         with ctx.db.lock:  # no other writer in this process between check and record
             if queries.audit_head(ctx.db) != head:
                 raise WorkflowError(
@@ -185,11 +266,11 @@ def export_batch(
             workflow.record_export(
                 ctx,
                 workflow.ExportBatch(
-                    sequence=sequence,
+                    sequence=header.sequence,
                     batch_uuid=header.batch_id,
-                    file_name=batch.filename,
-                    manifest_sha256=batch.manifest_sha256,
-                    content=batch.archive,
+                    file_name=filename,
+                    manifest_sha256=hashlib.sha256(manifest).hexdigest(),
+                    content=content,
                     key_fingerprint=signer.key_id,
                 ),
                 ids,
@@ -198,20 +279,21 @@ def export_batch(
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    final = folder / batch.filename
+    final = folder / filename
     try:
         _place(temp, final)
     except OSError as exc:
         raise BatchFileNotWritten(
-            f"batch {sequence} is recorded but {final} could not be written ({exc.strerror}); "
-            f"write it again with `labdesk batches rewrite {sequence} --out DIR`"
+            f"batch {header.sequence} is recorded but {final} could not be written "
+            f"({exc.strerror}); write it again with "
+            f"`labdesk batches rewrite {header.sequence} --out DIR`"
         ) from exc
     return ExportResult(
-        sequence=sequence,
+        sequence=header.sequence,
         path=final,
-        file_name=batch.filename,
+        file_name=filename,
         sample_count=len(ids),
-        manifest_sha256=batch.manifest_sha256,
+        manifest_sha256=hashlib.sha256(manifest).hexdigest(),
         batch_id=header.batch_id,
         key_id=signer.key_id,
     )
@@ -229,7 +311,8 @@ def rewrite_batch(db: Database, sequence: int, out_dir: Path | str) -> Path:
     name = str(row["file_name"])
     if Path(name).name != name or batch_filename(name.rsplit("-", 1)[0], sequence) != name:
         raise WorkflowError(f"stored batch file name {name!r} is not a batch file name")
-    temp = _write_temp(folder, name, bytes(row["content"]))
+    content = bytes(row["content"])
+    temp = _write_temp(folder, name, lambda out: out.write(content))
     try:
         _place(temp, folder / name)
     except BaseException:

@@ -13,12 +13,14 @@ import hashlib
 import io
 import json
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
-from labdesk.signing import SIGNATURE_NAMES, Signer, sm3_digest
+from labdesk.signing import SIGNATURE_NAMES, SM3, Signer, sm3_digest
 
 FORMAT = "labdesk-batch/1"
 MANIFEST = "manifest.json"
@@ -109,7 +111,56 @@ class SignedBatch:
         return hashlib.sha256(self.archive).hexdigest()
 
 
+class SpooledDataFile:
+    """A data file written in pieces to an unnamed temporary file, hashed as it goes.
+
+    Large exports serialise each file this way instead of holding it in memory: the
+    SHA-256, SM3, size and line count the manifest needs are known once it is written,
+    and `write_archive` copies it into the ZIP from the disk.
+    """
+
+    def __init__(self, folder: str | None = None) -> None:
+        # Lives as long as this object (closed by close()); unnamed, so nothing is left.
+        self.file: IO[bytes] = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
+        self._sha256 = hashlib.sha256()
+        self._sm3 = SM3()
+        self.size = 0
+        self.lines = 0
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self._sha256.update(data)
+        self._sm3.update(data)
+        self.size += len(data)
+        self.lines += data.count(b"\n")
+
+    def write_records(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Append JSON Lines; pieces written this way join to `json_lines` of them all."""
+        self.write(json_lines(records))
+
+    def entry(self, path: str) -> dict[str, Any]:
+        """The manifest's `files` entry, as `file_entry` gives for the same bytes."""
+        return {
+            "path": path,
+            "size": self.size,
+            "sha256": self._sha256.hexdigest(),
+            "sm3": self._sm3.hexdigest(),
+        }
+
+    def close(self) -> None:
+        self.file.close()
+
+
 def build_manifest(header: BatchHeader, files: Mapping[str, bytes], signer: Signer) -> bytes:
+    return manifest_from_entries(
+        header, [file_entry(path, files[path]) for path in sorted(files)], signer
+    )
+
+
+def manifest_from_entries(
+    header: BatchHeader, entries: Iterable[Mapping[str, Any]], signer: Signer
+) -> bytes:
+    """The manifest bytes from the data files' `file_entry`s (put in path order here)."""
     manifest = {
         "format": FORMAT,
         "centre": {"code": header.centre_code, "name": header.centre_name},
@@ -124,23 +175,52 @@ def build_manifest(header: BatchHeader, files: Mapping[str, bytes], signer: Sign
             "key_id": signer.key_id,
             **({"signer_id": SIGNER_ID} if signer.algorithm == "sm2" else {}),
         },
-        "files": [file_entry(path, files[path]) for path in sorted(files)],
+        "files": sorted((dict(entry) for entry in entries), key=lambda e: str(e["path"])),
     }
     return manifest_json(manifest)
+
+
+def _zip_info(path: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(path, date_time=ZIP_TIMESTAMP)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # Unix, whatever the host
+    info.external_attr = 0o100644 << 16
+    info._compresslevel = ZIP_COMPRESSLEVEL  # type: ignore[attr-defined]  # as writestr sets
+    return info
+
+
+def write_archive(
+    out: IO[bytes],
+    manifest: bytes,
+    signature: bytes,
+    files: Mapping[str, bytes | SpooledDataFile],
+) -> None:
+    """Write the ZIP to the seekable `out`: manifest, signature, then data files by name.
+
+    A data file may be a `SpooledDataFile`, copied in from the disk in chunks: zlib's
+    output does not depend on how its input is split, and the size is set before the
+    entry is opened just as `writestr` does, so the bytes are the same either way.
+    """
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(_zip_info(MANIFEST), manifest)
+        archive.writestr(_zip_info(SIGNATURE), signature)
+        for path in sorted(files):
+            data = files[path]
+            info = _zip_info(path)
+            if isinstance(data, bytes):
+                archive.writestr(info, data)
+                continue
+            info.file_size = data.size
+            data.file.flush()
+            data.file.seek(0)
+            with archive.open(info, "w") as entry:
+                shutil.copyfileobj(data.file, entry, 1 << 20)
 
 
 def build_archive(manifest: bytes, signature: bytes, files: Mapping[str, bytes]) -> bytes:
     """The ZIP bytes: manifest, signature, then data files by name; fixed metadata."""
     buffer = io.BytesIO()
-    entries = [(MANIFEST, manifest), (SIGNATURE, signature)]
-    entries += [(path, files[path]) for path in sorted(files)]
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for path, data in entries:
-            info = zipfile.ZipInfo(path, date_time=ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, whatever the host
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data, compresslevel=ZIP_COMPRESSLEVEL)
+    write_archive(buffer, manifest, signature, files)
     return buffer.getvalue()
 
 

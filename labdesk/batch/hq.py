@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,7 @@ def _check_chain(store: HqStore, batch: VerifiedBatch) -> None:
 def _insert(store: HqStore, batch: VerifiedBatch) -> int:
     code, seq = batch.centre_code, batch.sequence
     samples = batch.records("samples.jsonl")
-    sample_lines = batch.files["samples.jsonl"].decode("utf-8").splitlines()
+    sample_lines = batch.text_lines("samples.jsonl")
     store.execute(
         "INSERT INTO hq_batches (centre_code, sequence, batch_id, manifest_sha256, "
         "previous_manifest_sha256, archive_sha256, key_id, created_at, received_at, "
@@ -192,12 +193,19 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
     )
     rows: list[tuple[Any, ...]] = []
     for name in _RECORD_FILES:
-        lines = batch.files[name].decode("utf-8").splitlines()
-        for line, (text, record) in enumerate(zip(lines, batch.records(name), strict=True), 1):
-            sample_id = record.get("sample_id")
-            rows.append(
-                (code, seq, name, line, None if sample_id is None else str(sample_id), text)
-            )
+        texts, records = batch.text_lines(name), batch.records(name)
+        if len(texts) != len(records):
+            raise ValueError(f"{name}: {len(texts)} lines but {len(records)} records")
+        sample_ids = [record.get("sample_id") for record in records]
+        rows += zip(
+            repeat(code),
+            repeat(seq),
+            repeat(name),
+            range(1, len(texts) + 1),
+            [None if sid is None else str(sid) for sid in sample_ids],
+            texts,
+            strict=False,  # repeat() is endless; the two lists are checked equal above
+        )
     store.executemany(
         "INSERT INTO hq_records (centre_code, sequence, file, line, sample_id, record) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -210,14 +218,12 @@ def _report_no(sample: dict[str, Any]) -> str | None:
     """The sample's report number: the documented top-level key, else (batches exported
     before it was lifted out of the form) `form.report_no`; None when there is none —
     the same rule the schema-2 migration applies to lines already held."""
+    value = sample.get("report_no")
+    if isinstance(value, str) and value:
+        return value  # every current export: no look into the form
     form = sample.get("form")
-    for value in (
-        sample.get("report_no"),
-        form.get("report_no") if isinstance(form, dict) else None,
-    ):
-        if isinstance(value, str) and value:
-            return value
-    return None
+    value = form.get("report_no") if isinstance(form, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def _existing_samples(store: HqStore, code: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:

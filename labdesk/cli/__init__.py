@@ -4,6 +4,10 @@
 registered by one small module of this package (`register(subparsers)`), each owning
 its own verbs. Handlers return the process exit code.
 
+Only the module of the command being run is imported (`COMMANDS` names it, with the
+one-line help `labdesk --help` lists): start-up of the desktop app and of every command
+does not pay for building the other 30-odd sub-parsers.
+
 Exit codes: 0 success, 1 a negative answer (invalid code, failed verification,
 tampered audit trail), 2 a usage or input error the user can fix.
 """
@@ -29,6 +33,33 @@ COMMAND_MODULES = (
     "labdesk.cli.documents",  # report, summary, standards import/export
 )
 
+# command → (module that registers it, its help in `labdesk --help`). Must match what
+# the modules register (tests/ui/test_cli_startup.py checks).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "round": ("labdesk.cli.calc", "GB/T 8170 rounding (数值修约) of a decimal"),
+    "judge": ("labdesk.cli.calc", "judge a result against a limit (全数值 / 修约值比较法)"),
+    "uscc": ("labdesk.cli.calc", "check a 统一社会信用代码 (GB 32100-2015)"),
+    "setup": ("labdesk.cli.records", "first run: create the centre and its administrator"),
+    "demo": ("labdesk.cli.records", "fill a demo database (demo users, samples, results)"),
+    "samples": ("labdesk.cli.records", "list samples (number, state, conclusion)"),
+    "audit": ("labdesk.cli.records", "check the tamper-evident audit trail"),
+    "backup": ("labdesk.cli.records", "back up the database (online backup API)"),
+    "restore": ("labdesk.cli.records", "replace the database by a verified backup"),
+    "users": ("labdesk.cli.records", "list or add users (admin)"),
+    "keys": ("labdesk.cli.batches", "the centre's signing key"),
+    "export": ("labdesk.cli.batches", "write a signed batch of approved samples"),
+    "batches": ("labdesk.cli.batches", "exported batches"),
+    "verify": ("labdesk.cli.batches", "check a batch file (exit 0 good, 1 rejected)"),
+    "hq": ("labdesk.cli.batches", "the receiving side (provincial HQ)"),
+    "summary": (
+        "labdesk.cli.documents",
+        "the centre's figures: samples, pass, fail, pass rate and breakdowns",
+    ),
+    "report": ("labdesk.cli.documents", "write the test report (检验报告) PDF of each sample"),
+    "batch-summary": ("labdesk.cli.documents", "batch summaries (pending and exported batches)"),
+    "standards": ("labdesk.cli.documents", "import or export the standards library"),
+}
+
 log = logging.getLogger("labdesk.cli")
 
 
@@ -36,7 +67,15 @@ class UsageError(Exception):
     """Raised by handlers for input the user can correct; printed without a trace."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(
+    command: str | None = None, *, everything: bool = False
+) -> argparse.ArgumentParser:
+    """The parser: top-level options, and every command listed.
+
+    The commands of the module owning `command` (or of all modules if `everything`) are
+    registered in full; the others are placeholders that only carry their help line, enough
+    for `labdesk --help` and to find out which command a command line asks for.
+    """
     parser = argparse.ArgumentParser(
         prog="labdesk",
         description="LabDesk — offline LIMS for product-quality inspection centres.",
@@ -70,8 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    wanted = set(COMMAND_MODULES) if everything else set()
+    if command in COMMANDS:
+        wanted.add(COMMANDS[command][0])
+    registered: set[str] = set()
+    for name, (module, help_text) in COMMANDS.items():
+        if module in wanted:
+            if module not in registered:
+                importlib.import_module(module).register(sub)
+                registered.add(module)
+        else:
+            sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
@@ -81,7 +129,13 @@ def db_path(args: argparse.Namespace) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # First pass with placeholders: which command is it? (--help, --version and top-level
+    # usage errors end here, exactly as with the full parser.) Then parse for real with
+    # that command's module registered; no command (the desktop app) needs no second build.
     parser = build_parser()
+    known, _rest = parser.parse_known_args(argv)
+    if known.command is not None:
+        parser = build_parser(known.command)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

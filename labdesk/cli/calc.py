@@ -25,8 +25,8 @@ import argparse
 import json
 import re
 
-from labdesk.core.judgement import ItemRule, compile_rule
-from labdesk.core.rounding import format_sig_zh, round_to_interval, round_to_sig
+# labdesk.core.judgement / rounding are imported inside the handlers: `register()` runs
+# for every command (and before the desktop app opens), so it must stay argparse only.
 
 EXIT_PASS = 0
 EXIT_FAIL = 1
@@ -95,6 +95,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _round(args: argparse.Namespace) -> int:
+    from labdesk.core.rounding import format_sig_zh, round_to_interval, round_to_sig
+
     if args.interval is not None:
         print(round_to_interval(args.value, args.interval))
         return 0
@@ -107,6 +109,8 @@ def _round(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
+    from labdesk.core.judgement import ItemRule, compile_rule
+
     rule = ItemRule(
         limit=args.limit,
         method=args.method,

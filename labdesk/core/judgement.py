@@ -26,7 +26,7 @@ Marks: a full-value comparison of "0.5(+)" with "≤0.5" fails (the true value w
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import Literal
 
@@ -242,11 +242,10 @@ class CompiledRule:
             # places, so quantize never overflows the context.
             self._ctx = Context(prec=MAX_LENGTH + 40 - exponent)
         unit = f" {self.unit}" if self.unit else ""
-        self.limit_zh = limit.describe_zh()
-        self.limit_en = limit.describe_en()
-        if self.unit and not limit.unit and limit.is_numeric:
-            self.limit_zh += unit
-            self.limit_en += unit
+        # The item's unit goes after the numbers, before any note (≤0.2 mg/kg（以Pb计）).
+        shown = replace(limit, unit=self.unit) if self.unit and limit.is_numeric else limit
+        self.limit_zh = shown.describe_zh()
+        self.limit_en = shown.describe_en()
         self._lod_display = (
             f"未检出（检出限 {_plain(self.lod)}{unit}）" if self.lod is not None else "未检出"
         )

@@ -20,6 +20,20 @@
 A unit after the numbers (``≤0.2 mg/kg``, ``≤150μg/kg``, ``4.0～7.5 %``) is kept in
 `Limit.unit`. Numbers are plain decimals, optionally ``A×10ⁿ`` / ``A×10^n`` (microbiology).
 
+Annotations after the limit, as standards print them, are kept but never change the
+comparison (they say what the number means, not where the line is):
+
+- a trailing note in brackets, ``≤0.2（以Pb计）``, ``≤10 (以干基计)`` → `Limit.note`
+  ("以Pb计"); a bracket starting with 不含 is the tolerance exclusion, not a note;
+  ``不得检出（/25 g）`` is the basis "/25 g", as ``不得检出/25 g``;
+- a trailing footnote mark → `Limit.footnote` ("a"): superscript letters ``≤0.05ᵃ``,
+  ``^`` and letters/digits ``≤0.05^a``, or a lone a/b/c after a space, a digit or a
+  bracket: ``≤0.05 a``, ``≤0.05a`` (a superscript lost in copying from a PDF).
+  Superscript digits (``≤0.05¹``) and ``^1`` are a footnote only where they cannot be a
+  power or a unit: ``≤10³`` stays 1000 and ``mg/m³`` stays a unit.
+
+At most one note and one footnote, in either order.
+
 Anything else raises `LimitSyntaxError` with the 0-based position and what was expected
 there: a limit that cannot be read must never judge a result as passing.
 
@@ -29,7 +43,8 @@ and whether a bare 以上 includes A is exactly the ambiguity GB 1250 was writte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
@@ -92,6 +107,8 @@ class Limit:
     nominal: Bound | None = None
     delta: Bound | None = None
     excluded: str = ""  # tolerance only: "", "±", "+" or "-"
+    note: str = ""  # "以Pb计" from "≤0.2（以Pb计）": shown, never compared
+    footnote: str = ""  # "a" from "≤0.05ᵃ" / "≤0.05^a" / "≤0.05 a"
 
     # -- classification -------------------------------------------------------------
     @property
@@ -141,6 +158,17 @@ class Limit:
 
     def describe_zh(self) -> str:
         """Canonical Chinese text; `parse_limit` reads it back to the same limit."""
+        base = self._base_zh()
+        note = f"（{self.note}）" if self.note else ""
+        return f"{base}{note}{_footnote_text(base + note, self.footnote)}"
+
+    def describe_en(self) -> str:
+        """Canonical English text for reports and logs."""
+        note = f" ({_note_en(self.note)})" if self.note else ""
+        mark = f" [note {self.footnote}]" if self.footnote else ""
+        return f"{self._base_en()}{note}{mark}"
+
+    def _base_zh(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
         lo, up = self.lower, self.upper
         if self.kind == "max" and up:
@@ -164,8 +192,7 @@ class Limit:
             return self.criterion
         return "实测"
 
-    def describe_en(self) -> str:
-        """Canonical English text for reports and logs."""
+    def _base_en(self) -> str:
         unit = f" {self.unit}" if self.unit else ""
         lo, up = self.lower, self.upper
         if self.kind == "max" and up:
@@ -333,7 +360,11 @@ class _Reader:
                 break
             pos += 1
         unit = text[unit_start:pos]
-        if not unit or not (unit[0].isalpha() or unit[0] in _UNIT_SYMBOLS):
+        if (
+            not unit
+            or not (unit[0].isalpha() or unit[0] in _UNIT_SYMBOLS)
+            or unit[0] in _SUPERSCRIPTS  # ᵃ is a footnote, never a unit
+        ):
             self.pos = start
             return ""
         self.pos = pos
@@ -352,8 +383,135 @@ def _merge_units(reader: _Reader, first: str, second: str) -> str:
     return second or first
 
 
+# ------------------------------------------------------------------------ annotations
+
+_SUPERSCRIPT_LETTERS = dict(
+    zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ", strict=True)
+)
+_FROM_SUPERSCRIPT_LETTER = {ord(v): k for k, v in _SUPERSCRIPT_LETTERS.items()}
+# Always a footnote: superscript letters, ^letters, or a lone a/b/c after a space, a digit
+# or a bracket ("≤0.05a" is how "≤0.05ᵃ" pastes from a PDF; no unit is a lone a, b or c
+# in a product standard, and "ᵃ" would otherwise be read as a unit).
+_SUPERSCRIPTS = "".join(_SUPERSCRIPT_LETTERS.values())
+# A footnote only if the limit does not read with it: ≤10³ is 1000, mg/m³ a unit.
+_DIGIT_FOOTNOTE = re.compile(r"\s*(?:\^([0-9]{1,3})|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}))\Z")
+_POWER_BASE = re.compile(r"(?:[×xX*]10|(?<![0-9.])10)\Z")
+_NOTE_EN = {
+    "以干基计": "on a dry basis",
+    "以湿基计": "on a wet basis",
+    "以脂肪计": "on a fat basis",
+}
+_NOTE_AS = re.compile(r"以\s*([A-Za-z0-9₀-₉⁺⁻+\-()·]+)\s*计")
+
+
+def _split_annotations(text: str) -> tuple[int, str, str]:
+    """(end of the limit proper, note, footnote) for the normalised ``text``.
+
+    Looks at the end only, so a plain limit costs an rstrip and a few character tests.
+    """
+    end, note, footnote = len(text), "", ""
+    for _ in range(2):
+        body = text[:end].rstrip()
+        if not note and body.endswith(")"):
+            opening = body.rfind("(", 0, len(body) - 1)
+            inner = body[opening + 1 : -1].strip() if opening >= 0 else ""
+            if (
+                inner
+                and ")" not in inner
+                and not inner.startswith("不含")
+                and any(ch.isalpha() for ch in inner)
+            ):
+                end, note = opening, inner
+                continue
+        if not footnote:
+            found = _footnote_at_end(body)
+            if found:
+                end, footnote = found
+                continue
+        break
+    return end, note, footnote
+
+
+def _footnote_at_end(body: str) -> tuple[int, str] | None:
+    """(where the footnote starts, the footnote) if ``body`` ends with one (see above).
+
+    By hand rather than a regex: this runs on every limit parsed, and a regex anchored at
+    the end still tries every start position.
+    """
+    size = len(body)
+    start = size
+    while start > 0 and body[start - 1] in _SUPERSCRIPTS:
+        start -= 1
+    if start < size:
+        found = body[start:]
+        return (start, found.translate(_FROM_SUPERSCRIPT_LETTER)) if len(found) <= 3 else None
+    while start > 0 and body[start - 1].isascii() and body[start - 1].isalpha():
+        start -= 1
+    letters = body[start:]
+    if 1 <= len(letters) <= 3 and start > 0 and body[start - 1] == "^":
+        return None if body[start - 2 : start] == "^^" else (start - 1, letters)
+    if letters in ("a", "b", "c") and size >= 2:
+        before = body[-2]
+        if "0" <= before <= "9" or before == ")":
+            return size - 1, letters
+        if before.isspace():
+            rest = len(body[:-1].rstrip())
+            return (rest, letters) if rest else None
+    return None
+
+
+def _footnote_text(before: str, footnote: str) -> str:
+    """The footnote as `parse_limit` reads it back: ᵃ, ^A, or " ^1" (never a power)."""
+    if not footnote:
+        return ""
+    if all(ch in _SUPERSCRIPT_LETTERS for ch in footnote):
+        return "".join(_SUPERSCRIPT_LETTERS[ch] for ch in footnote)
+    if footnote.isdigit():
+        return f" ^{footnote}"  # "≤10^1" would be the power 10¹
+    return f"^{footnote}"
+
+
+def _note_en(note: str) -> str:
+    """以Pb计 → "as Pb"; the usual bases in English; anything else as written."""
+    if note in _NOTE_EN:
+        return _NOTE_EN[note]
+    match = _NOTE_AS.fullmatch(note)
+    return f"as {match.group(1)}" if match else note
+
+
 def _parse(original: str) -> Limit:
     text = normalize_number_text(original)
+    end, note, footnote = _split_annotations(text)
+    try:
+        limit = _parse_core(original, text[:end])
+    except LimitSyntaxError:
+        match = None if footnote else _DIGIT_FOOTNOTE.search(text[:end].rstrip())
+        before = text[: match.start()] if match else ""
+        attached = match is not None and not match.group(0)[0].isspace()
+        if match is None or not before.strip() or (attached and _POWER_BASE.search(before)):
+            raise  # right after 10 / ×10 a raised number is a power: its error stands
+        try:
+            limit = _parse_core(original, text[: match.start()])
+        except LimitSyntaxError:
+            pass
+        else:
+            return _annotated(
+                limit, note, match.group(1) or match.group(2).translate(_FROM_SUPERSCRIPT)
+            )
+        raise
+    if note or footnote:
+        return _annotated(limit, note, footnote)
+    return limit
+
+
+def _annotated(limit: Limit, note: str, footnote: str) -> Limit:
+    if limit.is_not_detected and not limit.criterion and note.startswith(("/", "每")):
+        return replace(limit, criterion=_normalise_basis(note), footnote=footnote)
+    return replace(limit, note=note, footnote=footnote)
+
+
+def _parse_core(original: str, text: str) -> Limit:
+    """Parses the limit proper: ``text`` is the normalised text up to any annotation."""
     stripped = text.strip()
     if not stripped:
         raise LimitSyntaxError(original, 0, _EXPECT_LIMIT)
@@ -369,7 +527,7 @@ def _parse(original: str) -> Limit:
         return Limit("not_detected", original, criterion=_normalise_basis(basis))
     for prefix in _QUALITATIVE_PREFIXES:
         if stripped.startswith(prefix):
-            return Limit("qualitative", original, criterion=original.strip())
+            return Limit("qualitative", original, criterion=original[: len(text)].strip())
 
     # 从A到B, 超过A到B, 至少A不足B, 超过A不足B, or a comparison word/symbol before one number.
     if reader.take("从"):
@@ -509,7 +667,11 @@ def _plain(value: Decimal) -> str:
 
 def _expect_end(reader: _Reader) -> None:
     if not reader.at_end():
-        raise reader.fail("the end of the limit")
+        # Annotations were split off before parsing: say they exist, since a bracket or a
+        # letter here is most likely a note or footnote written in a form we do not read.
+        raise reader.fail(
+            "the end of the limit (a note goes in brackets, （以Pb计）; a footnote as ᵃ or ^a)"
+        )
 
 
 def parse_limit(text: str) -> Limit:

@@ -52,21 +52,17 @@ PAGE = 300
 def verify_file(db_path: Path, state: TaskState | None = None) -> AuditReport:
     """The worker: verify the trail over a read-only connection (never the writer).
 
-    Progress is reported when the service's `verify_audit` accepts a `progress` callback;
-    otherwise the dialog shows a busy indicator.
+    With a `state`, progress goes to its dialog and Cancel there really stops the walk:
+    `verify_audit` polls `state.is_cancelled` and raises `VerificationCancelled`.
     """
-    import inspect
-
     from labdesk.services.audit import verify_audit
     from labdesk.store.db import open_reader
 
     reader = open_reader(db_path)
     try:
-        verify: Any = verify_audit
-        if state is not None and "progress" in inspect.signature(verify).parameters:
-            report: AuditReport = verify(reader, progress=state.set_progress)
-            return report
-        return verify_audit(reader)
+        if state is None:
+            return verify_audit(reader)
+        return verify_audit(reader, progress=state.set_progress, cancel=state.is_cancelled)
     finally:
         reader.close()
 
@@ -341,7 +337,7 @@ class AuditScreen(QWidget):
     # ----- verifying ------------------------------------------------------------------
 
     def verify(self) -> None:
-        """Run `verify_audit` off the GUI thread (indeterminate progress) and show it."""
+        """Run `verify_audit` off the GUI thread (with progress and Cancel) and show it."""
         self.banner.clear_message()
         self.verify_button.setEnabled(False)
         self.verify_label.setText(self.tr("Verifying…"))
@@ -360,8 +356,18 @@ class AuditScreen(QWidget):
         )
 
     def _on_verify_failed(self, exc: BaseException) -> None:
+        from labdesk.services.audit import VerificationCancelled
         from labdesk.ui.errors import user_message
 
+        self.verify_label.setStyleSheet("")
+        if isinstance(exc, VerificationCancelled):
+            # The user's choice, not a failure: say so plainly, no error banner.
+            self.verify_button.setEnabled(True)
+            self.report = None
+            self.verify_label.setText(self.tr("Verification cancelled."))
+            self.problems.hide()
+            self.verified.emit()
+            return
         if not isinstance(exc, LabDeskError):
             log.error("audit verification failed", exc_info=(type(exc), exc, exc.__traceback__))
         self.verify_button.setEnabled(True)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,6 +31,14 @@ from labdesk.ui.labels import state_title
 from labdesk.ui.layout_state import restore_header, save_header
 from labdesk.ui.result_grid import ResultGridModel, ResultTableView
 from labdesk.ui.session import UiSession
+
+
+def layout_key(mode: str) -> str:
+    """Settings key of the grid's column layout in `mode` ("sample" or "item").
+
+    "v2": states saved by earlier builds hold the never-applied 100 px widths.
+    """
+    return f"entry/v2/{mode}"
 
 
 class InlineMessage(QLabel):
@@ -89,6 +98,8 @@ class ResultEntryScreen(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("entry_heading")
         self.model = ResultGridModel(session, self)
+        # The mode whose column widths the header currently shows (None: not yet sized).
+        self._layout_mode: str | None = None
         self.view = ResultTableView(self)
         self.view.setModel(self.model)
         self.message = InlineMessage(self)
@@ -144,7 +155,13 @@ class ResultEntryScreen(QWidget):
         self._update_buttons()
 
     def save_layout(self) -> None:
-        save_header(self.session.settings, f"entry/{self.model.mode}", self.view.horizontalHeader())
+        # Only a header whose widths were applied for the current mode is worth keeping:
+        # saving the never-sized header (every column 100 px) before the first load was
+        # what made the default widths never take effect.
+        if self._layout_mode is not None and self._layout_mode == self.model.mode:
+            save_header(
+                self.session.settings, layout_key(self._layout_mode), self.view.horizontalHeader()
+            )
 
     def commit_pending(self) -> None:
         self.view.commit_open_editor()
@@ -220,10 +237,21 @@ class ResultEntryScreen(QWidget):
         self._update_heading()
 
     def _apply_widths(self) -> None:
+        """Default widths (at least the title's), then the user's saved ones if any.
+
+        Called after every load: a model reset puts every section back to 100 px.
+        """
         header = self.view.horizontalHeader()
+        metrics = header.fontMetrics()
         for column, width in enumerate(self.model.column_widths()):
-            header.resizeSection(column, width)
-        restore_header(self.session.settings, f"entry/{self.model.mode}", header)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
+        restore_header(self.session.settings, layout_key(self.model.mode), header)
+        # Whatever a saved state said, the columns stay user-resizable and the
+        # explanation takes the rest of the width (never ResizeToContents: slow).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self._layout_mode = self.model.mode
 
     # ----- state ----------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -25,15 +24,51 @@ log = logging.getLogger("labdesk.ui")
 _log_file: Path | None = None
 
 
+class _RotatingLog(logging.Handler):
+    """A `RotatingFileHandler` made on the first record it handles.
+
+    Why: `logging.handlers` (socket, pickle, queue…) costs ~15 ms to import, at every
+    start-up, for a file that is only written when something goes wrong.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._inner: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._inner is None:
+            from logging.handlers import RotatingFileHandler
+
+            try:
+                inner = RotatingFileHandler(
+                    self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+                )
+            except OSError:
+                self.handleError(record)
+                return
+            inner.setLevel(self.level)
+            inner.setFormatter(self.formatter)
+            self._inner = inner
+        self._inner.handle(record)
+
+    def close(self) -> None:
+        if self._inner is not None:
+            self._inner.close()
+        super().close()
+
+
 def install_log_file(path: Path) -> Path | None:
     """Also log warnings and errors to `path` (rotated), so a bug's trace survives a GUI
     session with no console. Returns the path, or None if it cannot be written."""
     global _log_file
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        with path.open("a", encoding="utf-8"):
+            pass  # writable now: the handler itself is made on the first record
     except OSError:
         return None
+    handler = _RotatingLog(path)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger("labdesk").addHandler(handler)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import traceback
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -33,6 +33,15 @@ GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
 SPLITTER_KEY = "main_window/splitter"
 LAST_SCREEN_KEY = "main_window/screen"
+
+# A restored geometry smaller than this (bounded by the screen) is not used: seen on a
+# fresh Xvfb run, a saved 892×260 window cut the navigation labels off.
+SANE_SIZE = QSize(1024, 640)
+DEFAULT_SIZE = QSize(1280, 800)
+# The smallest the user may make the window (bounded by the screen as well).
+MINIMUM_SIZE = QSize(800, 520)
+# Room around the longest navigation label: item padding, frame, a scroll bar.
+NAV_TEXT_MARGIN = 48
 
 
 class ScreenLoadError(QLabel):
@@ -68,17 +77,23 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(200)
         self.nav.setStyleSheet("QListWidget::item { padding: 7px 6px; }")
         for info in SCREENS:
             item = QListWidgetItem(info.title())
             item.setData(Qt.ItemDataRole.UserRole, info.key)
             self.nav.addItem(item)
+        # Wide enough for the longest label in the current language (结果录入, 审计记录,
+        # "Result entry"…): the splitter cannot squeeze it below this.
+        metrics = self.nav.fontMetrics()
+        widest = max(metrics.horizontalAdvance(info.title()) for info in SCREENS)
+        self.nav.setMinimumWidth(widest + NAV_TEXT_MARGIN)
+        self.nav.setMaximumWidth(max(200, widest + NAV_TEXT_MARGIN))
         self.stack = QStackedWidget()
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
         self.setCentralWidget(self.splitter)
         self.nav.currentRowChanged.connect(self._on_nav)
 
@@ -259,13 +274,25 @@ class MainWindow(QMainWindow):
             self.tr("The language changes the next time LabDesk starts."), 8000
         )
 
+    def _screen(self) -> QScreen | None:
+        return self.screen() or QGuiApplication.primaryScreen()
+
     def _restore_layout(self) -> None:
         settings = self.session.settings
-        geometry = settings.value(GEOMETRY_KEY)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        screen = self._screen()
+        if screen is not None:
+            available = screen.availableGeometry().size()
+            self.setMinimumSize(MINIMUM_SIZE.boundedTo(available))
         else:
-            self.resize(1280, 800)
+            self.setMinimumSize(MINIMUM_SIZE)
+        geometry = settings.value(GEOMETRY_KEY)
+        restored = (
+            isinstance(geometry, QByteArray)
+            and not geometry.isEmpty()
+            and self.restoreGeometry(geometry)
+        )
+        if not restored or not self.geometry_is_sane():
+            self.apply_default_geometry()
         state = settings.value(STATE_KEY)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
@@ -274,6 +301,39 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
         else:
             self.splitter.setSizes([160, 1120])
+
+    def geometry_is_sane(self) -> bool:
+        """Is the (restored) geometry big enough and on a screen the user can see?"""
+        if self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            return True
+        frame = self.geometry()
+        screens = QGuiApplication.screens()
+        if not screens:
+            return True  # nothing to compare with (no display): keep what was saved
+        # The screen holding the window's centre; none means the window is off-screen.
+        holder = next((s for s in screens if s.geometry().contains(frame.center())), None)
+        if holder is None:
+            return False
+        available = holder.availableGeometry()
+        if not available.contains(QRect(frame.topLeft(), QSize(1, 1))):
+            return False  # the title bar would be out of reach
+        needed = SANE_SIZE.boundedTo(available.size())
+        return frame.width() >= needed.width() and frame.height() >= needed.height()
+
+    def apply_default_geometry(self) -> None:
+        """1280×800 centred on the screen, or maximised when the screen is smaller."""
+        screen = self._screen()
+        if screen is None:
+            self.resize(DEFAULT_SIZE)
+            return
+        available = screen.availableGeometry()
+        if available.width() < DEFAULT_SIZE.width() or available.height() < DEFAULT_SIZE.height():
+            self.setGeometry(available)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        rect = QRect(QPoint(0, 0), DEFAULT_SIZE)
+        rect.moveCenter(available.center())
+        self.setGeometry(rect)
 
     def open_initial_screen(self) -> None:
         last = self.session.settings.value(LAST_SCREEN_KEY, "tasks", type=str)

@@ -117,7 +117,8 @@ ITEM_COLUMNS = (
     Column("verdict", QT_TRANSLATE_NOOP("ResultGrid", "Verdict"), 80),
     # Read-only (set with Ctrl+I): Tab from a result still moves to the next result.
     Column("instrument", QT_TRANSLATE_NOOP("ResultGrid", "Instrument"), 140),
-    Column("explanation", QT_TRANSLATE_NOOP("ResultGrid", "Explanation"), 420),
+    # The explanation stretches over the rest: its default only has to fit at 1280 px.
+    Column("explanation", QT_TRANSLATE_NOOP("ResultGrid", "Explanation"), 200),
 )
 
 

@@ -4,13 +4,12 @@ standard abolished from a date.
 
 Samples are never touched by any of this: their items and limits were frozen onto them
 at registration. Importing and abolishing are the admin's (the service refuses others).
-Abolishing is done as a new library version that differs only in that standard's
-`abolished_from` date, imported through the same audited service.
+Abolishing calls `services.library.abolish_standard` for that one standard version
+(with the admin's reason, audited); the rest of the library is not re-imported.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import date
 from pathlib import Path
@@ -185,9 +184,20 @@ class AbolishDialog(QDialog):
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setDate(QDate.currentDate())
         form.addRow(self.tr("Abolished from:"), self.date_edit)
+        self.reason_edit = QLineEdit(self)
+        self.reason_edit.setObjectName("abolish_reason")
+        self.reason_edit.setPlaceholderText(self.tr("Required, e.g. replaced by a new version"))
+        form.addRow(self.tr("Reason:"), self.reason_edit)
         layout.addLayout(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setObjectName("abolish_ok")
+        # The service refuses an empty reason too; disabling OK just says so up front.
+        self.ok_button.setEnabled(False)
+        self.reason_edit.textChanged.connect(
+            lambda text: self.ok_button.setEnabled(bool(text.strip()))
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -196,6 +206,9 @@ class AbolishDialog(QDialog):
     def chosen_date(self) -> date:
         day: date = self.date_edit.date().toPython()  # type: ignore[assignment]
         return day
+
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
 
 
 class StandardsScreen(QWidget):
@@ -440,15 +453,15 @@ class StandardsScreen(QWidget):
             self.banner.show_error(self.tr("Choose a standard first."))
             return
         dialog = AbolishDialog(standard, self)
-        dialog.accepted.connect(lambda: self.abolish(standard, dialog.chosen_date()))
+        dialog.accepted.connect(
+            lambda: self.abolish(standard, dialog.chosen_date(), dialog.reason())
+        )
         dialog.finished.connect(dialog.deleteLater)
         self.abolish_dialog = dialog
         dialog.open()
 
-    def abolish(self, standard: StandardRow, day: date) -> None:
-        """Import the active library again with this standard abolished from `day`."""
-        from labdesk.core.standards import StandardsLibrary
-        from labdesk.services import exports
+    def abolish(self, standard: StandardRow, day: date, reason: str) -> None:
+        """Abolish this one standard version from `day` through the audited service."""
         from labdesk.services import library as library_service
 
         self.banner.clear_message()
@@ -456,13 +469,9 @@ class StandardsScreen(QWidget):
             self.banner.show_error(self.tr("Sign in first."))
             return
         try:
-            current = exports.stored_library(self.session.db)
-            changed = [
-                dataclasses.replace(s, abolished_from=day) if s.key == standard.key else s
-                for s in current.standards
-            ]
-            updated = StandardsLibrary(changed, current.categories, current.items)
-            library_service.import_library(self.session.context, updated)
+            library_service.abolish_standard(
+                self.session.context, standard.number, standard.year, day, reason
+            )
         except LabDeskError as exc:
             self.banner.show_error(str(exc))
             return

@@ -15,6 +15,14 @@
         <source>Abolished from:</source>
         <translation>废止日期：</translation>
     </message>
+    <message>
+        <source>Required, e.g. replaced by a new version</source>
+        <translation>必填，例如：已被新版本代替</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
 </context>
 <context>
     <name>AuditScreen</name>
@@ -161,6 +169,10 @@
     <message>
         <source>Audit trail BROKEN — {0}: {1}</source>
         <translation>审计记录已被破坏 — {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Verification cancelled.</source>
+        <translation>已取消校验。</translation>
     </message>
 </context>
 <context>

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 
 from labdesk.batch import export as export_mod
+from labdesk.batch.collect import collect_records
 from labdesk.batch.export import (
     BatchFileNotWritten,
     ExportCancelled,
@@ -19,6 +22,7 @@ from labdesk.batch.export import (
     list_batches,
     rewrite_batch,
 )
+from labdesk.batch.format import build_archive
 from labdesk.batch.hq import gaps, ingest, summary
 from labdesk.batch.hq_store import open_hq
 from labdesk.batch.verify import verify_batch
@@ -26,6 +30,7 @@ from labdesk.core.errors import LabDeskError, PermissionDenied, ValidationError,
 from labdesk.services import keys
 from labdesk.services.audit import verify_audit
 from labdesk.signing import WrongPassphrase
+from labdesk.store.db import open_reader
 from tests.batch.centre import PASSPHRASE, Centre, approved_samples, make_centre
 
 
@@ -181,7 +186,7 @@ def test_records_changed_during_export_are_not_recorded(
     centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = approved_samples(centre, 2)
-    real_sign = export_mod.sign_batch
+    real_sign = export_mod.sign_manifest
 
     def sign_then_edit(*args: object, **kwargs: object):
         signed = real_sign(*args, **kwargs)  # type: ignore[arg-type]
@@ -191,7 +196,7 @@ def test_records_changed_during_export_are_not_recorded(
         results.enter_result(centre.tech, int(item), "0.03", reason="transcription error")
         return signed
 
-    monkeypatch.setattr(export_mod, "sign_batch", sign_then_edit)
+    monkeypatch.setattr(export_mod, "sign_manifest", sign_then_edit)
     with pytest.raises(WorkflowError, match="records changed"):
         export_batch(centre.manager, tmp_path, PASSPHRASE)
     assert centre.db.scalar("SELECT count(*) FROM export_batches") == 0
@@ -219,6 +224,30 @@ def test_killed_mid_write_leaves_only_a_part_file(centre: Centre, tmp_path: Path
     assert list(tmp_path.glob("*.labbatch")) == []
     assert [n.endswith(".part") for n in outbox(tmp_path)] == [True]
     assert states(centre) == {"approved": 1}
+
+
+def test_export_read_in_chunks_matches_the_whole_batch_built_in_memory(
+    centre: Centre, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streaming through spools changes no byte: the data files are what one read of
+    every sample gives, and the ZIP is build_archive's for the same manifest/signature."""
+    ids = approved_samples(centre, 5)
+    reader = open_reader(centre.db.path)
+    try:
+        expected = collect_records(reader.conn, ids).files()
+    finally:
+        reader.close()
+    monkeypatch.setattr(export_mod, "CHUNK", 2)  # 3 chunks, audit entries across them
+    result = export_batch(centre.manager, tmp_path, PASSPHRASE)
+    archive = result.path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        got = {name: zf.read(name) for name in zf.namelist()}
+    manifest, signature = got.pop("manifest.json"), got.pop("manifest.sig")
+    assert got == expected
+    assert json.loads(manifest)["counts"]["audit_entries"] == expected["audit.jsonl"].count(b"\n")
+    assert build_archive(manifest, signature, expected) == archive
+    stored = centre.db.scalar("SELECT content FROM export_batches WHERE sequence = 1")
+    assert bytes(stored) == archive
 
 
 def test_manifest_counts_and_json_are_deterministic(centre: Centre, tmp_path: Path) -> None:

@@ -40,6 +40,17 @@ def test_good_batch_verifies(algorithm: str, tmp_path: Path) -> None:
     assert verified.summary()["samples"] == 5
 
 
+def test_text_with_unicode_line_separators_is_one_record(sm2_signer: Signer) -> None:
+    """U+2028/U+2029/U+0085 stay raw in ensure_ascii=False JSON: still one line each."""
+    samples = sample_records(3)
+    samples[1]["conclusion"] = "第一行\u2028第二行\u2029第三行\x85完"
+    batch = make_batch(sm2_signer, samples=samples)
+    verified = verify_bytes(batch.archive, [sm2_signer.public_key])
+    assert verified.records("samples.jsonl") == samples
+    assert len(verified.text_lines("samples.jsonl")) == 3
+    assert json.loads(verified.text_lines("samples.jsonl")[1]) == samples[1]
+
+
 def test_flipped_byte_in_data_file(sm2_signer: Signer) -> None:
     entries = entries_of(make_batch(sm2_signer).archive)
     changed = []

@@ -487,3 +487,91 @@ def test_rounded_method_with_coarse_steps(
 ) -> None:
     result = judge(ItemRule(limit, method="rounded", interval=interval), text)
     assert (result.rounded, result.verdict) == (rounded, verdict)
+
+
+# ------------------------------------------------------------ annotated limits
+
+_NOTES = st.text(alphabet="PbAsCdHgNO₂干基脂肪鲜重总砷铅 ", min_size=1, max_size=6).filter(
+    lambda s: s.strip() != ""
+)
+_LIMIT_NUMBERS = st.decimals(min_value=0, max_value=500, places=2, allow_nan=False)
+
+
+@st.composite
+def _limit_expressions(draw: st.DrawFn) -> str:
+    """Valid limits of every shape, as a standard would print them."""
+    a, b = draw(_LIMIT_NUMBERS), draw(_LIMIT_NUMBERS)
+    unit = draw(st.sampled_from(["", " mg/kg", "%", " μg/kg"]))
+    shape = draw(st.integers(0, 7))
+    if shape == 0:
+        word = draw(st.sampled_from(["≤", "≥", "<", ">", "不大于", "不小于", "超过", "="]))
+        return f"{word}{a}{unit}"
+    if shape == 1:
+        return f"{a}及以下{unit}" if draw(st.booleans()) else f"{a}及以上{unit}"
+    if shape == 2:
+        return f"{min(a, b)}～{max(a, b)}{unit}"
+    if shape == 3 and a != b:
+        return f"超过{min(a, b)}不足{max(a, b)}{unit}"
+    if shape == 4:
+        excluded = draw(st.sampled_from(["", "（不含Δ）", "(不含+Δ)", "（不含−Δ）"]))
+        return f"{a}±{b + Decimal('0.01')}{unit}{excluded}"
+    if shape == 5:
+        return "不得检出" + draw(st.sampled_from(["", "/25 g"]))
+    if shape == 6:
+        return draw(st.sampled_from(["阴性", "无异物", "实测"]))
+    return f"≤{a}{unit}"
+
+
+_RESULTS = st.one_of(
+    _LIMIT_NUMBERS.map(str),
+    st.sampled_from(["ND", "未检出", "<0.01", "<LOQ", "阴性", "阳性", "检出", "0.5(+)", "无"]),
+)
+
+
+@given(
+    _limit_expressions(),
+    _NOTES,
+    st.sampled_from(["（{}）", "({})", " （{}）", "（{}）ᵃ", "^b（{}）"]),
+    st.sampled_from(["full", "rounded"]),
+    st.sampled_from([None, "0.01"]),
+    _RESULTS,
+)
+def test_an_annotated_limit_judges_exactly_like_the_bare_one(
+    expr: str, note: str, form: str, method: str, lod: str | None, value: str
+) -> None:
+    annotated_text = expr + form.format("以" + note.strip() + "计")
+    plain = compile_rule(ItemRule(expr, method=method, lod=lod))  # type: ignore[arg-type]
+    annotated = compile_rule(ItemRule(annotated_text, method=method, lod=lod))  # type: ignore[arg-type]
+    assert annotated.limit.note == "以" + note.strip() + "计"
+    assert annotated.limit.bounds == plain.limit.bounds
+    try:
+        want = plain.judge(value)
+    except ValidationError as error:
+        with pytest.raises(ValidationError) as info:
+            annotated.judge(value)
+        assert (info.value.field, info.value.rule) == (error.field, error.rule)
+        return
+    got = annotated.judge(value)
+    assert (got.verdict, got.compared, got.rounded, got.display, got.report_only) == (
+        want.verdict,
+        want.compared,
+        want.rounded,
+        want.display,
+        want.report_only,
+    )
+    assert got.limit.startswith(want.limit.split("（不含")[0])
+
+
+def test_the_items_unit_goes_before_the_note() -> None:
+    rule = compile_rule(ItemRule("≤0.2（以Pb计）", unit="mg/kg"))
+    assert rule.limit_zh == "≤0.2 mg/kg（以Pb计）"
+    assert rule.limit_en == "at most 0.2 mg/kg (as Pb)"
+    verdict = rule.judge("0.25")
+    assert verdict.verdict == "fail" and verdict.limit == "≤0.2 mg/kg（以Pb计）"
+    assert "≤0.2 mg/kg（以Pb计）" in verdict.explanation_zh
+
+
+def test_a_footnote_does_not_change_the_verdict() -> None:
+    for text in ("≤0.05ᵃ", "≤0.05^a", "≤0.05 a"):
+        assert judge(ItemRule(text), "0.05").verdict == "pass"
+        assert judge(ItemRule(text), "0.051").verdict == "fail"

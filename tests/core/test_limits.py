@@ -352,3 +352,159 @@ def test_full_width_limits_describe_in_ascii() -> None:
     limit = parse_limit("≤０．５　ｍｇ/ｋｇ")
     assert limit.describe_zh() == "≤0.5 mg/kg"
     assert limit.upper is not None and limit.upper.value == D("0.5")
+
+
+# ---------------------------------------------------------------- annotations
+
+# (text, the same limit without annotations, unit, note, footnote, canonical Chinese)
+ANNOTATED = [
+    ("≤0.2（以Pb计）", "≤0.2", "", "以Pb计", "", "≤0.2（以Pb计）"),
+    ("≤0.2(以Pb计)", "≤0.2", "", "以Pb计", "", "≤0.2（以Pb计）"),
+    ("≤0.5 mg/kg（以As计）", "≤0.5 mg/kg", "mg/kg", "以As计", "", "≤0.5 mg/kg（以As计）"),
+    ("≤10（以干基计）", "≤10", "", "以干基计", "", "≤10（以干基计）"),
+    ("≤1.0 （以脂肪计）", "≤1.0", "", "以脂肪计", "", "≤1.0（以脂肪计）"),
+    ("不大于0.5（以Ｐｂ计）", "≤0.5", "", "以Pb计", "", "≤0.5（以Pb计）"),
+    ("4.0～7.5 (以干基计)", "4.0～7.5", "", "以干基计", "", "4.0～7.5（以干基计）"),
+    ("≤0.05ᵃ", "≤0.05", "", "", "a", "≤0.05ᵃ"),
+    ("≤0.05^a", "≤0.05", "", "", "a", "≤0.05ᵃ"),
+    ("≤0.05 a", "≤0.05", "", "", "a", "≤0.05ᵃ"),
+    ("≤0.05a", "≤0.05", "", "", "a", "≤0.05ᵃ"),  # ᵃ pasted from a PDF
+    ("≤5 kPa", "≤5 kPa", "kPa", "", "", "≤5 kPa"),  # a unit ending in a keeps it
+    ("≤0.05 mg/kg b", "≤0.05 mg/kg", "mg/kg", "", "b", "≤0.05 mg/kgᵇ"),
+    ("≤0.05 mg/kgᶜ", "≤0.05 mg/kg", "mg/kg", "", "c", "≤0.05 mg/kgᶜ"),
+    ("≤0.05^A", "≤0.05", "", "", "A", "≤0.05^A"),
+    ("≤0.05¹", "≤0.05", "", "", "1", "≤0.05 ^1"),
+    ("≤0.05^2", "≤0.05", "", "", "2", "≤0.05 ^2"),
+    ("≤10 ^2", "≤10", "", "", "2", "≤10 ^2"),  # a space: not the power 10^2
+    ("≤10 ¹", "≤10", "", "", "1", "≤10 ^1"),
+    ("≤10ᵃ", "≤10", "", "", "a", "≤10ᵃ"),
+    ("≤0.2（以Pb计）ᵃ", "≤0.2", "", "以Pb计", "a", "≤0.2（以Pb计）ᵃ"),
+    ("≤0.2ᵃ（以Pb计）", "≤0.2", "", "以Pb计", "a", "≤0.2（以Pb计）ᵃ"),
+    ("10.0±0.5（不含Δ）（以干基计）", "10.0±0.5（不含Δ）", "", "以干基计", "", None),
+    ("阴性（以25 g计）", "阴性", "", "以25 g计", "", "阴性（以25 g计）"),
+]
+
+
+@pytest.mark.parametrize(("text", "plain", "unit", "note", "footnote", "zh"), ANNOTATED)
+def test_annotations_are_kept_and_do_not_change_the_limit(
+    text: str, plain: str, unit: str, note: str, footnote: str, zh: str | None
+) -> None:
+    limit, bare = parse_limit(text), parse_limit(plain)
+    assert (limit.kind, limit.bounds, limit.unit) == (bare.kind, bare.bounds, unit)
+    assert (limit.note, limit.footnote) == (note, footnote)
+    assert limit.text == text  # what was typed is kept whole
+    if zh is not None:
+        assert limit.describe_zh() == zh
+    assert limit.describe_zh().startswith(bare.describe_zh())
+    again = parse_limit(limit.describe_zh())
+    assert (again.kind, again.bounds, again.unit, again.note, again.footnote) == (
+        limit.kind,
+        limit.bounds,
+        limit.unit,
+        limit.note,
+        limit.footnote,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "en"),
+    [
+        ("≤0.2（以Pb计）", "at most 0.2 (as Pb)"),
+        ("≤0.5 mg/kg（以As计）", "at most 0.5 mg/kg (as As)"),
+        ("≤10（以干基计）", "at most 10 (on a dry basis)"),
+        ("≤1.0（以脂肪计）", "at most 1.0 (on a fat basis)"),
+        ("≤3（以鲜重计）", "at most 3 (以鲜重计)"),  # no translation invented
+        ("≤0.05ᵃ", "at most 0.05 [note a]"),
+    ],
+)
+def test_annotations_in_english(text: str, en: str) -> None:
+    assert parse_limit(text).describe_en() == en
+
+
+@pytest.mark.parametrize("text", ["10.0±0.5（不含Δ）", "10.0±0.5(不含+Δ)", "10.0±0.5 （不含−Δ）"])
+def test_tolerance_exclusions_are_not_notes(text: str) -> None:
+    limit = parse_limit(text)
+    assert limit.kind == "tolerance" and limit.excluded and limit.note == ""
+
+
+@pytest.mark.parametrize("text", ["不得检出（/25 g）", "不得检出 (/25g)", "不得检出/25 g"])
+def test_not_detected_basis_in_brackets_is_the_basis(text: str) -> None:
+    limit = parse_limit(text)
+    assert limit.is_not_detected and limit.criterion == "/25 g" and limit.note == ""
+    assert limit.describe_zh() == "不得检出/25 g"
+
+
+def test_not_detected_with_a_note_and_footnote() -> None:
+    limit = parse_limit("不得检出（以沙门氏菌计）ᵃ")
+    assert limit.is_not_detected and limit.criterion == ""
+    assert (limit.note, limit.footnote) == ("以沙门氏菌计", "a")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("≤10³", "1E+3"), ("≤1×10^3", "1E+3"), ("≤10^2", "1E+2"), ("≤1×10⁵ CFU/g", "1E+5")],
+)
+def test_powers_of_ten_are_not_footnotes(text: str, kept: str) -> None:
+    limit = parse_limit(text)
+    assert limit.upper is not None and limit.upper.value == D(kept) and limit.footnote == ""
+
+
+def test_superscript_digits_in_a_unit_are_not_footnotes() -> None:
+    limit = parse_limit("≤0.124 mg/m³")
+    assert limit.unit == "mg/m³" and limit.footnote == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "expected_word"),
+    [
+        ("≤0.2（以Pb计", 4, "end"),  # unclosed bracket
+        ("≤0.2（）", 4, "end"),  # empty note
+        ("≤0.5(+)", 4, "end"),  # not words: no note
+        ("≤0.2（以Pb计）（以As计）", 4, "end"),  # one note only
+        ("（以Pb计）", 0, "limit"),  # a note with no limit
+        ("ᵃ", 0, "limit"),
+        ("≤（以Pb计）", 1, "number"),
+        ("≤0.05ᵃᵇᶜᵈ", 5, "footnote"),  # at most three marks; ᵃ is never a unit
+        ("≤0.05^abcd", 5, "end"),
+        ("≤10^99", 4, "power"),  # after 10 a raised number is a power, not a footnote
+        ("≤10⁹⁹", 3, "power"),
+        ("10±0.5(不含x)（以干基计）", 9, "Δ"),
+        ("0.5（以Pb计）", 0, "comparison"),
+    ],
+)
+def test_bad_annotations_are_syntax_errors(text: str, position: int, expected_word: str) -> None:
+    with pytest.raises(LimitSyntaxError) as info:
+        parse_limit(text)
+    assert info.value.position == position
+    assert expected_word in info.value.expected
+
+
+_ANNOTATION_ALPHABET = st.sampled_from(
+    [
+        *list("0123456789.≤≥<~±()（）/ ^aAbcᵃᵇ¹³ "),
+        "以Pb计",
+        "以干基计",
+        "不含Δ",
+        "不得检出",
+        "阴性",
+        "mg/kg",
+        "×10",
+    ]
+)
+
+
+@given(st.lists(_ANNOTATION_ALPHABET, max_size=10).map("".join))
+def test_parser_never_crashes_on_annotation_like_text(text: str) -> None:
+    try:
+        limit = parse_limit(text)
+    except LimitSyntaxError as error:
+        assert 0 <= error.position <= len(text)
+    else:
+        again = parse_limit(limit.describe_zh())
+        assert (again.kind, again.bounds, again.unit, again.note, again.footnote) == (
+            limit.kind,
+            limit.bounds,
+            limit.unit,
+            limit.note,
+            limit.footnote,
+        )

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QLocale, QSettings, Qt
 from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from labdesk.services import auth
@@ -53,7 +54,8 @@ def test_geometry_and_columns_persist(qtbot: QtBot, session: UiSession, tmp_path
     qtbot.addWidget(window)
     window.show()
     window.show_screen("samples")
-    window.resize(701, 523)  # inside the offscreen screen (800×600)
+    # Inside the offscreen screen (800×800) and not below the sane 1024×640 bounded by it.
+    window.resize(800, 701)
     samples = window.screen_widget("samples")
     header = samples.table.horizontalHeader()  # type: ignore[attr-defined]
     header.resizeSection(0, 222)
@@ -73,9 +75,82 @@ def test_geometry_and_columns_persist(qtbot: QtBot, session: UiSession, tmp_path
     again.show()
     again.open_initial_screen()
     assert again.current_key() == "samples"  # the last screen shown
-    assert (again.width(), again.height()) == (701, 523)
+    assert (again.width(), again.height()) == (800, 701)
     restored = again.screen_widget("samples").table.horizontalHeader()  # type: ignore[attr-defined]
     assert restored.sectionSize(0) == 222
+
+
+def _saved_geometry(settings: QSettings, width: int, height: int) -> None:
+    """Store the geometry of a plain window of this size as the main window's."""
+    from labdesk.ui.main_window import GEOMETRY_KEY
+
+    plain = QWidget()
+    plain.resize(width, height)
+    settings.setValue(GEOMETRY_KEY, plain.saveGeometry())
+    plain.deleteLater()
+
+
+def test_a_tiny_saved_geometry_is_not_used(qtbot: QtBot, session: UiSession) -> None:
+    from labdesk.ui.main_window import MINIMUM_SIZE, SANE_SIZE
+
+    sign_in_as(session, "tech1")
+    _saved_geometry(session.settings, 892, 260)  # what a fresh Xvfb run came up with
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_initial_screen()
+    screen = window.screen()
+    assert screen is not None
+    available = screen.availableGeometry()
+    needed = SANE_SIZE.boundedTo(available.size())
+    assert window.width() >= needed.width() and window.height() >= needed.height()
+    # The offscreen screen (800×800) is smaller than 1280×800: maximised there.
+    assert available.width() < 1280 or available.height() < 800
+    assert window.isMaximized()
+    # The user cannot shrink it below the minimum either.
+    window.showNormal()
+    window.resize(300, 200)
+    minimum = MINIMUM_SIZE.boundedTo(available.size())
+    assert window.width() >= minimum.width() and window.height() >= minimum.height()
+
+
+def test_an_off_screen_geometry_is_not_sane(qtbot: QtBot, session: UiSession) -> None:
+    sign_in_as(session, "tech1")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    assert window.geometry_is_sane()  # the default
+    window.move(5000, 5000)
+    assert not window.geometry_is_sane()
+    window.apply_default_geometry()
+    assert window.geometry_is_sane()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_navigation_labels_are_never_cut(qtbot: QtBot, session: UiSession, language: str) -> None:
+    from labdesk.ui.i18n import install_translators, remove_translators
+
+    install_translators(language)
+    try:
+        sign_in_as(session, "manager")
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.show()
+        window.open_initial_screen()
+        # Even after the user drags the splitter all the way left.
+        window.splitter.setSizes([0, window.width()])
+        metrics = window.nav.fontMetrics()
+        for row in range(window.nav.count()):
+            item = window.nav.item(row)
+            text = item.text()
+            rect = window.nav.visualItemRect(item)
+            assert window.nav.width() >= metrics.horizontalAdvance(text) + 24, text
+            assert rect.width() >= metrics.horizontalAdvance(text), text
+        titles = {window.nav.item(r).text() for r in range(window.nav.count())}
+        if language == "zh_CN":
+            assert {"结果录入", "审计记录"} <= titles
+    finally:
+        remove_translators()
+        QLocale.setDefault(QLocale.c())
 
 
 def test_samples_list_filters_and_opens_entry(qtbot: QtBot, session: UiSession) -> None:
@@ -300,3 +375,34 @@ def test_about_box_names_versions_database_and_key(qtbot: QtBot, session: UiSess
     box.close()
     icon = app_icon()
     assert not icon.isNull() and any(s.width() == 32 for s in icon.availableSizes())
+
+
+def test_log_file_gets_errors_and_rotates(tmp_path: Path) -> None:
+    import logging
+
+    from labdesk.ui.errors import install_log_file
+
+    path = tmp_path / "logs" / "labdesk.log"
+    assert install_log_file(path) == path
+    assert path.exists()  # writable, checked up front
+    logger = logging.getLogger("labdesk")
+    handler = logger.handlers[-1]
+    try:
+        logging.getLogger("labdesk.ui.test").info("not kept")
+        logging.getLogger("labdesk.ui.test").error("kept: %s", "校验失败")
+        handler.flush()
+        text = path.read_text(encoding="utf-8")
+        assert "kept: 校验失败" in text and "not kept" not in text
+        assert "ERROR labdesk.ui.test" in text
+        big = "x" * 100_000
+        for _ in range(12):  # > 1 MB: rotated, never one ever-growing file
+            logging.getLogger("labdesk.ui.test").warning(big)
+        assert (tmp_path / "logs" / "labdesk.log.1").exists()
+        assert path.stat().st_size < 1_000_000
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    # A folder that cannot be written to: no log file, no crash.
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    assert install_log_file(blocked / "labdesk.log") is None

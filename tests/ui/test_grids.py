@@ -10,8 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QHeaderView
+from pytestqt.qtbot import QtBot
 
 from labdesk.ui import grid_data, result_grid, samples
+from labdesk.ui.entry import ResultEntryScreen
 from labdesk.ui.result_grid import ResultGridModel
 from labdesk.ui.samples import SampleListModel
 from labdesk.ui.sampling_form import decimal_problem, parse_date
@@ -158,3 +161,53 @@ def test_decimal_problem_agrees_with_decimal(text: str) -> None:
         assert problem == "negative"
     else:
         assert problem == ""
+
+
+def _widths(screen: ResultEntryScreen) -> list[int]:
+    header = screen.view.horizontalHeader()
+    return [header.sectionSize(c) for c in range(header.count())]
+
+
+def test_entry_grid_default_widths_apply_and_user_widths_persist(
+    qtbot: QtBot, session: UiSession
+) -> None:
+    sign_in_as(session, "tech1")
+    sample_id = int(session.db.scalar("SELECT min(id) FROM samples WHERE state = 'testing'"))
+    screen = ResultEntryScreen(session)
+    qtbot.addWidget(screen)
+    screen.resize(1400, 700)
+    screen.show()
+    screen.open_sample(sample_id)
+    defaults = [c.width for c in result_grid.ITEM_COLUMNS]
+    keys = [c.key for c in result_grid.ITEM_COLUMNS]
+    assert keys == [
+        "item", "unit", "limit", "method", "result", "rounded", "verdict", "instrument",
+        "explanation",
+    ]  # fmt: skip
+    widths = _widths(screen)
+    # Every column but the stretching explanation has its own default (not 100 px each).
+    assert widths[:-1] == defaults[:-1]
+    assert len(set(widths[:-1])) > 3
+    header = screen.view.horizontalHeader()
+    assert header.stretchLastSection()
+    assert widths[-1] >= defaults[-1]
+    modes = {header.sectionResizeMode(c) for c in range(header.count() - 1)}
+    assert modes == {QHeaderView.ResizeMode.Interactive}
+    # Opening another sample (a model reset) keeps them.
+    other = int(session.db.scalar("SELECT max(id) FROM samples WHERE state = 'testing'"))
+    screen.open_sample(other)
+    assert _widths(screen)[:-1] == defaults[:-1]
+
+    # The user widens the item column: it survives another sample and a restart.
+    header.resizeSection(0, 333)
+    screen.open_sample(sample_id)
+    assert _widths(screen)[0] == 333
+    screen.save_layout()
+    again = ResultEntryScreen(session)
+    qtbot.addWidget(again)
+    again.resize(1400, 700)
+    again.show()
+    again.open_sample(sample_id)
+    restored = _widths(again)
+    assert restored[0] == 333
+    assert restored[1:-1] == defaults[1:-1]

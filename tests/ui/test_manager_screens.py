@@ -15,13 +15,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QThreadPool
+from PySide6.QtCore import QDate, QPoint, Qt, QThreadPool
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from labdesk.batch.demo import DEMO_KEY_PASSPHRASE, build_demo
 from labdesk.services import auth, keys, queries, summary
-from labdesk.services.audit import verify_audit
+from labdesk.services.audit import AuditReport, VerificationCancelled, verify_audit
 from labdesk.services.summary import DrillDown, SummaryFilter
 from labdesk.store.db import Database, open_database, open_reader
 from labdesk.ui.audit_screen import AuditScreen
@@ -512,6 +512,42 @@ def test_audit_verify_intact_then_broken_after_tamper(
     assert str(expected.first_broken_seq) in screen.verify_label.text()
 
 
+def test_audit_verify_cancel_stops_and_says_so(
+    qtbot: QtBot, manager: UiSession, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import labdesk.ui.audit_screen as audit_screen
+    from labdesk.ui.operations import TaskState
+
+    # The store itself stops when the state is cancelled (what the dialog's Cancel does).
+    state = TaskState()
+    state.cancel()
+    with pytest.raises(VerificationCancelled):
+        audit_screen.verify_file(db_path, state)
+
+    # Through the screen: the user presses Cancel as the verification starts.
+    real = audit_screen.verify_file
+
+    def cancelled_at_once(path: Path, state: TaskState | None = None) -> AuditReport:
+        assert state is not None
+        state.cancel()
+        return real(path, state)
+
+    monkeypatch.setattr(audit_screen, "verify_file", cancelled_at_once)
+    screen = _audit(qtbot, manager)
+    with qtbot.waitSignal(screen.verified, timeout=TIMEOUT):
+        qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    assert screen.report is None
+    assert "cancelled" in screen.verify_label.text().lower()
+    assert not screen.banner.is_error
+    assert screen.verify_button.isEnabled()
+
+    # And without Cancel the next run completes and reports as usual.
+    monkeypatch.setattr(audit_screen, "verify_file", real)
+    with qtbot.waitSignal(screen.verified, timeout=TIMEOUT):
+        qtbot.mouseClick(screen.verify_button, Qt.MouseButton.LeftButton)
+    assert screen.report is not None and screen.report.ok
+
+
 def test_audit_search_by_sample_lists_its_whole_history(qtbot: QtBot, manager: UiSession) -> None:
     screen = _audit(qtbot, manager)
     all_count = manager.db.scalar("SELECT count(*) FROM audit_log")
@@ -661,14 +697,30 @@ def test_standards_import_and_abolish_need_an_admin(
     assert not screen.banner.is_error, screen.banner.text()
     assert db.scalar("SELECT count(*) FROM lib_items") > before
 
-    # Abolish the first standard from a date: items after it no longer apply.
+    # Abolish the first standard from a date through the dialog: a reason is required,
+    # only that standard's rows change, and nothing is re-imported.
     first = screen.tree.topLevelItem(0)
     assert first is not None
     screen.tree.setCurrentItem(first)
     standard = screen.selected_standard()
     assert standard is not None
+    rows_before = db.scalar("SELECT count(*) FROM lib_items")
+    others_before = db.query(
+        "SELECT id, abolished_from FROM lib_items "
+        "WHERE NOT (standard_no = ? AND standard_year = ?)",
+        (standard.number, standard.year),
+    )
     day = date(2030, 1, 1)
-    screen.abolish(standard, day)
+    qtbot.mouseClick(screen.abolish_button, Qt.MouseButton.LeftButton)
+    abolish = screen.abolish_dialog
+    assert abolish is not None
+    abolish.date_edit.setDate(QDate(2030, 1, 1))
+    assert not abolish.ok_button.isEnabled()  # no reason yet
+    abolish.reason_edit.setText("   ")
+    assert not abolish.ok_button.isEnabled()
+    abolish.reason_edit.setText("replaced by the 2029 version")
+    assert abolish.ok_button.isEnabled()
+    qtbot.mouseClick(abolish.ok_button, Qt.MouseButton.LeftButton)
     assert not screen.banner.is_error, screen.banner.text()
     stored = {
         str(r[0])
@@ -679,5 +731,33 @@ def test_standards_import_and_abolish_need_an_admin(
         )
     }
     assert stored == {day.isoformat()}
+    assert db.scalar("SELECT count(*) FROM lib_items") == rows_before  # no re-import
+    assert [tuple(r) for r in others_before] == [
+        tuple(r)
+        for r in db.query(
+            "SELECT id, abolished_from FROM lib_items "
+            "WHERE NOT (standard_no = ? AND standard_year = ?)",
+            (standard.number, standard.year),
+        )
+    ]
+    reasons = {
+        str(r[0])
+        for r in db.query("SELECT reason FROM audit_log WHERE action = 'abolish_standard'")
+    }
+    assert reasons == {"replaced by the 2029 version"}
     first = screen.tree.topLevelItem(0)
     assert first is not None and "2030-01-01" in first.text(0)
+
+    # The service, not the dialog, enforces the rules: an empty reason is refused ...
+    screen.abolish(standard, date(2031, 1, 1), "")
+    assert screen.banner.is_error and "reason" in screen.banner.text()
+    # ... and so is a manager.
+    screen = _standards(qtbot, manager)
+    screen.abolish(standard, date(2031, 1, 1), "tidy up")
+    assert screen.banner.is_error
+    assert (
+        db.scalar(
+            "SELECT count(*) FROM lib_items WHERE active = 1 AND abolished_from = '2031-01-01'"
+        )
+        == 0
+    )
