@@ -17,8 +17,9 @@ Both run offscreen, so the figure is Python + Qt start-up and LabDesk's own work
 window system's. Both may write and use bytecode (.pyc) — into the benchmark's temporary
 folder (PYTHONPYCACHEPREFIX), never the working tree — as an installed LabDesk has it:
 with PYTHONDONTWRITEBYTECODE set (as in some CI shells) every run of ours would compile
-all of LabDesk's modules again (~60–80 ms) while PySide6's .pyc came with its wheel. Both pay the interpreter's start and the PySide6 import; the ratio is
-what LabDesk adds on top of the cheapest possible Qt program.
+all of LabDesk's modules again (~60–80 ms) while PySide6's .pyc came with its wheel.
+Both pay the interpreter's start and the PySide6 import; the ratio is what LabDesk adds
+on top of the cheapest possible Qt program.
 
 """
 

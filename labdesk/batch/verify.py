@@ -294,12 +294,20 @@ def _check_signature(
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
-def _parse_line(line: str) -> Any:
+def _parse_lines(lines: list[str]) -> list[Any]:
+    """json.loads of each line, the common case (canonical lines) scanned in one loop."""
+    values: list[Any] = []
+    scan, append = _SCAN, values.append
     try:
-        value, end = _SCAN(line, 0)
+        for line in lines:
+            value, end = scan(line, 0)
+            if end != len(line):
+                raise ValueError("not the whole line")
+            append(value)
     except (StopIteration, ValueError):
-        return json.loads(line)  # the same verdict, with json's message on failure
-    return value if end == len(line) else json.loads(line)
+        # Whitespace around a value, or bad JSON: json.loads' verdict and message.
+        return [json.loads(line) for line in lines]
+    return values
 
 
 def _check_records(
@@ -310,7 +318,7 @@ def _check_records(
     for count_name, path in _COUNT_SOURCES.items():
         try:
             lines = jsonl_lines(files[path])
-            records = [_parse_line(line) for line in lines]
+            records = _parse_lines(lines)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise _reject("content-invalid", f"{path} is not UTF-8 JSON Lines: {exc}") from exc
         if not all(isinstance(r, dict) for r in records):
