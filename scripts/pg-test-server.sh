@@ -32,8 +32,17 @@ as_owner() {  # run a command as the cluster owner
 
 start() {
   if [ -f "$state" ]; then
-    log "already running (state in $state); stop it first"
-    exit 1
+    # shellcheck disable=SC1090
+    source "$state"
+    if [ -n "${dir:-}" ] && [ -f "$dir/data/postmaster.pid" ] &&
+      as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+      log "already running (state in $state); stop it first"
+      exit 1
+    fi
+    # A server that died with its machine or session left its state behind: clear it.
+    log "removing stale state $state"
+    rm -rf -- "${dir:-/nonexistent}"
+    rm -f -- "$state"
   fi
   bin="$(find_bin)" || { log "PostgreSQL server binaries not found (initdb, pg_ctl)"; exit 1; }
   owner="$(id -un)"

@@ -9,7 +9,9 @@ bash scripts/bootstrap.sh
 
 export QT_QPA_PLATFORM=offscreen
 # A throwaway PostgreSQL for the HQ tests, unless one was given.
-if [ -z "${LABDESK_TEST_PG_URL:-}" ] && [ -x scripts/pg-test-server.sh ]; then
+if [ -z "${LABDESK_TEST_PG_URL:-}" ] && [ -f scripts/pg-test-server.sh ]; then
+  # Its own state file, so a server left by another run or checkout never gets in the way.
+  export LABDESK_PG_STATE="${TMPDIR:-/tmp}/labdesk-pg-test.$$.state"
   if url="$(bash scripts/pg-test-server.sh start)"; then
     export LABDESK_TEST_PG_URL="$url"
     trap 'bash scripts/pg-test-server.sh stop >/dev/null 2>&1 || true' EXIT
