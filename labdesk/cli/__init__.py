@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(args)
         result: int = args.func(args)
+        sys.stdout.flush()  # inside the try, so a closed pipe is handled below
         return result
     except (UsageError, LabDeskError) as exc:
         print(f"labdesk: {exc}", file=sys.stderr)
@@ -158,3 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("labdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `labdesk … | head` closed the pipe: not an error. Point stdout at devnull so the
+        # interpreter's final flush does not raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
