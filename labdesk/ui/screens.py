@@ -1,4 +1,4 @@
-"""The registry of main screens, in navigation order (Ctrl+1 … Ctrl+8).
+"""The registry of main screens, in navigation order (Ctrl+1 … Ctrl+9).
 
 Each screen is a `QWidget` subclass constructed as `Screen(session, parent=None)` with a
 `refresh() -> None` method. Screens are imported lazily (`load_screen_class`) so the
@@ -80,6 +80,9 @@ SCREENS: tuple[ScreenInfo, ...] = (
         "labdesk.ui.audit_screen",
         "AuditScreen",
         QT_TRANSLATE_NOOP("Screens", "Audit trail"),
+    ),
+    ScreenInfo(
+        "users", "labdesk.ui.users_screen", "UsersScreen", QT_TRANSLATE_NOOP("Screens", "Users")
     ),
 )
 

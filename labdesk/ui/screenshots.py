@@ -32,6 +32,7 @@ SCREEN_FILES = (
     ("dashboard", "08-dashboard.png"),
     ("standards", "09-standards.png"),
     ("audit", "10-audit.png"),
+    ("users", "11-users.png"),
 )
 
 
