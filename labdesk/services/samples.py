@@ -372,6 +372,11 @@ def _form_from_row(db: Database, sample: dict[str, Any]) -> SampleForm:
     return SampleForm(**kwargs)
 
 
+def sample_form(db: Database, sample_id: int) -> SampleForm:
+    """The stored sampling form of a sample (for reopening it to correct or complete)."""
+    return _form_from_row(db, load_sample(db, sample_id))
+
+
 def update_sample(
     ctx: ServiceContext, sample_id: int, changes: dict[str, Any], *, reason: str | None = None
 ) -> None:

@@ -3,12 +3,15 @@
 `SampleListModel` holds sample ids only, loaded a page at a time by keyset as the user
 scrolls, and fetches row contents in blocks when rows are painted, so a 50,000-sample
 database opens as fast as an empty one. Enter or double-click opens the sample in result
-entry; "New sample" (Ctrl+N) opens the sampling form.
+entry — except a draft or registered sample (nothing to enter yet), which opens its
+sampling form for correction; "Edit…" (F2) opens the form of a sample in any state the
+service lets it be edited in; "New sample" (Ctrl+N) opens a blank sampling form.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -54,6 +57,12 @@ COLUMNS = (
     ("conclusion_label", QT_TRANSLATE_NOOP("SampleList", "Conclusion"), 80),
     ("report_due_date", QT_TRANSLATE_NOOP("SampleList", "Report due"), 100),
 )
+
+# States whose sample opens in its sampling form (Enter / double-click) rather than in
+# result entry: nothing can be entered yet, the form is what there is to correct.
+FORM_STATES = ("draft", "registered")
+# States in which the service lets the sampling form be changed (update_sample).
+EDITABLE_STATES = ("draft", "registered", "received", "testing", "returned")
 
 CONCLUSION_BRUSH = {"合格": "pass", "不合格": "fail", "不判定": "not_judged"}
 
@@ -173,6 +182,9 @@ class SampleTable(QTableView):
         for column, (_key, _title, width) in enumerate(COLUMNS):
             header.resizeSection(column, width)
         self.doubleClicked.connect(lambda _index: self.open_current())
+        # Set by the Samples screen: how a draft or registered sample is opened (its
+        # sampling form, for correction); without it everything opens in result entry.
+        self.edit_handler: Callable[[int], object] | None = None
 
     def current_sample_id(self) -> int | None:
         index = self.currentIndex()
@@ -180,14 +192,30 @@ class SampleTable(QTableView):
             return None
         return self.sample_model.sample_id(index.row())
 
+    def current_state(self) -> str:
+        index = self.currentIndex()
+        if not index.isValid():
+            return ""
+        return str(self.sample_model.row_data(index.row()).get("state") or "")
+
     def open_current(self) -> None:
+        """A draft or registered sample (nothing to enter yet) opens its sampling form;
+        any other opens in result entry."""
         sample_id = self.current_sample_id()
-        if sample_id is not None:
-            self.session.events.navigate.emit("entry", sample_id)
+        if sample_id is None:
+            return
+        if self.edit_handler is not None and self.current_state() in FORM_STATES:
+            self.edit_handler(sample_id)
+            return
+        self.session.events.navigate.emit("entry", sample_id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_current()
+            return
+        sample_id = self.current_sample_id()
+        if event.key() == Qt.Key.Key_F2 and self.edit_handler and sample_id is not None:
+            self.edit_handler(sample_id)  # the sampling form, in any state
             return
         super().keyPressEvent(event)
 
@@ -225,6 +253,13 @@ class SamplesScreen(QWidget):
         self.new_button = QPushButton(self.tr("&New sample…"))
         self.new_button.setObjectName("samples_new")
         self.new_button.clicked.connect(self.new_sample)
+        self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.edit_button.setObjectName("samples_edit")
+        self.edit_button.setToolTip(
+            self.tr("Open the selected sample's sampling form to correct it (F2)")
+        )
+        self.edit_button.clicked.connect(lambda: self.start_edit())
+        self._edit_dialog: QWidget | None = None
         self.cancel_button = QPushButton(self.tr("Cancel sample…"))
         self.cancel_button.setObjectName("samples_cancel")
         self.cancel_button.clicked.connect(self.start_cancel)
@@ -248,6 +283,7 @@ class SamplesScreen(QWidget):
         self.ids_bar.hide()
         self.table = SampleTable(session, self)
         self.table.setObjectName("samples_table")
+        self.table.edit_handler = self.start_edit
         restore_header(session.settings, "samples", self.table.horizontalHeader())
 
         top = QHBoxLayout()
@@ -255,6 +291,7 @@ class SamplesScreen(QWidget):
         top.addWidget(self.state_filter)
         top.addWidget(self.text_filter, 1)
         top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
         top.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -272,6 +309,8 @@ class SamplesScreen(QWidget):
         self.state_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         new_key = QShortcut(QKeySequence.StandardKey.New, self)
         new_key.activated.connect(self.new_sample)
+        edit_key = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
+        edit_key.activated.connect(lambda: self.start_edit())
         self.refresh()
 
     def show_ids(self, ids: list[int], caption: str) -> None:
@@ -359,10 +398,53 @@ class SamplesScreen(QWidget):
         self.session.notify_changed("samples")
         return True
 
+    # ----- the sampling form ----------------------------------------------------------
+
+    def start_edit(self, sample_id: int | None = None) -> QWidget | None:
+        """Open the sampling form of the selected (or given) sample to correct it, or to
+        complete and register a draft (non-blocking; the dialog is returned for tests).
+        What may change, and whether a reason is needed, is the service's decision."""
+        from labdesk.ui.sampling_form import SamplingFormDialog
+
+        if sample_id is None:
+            sample_id = self.table.current_sample_id()
+        if sample_id is None:
+            self.message.setText(self.tr("Select the sample to edit first."))
+            return None
+        state = str(self.session.db.scalar("SELECT state FROM samples WHERE id = ?", [sample_id]))
+        if state not in EDITABLE_STATES:
+            self.message.setText(
+                self.tr("A sample that is {0} can no longer be edited.").format(state_title(state))
+            )
+            return None
+        self.message.clear()
+        if self._edit_dialog is not None:
+            self._edit_dialog.setParent(None)  # see start_cancel
+        dialog = SamplingFormDialog(self.session, self, sample_id=sample_id)
+        dialog.accepted.connect(lambda: self._edited(sample_id))
+        self._edit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _edited(self, sample_id: int) -> None:
+        sample_no, state = self.session.db.query_one(
+            "SELECT sample_no, state FROM samples WHERE id = ?", [sample_id]
+        ) or ("", "")
+        self.message.setText(
+            self.tr("Sample {0} saved ({1}).").format(sample_no, state_title(str(state)))
+        )
+        self.refresh()
+
     def new_sample(self) -> None:
         from labdesk.ui.sampling_form import SamplingFormDialog
 
         dialog = SamplingFormDialog(self.session, self)
         if dialog.exec() == SamplingFormDialog.DialogCode.Accepted and dialog.sample_id:
             self.refresh()
+            state = self.session.db.scalar(
+                "SELECT state FROM samples WHERE id = ?", [dialog.sample_id]
+            )
+            if state == "draft":
+                self.message.setText(self.tr("Draft saved: open it with Edit… (F2) to finish."))
+                return
             self.session.events.navigate.emit("entry", dialog.sample_id)

@@ -9,16 +9,24 @@ Validation happens as you type, next to the field: the 统一社会信用代码 
 breaks (`core.uscc.validate_uscc`), dates must be real YYYY-MM-DD dates, quantities
 plain non-negative decimals, at least two different samplers. Saving goes through the
 services, and a `ValidationError` from them is shown next to the field it names.
+
+A new form is registered (Save) or kept as a draft ("Save as draft": only the form
+number is required). `SamplingFormDialog(session, parent, sample_id=...)` reopens a
+stored sample: the changed fields go to `services.samples.update_sample` (which decides
+that a received sample needs a reason, typed under the form), and a draft can be
+registered (`complete_draft`, which freezes its items). Once registered, the category
+and sampling date are read-only: the service never re-freezes items.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.uscc import validate_uscc
-from labdesk.ui.labels import chinese_ui, method_text
+from labdesk.ui.labels import chinese_ui, method_text, state_title
 from labdesk.ui.session import UiSession
 
 REGION_TYPES = ("城市", "乡村", "景点", "其他")
@@ -123,6 +131,10 @@ class SamplingForm(QWidget):
         self.setObjectName("sampling_form")
         self.fields: dict[str, Field] = {}
         self._enterprise_hits: dict[str, dict[str, Any]] = {}
+        # Set by `load` when a stored sample is reopened for correction.
+        self.sample_id: int | None = None
+        self.state = ""
+        self._original: Any = None
 
         columns = QHBoxLayout(self)
         scroll = QScrollArea()
@@ -143,6 +155,12 @@ class SamplingForm(QWidget):
         self._wire_validation()
         self._suggest_form_number()
         self.update_items()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # A look-up still pending when the form closes has nobody to show its hits to
+        # (and the database may be closed by then).
+        self._lookup_timer.stop()
+        super().hideEvent(event)
 
     # ----- building -------------------------------------------------------------------
 
@@ -467,6 +485,9 @@ class SamplingForm(QWidget):
     def update_items(self) -> None:
         from labdesk.services import library
 
+        if self.sample_id is not None and self.state != "draft":
+            self._show_frozen_items()
+            return
         code = self.category.currentData()
         try:
             on = parse_date(self.sampling_date.text()) or date.today()
@@ -487,6 +508,28 @@ class SamplingForm(QWidget):
                 len(items), on.isoformat(), ", ".join(standards)
             )
         )
+        self.items_table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            values = (
+                item["name"],
+                item["limit_text"],
+                item["unit"],
+                method_text(str(item["method"])),
+                f"{item['standard_no']}-{item['standard_year']}".strip("-"),
+            )
+            for column, value in enumerate(values):
+                self.items_table.setItem(row, column, QTableWidgetItem(str(value)))
+
+    def _show_frozen_items(self) -> None:
+        """A registered sample's items are those frozen at registration, not the
+        library's current ones."""
+        assert self.sample_id is not None
+        items = self.session.db.query(
+            "SELECT name, limit_text, unit, method, standard_no, standard_year "
+            "FROM sample_items WHERE sample_id = ? ORDER BY seq",
+            [self.sample_id],
+        )
+        self.items_note.setText(self.tr("{0} items frozen onto this sample").format(len(items)))
         self.items_table.setRowCount(len(items))
         for row, item in enumerate(items):
             values = (
@@ -520,13 +563,16 @@ class SamplingForm(QWidget):
         field.editor.setFocus()
         return True
 
-    def form_errors(self) -> bool:
-        """Re-run the as-you-type checks; True if any field shows an error."""
+    def form_errors(self, *, draft: bool = False) -> bool:
+        """Re-run the as-you-type checks; True if any field shows an error. A draft may
+        name no samplers yet (the service checks any it names)."""
         self._check_uscc()
         self._check_dates()
         for key in ("lot_size", "sample_qty", "reserve_qty", "unit_price"):
             self._check_decimal(key)
         self._check_samplers()
+        if draft and not self.samplers():
+            self.fields["samplers"].set_error("")
         blocking = [k for k, f in self.fields.items() if f.error.text() and k != "enterprise_name"]
         return bool(blocking)
 
@@ -543,26 +589,20 @@ class SamplingForm(QWidget):
         if form.sampling_date is None:
             raise ValidationError("sampling_date", "required", _required_message())
 
-    def save(self) -> int:
-        """Register the enterprise if new, then the sample. Raises LabDeskError."""
-        from labdesk.services import enterprises, samples
+    def build_form(self) -> Any:
+        """The typed form as a `services.samples.SampleForm` (ValueError: a bad date).
 
-        ctx = self.session.context
+        The sampled unit is given by its code only (``enterprise_id`` None), the task by
+        its number, so the service resolves and checks both."""
+        from labdesk.services import samples
+
         check = validate_uscc(self.uscc.text())
-        if not self.uscc.text().strip():
-            raise ValidationError(
-                "enterprise_uscc", "required", self.tr("The sampled unit's code is required.")
-            )
-        if not check.valid:
-            raise ValidationError("enterprise_uscc", "uscc", check.reason)
-        sampling = parse_date(self.sampling_date.text())
-        production = parse_date(self.production_date.text())
-        form = samples.SampleForm(
+        return samples.SampleForm(
             sample_no=self.sample_no.text(),
             sample_name=self.sample_name.text(),
             category_code=str(self.category.currentData() or ""),
-            sampling_date=sampling,
-            enterprise_uscc=check.normalized,
+            sampling_date=parse_date(self.sampling_date.text()),
+            enterprise_uscc=check.normalized if check.valid else self.uscc.text().strip(),
             task_no=str(self.task.currentData() or ""),
             region_type=self.region_type.currentText(),
             place_type=self.place_type.currentText(),
@@ -572,7 +612,7 @@ class SamplingForm(QWidget):
             brand=self.brand.text(),
             spec_model=self.spec_model.text(),
             batch_no=self.batch_no.text(),
-            production_date=production,
+            production_date=parse_date(self.production_date.text()),
             shelf_life=self.shelf_life.text(),
             executive_standard=self.executive_standard.text(),
             quality_grade=self.quality_grade.text(),
@@ -588,29 +628,207 @@ class SamplingForm(QWidget):
             sealed=self.sealed.isChecked(),
             unit_acknowledged=self.acknowledged.isChecked(),
         )
+
+    def _check_unit(self, *, required: bool) -> str:
+        """The normalised code of the sampled unit ('' when none is typed and none is
+        required); ValidationError when it is missing or breaks the USCC rules."""
+        text = self.uscc.text()
+        if not text.strip():
+            if required:
+                raise ValidationError(
+                    "enterprise_uscc", "required", self.tr("The sampled unit's code is required.")
+                )
+            return ""
+        check = validate_uscc(text)
+        if not check.valid:
+            raise ValidationError("enterprise_uscc", "uscc", check.reason)
+        return check.normalized
+
+    def _ensure_enterprise(self, code: str) -> None:
+        """Register the sampled unit if its code is new (its own audited record)."""
+        from labdesk.services import enterprises
+
+        if not code or enterprises.enterprise_by_uscc(self.session.db, code) is not None:
+            return
+        if not self.unit_name.text().strip():
+            raise ValidationError(
+                "enterprise_name", "required", self.tr("The sampled unit's name is required.")
+            )
+        enterprises.register_enterprise(
+            self.session.context,
+            enterprises.EnterpriseForm(
+                uscc=code,
+                name=self.unit_name.text(),
+                address=self.unit_address.text(),
+                legal_rep=self.legal_rep.text(),
+                contact=self.contact.text(),
+                phone=self.phone.text(),
+            ),
+        )
+
+    def save(self, *, draft: bool = False) -> int:
+        """Register the enterprise if new, then the sample (or a draft of it). Raises
+        LabDeskError (or ValueError for a date that is not one)."""
+        from labdesk.services import samples
+
+        code = self._check_unit(required=not draft)
+        form = self.build_form()
         # A new sampled unit is registered first (its own audited record), then the
         # sample. The required sample fields are checked before that, so a form that is
-        # obviously incomplete registers nothing at all.
-        self._require_sample_fields(form)
-        if enterprises.enterprise_by_uscc(self.session.db, check.normalized) is None:
-            if not self.unit_name.text().strip():
-                raise ValidationError(
-                    "enterprise_name", "required", self.tr("The sampled unit's name is required.")
-                )
-            enterprises.register_enterprise(
-                ctx,
-                enterprises.EnterpriseForm(
-                    uscc=check.normalized,
-                    name=self.unit_name.text(),
-                    address=self.unit_address.text(),
-                    legal_rep=self.legal_rep.text(),
-                    contact=self.contact.text(),
-                    phone=self.phone.text(),
-                ),
-            )
-        sample_id = samples.register_sample(ctx, form)
+        # obviously incomplete registers nothing at all. A draft needs only its number.
+        if draft:
+            if not form.sample_no.strip():
+                raise ValidationError("sample_no", "required", _required_message())
+        else:
+            self._require_sample_fields(form)
+        self._ensure_enterprise(code)
+        sample_id = samples.register_sample(self.session.context, form, draft=draft)
         self.session.notify_changed("samples")
         return sample_id
+
+    # ----- reopening a stored sample --------------------------------------------------
+
+    def load(self, sample_id: int) -> None:
+        """Fill the form from the stored sample, to correct it (or complete a draft).
+
+        The form number never changes. Once registered, the category and sampling date
+        fixed the frozen items, and the service refuses to change them: they are shown
+        read-only and the items panel shows the frozen items."""
+        from labdesk.services import samples
+
+        row = samples.load_sample(self.session.db, sample_id)
+        stored = samples.sample_form(self.session.db, sample_id)
+        self.sample_id = sample_id
+        self.state = str(row["state"])
+        self.sample_no.setText(stored.sample_no)
+        self.sample_no.setReadOnly(True)
+        task_no = ""
+        if stored.task_id is not None:
+            task_no = str(
+                self.session.db.scalar("SELECT task_no FROM tasks WHERE id = ?", [stored.task_id])
+            )
+        self.task.setCurrentIndex(self.task.findData(task_no) if task_no else -1)
+        self.category.setCurrentIndex(
+            self.category.findData(stored.category_code) if stored.category_code else -1
+        )
+        self.sampling_date.setText(stored.sampling_date.isoformat() if stored.sampling_date else "")
+        self.uscc.clear()
+        for edit in (self.unit_name, self.unit_address, self.legal_rep, self.contact, self.phone):
+            edit.clear()
+        if stored.enterprise_id is not None:
+            unit = self.session.db.query_one(
+                "SELECT * FROM enterprises WHERE id = ?", [stored.enterprise_id]
+            )
+            if unit is not None:
+                self._fill_enterprise(dict(unit))
+                self.uscc.setText(str(unit["uscc"]))
+        self.region_type.setCurrentText(stored.region_type)
+        self.place_type.setCurrentText(stored.place_type)
+        self.packaging.setCurrentIndex(max(0, self.packaging.findText(stored.packaging)))
+        for key in (
+            "producer_name",
+            "producer_address",
+            "producer_phone",
+            "sample_name",
+            "brand",
+            "spec_model",
+            "batch_no",
+            "shelf_life",
+            "executive_standard",
+            "quality_grade",
+            "licence_no",
+            "lot_size",
+            "sample_qty",
+            "reserve_qty",
+            "qty_unit",
+            "unit_price",
+            "sampling_org",
+        ):
+            line = self.fields[key].editor
+            assert isinstance(line, QLineEdit)
+            line.setText(str(getattr(stored, key)))
+        self.production_date.setText(
+            stored.production_date.isoformat() if stored.production_date else ""
+        )
+        names = list(stored.samplers)
+        self.sampler1.setText(names[0] if names else "")
+        self.sampler2.setText(names[1] if len(names) > 1 else "")
+        self.more_samplers.setText(", ".join(names[2:]))
+        self.sealed.setChecked(stored.sealed)
+        self.acknowledged.setChecked(stored.unit_acknowledged)
+        frozen = self.state != "draft"
+        fixed: tuple[QWidget, ...] = (self.category, self.sampling_date)
+        for widget in fixed:
+            widget.setEnabled(not frozen)
+            widget.setToolTip(
+                self.tr(
+                    "The category and sampling date fixed the frozen test items: cancel the "
+                    "sample and register it again to change them."
+                )
+                if frozen
+                else ""
+            )
+        self._original = self.build_form()
+        self.clear_errors()
+        self.update_items()
+
+    def changes(self) -> dict[str, Any]:
+        """The fields changed since `load`, as `services.samples.update_sample` takes
+        them. A changed unit or task is passed by code/number (its id cleared) so the
+        service resolves and checks it."""
+        from dataclasses import fields as dataclass_fields
+
+        assert self._original is not None
+        current = self.build_form()
+        result: dict[str, Any] = {}
+        for f in dataclass_fields(current):
+            if f.name in ("sample_no", "enterprise_id", "task_id"):
+                continue
+            value = getattr(current, f.name)
+            if value != getattr(self._original, f.name):
+                result[f.name] = value
+        if "enterprise_uscc" in result:
+            result["enterprise_id"] = None
+        if "task_no" in result:
+            result["task_id"] = None
+        return result
+
+    def save_changes(self, reason: str = "") -> bool:
+        """Save the corrections through `update_sample` (the service decides whether a
+        reason is required). False when nothing changed. Raises LabDeskError."""
+        from labdesk.services import samples
+
+        assert self.sample_id is not None
+        code = self._check_unit(required=self.state != "draft")
+        changes = self.changes()
+        if not changes:
+            return False
+        self._ensure_enterprise(code)
+        samples.update_sample(self.session.context, self.sample_id, changes, reason=reason)
+        self._original = self.build_form()
+        self.session.notify_changed("samples")
+        return True
+
+    def register_draft(self) -> None:
+        """Draft → registered (`complete_draft`): the whole form is validated with the
+        typed values and the items in force on the sampling date are frozen."""
+        from dataclasses import fields as dataclass_fields
+
+        from labdesk.services import samples
+
+        assert self.sample_id is not None
+        code = self._check_unit(required=True)
+        form = self.build_form()
+        self._require_sample_fields(form)
+        self._ensure_enterprise(code)
+        values = {
+            f.name: getattr(form, f.name)
+            for f in dataclass_fields(form)
+            if f.name not in ("sample_no",)
+        }
+        samples.complete_draft(self.session.context, self.sample_id, values)
+        self.state = "registered"
+        self.session.notify_changed("samples")
 
 
 def _required_message() -> str:
@@ -618,12 +836,20 @@ def _required_message() -> str:
 
 
 class SamplingFormDialog(QDialog):
-    """The sampling form in a dialog: Save registers the sample and closes."""
+    """The sampling form in a dialog.
 
-    def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
+    New form: Save registers the sample, "Save as draft" keeps an incomplete one (only
+    its number is required). With `sample_id` the stored sample is reopened: Save
+    corrects it through `update_sample` (with the reason typed here when the service
+    requires one — once the sample is received), and a draft also has "Register"
+    (`complete_draft`). Whatever the service refuses is shown as it says it.
+    """
+
+    def __init__(
+        self, session: UiSession, parent: QWidget | None = None, sample_id: int | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("sampling_form_dialog")
-        self.setWindowTitle(self.tr("Sampling form"))
         self.sample_id: int | None = None
         self.form = SamplingForm(session, self)
         self.message = QLabel()
@@ -636,6 +862,35 @@ class SamplingFormDialog(QDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("form_save")
         self.save_button.setToolTip(self.tr("Save the form (Ctrl+S)"))
+        self.draft_button = buttons.addButton(
+            self.tr("Save as &draft"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.draft_button.setObjectName("form_save_draft")
+        self.draft_button.setToolTip(
+            self.tr("Keep an incomplete form as a draft; register it later")
+        )
+        self.draft_button.clicked.connect(self.save_draft)
+        self.register_button = buttons.addButton(
+            self.tr("&Register"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.register_button.setObjectName("form_register")
+        self.register_button.setToolTip(
+            self.tr("Register the completed draft: its test items are frozen")
+        )
+        self.register_button.clicked.connect(self.register_draft)
+        self.register_button.hide()
+        # The reason for a correction: the service requires it once the sample is
+        # received; it is recorded with every changed field in the audit trail.
+        self.reason = QLineEdit()
+        self.reason.setObjectName("form_reason")
+        self.reason.setPlaceholderText(self.tr("required once the sample is received"))
+        self.form.fields["reason"] = Field(self.reason)
+        self.reason_row = QWidget()
+        reason_layout = QHBoxLayout(self.reason_row)
+        reason_layout.setContentsMargins(0, 0, 0, 0)
+        reason_layout.addWidget(QLabel(self.tr("Reason for the change")))
+        reason_layout.addWidget(self.form.fields["reason"], 1)
+        self.reason_row.hide()
         # Enter in a field moves to the next field, as on a paper form; it must not
         # submit a half-filled form. Saving is Ctrl+S (or Ctrl+Enter) or the button.
         for button in buttons.buttons():
@@ -649,9 +904,26 @@ class SamplingFormDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form, 1)
+        layout.addWidget(self.reason_row)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.setWindowTitle(self.tr("Sampling form"))
+        if sample_id is not None:
+            self.form.load(sample_id)
+            self.sample_id = sample_id
+            self.draft_button.hide()
+            self.reason_row.setVisible(self.form.state != "draft")
+            self.register_button.setVisible(self.form.state == "draft")
+            self.setWindowTitle(
+                self.tr("Sampling form {0} ({1})").format(
+                    self.form.sample_no.text(), state_title(self.form.state)
+                )
+            )
         self.resize(1240, 780)
+
+    @property
+    def editing(self) -> bool:
+        return self.form.sample_id is not None
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
@@ -659,25 +931,57 @@ class SamplingFormDialog(QDialog):
             return
         super().keyPressEvent(event)
 
-    def save(self) -> None:
+    def _attempt(self, action: Callable[[], Any], *, draft: bool = False) -> bool:
+        """Run a save action; show what went wrong next to its field or under the form."""
         self.message.setText("")
-        if self.form.form_errors():
+        self.form.fields["reason"].set_error("")  # only the service judges the reason
+        if self.form.form_errors(draft=draft):
             self.message.setText(self.tr("Please correct the fields marked in red."))
-            return
+            return False
         self.form.clear_errors()
         try:
-            self.sample_id = self.form.save()
+            action()
         except ValidationError as exc:
             if not self.form.show_error(exc):
                 self.message.setText(str(exc))
             else:
                 self.message.setText(self.tr("Please correct the fields marked in red."))
-            return
+            return False
         except ValueError:
             self.message.setText(self.tr("Please correct the fields marked in red."))
-            self.form.form_errors()
-            return
+            self.form.form_errors(draft=draft)
+            return False
         except LabDeskError as exc:
             self.message.setText(str(exc))
+            return False
+        return True
+
+    def save(self) -> None:
+        if not self.editing:
+            if self._attempt(self._register_new):
+                self.accept()
+            return
+        saved: list[bool] = []
+        draft = self.form.state == "draft"
+        if not self._attempt(
+            lambda: saved.append(self.form.save_changes(self.reason.text())), draft=draft
+        ):
+            return
+        if not saved[0]:
+            self.message.setText(self.tr("Nothing was changed."))
             return
         self.accept()
+
+    def _register_new(self) -> None:
+        self.sample_id = self.form.save()
+
+    def save_draft(self) -> None:
+        def action() -> None:
+            self.sample_id = self.form.save(draft=True)
+
+        if self._attempt(action, draft=True):
+            self.accept()
+
+    def register_draft(self) -> None:
+        if self._attempt(self.form.register_draft):
+            self.accept()

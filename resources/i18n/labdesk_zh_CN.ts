@@ -905,6 +905,30 @@ Switch to that window, or close it and try again.</source>
         <source>Sample cancelled.</source>
         <translation>样品已作废。</translation>
     </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>编辑(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Open the selected sample's sampling form to correct it (F2)</source>
+        <translation>打开所选样品的抽样单进行更正（F2）</translation>
+    </message>
+    <message>
+        <source>Select the sample to edit first.</source>
+        <translation>请先选择要编辑的样品。</translation>
+    </message>
+    <message>
+        <source>A sample that is {0} can no longer be edited.</source>
+        <translation>样品状态为{0}，已不能编辑。</translation>
+    </message>
+    <message>
+        <source>Sample {0} saved ({1}).</source>
+        <translation>样品 {0} 已保存（{1}）。</translation>
+    </message>
+    <message>
+        <source>Draft saved: open it with Edit… (F2) to finish.</source>
+        <translation>草稿已保存：用“编辑…”（F2）打开后继续填写。</translation>
+    </message>
 </context>
 <context>
     <name>SamplingForm</name>
@@ -1152,6 +1176,14 @@ Switch to that window, or close it and try again.</source>
         <source>Required.</source>
         <translation>必填。</translation>
     </message>
+    <message>
+        <source>{0} items frozen onto this sample</source>
+        <translation>本样品已固定 {0} 个检验项目</translation>
+    </message>
+    <message>
+        <source>The category and sampling date fixed the frozen test items: cancel the sample and register it again to change them.</source>
+        <translation>产品类别和抽样日期决定了已固定的检验项目：如需更改，请作废该样品后重新登记。</translation>
+    </message>
 </context>
 <context>
     <name>SamplingFormDialog</name>
@@ -1166,6 +1198,38 @@ Switch to that window, or close it and try again.</source>
     <message>
         <source>Please correct the fields marked in red.</source>
         <translation>请更正红色标出的栏目。</translation>
+    </message>
+    <message>
+        <source>Save as &amp;draft</source>
+        <translation>保存为草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Keep an incomplete form as a draft; register it later</source>
+        <translation>将未填完的抽样单保存为草稿，稍后再登记</translation>
+    </message>
+    <message>
+        <source>&amp;Register</source>
+        <translation>登记(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Register the completed draft: its test items are frozen</source>
+        <translation>登记已填完的草稿：固定其检验项目</translation>
+    </message>
+    <message>
+        <source>required once the sample is received</source>
+        <translation>样品收样后必须填写</translation>
+    </message>
+    <message>
+        <source>Reason for the change</source>
+        <translation>修改原因</translation>
+    </message>
+    <message>
+        <source>Sampling form {0} ({1})</source>
+        <translation>抽样单 {0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>没有任何修改。</translation>
     </message>
 </context>
 <context>
