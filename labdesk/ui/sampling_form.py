@@ -20,7 +20,7 @@ and sampling date are read-only: the service never re-freezes items.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -508,6 +508,10 @@ class SamplingForm(QWidget):
                 len(items), on.isoformat(), ", ".join(standards)
             )
         )
+        self._fill_items_table(items)
+
+    def _fill_items_table(self, items: Sequence[Any]) -> None:
+        """Items as dicts or sqlite3.Row: anything indexed by column name."""
         self.items_table.setRowCount(len(items))
         for row, item in enumerate(items):
             values = (
@@ -530,17 +534,7 @@ class SamplingForm(QWidget):
             [self.sample_id],
         )
         self.items_note.setText(self.tr("{0} items frozen onto this sample").format(len(items)))
-        self.items_table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            values = (
-                item["name"],
-                item["limit_text"],
-                item["unit"],
-                method_text(str(item["method"])),
-                f"{item['standard_no']}-{item['standard_year']}".strip("-"),
-            )
-            for column, value in enumerate(values):
-                self.items_table.setItem(row, column, QTableWidgetItem(str(value)))
+        self._fill_items_table(items)
 
     # ----- saving ---------------------------------------------------------------------
 
