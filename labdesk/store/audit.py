@@ -281,7 +281,8 @@ class Writer:
     ) -> None:
         self._seq += 1
         actor = self.actor
-        digest = entry_hash(
+        # The stored row is the hashed fields followed by the hash itself.
+        fields = (
             self._seq,
             self.at_utc,
             self.at_offset,
@@ -296,24 +297,8 @@ class Writer:
             reason,
             self._hash,
         )
-        self._pending.append(
-            (
-                self._seq,
-                self.at_utc,
-                self.at_offset,
-                actor.user_id,
-                actor.username,
-                action,
-                table,
-                record_id,
-                field_name,
-                old_json,
-                new_json,
-                reason,
-                self._hash,
-                digest,
-            )
-        )
+        digest = entry_hash(*fields)
+        self._pending.append((*fields, digest))
         self._hash = digest
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()

@@ -445,22 +445,35 @@ class ResultGridModel(QAbstractTableModel):
             self.clear_preview(index)
             self.message.emit(self.tr("A result cannot be emptied; type the correct value."), True)
             return False
-        try:
-            verdict = results.enter_result(
+        return self._commit(
+            index,
+            item_id,
+            lambda: results.enter_result(
                 self.session.context, item_id, text.strip(), reason=reason or None
-            )
+            ),
+            lambda verdict: self.tr("Saved {0} = {1}: {2}").format(
+                data.get("name", ""), text.strip(), verdict_text(verdict.verdict)
+            ),
+        )
+
+    def _commit(
+        self,
+        index: ModelIndex,
+        item_id: int,
+        write: Callable[[], Any],
+        saved_message: Callable[[Any], str],
+    ) -> bool:
+        """Runs one service write for a row; a refusal becomes the message and False, a
+        success refreshes the row, says `saved_message(result)` and tells the screens."""
+        try:
+            outcome = write()
         except LabDeskError as exc:
             self.message.emit(str(exc), True)
             return False
         self._previews.pop(item_id, None)
         self._cache.pop(item_id, None)
         self._emit_row(index.row())
-        self.message.emit(
-            self.tr("Saved {0} = {1}: {2}").format(
-                data.get("name", ""), text.strip(), verdict_text(verdict.verdict)
-            ),
-            False,
-        )
+        self.message.emit(saved_message(outcome), False)
         self.committed.emit(item_id)
         self.session.notify_changed("results")
         return True
@@ -484,26 +497,20 @@ class ResultGridModel(QAbstractTableModel):
         if not instrument.strip():
             self.message.emit(self.tr("Type the instrument (name or number)."), True)
             return False
-        try:
-            results.enter_result(
+        return self._commit(
+            index,
+            item_id,
+            lambda: results.enter_result(
                 self.session.context,
                 item_id,
                 current,
                 reason=reason or None,
                 instrument=instrument.strip(),
-            )
-        except LabDeskError as exc:
-            self.message.emit(str(exc), True)
-            return False
-        self._cache.pop(item_id, None)
-        self._emit_row(index.row())
-        self.message.emit(
-            self.tr("Instrument of {0}: {1}").format(data.get("name", ""), instrument.strip()),
-            False,
+            ),
+            lambda _verdict: self.tr("Instrument of {0}: {1}").format(
+                data.get("name", ""), instrument.strip()
+            ),
         )
-        self.committed.emit(item_id)
-        self.session.notify_changed("results")
-        return True
 
     def retest(self, index: ModelIndex, text: str, reason: str) -> bool:
         """Record a retest (attempt + 1, the earlier result kept). False if refused."""
@@ -513,23 +520,14 @@ class ResultGridModel(QAbstractTableModel):
 
         data = self.row_data(index.row())
         item_id = int(data["id"])
-        try:
-            verdict = results.retest(self.session.context, item_id, text.strip(), reason)
-        except LabDeskError as exc:
-            self.message.emit(str(exc), True)
-            return False
-        self._previews.pop(item_id, None)
-        self._cache.pop(item_id, None)
-        self._emit_row(index.row())
-        self.message.emit(
-            self.tr("Retest of {0} = {1}: {2}").format(
+        return self._commit(
+            index,
+            item_id,
+            lambda: results.retest(self.session.context, item_id, text.strip(), reason),
+            lambda verdict: self.tr("Retest of {0} = {1}: {2}").format(
                 data.get("name", ""), text.strip(), verdict_text(verdict.verdict)
             ),
-            False,
         )
-        self.committed.emit(item_id)
-        self.session.notify_changed("results")
-        return True
 
     def judge_preview(self, row: int, text: str) -> str:
         """'合格 — explanation' for `text` on row's item, without writing (dialogs use it)."""
