@@ -169,7 +169,7 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
                         "oversize", f"{info.filename} decompresses to more than {cap:,} bytes"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
         raise _reject("corrupt", f"{info.filename} is damaged: {exc}") from exc
     return b"".join(chunks)
 
@@ -181,7 +181,14 @@ def _open_archive(data: bytes, limits: Limits) -> tuple[zipfile.ZipFile, _Entrie
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+        OSError,
+    ) as exc:
         raise _reject("corrupt", f"truncated or corrupt archive: {exc}") from exc
     if len(infos) > limits.max_entries:
         raise _reject("oversize", f"{len(infos)} entries; at most {limits.max_entries} allowed")

@@ -259,7 +259,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from labdesk.store.backup import restore
+    from labdesk.store.restore import restore
 
     target = db_path(args)
     kept = restore(target, args.file)

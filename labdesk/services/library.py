@@ -18,6 +18,7 @@ from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
+from labdesk.store.protocol import Store
 
 
 def _item_rows(library: StandardsLibrary) -> list[dict[str, Any]]:
@@ -156,7 +157,7 @@ def categories(db: Database) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def items_for(db: Database, category_code: str, on: date) -> list[dict[str, Any]]:
+def items_for(db: Store, category_code: str, on: date) -> list[dict[str, Any]]:
     """Active items of the category whose standard version is in force on `on`."""
     if not db.scalar("SELECT 1 FROM lib_categories WHERE code = ?", (category_code,)):
         raise NotFound(f"product category {category_code} is not in the library")

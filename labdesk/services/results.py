@@ -26,6 +26,7 @@ from labdesk.services.permissions import require
 from labdesk.services.samples import transition
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
+from labdesk.store.protocol import Store
 
 # States in which results may be written; received/returned move to testing first.
 ENTRY_STATES = ("received", "testing", "returned", "submitted", "reviewed", "approved")
@@ -113,7 +114,7 @@ def _item_context(db: Database, sample_item_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-def current_result(db: Database, sample_item_id: int) -> dict[str, Any] | None:
+def current_result(db: Store, sample_item_id: int) -> dict[str, Any] | None:
     row = db.query_one(
         f"SELECT {_RESULT_COLUMNS} FROM results WHERE sample_item_id = ? "
         "AND superseded_by IS NULL ORDER BY id DESC LIMIT 1",

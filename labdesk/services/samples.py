@@ -23,6 +23,7 @@ from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
+from labdesk.store.protocol import Store
 from labdesk.store.schema import PACKAGING
 
 REGION_TYPES = ("城市", "乡村", "城乡结合部", "景点")
@@ -152,7 +153,7 @@ def _samplers(names: list[str]) -> list[str]:
     return cleaned
 
 
-def resolve_enterprise(db: Database, form: SampleForm) -> int | None:
+def resolve_enterprise(db: Store, form: SampleForm) -> int | None:
     if form.enterprise_id is not None:
         if not db.scalar("SELECT 1 FROM enterprises WHERE id = ?", (form.enterprise_id,)):
             raise _bad(
@@ -175,7 +176,7 @@ def resolve_enterprise(db: Database, form: SampleForm) -> int | None:
     return int(found)
 
 
-def resolve_task(db: Database, form: SampleForm) -> int | None:
+def resolve_task(db: Store, form: SampleForm) -> int | None:
     if form.task_id is not None:
         if not db.scalar("SELECT 1 FROM tasks WHERE id = ?", (form.task_id,)):
             raise _bad("task_id", "exists", f"task #{form.task_id} does not exist")
@@ -189,7 +190,7 @@ def resolve_task(db: Database, form: SampleForm) -> int | None:
 
 
 def sample_values(
-    db: Database, form: SampleForm, *, draft: bool, today: date | None = None
+    db: Store, form: SampleForm, *, draft: bool, today: date | None = None
 ) -> dict[str, Any]:
     """Validated column values for the form (raises the first ValidationError)."""
     today = today or date.today()

@@ -24,6 +24,7 @@ from labdesk.services.results import refresh_conclusion
 from labdesk.services.samples import expect_state, load_sample, now_iso, transition
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
+from labdesk.store.protocol import Store
 
 __all__ = [
     "PERMISSIONS",
@@ -140,7 +141,7 @@ def return_sample(ctx: ServiceContext, sample_id: int, reason: str) -> None:
 REPORT_SERIAL_DIGITS = 6
 
 
-def next_report_no(db: Database, year: int) -> str:
+def next_report_no(db: Store, year: int) -> str:
     """The next free report number (检验报告编号) of `year`: `<centre code>-<year>-<serial>`.
 
     The serial counts per centre code and year from 000001. It is read inside the approving

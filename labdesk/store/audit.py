@@ -30,12 +30,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from labdesk.store.protocol import Store
 from labdesk.store.schema import AUDITED_TABLES, BLOB_COLUMNS
-
-if TYPE_CHECKING:
-    from labdesk.store.db import Database
 
 GENESIS_HASH = "0" * 64
 _FLUSH_EVERY = 20_000
@@ -237,7 +235,7 @@ class Writer:
     All entries of one transaction share one timestamp: they are one user action.
     """
 
-    def __init__(self, db: Database, conn: sqlite3.Connection, actor: Actor) -> None:
+    def __init__(self, db: Store, conn: sqlite3.Connection, actor: Actor) -> None:
         self.db = db
         self.conn = conn
         self.actor = actor
@@ -569,7 +567,7 @@ def _utc_text(moment: datetime) -> str:
 
 
 @contextlib.contextmanager
-def write(db: Database, actor: Actor) -> Iterator[Writer]:
+def write(db: Store, actor: Actor) -> Iterator[Writer]:
     """An audited transaction; everything commits together or not at all."""
     with db.transaction() as conn:
         writer = Writer(db, conn, actor)
@@ -673,7 +671,7 @@ class _Ticker:
 
 
 def verify_audit(
-    db: Database, *, progress: Progress | None = None, cancel: CancelCheck | None = None
+    db: Store, *, progress: Progress | None = None, cancel: CancelCheck | None = None
 ) -> AuditReport:
     """Re-walks the hash chain and replays the log against the live tables.
 

@@ -20,14 +20,14 @@ import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from labdesk.store import audit
+from labdesk.store.audit import Actor, Writer
+from labdesk.store.backup import backup_before_migration
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
 from labdesk.store.lock import FileLock
 from labdesk.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
-
-if TYPE_CHECKING:
-    from labdesk.store.audit import Actor, Writer
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +105,7 @@ class Database:
 
     def write(self, actor: Actor) -> contextlib.AbstractContextManager[Writer]:
         """An audited transaction: `with db.write(actor) as w: w.insert(...)`."""
-        from labdesk.store.audit import write
-
-        return write(self, actor)
+        return audit.write(self, actor)
 
     # -- meta ----------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -238,8 +236,6 @@ def _check_and_migrate(db: Database) -> None:
     if version == LATEST_VERSION:
         return
     if version > 0:
-        from labdesk.store.backup import backup_before_migration
-
         saved = backup_before_migration(db, version)
         log.info("backed up %s to %s before migrating from schema %d", db.path, saved, version)
     with db.transaction() as conn:

@@ -61,3 +61,20 @@ def test_spki_parser_refuses_garbage_cleanly(der: bytes) -> None:
 def test_pem_loader_raises_validation_error_only(text: str) -> None:
     with contextlib.suppress(ValidationError):
         load_public_pem("-----BEGIN PUBLIC KEY-----\n" + text + "\n-----END PUBLIC KEY-----\n")
+
+
+def test_zip_features_python_cannot_read_are_refused_not_raised() -> None:
+    """zipfile raises NotImplementedError for some header bits (found by the fuzz test)."""
+    import struct
+
+    # Central directory: "version needed to extract" of the first entry → 8.4.
+    central = bytearray(GOOD.archive)
+    at = central.index(b"PK\x01\x02")
+    central[at + 6 : at + 8] = struct.pack("<H", 84)
+    # Local header of the first entry: general-purpose flag bit 6 (strong encryption),
+    # set in both headers so the central directory's own check does not catch it first.
+    local = bytearray(GOOD.archive)
+    local[4 + 2 : 4 + 4] = struct.pack("<H", struct.unpack("<H", local[6:8])[0] | 0x40)
+    for damaged in (central, local):
+        with contextlib.suppress(BatchRejected):
+            verify_bytes(bytes(damaged), [SIGNER.public_key])

@@ -9,9 +9,10 @@ import pytest
 
 from labdesk.services import queries, results
 from labdesk.services.audit import verify_audit
-from labdesk.store.backup import auto_backup, backup_to, check_backup, list_backups, restore
+from labdesk.store.backup import auto_backup, backup_to, list_backups
 from labdesk.store.db import open_database
 from labdesk.store.errors import DatabaseLocked, StoreError
+from labdesk.store.restore import check_backup, restore
 from tests.services.recordkit import World, item_ids, sample_in_state
 
 

@@ -12,8 +12,8 @@ from labdesk.services import workflow
 from labdesk.services.audit import verify_audit
 from labdesk.services.samples import transition
 from labdesk.store import db as db_module
-from labdesk.store.backup import check_backup
 from labdesk.store.db import open_database
+from labdesk.store.restore import check_backup
 from labdesk.store.schema import LATEST_VERSION, MIGRATIONS
 from tests.services.recordkit import build_template, export, open_world, sample_in_state
 

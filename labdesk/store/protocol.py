@@ -1,0 +1,41 @@
+"""What the layers above the connection need of an open database.
+
+`db.Database` is the one implementation. The audit chain (`audit.py`) and backups
+(`backup.py`) are written against this structural type instead of importing `db.py`,
+because `db.py` itself uses them (an audited `write()`, a backup before a migration):
+naming the type here keeps the store's modules in one direction — protocol and schema
+at the bottom, the audit chain and backups above them, the connection that opens and
+migrates a file on top — with no import circle.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class Store(Protocol):
+    """An open LabDesk database: its file, connection, transaction lock and reads."""
+
+    path: Path
+    conn: sqlite3.Connection
+    lock: threading.RLock
+    readonly: bool
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]: ...
+
+    def query_one(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> sqlite3.Row | None: ...
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any: ...
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
