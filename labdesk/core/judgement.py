@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from labdesk.core.entries import MAX_LENGTH, Entry, parse_entry
 from labdesk.core.errors import ValidationError
@@ -70,6 +70,32 @@ class ItemRule:
     lod: str | None = None
     loq: str | None = None
     unit: str = ""
+
+
+# The columns of a library item (lib_items) and of a frozen sample item (sample_items) that
+# make its judgement rule: `item_rule` is the one place that reads them, so a new rule
+# field is added here and in the schema, not in every caller.
+RULE_COLUMNS = ("limit_text", "method", "interval", "decimals", "lod", "loq", "unit")
+
+
+class ItemColumns(Protocol):
+    """A stored item: a database row or a dict, read by column name."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def item_rule(item: ItemColumns) -> ItemRule:
+    """The judgement rule of a stored item (a row or dict with `RULE_COLUMNS`)."""
+    decimals = item["decimals"]
+    return ItemRule(
+        limit=str(item["limit_text"]),
+        method=item["method"],
+        interval=item["interval"],
+        decimals=None if decimals is None else int(decimals),
+        lod=item["lod"],
+        loq=item["loq"],
+        unit=str(item["unit"] or ""),
+    )
 
 
 @dataclass(frozen=True)

@@ -528,28 +528,7 @@ def _make_sample(
         return target >= _PROGRESS.index(step)
 
     if state == "registered":
-        frozen = [
-            {
-                "sample_id": sample_id,
-                "seq": seq,
-                "code": i["code"],
-                "name": i["name"],
-                "name_en": i["name_en"],
-                "unit": i["unit"],
-                "limit_text": i["limit_text"],
-                "method": i["method"],
-                "interval": i["interval"],
-                "decimals": i["decimals"],
-                "lod": i["lod"],
-                "loq": i["loq"],
-                "test_method": i["test_method"],
-                "standard_no": i["standard_no"],
-                "standard_year": i["standard_year"],
-                "sample_data": i["sample_data"],
-                "lib_item_id": i["id"],
-            }
-            for seq, i in enumerate(items, start=1)
-        ]
+        frozen = [library.frozen_item(sample_id, seq, i) for seq, i in enumerate(items, start=1)]
         item_ids = w.insert_many("sample_items", frozen, action="freeze")
         for row, new_id in zip(frozen, item_ids, strict=True):
             row["id"] = new_id

@@ -157,6 +157,35 @@ def categories(db: Database) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+# The columns a library item hands to the sample item frozen from it (sample_items): the
+# rule columns (core.judgement.RULE_COLUMNS) and what the report names. One list, so a
+# new column of the library reaches every sample registered after it.
+FROZEN_COLUMNS = (
+    "code",
+    "name",
+    "name_en",
+    "unit",
+    "limit_text",
+    "method",
+    "interval",
+    "decimals",
+    "lod",
+    "loq",
+    "test_method",
+    "standard_no",
+    "standard_year",
+    "sample_data",
+)
+
+
+def frozen_item(sample_id: int, seq: int, lib_item: Any) -> dict[str, Any]:
+    """The sample_items row frozen from a library item (a row or dict of lib_items)."""
+    row: dict[str, Any] = {"sample_id": sample_id, "seq": seq}
+    row.update((column, lib_item[column]) for column in FROZEN_COLUMNS)
+    row["lib_item_id"] = lib_item["id"]
+    return row
+
+
 def items_for(db: Store, category_code: str, on: date) -> list[dict[str, Any]]:
     """Active items of the category whose standard version is in force on `on`."""
     if not db.scalar("SELECT 1 FROM lib_categories WHERE code = ?", (category_code,)):

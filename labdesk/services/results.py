@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
-from labdesk.core.judgement import CompiledRule, ItemRule, Verdict, compile_rule, conclude
+from labdesk.core.judgement import (
+    CompiledRule,
+    ItemColumns,
+    ItemRule,
+    Verdict,
+    compile_rule,
+    conclude,
+    item_rule,
+)
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import transition
@@ -55,19 +63,9 @@ def _compiled(rule: ItemRule) -> CompiledRule:
     return compile_rule(rule)
 
 
-def rule_for(item: dict[str, Any] | Any) -> CompiledRule:
+def rule_for(item: ItemColumns) -> CompiledRule:
     """The compiled judgement rule of a frozen sample item (cached)."""
-    return _compiled(
-        ItemRule(
-            limit=item["limit_text"],
-            method=item["method"],
-            interval=item["interval"],
-            decimals=item["decimals"],
-            lod=item["lod"],
-            loq=item["loq"],
-            unit=item["unit"],
-        )
-    )
+    return _compiled(item_rule(item))
 
 
 def judge_text(item: dict[str, Any] | Any, text: str) -> Verdict:

@@ -253,7 +253,7 @@ def sample_values(
 
 def freeze_items(w: Writer, sample_id: int, category_code: str, on: date) -> int:
     """Copies the library items in force on `on` onto the sample; returns how many."""
-    from labdesk.services.library import items_for
+    from labdesk.services.library import frozen_item, items_for
 
     items = items_for(w.db, category_code, on)
     if not items:
@@ -262,28 +262,7 @@ def freeze_items(w: Writer, sample_id: int, category_code: str, on: date) -> int
             "no_items",
             f"the library has no test items for {category_code} in force on {on}",
         )
-    rows = [
-        {
-            "sample_id": sample_id,
-            "seq": seq,
-            "code": item["code"],
-            "name": item["name"],
-            "name_en": item["name_en"],
-            "unit": item["unit"],
-            "limit_text": item["limit_text"],
-            "method": item["method"],
-            "interval": item["interval"],
-            "decimals": item["decimals"],
-            "lod": item["lod"],
-            "loq": item["loq"],
-            "test_method": item["test_method"],
-            "standard_no": item["standard_no"],
-            "standard_year": item["standard_year"],
-            "sample_data": item["sample_data"],
-            "lib_item_id": item["id"],
-        }
-        for seq, item in enumerate(items, start=1)
-    ]
+    rows = [frozen_item(sample_id, seq, item) for seq, item in enumerate(items, start=1)]
     w.insert_many("sample_items", rows, action="freeze")
     return len(rows)
 

@@ -33,7 +33,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from labdesk.store.protocol import Store
-from labdesk.store.schema import AUDITED_TABLES, BLOB_COLUMNS
+from labdesk.store.schema import AUDITED_TABLES, BLOB_COLUMNS, audited_tables
 
 GENESIS_HASH = "0" * 64
 _FLUSH_EVERY = 20_000
@@ -706,7 +706,8 @@ def verify_audit(
                     f"({last_seq}): the head or the log was altered",
                 )
         findings.items = findings.replay
-        for table in AUDITED_TABLES:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        for table in audited_tables(version):
             _replay_table(conn, table, findings, ticker)
         ticker.done = ticker.total
         ticker.report()

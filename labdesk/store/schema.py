@@ -340,8 +340,37 @@ def _migrate_2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Version 3: the values behind one result. A result row stays one reported `text` per
+# item; what it was made from goes here, one row per value, written in the same audited
+# transaction as its result (so a correction or retest, being a new result row, has its
+# own values and the old ones stay with the old row):
+#   unit          the n units of a sampling plan (1#…n#; position = unit number)
+#   component     the components of a residue defined as a sum (name = the substance)
+#   replicate     parallel determinations (平行测定), position = 1..n
+#   reading       a formula input (name = the variable: rho, V, m …)
+#   intermediate  a value computed on the way (name = what it is)
+_V3 = """
+CREATE TABLE result_values (
+    id INTEGER PRIMARY KEY,
+    result_id INTEGER NOT NULL REFERENCES results (id),
+    kind TEXT NOT NULL
+        CHECK (kind IN ('unit', 'component', 'replicate', 'reading', 'intermediate')),
+    position INTEGER NOT NULL CHECK (position >= 1),
+    name TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    unit TEXT NOT NULL DEFAULT '',
+    UNIQUE (result_id, kind, position)
+) STRICT;
+"""
+
+
+def _migrate_3(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V3):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2]
+MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
@@ -356,9 +385,20 @@ AUDITED_TABLES = (
     "samples",
     "sample_items",
     "results",
+    "result_values",
     "sample_events",
     "export_batches",
     "signing_keys",
 )
+# The schema version that created each audited table added after version 1: a file of an
+# older version (a backup taken before a migration) is verified against its own tables.
+_AUDITED_FROM = {"result_values": 3}
+
+
+def audited_tables(version: int) -> tuple[str, ...]:
+    """The audited tables a database of schema `version` has."""
+    return tuple(t for t in AUDITED_TABLES if _AUDITED_FROM.get(t, 1) <= version)
+
+
 # BLOB columns are logged by their SHA-256 ({"$sha256": hex}) rather than their bytes.
 BLOB_COLUMNS = {("export_batches", "content"), ("signing_keys", "private_blob")}

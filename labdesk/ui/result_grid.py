@@ -65,7 +65,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
-from labdesk.core.judgement import CompiledRule, ItemRule, Verdict, compile_rule
+from labdesk.core.judgement import CompiledRule, Verdict, compile_rule, item_rule
 from labdesk.ui import grid_data
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.labels import (
@@ -284,17 +284,7 @@ class ResultGridModel(QAbstractTableModel):
         rule = self._rules.get(item_id)
         if rule is None:
             try:
-                rule = compile_rule(
-                    ItemRule(
-                        limit=data["limit_text"],
-                        method=data["method"],
-                        interval=data["interval"],
-                        decimals=data["decimals"],
-                        lod=data["lod"],
-                        loq=data["loq"],
-                        unit=data["unit"] or "",
-                    )
-                )
+                rule = compile_rule(item_rule(data))
             except LabDeskError as exc:
                 rule = exc
             self._rules[item_id] = rule
