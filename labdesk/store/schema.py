@@ -34,6 +34,13 @@ SAMPLE_STATES = (
 ROLES = ("technician", "reviewer", "manager", "admin")
 TASK_CATEGORIES = ("监督抽检", "风险监测", "专项")
 PACKAGING = ("散装", "预包装")
+# 检验目的: the four purposes of the national food sampling system (domain.md).
+TASK_PURPOSES = ("监督抽检", "抽检监测", "风险监测", "评价性抽检")
+# The organising level of a supervision task: the province's three-level pass rates
+# (省、市、县三级产品质量监督抽查合格率) count by it; 国家级 for national tasks.
+TASK_LEVELS = ("国家级", "省级", "市级", "县级")
+REPORT_STATES = ("current", "superseded", "withdrawn")
+REPORT_KINDS = ("original", "correction")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -369,8 +376,49 @@ def _migrate_3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Version 4: what the law's clocks, the province's rates and verifiable reports need.
+# tasks: 检验目的 (purpose), the organising level, and whether the task samples food
+# (which law's clocks apply; '' / 0 on older tasks = general products, as before).
+# reports: every issue of a sample's test report (检验报告). The original is version 1;
+# a correction (更正) is a new row with the next version that `supersedes` the old one,
+# which is kept (state superseded, its PDF bytes unchanged); a withdrawal (作废) marks a
+# row withdrawn. `payload`/`signature` hold the signed report payload that makes the
+# paper verifiable; `pdf` the bytes of the PDF as issued (NULL until rendered).
+_V4 = f"""
+ALTER TABLE tasks ADD COLUMN purpose TEXT NOT NULL DEFAULT ''
+    CHECK (purpose IN ('', {", ".join(f"'{v}'" for v in TASK_PURPOSES)}));
+ALTER TABLE tasks ADD COLUMN org_level TEXT NOT NULL DEFAULT ''
+    CHECK (org_level IN ('', {", ".join(f"'{v}'" for v in TASK_LEVELS)}));
+ALTER TABLE tasks ADD COLUMN food INTEGER NOT NULL DEFAULT 0 CHECK (food IN (0, 1));
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    report_no TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    kind TEXT NOT NULL DEFAULT 'original' CHECK (kind IN {_in(REPORT_KINDS)}),
+    state TEXT NOT NULL DEFAULT 'current' CHECK (state IN {_in(REPORT_STATES)}),
+    supersedes INTEGER REFERENCES reports (id),
+    reason TEXT NOT NULL DEFAULT '',
+    report_class TEXT NOT NULL DEFAULT '',
+    issued_by INTEGER REFERENCES users (id),
+    issued_at TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '',
+    signature TEXT NOT NULL DEFAULT '',
+    pdf BLOB,
+    pdf_sha256 TEXT NOT NULL DEFAULT '',
+    UNIQUE (report_no, version)
+) STRICT;
+CREATE INDEX reports_sample ON reports (sample_id, version);
+"""
+
+
+def _migrate_4(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V4):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3]
+MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
@@ -389,10 +437,11 @@ AUDITED_TABLES = (
     "sample_events",
     "export_batches",
     "signing_keys",
+    "reports",
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
-_AUDITED_FROM = {"result_values": 3}
+_AUDITED_FROM = {"result_values": 3, "reports": 4}
 
 
 def audited_tables(version: int) -> tuple[str, ...]:
@@ -401,4 +450,8 @@ def audited_tables(version: int) -> tuple[str, ...]:
 
 
 # BLOB columns are logged by their SHA-256 ({"$sha256": hex}) rather than their bytes.
-BLOB_COLUMNS = {("export_batches", "content"), ("signing_keys", "private_blob")}
+BLOB_COLUMNS = {
+    ("export_batches", "content"),
+    ("signing_keys", "private_blob"),
+    ("reports", "pdf"),
+}
