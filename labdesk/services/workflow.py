@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
+from labdesk.services import report_issues
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
 from labdesk.services.results import refresh_conclusion
@@ -178,6 +179,7 @@ def approve_in(w: Writer, sample_id: int, comment: str = "", *, on: date | None 
     else:
         report_no = extra["report_no"] = next_report_no(w.db, (on or date.today()).year)
     transition(w, sample_id, "reviewed", "approved", "approve", reason=comment, extra=extra)
+    report_issues.issue_in(w, sample_id, report_no, reason=comment)
     return report_no
 
 
