@@ -23,6 +23,7 @@ from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
 from labdesk.services.results import refresh_conclusion
 from labdesk.services.samples import expect_state, load_sample, now_iso, transition
+from labdesk.signing import Signer
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
@@ -166,11 +167,19 @@ def next_report_no(db: Store, year: int) -> str:
     return f"{prefix}{serial:0{REPORT_SERIAL_DIGITS}d}"
 
 
-def approve_in(w: Writer, sample_id: int, comment: str = "", *, on: date | None = None) -> str:
+def approve_in(
+    w: Writer,
+    sample_id: int,
+    comment: str = "",
+    *,
+    on: date | None = None,
+    signer: Signer | None = None,
+) -> str:
     """Approves and, the first time, allocates the report number; returns it.
 
     A sample approved again (after a correction sent it back) keeps its number: the
-    number names the report, and a reissued report is the same report, revised.
+    number names the report, and a reissued report is the same report, revised. With
+    `signer` the issued report's payload is signed (`report_issues.issue_in`).
     """
     current = w.db.scalar("SELECT report_no FROM samples WHERE id = ?", (sample_id,))
     extra: dict[str, Any] = {}
@@ -179,21 +188,26 @@ def approve_in(w: Writer, sample_id: int, comment: str = "", *, on: date | None 
     else:
         report_no = extra["report_no"] = next_report_no(w.db, (on or date.today()).year)
     transition(w, sample_id, "reviewed", "approved", "approve", reason=comment, extra=extra)
-    report_issues.issue_in(w, sample_id, report_no, reason=comment)
+    report_issues.issue_in(w, sample_id, report_no, reason=comment, signer=signer)
     return report_no
 
 
-def approve(ctx: ServiceContext, sample_id: int, comment: str = "") -> str:
+def approve(
+    ctx: ServiceContext, sample_id: int, comment: str = "", *, signer: Signer | None = None
+) -> str:
     """Reviewed → approved (批准), by a manager who entered none of its results.
 
     Returns the sample's report number (allocated now, or kept from an earlier approval).
+    Approval issues the report: when the centre has a signing key, `signer` (the key,
+    opened with its passphrase) must be given and signs the report payload.
     """
     require(ctx, "approve")
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("reviewed",), "approve it")
     _not_own(ctx, sample, "approve")
+    report_issues.require_signer(ctx.db, signer)
     with ctx.db.write(ctx.actor) as w:
-        return approve_in(w, sample_id, comment.strip())
+        return approve_in(w, sample_id, comment.strip(), signer=signer)
 
 
 def next_export_sequence(db: Database) -> int:

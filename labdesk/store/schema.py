@@ -41,6 +41,8 @@ TASK_PURPOSES = ("监督抽检", "抽检监测", "风险监测", "评价性抽�
 TASK_LEVELS = ("国家级", "省级", "市级", "县级")
 REPORT_STATES = ("current", "superseded", "withdrawn")
 REPORT_KINDS = ("original", "correction")
+# The centre's marks on a report: the CMA 资质认定标志 and the 检验检测专用章.
+MARK_KINDS = ("cma", "seal")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -417,8 +419,43 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Migration "reports content, sent state; centre marks" (issue 22). A report issue keeps
+# `content`, the canonical report content its payload's SM3 digest covers (items,
+# results, units, limits, verdicts as printed), so a verifier's digest can be recomputed
+# and an old version re-read as issued; `sent_state` is the state the last export batch
+# carried for it ('' = never sent): a withdrawal or supersession of a report that already
+# left the lab goes out in the next batch; a withdrawal (作废) records why, when and by
+# whom (the issue's own `reason` stays the correction's). `centre_marks`: the centre's CMA mark and its
+# 检验检测专用章 as images the centre provides (never shipped with LabDesk), with where
+# they go on the report; clearing one sets `active` 0 (nothing is deleted).
+_V5 = f"""
+ALTER TABLE reports ADD COLUMN content TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN sent_state TEXT NOT NULL DEFAULT ''
+    CHECK (sent_state IN ('', {", ".join(f"'{v}'" for v in REPORT_STATES)}));
+ALTER TABLE reports ADD COLUMN withdrawn_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN withdrawn_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN withdrawn_by INTEGER REFERENCES users (id);
+CREATE INDEX reports_unsent ON reports (sample_id) WHERE sent_state <> state;
+CREATE TABLE centre_marks (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL UNIQUE CHECK (kind IN {_in(MARK_KINDS)}),
+    image BLOB NOT NULL,
+    image_sha256 TEXT NOT NULL,
+    position TEXT NOT NULL,
+    size_mm TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    updated_at TEXT NOT NULL
+) STRICT;
+"""
+
+
+def _migrate_5(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V5):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
+MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
@@ -438,10 +475,15 @@ AUDITED_TABLES = (
     "export_batches",
     "signing_keys",
     "reports",
+    "centre_marks",
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
-_AUDITED_FROM = {"result_values": 3, "reports": 4}
+_AUDITED_FROM = {
+    "result_values": 3,
+    "reports": 4,
+    "centre_marks": MIGRATIONS.index(_migrate_5) + 1,
+}
 
 
 def audited_tables(version: int) -> tuple[str, ...]:
@@ -454,4 +496,5 @@ BLOB_COLUMNS = {
     ("export_batches", "content"),
     ("signing_keys", "private_blob"),
     ("reports", "pdf"),
+    ("centre_marks", "image"),
 }
