@@ -1,4 +1,6 @@
-"""The `.labbatch` file, version `labdesk-batch/1` (docs/batch-format.md is the contract).
+"""The `.labbatch` file, `labdesk-batch/2` (docs/batch-format.md is the contract).
+
+LabDesk writes /2; /1 batches (before `reports.jsonl`) are still read and verified.
 
 A batch is a ZIP holding `manifest.json` (what is inside, hashed), `manifest.sig` (the
 signature over the manifest's exact bytes) and the data files. Everything here is
@@ -22,11 +24,46 @@ from typing import IO, Any
 
 from labdesk.signing import SIGNATURE_NAMES, SM3, Signer, sm3_digest
 
-FORMAT = "labdesk-batch/1"
+FORMAT = "labdesk-batch/2"  # what LabDesk writes
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SIGNER_ID = "1234567812345678"
-DATA_FILES = ("audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json")
+DATA_FILES_1 = ("audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json")
+#: /2 adds `reports.jsonl`: the issues of each sample's test report (versions,
+#: corrections, withdrawals, the signed payload), and report state changes since the
+#: last batch.
+DATA_FILES = (
+    "audit.jsonl",
+    "items.jsonl",
+    "reports.jsonl",
+    "results.jsonl",
+    "samples.jsonl",
+    "summary.json",
+)
+#: Every format this LabDesk reads → its data files. Older batches keep verifying.
+FORMATS: dict[str, tuple[str, ...]] = {"labdesk-batch/1": DATA_FILES_1, FORMAT: DATA_FILES}
+#: The manifest's `counts` keys → the file whose lines they count, per format.
+COUNT_SOURCES_1 = {
+    "samples": "samples.jsonl",
+    "items": "items.jsonl",
+    "results": "results.jsonl",
+    "audit_entries": "audit.jsonl",
+}
+COUNT_SOURCES: dict[str, dict[str, str]] = {
+    "labdesk-batch/1": COUNT_SOURCES_1,
+    FORMAT: {**COUNT_SOURCES_1, "reports": "reports.jsonl"},
+}
+
+
+def format_of(paths: Iterable[str]) -> str:
+    """The format whose data files are exactly `paths` (ValueError for any other set)."""
+    wanted = sorted(paths)
+    for name, files in FORMATS.items():
+        if wanted == sorted(files):
+            return name
+    raise ValueError(f"not the data files of a batch format: {wanted}")
+
+
 SUFFIX = ".labbatch"
 # DOS time cannot express 1970; the ZIP epoch is the fixed stamp on every entry.
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
@@ -161,8 +198,9 @@ def manifest_from_entries(
     header: BatchHeader, entries: Iterable[Mapping[str, Any]], signer: Signer
 ) -> bytes:
     """The manifest bytes from the data files' `file_entry`s (put in path order here)."""
+    listed = sorted((dict(entry) for entry in entries), key=lambda e: str(e["path"]))
     manifest = {
-        "format": FORMAT,
+        "format": format_of(str(entry["path"]) for entry in listed),
         "centre": {"code": header.centre_code, "name": header.centre_name},
         "sequence": header.sequence,
         "batch_id": header.batch_id,
@@ -175,7 +213,7 @@ def manifest_from_entries(
             "key_id": signer.key_id,
             **({"signer_id": SIGNER_ID} if signer.algorithm == "sm2" else {}),
         },
-        "files": sorted((dict(entry) for entry in entries), key=lambda e: str(e["path"])),
+        "files": listed,
     }
     return manifest_json(manifest)
 
@@ -225,9 +263,7 @@ def build_archive(manifest: bytes, signature: bytes, files: Mapping[str, bytes])
 
 
 def sign_batch(header: BatchHeader, files: Mapping[str, bytes], signer: Signer) -> SignedBatch:
-    unknown = set(files) - set(DATA_FILES)
-    if unknown:
-        raise ValueError(f"not a labdesk-batch/1 data file: {sorted(unknown)}")
+    format_of(files)  # the data files of /1 or /2, nothing else
     manifest = build_manifest(header, files, signer)
     signature = signer.sign(manifest)
     return SignedBatch(

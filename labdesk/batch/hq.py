@@ -20,12 +20,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from labdesk.batch import hq_reports
 from labdesk.batch.format import SUFFIX, parse_batch_filename
 from labdesk.batch.hq_store import HqStore
 from labdesk.batch.verify import BatchRejected, Limits, VerifiedBatch, verify_batch
 from labdesk.signing import PublicKey
 
-_RECORD_FILES = ("items.jsonl", "results.jsonl", "audit.jsonl")
+_RECORD_FILES = ("items.jsonl", "results.jsonl", "audit.jsonl", "reports.jsonl")
 
 
 @dataclass
@@ -165,12 +166,27 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
         ),
     )
     ids = [s["sample_id"] for s in samples]
-    clash = _existing_samples(store, code, ids)
+    reports = hq_reports.report_lines(batch)
+    replace, keep, clash = hq_reports.plan_samples(
+        store, code, _existing_samples(store, code, ids), reports
+    )
     if clash:
         raise _refuse(
             "duplicate-sample",
             f"{code} sample {clash[0][0]} was already received in batch {clash[0][1]}",
         )
+    hq_reports.load(store, code, seq, reports, dict(zip(ids, sample_lines, strict=True)))
+    if replace or keep:  # a corrected report: the newest sample line is the one counted
+        store.executemany(
+            "DELETE FROM hq_samples WHERE centre_code = ? AND sample_id = ?",
+            [(code, sid) for sid in sorted(replace)],
+        )
+        pairs = [
+            (s, line)
+            for s, line in zip(samples, sample_lines, strict=True)
+            if s["sample_id"] not in keep
+        ]
+        samples, sample_lines = [p[0] for p in pairs], [p[1] for p in pairs]
     store.executemany(
         "INSERT INTO hq_samples (centre_code, sample_id, sequence, form_no, category, "
         "sampling_date, month, verdict, record, report_no) "
@@ -193,6 +209,8 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
     )
     rows: list[tuple[Any, ...]] = []
     for name in _RECORD_FILES:
+        if name not in batch.files:  # reports.jsonl: labdesk-batch/2 only
+            continue
         texts, records = batch.text_lines(name), batch.records(name)
         if len(texts) != len(records):
             raise ValueError(f"{name}: {len(texts)} lines but {len(records)} records")

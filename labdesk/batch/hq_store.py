@@ -80,6 +80,26 @@ _TABLES = (
         FOREIGN KEY (centre_code, sequence) REFERENCES hq_batches (centre_code, sequence)
     )""",
     "CREATE INDEX IF NOT EXISTS hq_samples_month ON hq_samples (month, category)",
+    # Report versions from labdesk-batch/2 (batch/hq_reports.py). A new table, created on
+    # first open by this version whatever the schema number: older data needs no change.
+    """CREATE TABLE IF NOT EXISTS hq_reports (
+        centre_code TEXT NOT NULL,
+        report_no TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sample_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        withdrawn_reason TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        state_sequence INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        sample_record TEXT,
+        PRIMARY KEY (centre_code, report_no, version)
+    )""",
+    "CREATE INDEX IF NOT EXISTS hq_reports_sample ON hq_reports (centre_code, sample_id)",
 )
 
 

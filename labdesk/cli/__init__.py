@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "labdesk.cli.records",  # demo, samples, audit, backup, restore, users
     "labdesk.cli.batches",  # keys, export, verify, hq
     "labdesk.cli.documents",  # report, summary, standards import/export
+    "labdesk.cli.reports",  # verify-report, reports, marks, labels
 )
 
 # command → (module that registers it, its help in `labdesk --help`). Must match what
@@ -59,6 +60,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("labdesk.cli.documents", "write the test report (检验报告) PDF of each sample"),
     "batch-summary": ("labdesk.cli.documents", "batch summaries (pending and exported batches)"),
     "standards": ("labdesk.cli.documents", "import or export the standards library"),
+    "verify-report": (
+        "labdesk.cli.reports",
+        "check a report PDF or a scanned report QR text (exit 0 genuine, 1 rejected)",
+    ),
+    "reports": (
+        "labdesk.cli.reports",
+        "issued test reports: versions, corrections, withdrawals",
+    ),
+    "marks": ("labdesk.cli.reports", "the centre's CMA mark and 检验检测专用章 on reports"),
+    "labels": ("labdesk.cli.reports", "sample and portion labels (Code 128 + QR) as a PDF"),
 }
 
 log = logging.getLogger("labdesk.cli")

@@ -142,11 +142,20 @@ def _setup(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from labdesk.batch.demo import build_demo
+    from labdesk.reports.issue import issue_missing_pdfs
+    from labdesk.reports.pdf import ensure_gui_application
 
     if args.samples < 0:
         raise UsageError("--samples must be 0 or more")
     path = db_path(args)
-    made = build_demo(path, samples=args.samples, seed=args.seed, outbox=args.outbox)
+    ensure_gui_application()  # the issued report PDFs are rendered through Qt
+    made = build_demo(
+        path,
+        samples=args.samples,
+        seed=args.seed,
+        outbox=args.outbox,
+        render_reports=issue_missing_pdfs,
+    )
     summary = made.summary
     print(f"demo database: {path}")
     print(
@@ -161,6 +170,7 @@ def _demo(args: argparse.Namespace) -> int:
         f"DEMO signing-key passphrase: {made.passphrase}  "
         "(demo only — stored nowhere, never use it for a real key)"
     )
+    print(f"issued report PDFs kept (signed): {made.report_pdfs}")
     if made.batches:
         first, last = made.batches[0].sequence, made.batches[-1].sequence
         which = f"batch {first}" if first == last else f"batches {first}–{last}"

@@ -215,7 +215,9 @@ def next_export_sequence(db: Database) -> int:
     return int(db.scalar("SELECT coalesce(max(sequence), 0) + 1 FROM export_batches"))
 
 
-def _check_batch(db: Database, batch: ExportBatch, sample_ids: Sequence[int]) -> None:
+def _check_batch(
+    db: Database, batch: ExportBatch, sample_ids: Sequence[int], report_ids: Sequence[int] = ()
+) -> None:
     if batch.sequence < 1:
         raise ValidationError("sequence", "positive", "batch sequence must be 1 or more")
     if db.scalar("SELECT 1 FROM export_batches WHERE sequence = ?", (batch.sequence,)):
@@ -230,7 +232,7 @@ def _check_batch(db: Database, batch: ExportBatch, sample_ids: Sequence[int]) ->
         raise ValidationError("batch_uuid", "unique", "batch_uuid: already recorded")
     if len(batch.manifest_sha256) != 64:
         raise ValidationError("manifest_sha256", "sha256", "manifest_sha256: 64 hex digits")
-    if not sample_ids:
+    if not sample_ids and not report_ids:
         raise ValidationError("sample_ids", "non_empty", "a batch needs at least one sample")
     if len(set(sample_ids)) != len(sample_ids):
         raise ValidationError("sample_ids", "unique", "a sample appears twice in the batch")
@@ -238,10 +240,11 @@ def _check_batch(db: Database, batch: ExportBatch, sample_ids: Sequence[int]) ->
 
 
 def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
-    """Every sample exists, is approved and is in no batch yet — one query for all of them.
+    """Every sample exists and is approved (so not exported since its last approval) —
+    one query for all of them.
 
     Raises NotFound for the first missing id, WorkflowError for the first sample (in id
-    order) that is not approved or already belongs to a batch.
+    order) that is not approved.
     """
     ids = sorted({int(s) for s in sample_ids})
     found: dict[int, tuple[str, str, Any]] = {}
@@ -256,15 +259,19 @@ def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
     for sample_id in ids:
         if sample_id not in found:
             raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
-        sample_no, state, batch_id = found[sample_id]
+        # An approved sample with a batch already is a corrected report (更正) approved
+        # again after it left the lab: it goes out again, with its new version.
+        sample_no, state, _earlier_batch = found[sample_id]
         if state != "approved":
             expect_state({"sample_no": sample_no, "state": state}, ("approved",), "export it")
-        if batch_id is not None:
-            raise WorkflowError(f"sample {sample_no} is already in export batch #{batch_id}")
 
 
 def record_export_in(
-    w: Writer, batch: ExportBatch, sample_ids: Sequence[int], created_at: str
+    w: Writer,
+    batch: ExportBatch,
+    sample_ids: Sequence[int],
+    created_at: str,
+    report_ids: Sequence[int] = (),
 ) -> int:
     """Records the batch row, then moves every sample approved → exported in bulk.
 
@@ -309,16 +316,40 @@ def record_export_in(
         reason=reason,
         action="export",
     )
+    _mark_reports_sent(w, report_ids, reason)
     return batch_id
 
 
-def record_export(ctx: ServiceContext, batch: ExportBatch, sample_ids: Sequence[int]) -> int:
-    """Records a signed batch and marks its samples exported, in one transaction."""
+def _mark_reports_sent(w: Writer, report_ids: Sequence[int], reason: str) -> None:
+    """Each report row the batch carried now has its state as sent (`sent_state`)."""
+    by_state: dict[str, list[int]] = {}
+    ids = sorted({int(i) for i in report_ids})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in w.db.query(
+            f"SELECT id, state, sent_state FROM reports WHERE id IN ({marks})", chunk
+        ):
+            if row["sent_state"] != row["state"]:
+                by_state.setdefault(str(row["state"]), []).append(int(row["id"]))
+    for state, ids in sorted(by_state.items()):
+        w.update_many("reports", ids, {"sent_state": state}, reason=reason, action="export")
+
+
+def record_export(
+    ctx: ServiceContext,
+    batch: ExportBatch,
+    sample_ids: Sequence[int],
+    *,
+    report_ids: Sequence[int] = (),
+) -> int:
+    """Records a signed batch and marks its samples exported, in one transaction; the
+    report rows it carried (`report_ids`) are marked sent in their present state."""
     require(ctx, "export")
     ids = [int(s) for s in sample_ids]
-    _check_batch(ctx.db, batch, ids)
+    _check_batch(ctx.db, batch, ids, report_ids)
     with ctx.db.write(ctx.actor) as w:
-        return record_export_in(w, batch, ids, now_iso())
+        return record_export_in(w, batch, ids, now_iso(), report_ids)
 
 
 def export_batches(db: Database) -> list[dict[str, Any]]:

@@ -51,7 +51,7 @@ class PdfSignature:
 
     @property
     def covers_whole_file(self) -> bool:
-        start, a, b, c = self.byte_range
+        start, _a, b, c = self.byte_range
         return start == 0 and self.hole_ok and b + c == self.file_size
 
     def signed_bytes(self, pdf: bytes) -> bytes:
@@ -180,7 +180,8 @@ def sign_pdf(
         inline = re.search(rb"/Annots\s*\[", page_body)
         if inline is None:
             raise ValueError("unexpected /Annots on the first page")
-        updated[page] = page_body[: inline.end()] + b"%d 0 R " % widget_no + page_body[inline.end() :]
+        at = inline.end()
+        updated[page] = page_body[:at] + b"%d 0 R " % widget_no + page_body[at:]
     else:
         updated[page] = _dict_add(page_body, b"/Annots [%d 0 R]" % widget_no)
 

@@ -197,7 +197,8 @@ def _check_fields(p: ReportPayload) -> None:
     if not _USCC.match(p.uscc):
         raise _bad("payload-invalid", f"uscc {p.uscc!r}: 18 characters 0-9 A-Z, or empty")
     if p.conclusion not in CONCLUSIONS:
-        raise _bad("payload-invalid", f"conclusion {p.conclusion!r}: one of {'/'.join(CONCLUSIONS)}")
+        choices = "/".join(CONCLUSIONS)
+        raise _bad("payload-invalid", f"conclusion {p.conclusion!r}: one of {choices}")
     try:
         ok = bool(_DATE.match(p.issued)) and date.fromisoformat(p.issued).isoformat() == p.issued
     except ValueError:

@@ -132,11 +132,10 @@ def verify_pdf(pdf: bytes, trusted: Sequence[PublicKey]) -> VerifiedReport:
     if found.key_id != key.key_id:
         raise ReportRejected(
             "key-mismatch",
-            f"the file was signed by key {found.key_id[:16]}…, the payload by "
-            f"{key.key_id[:16]}…",
+            f"the file was signed by key {found.key_id[:16]}…, the payload by {key.key_id[:16]}…",
         )
     if not found.covers_whole_file:
-        start, a, b, c = found.byte_range
+        start, _a, b, c = found.byte_range
         if found.hole_ok and start == 0 and b + c < found.file_size:
             why = f"{found.file_size - b - c} bytes were added after signing (saved again)"
         else:

@@ -425,9 +425,9 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
 # and an old version re-read as issued; `sent_state` is the state the last export batch
 # carried for it ('' = never sent): a withdrawal or supersession of a report that already
 # left the lab goes out in the next batch; a withdrawal (作废) records why, when and by
-# whom (the issue's own `reason` stays the correction's). `centre_marks`: the centre's CMA mark and its
-# 检验检测专用章 as images the centre provides (never shipped with LabDesk), with where
-# they go on the report; clearing one sets `active` 0 (nothing is deleted).
+# whom (the issue's own `reason` stays the correction's). `centre_marks`: the centre's
+# CMA mark and its 检验检测专用章 as images the centre provides (never shipped with
+# LabDesk), with where they go on the report; clearing one sets `active` 0.
 _V5 = f"""
 ALTER TABLE reports ADD COLUMN content TEXT NOT NULL DEFAULT '';
 ALTER TABLE reports ADD COLUMN sent_state TEXT NOT NULL DEFAULT ''
