@@ -240,11 +240,11 @@ def _check_batch(
 
 
 def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
-    """Every sample exists and is approved (so not exported since its last approval) —
-    one query for all of them.
+    """Every sample exists, is approved and is in no batch yet (or, corrected, has a
+    report version no batch has carried) — one query for all of them.
 
     Raises NotFound for the first missing id, WorkflowError for the first sample (in id
-    order) that is not approved.
+    order) that is not approved or already belongs to a batch.
     """
     ids = sorted({int(s) for s in sample_ids})
     found: dict[int, tuple[str, str, Any]] = {}
@@ -259,11 +259,16 @@ def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
     for sample_id in ids:
         if sample_id not in found:
             raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
-        # An approved sample with a batch already is a corrected report (更正) approved
-        # again after it left the lab: it goes out again, with its new version.
-        sample_no, state, _earlier_batch = found[sample_id]
+        sample_no, state, batch_id = found[sample_id]
         if state != "approved":
             expect_state({"sample_no": sample_no, "state": state}, ("approved",), "export it")
+        # Approved and in a batch already: only a corrected report (更正) approved again
+        # after it left the lab, whose new version no batch has carried, goes out again.
+        if batch_id is not None and not db.scalar(
+            "SELECT 1 FROM reports WHERE sample_id = ? AND sent_state = '' LIMIT 1",
+            (sample_id,),
+        ):
+            raise WorkflowError(f"sample {sample_no} is already in export batch #{batch_id}")
 
 
 def record_export_in(

@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from labdesk.batch.format import DATA_FILES, build_archive
+from labdesk.batch.format import DATA_FILES_1, build_archive
 from labdesk.batch.verify import verify_bytes
 from labdesk.signing import load_public_pem
 from tests.support import require_tool
@@ -28,7 +28,7 @@ def test_example_verifies_with_labdesk() -> None:
     doc = DOC.read_text()
     assert f"Its key id: `{key.key_id}`" in doc
     assert hashlib.sha256(files["manifest.json"]).hexdigest() in doc
-    data = {name: files[name] for name in DATA_FILES}
+    data = {name: files[name] for name in DATA_FILES_1}  # the example is a /1 batch
     archive = build_archive(files["manifest.json"], files["manifest.sig"], data)
     verified = verify_bytes(archive, [key])
     assert verified.manifest["sequence"] == 1
