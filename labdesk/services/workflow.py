@@ -265,7 +265,7 @@ def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
         # Approved and in a batch already: only a corrected report (更正) approved again
         # after it left the lab, whose new version no batch has carried, goes out again.
         if batch_id is not None and not db.scalar(
-            "SELECT 1 FROM reports WHERE sample_id = ? AND sent_state = '' LIMIT 1",
+            "SELECT 1 FROM reports WHERE sample_id = ? AND sent_state = '' AND version > 1",
             (sample_id,),
         ):
             raise WorkflowError(f"sample {sample_no} is already in export batch #{batch_id}")
