@@ -231,7 +231,7 @@ def report_pdf_bytes(doc: TestReportDoc, attachments: Mapping[str, bytes] | None
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = _pdf_writer(buffer, f"检验报告 {doc.report_no}")
-    for name, data in (attachments or {}).items():
+    for name, data in sorted((attachments or {}).items()):  # a name tree is sorted
         mime = "application/json" if name.endswith(".json") else "text/plain"
         writer.addFileAttachment(name, QByteArray(data), mime)
     resources, overlays = report_resources(doc)
