@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,9 +44,8 @@ def labels_at_registration(session: UiSession) -> bool:
 
 
 def _ask_path(parent: QWidget) -> str:
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, parent.tr("Save labels as PDF"), "labels.pdf", "PDF (*.pdf)"
-    )
+    title = QCoreApplication.translate("LabelsDialog", "Save labels as PDF")
+    path, _filter = QFileDialog.getSaveFileName(parent, title, "labels.pdf", "PDF (*.pdf)")
     return path
 
 

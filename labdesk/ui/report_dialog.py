@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -68,9 +69,8 @@ class ReasonDialog(QDialog):
 
 
 def _ask_path(parent: QWidget, name: str) -> str:
-    path, _filter = QFileDialog.getSaveFileName(
-        parent, parent.tr("Save the report PDF"), name, "PDF (*.pdf)"
-    )
+    title = QCoreApplication.translate("ReportDialog", "Save the report PDF")
+    path, _filter = QFileDialog.getSaveFileName(parent, title, name, "PDF (*.pdf)")
     return path
 
 

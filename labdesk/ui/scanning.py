@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.services.labels import ScanHit, ScanRefused, receive_scanned, resolve_code
+from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.labels import state_title
 from labdesk.ui.session import UiSession
 
@@ -31,21 +32,24 @@ from labdesk.ui.session import UiSession
 SCAN_SHORTCUT = "F8"
 
 
+_REFUSALS = {
+    "unknown": QT_TRANSLATE_NOOP("Scanning", "No sample has the code {0}."),
+    "cancelled": QT_TRANSLATE_NOOP(
+        "Scanning", "Sample {0} is cancelled: it cannot be received or used."
+    ),
+    "draft": QT_TRANSLATE_NOOP("Scanning", "Sample {0} is still a draft: register it first."),
+    "duplicate": QT_TRANSLATE_NOOP("Scanning", "Sample {0} was scanned already in this run."),
+    "already_received": QT_TRANSLATE_NOOP("Scanning", "Sample {0} was received before (now: {1})."),
+}
+
+
 def refusal_text(exc: ScanRefused) -> str:
     """The refusal in the interface language (one language per message)."""
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("Scanning", text)
-
+    source = _REFUSALS.get(exc.reason)
+    if source is None:
+        return str(exc)
     state = state_title(exc.state) if exc.state else ""
-    texts = {
-        "unknown": tr("No sample has the code {0}."),
-        "cancelled": tr("Sample {0} is cancelled: it cannot be received or used."),
-        "draft": tr("Sample {0} is still a draft: register it first."),
-        "duplicate": tr("Sample {0} was scanned already in this run."),
-        "already_received": tr("Sample {0} was received before (now: {1})."),
-    }
-    return texts.get(exc.reason, "{0}").format(exc.code, state)
+    return QCoreApplication.translate("Scanning", source).format(exc.code, state)
 
 
 def resolve(session: UiSession, text: str) -> ScanHit | str:
