@@ -74,8 +74,14 @@ class Overlay:
 
 
 def _overlay_rects(
-    document: QTextDocument, overlays: Sequence[Overlay], resolution: float, page_height: float
+    document: QTextDocument,
+    overlays: Sequence[Overlay],
+    resolution: float,
+    page_width: float,
+    page_height: float,
 ) -> list[tuple[int, QRectF, QImage]]:
+    """Where each overlay goes: centred a quarter of its width before the end of its
+    anchor's line (over the date, as a seal is stamped), kept inside the page."""
     placed: list[tuple[int, QRectF, QImage]] = []
     for overlay in overlays:
         cursor = document.find(overlay.anchor)
@@ -89,7 +95,8 @@ def _overlay_rects(
         centre_y = rect.top() + rect.height() / 2.0
         page = int(centre_y // page_height)
         top = centre_y - page * page_height - side / 2.0
-        placed.append((page, QRectF(end_x - side * 0.6, top, side, side), overlay.image))
+        left = min(max(0.0, end_x - side * 0.75), page_width - side)
+        placed.append((page, QRectF(left, top, side, side), overlay.image))
     return placed
 
 
@@ -123,7 +130,7 @@ def paint_html(
     document.setPageSize(QSizeF(page_width, page_height))
     document.setDocumentMargin(0.0)
     pages = max(1, document.pageCount())
-    placed = _overlay_rects(document, overlays, resolution, page_height)
+    placed = _overlay_rects(document, overlays, resolution, page_width, page_height)
 
     footer_font = report_font(9.0)
     painter = QPainter()

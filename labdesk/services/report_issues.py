@@ -101,13 +101,29 @@ def _local_date(utc_text: str) -> Any:
 
 
 def correction_reason(db: Store, sample_id: int) -> str:
-    """The reason of the correction opened last on the sample ('' if none)."""
-    value = db.scalar(
-        "SELECT reason FROM sample_events WHERE sample_id = ? AND action = 'open_correction' "
-        "ORDER BY id DESC LIMIT 1",
-        (sample_id,),
-    )
-    return "" if value is None else str(value)
+    """Why the report is being reissued: the reason of the correction opened since the
+    approval before this one, else of a result change that reopened the approved
+    sample (`reopen`); '' when there is neither.
+
+    Called inside the approval, whose own `approve` event is already written."""
+    approvals = [
+        int(r[0])
+        for r in db.query(
+            "SELECT id FROM sample_events WHERE sample_id = ? AND action = 'approve' "
+            "ORDER BY id DESC LIMIT 2",
+            (sample_id,),
+        )
+    ]
+    since = approvals[1] if len(approvals) > 1 else 0
+    for action in ("open_correction", "reopen"):
+        value = db.scalar(
+            "SELECT reason FROM sample_events WHERE sample_id = ? AND action = ? AND id > ? "
+            "ORDER BY id DESC LIMIT 1",
+            (sample_id, action, since),
+        )
+        if value:
+            return str(value)
+    return ""
 
 
 def _signed_payload(

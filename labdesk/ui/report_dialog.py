@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -75,6 +75,10 @@ def _ask_path(parent: QWidget, name: str) -> str:
 
 
 class ReportDialog(QDialog):
+    """`changed()` is emitted after a correction is opened or the report withdrawn."""
+
+    changed = Signal()
+
     def __init__(self, session: UiSession, sample_id: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
@@ -276,6 +280,7 @@ class ReportDialog(QDialog):
         self._say(self.tr("Correction opened: the sample is back with the technicians."), False)
         self.session.notify_changed("samples")
         self.refresh()
+        self.changed.emit()
         return True
 
     def withdraw(self, reason: str) -> bool:
@@ -289,4 +294,5 @@ class ReportDialog(QDialog):
         self._say(self.tr("Report withdrawn; HQ is told with the next batch."), False)
         self.session.notify_changed("samples")
         self.refresh()
+        self.changed.emit()
         return True

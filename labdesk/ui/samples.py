@@ -511,7 +511,7 @@ class SamplesScreen(QWidget):
         from labdesk.ui.scanning import ReceivingDialog
 
         dialog = ReceivingDialog(self.session, self)
-        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.received_one.connect(lambda _id: self.refresh())
         return self._open_dialog("receiving", dialog)
 
     def start_report(self) -> QWidget | None:
@@ -523,7 +523,7 @@ class SamplesScreen(QWidget):
             self.message.setText(self.tr("Select the sample first."))
             return None
         dialog = ReportDialog(self.session, sample_id, self)
-        dialog.finished.connect(lambda _r: self.refresh())
+        dialog.changed.connect(self.refresh)
         return self._open_dialog("report", dialog)
 
     def open_scanned(self) -> bool:

@@ -11,7 +11,7 @@ nothing written.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -86,6 +86,8 @@ class ScanDialog(QDialog):
         self.code.returnPressed.connect(self._scanned)
         self.message = _message_label("scan_message")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Enter is the scanner's: it must never press Close.
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.code)
@@ -103,7 +105,11 @@ class ScanDialog(QDialog):
 
 
 class ReceivingDialog(QDialog):
-    """Receiving mode: each scan receives one sample; the count and the list grow."""
+    """Receiving mode: each scan receives one sample; the count and the list grow.
+
+    `received_one(sample_id)` is emitted after each sample received."""
+
+    received_one = Signal(int)
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,3 +171,4 @@ class ReceivingDialog(QDialog):
         self._update_count()
         _show(self.message, self.tr("Sample {0} received.").format(hit.sample_no), False)
         self.session.notify_changed("samples")
+        self.received_one.emit(hit.sample_id)

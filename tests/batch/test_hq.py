@@ -16,7 +16,15 @@ from labdesk.batch.hq_store import HqStore, HqStoreError, open_hq, sqlite_path
 from labdesk.signing import Signer
 from tests.batch.factory import entries_of, make_batch, resign, rezip, sample_records
 
-TABLES = ("hq_records", "hq_samples", "hq_batches", "hq_centre_keys", "hq_centres", "hq_meta")
+TABLES = (
+    "hq_reports",
+    "hq_records",
+    "hq_samples",
+    "hq_batches",
+    "hq_centre_keys",
+    "hq_centres",
+    "hq_meta",
+)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
