@@ -11,7 +11,12 @@ from labdesk.batch.hq_reports import history, report_status
 from labdesk.batch.hq_store import HqStore
 from labdesk.signing import Signer
 from tests.batch.factory import make_batch, report_record, sample_records
-from tests.batch.test_hq import hq_url, store, write  # noqa: F401  (fixtures)
+from tests.batch import test_hq
+
+# The HQ fixtures (SQLite, and PostgreSQL when a server is given) of test_hq.
+hq_url = test_hq.hq_url
+store = test_hq.store
+write = test_hq.write
 
 
 def _batches(signer: Signer, *specs: tuple[list[dict], list[dict]]) -> list:  # type: ignore[type-arg]

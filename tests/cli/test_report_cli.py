@@ -34,7 +34,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def _report(capsys: pytest.CaptureFixture[str], db: Path, out: Path, *extra: str) -> Path:
-    code, text, err = run(
+    code, _text, err = run(
         capsys, "--db", str(db), "report", "AH202600001", "--out", str(out), *extra
     )
     assert code == 0, err
