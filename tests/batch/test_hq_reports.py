@@ -10,8 +10,8 @@ from labdesk.batch.hq import ingest, summary
 from labdesk.batch.hq_reports import history, report_status
 from labdesk.batch.hq_store import HqStore
 from labdesk.signing import Signer
-from tests.batch.factory import make_batch, report_record, sample_records
 from tests.batch import test_hq
+from tests.batch.factory import make_batch, report_record, sample_records
 
 # The HQ fixtures (SQLite, and PostgreSQL when a server is given) of test_hq.
 hq_url = test_hq.hq_url
