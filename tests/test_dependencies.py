@@ -13,7 +13,7 @@ _MODULE = {
     "pyside6-essentials": "PySide6",
     "argon2-cffi": "argon2",
     "chinese-calendar": "chinese_calendar",
-    "python-barcode": "barcode",
+    "zxing-cpp": "zxingcpp",
 }
 
 

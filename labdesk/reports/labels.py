@@ -3,10 +3,10 @@
 Layouts follow common stock: rolls of 50×30 mm and 70×40 mm labels (each label a page,
 as thermal label printers feed them) and A4 sheets of 3 × 7 labels of 70×40 mm. A label
 holds the sample number, name, sampling date and portion, a QR code and a Code 128
-barcode of the same code with its text beneath. The bar and module patterns come from
-`labdesk.core.symbols` (python-barcode, segno); here they are only filled as rectangles,
-each module a whole number of device pixels so that bars stay sharp on a 203 or 300 dpi
-printer, with the quiet zones the standards ask for.
+barcode of the same code with its text beneath. The module patterns come from
+`labdesk.core.symbols` (zxing-cpp); here they are only scaled onto the page, each module
+a whole number of device pixels so that bars stay sharp on a 203 or 300 dpi printer,
+with the quiet zones the standards ask for.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPdfWriter,
 )
@@ -88,31 +90,47 @@ LAYOUTS: dict[str, LabelLayout] = {
 }
 
 
-class _Fonts:
-    """The three fonts of a layout, made once per run (not per label)."""
-
-    def __init__(self, layout: LabelLayout) -> None:
-        self.number = report_font(layout.number_pt)
-        self.number.setBold(True)
-        self.text = report_font(layout.text_pt)
-        self.code = report_font(layout.text_pt * 0.9)
-
-
 def _px(mm: float, resolution: float) -> float:
     return mm / 25.4 * resolution
 
 
-def _text_line(painter: QPainter, font: QFont, rect: QRectF, text: str) -> float:
-    """Draws one elided line at the top of `rect`; returns its height."""
-    painter.setFont(font)
-    metrics = QFontMetricsF(font, painter.device())
-    line = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-    painter.drawText(
-        QRectF(rect.left(), rect.top(), rect.width(), metrics.height()),
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-        line,
-    )
-    return metrics.height()
+class _Frame:
+    """A layout on a device: fonts, their metrics and every size in device pixels,
+    worked out once per run rather than once per label."""
+
+    def __init__(self, layout: LabelLayout, device: QPaintDevice) -> None:
+        self.layout = layout
+        resolution = float(device.logicalDpiX())
+        self.number = report_font(layout.number_pt)
+        self.number.setBold(True)
+        self.text = report_font(layout.text_pt)
+        self.code = report_font(layout.text_pt * 0.9)
+        self.metrics = {
+            id(font): QFontMetricsF(font, device) for font in (self.number, self.text, self.code)
+        }
+        self.width = _px(layout.label_mm[0], resolution)
+        self.height = _px(layout.label_mm[1], resolution)
+        self.pad = _px(layout.padding_mm, resolution)
+        self.qr_side = _px(layout.qr_mm, resolution)
+        self.bar_height = _px(layout.bar_mm, resolution)
+        self.code_height = self.line_height(self.code)
+
+    def line_height(self, font: QFont) -> float:
+        return self.metrics[id(font)].height()
+
+
+_BAR_PIXEL = str.maketrans("10", "\x00\xff")  # a bar module dark (0), a space light
+
+
+def _module_image(pixels: bytes, width: int, height: int) -> QImage:
+    """One byte a module (0 dark, 255 light) as a grey image, one pixel a module."""
+    return QImage(pixels, width, height, width, QImage.Format.Format_Grayscale8).copy()
+
+
+_TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+_TOP_CENTRE = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+_ELIDE = Qt.TextElideMode.ElideRight
+_BLACK = QColor(0, 0, 0)
 
 
 def paint_label(
@@ -120,74 +138,70 @@ def paint_label(
     label: SampleLabel,
     layout: LabelLayout,
     origin: tuple[float, float],
-    fonts: _Fonts | None = None,
+    frame: _Frame | None = None,
 ) -> None:
-    """One label with its top-left at `origin` (device pixels)."""
-    fonts = fonts or _Fonts(layout)
-    resolution = float(painter.device().logicalDpiX())
+    """One label with its top-left at `origin` (device pixels).
+
+    Each symbol is drawn as one image of one pixel per module, scaled by a whole number
+    of device pixels without smoothing: every module lands on whole printer dots, and a
+    label costs two drawImage calls rather than a few hundred rectangles."""
+    f = frame or _Frame(layout, painter.device())
     x0, y0 = origin
-    width = _px(layout.label_mm[0], resolution)
-    height = _px(layout.label_mm[1], resolution)
-    pad = _px(layout.padding_mm, resolution)
-    black = QColor(0, 0, 0)
+    pad = f.pad
 
     # QR code, top right, with its 4-module quiet zone inside the square.
     qr = symbols.qr(label.code)
-    qr_side = _px(layout.qr_mm, resolution)
-    qr_module = max(1, int(qr_side // (qr.size + 2 * symbols.QR_QUIET)))
-    qr_left = x0 + width - pad - qr_module * (qr.size + 2 * symbols.QR_QUIET)
-    qr_top = y0 + pad
-    quiet = symbols.QR_QUIET * qr_module
-    for row, column, run in qr.dark_runs():
-        painter.fillRect(
-            QRectF(
-                qr_left + quiet + column * qr_module,
-                qr_top + quiet + row * qr_module,
-                run * qr_module,
-                qr_module,
-            ),
-            black,
-        )
-
-    # Text to the left of the QR code.
-    painter.setPen(black)
-    text_rect = QRectF(x0 + pad, y0 + pad, qr_left - x0 - 2 * pad, qr_side)
-    number_font, text_font = fonts.number, fonts.text
-    top = text_rect.top()
-    lines: list[tuple[QFont, str]] = [(number_font, label.sample_no)]
-    if layout.centre_line and label.centre:
-        lines.insert(0, (text_font, label.centre))
-    lines += [
-        (text_font, label.sample_name),
-        (text_font, f"抽样日期 {label.sampling_date}"),
-        (number_font if label.portion != "sample" else text_font, label.portion_name),
-    ]
-    for font, text in lines:
-        rect = QRectF(text_rect.left(), top, text_rect.width(), text_rect.bottom() - top)
-        if rect.height() <= 0:
-            break
-        top += _text_line(painter, font, rect, text)
+    span = qr.size + 2 * symbols.QR_QUIET
+    m = max(1, int(f.qr_side // span))
+    qr_left = x0 + f.width - pad - m * span
+    quiet = symbols.QR_QUIET * m
+    painter.drawImage(
+        QRectF(qr_left + quiet, y0 + pad + quiet, qr.size * m, qr.size * m),
+        _module_image(qr.pixels, qr.size, qr.size),
+    )
 
     # Code 128 across the bottom, with its text beneath.
     bars = symbols.code128(label.code)
-    code_font = fonts.code
-    code_height = QFontMetricsF(code_font, painter.device()).height()
-    bar_height = _px(layout.bar_mm, resolution)
-    available = width - 2 * pad
-    module = max(1, int(available // (bars.width + 2 * symbols.CODE128_QUIET)))
-    used = module * bars.width
-    bar_left = x0 + (width - used) / 2.0
-    bar_top = y0 + height - pad - code_height - bar_height
-    for start, run in bars.bars():
-        painter.fillRect(
-            QRectF(bar_left + start * module, bar_top, run * module, bar_height), black
-        )
-    painter.setFont(code_font)
+    module = max(1, int((f.width - 2 * pad) // (bars.width + 2 * symbols.CODE128_QUIET)))
+    bar_top = y0 + f.height - pad - f.code_height - f.bar_height
+    painter.drawImage(
+        QRectF(x0 + (f.width - module * bars.width) / 2.0, bar_top, module * bars.width,
+               f.bar_height),
+        _module_image(bars.modules.translate(_BAR_PIXEL).encode("latin-1"), bars.width, 1),
+    )  # fmt: skip
+    painter.setFont(f.code)
     painter.drawText(
-        QRectF(x0, bar_top + bar_height, width, code_height),
-        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-        label.code,
+        QRectF(x0, bar_top + f.bar_height, f.width, f.code_height), _TOP_CENTRE, label.code
     )
+
+    # The words, left of the QR code: most important first, what does not fit left off.
+    text_left, text_width = x0 + pad, qr_left - x0 - 2 * pad
+    bottom = bar_top - pad / 2.0
+    # (font, text, may be too long: elide). The portion and the date are short.
+    lines: list[tuple[QFont, str, bool]] = [
+        (f.number, label.sample_no, True),
+        (f.number if label.portion != "sample" else f.text, label.portion_name, False),
+        (f.text, label.sample_name, True),
+        (f.text, f"抽样日期 {label.sampling_date}", False),
+    ]
+    if layout.centre_line and label.centre:
+        lines.append((f.text, label.centre, True))
+    y = y0 + pad
+    current = f.code
+    for font, text, long in lines:
+        metrics = f.metrics[id(font)]
+        line_height = metrics.height()
+        if y + line_height > bottom:
+            break
+        if font is not current:
+            painter.setFont(font)
+            current = font
+        painter.drawText(
+            QRectF(text_left, y, text_width, line_height),
+            _TOP_LEFT,
+            metrics.elidedText(text, _ELIDE, text_width) if long else text,
+        )
+        y += line_height
 
 
 def paint_labels(
@@ -200,8 +214,10 @@ def paint_labels(
     painter = QPainter()
     if not painter.begin(device):
         raise OSError("cannot start painting on the label device")
+    painter.setPen(_BLACK)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
     pages = 0
-    fonts = _Fonts(layout)
+    frame = _Frame(layout, device)
     try:
         resolution = float(device.logicalDpiX())
         for index, label in enumerate(labels):
@@ -215,7 +231,7 @@ def paint_labels(
                 _px(layout.origin_mm[0] + column * layout.label_mm[0], resolution),
                 _px(layout.origin_mm[1] + row * layout.label_mm[1], resolution),
             )
-            paint_label(painter, label, layout, origin, fonts)
+            paint_label(painter, label, layout, origin, frame)
     finally:
         painter.end()
     return pages
