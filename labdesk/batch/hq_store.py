@@ -8,7 +8,9 @@ reading JSON in the one data migration.
 Versions (`hq_meta.schema`): 1 — first release; 2 — `hq_samples.report_no` (检验报告编号,
 the centre's report number carried by `samples.jsonl`). Opening a schema-1 database
 migrates it in one transaction: the column is added and filled from the signed sample
-lines already stored (`record`), so nothing has to be re-sent.
+lines already stored (`record`), so nothing has to be re-sent. `hq_reports` (report
+versions from `labdesk-batch/2`, batch/hq_reports.py) is a new table created on open by
+`CREATE TABLE IF NOT EXISTS` in any schema version: older data needs nothing from it.
 """
 
 from __future__ import annotations

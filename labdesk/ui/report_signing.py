@@ -33,6 +33,13 @@ from labdesk.ui.session import UiSession
 log = logging.getLogger(__name__)
 
 
+def _is_demo(session: UiSession) -> bool:
+    from labdesk.services import auth
+
+    centre = auth.centre(session.db)
+    return bool(centre and centre.get("demo"))
+
+
 class PassphraseDialog(QDialog):
     """Asks for the signing-key passphrase; `opened` is the key once it opens."""
 
@@ -62,6 +69,16 @@ class PassphraseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
+        if _is_demo(session):
+            from labdesk.batch.demo import DEMO_KEY_PASSPHRASE
+
+            demo = QLabel(
+                self.tr("Demo database: the demo key's passphrase is {0}").format(
+                    DEMO_KEY_PASSPHRASE
+                )
+            )
+            demo.setObjectName("passphrase_demo")
+            layout.addWidget(demo)
         layout.addWidget(self.passphrase)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
