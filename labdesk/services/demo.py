@@ -27,10 +27,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from labdesk.core.deadlines import report_due
 from labdesk.core.errors import WorkflowError
 from labdesk.core.uscc import make_uscc, org_code_check_digit, validate_uscc
-from labdesk.services import auth, library
+from labdesk.services import auth, clocks, library
 from labdesk.services.context import Actor, ServiceContext
 from labdesk.services.enterprises import EnterpriseForm, enterprise_values
 from labdesk.services.results import judge_text, refresh_conclusion
@@ -540,10 +539,7 @@ def _make_sample(
                 "registered",
                 "received",
                 "receive",
-                extra={
-                    "received_date": received.isoformat(),
-                    "report_due_date": report_due(received).isoformat(),
-                },
+                extra={"received_date": received.isoformat()},
             )
             state = "received"
         if reach("testing") or final == "returned":
@@ -642,6 +638,8 @@ def _make_sample(
                     )
                     if code in ("pass", "fail"):
                         passed = code == "pass"
+    if state != "draft":
+        clocks.refresh_in(w, [sample_id])
     if cancelled:
         w.actor = actors["manager"]
         transition(
