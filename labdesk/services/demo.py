@@ -631,7 +631,8 @@ def _make_sample(
                     state = "reviewed"
                 if reach("approved"):
                     w.actor = actors["manager"]
-                    approve_in(w, sample_id)
+                    # The conclusion is made two weeks after receipt (or today).
+                    approve_in(w, sample_id, on=min(today, received + timedelta(days=14)))
                     state = "approved"
                     code = db.scalar(
                         "SELECT conclusion_code FROM samples WHERE id = ?", (sample_id,)
