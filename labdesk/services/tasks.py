@@ -42,7 +42,7 @@ def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
         raise ValidationError(
             "org_level", "one_of", f"组织级别应为 {' / '.join(TASK_LEVELS)} 之一 (task level)"
         )
-    values = {
+    values: dict[str, Any] = {
         "task_no": form.task_no.strip(),
         "source": form.source.strip(),
         "category": form.category,
@@ -53,7 +53,7 @@ def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
     }
     # Schema-4 columns only when given: their defaults ('', '', 0) mean the same, and a
     # task row then also fits a database of an older schema (the migration tests).
-    extra = {"purpose": form.purpose, "org_level": form.org_level, "food": int(form.food)}
+    extra: dict[str, Any] = {"purpose": form.purpose, "org_level": form.org_level, "food": int(form.food)}
     values.update({k: v for k, v in extra.items() if v})
     return values
 
