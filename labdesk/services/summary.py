@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal, Protocol
 
@@ -357,6 +357,9 @@ def dashboard(
     now_utc: str = "",
 ) -> DashboardData:
     flt = flt or SummaryFilter()
+    if today is None and not now_utc:
+        # The real today: the 24-hour reports are counted at the real moment.
+        now_utc = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     today = today or date.today()
     by_state = breakdown(db, "state", flt)
     clocks = clock_counts(db, flt, today=today, now_utc=now_utc)

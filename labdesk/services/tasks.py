@@ -53,7 +53,11 @@ def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
     }
     # Schema-4 columns only when given: their defaults ('', '', 0) mean the same, and a
     # task row then also fits a database of an older schema (the migration tests).
-    extra: dict[str, Any] = {"purpose": form.purpose, "org_level": form.org_level, "food": int(form.food)}
+    extra: dict[str, Any] = {
+        "purpose": form.purpose,
+        "org_level": form.org_level,
+        "food": int(form.food),
+    }
     values.update({k: v for k, v in extra.items() if v})
     return values
 
