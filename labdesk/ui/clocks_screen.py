@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -62,6 +64,12 @@ def _table(name: str, titles: list[str]) -> QTableWidget:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
     return table
+
+
+def _group(title: str, inner: QLayout) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setLayout(inner)
+    return box
 
 
 def _line(name: str, placeholder: str = "") -> QLineEdit:
@@ -171,8 +179,8 @@ class BackupsTab(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.reminder)
         layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addLayout(form)
+        layout.addWidget(_group(self.tr("Selected backup sample"), actions))
+        layout.addWidget(_group(self.tr("Register a backup sample"), form))
         layout.addWidget(self.message)
 
     def _today(self) -> date:
@@ -375,8 +383,8 @@ class CasesTab(QWidget):
         self.message = Message("cases_message", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addLayout(result_row)
-        layout.addLayout(form)
+        layout.addWidget(_group(self.tr("Selected case: the re-inspection's result"), result_row))
+        layout.addWidget(_group(self.tr("New application"), form))
         layout.addLayout(notified_row)
         layout.addWidget(self.message)
 

@@ -4,6 +4,14 @@
 <context>
     <name>BackupsTab</name>
     <message>
+        <source>Selected backup sample</source>
+        <translation>所选备份样品</translation>
+    </message>
+    <message>
+        <source>Register a backup sample</source>
+        <translation>登记备份样品（新）</translation>
+    </message>
+    <message>
         <source>Filter: sample number, name or seal</source>
         <translation>筛选：样品编号、名称或封条编号</translation>
     </message>
@@ -205,6 +213,14 @@
 </context>
 <context>
     <name>CasesTab</name>
+    <message>
+        <source>Selected case: the re-inspection&apos;s result</source>
+        <translation>所选案件：复检结果</translation>
+    </message>
+    <message>
+        <source>New application</source>
+        <translation>新的申请</translation>
+    </message>
     <message>
         <source>Case</source>
         <translation>案件</translation>
