@@ -508,13 +508,13 @@ CREATE INDEX reinspection_cases_sample ON reinspection_cases (sample_id);
 """
 
 
-def _migrate_5(conn: sqlite3.Connection) -> None:
+def _migrate_clocks(conn: sqlite3.Connection) -> None:
     for statement in _split(_V5):
         conn.execute(statement)
 
 
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
+MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_clocks]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
