@@ -417,7 +417,7 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-# Version 5 ("clocks"): the law's clocks and what follows a report (issue 17).
+# The clocks migration (version 5 on this branch): the law's clocks and what follows a report (issue 17).
 # calendar_years / calendar_days: year calendars imported from the State Council's notice
 # (a re-import marks the old one replaced, nothing is deleted). samples: the clocks stored
 # as dates when their event happens (so dashboards count them with one comparison), the
@@ -428,7 +428,7 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
 BACKUP_STATES = ("kept", "release_requested", "released", "disposed")
 CASE_KINDS = ("reinspection", "objection")
 CASE_OUTCOMES = ("upheld", "overturned")
-_V5 = f"""
+_CLOCKS_DDL = f"""
 CREATE TABLE calendar_years (
     id INTEGER PRIMARY KEY,
     year INTEGER NOT NULL,
@@ -509,7 +509,7 @@ CREATE INDEX reinspection_cases_sample ON reinspection_cases (sample_id);
 
 
 def _migrate_clocks(conn: sqlite3.Connection) -> None:
-    for statement in _split(_V5):
+    for statement in _split(_CLOCKS_DDL):
         conn.execute(statement)
 
 
@@ -541,13 +541,14 @@ AUDITED_TABLES = (
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
+_CLOCKS_VERSION = MIGRATIONS.index(_migrate_clocks) + 1
 _AUDITED_FROM = {
     "result_values": 3,
     "reports": 4,
-    "calendar_years": 5,
-    "calendar_days": 5,
-    "backup_samples": 5,
-    "reinspection_cases": 5,
+    "calendar_years": _CLOCKS_VERSION,
+    "calendar_days": _CLOCKS_VERSION,
+    "backup_samples": _CLOCKS_VERSION,
+    "reinspection_cases": _CLOCKS_VERSION,
 }
 
 
