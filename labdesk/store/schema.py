@@ -417,7 +417,8 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-# The clocks migration (version 5 on this branch): the law's clocks and what follows a report (issue 17).
+# The clocks migration (version 5 on this branch): the law's clocks and what follows a
+# report (issue 17).
 # calendar_years / calendar_days: year calendars imported from the State Council's notice
 # (a re-import marks the old one replaced, nothing is deleted). samples: the clocks stored
 # as dates when their event happens (so dashboards count them with one comparison), the
