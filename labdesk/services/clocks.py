@@ -230,11 +230,12 @@ def sample_clock_lines(db: Store, sample_id: int, today: date) -> list[ClockLine
     ):
         due_text, done_text = str(due or ""), str(done or "")
         if key == "urgent":
-            status = (
-                "none"
-                if not due_text
-                else ("met" if done_text and done_text <= due_text else "open")
-            )
+            if not due_text:
+                status = "none"
+            elif done_text:
+                status = "met" if done_text <= due_text else "late"
+            else:
+                status = "overdue" if due_text[:10] < today.isoformat() else "open"
         elif key in ("reinspection", "objection", "sampling_objection"):
             # A window is not work the lab owes: it is open or closed.
             status = (

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from labdesk.batch.collect import collect_records
 from labdesk.core.errors import PermissionDenied, ValidationError, WorkflowError
 from labdesk.core.retention import retention_end
+from labdesk.reports.data import report_document
 from labdesk.services import backups, cases, clocks, report_issues, summary, workflow
 from labdesk.services.audit import verify_audit
 from labdesk.services.calendars import centre_calendar
@@ -221,6 +223,16 @@ def test_the_approver_confirms_or_changes_the_report_class(world: World) -> None
         now_utc=f"{TODAY + timedelta(days=2)}T00:00:00.000000Z",
     )
     assert later.urgent_overdue == 1
+    lines = {c.key: c for c in clocks.sample_clock_lines(world.db, urgent, TODAY)}
+    assert lines["urgent"].status == "open"
+    late = {c.key: c for c in clocks.sample_clock_lines(world.db, urgent, TODAY + timedelta(2))}
+    assert late["urgent"].status == "overdue"
+    # On the PDF report and in the batch.
+    sample_no = str(world.db.scalar("SELECT sample_no FROM samples WHERE id = ?", (urgent,)))
+    fields = {f.label: f.value for f in report_document(world.db, sample_no).fields}
+    assert fields["报告类别"] == "24小时限时报告" and fields["检验目的"] == ""
+    records = collect_records(world.db.conn, [urgent, passed])
+    assert [r["report_class"] for r in records.samples] == ["合格报告", "24小时限时报告"]
     assert verify_audit(world.db).ok
 
 
@@ -229,3 +241,23 @@ def test_risk_monitoring_failures_are_problem_reports(world: World) -> None:
     sample_id = reviewed_sample(world, value="9", task_no=task)
     assert workflow.proposed_report_class(world.db, sample_id) == "一般问题报告"
     assert centre_calendar(world.db) is not None
+
+
+def test_task_purpose_and_level_are_validated(world: World) -> None:
+    from labdesk.services import tasks
+
+    for bad in ({"purpose": "问题样品"}, {"org_level": "乡级"}):
+        with pytest.raises(ValidationError) as caught:
+            tasks.create_task(
+                world.manager,
+                tasks.TaskForm("RW-BAD", "某局", "监督抽检", **bad),  # type: ignore[arg-type]
+            )
+        assert caught.value.field == next(iter(bad))
+    task_id = tasks.create_task(
+        world.manager,
+        tasks.TaskForm(
+            "RW-OK", "某局", "监督抽检", purpose="评价性抽检", org_level="省级", food=True
+        ),
+    )
+    task = tasks.get_task(world.db, task_id)
+    assert (task["purpose"], task["org_level"], task["food"]) == ("评价性抽检", "省级", 1)
