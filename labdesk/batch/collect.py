@@ -19,7 +19,7 @@ from labdesk.batch.format import canonical_json, json_lines
 
 _JOINED = (
     "e_uscc", "e_name", "e_address", "e_legal_rep", "e_contact", "e_phone", "e_region_code",
-    "t_task_no", "t_source", "t_category", "category_name",
+    "t_task_no", "t_source", "t_category", "category_name", "report_class",
 )  # fmt: skip
 # Sample columns that are either internal or lifted to the top level of the record.
 _SAMPLE_HIDDEN = frozenset(
@@ -104,7 +104,9 @@ def collect_records(
         "SELECT s.*, e.uscc AS e_uscc, e.name AS e_name, e.address AS e_address, "
         "e.legal_rep AS e_legal_rep, e.contact AS e_contact, e.phone AS e_phone, "
         "e.region_code AS e_region_code, t.task_no AS t_task_no, t.source AS t_source, "
-        "t.category AS t_category, c.name AS category_name "
+        "t.category AS t_category, c.name AS category_name, "
+        "(SELECT r.report_class FROM reports r WHERE r.sample_id = s.id AND r.state = 'current' "
+        "ORDER BY r.version DESC LIMIT 1) AS report_class "
         "FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id "
         "LEFT JOIN tasks t ON t.id = s.task_id "
         "LEFT JOIN lib_categories c ON c.code = s.category_code "
@@ -164,6 +166,8 @@ def collect_records(
                 # 检验报告编号, allocated at approval; None only for a sample approved
                 # before report numbers existed (schema 1), which printed no such number.
                 "report_no": row["report_no"],
+                # 报告类别 the approver confirmed ("" before schema 5 or when none applied).
+                "report_class": row["report_class"] or "",
                 "category": row["category_name"] or row["category_code"],
                 "category_code": row["category_code"],
                 "sampling_date": row["sampling_date"],

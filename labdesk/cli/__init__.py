@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "labdesk.cli.records",  # demo, samples, audit, backup, restore, users
     "labdesk.cli.batches",  # keys, export, verify, hq
     "labdesk.cli.documents",  # report, summary, standards import/export
+    "labdesk.cli.clocks",  # due, calendar, clocks, national-sheet
 )
 
 # command → (module that registers it, its help in `labdesk --help`). Must match what
@@ -59,6 +60,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("labdesk.cli.documents", "write the test report (检验报告) PDF of each sample"),
     "batch-summary": ("labdesk.cli.documents", "batch summaries (pending and exported batches)"),
     "standards": ("labdesk.cli.documents", "import or export the standards library"),
+    "due": ("labdesk.cli.clocks", "a deadline on the official working-day calendar"),
+    "calendar": (
+        "labdesk.cli.clocks",
+        "the working-day calendar: years known, import a year",
+    ),
+    "clocks": ("labdesk.cli.clocks", "a sample's statutory clocks; recompute them all"),
+    "national-sheet": (
+        "labdesk.cli.clocks",
+        "the national item sheet (.xlsx): one row per tested item",
+    ),
 }
 
 log = logging.getLogger("labdesk.cli")

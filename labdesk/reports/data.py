@@ -73,7 +73,10 @@ def _sample_row(db: Reader, sample_no: str) -> Any:
         "coalesce(e.address, '') AS ent_address, coalesce(e.legal_rep, '') AS ent_legal_rep, "
         "coalesce(e.contact, '') AS ent_contact, coalesce(e.phone, '') AS ent_phone, "
         "coalesce(t.task_no, '') AS task_no, coalesce(t.source, '') AS task_source, "
-        "coalesce(t.category, '') AS task_category, coalesce(c.name, s.category_code) AS cat_name "
+        "coalesce(t.category, '') AS task_category, coalesce(c.name, s.category_code) AS cat_name, "
+        "coalesce(t.purpose, '') AS task_purpose, "
+        "(SELECT r.report_class FROM reports AS r WHERE r.sample_id = s.id "
+        "AND r.state = 'current' ORDER BY r.version DESC LIMIT 1) AS report_class "
         "FROM samples AS s LEFT JOIN enterprises AS e ON e.id = s.enterprise_id "
         "LEFT JOIN tasks AS t ON t.id = s.task_id "
         "LEFT JOIN lib_categories AS c ON c.code = s.category_code WHERE s.sample_no = ?",
@@ -176,6 +179,8 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
         Field("执行标准", _text(s["executive_standard"])),
         Field("任务来源", _text(s["task_source"])),
         Field("任务类别", _text(s["task_category"])),
+        Field("检验目的", _text(s["task_purpose"])),
+        Field("报告类别", _text(s["report_class"])),
         Field("抽样日期", _text(s["sampling_date"])),
         Field("收样日期", _text(s["received_date"])),
         Field("抽样数量", _quantity(s["sample_qty"], s["qty_unit"])),
@@ -211,6 +216,8 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
                 Field("任务编号", _text(s["task_no"])),
                 Field("任务来源", _text(s["task_source"])),
                 Field("任务类别", _text(s["task_category"])),
+                Field("检验目的", _text(s["task_purpose"])),
+                Field("报告类别", _text(s["report_class"])),
                 Field("抽样日期", _text(s["sampling_date"])),
             ],
         ),

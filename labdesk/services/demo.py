@@ -27,10 +27,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from labdesk.core.deadlines import report_due
 from labdesk.core.errors import WorkflowError
 from labdesk.core.uscc import make_uscc, org_code_check_digit, validate_uscc
-from labdesk.services import auth, library
+from labdesk.services import auth, clocks, library
 from labdesk.services.context import Actor, ServiceContext
 from labdesk.services.enterprises import EnterpriseForm, enterprise_values
 from labdesk.services.results import judge_text, refresh_conclusion
@@ -540,10 +539,7 @@ def _make_sample(
                 "registered",
                 "received",
                 "receive",
-                extra={
-                    "received_date": received.isoformat(),
-                    "report_due_date": report_due(received).isoformat(),
-                },
+                extra={"received_date": received.isoformat()},
             )
             state = "received"
         if reach("testing") or final == "returned":
@@ -635,13 +631,16 @@ def _make_sample(
                     state = "reviewed"
                 if reach("approved"):
                     w.actor = actors["manager"]
-                    approve_in(w, sample_id)
+                    # The conclusion is made two weeks after receipt (or today).
+                    approve_in(w, sample_id, on=min(today, received + timedelta(days=14)))
                     state = "approved"
                     code = db.scalar(
                         "SELECT conclusion_code FROM samples WHERE id = ?", (sample_id,)
                     )
                     if code in ("pass", "fail"):
                         passed = code == "pass"
+    if state != "draft":
+        clocks.refresh_in(w, [sample_id])
     if cancelled:
         w.actor = actors["manager"]
         transition(

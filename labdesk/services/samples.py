@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from labdesk.core.deadlines import report_due
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.core.uscc import require_uscc
+from labdesk.services import clocks
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
@@ -331,6 +331,8 @@ def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = Fals
             assert form.sampling_date is not None
             freeze_items(w, sample_id, values["category_code"], form.sampling_date)
         transition(w, sample_id, "draft", values["state"], "draft" if draft else "register")
+        if not draft:
+            clocks.refresh_in(w, [sample_id], reason="register")
     return sample_id
 
 
@@ -398,6 +400,8 @@ def update_sample(
     values.pop("sample_no")
     with ctx.db.write(ctx.actor) as w:
         w.update("samples", sample_id, values, reason=(reason or "").strip())
+        if sample["state"] != "draft":
+            clocks.refresh_in(w, [sample_id], reason=(reason or "").strip())
 
 
 def complete_draft(
@@ -417,10 +421,12 @@ def complete_draft(
         assert form.sampling_date is not None
         freeze_items(w, sample_id, values["category_code"], form.sampling_date)
         transition(w, sample_id, "draft", "registered", "register")
+        clocks.refresh_in(w, [sample_id], reason="register")
 
 
 def receive_sample(ctx: ServiceContext, sample_id: int, received_date: date | None = None) -> None:
-    """Registered → received; the report falls due 20 working days later."""
+    """Registered → received; the report falls due 20 working days later (official
+    calendar; left open, waiting for the year's calendar, when that year is unknown)."""
     require(ctx, "receive_sample")
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("registered",), "receive it")
@@ -434,11 +440,9 @@ def receive_sample(ctx: ServiceContext, sample_id: int, received_date: date | No
             "registered",
             "received",
             "receive",
-            extra={
-                "received_date": day.isoformat(),
-                "report_due_date": report_due(day).isoformat(),
-            },
+            extra={"received_date": day.isoformat()},
         )
+        clocks.refresh_in(w, [sample_id], reason="receive")
 
 
 def start_testing(ctx: ServiceContext, sample_id: int) -> None:

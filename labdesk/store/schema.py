@@ -417,8 +417,105 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# The clocks migration (version 5 on this branch): the law's clocks and what follows a
+# report (issue 17).
+# calendar_years / calendar_days: year calendars imported from the State Council's notice
+# (a re-import marks the old one replaced, nothing is deleted). samples: the clocks stored
+# as dates when their event happens (so dashboards count them with one comparison), the
+# day the conclusion was made (approval) and the day the sampled unit received it; the
+# year whose calendar a clock still waits for. backup_samples: the register of sealed
+# backup samples (复检备份样品); a release needs a second person. reinspection_cases:
+# 复检 applications and 异议 linked to the sample and its report, and their outcome.
+BACKUP_STATES = ("kept", "release_requested", "released", "disposed")
+CASE_KINDS = ("reinspection", "objection")
+CASE_OUTCOMES = ("upheld", "overturned")
+_CLOCKS_DDL = f"""
+CREATE TABLE calendar_years (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL DEFAULT '',
+    file_sha256 TEXT NOT NULL,
+    holidays INTEGER NOT NULL,
+    workdays INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'current' CHECK (state IN ('current', 'replaced')),
+    replaced_by INTEGER REFERENCES calendar_years (id),
+    imported_by INTEGER REFERENCES users (id),
+    imported_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX calendar_years_current ON calendar_years (year) WHERE state = 'current';
+CREATE TABLE calendar_days (
+    id INTEGER PRIMARY KEY,
+    calendar_year_id INTEGER NOT NULL REFERENCES calendar_years (id),
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name TEXT NOT NULL DEFAULT '',
+    UNIQUE (calendar_year_id, day)
+) STRICT;
+ALTER TABLE samples ADD COLUMN delivery_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN concluded_on TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN notified_on TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN reinspection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN objection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN sampling_objection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN urgent_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN clock_missing_year INTEGER DEFAULT NULL;
+CREATE INDEX samples_report_due ON samples (report_due_date);
+CREATE INDEX samples_clock_missing ON samples (clock_missing_year)
+    WHERE clock_missing_year IS NOT NULL;
+CREATE TABLE backup_samples (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    location TEXT NOT NULL,
+    seal_no TEXT NOT NULL UNIQUE,
+    quantity TEXT NOT NULL,
+    qty_unit TEXT NOT NULL DEFAULT '',
+    shelf_life_end TEXT,
+    retain_until TEXT,
+    state TEXT NOT NULL DEFAULT 'kept' CHECK (state IN {_in(BACKUP_STATES)}),
+    release_purpose TEXT NOT NULL DEFAULT ''
+        CHECK (release_purpose IN ('', 'reinspection', 'disposal')),
+    requested_by INTEGER REFERENCES users (id),
+    requested_at TEXT,
+    released_by INTEGER REFERENCES users (id),
+    released_at TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    registered_by INTEGER REFERENCES users (id),
+    registered_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX backup_samples_sample ON backup_samples (sample_id);
+CREATE TABLE reinspection_cases (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    report_id INTEGER REFERENCES reports (id),
+    kind TEXT NOT NULL CHECK (kind IN {_in(CASE_KINDS)}),
+    about TEXT NOT NULL DEFAULT '' CHECK (about IN ('', 'sampling', 'result')),
+    applicant TEXT NOT NULL,
+    applied_on TEXT NOT NULL,
+    received_on TEXT,
+    window_end TEXT,
+    backup_sample_id INTEGER REFERENCES backup_samples (id),
+    lab TEXT NOT NULL DEFAULT '',
+    result TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'upheld', 'overturned')),
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+    note TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    closed_by INTEGER REFERENCES users (id),
+    closed_at TEXT
+) STRICT;
+CREATE INDEX reinspection_cases_sample ON reinspection_cases (sample_id);
+"""
+
+
+def _migrate_clocks(conn: sqlite3.Connection) -> None:
+    for statement in _split(_CLOCKS_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
+MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_clocks]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
@@ -438,10 +535,22 @@ AUDITED_TABLES = (
     "export_batches",
     "signing_keys",
     "reports",
+    "calendar_years",
+    "calendar_days",
+    "backup_samples",
+    "reinspection_cases",
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
-_AUDITED_FROM = {"result_values": 3, "reports": 4}
+_CLOCKS_VERSION = MIGRATIONS.index(_migrate_clocks) + 1
+_AUDITED_FROM = {
+    "result_values": 3,
+    "reports": 4,
+    "calendar_years": _CLOCKS_VERSION,
+    "calendar_days": _CLOCKS_VERSION,
+    "backup_samples": _CLOCKS_VERSION,
+    "reinspection_cases": _CLOCKS_VERSION,
+}
 
 
 def audited_tables(version: int) -> tuple[str, ...]:

@@ -334,6 +334,20 @@ class DashboardScreen(QWidget):
         )
         grid.addWidget(self.overdue_button, 1, 4)
         grid.addWidget(self.reinspection_button, 1, 5)
+        # The law's clocks (issue 17): reports due this week on the official calendar,
+        # and one line for the others.
+        self.due_week_tile = FigureTile(self.tr("Reports due this week"), self)
+        grid.addWidget(self.due_week_tile, 0, 6)
+        self.due_week_button = QPushButton(self.tr("List them"), self)
+        self.due_week_button.setObjectName("due_week_button")
+        self.due_week_button.clicked.connect(
+            lambda: self._drill(DrillDown("due_week"), self.tr("Reports due this week"))
+        )
+        grid.addWidget(self.due_week_button, 1, 6)
+        self.clocks_label = QLabel(self)
+        self.clocks_label.setObjectName("dashboard_clocks")
+        self.clocks_label.setWordWrap(True)
+        grid.addWidget(self.clocks_label, 2, 0, 1, 7)
         return grid
 
     # ----- filters --------------------------------------------------------------------
@@ -479,6 +493,24 @@ class DashboardScreen(QWidget):
         )
         self.overdue_tile.set_value(str(data.overdue))
         self.reinspection_tile.set_value(str(data.reinspection_open))
+        c = data.clocks
+        self.due_week_tile.set_value(str(c.report_due_week))
+        self.clocks_label.setText(
+            self.tr(
+                "Deliveries overdue: {0} · 24-hour reports not yet sent: {1} ({2} past 24 h) · "
+                "waiting for a year's calendar: {3} · re-inspections and objections open: {4}, "
+                "upheld: {5}, overturned: {6} · backup samples due for disposal: {7}"
+            ).format(
+                c.delivery_overdue,
+                c.urgent_pending,
+                c.urgent_overdue,
+                c.waiting_calendar,
+                c.cases_open,
+                c.upheld,
+                c.overturned,
+                c.backups_due,
+            )
+        )
 
         # Workflow order, not alphabetical: draft → … → exported, then returned.
         states = sorted(data.by_state, key=lambda g: _state_rank(g.key))
