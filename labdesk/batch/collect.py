@@ -19,7 +19,7 @@ from labdesk.batch.format import canonical_json, json_lines
 
 _JOINED = (
     "e_uscc", "e_name", "e_address", "e_legal_rep", "e_contact", "e_phone", "e_region_code",
-    "t_task_no", "t_source", "t_category", "category_name",
+    "t_task_no", "t_source", "t_category", "t_org_level", "t_purpose", "category_name",
 )  # fmt: skip
 # Sample columns that are either internal or lifted to the top level of the record.
 _SAMPLE_HIDDEN = frozenset(
@@ -104,7 +104,8 @@ def collect_records(
         "SELECT s.*, e.uscc AS e_uscc, e.name AS e_name, e.address AS e_address, "
         "e.legal_rep AS e_legal_rep, e.contact AS e_contact, e.phone AS e_phone, "
         "e.region_code AS e_region_code, t.task_no AS t_task_no, t.source AS t_source, "
-        "t.category AS t_category, c.name AS category_name "
+        "t.category AS t_category, t.org_level AS t_org_level, t.purpose AS t_purpose, "
+        "c.name AS category_name "
         "FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id "
         "LEFT JOIN tasks t ON t.id = s.task_id "
         "LEFT JOIN lib_categories c ON c.code = s.category_code "
@@ -186,6 +187,9 @@ def collect_records(
                     "task_no": row["t_task_no"],
                     "source": row["t_source"],
                     "category": row["t_category"],
+                    # labdesk-batch/2: 国家级/省级/市级/县级 and 检验目的 ('' = not stated)
+                    "org_level": row["t_org_level"],
+                    "purpose": row["t_purpose"],
                 },
                 "events": events_by_sample.get(row["id"], []),
             }
