@@ -10,7 +10,7 @@ from labdesk.core.errors import NotFound, ValidationError
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.db import Database
-from labdesk.store.schema import TASK_CATEGORIES
+from labdesk.store.schema import TASK_CATEGORIES, TASK_LEVELS
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class TaskForm:
     category: str  # 监督抽检 / 风险监测 / 专项
     plan: str = ""
     deadline: date | None = None
+    org_level: str = ""  # 国家级 / 省级 / 市级 / 县级: who organised it ('' = not stated)
 
 
 def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
@@ -31,8 +32,13 @@ def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
         raise ValidationError(
             "category", "one_of", f"task category: one of {' / '.join(TASK_CATEGORIES)}"
         )
+    if form.org_level and form.org_level not in TASK_LEVELS:
+        raise ValidationError(
+            "org_level", "one_of", f"organising level: one of {' / '.join(TASK_LEVELS)}"
+        )
     return {
         "task_no": form.task_no.strip(),
+        "org_level": form.org_level,
         "source": form.source.strip(),
         "category": form.category,
         "plan": form.plan.strip(),

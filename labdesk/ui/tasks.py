@@ -75,6 +75,14 @@ class TaskDialog(QDialog):
         from labdesk.store.schema import TASK_CATEGORIES
 
         self.category.addItems(list(TASK_CATEGORIES))
+        from labdesk.store.schema import TASK_LEVELS
+
+        # The province counts its three-level pass rates by who organised the task.
+        self.org_level = QComboBox()
+        self.org_level.setObjectName("task_org_level")
+        self.org_level.addItem(self.tr("Not stated"), "")
+        for level in TASK_LEVELS:
+            self.org_level.addItem(level, level)
         self.plan = QLineEdit()
         self.deadline = QDateEdit(QDate.currentDate().addDays(60))
         self.deadline.setCalendarPopup(True)
@@ -82,6 +90,7 @@ class TaskDialog(QDialog):
         form.addRow(self.tr("Task number"), self.task_no)
         form.addRow(self.tr("Task source"), self.source)
         form.addRow(self.tr("Task category"), self.category)
+        form.addRow(self.tr("Organising level"), self.org_level)
         form.addRow(self.tr("Plan"), self.plan)
         form.addRow(self.tr("Deadline"), self.deadline)
         self.error = QLabel()
@@ -106,6 +115,7 @@ class TaskDialog(QDialog):
             category=self.category.currentText(),
             plan=self.plan.text(),
             deadline=date(d.year(), d.month(), d.day()),
+            org_level=str(self.org_level.currentData() or ""),
         )
         try:
             self.task_id = tasks.create_task(self.session.context, form)
