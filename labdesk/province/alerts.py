@@ -7,9 +7,9 @@ failures are a hypergeometric draw from all failures of window + history, and th
 is the chance of at least as many failures in the window. The p-values of all cells tested
 that month are then corrected for the number of cells by **Benjamini–Hochberg** at a false
 discovery rate `FDR` (5 %); a cell whose adjusted value (q) is at most 5 % is an alert. A
-cell is tested only with at least `MIN_HISTORY` judged results in its history, `MIN_WINDOW`
-in the window and `MIN_FAILURES` failures in the window (fewer cannot be significant
-after correction and would only dilute it).
+cell is tested when it has at least `MIN_HISTORY` judged results in its history and
+`MIN_WINDOW` in the window — sizes only, never its failures, so that the choice of cells
+cannot bias the correction.
 
 Arithmetic: counts are integers; the p-value is computed exactly as a fraction of binomial
 coefficients (`math.comb`), Benjamini–Hochberg compares exact fractions, and what is
@@ -36,7 +36,6 @@ HISTORY = 12
 FDR = Fraction(5, 100)
 MIN_HISTORY = 10
 MIN_WINDOW = 5
-MIN_FAILURES = 3
 METHOD = (
     f"one-sided Fisher exact test, last {WINDOW} months vs the previous {HISTORY} months of "
     f"the same item × class × city; Benjamini–Hochberg FDR {FDR * 100}% across the cells tested"
@@ -114,7 +113,7 @@ def evaluate(cells: Mapping[Cell, Series], month: str) -> list[CellTest]:
     for cell, series in cells.items():
         n_w, x = _sum(series, window_first, month)
         n_h, f_h = _sum(series, *history)
-        if n_h < MIN_HISTORY or n_w < MIN_WINDOW or x < MIN_FAILURES:
+        if n_h < MIN_HISTORY or n_w < MIN_WINDOW:
             continue
         p = fisher_greater(x, n_w, x + f_h, n_w + n_h)
         tests.append(CellTest(cell, (n_w, x), (n_h, f_h), p))
