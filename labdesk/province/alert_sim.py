@@ -83,9 +83,9 @@ def simulate(
             out.evaluations += len([t for t in tests if t.cell != planted])
             out.false_alarms += len(false)
             out.months_with_false_alarm += bool(false)
-            if planted is not None and detected is None and m >= rise_at:
-                if any(t.alert and t.cell == planted for t in tests):
-                    detected = m - rise_at
+            hit = any(t.alert and t.cell == planted for t in tests)
+            if planted is not None and detected is None and m >= rise_at and hit:
+                detected = m - rise_at
         if planted is not None:
             if detected is None:
                 out.missed += 1
