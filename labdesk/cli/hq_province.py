@@ -161,9 +161,10 @@ def _demo(args: argparse.Namespace, url: str) -> int:
     print(f"{len(loaded)} batches ({sum(o.samples for o in loaded)} samples) ingested into {url}")
     item, category, city = made.trend
     print(f"planted trend: {item} in {category} sampled in {city} (DEMO DATA)")
-    for o in made.offenders:
-        centres = " and ".join(c for c, _ in o.visits)
-        print(f"planted repeat offender: {o.enterprise.uscc} {o.enterprise.name} ({centres})")
+    for offender in made.offenders:
+        centres = " and ".join(c for c, _ in offender.visits)
+        e = offender.enterprise
+        print(f"planted repeat offender: {e.uscc} {e.name} ({centres})")
     for o in refused:
         print(f"REFUSED {o.source}: {o.message}", file=sys.stderr)
     return 1 if refused else 0

@@ -27,7 +27,7 @@ from math import comb
 from typing import Any
 
 from labdesk.province import regions
-from labdesk.province.credit import SAMPLE_COLUMNS, SAMPLE_FROM, SampleRef, sample_ref
+from labdesk.province.evidence import SAMPLE_COLUMNS, SAMPLE_FROM, SampleRef, sample_ref
 from labdesk.province.scope import centre_regions
 from labdesk.services.summary import Rate
 

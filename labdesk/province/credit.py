@@ -12,13 +12,13 @@ rule the code broke, and never merged into a look-alike.
 from __future__ import annotations
 
 import calendar
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from labdesk.core.uscc import validate_uscc
+from labdesk.province.evidence import SAMPLE_COLUMNS, SAMPLE_FROM, SampleRef, sample_ref
 from labdesk.province.scope import Exclusions, Scope, centre_regions
 
 REPEAT_MONTHS = 24
@@ -26,59 +26,6 @@ RULE = (
     "repeat non-conformity: a failed sample taken within 24 calendar months after an earlier "
     "failed sample of the same 统一社会信用代码 (any centre, any product)"
 )
-
-
-@dataclass(frozen=True)
-class SampleRef:
-    """One received sample as evidence: where it came from and what was found."""
-
-    centre_code: str
-    centre_name: str
-    sample_id: str
-    report_no: str | None
-    sampling_date: str
-    category: str
-    verdict: str
-    failing_items: tuple[str, ...]
-    uscc: str
-    enterprise_name: str
-    unit_region: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "centre": self.centre_code,
-            "centre_name": self.centre_name,
-            "sample_id": self.sample_id,
-            "report_no": self.report_no,
-            "sampling_date": self.sampling_date,
-            "class": self.category,
-            "verdict": self.verdict,
-            "failing_items": list(self.failing_items),
-        }
-
-
-SAMPLE_COLUMNS = (
-    "s.centre_code, c.name, s.sample_id, s.report_no, s.sampling_date, s.category, "
-    "s.verdict, s.failing_items, s.uscc, s.enterprise_name, s.unit_region"
-)
-SAMPLE_FROM = " FROM hq_samples s JOIN hq_centres c ON c.code = s.centre_code"
-
-
-def sample_ref(row: Any) -> SampleRef:
-    items = json.loads(row[7]) if row[7] else []
-    return SampleRef(
-        str(row[0]),
-        str(row[1]),
-        str(row[2]),
-        None if row[3] is None else str(row[3]),
-        str(row[4]),
-        str(row[5]),
-        str(row[6]),
-        tuple(str(i) for i in items),
-        str(row[8]),
-        str(row[9]),
-        str(row[10]),
-    )
 
 
 @dataclass(frozen=True)
