@@ -51,8 +51,8 @@ class EnterprisePage(QDialog):
         items = "、".join(f"{i}×{n}" for i, n in entry.failing_items.most_common()) or "—"
         head = QLabel(
             self.tr(
-                "<b>{0}</b><br>Unified social credit code {1}<br>Samples {2}, passed {3}, failed {4}; "
-                "failing items: {5}<br>Centres: {6}"
+                "<b>{0}</b><br>Unified social credit code {1}<br>"
+                "Samples {2}, passed {3}, failed {4}; failing items: {5}<br>Centres: {6}"
             ).format(
                 entry.name,
                 entry.uscc,

@@ -163,7 +163,7 @@ def test_exports_keep_text_as_text(store: HqStore, tmp_path: Path, signers: list
     rows = list(csv.reader(path.open(encoding="utf-8-sig")))
     assert rows[1][0] == E1 and rows[1][1].startswith("'=")
     assert export.text_cell("-1") == "'-1" and export.text_cell("91.30") == "91.30"
-    with pytest.raises(Exception, match="xlsx, .csv or .json"):
+    with pytest.raises(Exception, match=r"xlsx, \.csv or \.json"):
         export.write_credit(tmp_path / "credit.txt", data)
 
 

@@ -77,7 +77,7 @@ class Centre:
     signer: Signer
     sent: list[SignedBatch] = field(default_factory=list)
 
-    def batch(self, samples: Sequence[S], *, region: str | None | bool = True) -> SignedBatch:
+    def batch(self, samples: Sequence[S], *, region: str | bool | None = True) -> SignedBatch:
         data = files(samples, self.code)
         previous = self.sent[-1].manifest_sha256 if self.sent else None
         header = BatchHeader(
