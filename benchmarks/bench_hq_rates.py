@@ -14,10 +14,18 @@ exclusions, Decimal rates from the same counts.
 Baseline: the same counts with hand-written SQL on the same table: for each level and
 each of the two periods one `GROUP BY substr(unit_region, …), verdict`, no placement,
 no exclusions, no rates.
+
+PostgreSQL: with `LABDESK_BENCH_HQ_URL=postgresql://…` (an empty scratch database, e.g.
+from scripts/pg-test-server.sh) and `LABDESK_BENCH_HQ_RESULTS=N`, the same data go into
+PostgreSQL: 100,000 results through the real verifier and ingest, then the ingested
+`hq_samples` rows are copied under new sample ids (`INSERT … SELECT`, the same table
+contents ingest would have written) until N results are represented. Figures in
+docs/performance.md.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import tempfile
@@ -37,9 +45,15 @@ from labdesk.signing import Signer
 
 PER_BATCH = 500
 ITEMS = ("铅", "镉", "总汞", "总砷", "铬", "黄曲霉毒素B1", "克百威", "氧乐果", "腐霉利", "甲醛")
-CENTRES = (("FY01", "341200"), ("LQ01", "341221"), ("HF01", "340100"), ("TH01", "341222"),
-           ("CF01", "340121"), ("WH01", "340200"), ("NL01", "340223"), ("AQ01", "340800"),
-           ("TC01", "340881"), ("SZ01", "341300"), ("DS01", "341321"), ("LA01", "341500"))  # fmt: skip
+CENTRES = tuple(
+    zip(
+        ("FY01", "LQ01", "HF01", "TH01", "CF01", "WH01", "NL01", "AQ01", "TC01", "SZ01",
+         "DS01", "LA01"),
+        ("341200", "341221", "340100", "341222", "340121", "340200", "340223", "340800",
+         "340881", "341300", "341321", "341500"),
+        strict=True,
+    )
+)  # fmt: skip
 
 
 @dataclass
@@ -83,7 +97,11 @@ def _files(rng: random.Random, code: str, region: str, batch: int) -> dict[str, 
 def setup(quick: bool) -> _State:
     total = 100_000 if quick else 1_000_000
     folder = Path(tempfile.mkdtemp(prefix="labdesk-bench-rates-"))
-    store = open_hq(str(folder / "hq.sqlite"))
+    pg_url = os.environ.get("LABDESK_BENCH_HQ_URL")
+    wanted = int(os.environ.get("LABDESK_BENCH_HQ_RESULTS", total))
+    if pg_url:
+        total = min(wanted, 100_000)
+    store = open_hq(pg_url or str(folder / "hq.sqlite"))
     rng = random.Random(19)
     batches = total // (PER_BATCH * len(ITEMS))
     signers = {code: Signer.generate("ed25519") for code, _ in CENTRES}
@@ -103,7 +121,24 @@ def setup(quick: bool) -> _State:
         verified = verify_bytes(signed.archive, [signers[code].public_key])
         assert load_batch(store, verified).status == "loaded"
         previous[code] = signed.manifest_sha256
-    return _State(folder, store, batches * PER_BATCH * len(ITEMS))
+    made = batches * PER_BATCH * len(ITEMS)
+    copy = 1
+    while pg_url and made < wanted:
+        store.execute(
+            "INSERT INTO hq_samples (centre_code, sample_id, sequence, form_no, category, "
+            "sampling_date, month, verdict, record, report_no, category_code, unit_region, "
+            "uscc, enterprise_name, org_level, task_category, failing_items) "
+            "SELECT centre_code, sample_id || '-c' || ?, sequence, form_no, category, "
+            "sampling_date, month, verdict, record, report_no, category_code, unit_region, "
+            "uscc, enterprise_name, org_level, task_category, failing_items FROM hq_samples "
+            "WHERE sample_id NOT LIKE '%-c%'",
+            (str(copy),),
+        )
+        made += batches * PER_BATCH * len(ITEMS)
+        copy += 1
+    if pg_url:
+        store.execute("ANALYZE hq_samples")
+    return _State(folder, store, made)
 
 
 SCOPE = Scope(parse_period("2026"))
