@@ -90,6 +90,15 @@ class BatchRecords:
         }
 
 
+def _task_v4_columns(conn: sqlite3.Connection) -> str:
+    """The task's level and purpose (schema 4), as '' from a file made before them."""
+    names = {d[0] for d in conn.execute("SELECT * FROM tasks LIMIT 0").description}
+    return ", ".join(
+        f"t.{column} AS t_{column}" if column in names else f"'' AS t_{column}"
+        for column in ("org_level", "purpose")
+    )
+
+
 def collect_records(
     conn: sqlite3.Connection, sample_ids: Sequence[int], *, audit: bool = True
 ) -> BatchRecords:
@@ -104,8 +113,7 @@ def collect_records(
         "SELECT s.*, e.uscc AS e_uscc, e.name AS e_name, e.address AS e_address, "
         "e.legal_rep AS e_legal_rep, e.contact AS e_contact, e.phone AS e_phone, "
         "e.region_code AS e_region_code, t.task_no AS t_task_no, t.source AS t_source, "
-        "t.category AS t_category, t.org_level AS t_org_level, t.purpose AS t_purpose, "
-        "c.name AS category_name "
+        f"t.category AS t_category, {_task_v4_columns(conn)}, c.name AS category_name "
         "FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id "
         "LEFT JOIN tasks t ON t.id = s.task_id "
         "LEFT JOIN lib_categories c ON c.code = s.category_code "

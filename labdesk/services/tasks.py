@@ -38,7 +38,8 @@ def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
         )
     return {
         "task_no": form.task_no.strip(),
-        "org_level": form.org_level,
+        # Only when stated: the column defaults to '' (and files before schema 4 lack it).
+        **({"org_level": form.org_level} if form.org_level else {}),
         "source": form.source.strip(),
         "category": form.category,
         "plan": form.plan.strip(),
