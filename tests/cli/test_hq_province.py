@@ -88,3 +88,17 @@ def test_demo_from_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path
     assert (tmp_path / "hq-centres" / "FY01.sqlite").exists()
     code, _ = run(capsys, "hq", "--db", str(hq), "demo", "--centres", "2")
     assert code == 2  # not into an HQ that holds batches
+
+
+def test_hq_without_a_verb_opens_the_window(province_demo: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LABDESK_EXIT_WHEN_SHOWN": "1",
+           "LABDESK_SETTINGS_FILE": str(tmp_path / "settings.ini")}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "labdesk", "hq", "--db", province_demo],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
