@@ -1,4 +1,4 @@
-"""`labdesk hq … rates|credit|alerts|demo`: the province's figures (docs/cli.md, docs/province.md).
+"""`labdesk hq … rates|credit|alerts|centres|demo`: the province (docs/cli.md, province.md).
 
 Registered by `labdesk.cli.batches` under `hq`; `labdesk hq --db H` with no verb opens the
 HQ window. JSON output: `rates` → {"rows": [{region|level|class, tested, failed,
@@ -170,6 +170,25 @@ def _demo(args: argparse.Namespace, url: str) -> int:
     return 1 if refused else 0
 
 
+def _centres(args: argparse.Namespace, url: str) -> int:
+    from labdesk.batch.hq_store import open_hq
+    from labdesk.province import regions
+    from labdesk.province.scope import centres
+
+    with open_hq(url) as store:
+        listed = centres(store)
+    if args.json:
+        _print_json({"centres": listed})
+        return 0
+    for c in listed:
+        where = f"{c['region_code']} {regions.name(c['region_code'])}" if c["region_code"] else (
+            "no region (labdesk-batch/1 only): QUARANTINED"
+        )  # fmt: skip
+        print(f"{c['centre']:<10} {c['batches']:>5} batches {c['samples']:>7} samples  {where}  "
+              f"{c['name']}")  # fmt: skip
+    return 0
+
+
 def _scope_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--period", metavar="P", help="YYYY, YYYY-Qn, YYYY-MM or all (default)")
     parser.add_argument("--from", dest="date_from", type=_day, metavar="D")
@@ -206,6 +225,10 @@ def add_verbs(hq_sub: Any, url_of: UrlOf) -> None:
     alerts.add_argument("--month", metavar="YYYY-MM", help="window end (default: latest)")
     alerts.add_argument("--json", action="store_true")
     alerts.set_defaults(func=bind(_alerts))
+
+    listing = hq_sub.add_parser("centres", help="the centres received from, their regions")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=bind(_centres))
 
     demo = hq_sub.add_parser("demo", help="build demo centres and ingest their signed batches")
     demo.add_argument("--centres", type=int, default=12, metavar="N")

@@ -168,3 +168,26 @@ class Exclusions:
 def centre_regions(store: Any) -> dict[str, str]:
     """centre code → its GB/T 2260 code ('' while unknown)."""
     return {str(c): str(r) for c, r in store.query("SELECT code, region_code FROM hq_centres")}
+
+
+def centres(store: Any) -> list[dict[str, Any]]:
+    """Every centre HQ has heard from: region, batches, samples, and whether quarantined."""
+    batches = dict(store.query("SELECT centre_code, COUNT(*) FROM hq_batches GROUP BY centre_code"))
+    samples = dict(store.query("SELECT centre_code, COUNT(*) FROM hq_samples GROUP BY centre_code"))
+    keys = dict(
+        store.query("SELECT centre_code, COUNT(*) FROM hq_centre_keys GROUP BY centre_code")
+    )
+    return [
+        {
+            "centre": str(code),
+            "name": str(name),
+            "region_code": str(region) or None,
+            "batches": int(batches.get(code, 0)),
+            "samples": int(samples.get(code, 0)),
+            "keys": int(keys.get(code, 0)),
+            "quarantined": not region,
+        }
+        for code, name, region in store.query(
+            "SELECT code, name, region_code FROM hq_centres ORDER BY code"
+        )
+    ]

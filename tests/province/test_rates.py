@@ -152,3 +152,17 @@ def test_monthly_and_samples_in_a_region(
     found = samples_in(store, YEAR, "341221")
     assert {s.sample_id for s in found} == {"A-000001", "A-000002", "A-000004"}
     assert {s.report_no for s in found} >= {"LQ01-2026-000002"}
+
+
+def test_centres_list_says_who_is_quarantined(
+    store: HqStore, tmp_path: Path, signers: list[Signer]
+) -> None:
+    from labdesk.province.scope import centres
+
+    world(store, tmp_path, signers)
+    listed = {c["centre"]: c for c in centres(store)}
+    assert listed["OLD1"]["quarantined"] and listed["OLD1"]["region_code"] is None
+    assert listed["LQ01"] == {
+        "centre": "LQ01", "name": "LQ01 质检中心", "region_code": "341221", "batches": 1,
+        "samples": 6, "keys": 1, "quarantined": False,
+    }  # fmt: skip
