@@ -80,6 +80,7 @@ class HqRatesScreen(QWidget):
         self.samples: list[SampleRef] = []
         self.within = ""  # '' = the province's cities; a city code = its counties
         self.loading = False
+        self._chose_default_period = False
         self.save_path_provider: Callable[[], Path | None] = self._ask_save_path
 
         self.period = QComboBox()
@@ -229,6 +230,12 @@ class HqRatesScreen(QWidget):
         self.load = load
         self.loading = False
         self._fill_choices(load)
+        if not self._chose_default_period and load.periods:
+            # The headline figure is a year's, against the year before: start there.
+            self._chose_default_period = True
+            self.period.setCurrentIndex(self.period.findData(load.periods[0]))
+            self.refresh()
+            return
         report = load.report
         total = report.total
         if self.within:  # the city's own figures: its county rows (residual included)

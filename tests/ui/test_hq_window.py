@@ -46,6 +46,8 @@ def row_of(view: QTableView, code: str) -> int:
 def test_chinese_by_default_and_drill_from_city_to_samples(qtbot: QtBot, window: HqWindow) -> None:
     screen = window.rates
     assert window.tabs.tabText(0).startswith("合格率")
+    assert screen.period.currentData() == "2026"  # the latest year, against 2025
+    assert screen.tiles["change"].value() != "—"
     province_tested = int(screen.tiles["tested"].value())
     table = screen.table
     fuyang = row_of(table, "341200")
@@ -108,3 +110,14 @@ def test_alerts_tab_shows_the_planted_trend_with_samples(qtbot: QtBot, window: H
     assert (first[0], first[2]) == ("镉", "阜阳市")
     assert "Fisher" in screen.method.text()
     assert screen.samples.rowCount() > 0
+
+
+def test_period_chosen_by_keyboard(qtbot: QtBot, window: HqWindow) -> None:
+    screen = window.rates
+    year = int(screen.tiles["tested"].value())
+    screen.period.setFocus()
+    qtbot.keyClick(screen.period, Qt.Key.Key_Home)  # 全部期间
+    qtbot.waitUntil(lambda: screen.period.currentData() == "all" and not screen.loading,
+                    timeout=TIMEOUT)  # fmt: skip
+    qtbot.waitUntil(lambda: int(screen.tiles["tested"].value()) > year, timeout=TIMEOUT)
+    assert screen.tiles["change"].value() == "—"  # no previous period for all of time
