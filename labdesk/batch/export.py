@@ -153,10 +153,11 @@ def export_batch(
     chosen = None if sample_ids is None else _chosen(sample_ids)
     folder = _outbox(out_dir)
     signer = keys.load_signer(ctx.db, passphrase)
-    centre = ctx.db.query_one("SELECT code, name FROM centre WHERE id = 1")
+    centre = ctx.db.query_one("SELECT code, name, region_code FROM centre WHERE id = 1")
     if centre is None:
         raise NotFound("the centre is not set up")
     code, name = str(centre["code"]), str(centre["name"])
+    region = str(centre["region_code"])  # six digits (services.auth checks it)
     if not valid_centre_code(code):
         raise ValidationError(
             "centre code",
@@ -224,6 +225,7 @@ def export_batch(
                     "audit_entries": spools["audit.jsonl"].lines,
                 },
                 audit_head={"seq": head[0], "hash": head[1]},
+                centre_region_code=region,
             ),
             head=head,
         )  # fmt: skip

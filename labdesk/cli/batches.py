@@ -342,6 +342,12 @@ def _hq_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hq_window(args: argparse.Namespace) -> int:
+    from labdesk.ui.hq_app import run_hq_app
+
+    return run_hq_app(_hq_url(args), getattr(args, "lang", None))
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     """Adds keys, export, batches, verify and hq."""
     keys = sub.add_parser("keys", help="the centre's signing key")
@@ -393,7 +399,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="HQ database: an SQLite file (default: hq.sqlite in the data folder), "
         "sqlite:///path or postgresql://…",
     )
-    hq_sub = hq.add_subparsers(dest="hq_command", metavar="ACTION", required=True)
+    # No verb: the HQ window (labdesk.ui.hq_window) on that database.
+    hq.set_defaults(func=_hq_window)
+    hq_sub = hq.add_subparsers(dest="hq_command", metavar="ACTION")
     ing = hq_sub.add_parser("ingest", help="verify and load batches (files or inbox folders)")
     ing.add_argument("files", type=Path, nargs="+", metavar="FILE_OR_DIR")
     ing.add_argument("--trust", type=Path, action="append", default=[], metavar="PEM")
@@ -409,3 +417,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     gaps = hq_sub.add_parser("gaps", help="batches missing in a centre's sequence")
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(func=_hq_gaps)
+    from labdesk.cli.hq_province import add_verbs
+
+    add_verbs(hq_sub, _hq_url)
