@@ -115,8 +115,11 @@ def _last_event(db: Reader, sample_id: int, to_state: str) -> Signoff | None:
 
 def report_document(db: Reader, sample_no: str) -> TestReportDoc:
     """检验报告 of the sample `sample_no`, from what is stored."""
+    from labdesk.services.results import require_defended
+
     centre_name, centre_code = _centre(db)
     s = _sample_row(db, sample_no)
+    require_defended(db, [int(s["id"])], "print the report")  # 未检出 says below what
     items = db.query(
         "SELECT si.seq, si.name, si.unit, si.limit_text, si.test_method, si.standard_no, "
         "si.standard_year, r.text, r.display, r.verdict, r.entered_at, "

@@ -112,7 +112,7 @@ def build_scenario(path: Path) -> Path:
     try:
         lab.register("S-001", "VEG-BRASSICA")
         lab.to_testing("S-001")
-        lab.enter("S-001", {"PB": "0.35", "CARBOFURAN": "ND", "OMETHOATE": "0.010"})
+        lab.enter("S-001", {"PB": "0.35", "CARBOFURAN": "ND(0.005)", "OMETHOATE": "0.010"})
         lab.approve("S-001")
         lab.register("S-002", "RICE", enterprise=USCC[1])
         lab.to_testing("S-002")
