@@ -58,6 +58,18 @@ class ResultEntry:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class ResultSource:
+    """The file a bulk of results came from (imports): recorded in `result_imports`, in
+    the same audited transaction as the results, whose audit entries name it too."""
+
+    file_name: str
+    sha256: str
+    size: int
+    encoding: str = ""
+    mapping: str = ""
+
+
 @functools.lru_cache(maxsize=4096)
 def _compiled(rule: ItemRule) -> CompiledRule:
     return compile_rule(rule)
@@ -323,11 +335,15 @@ def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
         yield values[start : start + size]
 
 
-def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> list[Verdict]:
+def enter_results_bulk(
+    ctx: ServiceContext, entries: Iterable[ResultEntry], *, source: ResultSource | None = None
+) -> list[Verdict]:
     """Many results in one transaction (imports): all are judged first, all or nothing.
 
     A problem raises ValidationError naming the entry (`entries[i]`) and nothing is
-    written. Same rules as `enter_result`, applied per entry.
+    written. Same rules as `enter_result`, applied per entry. With `source`, the file is
+    recorded (`result_imports`) in the same transaction and the results' audit entries
+    carry its name and SHA-256 as their reason (action "import").
     """
     require(ctx, "enter_result")
     batch = list(entries)
@@ -397,6 +413,24 @@ def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> l
                 "already submitted",
             )
     with db.write(ctx.actor) as w:
+        audit_reason, audit_action = "", "entry"
+        if source is not None:
+            import_id = w.insert(
+                "result_imports",
+                {
+                    "file_name": source.file_name,
+                    "sha256": source.sha256,
+                    "size": source.size,
+                    "encoding": source.encoding,
+                    "mapping": source.mapping,
+                    "rows": len(batch),
+                    "imported_by": w.actor.user_id,
+                    "imported_at": w.at_utc,
+                },
+                action="import",
+            )
+            audit_reason = f"导入 {source.file_name} (#{import_id}, sha256 {source.sha256})"
+            audit_action = "import"
         reasons: dict[int, str] = {}
         for entry in batch:
             sid = int(items[entry.sample_item_id]["sample_id"])
@@ -428,7 +462,7 @@ def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> l
                     "reason": entry.reason.strip(),
                 }
             )
-        w.insert_many("results", fresh, action="entry")
+        w.insert_many("results", fresh, reason=audit_reason, action=audit_action)
         for item_id, entry, verdict in replaced:
             _write_one(
                 w,

@@ -417,8 +417,47 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Version 5 (first use, issue 20): imports of result files and the sampling form's
+# acknowledgement.
+# import_mappings: a column mapping for result files (which column holds the sample
+#   number, the item, the result …), saved by name; `fields` is JSON {field: title}.
+# result_imports: one row per imported result file — its name, SHA-256, size, the text
+#   encoding read (CSV) and the mapping used — written in the same audited transaction
+#   as the results it brought.
+# samples: the sampled unit refused to sign the form (被抽样单位拒绝签字), and the witness
+#   named for it; the new columns default to 0 / '' so rows logged before replay unchanged.
+_V5 = """
+CREATE TABLE import_mappings (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    fields TEXT NOT NULL,
+    saved_by INTEGER REFERENCES users (id),
+    saved_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE result_imports (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    encoding TEXT NOT NULL DEFAULT '',
+    mapping TEXT NOT NULL DEFAULT '',
+    rows INTEGER NOT NULL CHECK (rows >= 0),
+    imported_by INTEGER REFERENCES users (id),
+    imported_at TEXT NOT NULL
+) STRICT;
+ALTER TABLE samples ADD COLUMN unit_refused_sign INTEGER NOT NULL DEFAULT 0
+    CHECK (unit_refused_sign IN (0, 1));
+ALTER TABLE samples ADD COLUMN refusal_witness TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _migrate_5(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V5):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
+MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
@@ -438,10 +477,18 @@ AUDITED_TABLES = (
     "export_batches",
     "signing_keys",
     "reports",
+    "import_mappings",
+    "result_imports",
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
-_AUDITED_FROM = {"result_values": 3, "reports": 4}
+_V5_VERSION = MIGRATIONS.index(_migrate_5) + 1  # follows the migration when renumbered
+_AUDITED_FROM = {
+    "result_values": 3,
+    "reports": 4,
+    "import_mappings": _V5_VERSION,
+    "result_imports": _V5_VERSION,
+}
 
 
 def audited_tables(version: int) -> tuple[str, ...]:
