@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -94,6 +95,14 @@ class ResultEntryScreen(QWidget):
         self.submit_button.clicked.connect(self.submit)
         top.addWidget(self.start_button)
         top.addWidget(self.submit_button)
+        self.import_button = QPushButton(self.tr("Import results…"))
+        self.import_button.setObjectName("entry_import")
+        self.import_button.setToolTip(
+            self.tr("Import results from an Excel or CSV file: preview, then all rows or none")
+        )
+        self.import_button.clicked.connect(self.open_import)
+        top.addWidget(self.import_button)
+        self.import_dialog: QDialog | None = None
 
         self.heading = QLabel()
         self.heading.setObjectName("entry_heading")
@@ -329,6 +338,16 @@ class ResultEntryScreen(QWidget):
         self.model.reload()
         self._update_heading()
         self._update_buttons()
+
+    def open_import(self) -> QDialog:
+        """The result-import dialog (window-modal); the grid reloads after an import."""
+        from labdesk.ui.result_import import ResultImportDialog
+
+        dialog = ResultImportDialog(self.session, self)
+        dialog.accepted.connect(self.refresh)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
 
     def current_index(self) -> QModelIndex:
         return self.view.currentIndex()
