@@ -263,6 +263,11 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
                 Field("抽样单位", _text(s["sampling_org"])),
                 Field("封样", yes_no.get(int(s["sealed"]), "")),
                 Field("被抽样单位确认", yes_no.get(int(s["unit_acknowledged"]), "")),
+                *(
+                    [Field("被抽样单位拒绝签字", f"见证人：{_text(s['refusal_witness'])}")]
+                    if int(s["unit_refused_sign"] or 0)
+                    else []
+                ),
             ],
         ),
     ]

@@ -123,6 +123,7 @@ def sample_detail(db: Database, sample_id: int) -> dict[str, Any]:
     data["failing_items"] = json.loads(data["failing_items"] or "[]")
     data["sealed"] = bool(data["sealed"])
     data["unit_acknowledged"] = bool(data["unit_acknowledged"])
+    data["unit_refused_sign"] = bool(data.get("unit_refused_sign"))
     enterprise = (
         db.query_one("SELECT * FROM enterprises WHERE id = ?", (data["enterprise_id"],))
         if data["enterprise_id"] is not None

@@ -12,7 +12,7 @@ testing when needed; "Submit sample" (Ctrl+Enter) sends a complete sample to rev
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -261,6 +261,36 @@ class ResultEntryScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self._layout_mode = self.model.mode
+        self.fit_verdict()
+
+    def fit_verdict(self) -> None:
+        """Keep the verdict column in view (a 1366×768 screen, a widened column saved from
+        an earlier session): narrow the columns before it, widest first, down to their
+        titles — never the result column being typed into."""
+        header = self.view.horizontalHeader()
+        available = self.view.viewport().width()
+        if available <= 0 or self.model.columnCount() == 0:
+            return
+        verdict = self.model.column_of("verdict")
+        excess = header.sectionPosition(verdict) + header.sectionSize(verdict) - available
+        if excess <= 0:
+            return
+        metrics = header.fontMetrics()
+        before = [c for c in range(verdict) if self.model.column_key(c) != "result"]
+        for column in sorted(before, key=header.sectionSize, reverse=True):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            floor = max(48, metrics.horizontalAdvance(title) + 16)
+            give = min(excess, header.sectionSize(column) - floor)
+            if give > 0:
+                header.resizeSection(column, header.sectionSize(column) - give)
+                excess -= give
+            if excess <= 0:
+                break
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._layout_mode is not None:
+            self.fit_verdict()
 
     # ----- state ----------------------------------------------------------------------
 

@@ -46,6 +46,8 @@ class Lab:
                 enterprise_uscc=enterprise,
                 task_no="T-2026-01",
                 samplers=["赵六", "钱七"],
+                sealed=True,
+                unit_acknowledged=True,
                 sampling_org="示例市产品质量监督检验中心",
                 sample_qty="2",
                 qty_unit="kg",

@@ -57,6 +57,8 @@ def fresh_sample(session: UiSession, serial: int, category: str = "VEG-CHIVES") 
             enterprise_uscc=uscc,
             task_no=task_no,
             samplers=["张伟", "李芳"],
+            sealed=True,
+            unit_acknowledged=True,
         ),
     )
     samples.receive_sample(session.context, sample_id)
@@ -109,6 +111,7 @@ def cell(
 
 
 def fill_form(qtbot: QtBot, dialog: SamplingFormDialog, uscc: str, sample_no: str) -> None:
+    dialog.show()  # laid out, so a click lands on the check boxes
     form = dialog.form
     form.sample_no.clear()
     type_text(qtbot, form.sample_no, sample_no)
@@ -125,6 +128,8 @@ def fill_form(qtbot: QtBot, dialog: SamplingFormDialog, uscc: str, sample_no: st
     type_text(qtbot, form.sampler2, "李芳")
     type_text(qtbot, form.sampling_org, "测试中心")
     qtbot.mouseClick(form.sealed, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.acknowledged, Qt.MouseButton.LeftButton)
+    assert form.sealed.isChecked() and form.acknowledged.isChecked()
 
 
 def test_sign_in_refuses_wrong_password_in_place(qtbot: QtBot, session: UiSession) -> None:
