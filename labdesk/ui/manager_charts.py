@@ -180,8 +180,20 @@ class TrendChart(pg.PlotWidget):
         wins = list(passed) if passed is not None else [0] * count
         self.solid, self.hollow, self.scatters = {}, {}, {}
         series = (
-            ("pass", pass_rates, PASS_COLOUR, "o", "Pass rate"),
-            ("fail", fail_rates, FAIL_COLOUR, "t", "Non-conformity rate"),
+            (
+                "pass",
+                pass_rates,
+                PASS_COLOUR,
+                "o",
+                QCoreApplication.translate("ManagerCharts", "Pass rate"),
+            ),
+            (
+                "fail",
+                fail_rates,
+                FAIL_COLOUR,
+                "t",
+                QCoreApplication.translate("ManagerCharts", "Non-conformity rate"),
+            ),
         )
         for key, rates, colour, symbol, name in series:
             self._draw_series(key, rates, colour, symbol, name, wins)
@@ -222,7 +234,7 @@ class TrendChart(pg.PlotWidget):
             [float(i) for i in solid],
             [float(rates[i] or 0) for i in solid],
             pen=pg.mkPen(colour, width=2),
-            name=QCoreApplication.translate("ManagerCharts", name),
+            name=name,
         )
         # After adding: as plot() kwargs these raise on PySide6.
         curve.setClipToView(True)
@@ -282,26 +294,29 @@ class TrendChart(pg.PlotWidget):
     ) -> str:
         month = self.months[index]
         n = self.counts[index]
-        tr = QCoreApplication.translate
         if pass_rate is None:
-            return tr("ManagerCharts", "{0}: no judged samples").format(month)
-        lines = [
-            tr("ManagerCharts", "{0}: pass rate {1} %, non-conformity rate {2} %").format(
-                month, pass_rate, fail_rate
+            return QCoreApplication.translate("ManagerCharts", "{0}: no judged samples").format(
+                month
             )
+        lines = [
+            QCoreApplication.translate(
+                "ManagerCharts", "{0}: pass rate {1} %, non-conformity rate {2} %"
+            ).format(month, pass_rate, fail_rate)
         ]
         if n is not None:
-            lines.append(tr("ManagerCharts", "{0} judged samples").format(n))
+            lines.append(
+                QCoreApplication.translate("ManagerCharts", "{0} judged samples").format(n)
+            )
             interval = wilson_percent(wins, n)
             if interval is not None:
                 lines.append(
-                    tr("ManagerCharts", "95 % interval of the pass rate: {0}–{1} %").format(
-                        *interval
-                    )
+                    QCoreApplication.translate(
+                        "ManagerCharts", "95 % interval of the pass rate: {0}–{1} %"
+                    ).format(*interval)
                 )
             if few_samples(n, self.minimum):
                 lines.append(
-                    tr(
+                    QCoreApplication.translate(
                         "ManagerCharts", "Fewer than {0} samples: drawn hollow, off the line"
                     ).format(self.minimum)
                 )

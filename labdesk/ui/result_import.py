@@ -20,7 +20,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -109,9 +115,11 @@ class PlanRowsModel(QAbstractTableModel):
 def _choose_file(parent: QWidget) -> Path | None:
     name, _filter = QFileDialog.getOpenFileName(
         parent,
-        parent.tr("Import results from a file"),
+        QCoreApplication.translate("ResultImportDialog", "Import results from a file"),
         str(Path.home()),
-        parent.tr("Result files (*.xlsx *.xls *.csv *.txt);;All files (*)"),
+        QCoreApplication.translate(
+            "ResultImportDialog", "Result files (*.xlsx *.xls *.csv *.txt);;All files (*)"
+        ),
     )
     return Path(name) if name else None
 

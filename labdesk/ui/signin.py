@@ -141,9 +141,7 @@ class SignInDialog(QDialog):
             self.tr("Signing-key passphrase (to export batches): {0}").format(DEMO_KEY_PASSPHRASE)
         )
         self.demo_passphrase.setObjectName("demo_passphrase")
-        self.demo_passphrase.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        self.demo_passphrase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.demo_passphrase)
 
     def _fill_demo(self, row: int, _column: int) -> None:
