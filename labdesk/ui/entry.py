@@ -267,9 +267,14 @@ class ResultEntryScreen(QWidget):
         """Keep the verdict column in view (a 1366×768 screen, a widened column saved from
         an earlier session): narrow the columns before it, widest first, down to their
         titles — never the result column being typed into."""
+        if not self.isVisible() or self.model.columnCount() == 0:
+            return  # a hidden screen has no real width yet; its resize fits it when shown
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the view's width as laid out, not as it was before
         header = self.view.horizontalHeader()
         available = self.view.viewport().width()
-        if available <= 0 or self.model.columnCount() == 0:
+        if available <= 0:
             return
         verdict = self.model.column_of("verdict")
         excess = header.sectionPosition(verdict) + header.sectionSize(verdict) - available

@@ -14,9 +14,7 @@ from labdesk.ui.signin import SignInDialog
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_demo_sign_in_screen_names_the_key_passphrase(
-    qtbot: QtBot, session: UiSession
-) -> None:
+def test_the_demo_sign_in_screen_names_the_key_passphrase(qtbot: QtBot, session: UiSession) -> None:
     dialog = SignInDialog(session, show_demo_accounts=True)
     qtbot.addWidget(dialog)
     dialog.show()
