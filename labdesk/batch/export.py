@@ -43,7 +43,7 @@ from labdesk.batch.format import (
     write_archive,
 )
 from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
-from labdesk.services import keys, queries, workflow
+from labdesk.services import keys, queries, results, workflow
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.signing import Signer
@@ -171,6 +171,7 @@ def export_batch(
         head = queries.audit_head(reader)
         if chosen is None:
             ids = queries.approved_unexported_samples(reader)
+            results.require_defended(reader, ids, "export")  # before anything is built
         else:
             workflow.check_exportable(reader, chosen)
             ids = chosen

@@ -176,7 +176,14 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
                         "oversize", f"{info.filename} decompresses to more than {cap:,} bytes"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+        OSError,
+    ) as exc:
         raise _reject("corrupt", f"{info.filename} is damaged: {exc}") from exc
     return b"".join(chunks)
 

@@ -118,8 +118,11 @@ def _last_event(db: Reader, sample_id: int, to_state: str) -> Signoff | None:
 
 def report_document(db: Reader, sample_no: str) -> TestReportDoc:
     """检验报告 of the sample `sample_no`, from what is stored."""
+    from labdesk.services.results import require_defended
+
     centre_name, centre_code = _centre(db)
     s = _sample_row(db, sample_no)
+    require_defended(db, [int(s["id"])], "print the report")  # 未检出 says below what
     items = db.query(
         "SELECT si.seq, si.name, si.unit, si.limit_text, si.test_method, si.standard_no, "
         "si.standard_year, r.text, r.display, r.verdict, r.entered_at, "
@@ -267,6 +270,11 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
                 Field("抽样单位", _text(s["sampling_org"])),
                 Field("封样", yes_no.get(int(s["sealed"]), "")),
                 Field("被抽样单位确认", yes_no.get(int(s["unit_acknowledged"]), "")),
+                *(
+                    [Field("被抽样单位拒绝签字", f"见证人：{_text(s['refusal_witness'])}")]
+                    if int(s["unit_refused_sign"] or 0)
+                    else []
+                ),
             ],
         ),
     ]

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from labdesk.core.errors import WorkflowError
+from labdesk.core.errors import ValidationError, WorkflowError
 from labdesk.core.uscc import make_uscc, org_code_check_digit, validate_uscc
 from labdesk.services import auth, clocks, library
 from labdesk.services.context import Actor, ServiceContext
@@ -250,7 +250,10 @@ class _ValuePools:
         passing: list[str] = []
         failing: list[str] = []
         for text in candidates:
-            verdict = judge_text(item, text).verdict
+            try:
+                verdict = judge_text(item, text).verdict
+            except ValidationError:  # 未检出 of an item without an LOD: never typed
+                continue
             if verdict == "pass":
                 passing.append(text)
             elif verdict == "fail":

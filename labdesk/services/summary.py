@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal, Protocol
 
 from labdesk.core.errors import ValidationError
+from labdesk.core.rates import MIN_SAMPLES, few_samples, wilson_percent
 from labdesk.services.clock_counts import (
     CONCLUDED_STATES,
     DUE_THIS_WEEK,
@@ -92,6 +93,14 @@ class Rate:
     def percent_text(self, places: int = 2) -> str:
         value = self.percent(places)
         return "—" if value is None else f"{value}%"
+
+    def interval(self, places: int = 2) -> tuple[Decimal, Decimal] | None:
+        """The 95 % Wilson interval in percent, rounded outwards (`core.rates`)."""
+        return wilson_percent(self.numerator, self.denominator, places)
+
+    def few(self, minimum: int = MIN_SAMPLES) -> bool:
+        """Rests on fewer than `minimum` samples: drawn hollow, marked "few samples"."""
+        return few_samples(self.denominator, minimum)
 
 
 @dataclass(frozen=True)
@@ -460,7 +469,22 @@ def _rate_text(rate: Rate) -> str | None:
     return None if value is None else str(value)
 
 
-def _group_json(group: Group) -> dict[str, Any]:
+def _interval_json(rate: Rate) -> list[str] | None:
+    interval = rate.interval(RATE_PLACES)
+    return None if interval is None else [str(interval[0]), str(interval[1])]
+
+
+def rate_strength(counts: Counts, minimum: int = MIN_SAMPLES) -> dict[str, Any]:
+    """How much stands behind the group's rates: the 95 % Wilson intervals (percent
+    strings, rounded outwards) and whether fewer than `minimum` samples were judged."""
+    return {
+        "pass_rate_interval": _interval_json(counts.pass_rate),
+        "nonconformity_rate_interval": _interval_json(counts.nonconformity_rate),
+        "few_samples": counts.pass_rate.few(minimum),
+    }
+
+
+def _group_json(group: Group, minimum: int = MIN_SAMPLES) -> dict[str, Any]:
     c = group.counts
     return {
         "key": group.key,
@@ -472,6 +496,7 @@ def _group_json(group: Group) -> dict[str, Any]:
         "not_judged": c.not_judged,
         "pass_rate": _rate_text(c.pass_rate),
         "nonconformity_rate": _rate_text(c.nonconformity_rate),
+        **rate_strength(c, minimum),
     }
 
 
@@ -495,9 +520,11 @@ def centre_summary(
     )
 
 
-def summary_json(summary: CentreSummary) -> dict[str, Any]:
+def summary_json(summary: CentreSummary, *, min_samples: int = MIN_SAMPLES) -> dict[str, Any]:
     """JSON-ready figures. Rates are percent strings with `RATE_PLACES` places rounded
-    half-even ("91.30"), null when nothing was judged; counts are integers."""
+    half-even ("91.30"), null when nothing was judged; counts are integers. Every rate
+    has its 95 % Wilson interval and a `few_samples` mark (fewer than `min_samples`
+    judged)."""
     d = summary.dashboard
     t = d.totals
     flt = d.filter
@@ -520,16 +547,18 @@ def summary_json(summary: CentreSummary) -> dict[str, Any]:
         "pending": t.pending,
         "pass_rate": _rate_text(t.pass_rate),
         "nonconformity_rate": _rate_text(t.nonconformity_rate),
+        **rate_strength(t, min_samples),
+        "min_samples": min_samples,
         "rate_unit": "percent",
         "overdue": d.overdue,
         "reinspection_open": d.reinspection_open,
         "clocks": dict(d.clocks.__dict__),
         "by_state": {g.key: g.counts.samples for g in d.by_state},
-        "by_month": [_group_json(g) for g in d.by_month],
-        "by_category": [_group_json(g) for g in d.by_category],
-        "by_region": [_group_json(g) for g in d.by_region],
-        "by_enterprise": [_group_json(g) for g in summary.by_enterprise],
-        "by_source": [_group_json(g) for g in d.by_source],
+        "by_month": [_group_json(g, min_samples) for g in d.by_month],
+        "by_category": [_group_json(g, min_samples) for g in d.by_category],
+        "by_region": [_group_json(g, min_samples) for g in d.by_region],
+        "by_enterprise": [_group_json(g, min_samples) for g in summary.by_enterprise],
+        "by_source": [_group_json(g, min_samples) for g in d.by_source],
         "top_failing_items": [
             {
                 "item": i.name,
@@ -542,11 +571,20 @@ def summary_json(summary: CentreSummary) -> dict[str, Any]:
     }
 
 
-def summary_tables(summary: CentreSummary) -> list[Any]:
+def _interval_cell(interval: list[str] | None) -> str:
+    return "" if interval is None else f"{interval[0]}～{interval[1]}"
+
+
+def summary_tables(summary: CentreSummary, *, min_samples: int = MIN_SAMPLES) -> list[Any]:
     """The summary as exportable tables (`labdesk.services.exports.Table`), one per sheet."""
     from labdesk.services.exports import Column, Table
 
-    data = summary_json(summary)
+    data = summary_json(summary, min_samples=min_samples)
+    few_title = f"样品少(<{min_samples})"
+    for key in ("by_month", "by_category", "by_region", "by_enterprise", "by_source"):
+        for group in data[key]:
+            group["pass_rate_ci"] = _interval_cell(group["pass_rate_interval"])
+            group["few"] = "是" if group["few_samples"] else ""
     group_columns = [
         Column("label", "分组"),
         Column("key", "代码"),
@@ -557,6 +595,8 @@ def summary_tables(summary: CentreSummary) -> list[Any]:
         Column("not_judged", "不判定"),
         Column("pass_rate", "合格率(%)"),
         Column("nonconformity_rate", "不合格率(%)"),
+        Column("pass_rate_ci", "合格率95%区间(%)"),
+        Column("few", few_title),
     ]
     values = {**data, **data["clocks"]}
     headline = [
@@ -579,6 +619,10 @@ def summary_tables(summary: CentreSummary) -> list[Any]:
             ("overturned", "复检改变原结论"),
         )
     ]
+    headline.append(
+        {"figure": "合格率95%区间(%)", "value": _interval_cell(data["pass_rate_interval"])}
+    )
+    headline.append({"figure": few_title, "value": "是" if data["few_samples"] else "否"})
     tables = [
         Table("总览", [Column("figure", "指标"), Column("value", "数值")], headline),
         Table(

@@ -23,7 +23,7 @@ from labdesk.core.report_class import URGENT, check_report_class, derive_report_
 from labdesk.services import backups, clocks, report_issues
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
-from labdesk.services.results import refresh_conclusion
+from labdesk.services.results import refresh_conclusion, require_defended
 from labdesk.services.samples import expect_state, load_sample, now_iso, transition
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
@@ -106,6 +106,7 @@ def submit(ctx: ServiceContext, sample_id: int) -> None:
             f"sample {sample['sample_no']}: no result yet for {'、'.join(missing)} "
             "(尚有项目未录入结果)",
         )
+    require_defended(ctx.db, [sample_id], "submit")
     with ctx.db.write(ctx.actor) as w:
         submit_in(w, sample_id)
 
@@ -230,6 +231,7 @@ def approve(
     _not_own(ctx, sample, "approve")
     if report_class is not None:
         check_report_class(report_class)
+    require_defended(ctx.db, [sample_id], "approve")
     with ctx.db.write(ctx.actor) as w:
         return approve_in(w, sample_id, comment.strip(), report_class=report_class)
 
@@ -277,7 +279,8 @@ def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
     """Every sample exists, is approved and is in no batch yet — one query for all of them.
 
     Raises NotFound for the first missing id, WorkflowError for the first sample (in id
-    order) that is not approved or already belongs to a batch.
+    order) that is not approved or already belongs to a batch, ValidationError when a
+    result says 未检出 without its 检出限 (`results.require_defended`).
     """
     ids = sorted({int(s) for s in sample_ids})
     found: dict[int, tuple[str, str, Any]] = {}
@@ -297,6 +300,7 @@ def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
             expect_state({"sample_no": sample_no, "state": state}, ("approved",), "export it")
         if batch_id is not None:
             raise WorkflowError(f"sample {sample_no} is already in export batch #{batch_id}")
+    require_defended(db, ids, "export")
 
 
 def record_export_in(

@@ -514,13 +514,61 @@ def _migrate_clocks(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# The first-use migration (issue 20): imports of result files and the sampling form's
+# acknowledgement.
+# import_mappings: a column mapping for result files (which column holds the sample
+#   number, the item, the result …), saved by name; `fields` is JSON {field: title}.
+# result_imports: one row per imported result file — its name, SHA-256, size, the text
+#   encoding read (CSV) and the mapping used — written in the same audited transaction
+#   as the results it brought.
+# samples: the sampled unit refused to sign the form (被抽样单位拒绝签字), and the witness
+#   named for it; the new columns default to 0 / '' so rows logged before replay unchanged.
+_FIRST_USE_DDL = """
+CREATE TABLE import_mappings (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    fields TEXT NOT NULL,
+    saved_by INTEGER REFERENCES users (id),
+    saved_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE result_imports (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    encoding TEXT NOT NULL DEFAULT '',
+    mapping TEXT NOT NULL DEFAULT '',
+    rows INTEGER NOT NULL CHECK (rows >= 0),
+    imported_by INTEGER REFERENCES users (id),
+    imported_at TEXT NOT NULL
+) STRICT;
+ALTER TABLE samples ADD COLUMN unit_refused_sign INTEGER NOT NULL DEFAULT 0
+    CHECK (unit_refused_sign IN (0, 1));
+ALTER TABLE samples ADD COLUMN refusal_witness TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _migrate_first_use(conn: sqlite3.Connection) -> None:
+    for statement in _split(_FIRST_USE_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_clocks]
+MIGRATIONS: list[Migration] = [
+    _migrate_1,
+    _migrate_2,
+    _migrate_3,
+    _migrate_4,
+    _migrate_clocks,
+    _migrate_first_use,
+]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
-# that `verify_audit` rebuilds by replaying the log.
-AUDITED_TABLES = (
+# that `verify_audit` rebuilds by replaying the log: those of version 1, then those each
+# later migration creates (declared beside the migration's name, so a renumbering when
+# branches merge needs no other edit).
+_V1_AUDITED = (
     "centre",
     "users",
     "enterprises",
@@ -530,26 +578,25 @@ AUDITED_TABLES = (
     "samples",
     "sample_items",
     "results",
-    "result_values",
     "sample_events",
     "export_batches",
     "signing_keys",
-    "reports",
-    "calendar_years",
-    "calendar_days",
-    "backup_samples",
-    "reinspection_cases",
+)
+_NEW_AUDITED: dict[Migration, tuple[str, ...]] = {
+    _migrate_3: ("result_values",),
+    _migrate_4: ("reports",),
+    _migrate_clocks: ("calendar_years", "calendar_days", "backup_samples", "reinspection_cases"),
+    _migrate_first_use: ("import_mappings", "result_imports"),
+}
+AUDITED_TABLES = _V1_AUDITED + tuple(
+    table for migration in MIGRATIONS for table in _NEW_AUDITED.get(migration, ())
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
-_CLOCKS_VERSION = MIGRATIONS.index(_migrate_clocks) + 1
 _AUDITED_FROM = {
-    "result_values": 3,
-    "reports": 4,
-    "calendar_years": _CLOCKS_VERSION,
-    "calendar_days": _CLOCKS_VERSION,
-    "backup_samples": _CLOCKS_VERSION,
-    "reinspection_cases": _CLOCKS_VERSION,
+    table: MIGRATIONS.index(migration) + 1
+    for migration, tables in _NEW_AUDITED.items()
+    for table in tables
 }
 
 

@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from labdesk.core.rates import MIN_SAMPLES
 from labdesk.services import summary
 from labdesk.services.summary import DashboardData, DrillDown, Group, SummaryFilter
 from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
@@ -55,6 +57,7 @@ log = logging.getLogger(__name__)
 ALL = ""  # combo data meaning "no filter"
 TOP = 10
 PERIODS = ("all", "this_year", "last_12_months", "this_month", "custom")
+MIN_SAMPLES_KEY = "dashboard/min_samples"
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,7 @@ class DashboardScreen(QWidget):
             titled(self.tr("Samples by product category (click a bar)"), self.category_chart)
         )
         layout.addWidget(charts)
+        layout.addLayout(self._build_min_samples())
 
         self.drill_label = QLabel(self.tr("Click a bar or a row to list its samples."), body)
         self.drill_label.setObjectName("drill_label")
@@ -292,6 +296,29 @@ class DashboardScreen(QWidget):
         row.addStretch(1)
         row.addWidget(self.export_button)
         return row
+
+    def _build_min_samples(self) -> QHBoxLayout:
+        """ "Few samples" below N judged (default 10, kept in the settings): such months are
+        drawn hollow and left out of the trend line."""
+        row = QHBoxLayout()
+        self.min_samples = QSpinBox(self)
+        self.min_samples.setObjectName("min_samples")
+        self.min_samples.setRange(1, 1000)
+        saved = self.session.settings.value(MIN_SAMPLES_KEY, MIN_SAMPLES, type=int)
+        self.min_samples.setValue(saved if isinstance(saved, int) and saved > 0 else MIN_SAMPLES)
+        self.min_samples.valueChanged.connect(self._min_samples_changed)
+        row.addWidget(QLabel(self.tr("Rates from fewer judged samples than"), self))
+        row.addWidget(self.min_samples)
+        row.addWidget(
+            QLabel(self.tr("are drawn hollow, left out of the line; bars: 95 % interval"), self)
+        )
+        row.addStretch(1)
+        return row
+
+    def _min_samples_changed(self, value: int) -> None:
+        self.session.settings.setValue(MIN_SAMPLES_KEY, value)
+        if self.data is not None:
+            self._draw_trend(self.data.by_month)
 
     def _filter_combo(self, name: str, all_text: str) -> QComboBox:
         combo = QComboBox(self)
@@ -551,11 +578,22 @@ class DashboardScreen(QWidget):
         months = month_keys(min(groups), max(groups))
         pass_rates = []
         fail_rates = []
+        judged = []
+        passed = []
         for month in months:
             g = groups.get(month)
             pass_rates.append(g.counts.pass_rate.percent() if g else None)
             fail_rates.append(g.counts.nonconformity_rate.percent() if g else None)
-        self.trend_chart.set_data(months, pass_rates, fail_rates)
+            judged.append(g.counts.judged if g else 0)
+            passed.append(g.counts.passed if g else 0)
+        self.trend_chart.set_data(
+            months,
+            pass_rates,
+            fail_rates,
+            judged=judged,
+            passed=passed,
+            minimum=self.min_samples.value(),
+        )
 
     # ----- drill-down -----------------------------------------------------------------
 
