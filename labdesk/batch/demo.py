@@ -27,7 +27,7 @@ from labdesk.batch.export import ExportResult, export_batch
 from labdesk.core.errors import WorkflowError
 from labdesk.services import auth, keys
 from labdesk.services.context import ServiceContext
-from labdesk.services.demo import DemoSummary, fill_demo
+from labdesk.services.demo import DemoPlan, DemoSummary, fill_demo
 from labdesk.signing import KdfParams, Signer, WrongPassphrase
 from labdesk.store.db import Database, open_database
 
@@ -91,6 +91,7 @@ def build_demo(
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
     render_reports: Callable[[ServiceContext, Signer], int] | None = None,
+    plan: DemoPlan | None = None,
 ) -> DemoBuild:
     """Fills (or extends) a demo database and exports its exported samples as signed batches.
 
@@ -128,6 +129,7 @@ def build_demo(
             today=today,
             outbox_dir=str(folder.resolve()),
             open_signer=open_signer,
+            plan=plan,
         )
         build = DemoBuild(summary=summary, outbox=folder, batches=made)
         if render_reports is not None:

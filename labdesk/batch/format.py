@@ -1,12 +1,16 @@
-"""The `.labbatch` file, `labdesk-batch/2` (docs/batch-format.md is the contract).
-
-LabDesk writes /2; /1 batches (before `reports.jsonl`) are still read and verified.
+"""The `.labbatch` file, versions `labdesk-batch/1` and `/2` (docs/batch-format.md is the contract).
 
 A batch is a ZIP holding `manifest.json` (what is inside, hashed), `manifest.sig` (the
 signature over the manifest's exact bytes) and the data files. Everything here is
 deterministic: JSON with sorted keys, entries in a fixed order, fixed timestamps and
 attributes, so the same inputs always make the same bytes. The one random part is the
 SM2 signature; that is why the centre keeps the finished bytes and rewrites from them.
+
+Version 2 differs from 1 only by additions: the manifest names the centre's GB/T 2260
+region (`centre.region_code`, required) and counts `reports`; a data file `reports.jsonl`
+holds the issues of each sample's test report (versions, corrections, withdrawals, the
+signed payload); each sample's `task` carries its organising level and purpose. LabDesk
+writes version 2 (every export knows the centre's region) and reads both.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from typing import IO, Any
 
 from labdesk.signing import SIGNATURE_NAMES, SM3, Signer, sm3_digest
 
-FORMAT = "labdesk-batch/2"  # what LabDesk writes
+FORMAT_1 = "labdesk-batch/1"
+FORMAT_2 = "labdesk-batch/2"
+FORMAT = FORMAT_2  # what an export writes
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SIGNER_ID = "1234567812345678"
@@ -41,7 +47,8 @@ DATA_FILES = (
     "summary.json",
 )
 #: Every format this LabDesk reads → its data files. Older batches keep verifying.
-FORMATS: dict[str, tuple[str, ...]] = {"labdesk-batch/1": DATA_FILES_1, FORMAT: DATA_FILES}
+FORMATS: dict[str, tuple[str, ...]] = {FORMAT_1: DATA_FILES_1, FORMAT_2: DATA_FILES}
+READABLE_FORMATS = tuple(FORMATS)
 #: The manifest's `counts` keys → the file whose lines they count, per format.
 COUNT_SOURCES_1 = {
     "samples": "samples.jsonl",
@@ -50,8 +57,8 @@ COUNT_SOURCES_1 = {
     "audit_entries": "audit.jsonl",
 }
 COUNT_SOURCES: dict[str, dict[str, str]] = {
-    "labdesk-batch/1": COUNT_SOURCES_1,
-    FORMAT: {**COUNT_SOURCES_1, "reports": "reports.jsonl"},
+    FORMAT_1: COUNT_SOURCES_1,
+    FORMAT_2: {**COUNT_SOURCES_1, "reports": "reports.jsonl"},
 }
 
 
@@ -130,6 +137,9 @@ class BatchHeader:
     # The centre's audit chain head when the batch was built: a history rewritten later
     # disagrees with what already left the lab. None for batches built outside LabDesk.
     audit_head: Mapping[str, object] | None = None
+    # The centre's GB/T 2260 region code: required by `labdesk-batch/2` (the data files
+    # say which format is written), absent from a `labdesk-batch/1` manifest.
+    centre_region_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,9 +209,18 @@ def manifest_from_entries(
 ) -> bytes:
     """The manifest bytes from the data files' `file_entry`s (put in path order here)."""
     listed = sorted((dict(entry) for entry in entries), key=lambda e: str(e["path"]))
+    fmt = format_of(str(entry["path"]) for entry in listed)
+    centre: dict[str, str] = {"code": header.centre_code, "name": header.centre_name}
+    if fmt == FORMAT_1:
+        if header.centre_region_code is not None:
+            raise ValueError(f"{FORMAT_1} has no centre.region_code; /2 data files carry it")
+    elif header.centre_region_code is None:
+        raise ValueError(f"{fmt} needs the centre's region code (centre.region_code)")
+    else:
+        centre["region_code"] = header.centre_region_code
     manifest = {
-        "format": format_of(str(entry["path"]) for entry in listed),
-        "centre": {"code": header.centre_code, "name": header.centre_name},
+        "format": fmt,
+        "centre": centre,
         "sequence": header.sequence,
         "batch_id": header.batch_id,
         "created_at": header.created_at,

@@ -73,7 +73,10 @@ def _sample_row(db: Reader, sample_no: str) -> Any:
         "coalesce(e.address, '') AS ent_address, coalesce(e.legal_rep, '') AS ent_legal_rep, "
         "coalesce(e.contact, '') AS ent_contact, coalesce(e.phone, '') AS ent_phone, "
         "coalesce(t.task_no, '') AS task_no, coalesce(t.source, '') AS task_source, "
-        "coalesce(t.category, '') AS task_category, coalesce(c.name, s.category_code) AS cat_name "
+        "coalesce(t.category, '') AS task_category, coalesce(c.name, s.category_code) AS cat_name, "
+        "coalesce(t.purpose, '') AS task_purpose, "
+        "(SELECT r.report_class FROM reports AS r WHERE r.sample_id = s.id "
+        "AND r.state = 'current' ORDER BY r.version DESC LIMIT 1) AS report_class "
         "FROM samples AS s LEFT JOIN enterprises AS e ON e.id = s.enterprise_id "
         "LEFT JOIN tasks AS t ON t.id = s.task_id "
         "LEFT JOIN lib_categories AS c ON c.code = s.category_code WHERE s.sample_no = ?",
@@ -149,12 +152,18 @@ def report_document(
     canonical content holds them, its number and version, its signed payload (the QR
     code) and, for a correction, what it replaces and why. `marks` are the centre's
     CMA mark and seal, printed only on an issued report."""
+    from labdesk.services.results import require_defended
+
     centre_name, centre_code = _centre(db)
     s = _sample_row(db, sample_no)
+    require_defended(db, [int(s["id"])], "print the report")  # 未检出 says below what
     items = report_content.item_rows(db, int(s["id"]))  # type: ignore[arg-type]
     issue = _issue(db, int(s["id"]), version)
+    report_class = _text(issue["report_class"] if issue is not None else s["report_class"])
     if issue is not None and issue.get("content"):
-        report_items = [_as_report_item(i) for i in report_content.parse(issue["content"])]
+        content = report_content.parse(issue["content"])
+        report_items = [_as_report_item(i) for i in content.items]
+        report_class = content.report_class  # as the issue printed (and signed) it
     else:
         report_items = [_as_report_item(i) for i in report_content.items_from_rows(items)]
     standards = [
@@ -195,6 +204,8 @@ def report_document(
         Field("执行标准", _text(s["executive_standard"])),
         Field("任务来源", _text(s["task_source"])),
         Field("任务类别", _text(s["task_category"])),
+        Field("检验目的", _text(s["task_purpose"])),
+        Field("报告类别", report_class),
         Field("抽样日期", _text(s["sampling_date"])),
         Field("收样日期", _text(s["received_date"])),
         Field("抽样数量", _quantity(s["sample_qty"], s["qty_unit"])),
@@ -243,6 +254,8 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
                 Field("任务编号", _text(s["task_no"])),
                 Field("任务来源", _text(s["task_source"])),
                 Field("任务类别", _text(s["task_category"])),
+                Field("检验目的", _text(s["task_purpose"])),
+                Field("报告类别", _text(s["report_class"])),
                 Field("抽样日期", _text(s["sampling_date"])),
             ],
         ),
@@ -292,6 +305,11 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
                 Field("抽样单位", _text(s["sampling_org"])),
                 Field("封样", yes_no.get(int(s["sealed"]), "")),
                 Field("被抽样单位确认", yes_no.get(int(s["unit_acknowledged"]), "")),
+                *(
+                    [Field("被抽样单位拒绝签字", f"见证人：{_text(s['refusal_witness'])}")]
+                    if int(s["unit_refused_sign"] or 0)
+                    else []
+                ),
             ],
         ),
     ]

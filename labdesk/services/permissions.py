@@ -35,6 +35,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import_library": frozenset({"admin"}),
     "abolish_standard": frozenset({"admin"}),
     "edit_centre": frozenset({"admin"}),
+    "import_calendar": frozenset({"manager", "admin"}),
+    "refresh_clocks": frozenset({"manager", "admin"}),
+    "record_notification": frozenset({"manager"}),
+    "register_backup": frozenset({"technician", "manager"}),
+    "release_backup": frozenset({"technician", "manager"}),
+    "register_case": frozenset({"manager"}),
+    "record_case_result": frozenset({"manager"}),
 }
 ACTIONS = tuple(PERMISSIONS)
 
@@ -67,6 +74,13 @@ ACTION_NAMES = {
     "import_library": "import the standards library",
     "abolish_standard": "abolish a standard",
     "edit_centre": "edit the centre profile",
+    "import_calendar": "import a year's working-day calendar",
+    "refresh_clocks": "recompute the samples' deadlines",
+    "record_notification": "record when the conclusion was received",
+    "register_backup": "register a backup sample",
+    "release_backup": "release a backup sample",
+    "register_case": "register a re-inspection or objection",
+    "record_case_result": "record a re-inspection result",
 }
 
 

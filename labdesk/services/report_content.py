@@ -1,4 +1,4 @@
-"""A report's canonical content: the items as printed, in one byte form (Qt-free).
+"""A report's canonical content: its class and items as printed, in one byte form (Qt-free).
 
 The signed payload of a report carries the SM3 digest of these bytes, the PDF carries
 the bytes themselves, and the report's item table is printed from them: so what is
@@ -6,7 +6,10 @@ printed, what is digested and what a verifier recomputes are one thing.
 
     {"format":"labdesk-report-content/1","items":[{"limit":"≤0.2","method":"GB 5009.12",
      "name":"铅","result":"0.35","seq":1,"unit":"mg/kg","verdict":"不合格"}],
-     "report":"HF01-2026-000001","version":1}
+     "report":"HF01-2026-000001","report_class":"一般不合格报告","version":1}
+
+`report_class` is the 报告类别 the approver confirmed (printed on the report; "" when
+none was chosen for a not-judged report).
 
 JSON, UTF-8, keys sorted, no insignificant spaces (`ensure_ascii=False`), no final
 newline. Every value is the stored text (limits and results as typed or as the judgement
@@ -89,10 +92,13 @@ def current_items(db: Store, sample_id: int) -> list[ContentItem]:
     return items_from_rows(item_rows(db, sample_id))
 
 
-def canonical(report_no: str, version: int, items: list[ContentItem]) -> bytes:
+def canonical(
+    report_no: str, version: int, items: list[ContentItem], *, report_class: str
+) -> bytes:
     value = {
         "format": FORMAT,
         "report": report_no,
+        "report_class": report_class,
         "version": version,
         "items": [item.as_dict() for item in items],
     }
@@ -106,12 +112,22 @@ def digest(content: bytes) -> str:
     return sm3_digest(content).hex()
 
 
-def parse(content: str | bytes) -> list[ContentItem]:
-    """The items of stored canonical content (ValueError if it is not that)."""
+@dataclass(frozen=True)
+class Content:
+    report_class: str
+    items: list[ContentItem]
+
+
+def parse(content: str | bytes) -> Content:
+    """The class and items of stored canonical content (ValueError if it is not that)."""
     value = json.loads(content)
-    if not isinstance(value, dict) or value.get("format") != FORMAT:
+    if (
+        not isinstance(value, dict)
+        or value.get("format") != FORMAT
+        or not isinstance(value.get("report_class"), str)
+    ):
         raise ValueError("not labdesk-report-content/1")
-    return [
+    items = [
         ContentItem(
             seq=int(i["seq"]),
             name=str(i["name"]),
@@ -123,3 +139,4 @@ def parse(content: str | bytes) -> list[ContentItem]:
         )
         for i in value["items"]
     ]
+    return Content(report_class=str(value["report_class"]), items=items)

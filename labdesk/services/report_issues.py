@@ -157,6 +157,7 @@ def issue_in(
     report_no: str,
     *,
     reason: str = "",
+    report_class: str = "",
     signer: Signer | None = None,
 ) -> int:
     """Writes the next issue of the sample's report; returns its id.
@@ -164,7 +165,9 @@ def issue_in(
     The first issue is the original; any later one is a correction of the current issue,
     which becomes superseded (a withdrawn report is not corrected: it stays withdrawn and
     the new issue supersedes nothing). A correction's reason is the one given when it
-    was opened (`open_correction`), else `reason`. With `signer` the payload is signed.
+    was opened (`open_correction`), else `reason`. `report_class` is the approver's
+    报告类别, printed and part of the canonical content. With `signer` the payload is
+    signed.
     """
     last = w.db.query_one(
         "SELECT id, version, state FROM reports WHERE sample_id = ? ORDER BY version DESC LIMIT 1",
@@ -174,7 +177,10 @@ def issue_in(
     if last is not None:
         reason = correction_reason(w.db, sample_id) or reason
     content = report_content.canonical(
-        report_no, version, report_content.current_items(w.db, sample_id)
+        report_no,
+        version,
+        report_content.current_items(w.db, sample_id),
+        report_class=report_class,
     )
     values: dict[str, Any] = {
         "sample_id": sample_id,
@@ -184,6 +190,7 @@ def issue_in(
         "issued_at": w.at_utc,
         "reason": reason,
         "content": content.decode("utf-8"),
+        "report_class": report_class,
     }
     if signer is not None:
         signed = _signed_payload(w, sample_id, report_no, version, content, signer)

@@ -17,7 +17,7 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.core.judgement import (
@@ -56,6 +56,18 @@ class ResultEntry:
     instrument: str = ""
     method: str = ""
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResultSource:
+    """The file a bulk of results came from (imports): recorded in `result_imports`, in
+    the same audited transaction as the results, whose audit entries name it too."""
+
+    file_name: str
+    sha256: str
+    size: int
+    encoding: str = ""
+    mapping: str = ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -323,11 +335,15 @@ def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
         yield values[start : start + size]
 
 
-def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> list[Verdict]:
+def enter_results_bulk(
+    ctx: ServiceContext, entries: Iterable[ResultEntry], *, source: ResultSource | None = None
+) -> list[Verdict]:
     """Many results in one transaction (imports): all are judged first, all or nothing.
 
     A problem raises ValidationError naming the entry (`entries[i]`) and nothing is
-    written. Same rules as `enter_result`, applied per entry.
+    written. Same rules as `enter_result`, applied per entry. With `source`, the file is
+    recorded (`result_imports`) in the same transaction and the results' audit entries
+    carry its name and SHA-256 as their reason (action "import").
     """
     require(ctx, "enter_result")
     batch = list(entries)
@@ -397,6 +413,24 @@ def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> l
                 "already submitted",
             )
     with db.write(ctx.actor) as w:
+        audit_reason, audit_action = "", "entry"
+        if source is not None:
+            import_id = w.insert(
+                "result_imports",
+                {
+                    "file_name": source.file_name,
+                    "sha256": source.sha256,
+                    "size": source.size,
+                    "encoding": source.encoding,
+                    "mapping": source.mapping,
+                    "rows": len(batch),
+                    "imported_by": w.actor.user_id,
+                    "imported_at": w.at_utc,
+                },
+                action="import",
+            )
+            audit_reason = f"导入 {source.file_name} (#{import_id}, sha256 {source.sha256})"
+            audit_action = "import"
         reasons: dict[int, str] = {}
         for entry in batch:
             sid = int(items[entry.sample_item_id]["sample_id"])
@@ -428,7 +462,7 @@ def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> l
                     "reason": entry.reason.strip(),
                 }
             )
-        w.insert_many("results", fresh, action="entry")
+        w.insert_many("results", fresh, reason=audit_reason, action=audit_action)
         for item_id, entry, verdict in replaced:
             _write_one(
                 w,
@@ -444,3 +478,107 @@ def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> l
             if state == "submitted":
                 refresh_conclusion(w, sid)
     return verdicts
+
+
+# -- 未检出 needs its 检出限 -------------------------------------------------------------
+
+# What a below-LOD result without any stated LOD displays (core.judgement): such rows
+# are the only candidates for `undefended_not_detected`.
+_BARE_NOT_DETECTED = ("未检出", "<LOD")
+
+
+class _Reader(Protocol):
+    def query(self, sql: str, params: Sequence[Any] = ..., /) -> Sequence[Any]: ...
+
+
+def undefended_not_detected(db: _Reader, sample_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """(sample number, item name) of current results that say 未检出 / <LOD below no
+    stated detection limit — recorded before the rule existed, or imported from an older
+    file. The workflow, the report and the batch refuse them (a report that says 未检出
+    must say below what)."""
+    found: list[tuple[str, str]] = []
+    ids = sorted({int(s) for s in sample_ids})
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = db.query(
+            "SELECT s.sample_no, i.name, i.limit_text, i.method, i.interval, i.decimals, "
+            "i.lod, i.loq, i.unit, r.text AS result_text FROM results AS r "
+            "JOIN sample_items AS i ON i.id = r.sample_item_id "
+            "JOIN samples AS s ON s.id = i.sample_id "
+            f"WHERE i.sample_id IN ({marks}) AND r.superseded_by IS NULL "
+            "AND r.display IN (?, ?) AND (i.lod IS NULL OR i.lod = '') "
+            "ORDER BY s.sample_no, i.seq",
+            [*chunk, *_BARE_NOT_DETECTED],
+        )
+        for row in rows:
+            try:
+                rule_for(row).judge(str(row["result_text"]))
+            except ValidationError as exc:
+                if exc.rule == "lod_required":
+                    found.append((str(row["sample_no"]), str(row["name"])))
+    return found
+
+
+def require_defended(db: _Reader, sample_ids: Sequence[int], doing: str) -> None:
+    """ValidationError (rule lod_required) naming every 未检出 without its 检出限."""
+    found = undefended_not_detected(db, sample_ids)
+    if not found:
+        return
+    named = "、".join(f"{no} {name}" for no, name in found[:10])
+    more = f" … ({len(found)})" if len(found) > 10 else ""
+    raise ValidationError(
+        "results",
+        "lod_required",
+        f"cannot {doing}: 未检出 without a detection limit for {named}{more}; enter the "
+        f"item's LOD (with a reason) or correct the result "
+        f"（{named}{more} 的“未检出”未注明检出限：请为项目录入检出限并说明原因，或更正结果）",
+    )
+
+
+def set_item_lod(ctx: ServiceContext, sample_item_id: int, lod: str, reason: str) -> Verdict | None:
+    """Enters (or corrects) the detection limit (检出限) of a sample's frozen test item,
+    with a reason, audited. The library's LOD stays as it is: this is the LOD of the
+    method this lab used for this sample.
+
+    A current result is judged again under the new LOD; when its verdict or the way it is
+    reported changes, the same text is recorded again as a correction with the same
+    reason (the earlier row stays visible). Returns the new verdict of the current
+    result, or None when the item has none yet.
+    """
+    require(ctx, "enter_result")
+    why = (reason or "").strip()
+    if not why:
+        raise ValidationError(
+            "reason", "required", "reason: required to set a detection limit (录入检出限须填写原因)"
+        )
+    text = (lod or "").strip()
+    if not text:
+        raise ValidationError("lod", "required", "lod: the detection limit is empty (请填写检出限)")
+    item = _item_context(ctx.db, sample_item_id)
+    _check_state(item)
+    changed = dict(item, lod=text)
+    new_rule = rule_for(changed)  # raises for a bad LOD (not a positive decimal, above LOQ)
+    if str(item["lod"] or "") == text:
+        return None
+    current = current_result(ctx.db, sample_item_id)
+    verdict = None if current is None else new_rule.judge(str(current["text"]))
+    with ctx.db.write(ctx.actor) as w:
+        w.update("sample_items", sample_item_id, {"lod": text}, reason=why, action="set_lod")
+        if current is None or verdict is None:
+            return None
+        if (verdict.verdict, verdict.display) == (current["verdict"], current["display"]):
+            return verdict
+        state = _prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
+        _write_one(
+            w,
+            changed,
+            str(current["text"]),
+            verdict,
+            kind="entry",
+            reason=why,
+            instrument=str(current["instrument"] or ""),
+            method=str(current["method"] or ""),
+        )
+        if state == "submitted":
+            refresh_conclusion(w, int(item["sample_id"]))
+    return verdict

@@ -63,6 +63,7 @@ class VerifiedReport:
         if self.source == "pdf":
             out["file_signed"] = True
             out["file_bytes"] = self.file_bytes
+            out["report_class"] = self.content.get("report_class", "")
             out["items"] = self.content.get("items", [])
         return out
 

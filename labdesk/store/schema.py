@@ -419,16 +419,153 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-# Migration "reports content, sent state; centre marks" (issue 22). A report issue keeps
-# `content`, the canonical report content its payload's SM3 digest covers (items,
-# results, units, limits, verdicts as printed), so a verifier's digest can be recomputed
-# and an old version re-read as issued; `sent_state` is the state the last export batch
-# carried for it ('' = never sent): a withdrawal or supersession of a report that already
-# left the lab goes out in the next batch; a withdrawal (作废) records why, when and by
-# whom (the issue's own `reason` stays the correction's). `centre_marks`: the centre's
-# CMA mark and its 检验检测专用章 as images the centre provides (never shipped with
-# LabDesk), with where they go on the report; clearing one sets `active` 0.
-_V5 = f"""
+# The clocks migration (version 5 on this branch): the law's clocks and what follows a
+# report (issue 17).
+# calendar_years / calendar_days: year calendars imported from the State Council's notice
+# (a re-import marks the old one replaced, nothing is deleted). samples: the clocks stored
+# as dates when their event happens (so dashboards count them with one comparison), the
+# day the conclusion was made (approval) and the day the sampled unit received it; the
+# year whose calendar a clock still waits for. backup_samples: the register of sealed
+# backup samples (复检备份样品); a release needs a second person. reinspection_cases:
+# 复检 applications and 异议 linked to the sample and its report, and their outcome.
+BACKUP_STATES = ("kept", "release_requested", "released", "disposed")
+CASE_KINDS = ("reinspection", "objection")
+CASE_OUTCOMES = ("upheld", "overturned")
+_CLOCKS_DDL = f"""
+CREATE TABLE calendar_years (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL DEFAULT '',
+    file_sha256 TEXT NOT NULL,
+    holidays INTEGER NOT NULL,
+    workdays INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'current' CHECK (state IN ('current', 'replaced')),
+    replaced_by INTEGER REFERENCES calendar_years (id),
+    imported_by INTEGER REFERENCES users (id),
+    imported_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX calendar_years_current ON calendar_years (year) WHERE state = 'current';
+CREATE TABLE calendar_days (
+    id INTEGER PRIMARY KEY,
+    calendar_year_id INTEGER NOT NULL REFERENCES calendar_years (id),
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name TEXT NOT NULL DEFAULT '',
+    UNIQUE (calendar_year_id, day)
+) STRICT;
+ALTER TABLE samples ADD COLUMN delivery_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN concluded_on TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN notified_on TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN reinspection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN objection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN sampling_objection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN urgent_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN clock_missing_year INTEGER DEFAULT NULL;
+CREATE INDEX samples_report_due ON samples (report_due_date);
+CREATE INDEX samples_clock_missing ON samples (clock_missing_year)
+    WHERE clock_missing_year IS NOT NULL;
+CREATE TABLE backup_samples (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    location TEXT NOT NULL,
+    seal_no TEXT NOT NULL UNIQUE,
+    quantity TEXT NOT NULL,
+    qty_unit TEXT NOT NULL DEFAULT '',
+    shelf_life_end TEXT,
+    retain_until TEXT,
+    state TEXT NOT NULL DEFAULT 'kept' CHECK (state IN {_in(BACKUP_STATES)}),
+    release_purpose TEXT NOT NULL DEFAULT ''
+        CHECK (release_purpose IN ('', 'reinspection', 'disposal')),
+    requested_by INTEGER REFERENCES users (id),
+    requested_at TEXT,
+    released_by INTEGER REFERENCES users (id),
+    released_at TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    registered_by INTEGER REFERENCES users (id),
+    registered_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX backup_samples_sample ON backup_samples (sample_id);
+CREATE TABLE reinspection_cases (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    report_id INTEGER REFERENCES reports (id),
+    kind TEXT NOT NULL CHECK (kind IN {_in(CASE_KINDS)}),
+    about TEXT NOT NULL DEFAULT '' CHECK (about IN ('', 'sampling', 'result')),
+    applicant TEXT NOT NULL,
+    applied_on TEXT NOT NULL,
+    received_on TEXT,
+    window_end TEXT,
+    backup_sample_id INTEGER REFERENCES backup_samples (id),
+    lab TEXT NOT NULL DEFAULT '',
+    result TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'upheld', 'overturned')),
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+    note TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    closed_by INTEGER REFERENCES users (id),
+    closed_at TEXT
+) STRICT;
+CREATE INDEX reinspection_cases_sample ON reinspection_cases (sample_id);
+"""
+
+
+def _migrate_clocks(conn: sqlite3.Connection) -> None:
+    for statement in _split(_CLOCKS_DDL):
+        conn.execute(statement)
+
+
+# The first-use migration (issue 20): imports of result files and the sampling form's
+# acknowledgement.
+# import_mappings: a column mapping for result files (which column holds the sample
+#   number, the item, the result …), saved by name; `fields` is JSON {field: title}.
+# result_imports: one row per imported result file — its name, SHA-256, size, the text
+#   encoding read (CSV) and the mapping used — written in the same audited transaction
+#   as the results it brought.
+# samples: the sampled unit refused to sign the form (被抽样单位拒绝签字), and the witness
+#   named for it; the new columns default to 0 / '' so rows logged before replay unchanged.
+_FIRST_USE_DDL = """
+CREATE TABLE import_mappings (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    fields TEXT NOT NULL,
+    saved_by INTEGER REFERENCES users (id),
+    saved_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE result_imports (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    encoding TEXT NOT NULL DEFAULT '',
+    mapping TEXT NOT NULL DEFAULT '',
+    rows INTEGER NOT NULL CHECK (rows >= 0),
+    imported_by INTEGER REFERENCES users (id),
+    imported_at TEXT NOT NULL
+) STRICT;
+ALTER TABLE samples ADD COLUMN unit_refused_sign INTEGER NOT NULL DEFAULT 0
+    CHECK (unit_refused_sign IN (0, 1));
+ALTER TABLE samples ADD COLUMN refusal_witness TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _migrate_first_use(conn: sqlite3.Connection) -> None:
+    for statement in _split(_FIRST_USE_DDL):
+        conn.execute(statement)
+
+
+# The report-versions migration, "reports content, sent state; centre marks" (issue 22).
+# A report issue keeps `content`, the canonical report content its payload's SM3 digest
+# covers (report class, items, results, units, limits, verdicts as printed), so a
+# verifier's digest can be recomputed and an old version re-read as issued; `sent_state`
+# is the state the last export batch carried for it ('' = never sent): a withdrawal or
+# supersession of a report that already left the lab goes out in the next batch; a
+# withdrawal (作废) records why, when and by whom (the issue's own `reason` stays the
+# correction's). `centre_marks`: the centre's CMA mark and its 检验检测专用章 as images the
+# centre provides (never shipped with LabDesk), with where they go on the report;
+# clearing one sets `active` 0.
+_REPORT_VERSIONS_DDL = f"""
 ALTER TABLE reports ADD COLUMN content TEXT NOT NULL DEFAULT '';
 ALTER TABLE reports ADD COLUMN sent_state TEXT NOT NULL DEFAULT ''
     CHECK (sent_state IN ('', {", ".join(f"'{v}'" for v in REPORT_STATES)}));
@@ -449,18 +586,28 @@ CREATE TABLE centre_marks (
 """
 
 
-def _migrate_5(conn: sqlite3.Connection) -> None:
-    for statement in _split(_V5):
+def _migrate_report_versions(conn: sqlite3.Connection) -> None:
+    for statement in _split(_REPORT_VERSIONS_DDL):
         conn.execute(statement)
 
 
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
+MIGRATIONS: list[Migration] = [
+    _migrate_1,
+    _migrate_2,
+    _migrate_3,
+    _migrate_4,
+    _migrate_clocks,
+    _migrate_first_use,
+    _migrate_report_versions,
+]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
-# that `verify_audit` rebuilds by replaying the log.
-AUDITED_TABLES = (
+# that `verify_audit` rebuilds by replaying the log: those of version 1, then those each
+# later migration creates (declared beside the migration's name, so a renumbering when
+# branches merge needs no other edit).
+_V1_AUDITED = (
     "centre",
     "users",
     "enterprises",
@@ -470,19 +617,26 @@ AUDITED_TABLES = (
     "samples",
     "sample_items",
     "results",
-    "result_values",
     "sample_events",
     "export_batches",
     "signing_keys",
-    "reports",
-    "centre_marks",
+)
+_NEW_AUDITED: dict[Migration, tuple[str, ...]] = {
+    _migrate_3: ("result_values",),
+    _migrate_4: ("reports",),
+    _migrate_clocks: ("calendar_years", "calendar_days", "backup_samples", "reinspection_cases"),
+    _migrate_first_use: ("import_mappings", "result_imports"),
+    _migrate_report_versions: ("centre_marks",),
+}
+AUDITED_TABLES = _V1_AUDITED + tuple(
+    table for migration in MIGRATIONS for table in _NEW_AUDITED.get(migration, ())
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
 _AUDITED_FROM = {
-    "result_values": 3,
-    "reports": 4,
-    "centre_marks": MIGRATIONS.index(_migrate_5) + 1,
+    table: MIGRATIONS.index(migration) + 1
+    for migration, tables in _NEW_AUDITED.items()
+    for table in tables
 }
 
 

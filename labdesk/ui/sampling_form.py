@@ -25,8 +25,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QSize, QStringListModel, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -70,6 +70,18 @@ PLACE_TYPES = (
 PACKAGING_CHOICES = ("", "散装", "预包装")
 
 ERROR_STYLE = "color: #b00020;"
+INFO_STYLE = "color: #1d3a57;"
+# Fields whose content has a known length: wide enough to show it whole (the credit code's
+# 18 characters, a date, a form number, a phone number, a production licence number).
+FIXED_WIDTH_SAMPLES = {
+    "enterprise_uscc": "MMWW0000000000000000",
+    "sample_no": "WWWW00000000000000",
+    "sampling_date": "0000-00-00MM",
+    "production_date": "0000-00-00MM",
+    "phone": "0000-00000000000",
+    "producer_phone": "0000-00000000000",
+    "licence_no": "SC000000000000000",
+}
 
 
 def parse_date(text: str) -> date | None:
@@ -102,7 +114,8 @@ def decimal_problem(text: str) -> str:
 
 
 class Field(QWidget):
-    """An input with its error line right under it."""
+    """An input with its error line right under it (red), and an information line (not
+    red: information is not an error, and never blocks saving)."""
 
     def __init__(self, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,15 +124,24 @@ class Field(QWidget):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
+        self.info = QLabel()
+        self.info.setStyleSheet(INFO_STYLE)
+        self.info.setWordWrap(True)
+        self.info.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
         layout.addWidget(editor)
         layout.addWidget(self.error)
+        layout.addWidget(self.info)
 
     def set_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+
+    def set_info(self, text: str) -> None:
+        self.info.setText(text)
+        self.info.setVisible(bool(text))
 
 
 class SamplingForm(QWidget):
@@ -169,6 +191,10 @@ class SamplingForm(QWidget):
         edit.setObjectName(f"form_{key}")
         if placeholder:
             edit.setPlaceholderText(placeholder)
+        sample = FIXED_WIDTH_SAMPLES.get(key)
+        if sample is not None:
+            # Frame and text margins (~12 px) on top of the widest text the field holds.
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(sample) + 12)
         self.fields[key] = Field(edit)
         return edit
 
@@ -303,11 +329,48 @@ class SamplingForm(QWidget):
         self.sealed.setObjectName("form_sealed")
         self.acknowledged = QCheckBox(self.tr("Sampled unit acknowledged and signed"))
         self.acknowledged.setObjectName("form_acknowledged")
+        # Or the sampled unit refused to sign: the refusal is noted with a witness.
+        self.refused = QCheckBox(self.tr("Sampled unit refused to sign"))
+        self.refused.setObjectName("form_refused")
+        self.witness = QLineEdit()
+        self.witness.setObjectName("form_refusal_witness")
+        self.witness.setPlaceholderText(self.tr("witness (not one of the samplers)"))
+        self.witness.setEnabled(False)
+        self.fields["sealed"] = Field(self.sealed)
+        self.fields["unit_acknowledged"] = Field(self.acknowledged)
+        self.fields["refusal_witness"] = Field(self.witness)
+        refusal = QWidget()
+        refusal_row = QHBoxLayout(refusal)
+        refusal_row.setContentsMargins(0, 0, 0, 0)
+        refusal_row.addWidget(self.refused)
+        refusal_row.addWidget(self.fields["refusal_witness"], 1)
+        self.acknowledged.toggled.connect(self._acknowledged_toggled)
+        self.refused.toggled.connect(self._refused_toggled)
         self._row(form, self.tr("Samplers (at least two)"), "samplers")
         self._row(form, self.tr("Sampling organisation"), "sampling_org")
-        form.addRow(self.sealed)
-        form.addRow(self.acknowledged)
+        form.addRow(self.fields["sealed"])
+        form.addRow(self.fields["unit_acknowledged"])
+        form.addRow(refusal)
+        note = QLabel(
+            self.tr(
+                "A registered form needs the seal and the sampled unit's signature, or its "
+                "refusal noted with a witness. A draft needs neither yet."
+            )
+        )
+        note.setObjectName("form_sealing_note")
+        note.setStyleSheet(INFO_STYLE)
+        note.setWordWrap(True)
+        form.addRow(note)
         return box
+
+    def _acknowledged_toggled(self, checked: bool) -> None:
+        if checked:
+            self.refused.setChecked(False)
+
+    def _refused_toggled(self, checked: bool) -> None:
+        if checked:
+            self.acknowledged.setChecked(False)
+        self.witness.setEnabled(checked)
 
     def _items_panel(self) -> QWidget:
         panel = QGroupBox(self.tr("Test items to be frozen onto this sample"))
@@ -388,6 +451,7 @@ class SamplingForm(QWidget):
 
     def _check_uscc(self) -> None:
         text = self.uscc.text()
+        self.fields["enterprise_name"].set_info("")
         if not text.strip():
             self.fields["enterprise_uscc"].set_error("")
             return
@@ -403,7 +467,8 @@ class SamplingForm(QWidget):
             self.fields["enterprise_uscc"].set_error("")
         else:
             self.fields["enterprise_uscc"].set_error("")
-            self.fields["enterprise_name"].set_error(
+            self.fields["enterprise_name"].set_error("")
+            self.fields["enterprise_name"].set_info(
                 self.tr("New unit: it is registered when the form is saved.")
             )
 
@@ -559,7 +624,9 @@ class SamplingForm(QWidget):
 
     def form_errors(self, *, draft: bool = False) -> bool:
         """Re-run the as-you-type checks; True if any field shows an error. A draft may
-        name no samplers yet (the service checks any it names)."""
+        name no samplers yet (the service checks any it names). Errors the service gave
+        at an earlier attempt are cleared first: the service judges the form again."""
+        self.clear_errors()
         self._check_uscc()
         self._check_dates()
         for key in ("lot_size", "sample_qty", "reserve_qty", "unit_price"):
@@ -567,7 +634,7 @@ class SamplingForm(QWidget):
         self._check_samplers()
         if draft and not self.samplers():
             self.fields["samplers"].set_error("")
-        blocking = [k for k, f in self.fields.items() if f.error.text() and k != "enterprise_name"]
+        blocking = [k for k, f in self.fields.items() if f.error.text()]
         return bool(blocking)
 
     def _require_sample_fields(self, form: Any) -> None:
@@ -582,6 +649,10 @@ class SamplingForm(QWidget):
                 raise ValidationError(key, "required", _required_message())
         if form.sampling_date is None:
             raise ValidationError("sampling_date", "required", _required_message())
+        from labdesk.services.samples import check_acknowledgement
+
+        # Before any enterprise is registered: a refused form writes nothing at all.
+        check_acknowledgement(form, self.samplers())
 
     def build_form(self) -> Any:
         """The typed form as a `services.samples.SampleForm` (ValueError: a bad date).
@@ -621,6 +692,8 @@ class SamplingForm(QWidget):
             sampling_org=self.sampling_org.text(),
             sealed=self.sealed.isChecked(),
             unit_acknowledged=self.acknowledged.isChecked(),
+            unit_refused_sign=self.refused.isChecked(),
+            refusal_witness=self.witness.text() if self.refused.isChecked() else "",
         )
 
     def _check_unit(self, *, required: bool) -> str:
@@ -750,6 +823,8 @@ class SamplingForm(QWidget):
         self.more_samplers.setText(", ".join(names[2:]))
         self.sealed.setChecked(stored.sealed)
         self.acknowledged.setChecked(stored.unit_acknowledged)
+        self.refused.setChecked(stored.unit_refused_sign)
+        self.witness.setText(stored.refusal_witness)
         frozen = self.state != "draft"
         fixed: tuple[QWidget, ...] = (self.category, self.sampling_date)
         for widget in fixed:
@@ -823,6 +898,15 @@ class SamplingForm(QWidget):
         samples.complete_draft(self.session.context, self.sample_id, values)
         self.state = "registered"
         self.session.notify_changed("samples")
+
+
+def fitting_size(widget: QWidget, wanted: QSize) -> QSize:
+    """`wanted`, bounded by the available area of the widget's screen (a 1366×768 lab
+    screen must show the whole dialog, buttons included)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    return wanted.boundedTo(screen.availableGeometry().size())
 
 
 def _required_message() -> str:
@@ -913,7 +997,7 @@ class SamplingFormDialog(QDialog):
                     self.form.sample_no.text(), state_title(self.form.state)
                 )
             )
-        self.resize(1240, 780)
+        self.resize(fitting_size(self, QSize(1240, 780)))
 
     @property
     def editing(self) -> bool:
@@ -927,6 +1011,7 @@ class SamplingFormDialog(QDialog):
 
     def _attempt(self, action: Callable[[], Any], *, draft: bool = False) -> bool:
         """Run a save action; show what went wrong next to its field or under the form."""
+        self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText("")
         self.form.fields["reason"].set_error("")  # only the service judges the reason
         if self.form.form_errors(draft=draft):
@@ -962,6 +1047,7 @@ class SamplingFormDialog(QDialog):
         ):
             return
         if not saved[0]:
+            self.message.setStyleSheet(INFO_STYLE)
             self.message.setText(self.tr("Nothing was changed."))
             return
         self.accept()

@@ -1,4 +1,4 @@
-"""The registry of main screens, in navigation order (Ctrl+1 … Ctrl+9).
+"""The registry of main screens, in navigation order (Ctrl+1 … Ctrl+9 for the first nine).
 
 Each screen is a `QWidget` subclass constructed as `Screen(session, parent=None)` with a
 `refresh() -> None` method. Screens are imported lazily (`load_screen_class`) so the
@@ -83,6 +83,12 @@ SCREENS: tuple[ScreenInfo, ...] = (
     ),
     ScreenInfo(
         "users", "labdesk.ui.users_screen", "UsersScreen", QT_TRANSLATE_NOOP("Screens", "Users")
+    ),
+    ScreenInfo(
+        "clocks",
+        "labdesk.ui.clocks_screen",
+        "ClocksScreen",
+        QT_TRANSLATE_NOOP("Screens", "Clocks & re-inspection"),
     ),
 )
 

@@ -128,7 +128,10 @@ def make_batch(
     created_at: str = "2026-11-26T10:00:00+08:00",
     reports: list[dict[str, Any]] | None = None,
     legacy: bool = False,
+    region: str | None = "340100",
 ) -> SignedBatch:
+    """A signed `labdesk-batch/2` batch (centre `region`, `reports` lines), or with
+    `legacy` a `labdesk-batch/1` batch (no reports.jsonl, no centre region)."""
     samples = samples if samples is not None else sample_records(5, centre=centre)
     files = batch_files(samples, reports, legacy=legacy)
     header = BatchHeader(
@@ -139,6 +142,7 @@ def make_batch(
         created_at=created_at,
         previous_manifest_sha256=previous,
         counts=counts_of(files),
+        centre_region_code=None if legacy else region,
     )
     return sign_batch(header, files, signer)
 

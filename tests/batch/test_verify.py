@@ -238,6 +238,7 @@ def test_version_2_needs_its_reports_file(sm2_signer: Signer) -> None:
     manifest = json.loads(entries.pop("manifest.json"))
     entries.pop("manifest.sig")
     manifest["format"] = "labdesk-batch/2"
+    manifest["centre"]["region_code"] = "340100"
     manifest["counts"]["reports"] = 0
     data = resign(sm2_signer, manifest, entries)
     _rejects(data, [sm2_signer.public_key], "missing-file", "reports.jsonl is required")

@@ -92,6 +92,11 @@ def verify(batch: Path, pems: list[Path]) -> dict:
     fmt = manifest.get("format")
     if fmt not in DATA:
         raise Bad(f"unknown format {fmt!r}")
+    region = manifest["centre"].get("region_code")
+    if fmt == "labdesk-batch/2" and not (
+        isinstance(region, str) and len(region) == 6 and region.isdigit()
+    ):
+        raise Bad("labdesk-batch/2 needs centre.region_code (six digits)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         trusted = {key_id(p, work): p for p in pems}

@@ -66,6 +66,11 @@ def test_approval_signs_the_payload_and_the_kept_pdf_verifies(centre: Centre) ->
     assert [i["result"] for i in checked.content["items"]] == [
         i.result for i in report_content.current_items(centre.db, sample_id)
     ]
+    # The 报告类别 printed on the report is part of what the payload signs.
+    assert report["report_class"] == "一般不合格报告"
+    assert checked.content["report_class"] == report["report_class"]
+    assert checked.as_dict()["report_class"] == report["report_class"]
+    assert report_content.parse(report["content"]).report_class == report["report_class"]
     # Kept as issued, once: asking again gives the same bytes, replacing is refused.
     row = report_issues.current_report(centre.db, sample_id)
     assert row is not None and row["pdf_sha256"] == hashlib.sha256(pdf).hexdigest()
@@ -271,7 +276,7 @@ def test_a_centre_without_a_key_issues_unsigned_reports(
     try:
         sample_id = lab.register("S-001", "VEG-BRASSICA")
         lab.to_testing("S-001")
-        lab.enter("S-001", {"PB": "0.35", "CARBOFURAN": "ND", "OMETHOATE": "0.010"})
+        lab.enter("S-001", {"PB": "0.35", "CARBOFURAN": "ND(0.005)", "OMETHOATE": "0.010"})
         lab.approve("S-001")  # no key: approved without a signer
         report = report_issues.current_report(lab.db, sample_id)
         assert report is not None and report["payload"] == "" and report["content"]

@@ -187,7 +187,7 @@ def test_bulk_entry_refuses_duplicates_and_unknown_items(world: World) -> None:
 
 def test_enter_all_then_submit_computes_the_conclusion(world: World) -> None:
     sample_id = sample_in_state(world, "testing")
-    enter_all(world, sample_id, "ND")
+    enter_all(world, sample_id, "ND(0.001)")
     workflow.submit(world.tech, sample_id)
     detail = queries.sample_detail(world.db, sample_id)
     assert detail["conclusion_code"] == "pass"

@@ -65,6 +65,8 @@ def test_receiving_by_scanning_counts_and_refuses_with_reasons(
                 enterprise_uscc=uscc,
                 task_no=str(tasks.list_tasks(session.db)[0]["task_no"]),
                 samplers=["张伟", "李芳"],
+                sealed=True,
+                unit_acknowledged=True,
             ),
         )
         nos.append((sample_id, f"SCAN-{serial}"))
