@@ -139,7 +139,12 @@ def abolish_standard(
 
 
 def ensure_library(ctx: ServiceContext) -> None:
-    """Loads the shipped sample library if none was imported (first run, demo)."""
+    """Loads the shipped sample libraries if none was imported (first run, demo): the
+    flat library of non-food categories and the food classification with its limits
+    (services.food_library)."""
+    from labdesk.services.food_library import ensure_food_library
+
+    ensure_food_library(ctx)
     if ctx.db.scalar("SELECT count(*) FROM lib_items WHERE active = 1"):
         return
     from labdesk.core.library_io import load_sample_library
@@ -159,7 +164,9 @@ def categories(db: Database) -> list[dict[str, Any]]:
 
 # The columns a library item hands to the sample item frozen from it (sample_items): the
 # rule columns (core.judgement.RULE_COLUMNS) and what the report names. One list, so a
-# new column of the library reaches every sample registered after it.
+# new column of the library reaches every sample registered after it. `source` (where
+# the limit came from), `mark` and `mark_meaning` (e.g. GB 2763's temporary-limit mark)
+# come from the food library (services.food_library); a flat library item has none.
 FROZEN_COLUMNS = (
     "code",
     "name",
@@ -175,14 +182,28 @@ FROZEN_COLUMNS = (
     "standard_no",
     "standard_year",
     "sample_data",
+    "source",
+    "mark",
+    "mark_meaning",
 )
+# Columns a flat library item (lib_items) does not have: frozen with these values.
+_FROZEN_DEFAULTS = {"source": "", "mark": "", "mark_meaning": ""}
 
 
 def frozen_item(sample_id: int, seq: int, lib_item: Any) -> dict[str, Any]:
-    """The sample_items row frozen from a library item (a row or dict of lib_items)."""
+    """The sample_items row frozen from a library item: a row or dict of lib_items, or a
+    composed food-library item (`services.food_library`, which carries `lib_limit_id`)."""
+    keys = lib_item.keys()
     row: dict[str, Any] = {"sample_id": sample_id, "seq": seq}
-    row.update((column, lib_item[column]) for column in FROZEN_COLUMNS)
-    row["lib_item_id"] = lib_item["id"]
+    row.update(
+        (column, lib_item[column] if column in keys else _FROZEN_DEFAULTS[column])
+        for column in FROZEN_COLUMNS
+    )
+    if "lib_limit_id" in keys:
+        row["lib_limit_id"] = lib_item["lib_limit_id"]
+        row["lib_item_id"] = None
+    else:
+        row["lib_item_id"] = lib_item["id"]
     return row
 
 

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"admin"}),
     "import_library": frozenset({"admin"}),
     "abolish_standard": frozenset({"admin"}),
+    "edit_food_templates": frozenset({"admin", "manager"}),
     "edit_centre": frozenset({"admin"}),
 }
 ACTIONS = tuple(PERMISSIONS)
@@ -58,6 +59,7 @@ ACTION_NAMES = {
     "cancel": "cancel a sample",
     "export": "sign off and export batches",
     "manage_keys": "manage signing keys",
+    "edit_food_templates": "edit the item templates of food classes",
     "configure_outbox": "set the export outbox folder",
     "manage_users": "manage users",
     "import_library": "import the standards library",

@@ -78,6 +78,17 @@ class SampleForm:
     sampling_org: str = ""
     sealed: bool = False
     unit_acknowledged: bool = False
+    # A food sample names a leaf of the food classification instead of a category of
+    # the flat library (non-food products keep category_code).
+    food_class_code: str = ""
+    # The items to freeze, as food-library keys ("GB 2762|PB"); None = the proposal.
+    # A choice that differs from the proposal needs `items_reason` (kept in the audit).
+    item_keys: list[str] | None = None
+    items_reason: str = ""
+
+
+# Registration-time choices, not stored columns of the sample.
+_NOT_STORED = ("item_keys", "items_reason")
 
 
 # Form fields copied to the samples table as they are (text).
@@ -102,6 +113,9 @@ _FIELD_ZH = {
     "sample_no": "抽样单编号",
     "sample_name": "样品名称",
     "category_code": "产品类别",
+    "food_class_code": "食品分类",
+    "item_keys": "检验项目",
+    "items_reason": "项目变更原因",
     "sampling_date": "抽样日期",
     "production_date": "生产日期",
     "enterprise_uscc": "被抽样单位",
@@ -205,8 +219,12 @@ def sample_values(
             raise _bad("task_no", "required", "the sampling task is required")
         if not form.sample_name.strip():
             raise _bad("sample_name", "required", "required")
-        if not form.category_code.strip():
-            raise _bad("category_code", "required", "required")
+        if not form.category_code.strip() and not form.food_class_code.strip():
+            raise _bad(
+                "category_code",
+                "required",
+                "required: a product category or a food class (请选择产品类别或食品分类)",
+            )
         if form.sampling_date is None:
             raise _bad("sampling_date", "required", "required")
     if form.category_code.strip() and not db.scalar(
@@ -215,6 +233,14 @@ def sample_values(
         raise _bad(
             "category_code", "exists", f"{form.category_code} is not in the standards library"
         )
+    if form.category_code.strip() and form.food_class_code.strip():
+        raise _bad(
+            "food_class_code",
+            "one_of",
+            "a sample has a product category or a food class, not both (二者择一)",
+        )
+    if form.food_class_code.strip():
+        _check_food_class(db, form.food_class_code.strip())
     if form.sampling_date is not None and form.sampling_date > today:
         raise _bad("sampling_date", "not_future", f"{form.sampling_date} is in the future")
     if (
@@ -237,6 +263,7 @@ def sample_values(
         "enterprise_id": enterprise_id,
         "sample_name": form.sample_name.strip(),
         "category_code": form.category_code.strip(),
+        "food_class_code": form.food_class_code.strip(),
         "sampling_date": form.sampling_date.isoformat() if form.sampling_date else None,
         "production_date": form.production_date.isoformat() if form.production_date else None,
         "packaging": form.packaging,
@@ -264,6 +291,113 @@ def freeze_items(w: Writer, sample_id: int, category_code: str, on: date) -> int
         )
     rows = [frozen_item(sample_id, seq, item) for seq, item in enumerate(items, start=1)]
     w.insert_many("sample_items", rows, action="freeze")
+    return len(rows)
+
+
+def _check_food_class(db: Store, code: str) -> None:
+    from labdesk.services.food_library import load_tree
+
+    try:
+        tree = load_tree(db)
+        tree.get(code)
+    except NotFound as exc:
+        raise _bad("food_class_code", "exists", str(exc)) from None
+    if not tree.is_leaf(code):
+        raise _bad(
+            "food_class_code",
+            "leaf",
+            f"{tree.path_text(code)} has sub-classes: register the sample against one of "
+            "them (请选择最末级分类)",
+        )
+
+
+@dataclass
+class FoodItemsChoice:
+    """The food items to freeze onto a sample, decided before anything is written."""
+
+    basis: str
+    on: date
+    items: list[dict[str, Any]]
+    added: list[str]
+    removed: list[str]
+    reason: str
+
+
+def choose_food_items(db: Store, form: SampleForm) -> FoodItemsChoice:
+    """The proposal for the form (template, grade, executive standard, the lab's date
+    rule), changed by `form.item_keys` if given — which then needs `items_reason`."""
+    from labdesk.services import food_library
+
+    basis, on = food_library.items_date(db, form.sampling_date, form.production_date)
+    assert on is not None
+    proposal = food_library.proposed_items(
+        db,
+        form.food_class_code.strip(),
+        on,
+        grade=form.quality_grade.strip(),
+        executive_standard=form.executive_standard.strip(),
+    )
+    proposed = [i["key"] for i in proposal.items]
+    if form.item_keys is None:
+        chosen = list(proposal.items)
+    else:
+        pool = {i["key"]: i for i in proposal.items + proposal.available}
+        unknown = [k for k in form.item_keys if k not in pool]
+        if unknown:
+            raise _bad(
+                "item_keys",
+                "applicable",
+                f"{', '.join(unknown)}: no limit of these items applies to the class on {on}",
+            )
+        chosen = [pool[k] for k in dict.fromkeys(form.item_keys)]
+    keys = [i["key"] for i in chosen]
+    added = [k for k in keys if k not in proposed]
+    removed = [k for k in proposed if k not in keys]
+    reason = form.items_reason.strip()
+    if (added or removed) and not reason:
+        raise _bad(
+            "items_reason",
+            "required",
+            "a reason is required to add or remove test items (增减检验项目须填写原因)",
+        )
+    if not chosen:
+        raise _bad(
+            "food_class_code",
+            "no_items",
+            f"no test items for {form.food_class_code} in force on {on}",
+        )
+    return FoodItemsChoice(basis, on, chosen, added, removed, reason)
+
+
+def freeze_food_items(
+    w: Writer, sample_id: int, state: str, choice: FoodItemsChoice
+) -> int:
+    """Freezes the chosen food items (with their sources) and, when the technician
+    changed the proposal, records what was added or removed and why."""
+    from labdesk.services.library import frozen_item
+
+    rows = [frozen_item(sample_id, seq, item) for seq, item in enumerate(choice.items, start=1)]
+    w.insert_many("sample_items", rows, action="freeze", reason=choice.reason)
+    if choice.added or choice.removed:
+        detail = []
+        if choice.removed:
+            detail.append("removed 删除: " + ", ".join(choice.removed))
+        if choice.added:
+            detail.append("added 增加: " + ", ".join(choice.added))
+        w.insert(
+            "sample_events",
+            {
+                "sample_id": sample_id,
+                "action": "items_changed",
+                "from_state": state,
+                "to_state": state,
+                "user_id": w.actor.user_id,
+                "at_utc": w.at_utc,
+                "reason": f"{choice.reason} ({'; '.join(detail)})",
+            },
+            reason=choice.reason,
+            action="items_changed",
+        )
     return len(rows)
 
 
@@ -325,9 +459,17 @@ def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = Fals
         created_by=ctx.actor.user_id,
         created_at=now_iso(),
     )
+    choice = None
+    if not draft and values["food_class_code"]:
+        choice = choose_food_items(ctx.db, form)
+        values.update(items_basis=choice.basis, items_on=choice.on.isoformat())
+    elif not draft:
+        values.update(items_basis="sampling_date", items_on=values["sampling_date"])
     with ctx.db.write(ctx.actor) as w:
         sample_id = w.insert("samples", values, action="register")
-        if not draft:
+        if choice is not None:
+            freeze_food_items(w, sample_id, values["state"], choice)
+        elif not draft:
             assert form.sampling_date is not None
             freeze_items(w, sample_id, values["category_code"], form.sampling_date)
         transition(w, sample_id, "draft", values["state"], "draft" if draft else "register")
@@ -337,7 +479,7 @@ def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = Fals
 def _form_from_row(db: Database, sample: dict[str, Any]) -> SampleForm:
     kwargs: dict[str, Any] = {}
     for f in fields(SampleForm):
-        if f.name in ("enterprise_uscc", "task_no"):
+        if f.name in ("enterprise_uscc", "task_no", *_NOT_STORED):
             continue
         value = sample.get(f.name)
         if f.name in ("sampling_date", "production_date"):
@@ -384,9 +526,14 @@ def update_sample(
         setattr(form, key, value)
     if (
         sample["state"] != "draft"
-        and ("category_code" in changes or "sampling_date" in changes)
+        and (
+            "category_code" in changes
+            or "sampling_date" in changes
+            or "food_class_code" in changes
+        )
         and (
             form.category_code != sample["category_code"]
+            or form.food_class_code != sample["food_class_code"]
             or (form.sampling_date and form.sampling_date.isoformat() != sample["sampling_date"])
         )
     ):
@@ -412,10 +559,19 @@ def complete_draft(
         setattr(form, key, value)
     values = sample_values(ctx.db, form, draft=False)
     values.pop("sample_no")
+    choice = None
+    if values["food_class_code"]:
+        choice = choose_food_items(ctx.db, form)
+        values.update(items_basis=choice.basis, items_on=choice.on.isoformat())
+    else:
+        values.update(items_basis="sampling_date", items_on=values["sampling_date"])
     with ctx.db.write(ctx.actor) as w:
         w.update("samples", sample_id, values)
-        assert form.sampling_date is not None
-        freeze_items(w, sample_id, values["category_code"], form.sampling_date)
+        if choice is not None:
+            freeze_food_items(w, sample_id, "draft", choice)
+        else:
+            assert form.sampling_date is not None
+            freeze_items(w, sample_id, values["category_code"], form.sampling_date)
         transition(w, sample_id, "draft", "registered", "register")
 
 

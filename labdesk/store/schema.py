@@ -417,8 +417,111 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Version 5 "food classification and limits": the standards library a food laboratory
+# needs (docs/standards-library.md, "Foods"). food_classes is the classification tree
+# (parent_code NULL at the root); lib_versions one row per standard version with its
+# dates and the digest of what was imported (so re-importing the same file writes
+# nothing); lib_limits one row per (version, class node, item), excluded = JSON array of
+# the class codes of its "…除外". food_templates: the items a plan tests per class.
+# lab_settings: the lab's rules (which date picks the versions in force). A food sample
+# names its leaf class in samples.food_class_code (category_code stays for the flat
+# library of non-food products); its frozen items keep where each limit came from.
+LIMIT_KINDS = ("contaminant", "mycotoxin", "pesticide", "vet_drug", "additive", "pathogen", "product")
+_V5 = f"""
+CREATE TABLE food_classes (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    parent_code TEXT REFERENCES food_classes (code),
+    depth INTEGER NOT NULL DEFAULT 0 CHECK (depth >= 0),
+    seq INTEGER NOT NULL DEFAULT 0,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    aliases TEXT NOT NULL DEFAULT '[]',
+    initials TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1))
+) STRICT;
+CREATE INDEX food_classes_parent ON food_classes (parent_code);
+CREATE TABLE lib_versions (
+    id INTEGER PRIMARY KEY,
+    standard_no TEXT NOT NULL,
+    standard_year TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'product' CHECK (kind IN {_in(LIMIT_KINDS)}),
+    effective_from TEXT,
+    abolished_from TEXT,
+    replaces TEXT NOT NULL DEFAULT '[]',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1)),
+    digest TEXT NOT NULL DEFAULT '',
+    row_count INTEGER NOT NULL DEFAULT 0,
+    file_name TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE UNIQUE INDEX lib_versions_key ON lib_versions (standard_no, standard_year)
+    WHERE active = 1;
+CREATE TABLE lib_limits (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES lib_versions (id),
+    class_code TEXT NOT NULL REFERENCES food_classes (code),
+    class_name TEXT NOT NULL,
+    excluded TEXT NOT NULL DEFAULT '[]',
+    excluded_names TEXT NOT NULL DEFAULT '[]',
+    seq INTEGER NOT NULL,
+    table_ref TEXT NOT NULL DEFAULT '',
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    limit_text TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'full' CHECK (method IN ('full', 'rounded')),
+    interval TEXT,
+    decimals INTEGER,
+    lod TEXT,
+    loq TEXT,
+    test_method TEXT NOT NULL DEFAULT '',
+    mark TEXT NOT NULL DEFAULT '',
+    mark_meaning TEXT NOT NULL DEFAULT '',
+    grade TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1))
+) STRICT;
+CREATE INDEX lib_limits_class ON lib_limits (class_code, version_id);
+CREATE INDEX lib_limits_version ON lib_limits (version_id);
+CREATE TABLE food_templates (
+    id INTEGER PRIMARY KEY,
+    class_code TEXT NOT NULL REFERENCES food_classes (code),
+    seq INTEGER NOT NULL,
+    standard_no TEXT NOT NULL,
+    item_code TEXT NOT NULL,
+    test_method TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE UNIQUE INDEX food_templates_item ON food_templates (class_code, standard_no, item_code)
+    WHERE active = 1;
+CREATE TABLE lab_settings (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL
+) STRICT;
+ALTER TABLE samples ADD COLUMN food_class_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE samples ADD COLUMN items_basis TEXT NOT NULL DEFAULT '';
+ALTER TABLE samples ADD COLUMN items_on TEXT DEFAULT NULL;
+ALTER TABLE sample_items ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN mark TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN mark_meaning TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN lib_limit_id INTEGER DEFAULT NULL REFERENCES lib_limits (id);
+"""
+
+
+def _migrate_5(conn: sqlite3.Connection) -> None:
+    for statement in _split(_V5):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
+MIGRATIONS: list[Migration] = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
@@ -438,10 +541,23 @@ AUDITED_TABLES = (
     "export_batches",
     "signing_keys",
     "reports",
+    "food_classes",
+    "lib_versions",
+    "lib_limits",
+    "food_templates",
+    "lab_settings",
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
-_AUDITED_FROM = {"result_values": 3, "reports": 4}
+_AUDITED_FROM = {
+    "result_values": 3,
+    "reports": 4,
+    "food_classes": 5,
+    "lib_versions": 5,
+    "lib_limits": 5,
+    "food_templates": 5,
+    "lab_settings": 5,
+}
 
 
 def audited_tables(version: int) -> tuple[str, ...]:

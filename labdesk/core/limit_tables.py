@@ -1,0 +1,677 @@
+"""Limit tables in the layouts the standards print (CSV or .xlsx), read and validated.
+
+One row per (item, food class) as printed: GB 2763 prints 农药 / 食品类别/名称 /
+最大残留限量 (mg/kg); GB 2762 prints one table per contaminant with 食品类别（名称） /
+限量 (mg/kg); GB 2761 the same for mycotoxins. The file says which by its headers
+(Chinese as printed, or the English names in `HEADERS`). A header's bracketed unit is
+the unit of the column ("最大残留限量/(mg/kg)"). Cells merged in the printed table
+come out of Excel blank below their first row: the item, standard, table and date
+columns carry down from the row above.
+
+Every row is validated before anything is kept (`read_limit_table` raises
+`LimitFileError` listing every problem with its row and column, nothing is loaded):
+the class must be in the classification, exclusions too; the limit must read (a bare
+number only in an MRL column); one version may not hold two rows for the same class and
+item; versions of one standard may not overlap in time. Files above `MAX_FILE_BYTES`
+are refused before they are read, and a CSV is read row by row (bounded memory).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import json
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from labdesk.core.errors import ValidationError
+from labdesk.core.food_limits import (
+    MARKS,
+    CellError,
+    parse_explicit_cell,
+    parse_max_cell,
+    split_exclusions,
+    standard_kind,
+)
+from labdesk.core.foods import FoodTree
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""A limit file larger than this (64 MiB) is refused before it is read."""
+MAX_ROWS = 500_000
+
+# canonical field → accepted headers (compared after NFKC, without spaces or brackets)
+HEADERS: dict[str, tuple[str, ...]] = {
+    "standard": ("标准编号", "标准", "standard"),
+    "title": ("标准名称", "title"),
+    "effective_from": ("实施日期", "effective_from"),
+    "abolished_from": ("废止日期", "abolished_from"),
+    "replaces": ("代替标准", "代替", "replaces"),
+    "table": ("表号", "表", "table"),
+    "item": (
+        "农药",
+        "农药名称",
+        "农药中文通用名称",
+        "污染物",
+        "污染物项目",
+        "真菌毒素",
+        "兽药",
+        "兽药名称",
+        "食品添加剂",
+        "添加剂",
+        "致病菌",
+        "项目",
+        "检验项目",
+        "item",
+    ),
+    "item_code": ("项目代码", "item_code"),
+    "item_en": ("英文名称", "item_en"),
+    "food_class": ("食品类别/名称", "食品类别(名称)", "食品类别", "食品名称", "food_class"),
+    "class_code": ("食品分类代码", "class_code"),
+    "max": ("最大残留限量", "MRL", "mrl", "限量", "最大限量", "最大使用量", "max"),
+    "limit": ("指标", "限量要求", "limit"),
+    "unit": ("单位", "unit"),
+    "grade": ("等级", "质量等级", "grade"),
+    "test_method": ("检验方法", "检测方法", "test_method"),
+    "note": ("备注", "note"),
+    "source": ("来源", "source"),
+    "sample_data": ("样例数据", "sample_data"),
+    "kind": ("标准类型", "kind"),
+}
+_HEADER_INDEX = {
+    re.sub(r"\s", "", unicodedata.normalize("NFKC", alias)).casefold(): name
+    for name, aliases in HEADERS.items()
+    for alias in aliases
+}
+CARRY_DOWN = ("standard", "title", "effective_from", "abolished_from", "replaces", "table", "item")
+KINDS = ("contaminant", "mycotoxin", "pesticide", "vet_drug", "additive", "pathogen", "product")
+_TRUE = {"true", "yes", "y", "1", "是"}
+_FALSE = {"false", "no", "n", "0", "否", ""}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00)?$")
+_STANDARD_KEY = re.compile(r"^(.+?)[-—–]\s*(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: `row` as Excel numbers it (header = 1; 0 = the whole file)."""
+
+    row: int
+    column: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        return f"{where}, {self.column or '-'}: {self.message} [{self.rule}]"
+
+
+class LimitFileError(ValidationError):
+    """A limit file was refused; `problems` lists every problem found. Nothing was loaded."""
+
+    def __init__(self, path: Path | str, problems: Sequence[Problem]) -> None:
+        self.path = Path(path)
+        self.problems = tuple(problems)
+        shown = "\n".join(f"  {p}" for p in self.problems[:50])
+        more = f"\n  … and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        count = len(self.problems)
+        first = self.problems[0] if self.problems else Problem(0, "", "file", "")
+        super().__init__(
+            first.column or "file",
+            first.rule,
+            f"{self.path.name}: {count} problem{'s' if count != 1 else ''}; nothing was "
+            f"loaded\n{shown}{more}",
+        )
+
+
+@dataclass(frozen=True)
+class Version:
+    """One standard version as a file declares it."""
+
+    number: str
+    year: str
+    title: str = ""
+    kind: str = "product"
+    effective_from: date | None = None
+    abolished_from: date | None = None
+    replaces: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.number}-{self.year}"
+
+    def in_force_on(self, day: date) -> bool:
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return self.abolished_from is None or day < self.abolished_from
+
+
+@dataclass(frozen=True)
+class LimitRow:
+    """One validated row. `class_codes` are the nodes its class means; `excluded_codes`
+    the nodes its exclusions mean."""
+
+    row: int
+    standard: str
+    table: str
+    item_code: str
+    item_name: str
+    item_en: str
+    class_name: str
+    excluded: tuple[str, ...]
+    class_codes: tuple[str, ...]
+    excluded_codes: tuple[str, ...]
+    limit: str
+    unit: str
+    mark: str
+    grade: str
+    test_method: str
+    note: str
+    source: str
+    sample_data: bool
+
+    def canonical(self) -> list[object]:
+        """What the row is, for "has this version changed?" (file row numbers aside)."""
+        return [
+            self.table,
+            self.item_code,
+            self.item_name,
+            self.item_en,
+            self.class_name,
+            list(self.excluded),
+            list(self.class_codes),
+            list(self.excluded_codes),
+            self.limit,
+            self.unit,
+            self.mark,
+            self.grade,
+            self.test_method,
+            self.note,
+            self.source,
+            self.sample_data,
+        ]
+
+
+@dataclass
+class LimitTable:
+    """A validated file: its versions and rows (file order)."""
+
+    path: Path
+    versions: dict[str, Version]
+    rows: list[LimitRow] = field(default_factory=list)
+
+    def rows_of(self, key: str) -> list[LimitRow]:
+        return [r for r in self.rows if r.standard == key]
+
+    def digest(self, key: str) -> str:
+        """SHA-256 of the version's declaration and rows: equal files give equal digests."""
+        version = self.versions[key]
+        h = hashlib.sha256()
+        head = [
+            version.number,
+            version.year,
+            version.title,
+            version.kind,
+            version.effective_from.isoformat() if version.effective_from else None,
+            version.abolished_from.isoformat() if version.abolished_from else None,
+            list(version.replaces),
+        ]
+        h.update(json.dumps(head, ensure_ascii=False).encode())
+        for row in self.rows_of(key):
+            h.update(b"\n")
+            h.update(json.dumps(row.canonical(), ensure_ascii=False).encode())
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A version already in the library, for the overlap rule."""
+
+    number: str
+    year: str
+    effective_from: date | None
+    abolished_from: date | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.number}-{self.year}"
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def read_limit_table(
+    path: Path | str,
+    tree: FoodTree,
+    stored: Iterable[StoredVersion] = (),
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> LimitTable:
+    """Read and validate a limit file (.csv / .xlsx) against the classification."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise LimitFileError(path, [Problem(0, "", "file", "file not found")]) from None
+    except OSError as exc:
+        raise LimitFileError(path, [Problem(0, "", "file", f"cannot read: {exc}")]) from None
+    if size > max_bytes:
+        raise LimitFileError(
+            path,
+            [
+                Problem(
+                    0,
+                    "",
+                    "max_size",
+                    f"the file is {size:,} bytes; limit files above {max_bytes:,} bytes are "
+                    "refused (split it by standard)",
+                )
+            ],
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _validate(path, _csv_rows(path), tree, stored)
+    if suffix in (".xlsx", ".xlsm"):
+        return _validate(path, _xlsx_rows(path), tree, stored)
+    raise LimitFileError(
+        path, [Problem(0, "", "file_type", f"unsupported file type {suffix!r}; use .csv or .xlsx")]
+    )
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from csv.reader(handle)
+    except UnicodeDecodeError as exc:
+        raise LimitFileError(
+            path,
+            [Problem(0, "", "encoding", f"not UTF-8 (byte {exc.start}); save as UTF-8 CSV")],
+        ) from None
+    except csv.Error as exc:
+        raise LimitFileError(path, [Problem(0, "", "csv", f"not a readable CSV: {exc}")]) from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as exc:
+        raise LimitFileError(
+            path, [Problem(0, "", "xlsx", f"not a readable .xlsx workbook: {exc}")]
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        for record in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in record]
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    if isinstance(value, float):
+        # A number Excel stored as a number: its shortest repr is what was typed, minus
+        # trailing zeros (docs/standards-library.md: format limit columns as text).
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
+
+
+def _header_key(text: str) -> tuple[str, str]:
+    """(canonical field or '', unit from the header's brackets)."""
+    norm = re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).lstrip("\ufeff")
+    unit = ""
+    groups = re.findall(r"\(([^()]*)\)", norm)
+    base = re.sub(r"/?\([^()]*\)", "", norm).rstrip("/")
+    for group in groups:
+        if "/" in group or re.fullmatch(r"[μµu]?g|mg|kg|%|CFU.*|MPN.*", group):
+            unit = group
+    name = _HEADER_INDEX.get(base.casefold(), "")
+    if not name:
+        name = _HEADER_INDEX.get(norm.casefold(), "")
+    return name, unit
+
+
+def _parse_date(text: str) -> date:
+    match = _ISO_DATE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+    try:
+        return date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date") from None
+
+
+def _split_key(text: str) -> tuple[str, str] | None:
+    match = _STANDARD_KEY.match(" ".join(unicodedata.normalize("NFKC", text).split()))
+    if not match:
+        return None
+    return match.group(1).strip(), match.group(2)
+
+
+def _raw(record: Sequence[str], index: int) -> str:
+    return record[index].strip() if index < len(record) else ""
+
+
+def _overlap(a: tuple[date | None, date | None], b: tuple[date | None, date | None]) -> bool:
+    a0, a1 = a[0] or date.min, a[1] or date.max
+    b0, b1 = b[0] or date.min, b[1] or date.max
+    return a0 < b1 and b0 < a1
+
+
+def _validate(
+    path: Path, records: Iterator[list[str]], tree: FoodTree, stored: Iterable[StoredVersion]
+) -> LimitTable:
+    problems: list[Problem] = []
+    header = next(records, None)
+    if header is None or not any(c.strip() for c in header):
+        raise LimitFileError(
+            path, [Problem(1, "", "header", "the first row must be the column headers")]
+        )
+    position: dict[str, int] = {}
+    header_units: dict[str, str] = {}
+    for index, title in enumerate(header):
+        if not title.strip():
+            continue
+        name, unit = _header_key(title)
+        if not name:
+            problems.append(
+                Problem(1, title.strip(), "unknown_column", "unknown column (see HEADERS)")
+            )
+            continue
+        if name in position:
+            problems.append(Problem(1, title.strip(), "duplicate_column", "column appears twice"))
+            continue
+        position[name] = index
+        if unit:
+            header_units[name] = unit
+    if "max" in position and "limit" in position:
+        problems.append(
+            Problem(1, "", "limit_column", "give either an MRL/限量 column or a 指标 column, not both")
+        )
+    for required in ("standard", "item"):
+        if required not in position:
+            problems.append(Problem(1, HEADERS[required][0], "required", "required column missing"))
+    if "food_class" not in position and "class_code" not in position:
+        problems.append(Problem(1, "食品类别", "required", "required column missing"))
+    if "max" not in position and "limit" not in position:
+        problems.append(Problem(1, "最大残留限量 / 限量 / 指标", "required", "no limit column"))
+    if problems:
+        raise LimitFileError(path, problems)
+    titles = {name: header[i].strip() for name, i in position.items()}
+    limit_field = "max" if "max" in position else "limit"
+
+    versions: dict[str, Version] = {}
+    version_row: dict[str, int] = {}
+    version_sample: dict[str, bool] = {}
+    rows: list[LimitRow] = []
+    seen: dict[tuple[str, str, str, str], int] = {}
+    carried: dict[str, str] = {}
+    row_no = 1
+    for record in records:
+        row_no += 1
+        if row_no > MAX_ROWS + 1:
+            problems.append(
+                Problem(row_no, "", "max_rows", f"more than {MAX_ROWS:,} rows; split the file")
+            )
+            break
+        if not any(c.strip() for c in record):
+            continue
+        cells: dict[str, str] = {}
+        standard_cell = _raw(record, position["standard"])
+        if standard_cell and standard_cell != carried.get("standard"):
+            carried = {}  # a new standard: nothing carries over from the previous one
+        for name, index in position.items():
+            value = record[index].strip() if index < len(record) else ""
+            if not value and name in CARRY_DOWN:
+                value = carried.get(name, "")
+            elif name in CARRY_DOWN:
+                carried[name] = value
+            cells[name] = value
+        before = len(problems)
+
+        def bad(column: str, rule: str, message: str, row_no: int = row_no) -> None:
+            problems.append(Problem(row_no, titles.get(column, column), rule, message))
+
+        # -- the standard version
+        key_parts = _split_key(cells["standard"])
+        if key_parts is None:
+            bad(
+                "standard",
+                "standard_key",
+                f"{cells['standard']!r} is not a standard with its year (e.g. GB 2763-2021)",
+            )
+            continue
+        number, year = key_parts
+        dates: dict[str, date | None] = {}
+        for name in ("effective_from", "abolished_from"):
+            text = cells.get(name, "")
+            try:
+                dates[name] = _parse_date(text) if text else None
+            except ValueError as exc:
+                bad(name, "date", str(exc))
+                dates[name] = None
+        kind = cells.get("kind", "") or standard_kind(number)
+        if kind not in KINDS:
+            bad("kind", "kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+        replaces: list[str] = []
+        for part in re.split(r"[、,;；]", cells.get("replaces", "")):
+            if not part.strip():
+                continue
+            if _split_key(part) is None:
+                bad("replaces", "standard_key", f"{part.strip()!r} is not a standard with its year")
+            else:
+                n, y = _split_key(part)  # type: ignore[misc]
+                replaces.append(f"{n}-{y}")
+        version = Version(
+            number=number,
+            year=year,
+            title=cells.get("title", ""),
+            kind=kind,
+            effective_from=dates["effective_from"],
+            abolished_from=dates["abolished_from"],
+            replaces=tuple(replaces),
+        )
+        if (
+            version.effective_from
+            and version.abolished_from
+            and version.abolished_from <= version.effective_from
+        ):
+            bad("abolished_from", "date_order", "废止日期 must be after 实施日期")
+        flag = cells.get("sample_data", "").lower()
+        if flag not in _TRUE | _FALSE:
+            bad("sample_data", "boolean", f"{cells['sample_data']!r} is not true/false (是/否)")
+        sample = flag in _TRUE
+
+        # -- the item and the class
+        item_name = cells["item"]
+        if not item_name:
+            bad("item", "required", "the item is empty")
+        class_codes: tuple[str, ...] = ()
+        class_name = ""
+        excluded: tuple[str, ...] = ()
+        excluded_codes: list[str] = []
+        code_given = cells.get("class_code", "")
+        if code_given:
+            if code_given not in tree:
+                bad(
+                    "class_code",
+                    "class_exists",
+                    f"food class code {code_given} does not exist in the classification",
+                )
+            else:
+                class_codes = (code_given,)
+                class_name = tree.get(code_given).name
+        if cells.get("food_class", ""):
+            try:
+                class_name_cell, excluded = split_exclusions(cells["food_class"])
+            except CellError as exc:
+                bad("food_class", "class_cell", str(exc))
+            else:
+                if not class_codes:
+                    class_name = class_name_cell
+                    class_codes = tuple(tree.resolve(class_name_cell))
+                    if not class_codes:
+                        bad(
+                            "food_class",
+                            "unknown_class",
+                            f"unknown food class {class_name_cell!r}: not a class or alias of "
+                            "the classification (add it to the classification first)",
+                        )
+                for name in excluded:
+                    found = tree.resolve(name)
+                    if not found:
+                        bad(
+                            "food_class",
+                            "unknown_class",
+                            f"unknown food class {name!r} in the exclusions (…除外)",
+                        )
+                    excluded_codes.extend(found)
+        elif not code_given:
+            bad("food_class", "required", "the food class is empty")
+
+        # -- the limit
+        limit_text, mark = "", ""
+        cell = cells[limit_field]
+        try:
+            if limit_field == "max":
+                limit_text, mark = parse_max_cell(cell)
+            else:
+                limit_text = parse_explicit_cell(cell, titles["limit"])
+        except CellError as exc:
+            bad(limit_field, "bare_number" if "bare number" in str(exc) else "limit", str(exc))
+        unit = cells.get("unit", "") or header_units.get(limit_field, "")
+        if unit and any(m in unit for m in MARKS):
+            bad("unit", "unit", f"{unit!r}: a mark is not a unit")
+
+        if len(problems) > before:
+            continue
+        if version.key in versions:
+            known = versions[version.key]
+            for name, attr in (
+                ("title", "title"),
+                ("effective_from", "effective_from"),
+                ("abolished_from", "abolished_from"),
+                ("kind", "kind"),
+                ("replaces", "replaces"),
+            ):
+                if getattr(known, attr) != getattr(version, attr):
+                    bad(
+                        name,
+                        "version_agrees",
+                        f"differs from row {version_row[version.key]} for {version.key}",
+                    )
+        else:
+            versions[version.key] = version
+            version_row[version.key] = row_no
+            version_sample[version.key] = sample
+        item_code = cells.get("item_code", "") or item_name
+        grade = cells.get("grade", "")
+        for code in class_codes:
+            dup = (version.key, code, item_code, grade)
+            if dup in seen:
+                bad(
+                    "food_class",
+                    "duplicate_row",
+                    f"{version.key} already has a row for {item_name} in {tree.get(code).name} "
+                    f"(row {seen[dup]}): one row per class and item in a version",
+                )
+            else:
+                seen[dup] = row_no
+        if len(problems) > before:
+            continue
+        rows.append(
+            LimitRow(
+                row=row_no,
+                standard=version.key,
+                table=cells.get("table", ""),
+                item_code=item_code,
+                item_name=item_name,
+                item_en=cells.get("item_en", ""),
+                class_name=class_name,
+                excluded=excluded,
+                class_codes=class_codes,
+                excluded_codes=tuple(excluded_codes),
+                limit=limit_text,
+                unit=unit,
+                mark=mark,
+                grade=grade,
+                test_method=cells.get("test_method", ""),
+                note=cells.get("note", ""),
+                source=cells.get("source", ""),
+                sample_data=sample,
+            )
+        )
+    if not rows and not problems:
+        problems.append(Problem(0, "", "empty", "the file has no limit rows"))
+    versions = _close_replaced(versions)
+    problems.extend(_version_problems(versions, version_row, stored))
+    if problems:
+        raise LimitFileError(path, problems)
+    return LimitTable(path, versions, rows)
+
+
+def _close_replaced(versions: dict[str, Version]) -> dict[str, Version]:
+    """A version named in another's 代替标准 ends on that one's 实施日期 (if open-ended)."""
+    closed = dict(versions)
+    for v in versions.values():
+        for key in v.replaces:
+            old = closed.get(key)
+            if old is not None and old.abolished_from is None and v.effective_from is not None:
+                closed[key] = dataclasses.replace(old, abolished_from=v.effective_from)
+    return closed
+
+
+def _version_problems(
+    versions: Mapping[str, Version], first_row: Mapping[str, int], stored: Iterable[StoredVersion]
+) -> list[Problem]:
+    """Versions of one standard number may not be in force at the same time."""
+    problems: list[Problem] = []
+    replaced = {key for v in versions.values() for key in v.replaces}
+    entries: list[tuple[str, str, tuple[date | None, date | None], int]] = []
+    for key, v in versions.items():
+        entries.append((v.number, key, (v.effective_from, v.abolished_from), first_row[key]))
+    for old in stored:
+        if old.key in versions:
+            continue  # re-imported: the file's declaration replaces it
+        end = old.abolished_from
+        if old.key in replaced:
+            # closed by the new version's 实施日期 (done on import)
+            new = next(v for v in versions.values() if old.key in v.replaces)
+            end = new.effective_from
+        entries.append((old.number, old.key, (old.effective_from, end), 0))
+    for index, (number, key, when, row) in enumerate(entries):
+        for number_b, key_b, when_b, row_b in entries[index + 1 :]:
+            if number == number_b and _overlap(when, when_b):
+                where = row or row_b
+                problems.append(
+                    Problem(
+                        where,
+                        "实施日期",
+                        "version_overlap",
+                        f"{key} and {key_b} would both be in force at the same time: give the "
+                        f"older one a 废止日期, or name it in 代替标准",
+                    )
+                )
+    for v in versions.values():
+        for key in v.replaces:
+            if v.effective_from is None:
+                problems.append(
+                    Problem(
+                        first_row[v.key],
+                        "代替标准",
+                        "replaces_date",
+                        f"{v.key} replaces {key} but has no 实施日期 to replace it from",
+                    )
+                )
+    return problems

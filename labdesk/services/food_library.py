@@ -1,0 +1,714 @@
+"""The food library in the database: the classification, the limit versions and the
+item templates, and the composition of a food sample's items from them.
+
+Imports are all or nothing (`core.limit_tables` validates every row first) and each
+version is compared with the stored one by digest: re-importing an identical file
+writes nothing. A changed version replaces the stored one (the old rows are kept,
+inactive); a version named in 代替标准 is closed on the new one's 实施日期. Samples are
+never touched: their items were frozen onto them at registration.
+
+`compose_items` gives, for a leaf class and a date, the rows of every standard version
+in force that apply to the class (inheritance, exclusions, the most specific row; see
+`core.food_limits.compose`), product standards only when the label names them (执行标准)
+and graded rows only for the label's grade (质量等级). `proposed_items` narrows that to
+the class's template (the nearest class on its path that has one).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from labdesk.core.errors import NotFound, ValidationError
+from labdesk.core.food_limits import MARKS, Candidate, compose, source_text
+from labdesk.core.foods import FoodClass, FoodTree
+from labdesk.core.limit_tables import LimitTable, StoredVersion, read_limit_table
+from labdesk.services.context import ServiceContext
+from labdesk.services.permissions import require
+from labdesk.store.audit import Writer
+from labdesk.store.protocol import Store
+
+# Which date picks the versions in force for a sample's items (the lab's rule).
+ITEMS_DATE_RULES = ("sampling_date", "production_date")
+ITEMS_DATE_KEY = "items_date"
+SHIPPED_LIMIT_FILES = (
+    "food-limits-gb2762.csv",
+    "food-limits-gb2761.csv",
+    "food-limits-gb2763.csv",
+    "food-limits-gb31650.csv",
+    "food-limits-product.csv",
+)
+_EMPTY: frozenset[str] = frozenset()
+
+
+# ---------------------------------------------------------------------------------------
+# The classification
+
+
+def load_tree(db: Store) -> FoodTree:
+    """The stored classification (cached until the next audited write anywhere)."""
+    head = db.scalar("SELECT seq FROM audit_head WHERE id = 1")
+    cache = db.__dict__.get("_food_tree")
+    if cache is not None and cache[0] == head:
+        tree: FoodTree = cache[1]
+        return tree
+    rows = db.query("SELECT * FROM food_classes ORDER BY seq, id")
+    if not rows:
+        raise NotFound("the food classification is empty: import it first (食品分类未导入)")
+    tree = FoodTree(
+        FoodClass(
+            code=str(r["code"]),
+            parent=str(r["parent_code"] or ""),
+            name=str(r["name"]),
+            name_en=str(r["name_en"]),
+            aliases=tuple(json.loads(r["aliases"])),
+            initials=str(r["initials"]),
+            source=str(r["source"]),
+            sample_data=bool(r["sample_data"]),
+        )
+        for r in rows
+    )
+    db.__dict__["_food_tree"] = (head, tree)
+    return tree
+
+
+def has_food_library(db: Store) -> bool:
+    return bool(db.scalar("SELECT 1 FROM food_classes LIMIT 1"))
+
+
+def write_classes(w: Writer, tree: FoodTree) -> int:
+    """Inside an audited transaction: adds new classes, updates changed ones (by code).
+    Classes absent from `tree` stay: limits and samples may name them. Returns changes."""
+    existing = {str(r["code"]): dict(r) for r in w.db.query("SELECT * FROM food_classes")}
+    new_rows: list[dict[str, Any]] = []
+    changed = 0
+    for seq, cls in enumerate(tree.walk(), start=1):
+        values = {
+            "code": cls.code,
+            "parent_code": cls.parent or None,
+            "depth": tree.depth(cls.code),
+            "seq": seq,
+            "name": cls.name,
+            "name_en": cls.name_en,
+            "aliases": json.dumps(list(cls.aliases), ensure_ascii=False),
+            "initials": cls.initials,
+            "source": cls.source,
+            "sample_data": int(cls.sample_data),
+        }
+        known = existing.get(cls.code)
+        if known is None:
+            new_rows.append(values)
+        elif w.update("food_classes", int(known["id"]), values, action="classes_import"):
+            changed += 1
+    if new_rows:
+        w.insert_many("food_classes", new_rows, action="classes_import")
+    return changed + len(new_rows)
+
+
+def import_classes(ctx: ServiceContext, tree: FoodTree) -> int:
+    """Admin: stores the classification (audited); returns the classes added or changed."""
+    require(ctx, "import_library")
+    if has_food_library(ctx.db):
+        stored = load_tree(ctx.db)
+        missing = [c.code for c in stored.classes if c.code not in tree]
+        if missing:
+            raise ValidationError(
+                "code",
+                "keeps_classes",
+                f"the new classification leaves out {len(missing)} stored classes "
+                f"({', '.join(missing[:5])}…): classes are never removed, since limits and "
+                "samples name them (分类只能增改，不能删除)",
+            )
+    with ctx.db.write(ctx.actor) as w:
+        return write_classes(w, tree)
+
+
+# ---------------------------------------------------------------------------------------
+# Limit versions
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: versions loaded (new or changed), versions unchanged, rows."""
+
+    loaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.loaded or self.closed)
+
+    def message(self) -> str:
+        if not self.changed:
+            return "no change: the library already holds " + ", ".join(self.unchanged) + " (无变化)"
+        parts = [f"loaded {', '.join(self.loaded)} ({self.rows} limit rows)"]
+        if self.closed:
+            parts.append(f"closed {', '.join(self.closed)}")
+        if self.unchanged:
+            parts.append(f"unchanged {', '.join(self.unchanged)}")
+        return "; ".join(parts)
+
+
+def stored_versions(db: Store) -> list[StoredVersion]:
+    rows = db.query(
+        "SELECT standard_no, standard_year, effective_from, abolished_from FROM lib_versions "
+        "WHERE active = 1"
+    )
+    return [
+        StoredVersion(
+            str(r["standard_no"]),
+            str(r["standard_year"]),
+            date.fromisoformat(r["effective_from"]) if r["effective_from"] else None,
+            date.fromisoformat(r["abolished_from"]) if r["abolished_from"] else None,
+        )
+        for r in rows
+    ]
+
+
+def read_limits(db: Store, path: Path | str) -> LimitTable:
+    """Read and validate a limit file against the stored classification and versions
+    (nothing written): the import preview."""
+    return read_limit_table(path, load_tree(db), stored_versions(db))
+
+
+def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
+    """Inside an audited transaction: the versions of `table` that differ from the
+    stored ones are loaded; unchanged ones are left alone."""
+    db = w.db
+    outcome = ImportOutcome()
+    stored = {
+        (str(r["standard_no"]), str(r["standard_year"])): dict(r)
+        for r in db.query("SELECT * FROM lib_versions WHERE active = 1")
+    }
+    fresh: dict[str, int] = {}
+    for key, version in table.versions.items():
+        digest = table.digest(key)
+        known = stored.get((version.number, version.year))
+        if known is not None and known["digest"] == digest:
+            outcome.unchanged.append(key)
+            continue
+        if known is not None:
+            w.update("lib_versions", int(known["id"]), {"active": 0}, action="limits_replace")
+        rows = table.rows_of(key)
+        version_id = w.insert(
+            "lib_versions",
+            {
+                "standard_no": version.number,
+                "standard_year": version.year,
+                "title": version.title,
+                "kind": version.kind,
+                "effective_from": _iso(version.effective_from),
+                "abolished_from": _iso(version.abolished_from),
+                "replaces": json.dumps(list(version.replaces), ensure_ascii=False),
+                "sample_data": int(any(r.sample_data for r in rows)),
+                "digest": digest,
+                "row_count": len(rows),
+                "file_name": table.path.name,
+            },
+            action="limits_import",
+        )
+        fresh[key] = version_id
+        outcome.loaded.append(key)
+    if not outcome.loaded:
+        return outcome
+    # versions named in 代替标准 end on the new version's 实施日期
+    for key in outcome.loaded:
+        version = table.versions[key]
+        for old_key in version.replaces:
+            number, _, year = old_key.rpartition("-")
+            old = stored.get((number, year))
+            if old is None or version.effective_from is None or old_key in table.versions:
+                continue
+            end = _iso(version.effective_from)
+            if old["abolished_from"] is None or str(old["abolished_from"]) > str(end):
+                w.update(
+                    "lib_versions",
+                    int(old["id"]),
+                    {"abolished_from": end},
+                    reason=f"replaced by {key} (代替)",
+                    action="limits_replace",
+                )
+                outcome.closed.append(old_key)
+    limit_rows: list[dict[str, Any]] = []
+    for row in table.rows:
+        version_id = fresh.get(row.standard)
+        if version_id is None:
+            continue
+        excluded = json.dumps(list(row.excluded_codes)) if row.excluded_codes else "[]"
+        excluded_names = (
+            json.dumps(list(row.excluded), ensure_ascii=False) if row.excluded else "[]"
+        )
+        for class_code in row.class_codes:
+            limit_rows.append(
+                {
+                    "version_id": version_id,
+                    "class_code": class_code,
+                    "class_name": row.class_name,
+                    "excluded": excluded,
+                    "excluded_names": excluded_names,
+                    "seq": row.row,
+                    "table_ref": row.table,
+                    "code": row.item_code,
+                    "name": row.item_name,
+                    "name_en": row.item_en,
+                    "unit": row.unit,
+                    "limit_text": row.limit,
+                    "test_method": row.test_method,
+                    "mark": row.mark,
+                    "mark_meaning": MARKS.get(row.mark, "") if row.mark else "",
+                    "grade": row.grade,
+                    "note": row.note,
+                    "source": row.source,
+                    "sample_data": int(row.sample_data),
+                }
+            )
+    w.insert_many("lib_limits", limit_rows, action="limits_import")
+    outcome.rows = len(limit_rows)
+    return outcome
+
+
+def import_limits(ctx: ServiceContext, table: LimitTable) -> ImportOutcome:
+    """Admin: loads a validated limit table. Nothing is written when nothing changed."""
+    require(ctx, "import_library")
+    # validated against the library as it was read; check the versions again now
+    read_check = stored_versions(ctx.db)
+    from labdesk.core.limit_tables import LimitFileError, _version_problems
+
+    first_rows = {key: next((r.row for r in table.rows_of(key)), 0) for key in table.versions}
+    problems = _version_problems(table.versions, first_rows, read_check)
+    if problems:
+        raise LimitFileError(table.path, problems)
+    if all(_unchanged(ctx.db, table, key) for key in table.versions):
+        return ImportOutcome(unchanged=list(table.versions))
+    with ctx.db.write(ctx.actor) as w:
+        return write_limits(w, table)
+
+
+def _unchanged(db: Store, table: LimitTable, key: str) -> bool:
+    version = table.versions[key]
+    digest = db.scalar(
+        "SELECT digest FROM lib_versions WHERE active = 1 AND standard_no = ? "
+        "AND standard_year = ?",
+        (version.number, version.year),
+    )
+    return digest == table.digest(key)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# ---------------------------------------------------------------------------------------
+# Composition
+
+
+_CANDIDATES_SQL = (
+    "SELECT l.id, l.class_code, l.class_name, l.excluded, l.table_ref, l.code, l.name, "
+    "l.name_en, l.unit, l.limit_text, l.method, l.interval, l.decimals, l.lod, l.loq, "
+    "l.test_method, l.mark, l.mark_meaning, l.grade, l.note, l.sample_data, "
+    "v.standard_no, v.standard_year, v.kind "
+    "FROM lib_limits AS l JOIN lib_versions AS v ON v.id = l.version_id "
+    "WHERE v.active = 1 AND l.class_code IN ({marks}) "
+    "AND (v.effective_from IS NULL OR v.effective_from <= ?) "
+    "AND (v.abolished_from IS NULL OR v.abolished_from > ?) "
+    "ORDER BY l.id"
+)
+
+
+@dataclass
+class FoodItems:
+    """The composed items for a class on a date (dicts with the FROZEN_COLUMNS of
+    services.library plus `lib_limit_id`, `kind`, `class_name`, `key`)."""
+
+    class_code: str
+    on: date
+    items: list[dict[str, Any]]
+    needs_grade: tuple[str, ...] = ()
+    # product standards with rows for the class that the label does not name
+    unnamed_products: tuple[str, ...] = ()
+
+    @property
+    def versions(self) -> list[str]:
+        """The standard versions the items come from (what the report names)."""
+        return sorted({f"{i['standard_no']}-{i['standard_year']}" for i in self.items})
+
+
+def item_key(standard_no: str, code: str) -> str:
+    return f"{standard_no}|{code}"
+
+
+def _names_standard(label: str, number: str) -> bool:
+    """Does the label's 执行标准 (e.g. "GB/T 1354-2018") name this standard number?"""
+    normal = " ".join(label.replace("／", "/").split()).upper()
+    wanted = " ".join(number.split()).upper()
+    return any(
+        part.strip() == wanted or part.strip().startswith(wanted + "-")
+        for part in normal.replace("、", ",").replace("；", ",").replace(";", ",").split(",")
+    )
+
+
+def compose_items(
+    db: Store,
+    class_code: str,
+    on: date,
+    *,
+    grade: str = "",
+    executive_standard: str = "",
+) -> FoodItems:
+    """Every applicable limit for a sample of `class_code` taken on `on`."""
+    tree = load_tree(db)
+    path = [c.code for c in tree.path(class_code)]
+    sample_class = tree.get(class_code).name
+    day = on.isoformat()
+    rows = db.query(
+        _CANDIDATES_SQL.format(marks=", ".join("?" * len(path))), [*path, day, day]
+    )
+    candidates = []
+    unnamed: set[str] = set()
+    for r in rows:
+        if r["kind"] == "product" and not _names_standard(executive_standard, r["standard_no"]):
+            unnamed.add(str(r["standard_no"]))
+            continue
+        excluded = r["excluded"]
+        candidates.append(
+            Candidate(
+                standard_no=r["standard_no"],
+                item_code=r["code"],
+                class_code=r["class_code"],
+                excluded=_EMPTY if excluded == "[]" else frozenset(json.loads(excluded)),
+                grade=r["grade"],
+                kind=r["kind"],
+                order=r["id"],
+                row=r,
+            )
+        )
+    composition = compose(path, candidates, grade)
+    items = []
+    for composed in composition.items:
+        r = composed.candidate.row
+        key = f"{r['standard_no']}-{r['standard_year']}"
+        items.append(
+            {
+                "lib_limit_id": r["id"],
+                "key": item_key(r["standard_no"], r["code"]),
+                "kind": r["kind"],
+                "class_name": r["class_name"],
+                "code": r["code"],
+                "name": r["name"],
+                "name_en": r["name_en"],
+                "unit": r["unit"],
+                "limit_text": r["limit_text"],
+                "method": r["method"],
+                "interval": r["interval"],
+                "decimals": r["decimals"],
+                "lod": r["lod"],
+                "loq": r["loq"],
+                "test_method": r["test_method"],
+                "standard_no": r["standard_no"],
+                "standard_year": r["standard_year"],
+                "sample_data": r["sample_data"],
+                "grade": r["grade"],
+                "note": r["note"],
+                "source": source_text(key, r["table_ref"], r["class_name"], sample_class),
+                "mark": r["mark"],
+                "mark_meaning": r["mark_meaning"],
+            }
+        )
+    return FoodItems(
+        class_code,
+        on,
+        items,
+        composition.needs_grade,
+        tuple(sorted(unnamed - {i["standard_no"] for i in items})),
+    )
+
+
+@dataclass
+class Proposal:
+    """What registering a sample proposes: `items` (the template's, or all composed),
+    `available` (applicable but not proposed: the technician may add them, with a
+    reason) and `missing` (template entries with no limit in force)."""
+
+    composed: FoodItems
+    items: list[dict[str, Any]]
+    available: list[dict[str, Any]]
+    missing: list[str]
+    template_class: str = ""
+
+
+def template_for(db: Store, class_code: str) -> tuple[str, list[dict[str, Any]]]:
+    """(class code, entries) of the nearest class on the path with a template."""
+    tree = load_tree(db)
+    for cls in reversed(tree.path(class_code)):
+        rows = db.query(
+            "SELECT * FROM food_templates WHERE class_code = ? AND active = 1 ORDER BY seq, id",
+            (cls.code,),
+        )
+        if rows:
+            return cls.code, [dict(r) for r in rows]
+    return "", []
+
+
+def proposed_items(
+    db: Store,
+    class_code: str,
+    on: date,
+    *,
+    grade: str = "",
+    executive_standard: str = "",
+) -> Proposal:
+    composed = compose_items(
+        db, class_code, on, grade=grade, executive_standard=executive_standard
+    )
+    owner, template = template_for(db, class_code)
+    if not template:
+        return Proposal(composed, list(composed.items), [], [], "")
+    by_key = {i["key"]: i for i in composed.items}
+    items: list[dict[str, Any]] = []
+    missing: list[str] = []
+    for entry in template:
+        key = item_key(entry["standard_no"], entry["item_code"])
+        item = by_key.get(key)
+        if item is None:
+            missing.append(f"{entry['standard_no']} {entry['item_code']}")
+            continue
+        if entry["test_method"]:
+            item = {**item, "test_method": entry["test_method"]}
+        items.append(item)
+    chosen = {i["key"] for i in items}
+    available = [i for i in composed.items if i["key"] not in chosen]
+    return Proposal(composed, items, available, missing, owner)
+
+
+def set_template(ctx: ServiceContext, class_code: str, entries: Sequence[dict[str, str]]) -> int:
+    """Admin or manager: the items a plan tests for `class_code` (replaces its template)."""
+    require(ctx, "edit_food_templates")
+    tree = load_tree(ctx.db)
+    tree.get(class_code)
+    seen: set[tuple[str, str]] = set()
+    for index, entry in enumerate(entries, start=1):
+        if not entry.get("standard_no", "").strip() or not entry.get("item_code", "").strip():
+            raise ValidationError(
+                "item_code", "required", f"entry {index}: standard and item code are required"
+            )
+        pair = (entry["standard_no"].strip(), entry["item_code"].strip())
+        if pair in seen:
+            raise ValidationError("item_code", "unique", f"entry {index}: {pair} is listed twice")
+        seen.add(pair)
+    with ctx.db.write(ctx.actor) as w:
+        for row in w.db.query(
+            "SELECT id FROM food_templates WHERE class_code = ? AND active = 1", (class_code,)
+        ):
+            w.update("food_templates", int(row["id"]), {"active": 0}, action="template_edit")
+        w.insert_many(
+            "food_templates",
+            [
+                {
+                    "class_code": class_code,
+                    "seq": seq,
+                    "standard_no": e["standard_no"].strip(),
+                    "item_code": e["item_code"].strip(),
+                    "test_method": e.get("test_method", "").strip(),
+                    "source": e.get("source", "").strip(),
+                }
+                for seq, e in enumerate(entries, start=1)
+            ],
+            action="template_edit",
+        )
+    return len(entries)
+
+
+# ---------------------------------------------------------------------------------------
+# The lab's date rule
+
+
+def items_date_rule(db: Store) -> str:
+    value = db.scalar("SELECT value FROM lab_settings WHERE key = ?", (ITEMS_DATE_KEY,))
+    return str(value) if value in ITEMS_DATE_RULES else ITEMS_DATE_RULES[0]
+
+
+def set_items_date_rule(ctx: ServiceContext, rule: str) -> None:
+    """Admin: which date of the form picks the standard versions for a sample's items."""
+    require(ctx, "import_library")
+    if rule not in ITEMS_DATE_RULES:
+        raise ValidationError(
+            "items_date", "one_of", f"items_date: one of {', '.join(ITEMS_DATE_RULES)}"
+        )
+    with ctx.db.write(ctx.actor) as w:
+        known = w.db.scalar("SELECT id FROM lab_settings WHERE key = ?", (ITEMS_DATE_KEY,))
+        if known is None:
+            w.insert("lab_settings", {"key": ITEMS_DATE_KEY, "value": rule})
+        else:
+            w.update("lab_settings", int(known), {"value": rule}, action="settings")
+
+
+def items_date(
+    db: Store, sampling_date: date | None, production_date: date | None
+) -> tuple[str, date | None]:
+    """(rule applied, the date) that picks the versions: the lab's rule, falling back to
+    the sampling date when the form has no production date."""
+    rule = items_date_rule(db)
+    if rule == "production_date" and production_date is not None:
+        return rule, production_date
+    return "sampling_date", sampling_date
+
+
+# ---------------------------------------------------------------------------------------
+# Reading for the CLI and screens
+
+
+def tree_json(db: Store) -> dict[str, Any]:
+    """The classification as nested nodes: code, name, name_en, level, initials, source,
+    sample_data, children."""
+    tree = load_tree(db)
+
+    def node(cls: FoodClass) -> dict[str, Any]:
+        return {
+            "code": cls.code,
+            "name": cls.name,
+            "name_en": cls.name_en,
+            "level": tree.depth(cls.code),
+            "initials": cls.initials,
+            "aliases": list(cls.aliases),
+            "source": cls.source,
+            "sample_data": cls.sample_data,
+            "children": [node(c) for c in tree.children(cls.code)],
+        }
+
+    return node(tree.get(tree.root))
+
+
+def stats(db: Store) -> dict[str, Any]:
+    """Row counts: by standard version, and confirmed vs sample data."""
+    rows = db.query(
+        "SELECT v.standard_no, v.standard_year, v.kind, v.effective_from, v.abolished_from, "
+        "l.sample_data, count(*) AS n FROM lib_limits AS l "
+        "JOIN lib_versions AS v ON v.id = l.version_id WHERE v.active = 1 "
+        "GROUP BY v.standard_no, v.standard_year, v.kind, v.effective_from, v.abolished_from, "
+        "l.sample_data ORDER BY v.standard_no, v.standard_year"
+    )
+    by_standard: dict[str, dict[str, Any]] = {}
+    confirmed = sample = 0
+    for r in rows:
+        key = f"{r['standard_no']}-{r['standard_year']}"
+        entry = by_standard.setdefault(
+            key,
+            {
+                "standard": key,
+                "kind": r["kind"],
+                "effective_from": r["effective_from"],
+                "abolished_from": r["abolished_from"],
+                "rows": 0,
+                "confirmed": 0,
+                "sample": 0,
+            },
+        )
+        n = int(r["n"])
+        entry["rows"] += n
+        if r["sample_data"]:
+            entry["sample"] += n
+            sample += n
+        else:
+            entry["confirmed"] += n
+            confirmed += n
+    classes = int(db.scalar("SELECT count(*) FROM food_classes") or 0)
+    return {
+        "classes": classes,
+        "rows": confirmed + sample,
+        "confirmed": confirmed,
+        "sample": sample,
+        "by_standard": list(by_standard.values()),
+        "flat_items": int(db.scalar("SELECT count(*) FROM lib_items WHERE active = 1") or 0),
+    }
+
+
+def versions(db: Store) -> list[dict[str, Any]]:
+    rows = db.query(
+        "SELECT * FROM lib_versions WHERE active = 1 ORDER BY standard_no, "
+        "coalesce(effective_from, ''), standard_year"
+    )
+    return [dict(r) for r in rows]
+
+
+def limits_of_class(db: Store, class_code: str, version_id: int) -> list[dict[str, Any]]:
+    """The rows of one version that apply to a class (for side-by-side versions)."""
+    tree = load_tree(db)
+    path = [c.code for c in tree.path(class_code)]
+    rows = db.query(
+        "SELECT l.*, v.standard_no, v.standard_year, v.kind FROM lib_limits AS l "
+        "JOIN lib_versions AS v ON v.id = l.version_id "
+        f"WHERE l.version_id = ? AND l.class_code IN ({', '.join('?' * len(path))}) "
+        "ORDER BY l.id",
+        [version_id, *path],
+    )
+    candidates = [
+        Candidate(
+            r["standard_no"],
+            r["code"],
+            r["class_code"],
+            _EMPTY if r["excluded"] == "[]" else frozenset(json.loads(r["excluded"])),
+            "",
+            r["kind"],
+            r["id"],
+            r,
+        )
+        for r in rows
+        if not r["grade"]
+    ]
+    graded = [dict(r) for r in rows if r["grade"]]
+    return [dict(c.candidate.row) for c in compose(path, candidates).items] + graded
+
+
+# ---------------------------------------------------------------------------------------
+# First run
+
+
+def shipped_dir() -> Path:
+    from labdesk.paths import resources_dir
+
+    return resources_dir() / "standards"
+
+
+def ensure_food_library(ctx: ServiceContext) -> bool:
+    """Loads the shipped classification, limits and templates if no classification is
+    stored (first run, demo). False when one was already there."""
+    if has_food_library(ctx.db):
+        return False
+    from labdesk.core.foods_io import read_food_classes
+
+    folder = shipped_dir()
+    tree = read_food_classes(folder / "food-classes.csv")
+    with ctx.db.write(ctx.actor) as w:
+        write_classes(w, tree)
+    for name in SHIPPED_LIMIT_FILES:
+        table = read_limit_table(folder / name, tree, stored_versions(ctx.db))
+        with ctx.db.write(ctx.actor) as w:
+            write_limits(w, table)
+    _load_templates(ctx, folder / "food-templates.csv")
+    return True
+
+
+def _load_templates(ctx: ServiceContext, path: Path) -> None:
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        entries = list(csv.DictReader(handle))
+    rows = [
+        {
+            "class_code": e["class_code"],
+            "seq": seq,
+            "standard_no": e["standard_no"],
+            "item_code": e["item_code"],
+            "test_method": e.get("test_method", ""),
+            "source": e.get("source", ""),
+        }
+        for seq, e in enumerate(entries, start=1)
+    ]
+    with ctx.db.write(ctx.actor) as w:
+        w.insert_many("food_templates", rows, action="template_edit")
