@@ -143,8 +143,11 @@ def ensure_library(ctx: ServiceContext) -> None:
     flat library of non-food categories and the food classification with its limits
     (services.food_library)."""
     from labdesk.services.food_library import ensure_food_library
+    from labdesk.store.schema import audited_tables
 
-    ensure_food_library(ctx)
+    # (a database kept at an older schema, as the migration tests build, has no food tables)
+    if "food_classes" in audited_tables(ctx.db.user_version):
+        ensure_food_library(ctx)
     if ctx.db.scalar("SELECT count(*) FROM lib_items WHERE active = 1"):
         return
     from labdesk.core.library_io import load_sample_library
@@ -186,8 +189,8 @@ FROZEN_COLUMNS = (
     "mark",
     "mark_meaning",
 )
-# Columns a flat library item (lib_items) does not have: frozen with these values.
-_FROZEN_DEFAULTS = {"source": "", "mark": "", "mark_meaning": ""}
+# Columns a flat library item (lib_items) does not have: left to the column defaults.
+_FOOD_ONLY = frozenset({"source", "mark", "mark_meaning"})
 
 
 def frozen_item(sample_id: int, seq: int, lib_item: Any) -> dict[str, Any]:
@@ -196,8 +199,9 @@ def frozen_item(sample_id: int, seq: int, lib_item: Any) -> dict[str, Any]:
     keys = lib_item.keys()
     row: dict[str, Any] = {"sample_id": sample_id, "seq": seq}
     row.update(
-        (column, lib_item[column] if column in keys else _FROZEN_DEFAULTS[column])
+        (column, lib_item[column])
         for column in FROZEN_COLUMNS
+        if column in keys or column not in _FOOD_ONLY
     )
     if "lib_limit_id" in keys:
         row["lib_limit_id"] = lib_item["lib_limit_id"]

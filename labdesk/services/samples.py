@@ -263,7 +263,6 @@ def sample_values(
         "enterprise_id": enterprise_id,
         "sample_name": form.sample_name.strip(),
         "category_code": form.category_code.strip(),
-        "food_class_code": form.food_class_code.strip(),
         "sampling_date": form.sampling_date.isoformat() if form.sampling_date else None,
         "production_date": form.production_date.isoformat() if form.production_date else None,
         "packaging": form.packaging,
@@ -271,6 +270,9 @@ def sample_values(
         "sealed": int(form.sealed),
         "unit_acknowledged": int(form.unit_acknowledged),
     }
+    if form.food_class_code.strip():
+        # (only when set: a flat-library sample writes the columns it always had)
+        values["food_class_code"] = form.food_class_code.strip()
     for name in _TEXT_FIELDS:
         values[name] = str(getattr(form, name)).strip()
     for name in _QTY_FIELDS:
@@ -460,11 +462,9 @@ def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = Fals
         created_at=now_iso(),
     )
     choice = None
-    if not draft and values["food_class_code"]:
+    if not draft and values.get("food_class_code"):
         choice = choose_food_items(ctx.db, form)
         values.update(items_basis=choice.basis, items_on=choice.on.isoformat())
-    elif not draft:
-        values.update(items_basis="sampling_date", items_on=values["sampling_date"])
     with ctx.db.write(ctx.actor) as w:
         sample_id = w.insert("samples", values, action="register")
         if choice is not None:
@@ -560,11 +560,9 @@ def complete_draft(
     values = sample_values(ctx.db, form, draft=False)
     values.pop("sample_no")
     choice = None
-    if values["food_class_code"]:
+    if values.get("food_class_code"):
         choice = choose_food_items(ctx.db, form)
         values.update(items_basis=choice.basis, items_on=choice.on.isoformat())
-    else:
-        values.update(items_basis="sampling_date", items_on=values["sampling_date"])
     with ctx.db.write(ctx.actor) as w:
         w.update("samples", sample_id, values)
         if choice is not None:
