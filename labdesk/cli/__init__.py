@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "labdesk.cli.records",  # demo, samples, audit, backup, restore, users
     "labdesk.cli.batches",  # keys, export, verify, hq
     "labdesk.cli.documents",  # report, summary, standards import/export
+    "labdesk.cli.library",  # library foods / limits / stats / import / settings
 )
 
 # command → (module that registers it, its help in `labdesk --help`). Must match what
@@ -59,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("labdesk.cli.documents", "write the test report (检验报告) PDF of each sample"),
     "batch-summary": ("labdesk.cli.documents", "batch summaries (pending and exported batches)"),
     "standards": ("labdesk.cli.documents", "import or export the standards library"),
+    "library": ("labdesk.cli.library", "the food library: classification, limits, imports"),
 }
 
 log = logging.getLogger("labdesk.cli")

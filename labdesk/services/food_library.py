@@ -343,6 +343,12 @@ def item_key(standard_no: str, code: str) -> str:
     return f"{standard_no}|{code}"
 
 
+def _table_number(table_ref: str) -> int:
+    """表1 → 1 (items are listed in the standard's table order); 0 without a number."""
+    digits = "".join(ch for ch in table_ref if ch.isdigit())
+    return int(digits[:6]) if digits else 0
+
+
 def _names_standard(label: str, number: str) -> bool:
     """Does the label's 执行标准 (e.g. "GB/T 1354-2018") name this standard number?"""
     normal = " ".join(label.replace("／", "/").split()).upper()
@@ -384,7 +390,7 @@ def compose_items(
                 excluded=_EMPTY if excluded == "[]" else frozenset(json.loads(excluded)),
                 grade=r["grade"],
                 kind=r["kind"],
-                order=r["id"],
+                order=_table_number(r["table_ref"]) * 10_000_000 + r["id"],
                 row=r,
             )
         )
