@@ -39,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     foods.set_defaults(func=cmd_foods)
 
     limits = verbs.add_parser("limits", help="the composed items of a food class on a date")
-    limits.add_argument("--food", required=True, metavar="NAME", help="class name, code or initials")
+    limits.add_argument(
+        "--food", required=True, metavar="NAME", help="class name, code or initials"
+    )
     limits.add_argument("--on", metavar="YYYY-MM-DD", help="the date (default: today)")
     limits.add_argument("--grade", default="", help="the label's quality grade (质量等级)")
     limits.add_argument(
@@ -212,9 +214,7 @@ def cmd_limits(args: argparse.Namespace) -> int:
         )
         path = tree.path_text(code)
     for number in composed.needs_grade:
-        print(
-            f"labdesk: {number} has graded limits: give --grade to include them", file=sys.stderr
-        )
+        print(f"labdesk: {number} has graded limits: give --grade to include them", file=sys.stderr)
     for number in composed.unnamed_products:
         print(
             f"labdesk: product standard {number} has limits for this class: name it with "

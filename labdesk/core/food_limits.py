@@ -43,7 +43,15 @@ STANDARD_KINDS: dict[str, str] = {
     "GB 29921": "pathogen",
     "GB 31607": "pathogen",
 }
-KIND_ORDER = ("contaminant", "mycotoxin", "pesticide", "vet_drug", "additive", "pathogen", "product")
+KIND_ORDER = (
+    "contaminant",
+    "mycotoxin",
+    "pesticide",
+    "vet_drug",
+    "additive",
+    "pathogen",
+    "product",
+)
 KIND_TITLES = {
     "contaminant": ("污染物", "contaminants"),
     "mycotoxin": ("真菌毒素", "mycotoxins"),
@@ -209,7 +217,7 @@ def parse_explicit_cell(cell: str, column: str) -> str:
 # Composition
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
     """A stored limit row as the composer sees it; `row` is whatever the caller keeps."""
 

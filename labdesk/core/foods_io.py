@@ -28,7 +28,8 @@ def read_food_classes(path: Path | str) -> FoodTree:
         raise LimitFileError(path, [Problem(0, "", "file", "file not found")]) from None
     if size > MAX_FILE_BYTES:
         raise LimitFileError(
-            path, [Problem(0, "", "max_size", f"the file is {size:,} bytes (limit {MAX_FILE_BYTES:,})")]
+            path,
+            [Problem(0, "", "max_size", f"the file is {size:,} bytes (limit {MAX_FILE_BYTES:,})")],
         )
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -50,7 +51,9 @@ def classes_from_rows(path: Path, records: list[list[str]]) -> FoodTree:
     position = {name: i for i, name in enumerate(header) if name}
     for name in header:
         if name and name not in COLUMNS:
-            problems.append(Problem(1, name, "unknown_column", f"unknown column (known: {', '.join(COLUMNS)})"))
+            problems.append(
+                Problem(1, name, "unknown_column", f"unknown column (known: {', '.join(COLUMNS)})")
+            )
     for name in ("code", "parent_code", "name"):
         if name not in position:
             problems.append(Problem(1, name, "required", "required column missing"))
@@ -69,7 +72,9 @@ def classes_from_rows(path: Path, records: list[list[str]]) -> FoodTree:
 
         flag = cell("sample_data").lower()
         if flag not in _TRUE | _FALSE:
-            problems.append(Problem(row_no, "sample_data", "boolean", f"{flag!r} is not true/false"))
+            problems.append(
+                Problem(row_no, "sample_data", "boolean", f"{flag!r} is not true/false")
+            )
             continue
         name = cell("name")
         classes.append(
@@ -93,7 +98,12 @@ def classes_from_rows(path: Path, records: list[list[str]]) -> FoodTree:
         raise LimitFileError(
             path,
             [
-                Problem(rows[p.index] if p.index is not None else 0, p.field, "classification", p.message)
+                Problem(
+                    rows[p.index] if p.index is not None else 0,
+                    p.field,
+                    "classification",
+                    p.message,
+                )
                 for p in exc.problems
             ],
         ) from None

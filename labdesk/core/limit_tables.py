@@ -88,7 +88,9 @@ _HEADER_INDEX = {
     for name, aliases in HEADERS.items()
     for alias in aliases
 }
-CARRY_DOWN = ("standard", "title", "effective_from", "abolished_from", "replaces", "table", "item")
+CARRY_DOWN = frozenset(
+    ("standard", "title", "effective_from", "abolished_from", "replaces", "table", "item")
+)
 KINDS = ("contaminant", "mycotoxin", "pesticide", "vet_drug", "additive", "pathogen", "product")
 _TRUE = {"true", "yes", "y", "1", "是"}
 _FALSE = {"false", "no", "n", "0", "否", ""}
@@ -150,7 +152,7 @@ class Version:
         return self.abolished_from is None or day < self.abolished_from
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LimitRow:
     """One validated row. `class_codes` are the nodes its class means; `excluded_codes`
     the nodes its exclusions mean."""
@@ -174,17 +176,17 @@ class LimitRow:
     source: str
     sample_data: bool
 
-    def canonical(self) -> list[object]:
+    def canonical(self) -> tuple[object, ...]:
         """What the row is, for "has this version changed?" (file row numbers aside)."""
-        return [
+        return (
             self.table,
             self.item_code,
             self.item_name,
             self.item_en,
             self.class_name,
-            list(self.excluded),
-            list(self.class_codes),
-            list(self.excluded_codes),
+            self.excluded,
+            self.class_codes,
+            self.excluded_codes,
             self.limit,
             self.unit,
             self.mark,
@@ -193,7 +195,7 @@ class LimitRow:
             self.note,
             self.source,
             self.sample_data,
-        ]
+        )
 
 
 @dataclass
@@ -203,14 +205,17 @@ class LimitTable:
     path: Path
     versions: dict[str, Version]
     rows: list[LimitRow] = field(default_factory=list)
+    _digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def rows_of(self, key: str) -> list[LimitRow]:
         return [r for r in self.rows if r.standard == key]
 
     def digest(self, key: str) -> str:
         """SHA-256 of the version's declaration and rows: equal files give equal digests."""
+        known = self._digests.get(key)
+        if known is not None:
+            return known
         version = self.versions[key]
-        h = hashlib.sha256()
         head = [
             version.number,
             version.year,
@@ -220,11 +225,11 @@ class LimitTable:
             version.abolished_from.isoformat() if version.abolished_from else None,
             list(version.replaces),
         ]
-        h.update(json.dumps(head, ensure_ascii=False).encode())
-        for row in self.rows_of(key):
-            h.update(b"\n")
-            h.update(json.dumps(row.canonical(), ensure_ascii=False).encode())
-        return h.hexdigest()
+        # repr of str/int/bool/None tuples is exact and fast; this digest is only ever
+        # compared with one this program made (a different one just reloads the version)
+        text = repr((head, [r.canonical() for r in self.rows if r.standard == key]))
+        digest = self._digests[key] = hashlib.sha256(text.encode()).hexdigest()
+        return digest
 
 
 @dataclass(frozen=True)
@@ -397,7 +402,9 @@ def _validate(
             header_units[name] = unit
     if "max" in position and "limit" in position:
         problems.append(
-            Problem(1, "", "limit_column", "give either an MRL/限量 column or a 指标 column, not both")
+            Problem(
+                1, "", "limit_column", "give either an MRL/限量 column or a 指标 column, not both"
+            )
         )
     for required in ("standard", "item"):
         if required not in position:
@@ -413,11 +420,39 @@ def _validate(
 
     versions: dict[str, Version] = {}
     version_row: dict[str, int] = {}
-    version_sample: dict[str, bool] = {}
     rows: list[LimitRow] = []
     seen: dict[tuple[str, str, str, str], int] = {}
     carried: dict[str, str] = {}
     row_no = 1
+    # Printed tables repeat their cells (the same class on hundreds of rows, the same
+    # few MRLs, the standard on every row): each distinct cell is read once.
+    version_memo: dict[
+        tuple[str, ...], tuple[Version | None, bool, list[tuple[str, str, str]]]
+    ] = {}
+    class_memo: dict[
+        tuple[str, str],
+        tuple[
+            tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+            list[tuple[str, str, str]],
+        ],
+    ] = {}
+    limit_memo: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {}
+    version_fields = [
+        n
+        for n in (
+            "standard",
+            "title",
+            "effective_from",
+            "abolished_from",
+            "kind",
+            "replaces",
+            "sample_data",
+        )
+        if n in position
+    ]
+    limit_title = titles.get("limit", "")
+    default_unit = header_units.get(limit_field, "")
+    plain_units: set[str] = set()
     for record in records:
         row_no += 1
         if row_no > MAX_ROWS + 1:
@@ -425,191 +460,116 @@ def _validate(
                 Problem(row_no, "", "max_rows", f"more than {MAX_ROWS:,} rows; split the file")
             )
             break
-        if not any(c.strip() for c in record):
+        if not "".join(record).strip():
             continue
         cells: dict[str, str] = {}
         standard_cell = _raw(record, position["standard"])
         if standard_cell and standard_cell != carried.get("standard"):
             carried = {}  # a new standard: nothing carries over from the previous one
+        width = len(record)
         for name, index in position.items():
-            value = record[index].strip() if index < len(record) else ""
-            if not value and name in CARRY_DOWN:
-                value = carried.get(name, "")
-            elif name in CARRY_DOWN:
-                carried[name] = value
+            value = record[index].strip() if index < width else ""
+            if name in CARRY_DOWN:
+                if value:
+                    carried[name] = value
+                else:
+                    value = carried.get(name, "")
             cells[name] = value
-        before = len(problems)
+        found: list[tuple[str, str, str]] = []
 
-        def bad(column: str, rule: str, message: str, row_no: int = row_no) -> None:
-            problems.append(Problem(row_no, titles.get(column, column), rule, message))
-
-        # -- the standard version
-        key_parts = _split_key(cells["standard"])
-        if key_parts is None:
-            bad(
-                "standard",
-                "standard_key",
-                f"{cells['standard']!r} is not a standard with its year (e.g. GB 2763-2021)",
-            )
+        # -- the standard version (read once per distinct declaration)
+        version_key = tuple(cells[n] for n in version_fields)
+        memo = version_memo.get(version_key)
+        if memo is None:
+            memo = version_memo[version_key] = _read_version(cells)
+        version, sample, version_found = memo
+        found.extend(version_found)
+        if version is None:
+            for column, rule, message in found:
+                problems.append(Problem(row_no, titles.get(column, column), rule, message))
             continue
-        number, year = key_parts
-        dates: dict[str, date | None] = {}
-        for name in ("effective_from", "abolished_from"):
-            text = cells.get(name, "")
-            try:
-                dates[name] = _parse_date(text) if text else None
-            except ValueError as exc:
-                bad(name, "date", str(exc))
-                dates[name] = None
-        kind = cells.get("kind", "") or standard_kind(number)
-        if kind not in KINDS:
-            bad("kind", "kind", f"{kind!r} is not one of {', '.join(KINDS)}")
-        replaces: list[str] = []
-        for part in re.split(r"[、,;；]", cells.get("replaces", "")):
-            if not part.strip():
-                continue
-            if _split_key(part) is None:
-                bad("replaces", "standard_key", f"{part.strip()!r} is not a standard with its year")
-            else:
-                n, y = _split_key(part)  # type: ignore[misc]
-                replaces.append(f"{n}-{y}")
-        version = Version(
-            number=number,
-            year=year,
-            title=cells.get("title", ""),
-            kind=kind,
-            effective_from=dates["effective_from"],
-            abolished_from=dates["abolished_from"],
-            replaces=tuple(replaces),
-        )
-        if (
-            version.effective_from
-            and version.abolished_from
-            and version.abolished_from <= version.effective_from
-        ):
-            bad("abolished_from", "date_order", "废止日期 must be after 实施日期")
-        flag = cells.get("sample_data", "").lower()
-        if flag not in _TRUE | _FALSE:
-            bad("sample_data", "boolean", f"{cells['sample_data']!r} is not true/false (是/否)")
-        sample = flag in _TRUE
 
         # -- the item and the class
         item_name = cells["item"]
         if not item_name:
-            bad("item", "required", "the item is empty")
-        class_codes: tuple[str, ...] = ()
-        class_name = ""
-        excluded: tuple[str, ...] = ()
-        excluded_codes: list[str] = []
-        code_given = cells.get("class_code", "")
-        if code_given:
-            if code_given not in tree:
-                bad(
-                    "class_code",
-                    "class_exists",
-                    f"food class code {code_given} does not exist in the classification",
-                )
-            else:
-                class_codes = (code_given,)
-                class_name = tree.get(code_given).name
-        if cells.get("food_class", ""):
-            try:
-                class_name_cell, excluded = split_exclusions(cells["food_class"])
-            except CellError as exc:
-                bad("food_class", "class_cell", str(exc))
-            else:
-                if not class_codes:
-                    class_name = class_name_cell
-                    class_codes = tuple(tree.resolve(class_name_cell))
-                    if not class_codes:
-                        bad(
-                            "food_class",
-                            "unknown_class",
-                            f"unknown food class {class_name_cell!r}: not a class or alias of "
-                            "the classification (add it to the classification first)",
-                        )
-                for name in excluded:
-                    found = tree.resolve(name)
-                    if not found:
-                        bad(
-                            "food_class",
-                            "unknown_class",
-                            f"unknown food class {name!r} in the exclusions (…除外)",
-                        )
-                    excluded_codes.extend(found)
-        elif not code_given:
-            bad("food_class", "required", "the food class is empty")
+            found.append(("item", "required", "the item is empty"))
+        class_key = (cells.get("class_code", ""), cells.get("food_class", ""))
+        class_memo_hit = class_memo.get(class_key)
+        if class_memo_hit is None:
+            class_memo_hit = class_memo[class_key] = _read_class(tree, *class_key)
+        (class_name, excluded, class_codes, excluded_codes), class_found = class_memo_hit
+        found.extend(class_found)
 
         # -- the limit
-        limit_text, mark = "", ""
         cell = cells[limit_field]
-        try:
-            if limit_field == "max":
-                limit_text, mark = parse_max_cell(cell)
+        limit_hit = limit_memo.get(cell)
+        if limit_hit is None:
+            limit_hit = limit_memo[cell] = _read_limit(cell, limit_field, limit_title)
+        limit_text, mark, limit_found = limit_hit
+        found.extend(limit_found)
+        unit = cells.get("unit", "") or default_unit
+        if unit and unit not in plain_units:
+            if any(m in unit for m in MARKS):
+                found.append(("unit", "unit", f"{unit!r}: a mark is not a unit"))
             else:
-                limit_text = parse_explicit_cell(cell, titles["limit"])
-        except CellError as exc:
-            bad(limit_field, "bare_number" if "bare number" in str(exc) else "limit", str(exc))
-        unit = cells.get("unit", "") or header_units.get(limit_field, "")
-        if unit and any(m in unit for m in MARKS):
-            bad("unit", "unit", f"{unit!r}: a mark is not a unit")
+                plain_units.add(unit)
 
-        if len(problems) > before:
-            continue
-        if version.key in versions:
-            known = versions[version.key]
-            for name, attr in (
-                ("title", "title"),
-                ("effective_from", "effective_from"),
-                ("abolished_from", "abolished_from"),
-                ("kind", "kind"),
-                ("replaces", "replaces"),
-            ):
-                if getattr(known, attr) != getattr(version, attr):
-                    bad(
-                        name,
-                        "version_agrees",
-                        f"differs from row {version_row[version.key]} for {version.key}",
+        if not found:
+            key = version.key
+            known = versions.get(key)
+            if known is None:
+                versions[key] = version
+                version_row[key] = row_no
+            elif known is not version and known != version:
+                for name in ("title", "effective_from", "abolished_from", "kind", "replaces"):
+                    if getattr(known, name) != getattr(version, name):
+                        found.append(
+                            (
+                                name,
+                                "version_agrees",
+                                f"differs from row {version_row[key]} for {key}",
+                            )
+                        )
+            item_code = cells.get("item_code", "") or item_name
+            grade = cells.get("grade", "")
+            for code in class_codes:
+                dup = (key, code, item_code, grade)
+                first = seen.get(dup)
+                if first is not None:
+                    found.append(
+                        (
+                            "food_class",
+                            "duplicate_row",
+                            f"{key} already has a row for {item_name} in {tree.get(code).name} "
+                            f"(row {first}): one row per class and item in a version",
+                        )
                     )
-        else:
-            versions[version.key] = version
-            version_row[version.key] = row_no
-            version_sample[version.key] = sample
-        item_code = cells.get("item_code", "") or item_name
-        grade = cells.get("grade", "")
-        for code in class_codes:
-            dup = (version.key, code, item_code, grade)
-            if dup in seen:
-                bad(
-                    "food_class",
-                    "duplicate_row",
-                    f"{version.key} already has a row for {item_name} in {tree.get(code).name} "
-                    f"(row {seen[dup]}): one row per class and item in a version",
-                )
-            else:
-                seen[dup] = row_no
-        if len(problems) > before:
+                else:
+                    seen[dup] = row_no
+        if found:
+            for column, rule, message in found:
+                problems.append(Problem(row_no, titles.get(column, column), rule, message))
             continue
         rows.append(
             LimitRow(
-                row=row_no,
-                standard=version.key,
-                table=cells.get("table", ""),
-                item_code=item_code,
-                item_name=item_name,
-                item_en=cells.get("item_en", ""),
-                class_name=class_name,
-                excluded=excluded,
-                class_codes=class_codes,
-                excluded_codes=tuple(excluded_codes),
-                limit=limit_text,
-                unit=unit,
-                mark=mark,
-                grade=grade,
-                test_method=cells.get("test_method", ""),
-                note=cells.get("note", ""),
-                source=cells.get("source", ""),
-                sample_data=sample,
+                row_no,
+                version.key,
+                cells.get("table", ""),
+                item_code,
+                item_name,
+                cells.get("item_en", ""),
+                class_name,
+                excluded,
+                class_codes,
+                excluded_codes,
+                limit_text,
+                unit,
+                mark,
+                grade,
+                cells.get("test_method", ""),
+                cells.get("note", ""),
+                cells.get("source", ""),
+                sample,
             )
         )
     if not rows and not problems:
@@ -619,6 +579,137 @@ def _validate(
     if problems:
         raise LimitFileError(path, problems)
     return LimitTable(path, versions, rows)
+
+
+def _read_version(
+    cells: Mapping[str, str],
+) -> tuple[Version | None, bool, list[tuple[str, str, str]]]:
+    """The version a row declares (None when its standard cell does not read)."""
+    found: list[tuple[str, str, str]] = []
+    key_parts = _split_key(cells["standard"])
+    if key_parts is None:
+        found.append(
+            (
+                "standard",
+                "standard_key",
+                f"{cells['standard']!r} is not a standard with its year (e.g. GB 2763-2021)",
+            )
+        )
+        return None, False, found
+    number, year = key_parts
+    dates: dict[str, date | None] = {}
+    for name in ("effective_from", "abolished_from"):
+        text = cells.get(name, "")
+        try:
+            dates[name] = _parse_date(text) if text else None
+        except ValueError as exc:
+            found.append((name, "date", str(exc)))
+            dates[name] = None
+    kind = cells.get("kind", "") or standard_kind(number)
+    if kind not in KINDS:
+        found.append(("kind", "kind", f"{kind!r} is not one of {', '.join(KINDS)}"))
+    replaces: list[str] = []
+    for part in re.split(r"[、,;；]", cells.get("replaces", "")):
+        if not part.strip():
+            continue
+        parts = _split_key(part)
+        if parts is None:
+            found.append(
+                ("replaces", "standard_key", f"{part.strip()!r} is not a standard with its year")
+            )
+        else:
+            replaces.append(f"{parts[0]}-{parts[1]}")
+    version = Version(
+        number=number,
+        year=year,
+        title=cells.get("title", ""),
+        kind=kind,
+        effective_from=dates["effective_from"],
+        abolished_from=dates["abolished_from"],
+        replaces=tuple(replaces),
+    )
+    if (
+        version.effective_from
+        and version.abolished_from
+        and version.abolished_from <= version.effective_from
+    ):
+        found.append(("abolished_from", "date_order", "废止日期 must be after 实施日期"))
+    flag = cells.get("sample_data", "").lower()
+    if flag not in _TRUE | _FALSE:
+        found.append(
+            ("sample_data", "boolean", f"{cells['sample_data']!r} is not true/false (是/否)")
+        )
+    return version, flag in _TRUE, found
+
+
+def _read_class(
+    tree: FoodTree, code_given: str, class_cell: str
+) -> tuple[
+    tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[tuple[str, str, str]]
+]:
+    """(class name, exclusions, class codes, excluded codes) of a row's class cells."""
+    found: list[tuple[str, str, str]] = []
+    class_codes: tuple[str, ...] = ()
+    class_name = ""
+    excluded: tuple[str, ...] = ()
+    excluded_codes: list[str] = []
+    if code_given:
+        if code_given not in tree:
+            found.append(
+                (
+                    "class_code",
+                    "class_exists",
+                    f"food class code {code_given} does not exist in the classification",
+                )
+            )
+        else:
+            class_codes = (code_given,)
+            class_name = tree.get(code_given).name
+    if class_cell:
+        try:
+            name_cell, excluded = split_exclusions(class_cell)
+        except CellError as exc:
+            found.append(("food_class", "class_cell", str(exc)))
+        else:
+            if not class_codes:
+                class_name = name_cell
+                class_codes = tuple(tree.resolve(name_cell))
+                if not class_codes:
+                    found.append(
+                        (
+                            "food_class",
+                            "unknown_class",
+                            f"unknown food class {name_cell!r}: not a class or alias of the "
+                            "classification (add it to the classification first)",
+                        )
+                    )
+            for name in excluded:
+                hits = tree.resolve(name)
+                if not hits:
+                    found.append(
+                        (
+                            "food_class",
+                            "unknown_class",
+                            f"unknown food class {name!r} in the exclusions (…除外)",
+                        )
+                    )
+                excluded_codes.extend(hits)
+    elif not code_given:
+        found.append(("food_class", "required", "the food class is empty"))
+    return (class_name, excluded, class_codes, tuple(excluded_codes)), found
+
+
+def _read_limit(
+    cell: str, limit_field: str, title: str
+) -> tuple[str, str, list[tuple[str, str, str]]]:
+    try:
+        if limit_field == "max":
+            limit, mark = parse_max_cell(cell)
+            return limit, mark, []
+        return parse_explicit_cell(cell, title), "", []
+    except CellError as exc:
+        rule = "bare_number" if "bare number" in str(exc) else "limit"
+        return "", "", [(limit_field, rule, str(exc))]
 
 
 def _close_replaced(versions: dict[str, Version]) -> dict[str, Version]:

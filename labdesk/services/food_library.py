@@ -43,6 +43,33 @@ SHIPPED_LIMIT_FILES = (
     "food-limits-product.csv",
 )
 _EMPTY: frozenset[str] = frozenset()
+# lib_limits columns (table order, id aside) as write_limits fills them
+LIMIT_COLUMNS = (
+    "version_id",
+    "class_code",
+    "class_name",
+    "excluded",
+    "excluded_names",
+    "seq",
+    "table_ref",
+    "code",
+    "name",
+    "name_en",
+    "unit",
+    "limit_text",
+    "method",
+    "interval",
+    "decimals",
+    "lod",
+    "loq",
+    "test_method",
+    "mark",
+    "mark_meaning",
+    "grade",
+    "note",
+    "source",
+    "sample_data",
+)
 
 
 # ---------------------------------------------------------------------------------------
@@ -50,8 +77,9 @@ _EMPTY: frozenset[str] = frozenset()
 
 
 def load_tree(db: Store) -> FoodTree:
-    """The stored classification (cached until the next audited write anywhere)."""
-    head = db.scalar("SELECT seq FROM audit_head WHERE id = 1")
+    """The stored classification, cached until food_classes changes (every change to it
+    is an audited write, so the last audit entry of the table marks its version)."""
+    head = db.scalar("SELECT max(seq) FROM audit_log WHERE table_name = 'food_classes'")
     cache = db.__dict__.get("_food_tree")
     if cache is not None and cache[0] == head:
         tree: FoodTree = cache[1]
@@ -208,7 +236,6 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
                 "replaces": json.dumps(list(version.replaces), ensure_ascii=False),
                 "sample_data": int(any(r.sample_data for r in rows)),
                 "digest": digest,
-                "row_count": len(rows),
                 "file_name": table.path.name,
             },
             action="limits_import",
@@ -235,41 +262,57 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
                     action="limits_replace",
                 )
                 outcome.closed.append(old_key)
-    limit_rows: list[dict[str, Any]] = []
+    limit_rows: dict[int, list[tuple[Any, ...]]] = {vid: [] for vid in fresh.values()}
     for row in table.rows:
         version_id = fresh.get(row.standard)
         if version_id is None:
             continue
+        add = limit_rows[version_id].append
         excluded = json.dumps(list(row.excluded_codes)) if row.excluded_codes else "[]"
         excluded_names = (
             json.dumps(list(row.excluded), ensure_ascii=False) if row.excluded else "[]"
         )
+        meaning = MARKS.get(row.mark, "") if row.mark else ""
         for class_code in row.class_codes:
-            limit_rows.append(
-                {
-                    "version_id": version_id,
-                    "class_code": class_code,
-                    "class_name": row.class_name,
-                    "excluded": excluded,
-                    "excluded_names": excluded_names,
-                    "seq": row.row,
-                    "table_ref": row.table,
-                    "code": row.item_code,
-                    "name": row.item_name,
-                    "name_en": row.item_en,
-                    "unit": row.unit,
-                    "limit_text": row.limit,
-                    "test_method": row.test_method,
-                    "mark": row.mark,
-                    "mark_meaning": MARKS.get(row.mark, "") if row.mark else "",
-                    "grade": row.grade,
-                    "note": row.note,
-                    "source": row.source,
-                    "sample_data": int(row.sample_data),
-                }
+            add(
+                (
+                    version_id,
+                    class_code,
+                    row.class_name,
+                    excluded,
+                    excluded_names,
+                    row.row,
+                    row.table,
+                    row.item_code,
+                    row.item_name,
+                    row.item_en,
+                    row.unit,
+                    row.limit,
+                    "full",
+                    None,
+                    None,
+                    None,
+                    None,
+                    row.test_method,
+                    row.mark,
+                    meaning,
+                    row.grade,
+                    row.note,
+                    row.source,
+                    int(row.sample_data),
+                )
             )
-    w.insert_many("lib_limits", limit_rows, action="limits_import")
-    outcome.rows = len(limit_rows)
+    # The rows are the version's content: one executemany, their digest audited on the
+    # version row (schema.CONTENT_TABLES; `audit verify` recomputes it).
+    for version_id, rows_of_version in limit_rows.items():
+        digest = w.insert_content("lib_limits", LIMIT_COLUMNS, rows_of_version)
+        w.update(
+            "lib_versions",
+            version_id,
+            {"rows_digest": digest, "row_count": len(rows_of_version)},
+            action="limits_import",
+        )
+        outcome.rows += len(rows_of_version)
     return outcome
 
 
@@ -308,11 +351,38 @@ def _iso(day: date | None) -> str | None:
 # Composition
 
 
+# The composed item's keys, in the order the candidate query selects them.
+_ITEM_COLUMNS = (
+    ("lib_limit_id", "l.id"),
+    ("class_code", "l.class_code"),
+    ("class_name", "l.class_name"),
+    ("excluded", "l.excluded"),
+    ("table_ref", "l.table_ref"),
+    ("code", "l.code"),
+    ("name", "l.name"),
+    ("name_en", "l.name_en"),
+    ("unit", "l.unit"),
+    ("limit_text", "l.limit_text"),
+    ("method", "l.method"),
+    ("interval", "l.interval"),
+    ("decimals", "l.decimals"),
+    ("lod", "l.lod"),
+    ("loq", "l.loq"),
+    ("test_method", "l.test_method"),
+    ("mark", "l.mark"),
+    ("mark_meaning", "l.mark_meaning"),
+    ("grade", "l.grade"),
+    ("note", "l.note"),
+    ("sample_data", "l.sample_data"),
+    ("standard_no", "v.standard_no"),
+    ("standard_year", "v.standard_year"),
+    ("kind", "v.kind"),
+)
+_ITEM_KEYS = tuple(k for k, _ in _ITEM_COLUMNS)
+(_ID, _CLASS, _CLASS_NAME, _EXCLUDED, _TABLE, _CODE) = range(6)
+_GRADE, _STANDARD_NO, _STANDARD_YEAR, _KIND = 18, 21, 22, 23
 _CANDIDATES_SQL = (
-    "SELECT l.id, l.class_code, l.class_name, l.excluded, l.table_ref, l.code, l.name, "
-    "l.name_en, l.unit, l.limit_text, l.method, l.interval, l.decimals, l.lod, l.loq, "
-    "l.test_method, l.mark, l.mark_meaning, l.grade, l.note, l.sample_data, "
-    "v.standard_no, v.standard_year, v.kind "
+    f"SELECT {', '.join(c for _, c in _ITEM_COLUMNS)} "
     "FROM lib_limits AS l JOIN lib_versions AS v ON v.id = l.version_id "
     "WHERE v.active = 1 AND l.class_code IN ({marks}) "
     "AND (v.effective_from IS NULL OR v.effective_from <= ?) "
@@ -372,60 +442,51 @@ def compose_items(
     path = [c.code for c in tree.path(class_code)]
     sample_class = tree.get(class_code).name
     day = on.isoformat()
-    rows = db.query(
-        _CANDIDATES_SQL.format(marks=", ".join("?" * len(path))), [*path, day, day]
-    )
+    rows = db.query(_CANDIDATES_SQL.format(marks=", ".join("?" * len(path))), [*path, day, day])
     candidates = []
     unnamed: set[str] = set()
+    named: dict[str, bool] = {}
+    tables: dict[str, int] = {}
     for r in rows:
-        if r["kind"] == "product" and not _names_standard(executive_standard, r["standard_no"]):
-            unnamed.add(str(r["standard_no"]))
-            continue
-        excluded = r["excluded"]
+        kind = r[_KIND]
+        if kind == "product":
+            number = r[_STANDARD_NO]
+            if number not in named:
+                named[number] = _names_standard(executive_standard, number)
+            if not named[number]:
+                unnamed.add(number)
+                continue
+        excluded = r[_EXCLUDED]
+        table = r[_TABLE]
+        rank = tables.get(table)
+        if rank is None:
+            rank = tables[table] = _table_number(table)
         candidates.append(
             Candidate(
-                standard_no=r["standard_no"],
-                item_code=r["code"],
-                class_code=r["class_code"],
-                excluded=_EMPTY if excluded == "[]" else frozenset(json.loads(excluded)),
-                grade=r["grade"],
-                kind=r["kind"],
-                order=_table_number(r["table_ref"]) * 10_000_000 + r["id"],
-                row=r,
+                r[_STANDARD_NO],
+                r[_CODE],
+                r[_CLASS],
+                _EMPTY if excluded == "[]" else frozenset(json.loads(excluded)),
+                r[_GRADE],
+                kind,
+                rank * 10_000_000 + r[_ID],
+                r,
             )
         )
     composition = compose(path, candidates, grade)
     items = []
+    sources: dict[tuple[str, str, str, str], str] = {}
     for composed in composition.items:
         r = composed.candidate.row
-        key = f"{r['standard_no']}-{r['standard_year']}"
-        items.append(
-            {
-                "lib_limit_id": r["id"],
-                "key": item_key(r["standard_no"], r["code"]),
-                "kind": r["kind"],
-                "class_name": r["class_name"],
-                "code": r["code"],
-                "name": r["name"],
-                "name_en": r["name_en"],
-                "unit": r["unit"],
-                "limit_text": r["limit_text"],
-                "method": r["method"],
-                "interval": r["interval"],
-                "decimals": r["decimals"],
-                "lod": r["lod"],
-                "loq": r["loq"],
-                "test_method": r["test_method"],
-                "standard_no": r["standard_no"],
-                "standard_year": r["standard_year"],
-                "sample_data": r["sample_data"],
-                "grade": r["grade"],
-                "note": r["note"],
-                "source": source_text(key, r["table_ref"], r["class_name"], sample_class),
-                "mark": r["mark"],
-                "mark_meaning": r["mark_meaning"],
-            }
-        )
+        item = dict(zip(_ITEM_KEYS, r, strict=True))
+        where = (r[_STANDARD_NO], r[_STANDARD_YEAR], r[_TABLE], r[_CLASS_NAME])
+        text = sources.get(where)
+        if text is None:
+            key = f"{where[0]}-{where[1]}"
+            text = sources[where] = source_text(key, where[2], where[3], sample_class)
+        item["source"] = text
+        item["key"] = f"{r[_STANDARD_NO]}|{r[_CODE]}"
+        items.append(item)
     return FoodItems(
         class_code,
         on,
@@ -469,9 +530,7 @@ def proposed_items(
     grade: str = "",
     executive_standard: str = "",
 ) -> Proposal:
-    composed = compose_items(
-        db, class_code, on, grade=grade, executive_standard=executive_standard
-    )
+    composed = compose_items(db, class_code, on, grade=grade, executive_standard=executive_standard)
     owner, template = template_for(db, class_code)
     if not template:
         return Proposal(composed, list(composed.items), [], [], "")

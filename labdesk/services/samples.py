@@ -371,9 +371,7 @@ def choose_food_items(db: Store, form: SampleForm) -> FoodItemsChoice:
     return FoodItemsChoice(basis, on, chosen, added, removed, reason)
 
 
-def freeze_food_items(
-    w: Writer, sample_id: int, state: str, choice: FoodItemsChoice
-) -> int:
+def freeze_food_items(w: Writer, sample_id: int, state: str, choice: FoodItemsChoice) -> int:
     """Freezes the chosen food items (with their sources) and, when the technician
     changed the proposal, records what was added or removed and why."""
     from labdesk.services.library import frozen_item
@@ -527,9 +525,7 @@ def update_sample(
     if (
         sample["state"] != "draft"
         and (
-            "category_code" in changes
-            or "sampling_date" in changes
-            or "food_class_code" in changes
+            "category_code" in changes or "sampling_date" in changes or "food_class_code" in changes
         )
         and (
             form.category_code != sample["category_code"]

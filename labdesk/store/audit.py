@@ -33,7 +33,13 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from labdesk.store.protocol import Store
-from labdesk.store.schema import AUDITED_TABLES, BLOB_COLUMNS, audited_tables
+from labdesk.store.schema import (
+    AUDITED_TABLES,
+    BLOB_COLUMNS,
+    CONTENT_TABLES,
+    audited_tables,
+    content_tables,
+)
 
 GENESIS_HASH = "0" * 64
 _FLUSH_EVERY = 20_000
@@ -115,6 +121,13 @@ class _RowJson:
                     parts[index] = memo[value] = text
             body = "".join(parts)
         return self.id_prefix + int.__repr__(values[0]) + body + "}"
+
+
+def content_digest(rows: Sequence[Sequence[Any]]) -> str:
+    """SHA-256 of a content table's rows (`schema.CONTENT_TABLES`) as stored: every
+    column in table order, id first, the rows in id order, as one compact JSON array."""
+    text = _ENTRY_ENCODER.encode(rows)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _dumps(value: Any) -> str:
@@ -438,6 +451,42 @@ class Writer:
             prev = digest
         self._seq, self._hash = seq, prev
 
+    def insert_content(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> str:
+        """Inserts the rows of a content table (`schema.CONTENT_TABLES`), given as value
+        tuples in the order of `columns`, in one executemany without an audit entry each;
+        returns their `content_digest`, which the caller writes — audited — on the parent
+        row. Values are str, int or None; the other columns take their defaults."""
+        if table not in CONTENT_TABLES:
+            raise ValueError(f"{table} is not a content table")
+        cache: dict[str, _TableInfo] = self.db.__dict__.setdefault("_table_info", {})
+        info = cache.get(table)
+        if info is None:
+            info = cache[table] = _TableInfo(self.conn, table)
+        self._check_keys(table, info, columns)
+        if "id" in columns:
+            raise ValueError(f"{table}: content rows get their ids here")
+        if not rows:
+            return content_digest([])
+        rest = [c for c in info.columns[1:] if c not in columns]
+        tail = tuple(info.defaults[c] for c in rest)
+        order = ["id", *columns, *rest]
+        reorder = [order.index(c) for c in info.columns]
+        start = self._allocate(table, len(rows))
+        if reorder == list(range(len(order))):
+            full = [(start + i, *row, *tail) for i, row in enumerate(rows)]
+        else:
+            full = [
+                tuple(r[j] for j in reorder)
+                for r in ((start + i, *row, *tail) for i, row in enumerate(rows))
+            ]
+        for value in full[0]:
+            if isinstance(value, float | Decimal | bool):
+                raise TypeError(f"{table}: content values are str, int or None")
+        self.conn.executemany(info.insert_sql, full)
+        return content_digest(full)
+
     def update(
         self,
         table: str,
@@ -709,6 +758,8 @@ def verify_audit(
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         for table in audited_tables(version):
             _replay_table(conn, table, findings, ticker)
+        for table, spec in content_tables(version).items():
+            _check_content(conn, table, spec, findings)
         ticker.done = ticker.total
         ticker.report()
     return findings.report(checked, last_seq, last_hash)
@@ -837,3 +888,30 @@ def _replay_table(
                 f"{table} #{entry_id} is in the audit log (last entry {last_seq}) but missing "
                 "from the table: deleted behind the program's back",
             )
+
+
+def _check_content(
+    conn: sqlite3.Connection, table: str, spec: tuple[str, str, str], findings: _Findings
+) -> None:
+    """Each parent's recorded digest must match its content rows as they are now."""
+    parent, key, digest_column = spec
+    for parent_id, recorded in conn.execute(
+        f"SELECT id, {digest_column} FROM {parent} ORDER BY id"
+    ).fetchall():
+        rows = [
+            tuple(r)
+            for r in conn.execute(
+                f"SELECT * FROM {table} WHERE {key} = ? ORDER BY id", (parent_id,)
+            )
+        ]
+        if content_digest(rows) != recorded:
+            findings.add(
+                None,
+                f"the {table} rows of {parent} #{parent_id} do not match the digest recorded "
+                f"in the audit log ({len(rows)} rows now): changed behind the program's back",
+            )
+    orphans = conn.execute(
+        f"SELECT count(*) FROM {table} WHERE {key} NOT IN (SELECT id FROM {parent})"
+    ).fetchone()[0]
+    if orphans:
+        findings.add(None, f"{orphans} {table} rows belong to no {parent} row")

@@ -422,11 +422,19 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
 # (parent_code NULL at the root); lib_versions one row per standard version with its
 # dates and the digest of what was imported (so re-importing the same file writes
 # nothing); lib_limits one row per (version, class node, item), excluded = JSON array of
-# the class codes of its "…除外". food_templates: the items a plan tests per class.
+# the class codes of its "…除外" — a content table of lib_versions (CONTENT_TABLES). food_templates: the items a plan tests per class.
 # lab_settings: the lab's rules (which date picks the versions in force). A food sample
 # names its leaf class in samples.food_class_code (category_code stays for the flat
 # library of non-food products); its frozen items keep where each limit came from.
-LIMIT_KINDS = ("contaminant", "mycotoxin", "pesticide", "vet_drug", "additive", "pathogen", "product")
+LIMIT_KINDS = (
+    "contaminant",
+    "mycotoxin",
+    "pesticide",
+    "vet_drug",
+    "additive",
+    "pathogen",
+    "product",
+)
 _V5 = f"""
 CREATE TABLE food_classes (
     id INTEGER PRIMARY KEY,
@@ -454,6 +462,7 @@ CREATE TABLE lib_versions (
     sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1)),
     digest TEXT NOT NULL DEFAULT '',
     row_count INTEGER NOT NULL DEFAULT 0,
+    rows_digest TEXT NOT NULL DEFAULT '',
     file_name TEXT NOT NULL DEFAULT '',
     active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
 ) STRICT;
@@ -543,7 +552,6 @@ AUDITED_TABLES = (
     "reports",
     "food_classes",
     "lib_versions",
-    "lib_limits",
     "food_templates",
     "lab_settings",
 )
@@ -554,10 +562,25 @@ _AUDITED_FROM = {
     "reports": 4,
     "food_classes": 5,
     "lib_versions": 5,
-    "lib_limits": 5,
     "food_templates": 5,
     "lab_settings": 5,
 }
+
+
+# Content tables: rows written in bulk as the content of one audited parent row and never
+# changed afterwards (a standard version's 10,000 limit rows). They get no audit entry
+# each; the parent row records the SHA-256 of its rows as stored (`audit.content_digest`)
+# in its audited digest column, and `verify_audit` recomputes it — as BLOB columns are
+# logged by their digest. child table → (parent table, foreign key, digest column).
+CONTENT_TABLES: dict[str, tuple[str, str, str]] = {
+    "lib_limits": ("lib_versions", "version_id", "rows_digest"),
+}
+_CONTENT_FROM = {"lib_limits": 5}
+
+
+def content_tables(version: int) -> dict[str, tuple[str, str, str]]:
+    """The content tables a database of schema `version` has."""
+    return {t: spec for t, spec in CONTENT_TABLES.items() if _CONTENT_FROM.get(t, 1) <= version}
 
 
 def audited_tables(version: int) -> tuple[str, ...]:

@@ -56,8 +56,20 @@ def test_limits_of_rice_name_where_each_came_from(
     assert lead["source"] == "GB 2762-2022 表1, 谷物及其制品 → 大米"
     assert {i["standard_no"] for i in items} == {"GB 2762", "GB 2761", "GB 2763", "GB/T 1354"}
     assert next(i for i in items if i["name"] == "碎米总量")["limit_text"] == "≤20.0"
-    old = _json(capsys, ["--db", str(lab[0]), "library", "limits", "--food", "结球甘蓝",
-                         "--on", "2020-01-01", "--json"])
+    old = _json(
+        capsys,
+        [
+            "--db",
+            str(lab[0]),
+            "library",
+            "limits",
+            "--food",
+            "结球甘蓝",
+            "--on",
+            "2020-01-01",
+            "--json",
+        ],
+    )
     assert isinstance(old, list)
     assert {i["standard_year"] for i in old if i["standard_no"] == "GB 2762"} == {"2017"}
     capsys.readouterr()
@@ -82,20 +94,41 @@ def test_import_loads_then_says_no_change(
     path = tmp_path / "gb2763.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["标准编号", "实施日期", "代替标准", "农药", "项目代码", "食品类别/名称",
-                         "最大残留限量/(mg/kg)"])
-        writer.writerow(["GB 2763-2099", "2099-01-01", "GB 2763-2021", "克百威", "carbofuran",
-                         "大米", "0.01*"])
-    argv = ["--db", str(db), "library", "import", str(path), "--user", "admin",
-            "--password-file", str(secret)]
+        writer.writerow(
+            [
+                "标准编号",
+                "实施日期",
+                "代替标准",
+                "农药",
+                "项目代码",
+                "食品类别/名称",
+                "最大残留限量/(mg/kg)",
+            ]
+        )
+        writer.writerow(
+            ["GB 2763-2099", "2099-01-01", "GB 2763-2021", "克百威", "carbofuran", "大米", "0.01*"]
+        )
+    argv = [
+        "--db",
+        str(db),
+        "library",
+        "import",
+        str(path),
+        "--user",
+        "admin",
+        "--password-file",
+        str(secret),
+    ]
     capsys.readouterr()
     assert main(argv) == 0
     assert "loaded GB 2763-2099" in capsys.readouterr().out
     assert main(argv) == 0
     assert capsys.readouterr().out.startswith("no change")
     bad = tmp_path / "bad.csv"
-    bad.write_text("标准编号,农药,食品类别/名称,最大残留限量\nGB 2763-2099,克百威,面包,0.01\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "标准编号,农药,食品类别/名称,最大残留限量\nGB 2763-2099,克百威,面包,0.01\n",
+        encoding="utf-8",
+    )
     assert main([*argv[:4], str(bad), *argv[5:]]) == 2
     err = capsys.readouterr().err
     assert "row 2" in err and "unknown food class" in err and "nothing was loaded" in err

@@ -81,7 +81,9 @@ def test_a_bare_number_outside_an_mrl_column_is_refused(number: str) -> None:
 def _cand(
     code: str, klass: str, *, excluded: tuple[str, ...] = (), grade: str = "", order: int = 0
 ) -> Candidate:
-    return Candidate("GB 2762", code, klass, frozenset(excluded), grade, "contaminant", order, klass)
+    return Candidate(
+        "GB 2762", code, klass, frozenset(excluded), grade, "contaminant", order, klass
+    )
 
 
 PATH = ["F", "F01", "F0102", "F010201"]

@@ -63,7 +63,15 @@ def test_a_gb_2762_table_with_exclusions_resolves_every_class(
         tmp_path / "pb.csv",
         GB2762,
         [
-            ["GB 2762-2022", "表2", "镉", "CD", "新鲜蔬菜（叶菜蔬菜、豆类蔬菜除外）", "0.05", "mg/kg"],
+            [
+                "GB 2762-2022",
+                "表2",
+                "镉",
+                "CD",
+                "新鲜蔬菜（叶菜蔬菜、豆类蔬菜除外）",
+                "0.05",
+                "mg/kg",
+            ],
             ["GB 2762-2022", "表1", "铅", "PB", "谷物及其制品", "0.2", "mg/kg"],
         ],
     )
@@ -115,7 +123,9 @@ def test_a_bare_number_in_a_column_that_is_not_an_mrl_column_is_refused(
         read_limit_table(path, tree)
     assert _rules(caught) == [(2, "bare_number")]
     assert "指标" in str(caught.value)
-    ok = _csv(tmp_path / "ok.csv", header, [["GB/T 1354-2018", "碎米总量", "大米", "一级", "≤15.0", "%"]])
+    ok = _csv(
+        tmp_path / "ok.csv", header, [["GB/T 1354-2018", "碎米总量", "大米", "一级", "≤15.0", "%"]]
+    )
     row = read_limit_table(ok, tree).rows[0]
     assert (row.limit, row.grade) == ("≤15.0", "一级")
     assert read_limit_table(ok, tree).versions["GB/T 1354-2018"].kind == "product"
@@ -198,7 +208,9 @@ def test_the_digest_is_the_same_for_the_same_content(tmp_path: Path, tree: FoodT
     a = read_limit_table(_csv(tmp_path / "a.csv", GB2763, rows), tree)
     b = read_limit_table(_csv(tmp_path / "b.csv", GB2763, [[], *rows]), tree)  # a blank line
     c = read_limit_table(
-        _csv(tmp_path / "c.csv", GB2763, [["GB 2763-2021", "2021-09-03", "克百威", "蔬菜", "0.03"]]),
+        _csv(
+            tmp_path / "c.csv", GB2763, [["GB 2763-2021", "2021-09-03", "克百威", "蔬菜", "0.03"]]
+        ),
         tree,
     )
     assert a.digest("GB 2763-2021") == b.digest("GB 2763-2021") != c.digest("GB 2763-2021")

@@ -18,7 +18,15 @@ from labdesk.store.audit import verify_audit
 from tests.services.recordkit import World, register
 
 RICE = "F01020101"
-MRL = ["标准编号", "实施日期", "代替标准", "农药", "项目代码", "食品类别/名称", "最大残留限量/(mg/kg)"]
+MRL = [
+    "标准编号",
+    "实施日期",
+    "代替标准",
+    "农药",
+    "项目代码",
+    "食品类别/名称",
+    "最大残留限量/(mg/kg)",
+]
 
 
 def _file(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -162,7 +170,15 @@ def test_the_next_gb_2763_beside_the_2021_one_changes_no_existing_sample(
         tmp_path / "gb2763-next.csv",
         MRL,
         [
-            ["GB 2763-2099", start.isoformat(), "GB 2763-2021", "克百威", "carbofuran", "大米", "0.01*"],
+            [
+                "GB 2763-2099",
+                start.isoformat(),
+                "GB 2763-2021",
+                "克百威",
+                "carbofuran",
+                "大米",
+                "0.01*",
+            ],
             ["", "", "", "氧乐果", "omethoate", "大米", "0.01"],
         ],
     )
@@ -172,7 +188,9 @@ def test_the_next_gb_2763_beside_the_2021_one_changes_no_existing_sample(
     assert _frozen(world, first) == frozen_before
     today = food_library.compose_items(world.db, RICE, date.today())
     later = food_library.compose_items(world.db, RICE, start)
-    carbofuran = {i["standard_year"]: i for i in today.items + later.items if i["code"] == "carbofuran"}
+    carbofuran = {
+        i["standard_year"]: i for i in today.items + later.items if i["code"] == "carbofuran"
+    }
     assert set(carbofuran) == {"2021", "2099"}
     assert (carbofuran["2099"]["limit_text"], carbofuran["2099"]["mark"]) == ("≤0.01", "*")
     assert "临时限量" in carbofuran["2099"]["mark_meaning"]
