@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
-import json
 import re
 import unicodedata
 import zipfile

@@ -264,9 +264,10 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
                 outcome.closed.append(old_key)
     limit_rows: dict[int, list[tuple[Any, ...]]] = {vid: [] for vid in fresh.values()}
     for row in table.rows:
-        version_id = fresh.get(row.standard)
-        if version_id is None:
+        found = fresh.get(row.standard)
+        if found is None:
             continue
+        version_id = found
         add = limit_rows[version_id].append
         excluded = json.dumps(list(row.excluded_codes)) if row.excluded_codes else "[]"
         excluded_names = (

@@ -255,7 +255,9 @@ class FoodLibraryPanel(QWidget):
         root = self._items[tree.root]
         root.setExpanded(True)
         for index in range(root.childCount()):
-            root.child(index).setExpanded(False)
+            child = root.child(index)
+            if child is not None:
+                child.setExpanded(False)
         self.tree.blockSignals(False)
         if current and current in self._items:
             self.select(current)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from labdesk.core.errors import LabDeskError
+from labdesk.core.foods import FoodTree
 from labdesk.ui.session import UiSession
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -27,7 +28,7 @@ class FoodClassPicker(QWidget):
         super().__init__(parent)
         self.session = session
         self._code = ""
-        self.tree = None
+        self.tree: FoodTree | None = None
         self.edit = QLineEdit(self)
         self.edit.setObjectName("food_class_search")
         self.edit.setPlaceholderText(self.tr("name or pinyin initials, e.g. dm"))

@@ -77,6 +77,6 @@ def test_the_shipped_classification_has_four_levels_and_a_source_on_every_class(
     assert max(tree.depth(c.code) for c in tree.classes) >= 4
     assert all(c.source for c in tree.classes)
     assert all(c.sample_data for c in tree.classes)  # names not checked against the 细则
-    rice = [c for c in tree.search("dm") if c.name == "大米"][0]
+    rice = next(c for c in tree.search("dm") if c.name == "大米")
     assert tree.path_text(rice.code) == "粮食加工品 / 大米 / 大米 / 大米"
     assert tree.is_leaf(rice.code)
