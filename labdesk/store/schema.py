@@ -423,7 +423,8 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
 # dates and the digest of what was imported (so re-importing the same file writes
 # nothing); lib_limits one row per (version, class node, item), excluded = JSON array of
 # the class codes of its "…除外" — a content table of lib_versions (CONTENT_TABLES).
-# food_templates: the items a plan tests per class. lab_settings: the lab's rules (which date picks the versions in force). A food sample
+# food_templates: the items a plan tests per class. lab_settings: the lab's rules
+# (which date picks the versions in force). A food sample
 # names its leaf class in samples.food_class_code (category_code stays for the flat
 # library of non-food products); its frozen items keep where each limit came from.
 LIMIT_KINDS = (
