@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import json
 import re
 import unicodedata
 import zipfile
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from labdesk.core.content import body_digest
 from labdesk.core.errors import ValidationError
 from labdesk.core.food_limits import (
     MARKS,
@@ -39,6 +41,33 @@ from labdesk.core.food_limits import (
     standard_kind,
 )
 from labdesk.core.foods import FoodTree
+
+STORED_COLUMNS = (
+    "class_code",
+    "class_name",
+    "excluded",
+    "excluded_names",
+    "seq",
+    "table_ref",
+    "code",
+    "name",
+    "name_en",
+    "unit",
+    "limit_text",
+    "method",
+    "interval",
+    "decimals",
+    "lod",
+    "loq",
+    "test_method",
+    "mark",
+    "mark_meaning",
+    "grade",
+    "note",
+    "source",
+    "sample_data",
+)
+"""lib_limits columns after (id, version_id), in table order: what `stored_rows` gives."""
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """A limit file larger than this (64 MiB) is refused before it is read."""
@@ -175,27 +204,6 @@ class LimitRow:
     source: str
     sample_data: bool
 
-    def canonical(self) -> tuple[object, ...]:
-        """What the row is, for "has this version changed?" (file row numbers aside)."""
-        return (
-            self.table,
-            self.item_code,
-            self.item_name,
-            self.item_en,
-            self.class_name,
-            self.excluded,
-            self.class_codes,
-            self.excluded_codes,
-            self.limit,
-            self.unit,
-            self.mark,
-            self.grade,
-            self.test_method,
-            self.note,
-            self.source,
-            self.sample_data,
-        )
-
 
 @dataclass
 class LimitTable:
@@ -204,16 +212,66 @@ class LimitTable:
     path: Path
     versions: dict[str, Version]
     rows: list[LimitRow] = field(default_factory=list)
-    _digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _stored: dict[str, list[tuple[object, ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _bodies: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def rows_of(self, key: str) -> list[LimitRow]:
         return [r for r in self.rows if r.standard == key]
 
-    def digest(self, key: str) -> str:
-        """SHA-256 of the version's declaration and rows: equal files give equal digests."""
-        known = self._digests.get(key)
+    def stored_rows(self, key: str) -> list[tuple[object, ...]]:
+        """The version's rows as the library stores them: one per class node, the
+        values of `STORED_COLUMNS` (lib_limits after its id and version_id)."""
+        known = self._stored.get(key)
         if known is not None:
             return known
+        rows: list[tuple[object, ...]] = []
+        add = rows.append
+        for seq, row in enumerate((r for r in self.rows if r.standard == key), start=1):
+            excluded = json.dumps(list(row.excluded_codes)) if row.excluded_codes else "[]"
+            names = json.dumps(list(row.excluded), ensure_ascii=False) if row.excluded else "[]"
+            meaning = MARKS.get(row.mark, "") if row.mark else ""
+            for class_code in row.class_codes:
+                add(
+                    (
+                        class_code,
+                        row.class_name,
+                        excluded,
+                        names,
+                        seq,
+                        row.table,
+                        row.item_code,
+                        row.item_name,
+                        row.item_en,
+                        row.unit,
+                        row.limit,
+                        "full",
+                        None,
+                        None,
+                        None,
+                        None,
+                        row.test_method,
+                        row.mark,
+                        meaning,
+                        row.grade,
+                        row.note,
+                        row.source,
+                        int(row.sample_data),
+                    )
+                )
+        self._stored[key] = rows
+        return rows
+
+    def body_digest(self, key: str) -> str:
+        """`core.content.body_digest` of the version's stored rows."""
+        known = self._bodies.get(key)
+        if known is None:
+            known = self._bodies[key] = body_digest(self.stored_rows(key))
+        return known
+
+    def digest(self, key: str) -> str:
+        """SHA-256 of the version's declaration and rows: equal content, equal digest."""
         version = self.versions[key]
         head = [
             version.number,
@@ -224,11 +282,8 @@ class LimitTable:
             version.abolished_from.isoformat() if version.abolished_from else None,
             list(version.replaces),
         ]
-        # repr of str/int/bool/None tuples is exact and fast; this digest is only ever
-        # compared with one this program made (a different one just reloads the version)
-        text = repr((head, [r.canonical() for r in self.rows if r.standard == key]))
-        digest = self._digests[key] = hashlib.sha256(text.encode()).hexdigest()
-        return digest
+        text = json.dumps(head, ensure_ascii=False) + ":" + self.body_digest(key)
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -421,37 +476,47 @@ def _validate(
     version_row: dict[str, int] = {}
     rows: list[LimitRow] = []
     seen: dict[tuple[str, str, str, str], int] = {}
-    carried: dict[str, str] = {}
     row_no = 1
     # Printed tables repeat their cells (the same class on hundreds of rows, the same
     # few MRLs, the standard on every row): each distinct cell is read once.
-    version_memo: dict[
-        tuple[str, ...], tuple[Version | None, bool, list[tuple[str, str, str]]]
-    ] = {}
+    Found = list[tuple[str, str, str]]
+    version_memo: dict[tuple[str, ...], tuple[Version | None, str, bool, Found]] = {}
     class_memo: dict[
-        tuple[str, str],
-        tuple[
-            tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]],
-            list[tuple[str, str, str]],
-        ],
+        tuple[str, str], tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], Found]
     ] = {}
-    limit_memo: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {}
+    limit_memo: dict[str, tuple[str, str, Found]] = {}
     version_fields = [
         n
-        for n in (
-            "standard",
-            "title",
-            "effective_from",
-            "abolished_from",
-            "kind",
-            "replaces",
-            "sample_data",
-        )
+        for n in ("title", "effective_from", "abolished_from", "kind", "replaces", "sample_data")
         if n in position
     ]
     limit_title = titles.get("limit", "")
     default_unit = header_units.get(limit_field, "")
     plain_units: set[str] = set()
+
+    # the columns read on every row, by position (-1: not in the file)
+    blank = len(header)  # a padded empty cell stands for a column the file lacks
+
+    def at(name: str) -> int:
+        return position.get(name, blank)
+
+    i_standard, i_item, i_table = at("standard"), at("item"), at("table")
+    i_class, i_code, i_limit = at("food_class"), at("class_code"), at(limit_field)
+    i_unit, i_item_code, i_grade = at("unit"), at("item_code"), at("grade")
+    i_item_en, i_method, i_note, i_source = (
+        at("item_en"),
+        at("test_method"),
+        at("note"),
+        at("source"),
+    )
+    version_index = [(n, position[n]) for n in version_fields]
+    carried_version: dict[str, str] = {}
+    carried_item = carried_table = carried_standard = ""
+
+    def bad(found: Found, row_no: int) -> None:
+        for column, rule, message in found:
+            problems.append(Problem(row_no, titles.get(column, column), rule, message))
+
     for record in records:
         row_no += 1
         if row_no > MAX_ROWS + 1:
@@ -461,60 +526,81 @@ def _validate(
             break
         if not "".join(record).strip():
             continue
-        cells: dict[str, str] = {}
-        standard_cell = _raw(record, position["standard"])
-        if standard_cell and standard_cell != carried.get("standard"):
-            carried = {}  # a new standard: nothing carries over from the previous one
-        width = len(record)
-        for name, index in position.items():
-            value = record[index].strip() if index < width else ""
-            if name in CARRY_DOWN:
-                if value:
-                    carried[name] = value
-                else:
-                    value = carried.get(name, "")
-            cells[name] = value
-        found: list[tuple[str, str, str]] = []
+        if len(record) <= blank:
+            record = record + [""] * (blank + 1 - len(record))
+        r = record
+
+        # merged cells come out blank: the standard's columns, the table and the item
+        # carry down until the standard changes
+        standard = r[i_standard].strip()
+        if standard and standard != carried_standard:
+            carried_standard, carried_version = standard, {}
+            carried_item = carried_table = ""
+        elif not standard:
+            standard = carried_standard
+        declared = []
+        for name, index in version_index:
+            value = r[index].strip()
+            if value and name in CARRY_DOWN:
+                carried_version[name] = value
+            elif not value and name in CARRY_DOWN:
+                value = carried_version.get(name, "")
+            declared.append(value)
+        item_name = r[i_item].strip() or carried_item
+        carried_item = item_name
+        table_ref = r[i_table].strip() or carried_table
+        carried_table = table_ref
+        found: Found = []
 
         # -- the standard version (read once per distinct declaration)
-        version_key = tuple(cells[n] for n in version_fields)
+        version_key = (standard, *declared)
         memo = version_memo.get(version_key)
         if memo is None:
-            memo = version_memo[version_key] = _read_version(cells)
-        version, sample, version_found = memo
-        found.extend(version_found)
+            cells: dict[str, str] = dict(zip(version_fields, declared, strict=True))
+            cells["standard"] = standard
+            version, sample, version_found = _read_version(cells)
+            memo = version_memo[version_key] = (
+                version,
+                version.key if version is not None else "",
+                sample,
+                version_found,
+            )
+        version, key, sample, version_found = memo
+        if version_found:
+            found.extend(version_found)
         if version is None:
-            for column, rule, message in found:
-                problems.append(Problem(row_no, titles.get(column, column), rule, message))
+            bad(found, row_no)
             continue
 
         # -- the item and the class
-        item_name = cells["item"]
         if not item_name:
             found.append(("item", "required", "the item is empty"))
-        class_key = (cells.get("class_code", ""), cells.get("food_class", ""))
-        class_memo_hit = class_memo.get(class_key)
-        if class_memo_hit is None:
-            class_memo_hit = class_memo[class_key] = _read_class(tree, *class_key)
-        (class_name, excluded, class_codes, excluded_codes), class_found = class_memo_hit
-        found.extend(class_found)
+        class_key = (r[i_code].strip(), r[i_class].strip())
+        class_hit = class_memo.get(class_key)
+        if class_hit is None:
+            class_hit = class_memo[class_key] = _read_class(tree, *class_key)
+        (class_name, excluded, class_codes, excluded_codes), class_found = class_hit
+        if class_found:
+            found.extend(class_found)
 
         # -- the limit
-        cell = cells[limit_field]
-        limit_hit = limit_memo.get(cell)
+        limit_cell = r[i_limit].strip()
+        limit_hit = limit_memo.get(limit_cell)
         if limit_hit is None:
-            limit_hit = limit_memo[cell] = _read_limit(cell, limit_field, limit_title)
+            limit_hit = limit_memo[limit_cell] = _read_limit(limit_cell, limit_field, limit_title)
         limit_text, mark, limit_found = limit_hit
-        found.extend(limit_found)
-        unit = cells.get("unit", "") or default_unit
+        if limit_found:
+            found.extend(limit_found)
+        unit = r[i_unit].strip() or default_unit
         if unit and unit not in plain_units:
             if any(m in unit for m in MARKS):
                 found.append(("unit", "unit", f"{unit!r}: a mark is not a unit"))
             else:
                 plain_units.add(unit)
 
+        item_code = r[i_item_code].strip() or item_name
+        grade = r[i_grade].strip()
         if not found:
-            key = version.key
             known = versions.get(key)
             if known is None:
                 versions[key] = version
@@ -529,8 +615,6 @@ def _validate(
                                 f"differs from row {version_row[key]} for {key}",
                             )
                         )
-            item_code = cells.get("item_code", "") or item_name
-            grade = cells.get("grade", "")
             for code in class_codes:
                 dup = (key, code, item_code, grade)
                 first = seen.get(dup)
@@ -546,17 +630,16 @@ def _validate(
                 else:
                     seen[dup] = row_no
         if found:
-            for column, rule, message in found:
-                problems.append(Problem(row_no, titles.get(column, column), rule, message))
+            bad(found, row_no)
             continue
         rows.append(
             LimitRow(
                 row_no,
-                version.key,
-                cells.get("table", ""),
+                key,
+                table_ref,
                 item_code,
                 item_name,
-                cells.get("item_en", ""),
+                r[i_item_en].strip(),
                 class_name,
                 excluded,
                 class_codes,
@@ -565,9 +648,9 @@ def _validate(
                 unit,
                 mark,
                 grade,
-                cells.get("test_method", ""),
-                cells.get("note", ""),
-                cells.get("source", ""),
+                r[i_method].strip(),
+                r[i_note].strip(),
+                r[i_source].strip(),
                 sample,
             )
         )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError
-from labdesk.core.food_limits import MARKS, Candidate, compose, source_text
+from labdesk.core.food_limits import Candidate, compose, source_text
 from labdesk.core.foods import FoodClass, FoodTree
 from labdesk.core.limit_tables import LimitTable, StoredVersion, read_limit_table
 from labdesk.services.context import ServiceContext
@@ -43,33 +43,6 @@ SHIPPED_LIMIT_FILES = (
     "food-limits-product.csv",
 )
 _EMPTY: frozenset[str] = frozenset()
-# lib_limits columns (table order, id aside) as write_limits fills them
-LIMIT_COLUMNS = (
-    "version_id",
-    "class_code",
-    "class_name",
-    "excluded",
-    "excluded_names",
-    "seq",
-    "table_ref",
-    "code",
-    "name",
-    "name_en",
-    "unit",
-    "limit_text",
-    "method",
-    "interval",
-    "decimals",
-    "lod",
-    "loq",
-    "test_method",
-    "mark",
-    "mark_meaning",
-    "grade",
-    "note",
-    "source",
-    "sample_data",
-)
 
 
 # ---------------------------------------------------------------------------------------
@@ -262,58 +235,18 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
                     action="limits_replace",
                 )
                 outcome.closed.append(old_key)
-    limit_rows: dict[int, list[tuple[Any, ...]]] = {vid: [] for vid in fresh.values()}
-    for row in table.rows:
-        found = fresh.get(row.standard)
-        if found is None:
-            continue
-        version_id = found
-        add = limit_rows[version_id].append
-        excluded = json.dumps(list(row.excluded_codes)) if row.excluded_codes else "[]"
-        excluded_names = (
-            json.dumps(list(row.excluded), ensure_ascii=False) if row.excluded else "[]"
-        )
-        meaning = MARKS.get(row.mark, "") if row.mark else ""
-        for class_code in row.class_codes:
-            add(
-                (
-                    version_id,
-                    class_code,
-                    row.class_name,
-                    excluded,
-                    excluded_names,
-                    row.row,
-                    row.table,
-                    row.item_code,
-                    row.item_name,
-                    row.item_en,
-                    row.unit,
-                    row.limit,
-                    "full",
-                    None,
-                    None,
-                    None,
-                    None,
-                    row.test_method,
-                    row.mark,
-                    meaning,
-                    row.grade,
-                    row.note,
-                    row.source,
-                    int(row.sample_data),
-                )
-            )
     # The rows are the version's content: one executemany, their digest audited on the
     # version row (schema.CONTENT_TABLES; `audit verify` recomputes it).
-    for version_id, rows_of_version in limit_rows.items():
-        digest = w.insert_content("lib_limits", LIMIT_COLUMNS, rows_of_version)
+    for key, version_id in fresh.items():
+        stored_rows = table.stored_rows(key)
+        digest = w.insert_content("lib_limits", version_id, stored_rows, table.body_digest(key))
         w.update(
             "lib_versions",
             version_id,
-            {"rows_digest": digest, "row_count": len(rows_of_version)},
+            {"rows_digest": digest, "row_count": len(stored_rows)},
             action="limits_import",
         )
-        outcome.rows += len(rows_of_version)
+        outcome.rows += len(stored_rows)
     return outcome
 
 

@@ -32,6 +32,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any
 
+from labdesk.core.content import body_digest, content_digest
 from labdesk.store.protocol import Store
 from labdesk.store.schema import (
     AUDITED_TABLES,
@@ -121,13 +122,6 @@ class _RowJson:
                     parts[index] = memo[value] = text
             body = "".join(parts)
         return self.id_prefix + int.__repr__(values[0]) + body + "}"
-
-
-def content_digest(rows: Sequence[Sequence[Any]]) -> str:
-    """SHA-256 of a content table's rows (`schema.CONTENT_TABLES`) as stored: every
-    column in table order, id first, the rows in id order, as one compact JSON array."""
-    text = _ENTRY_ENCODER.encode(rows)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _dumps(value: Any) -> str:
@@ -452,40 +446,41 @@ class Writer:
         self._seq, self._hash = seq, prev
 
     def insert_content(
-        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+        self,
+        table: str,
+        parent_id: int,
+        rows: Sequence[Sequence[Any]],
+        body: str | None = None,
     ) -> str:
-        """Inserts the rows of a content table (`schema.CONTENT_TABLES`), given as value
-        tuples in the order of `columns`, in one executemany without an audit entry each;
-        returns their `content_digest`, which the caller writes — audited — on the parent
-        row. Values are str, int or None; the other columns take their defaults."""
-        if table not in CONTENT_TABLES:
+        """Inserts the rows of a content table (`schema.CONTENT_TABLES`) belonging to
+        the parent row `parent_id`, in one executemany without an audit entry each.
+
+        `rows` are value tuples of the columns after (id, parent key), in table order
+        (str, int or None); `body` is their `core.content.body_digest` if the caller has
+        it. Returns `content_digest(body, first id, count)`, which the caller writes —
+        audited — on the parent row; `verify_audit` recomputes it from the table.
+        """
+        spec = CONTENT_TABLES.get(table)
+        if spec is None:
             raise ValueError(f"{table} is not a content table")
         cache: dict[str, _TableInfo] = self.db.__dict__.setdefault("_table_info", {})
         info = cache.get(table)
         if info is None:
             info = cache[table] = _TableInfo(self.conn, table)
-        self._check_keys(table, info, columns)
-        if "id" in columns:
-            raise ValueError(f"{table}: content rows get their ids here")
-        if not rows:
-            return content_digest([])
-        rest = [c for c in info.columns[1:] if c not in columns]
-        tail = tuple(info.defaults[c] for c in rest)
-        order = ["id", *columns, *rest]
-        reorder = [order.index(c) for c in info.columns]
-        start = self._allocate(table, len(rows))
-        if reorder == list(range(len(order))):
-            full = [(start + i, *row, *tail) for i, row in enumerate(rows)]
-        else:
-            full = [
-                tuple(r[j] for j in reorder)
-                for r in ((start + i, *row, *tail) for i, row in enumerate(rows))
-            ]
-        for value in full[0]:
+        if info.columns[1] != spec[1]:
+            raise ValueError(f"{table}: the parent key must be its second column")
+        width = len(info.columns) - 2
+        if rows and len(rows[0]) != width:
+            raise ValueError(f"{table}: rows need {width} values, got {len(rows[0])}")
+        for value in rows[0] if rows else ():
             if isinstance(value, float | Decimal | bool):
                 raise TypeError(f"{table}: content values are str, int or None")
-        self.conn.executemany(info.insert_sql, full)
-        return content_digest(full)
+        start = self._allocate(table, len(rows))
+        if rows:
+            self.conn.executemany(
+                info.insert_sql, [(start + i, parent_id, *row) for i, row in enumerate(rows)]
+            )
+        return content_digest(body or body_digest(rows), start, len(rows))
 
     def update(
         self,
@@ -898,13 +893,14 @@ def _check_content(
     for parent_id, recorded in conn.execute(
         f"SELECT id, {digest_column} FROM {parent} ORDER BY id"
     ).fetchall():
-        rows = [
-            tuple(r)
-            for r in conn.execute(
-                f"SELECT * FROM {table} WHERE {key} = ? ORDER BY id", (parent_id,)
-            )
-        ]
-        if content_digest(rows) != recorded:
+        rows = conn.execute(
+            f"SELECT * FROM {table} WHERE {key} = ? ORDER BY id", (parent_id,)
+        ).fetchall()
+        ids = [int(r[0]) for r in rows]
+        first = ids[0] if ids else 0
+        consecutive = ids == list(range(first, first + len(ids)))
+        body = body_digest([tuple(r)[2:] for r in rows])
+        if not consecutive or content_digest(body, first, len(rows)) != recorded:
             findings.add(
                 None,
                 f"the {table} rows of {parent} #{parent_id} do not match the digest recorded "

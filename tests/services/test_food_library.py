@@ -234,3 +234,20 @@ def test_a_frozen_food_item_judges_and_reports_like_any_other(world: World) -> N
     samples.start_testing(world.tech, sample_id)
     items = queries.sample_items_with_results(world.db, sample_id)
     assert items and all(i["limit_text"] for i in items)
+
+
+def test_a_limit_row_changed_behind_the_programs_back_is_reported(world: World) -> None:
+    assert verify_audit(world.db).ok
+    with world.db.transaction() as conn:
+        conn.execute(
+            "UPDATE lib_limits SET limit_text = '≤0.5' WHERE id = (SELECT min(id) FROM lib_limits)"
+        )
+    report = verify_audit(world.db)
+    assert not report.ok
+    assert any("lib_limits rows of lib_versions" in p for p in report.problems)
+
+
+def test_content_rows_go_only_into_content_tables(world: World) -> None:
+    with pytest.raises(ValueError, match="not a content table"):
+        with world.db.write(world.admin.actor) as w:
+            w.insert_content("samples", ["sample_no"], [("X",)])
