@@ -251,3 +251,18 @@ def test_content_rows_go_only_into_content_tables(world: World) -> None:
     with pytest.raises(ValueError, match="not a content table"):
         with world.db.write(world.admin.actor) as w:
             w.insert_content("samples", ["sample_no"], [("X",)])
+
+
+def test_the_report_names_the_food_class_and_the_versions_used(world: World) -> None:
+    from labdesk.reports.data import report_document
+
+    sample_id = _rice(world)
+    sample_no = str(world.db.scalar("SELECT sample_no FROM samples WHERE id = ?", (sample_id,)))
+    fields = {f.label: f.value for f in report_document(world.db, sample_no).fields}
+    assert fields["产品类别"] == "粮食加工品 / 大米 / 大米 / 大米"
+    assert fields["判定依据"].split("、") == [
+        "GB 2762-2022",
+        "GB 2761-2017",
+        "GB 2763-2021",
+        "GB/T 1354-2018",
+    ]
