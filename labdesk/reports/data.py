@@ -174,7 +174,8 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
         Signoff("批准", approved.name if approved else "", approved.date if approved else ""),
     ]
     final = s["state"] in FINAL_STATES
-    food_code = _text(s["food_class_code"]) if "food_class_code" in s.keys() else ""
+    columns = s.keys()  # (a sqlite3.Row: `in` on the row itself looks at its values)
+    food_code = _text(s["food_class_code"]) if "food_class_code" in columns else ""
     category = _food_class_path(db, food_code) if food_code else _text(s["cat_name"])
     # 判定依据: the standard versions the frozen items came from
     versions = "、".join(dict.fromkeys(x for x in standards if x))

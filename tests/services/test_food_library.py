@@ -248,9 +248,11 @@ def test_a_limit_row_changed_behind_the_programs_back_is_reported(world: World) 
 
 
 def test_content_rows_go_only_into_content_tables(world: World) -> None:
-    with pytest.raises(ValueError, match="not a content table"):
-        with world.db.write(world.admin.actor) as w:
-            w.insert_content("samples", ["sample_no"], [("X",)])
+    with (
+        pytest.raises(ValueError, match="not a content table"),
+        world.db.write(world.admin.actor) as w,
+    ):
+        w.insert_content("samples", 1, [("X",)])
 
 
 def test_the_report_names_the_food_class_and_the_versions_used(world: World) -> None:
