@@ -4,6 +4,7 @@
     labdesk --db PATH library limits --food NAME [--on DATE] [--grade G] [--standard S] [--json]
     labdesk --db PATH library stats [--json]                 rows by standard, confirmed/sample
     labdesk --db PATH library import FILE [--preview] [--user U] [--password-file F]
+    labdesk --db PATH library templates [--json]             the item templates per class
     labdesk --db PATH library settings --items-date sampling_date|production_date --user U
 
 Reading commands open the file read-only (they work beside a running app). When the
@@ -60,6 +61,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
     _sign_in_arguments(imp)
     imp.set_defaults(func=cmd_import)
+
+    templates = verbs.add_parser("templates", help="the item templates of the food classes")
+    templates.add_argument("--json", action="store_true")
+    templates.set_defaults(func=cmd_templates)
 
     settings = verbs.add_parser("settings", help="the lab's library rules (admin)")
     settings.add_argument(
@@ -281,15 +286,36 @@ def cmd_stats(args: argparse.Namespace) -> int:
 # -- import ----------------------------------------------------------------------------
 
 
-def _is_classification(path: Path) -> bool:
+def _csv_header(path: Path) -> list[str]:
     if path.suffix.lower() != ".csv":
-        return False
+        return []
     try:
         with path.open(encoding="utf-8-sig") as handle:
-            head = handle.readline()
+            return [h.strip() for h in handle.readline().split(",")]
     except (OSError, UnicodeDecodeError):
-        return False
-    return "parent_code" in head.split(",")
+        return []
+
+
+def _is_classification(path: Path) -> bool:
+    return "parent_code" in _csv_header(path)
+
+
+def _is_templates(path: Path) -> bool:
+    return {"class_code", "standard_no", "item_code"} <= set(_csv_header(path))
+
+
+def _import_templates(ctx: Any, path: Path) -> int:
+    """Replaces the templates of every class the file names (each row one item)."""
+    import csv
+
+    from labdesk.services import food_library
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        entries = list(csv.DictReader(handle))
+    by_class: dict[str, list[dict[str, str]]] = {}
+    for entry in entries:
+        by_class.setdefault(entry["class_code"].strip(), []).append(entry)
+    return sum(food_library.set_template(ctx, code, rows) for code, rows in by_class.items())
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -300,6 +326,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     classification = _is_classification(path)
     db = open_database(db_path(args), create=False)
     try:
+        if _is_templates(path):
+            if args.preview:
+                print(f"{path.name}: an item-template file (nothing written)")
+                return 0
+            ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+            print(f"{_import_templates(ctx, path)} template entries stored")
+            return 0
         if classification:
             from labdesk.core.foods_io import read_food_classes
 
@@ -334,6 +367,31 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     else:
         print(outcome.message())
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from labdesk.services import food_library
+
+    with _reading(args) as db:
+        tree = food_library.load_tree(db)
+        rows = [
+            dict(r)
+            for r in db.query(
+                "SELECT class_code, standard_no, item_code, test_method, source "
+                "FROM food_templates WHERE active = 1 ORDER BY class_code, seq, id"
+            )
+        ]
+    for row in rows:
+        row["class_path"] = tree.path_text(str(row["class_code"]))
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        print(
+            f"{row['class_code']}  {row['class_path']}: {row['standard_no']} {row['item_code']}"
+            + (f" ({row['test_method']})" if row["test_method"] else "")
+        )
     return 0
 
 

@@ -151,3 +151,36 @@ def test_settings_need_an_admin(lab: tuple[Path, Path], capsys: pytest.CaptureFi
     argv = ["--db", str(db), "library", "settings", "--items-date", "production_date"]
     assert main([*argv, "--user", "admin", "--password-file", str(secret)]) == 0
     assert "production_date" in capsys.readouterr().out
+
+
+def test_templates_are_listed_and_replaced_from_a_file(
+    lab: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, secret = lab
+    listed = _json(capsys, ["--db", str(db), "library", "templates", "--json"])
+    assert isinstance(listed, list)
+    rice = [t for t in listed if t["class_code"] == "F0102"]
+    assert {t["item_code"] for t in rice} >= {"PB", "CD", "AFB1"}
+    assert rice[0]["class_path"] == "粮食加工品 / 大米"
+    path = tmp_path / "templates.csv"
+    path.write_text(
+        "class_code,standard_no,item_code,test_method\nF0102,GB 2762,PB,GB 5009.12\n",
+        encoding="utf-8",
+    )
+    argv = [
+        "--db",
+        str(db),
+        "library",
+        "import",
+        str(path),
+        "--user",
+        "admin",
+        "--password-file",
+        str(secret),
+    ]
+    assert main(argv) == 0
+    after = _json(capsys, ["--db", str(db), "library", "templates", "--json"])
+    assert isinstance(after, list)
+    assert [t["item_code"] for t in after if t["class_code"] == "F0102"] == ["PB"]
+    items = _json(capsys, ["--db", str(db), "library", "limits", "--food", "大米", "--json"])
+    assert isinstance(items, list) and len(items) > 1  # limits stay; the template proposes
