@@ -155,6 +155,7 @@ class FoodLibraryPanel(QWidget):
         self.session = session
         self.setObjectName("food_library")
         self.import_dialog: LimitImportDialog | None = None
+        self.import_operation: Any = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.banner = MessageBanner(self)
@@ -379,18 +380,41 @@ class FoodLibraryPanel(QWidget):
         return dialog
 
     def _import(self, table: Any) -> None:
+        """Load the validated table on the writer pool (one audited transaction)."""
         from labdesk.services import food_library
+        from labdesk.ui.operations import TaskState, run_operation
 
         if table is None:
             return
-        if self.session.context is None:
+        ctx = self.session.context
+        if ctx is None:
             self.banner.show_error(self.tr("Sign in first."))
             return
-        try:
-            outcome = food_library.import_limits(self.session.context, table)
-        except LabDeskError as exc:
+
+        def work(state: TaskState) -> Any:
+            state.check()  # the import itself is one transaction: cancel before it only
+            return food_library.import_limits(ctx, table)
+
+        self.import_button.setEnabled(False)
+        self.import_operation = run_operation(
+            self,
+            work,
+            label=self.tr("Importing the limit table…"),
+            on_success=self._imported,
+            on_failure=self._import_failed,
+            writes=True,
+        )
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        if isinstance(exc, LabDeskError):
             self.banner.show_error(str(exc))
             return
+        log.error("importing a limit table failed", exc_info=exc)
+        self.banner.show_error(self.tr("The import failed: {0}").format(exc))
+
+    def _imported(self, outcome: Any) -> None:
+        self.import_button.setEnabled(True)
         if not outcome.changed:
             self.banner.show_info(
                 self.tr("No change: the library already holds {0}.").format(

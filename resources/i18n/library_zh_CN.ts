@@ -107,6 +107,14 @@
         <translation>请先登录。</translation>
     </message>
     <message>
+        <source>Importing the limit table…</source>
+        <translation>正在导入限量表…</translation>
+    </message>
+    <message>
+        <source>The import failed: {0}</source>
+        <translation>导入失败：{0}</translation>
+    </message>
+    <message>
         <source>No change: the library already holds {0}.</source>
         <translation>无变化：标准库中已有 {0}。</translation>
     </message>

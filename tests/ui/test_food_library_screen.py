@@ -124,13 +124,11 @@ def test_a_clean_file_is_imported_and_the_same_file_again_changes_nothing(
     assert dialog.ok_button.isEnabled()
     assert _rows(dialog.model)[0][5:7] == ("≤0.01", "*")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert "GB 2763-2099" in screen.food_panel.banner.text()
+    qtbot.waitUntil(lambda: "GB 2763-2099" in screen.food_panel.banner.text(), timeout=10_000)
+    assert screen.food_panel.import_button.isEnabled()
     head = session.db.scalar("SELECT seq FROM audit_head")
     again = screen.food_panel.preview_import(good)
     qtbot.waitUntil(again.isVisible)
     qtbot.mouseClick(again.ok_button, Qt.MouseButton.LeftButton)
-    assert (
-        "No change" in screen.food_panel.banner.text()
-        or "无变化" in screen.food_panel.banner.text()
-    )
+    qtbot.waitUntil(lambda: "No change" in screen.food_panel.banner.text(), timeout=10_000)
     assert session.db.scalar("SELECT seq FROM audit_head") == head
