@@ -9,6 +9,7 @@ Re-importing deactivates the previous rows (`active = 0`) and inserts the new on
 
 from __future__ import annotations
 
+import operator
 from datetime import date
 from typing import Any
 
@@ -193,21 +194,25 @@ FROZEN_COLUMNS = (
 _FOOD_ONLY = frozenset({"source", "mark", "mark_meaning"})
 
 
+_ALL_COLUMNS = operator.itemgetter(*FROZEN_COLUMNS)
+_FLAT_NAMES = tuple(c for c in FROZEN_COLUMNS if c not in _FOOD_ONLY)
+_FLAT_COLUMNS = operator.itemgetter(*_FLAT_NAMES)
+
+
 def frozen_item(sample_id: int, seq: int, lib_item: Any) -> dict[str, Any]:
     """The sample_items row frozen from a library item: a row or dict of lib_items, or a
     composed food-library item (`services.food_library`, which carries `lib_limit_id`)."""
     keys = lib_item.keys()
-    row: dict[str, Any] = {"sample_id": sample_id, "seq": seq}
-    row.update(
-        (column, lib_item[column])
-        for column in FROZEN_COLUMNS
-        if column in keys or column not in _FOOD_ONLY
-    )
     if "lib_limit_id" in keys:
+        row = dict(zip(FROZEN_COLUMNS, _ALL_COLUMNS(lib_item), strict=True))
         row["lib_limit_id"] = lib_item["lib_limit_id"]
         row["lib_item_id"] = None
     else:
+        row = dict(zip(_FLAT_NAMES, _FLAT_COLUMNS(lib_item), strict=True))
+        row.update((c, lib_item[c]) for c in _FOOD_ONLY if c in keys)
         row["lib_item_id"] = lib_item["id"]
+    row["sample_id"] = sample_id
+    row["seq"] = seq
     return row
 
 
