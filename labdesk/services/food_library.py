@@ -676,29 +676,38 @@ def shipped_dir() -> Path:
 
 def ensure_food_library(ctx: ServiceContext) -> bool:
     """Loads the shipped classification, limits and templates if no classification is
-    stored (first run, demo). False when one was already there."""
+    stored (first run, demo), all in one transaction: a run killed half-way leaves
+    nothing, so the next run loads it whole. False when one was already there."""
     if has_food_library(ctx.db):
         return False
     from labdesk.core.foods_io import read_food_classes
 
     folder = shipped_dir()
     tree = read_food_classes(folder / "food-classes.csv")
+    tables = []
+    stored: list[StoredVersion] = []
+    for name in SHIPPED_LIMIT_FILES:
+        table = read_limit_table(folder / name, tree, stored)
+        stored += [
+            StoredVersion(v.number, v.year, v.effective_from, v.abolished_from)
+            for v in table.versions.values()
+        ]
+        tables.append(table)
+    templates = _template_rows(folder / "food-templates.csv")
     with ctx.db.write(ctx.actor) as w:
         write_classes(w, tree)
-    for name in SHIPPED_LIMIT_FILES:
-        table = read_limit_table(folder / name, tree, stored_versions(ctx.db))
-        with ctx.db.write(ctx.actor) as w:
+        for table in tables:
             write_limits(w, table)
-    _load_templates(ctx, folder / "food-templates.csv")
+        w.insert_many("food_templates", templates, action="template_edit")
     return True
 
 
-def _load_templates(ctx: ServiceContext, path: Path) -> None:
+def _template_rows(path: Path) -> list[dict[str, Any]]:
     import csv
 
     with path.open(encoding="utf-8-sig", newline="") as handle:
         entries = list(csv.DictReader(handle))
-    rows = [
+    return [
         {
             "class_code": e["class_code"],
             "seq": seq,
@@ -709,5 +718,3 @@ def _load_templates(ctx: ServiceContext, path: Path) -> None:
         }
         for seq, e in enumerate(entries, start=1)
     ]
-    with ctx.db.write(ctx.actor) as w:
-        w.insert_many("food_templates", rows, action="template_edit")

@@ -80,3 +80,9 @@ def test_the_shipped_classification_has_four_levels_and_a_source_on_every_class(
     rice = next(c for c in tree.search("dm") if c.name == "大米")
     assert tree.path_text(rice.code) == "粮食加工品 / 大米 / 大米 / 大米"
     assert tree.is_leaf(rice.code)
+
+
+def test_the_shipped_initials_are_what_pypinyin_reads() -> None:
+    # shipped so that a first run needs no pypinyin; a lab's new class gets them computed
+    tree = read_food_classes(shipped_classes_path())
+    assert all(c.initials == initials(c.name) for c in tree.classes)

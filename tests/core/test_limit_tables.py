@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from labdesk.core.foods import FoodTree
@@ -233,3 +235,34 @@ def test_the_shipped_limit_files_read_and_label_what_is_confirmed(tree: FoodTree
     assert {r.standard for r in confirmed} == {"GB 2762-2022"}
     assert all("foodmate" in r.source for r in confirmed)
     assert len(confirmed) == 7
+
+
+_CLASSES = ["蔬菜", "大米", "韭菜", "结球甘蓝", "谷物及其制品", "新鲜蔬菜（叶菜蔬菜除外）"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_CLASSES),
+            st.decimals(min_value=0, max_value=1000, places=3, allow_nan=False),
+            st.sampled_from(["", "*"]),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_any_valid_table_reads_back_row_for_row(
+    tmp_path: Path, tree: FoodTree, rows: list[tuple[str, object, str]]
+) -> None:
+    body = [
+        ["GB 2763-2021", "", f"农药{i}", klass, f"{value}{mark}"]
+        for i, (klass, value, mark) in enumerate(rows)
+    ]
+    table = read_limit_table(_csv(tmp_path / "p.csv", GB2763, body), tree)
+    assert [(r.item_name, r.limit, r.mark) for r in table.rows] == [
+        (f"农药{i}", f"≤{value}", mark) for i, (_k, value, mark) in enumerate(rows)
+    ]
+    assert all(r.class_codes for r in table.rows)

@@ -39,9 +39,9 @@ def _rice_form(qtbot: QtBot, session: UiSession, serial: int) -> SamplingFormDia
     type_text(qtbot, form.sample_name, "东北大米")
     _pick_rice(qtbot, dialog)
     type_text(qtbot, form.executive_standard, "GB/T 1354-2018")
-    form.executive_standard.editingFinished.emit()  # as leaving the field does
+    qtbot.keyClick(form.executive_standard, Qt.Key.Key_Return)  # finishes the field
     type_text(qtbot, form.quality_grade, "一级")
-    form.quality_grade.editingFinished.emit()
+    qtbot.keyClick(form.quality_grade, Qt.Key.Key_Return)
     return dialog
 
 
