@@ -1,6 +1,6 @@
 """Importing 10,000 GB 2763-style MRL rows vs a raw executemany of the same rows.
 
-Ours: `food_library.read_limits` (the CSV read row by row, every row validated: the
+Ours: `food_imports.read_limits` (the CSV read row by row, every row validated: the
 standard key, the class resolved in the classification, the bare MRL read as ≤ with its
 mark, duplicates, version overlap, the version digest) then `import_limits` (one
 audited transaction: the version row, 10,000 lib_limits rows through
@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks.food_data import lab, mrl_rows, write_csv
 from benchmarks.harness import Benchmark
-from labdesk.services import food_library
+from labdesk.services import food_imports, food_library
 from labdesk.services.context import ServiceContext
 from labdesk.store.db import Database
 
@@ -80,7 +80,7 @@ def setup(quick: bool) -> State:
         "INSERT INTO lib_versions (id, standard_no, standard_year, kind) "
         "VALUES (1000, 'GB 8000', '2021', 'pesticide')"
     )
-    table = food_library.read_limits(db, files[0])
+    table = food_imports.read_limits(db, files[0])
     base_rows = []
     for row in table.rows:
         for code in row.class_codes:
@@ -114,8 +114,8 @@ def setup(quick: bool) -> State:
 def ours(state: State) -> None:
     path = state.files[state.round[0] % len(state.files)]
     state.round[0] += 1
-    table = food_library.read_limits(state.db, path)
-    outcome = food_library.import_limits(state.admin, table)
+    table = food_imports.read_limits(state.db, path)
+    outcome = food_imports.import_limits(state.admin, table)
     if state.round[0] <= len(state.files):
         assert outcome.rows == ROWS, outcome
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.food_data import lab, leaves, mrl_rows, write_csv
 from benchmarks.harness import Benchmark
-from labdesk.services import food_library
+from labdesk.services import food_imports, food_library
 from labdesk.store.db import Database
 
 LOOKUPS = 200
@@ -67,7 +67,7 @@ def setup(quick: bool) -> State:
     db, admin = lab(folder / "lab.sqlite")
     tree = food_library.load_tree(db)
     path = write_csv(folder / "mrl.csv", mrl_rows(tree, 10_000, "GB 9763-2021"))
-    food_library.import_limits(admin, food_library.read_limits(db, path))
+    food_imports.import_limits(admin, food_imports.read_limits(db, path))
     names = leaves(tree)
     days = [date(2020, 5, 1), date(2024, 5, 1), date(2025, 11, 1)]
     lookups = [(names[(i * 7) % len(names)], days[i % len(days)]) for i in range(LOOKUPS)]

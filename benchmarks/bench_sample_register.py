@@ -27,7 +27,7 @@ from typing import Any
 from benchmarks.food_data import HEADER, PASSWORD, lab, write_csv
 from benchmarks.harness import Benchmark
 from labdesk.core.uscc import make_uscc, org_code_check_digit
-from labdesk.services import auth, enterprises, food_library, samples, tasks
+from labdesk.services import auth, enterprises, food_imports, food_library, samples, tasks
 from labdesk.services.context import ServiceContext
 from labdesk.store.db import Database
 
@@ -58,7 +58,7 @@ def setup(quick: bool) -> State:
     ]
     assert len(HEADER) == len(rows[0])
     path = write_csv(folder / "apple.csv", rows)
-    food_library.import_limits(admin, food_library.read_limits(db, path))
+    food_imports.import_limits(admin, food_imports.read_limits(db, path))
     auth.add_user(admin, "tech", "Tech", "technician", PASSWORD)
     auth.add_user(admin, "manager", "Manager", "manager", PASSWORD)
     tech = auth.sign_in(db, "tech", PASSWORD)

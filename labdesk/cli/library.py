@@ -110,7 +110,7 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
             db.close()
         return
     from labdesk.services.context import system_context
-    from labdesk.services.food_library import ensure_food_library
+    from labdesk.services.food_imports import ensure_food_library
 
     print(
         f"labdesk: no database at {path}: answering from the shipped library "
@@ -319,7 +319,7 @@ def _import_templates(ctx: Any, path: Path) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from labdesk.services import auth, food_library
+    from labdesk.services import auth, food_imports
     from labdesk.store.db import open_database
 
     path: Path = args.file
@@ -341,10 +341,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"{path.name}: {len(tree)} food classes, valid (nothing written)")
                 return 0
             ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
-            changed = food_library.import_classes(ctx, tree)
+            changed = food_imports.import_classes(ctx, tree)
             print("no change (无变化)" if not changed else f"{changed} classes added or changed")
             return 0
-        table = food_library.read_limits(db, path)  # every row validated; nothing written
+        table = food_imports.read_limits(db, path)  # every row validated; nothing written
         if args.preview:
             print(
                 f"{path.name}: {len(table.rows)} rows of {', '.join(table.versions)}, valid "
@@ -352,7 +352,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
             return 0
         ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
-        outcome = food_library.import_limits(ctx, table)
+        outcome = food_imports.import_limits(ctx, table)
     finally:
         db.close()
     if args.json:

@@ -143,7 +143,7 @@ def ensure_library(ctx: ServiceContext) -> None:
     """Loads the shipped sample libraries if none was imported (first run, demo): the
     flat library of non-food categories and the food classification with its limits
     (services.food_library)."""
-    from labdesk.services.food_library import ensure_food_library
+    from labdesk.services.food_imports import ensure_food_library
     from labdesk.store.schema import audited_tables
 
     # (a database kept at an older schema, as the migration tests build, has no food tables)

@@ -2,7 +2,7 @@
 gets on a date (inherited ones say where from), the versions of its standards side by
 side, and the import of a limit table with its preview.
 
-The import reads and validates the whole file first (`food_library.read_limits`):
+The import reads and validates the whole file first (`food_imports.read_limits`):
 the preview lists its rows, or every problem with its row, column and rule, and Import
 is enabled only for a clean file. Importing is the admin's (the service refuses
 others); an identical file says "no change" and writes nothing.
@@ -48,7 +48,7 @@ class LimitImportDialog(QDialog):
     def __init__(self, session: UiSession, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from labdesk.core.limit_tables import LimitFileError
-        from labdesk.services import food_library
+        from labdesk.services import food_imports
 
         self.setObjectName("limit_import_preview")
         self.setWindowTitle(self.tr("Import limit table — {0}").format(path.name))
@@ -74,7 +74,7 @@ class LimitImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         try:
-            self.table = food_library.read_limits(session.db, path)
+            self.table = food_imports.read_limits(session.db, path)
         except LimitFileError as exc:
             self.problems = list(exc.problems)
             self.summary_label.setText(
@@ -381,7 +381,7 @@ class FoodLibraryPanel(QWidget):
 
     def _import(self, table: Any) -> None:
         """Load the validated table on the writer pool (one audited transaction)."""
-        from labdesk.services import food_library
+        from labdesk.services import food_imports
         from labdesk.ui.operations import TaskState, run_operation
 
         if table is None:
@@ -393,7 +393,7 @@ class FoodLibraryPanel(QWidget):
 
         def work(state: TaskState) -> Any:
             state.check()  # the import itself is one transaction: cancel before it only
-            return food_library.import_limits(ctx, table)
+            return food_imports.import_limits(ctx, table)
 
         self.import_button.setEnabled(False)
         self.import_operation = run_operation(

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 
 from labdesk.core.foods import FoodTree
 from labdesk.core.foods_io import read_food_classes, shipped_classes_path
-from labdesk.core.limit_tables import LimitFileError, StoredVersion, read_limit_table
+from labdesk.core.limit_reader import read_limit_table
+from labdesk.core.limit_tables import LimitFileError, StoredVersion
 
 GB2763 = ["标准编号", "实施日期", "农药", "食品类别/名称", "最大残留限量/(mg/kg)"]
 GB2762 = ["标准编号", "表号", "污染物", "项目代码", "食品类别（名称）", "限量", "单位"]

@@ -13,7 +13,7 @@ import pytest
 
 from labdesk.core.errors import ValidationError
 from labdesk.core.limit_tables import LimitFileError
-from labdesk.services import food_library, queries, samples
+from labdesk.services import food_imports, food_library, queries, samples
 from labdesk.store.audit import verify_audit
 from tests.services.recordkit import World, register
 
@@ -151,10 +151,10 @@ def test_a_food_sample_needs_a_leaf_and_not_both_kinds_of_category(world: World)
 
 
 def test_reimporting_an_identical_file_writes_nothing(world: World) -> None:
-    folder = food_library.shipped_dir()
-    table = food_library.read_limits(world.db, folder / "food-limits-gb2762.csv")
+    folder = food_imports.shipped_dir()
+    table = food_imports.read_limits(world.db, folder / "food-limits-gb2762.csv")
     before = _head(world)
-    outcome = food_library.import_limits(world.admin, table)
+    outcome = food_imports.import_limits(world.admin, table)
     assert not outcome.changed and outcome.unchanged == ["GB 2762-2022", "GB 2762-2017"]
     assert "no change" in outcome.message()
     assert _head(world) == before
@@ -182,8 +182,8 @@ def test_the_next_gb_2763_beside_the_2021_one_changes_no_existing_sample(
             ["", "", "", "氧乐果", "omethoate", "大米", "0.01"],
         ],
     )
-    table = food_library.read_limits(world.db, path)
-    outcome = food_library.import_limits(world.admin, table)
+    table = food_imports.read_limits(world.db, path)
+    outcome = food_imports.import_limits(world.admin, table)
     assert outcome.loaded == ["GB 2763-2099"] and outcome.closed == ["GB 2763-2021"]
     assert _frozen(world, first) == frozen_before
     today = food_library.compose_items(world.db, RICE, date.today())
@@ -198,7 +198,7 @@ def test_the_next_gb_2763_beside_the_2021_one_changes_no_existing_sample(
     assert versions[("GB 2763", "2021")]["abolished_from"] == start.isoformat()
     assert verify_audit(world.db).ok
     # the same file again: nothing
-    again = food_library.import_limits(world.admin, food_library.read_limits(world.db, path))
+    again = food_imports.import_limits(world.admin, food_imports.read_limits(world.db, path))
     assert not again.changed
 
 
@@ -212,7 +212,7 @@ def test_an_overlapping_version_is_refused_and_nothing_is_loaded(
     )
     before = _head(world)
     with pytest.raises(LimitFileError) as caught:
-        food_library.read_limits(world.db, path)
+        food_imports.read_limits(world.db, path)
     assert [p.rule for p in caught.value.problems] == ["version_overlap"]
     assert _head(world) == before
 
