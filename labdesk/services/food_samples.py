@@ -132,3 +132,78 @@ def freeze_food_items(w: Writer, sample_id: int, state: str, choice: FoodItemsCh
             action="items_changed",
         )
     return len(rows)
+
+
+# States in which an item may still be added to a registered food sample.
+ADDABLE_STATES = ("registered", "received", "testing", "returned")
+
+
+def add_food_item(ctx: Any, sample_id: int, key: str, reason: str) -> int:
+    """Technician: adds one applicable item ("GB 2762|SN") to a registered food sample,
+    frozen from the versions in force on the sample's items date, with the reason in the
+    audit trail and an `items_changed` event. Returns the new sample item's id.
+
+    Items are never removed from a registered sample (nothing is deleted): an item not
+    to be tested is left to the reviewer, or the sample is cancelled and registered again.
+    """
+    from labdesk.services.food_library import proposed_items
+    from labdesk.services.library import frozen_item
+    from labdesk.services.permissions import require
+
+    require(ctx, "edit_sample")
+    why = (reason or "").strip()
+    if not why:
+        raise _bad("items_reason", "required", "a reason is required to add a test item")
+    sample = ctx.db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
+    if sample is None:
+        raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
+    if not sample["food_class_code"]:
+        raise _bad("food_class_code", "food_sample", "only a food sample takes composed items")
+    if sample["state"] not in ADDABLE_STATES:
+        from labdesk.core.errors import WorkflowError
+
+        raise WorkflowError(
+            f"sample {sample['sample_no']} is {sample['state']}: items can be added only "
+            f"when {' / '.join(ADDABLE_STATES)}"
+        )
+    on = date.fromisoformat(sample["items_on"] or sample["sampling_date"])
+    proposal = proposed_items(
+        ctx.db,
+        sample["food_class_code"],
+        on,
+        grade=sample["quality_grade"],
+        executive_standard=sample["executive_standard"],
+    )
+    pool = {i["key"]: i for i in proposal.items + proposal.available}
+    item = pool.get(key)
+    if item is None:
+        raise _bad("item_keys", "applicable", f"{key}: no limit of this item applies on {on}")
+    present = ctx.db.query(
+        "SELECT standard_no, code FROM sample_items WHERE sample_id = ?", (sample_id,)
+    )
+    if any(f"{r['standard_no']}|{r['code']}" == key for r in present):
+        raise _bad("item_keys", "unique", f"{key} is already on the sample")
+    seq = 1 + int(
+        ctx.db.scalar(
+            "SELECT coalesce(max(seq), 0) FROM sample_items WHERE sample_id = ?", (sample_id,)
+        )
+    )
+    with ctx.db.write(ctx.actor) as w:
+        item_id = w.insert(
+            "sample_items", frozen_item(sample_id, seq, item), reason=why, action="add_item"
+        )
+        w.insert(
+            "sample_events",
+            {
+                "sample_id": sample_id,
+                "action": "items_changed",
+                "from_state": sample["state"],
+                "to_state": sample["state"],
+                "user_id": w.actor.user_id,
+                "at_utc": w.at_utc,
+                "reason": f"{why} (added 增加: {key})",
+            },
+            reason=why,
+            action="items_changed",
+        )
+    return item_id

@@ -268,3 +268,27 @@ def test_the_report_names_the_food_class_and_the_versions_used(world: World) -> 
         "GB 2763-2021",
         "GB/T 1354-2018",
     ]
+
+
+def test_an_item_added_after_registration_needs_a_reason_and_is_audited(world: World) -> None:
+    from labdesk.core.errors import WorkflowError
+    from labdesk.services.food_samples import add_food_item
+
+    sample_id = _rice(world)
+    with pytest.raises(ValidationError) as caught:
+        add_food_item(world.tech, sample_id, "GB 2762|SN", "  ")
+    assert caught.value.field == "items_reason"
+    item_id = add_food_item(world.tech, sample_id, "GB 2762|SN", "罐装大米加测锡")
+    row = world.db.query_one("SELECT * FROM sample_items WHERE id = ?", (item_id,))
+    assert row is not None and row["code"] == "SN" and row["source"].startswith("GB 2762-2022")
+    entry = world.db.query_one(
+        "SELECT reason FROM audit_log WHERE table_name = 'sample_items' AND record_id = ?",
+        (item_id,),
+    )
+    assert entry is not None and entry["reason"] == "罐装大米加测锡"
+    with pytest.raises(ValidationError, match="already on the sample"):
+        add_food_item(world.tech, sample_id, "GB 2762|SN", "again")
+    samples.cancel_sample(world.manager, sample_id, "duplicate")
+    with pytest.raises(WorkflowError):
+        add_food_item(world.tech, sample_id, "GB 2761|AFB1", "late")
+    assert verify_audit(world.db).ok
