@@ -570,7 +570,7 @@ _AUDITED_FROM = {
 
 # Content tables: rows written in bulk as the content of one audited parent row and never
 # changed afterwards (a standard version's 10,000 limit rows). They get no audit entry
-# each; the parent row records the SHA-256 of its rows as stored (`audit.content_digest`)
+# each; the parent row records the SHA-256 of its rows as stored (`core.content`)
 # in its audited digest column, and `verify_audit` recomputes it — as BLOB columns are
 # logged by their digest. child table → (parent table, foreign key, digest column).
 CONTENT_TABLES: dict[str, tuple[str, str, str]] = {
