@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "labdesk.cli.documents",  # report, summary, standards import/export
     "labdesk.cli.clocks",  # due, calendar, clocks, national-sheet
     "labdesk.cli.results",  # results import, mappings, set-lod
+    "labdesk.cli.library",  # library foods / limits / stats / import / settings
 )
 
 # command → (module that registers it, its help in `labdesk --help`). Must match what
@@ -75,6 +76,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "labdesk.cli.results",
         "import results from a file; an item's detection limit",
     ),
+    "library": ("labdesk.cli.library", "the food library: classification, limits, imports"),
 }
 
 # One example per command, shown at the end of `labdesk COMMAND --help` (kept here, beside
@@ -105,6 +107,7 @@ EXAMPLES: dict[str, str] = {
     "calendar": "labdesk --db lab.sqlite calendar import 2027.csv --user admin",
     "clocks": "labdesk --db lab.sqlite clocks show AH2026-000123",
     "national-sheet": "labdesk --db lab.sqlite national-sheet --out sheet.xlsx --from 2026-01-01",
+    "library": "labdesk --db lab.sqlite library limits --food 大米 --on 2026-06-01 --json",
 }
 
 log = logging.getLogger("labdesk.cli")
