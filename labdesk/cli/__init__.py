@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "labdesk.cli.reports",  # verify-report, reports, marks, labels
     "labdesk.cli.clocks",  # due, calendar, clocks, national-sheet
     "labdesk.cli.results",  # results import, mappings, set-lod
+    "labdesk.cli.library",  # library foods / limits / stats / import / settings
 )
 
 # command → (module that registers it, its help in `labdesk --help`). Must match what
@@ -86,6 +87,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "labdesk.cli.results",
         "import results from a file; an item's detection limit",
     ),
+    "library": ("labdesk.cli.library", "the food library: classification, limits, imports"),
 }
 
 # One example per command, shown at the end of `labdesk COMMAND --help` (kept here, beside
@@ -116,6 +118,7 @@ EXAMPLES: dict[str, str] = {
     "calendar": "labdesk --db lab.sqlite calendar import 2027.csv --user admin",
     "clocks": "labdesk --db lab.sqlite clocks show AH2026-000123",
     "national-sheet": "labdesk --db lab.sqlite national-sheet --out sheet.xlsx --from 2026-01-01",
+    "library": "labdesk --db lab.sqlite library limits --food 大米 --on 2026-06-01 --json",
     "verify-report": "labdesk verify-report HF01-2026-000001.pdf --trust centre.pem",
     "reports": 'labdesk --db lab.sqlite reports withdraw AH2026-000123 --reason "样品信息录入错误" '
     "--user manager",

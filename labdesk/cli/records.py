@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 from labdesk.cli import UsageError, db_path
 
 if TYPE_CHECKING:
+    from labdesk.services.context import ServiceContext
+    from labdesk.signing import Signer
     from labdesk.store.db import Database
 
 
@@ -140,21 +142,28 @@ def _setup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from labdesk.batch.demo import build_demo
+def _render_demo_reports(manager: ServiceContext, signer: Signer) -> int:
+    """The demo's issued report PDFs, rendered through Qt once the samples exist (Qt is
+    imported only then: the samples come first, and start sooner)."""
     from labdesk.reports.issue import issue_missing_pdfs
     from labdesk.reports.pdf import ensure_gui_application
+
+    ensure_gui_application()
+    return issue_missing_pdfs(manager, signer)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from labdesk.batch.demo import build_demo
 
     if args.samples < 0:
         raise UsageError("--samples must be 0 or more")
     path = db_path(args)
-    ensure_gui_application()  # the issued report PDFs are rendered through Qt
     made = build_demo(
         path,
         samples=args.samples,
         seed=args.seed,
         outbox=args.outbox,
-        render_reports=issue_missing_pdfs,
+        render_reports=_render_demo_reports,
     )
     summary = made.summary
     print(f"demo database: {path}")

@@ -143,6 +143,20 @@ def _as_report_item(item: report_content.ContentItem) -> ReportItem:
     )
 
 
+def _food_class_path(db: Reader, code: str) -> str:
+    """粮食加工品 / 大米 / 大米 / 大米 for a food sample's class (its root left out)."""
+    names: list[str] = []
+    current: str | None = code
+    while current:
+        rows = db.query("SELECT name, parent_code FROM food_classes WHERE code = ?", [current])
+        if not rows:
+            break
+        names.append(str(rows[0]["name"]))
+        current = rows[0]["parent_code"]
+    names.reverse()
+    return " / ".join(names[1:] or names) or code
+
+
 def report_document(
     db: Reader, sample_no: str, *, version: int | None = None, marks: Sequence[Mark] = ()
 ) -> TestReportDoc:
@@ -188,6 +202,11 @@ def report_document(
         Signoff("批准", approved.name if approved else "", approved.date if approved else ""),
     ]
     final = s["state"] in FINAL_STATES
+    columns = s.keys()  # (a sqlite3.Row: `in` on the row itself looks at its values)
+    food_code = _text(s["food_class_code"]) if "food_class_code" in columns else ""
+    category = _food_class_path(db, food_code) if food_code else _text(s["cat_name"])
+    # 判定依据: the standard versions the frozen items came from
+    versions = "、".join(dict.fromkeys(x for x in standards if x))
     fields = [
         Field("受检单位", _text(s["ent_name"])),
         Field("统一社会信用代码", _text(s["ent_uscc"])),
@@ -200,8 +219,9 @@ def report_document(
             "生产日期/批号",
             " / ".join(x for x in (_text(s["production_date"]), _text(s["batch_no"])) if x),
         ),
-        Field("产品类别", _text(s["cat_name"])),
+        Field("产品类别", category),
         Field("执行标准", _text(s["executive_standard"])),
+        Field("判定依据", versions),
         Field("任务来源", _text(s["task_source"])),
         Field("任务类别", _text(s["task_category"])),
         Field("检验目的", _text(s["task_purpose"])),

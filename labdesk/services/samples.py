@@ -20,6 +20,7 @@ from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.core.uscc import require_uscc
 from labdesk.services import clocks
 from labdesk.services.context import ServiceContext
+from labdesk.services.food_samples import check_food_class, choose_food_items, freeze_food_items
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
@@ -81,6 +82,17 @@ class SampleForm:
     # The sampled unit refused to sign (被抽样单位拒绝签字): noted on the form with a witness.
     unit_refused_sign: bool = False
     refusal_witness: str = ""
+    # A food sample names a leaf of the food classification instead of a category of
+    # the flat library (non-food products keep category_code).
+    food_class_code: str = ""
+    # The items to freeze, as food-library keys ("GB 2762|PB"); None = the proposal.
+    # A choice that differs from the proposal needs `items_reason` (kept in the audit).
+    item_keys: list[str] | None = None
+    items_reason: str = ""
+
+
+# Registration-time choices, not stored columns of the sample.
+_NOT_STORED = ("item_keys", "items_reason")
 
 
 # Form fields copied to the samples table as they are (text).
@@ -105,6 +117,9 @@ _FIELD_ZH = {
     "sample_no": "抽样单编号",
     "sample_name": "样品名称",
     "category_code": "产品类别",
+    "food_class_code": "食品分类",
+    "item_keys": "检验项目",
+    "items_reason": "项目变更原因",
     "sampling_date": "抽样日期",
     "production_date": "生产日期",
     "enterprise_uscc": "被抽样单位",
@@ -261,8 +276,12 @@ def sample_values(
             raise _bad("task_no", "required", "the sampling task is required")
         if not form.sample_name.strip():
             raise _bad("sample_name", "required", "required")
-        if not form.category_code.strip():
-            raise _bad("category_code", "required", "required")
+        if not form.category_code.strip() and not form.food_class_code.strip():
+            raise _bad(
+                "category_code",
+                "required",
+                "required: a product category or a food class (请选择产品类别或食品分类)",
+            )
         if form.sampling_date is None:
             raise _bad("sampling_date", "required", "required")
     if form.category_code.strip() and not db.scalar(
@@ -271,6 +290,14 @@ def sample_values(
         raise _bad(
             "category_code", "exists", f"{form.category_code} is not in the standards library"
         )
+    if form.category_code.strip() and form.food_class_code.strip():
+        raise _bad(
+            "food_class_code",
+            "one_of",
+            "a sample has a product category or a food class, not both (二者择一)",
+        )
+    if form.food_class_code.strip():
+        check_food_class(db, form.food_class_code.strip())
     if form.sampling_date is not None and form.sampling_date > today:
         raise _bad("sampling_date", "not_future", f"{form.sampling_date} is in the future")
     if (
@@ -307,6 +334,9 @@ def sample_values(
         # writes the same row as before they existed. `update_sample` clears them.
         values["unit_refused_sign"] = 1
         values["refusal_witness"] = form.refusal_witness.strip()
+    if form.food_class_code.strip():
+        # (only when set: a flat-library sample writes the columns it always had)
+        values["food_class_code"] = form.food_class_code.strip()
     for name in _TEXT_FIELDS:
         values[name] = str(getattr(form, name)).strip()
     for name in _QTY_FIELDS:
@@ -388,9 +418,15 @@ def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = Fals
         created_by=ctx.actor.user_id,
         created_at=now_iso(),
     )
+    choice = None
+    if not draft and values.get("food_class_code"):
+        choice = choose_food_items(ctx.db, form)
+        values.update(items_basis=choice.basis, items_on=choice.on.isoformat())
     with ctx.db.write(ctx.actor) as w:
         sample_id = w.insert("samples", values, action="register")
-        if not draft:
+        if choice is not None:
+            freeze_food_items(w, sample_id, values["state"], choice)
+        elif not draft:
             assert form.sampling_date is not None
             freeze_items(w, sample_id, values["category_code"], form.sampling_date)
         transition(w, sample_id, "draft", values["state"], "draft" if draft else "register")
@@ -402,7 +438,7 @@ def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = Fals
 def _form_from_row(db: Database, sample: dict[str, Any]) -> SampleForm:
     kwargs: dict[str, Any] = {}
     for f in fields(SampleForm):
-        if f.name in ("enterprise_uscc", "task_no"):
+        if f.name in ("enterprise_uscc", "task_no", *_NOT_STORED):
             continue
         value = sample.get(f.name)
         if f.name in ("sampling_date", "production_date"):
@@ -449,9 +485,12 @@ def update_sample(
         setattr(form, key, value)
     if (
         sample["state"] != "draft"
-        and ("category_code" in changes or "sampling_date" in changes)
+        and (
+            "category_code" in changes or "sampling_date" in changes or "food_class_code" in changes
+        )
         and (
             form.category_code != sample["category_code"]
+            or form.food_class_code != sample["food_class_code"]
             or (form.sampling_date and form.sampling_date.isoformat() != sample["sampling_date"])
         )
     ):
@@ -487,10 +526,17 @@ def complete_draft(
         setattr(form, key, value)
     values = sample_values(ctx.db, form, draft=False)
     values.pop("sample_no")
+    choice = None
+    if values.get("food_class_code"):
+        choice = choose_food_items(ctx.db, form)
+        values.update(items_basis=choice.basis, items_on=choice.on.isoformat())
     with ctx.db.write(ctx.actor) as w:
         w.update("samples", sample_id, values)
-        assert form.sampling_date is not None
-        freeze_items(w, sample_id, values["category_code"], form.sampling_date)
+        if choice is not None:
+            freeze_food_items(w, sample_id, "draft", choice)
+        else:
+            assert form.sampling_date is not None
+            freeze_items(w, sample_id, values["category_code"], form.sampling_date)
         transition(w, sample_id, "draft", "registered", "register")
         clocks.refresh_in(w, [sample_id], reason="register")
 

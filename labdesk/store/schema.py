@@ -555,6 +555,119 @@ def _migrate_first_use(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# The food-library migration ("food classification and limits", issue 15): the standards
+# library a food laboratory needs (docs/standards-library.md, "Foods"). food_classes is
+# the classification tree (parent_code NULL at the root); lib_versions one row per
+# standard version with its dates and the digest of what was imported (so re-importing
+# the same file writes nothing); lib_limits one row per (version, class node, item),
+# excluded = JSON array of the class codes of its "…除外" — a content table of
+# lib_versions (CONTENT_TABLES). food_templates: the items a plan tests per class.
+# lab_settings: the lab's rules (which date picks the versions in force). A food sample
+# names its leaf class in samples.food_class_code (category_code stays for the flat
+# library of non-food products); its frozen items keep where each limit came from.
+LIMIT_KINDS = (
+    "contaminant",
+    "mycotoxin",
+    "pesticide",
+    "vet_drug",
+    "additive",
+    "pathogen",
+    "product",
+)
+_FOOD_LIBRARY_DDL = f"""
+CREATE TABLE food_classes (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    parent_code TEXT REFERENCES food_classes (code),
+    depth INTEGER NOT NULL DEFAULT 0 CHECK (depth >= 0),
+    seq INTEGER NOT NULL DEFAULT 0,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    aliases TEXT NOT NULL DEFAULT '[]',
+    initials TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1))
+) STRICT;
+CREATE INDEX food_classes_parent ON food_classes (parent_code);
+CREATE TABLE lib_versions (
+    id INTEGER PRIMARY KEY,
+    standard_no TEXT NOT NULL,
+    standard_year TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'product' CHECK (kind IN {_in(LIMIT_KINDS)}),
+    effective_from TEXT,
+    abolished_from TEXT,
+    replaces TEXT NOT NULL DEFAULT '[]',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1)),
+    digest TEXT NOT NULL DEFAULT '',
+    row_count INTEGER NOT NULL DEFAULT 0,
+    rows_digest TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE UNIQUE INDEX lib_versions_key ON lib_versions (standard_no, standard_year)
+    WHERE active = 1;
+CREATE TABLE lib_limits (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES lib_versions (id),
+    class_code TEXT NOT NULL REFERENCES food_classes (code),
+    class_name TEXT NOT NULL,
+    excluded TEXT NOT NULL DEFAULT '[]',
+    excluded_names TEXT NOT NULL DEFAULT '[]',
+    seq INTEGER NOT NULL,
+    table_ref TEXT NOT NULL DEFAULT '',
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    limit_text TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'full' CHECK (method IN ('full', 'rounded')),
+    interval TEXT,
+    decimals INTEGER,
+    lod TEXT,
+    loq TEXT,
+    test_method TEXT NOT NULL DEFAULT '',
+    mark TEXT NOT NULL DEFAULT '',
+    mark_meaning TEXT NOT NULL DEFAULT '',
+    grade TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1))
+) STRICT;
+CREATE INDEX lib_limits_class ON lib_limits (class_code, version_id);
+CREATE INDEX lib_limits_version ON lib_limits (version_id);
+CREATE TABLE food_templates (
+    id INTEGER PRIMARY KEY,
+    class_code TEXT NOT NULL REFERENCES food_classes (code),
+    seq INTEGER NOT NULL,
+    standard_no TEXT NOT NULL,
+    item_code TEXT NOT NULL,
+    test_method TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE UNIQUE INDEX food_templates_item ON food_templates (class_code, standard_no, item_code)
+    WHERE active = 1;
+CREATE TABLE lab_settings (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL
+) STRICT;
+ALTER TABLE samples ADD COLUMN food_class_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE samples ADD COLUMN items_basis TEXT NOT NULL DEFAULT '';
+ALTER TABLE samples ADD COLUMN items_on TEXT DEFAULT NULL;
+ALTER TABLE sample_items ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN mark TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN mark_meaning TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN lib_limit_id INTEGER DEFAULT NULL REFERENCES lib_limits (id);
+"""
+
+
+def _migrate_food_library(conn: sqlite3.Connection) -> None:
+    for statement in _split(_FOOD_LIBRARY_DDL):
+        conn.execute(statement)
+
+
 # The report-versions migration, "reports content, sent state; centre marks" (issue 22).
 # A report issue keeps `content`, the canonical report content its payload's SM3 digest
 # covers (report class, items, results, units, limits, verdicts as printed), so a
@@ -599,6 +712,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_4,
     _migrate_clocks,
     _migrate_first_use,
+    _migrate_food_library,
     _migrate_report_versions,
 ]
 LATEST_VERSION = len(MIGRATIONS)
@@ -626,6 +740,7 @@ _NEW_AUDITED: dict[Migration, tuple[str, ...]] = {
     _migrate_4: ("reports",),
     _migrate_clocks: ("calendar_years", "calendar_days", "backup_samples", "reinspection_cases"),
     _migrate_first_use: ("import_mappings", "result_imports"),
+    _migrate_food_library: ("food_classes", "lib_versions", "food_templates", "lab_settings"),
     _migrate_report_versions: ("centre_marks",),
 }
 AUDITED_TABLES = _V1_AUDITED + tuple(
@@ -638,6 +753,22 @@ _AUDITED_FROM = {
     for migration, tables in _NEW_AUDITED.items()
     for table in tables
 }
+
+
+# Content tables: rows written in bulk as the content of one audited parent row and never
+# changed afterwards (a standard version's 10,000 limit rows). They get no audit entry
+# each; the parent row records the SHA-256 of its rows as stored (`core.content`)
+# in its audited digest column, and `verify_audit` recomputes it — as BLOB columns are
+# logged by their digest. child table → (parent table, foreign key, digest column).
+CONTENT_TABLES: dict[str, tuple[str, str, str]] = {
+    "lib_limits": ("lib_versions", "version_id", "rows_digest"),
+}
+_CONTENT_FROM = {"lib_limits": MIGRATIONS.index(_migrate_food_library) + 1}
+
+
+def content_tables(version: int) -> dict[str, tuple[str, str, str]]:
+    """The content tables a database of schema `version` has."""
+    return {t: spec for t, spec in CONTENT_TABLES.items() if _CONTENT_FROM.get(t, 1) <= version}
 
 
 def audited_tables(version: int) -> tuple[str, ...]:

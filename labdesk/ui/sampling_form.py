@@ -3,7 +3,11 @@
 Groups: header (form number, task, product category, sampling date) · sampled unit
 (被抽样单位) · nominal producer (标称生产者) · sample (样品) · samplers and sealing.
 Beside them: the standard's items in force on the sampling date for the chosen
-category — exactly what will be frozen onto the sample when it is saved.
+category — exactly what will be frozen onto the sample when it is saved. A food sample
+is registered against a leaf of the food classification instead (search by name or
+pinyin initials, `food_picker`): its items are composed from every applicable standard
+(services.food_library), each with where it came from; unticking a proposed item or
+ticking an available one needs a reason.
 
 Validation happens as you type, next to the field: the 统一社会信用代码 shows the rule it
 breaks (`core.uscc.validate_uscc`), dates must be real YYYY-MM-DD dates, quantities
@@ -215,11 +219,17 @@ class SamplingForm(QWidget):
         self.sample_no = self._line("sample_no")
         self.task = self._combo("task_no", ())
         self.category = self._combo("category_code", ())
+        from labdesk.ui.food_picker import FoodClassPicker
+
+        self.food_class = FoodClassPicker(self.session)
+        self.food_class.setObjectName("form_food_class")
+        self.fields["food_class_code"] = Field(self.food_class)
         self.sampling_date = self._line("sampling_date", "YYYY-MM-DD")
         self.sampling_date.setText(date.today().isoformat())
         self._row(form, self.tr("Form number"), "sample_no")
         self._row(form, self.tr("Task"), "task_no")
         self._row(form, self.tr("Product category"), "category_code")
+        self._row(form, self.tr("Food class"), "food_class_code")
         self._row(form, self.tr("Sampling date"), "sampling_date")
         return box
 
@@ -378,7 +388,7 @@ class SamplingForm(QWidget):
         self.items_note = QLabel()
         self.items_note.setObjectName("form_items_note")
         self.items_note.setWordWrap(True)
-        self.items_table = QTableWidget(0, 5)
+        self.items_table = QTableWidget(0, 6)
         self.items_table.setObjectName("form_items")
         self.items_table.setHorizontalHeaderLabels(
             [
@@ -387,6 +397,7 @@ class SamplingForm(QWidget):
                 self.tr("Unit"),
                 self.tr("Judged by"),
                 self.tr("Standard"),
+                self.tr("Source"),
             ]
         )
         self.items_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -396,6 +407,18 @@ class SamplingForm(QWidget):
             self.items_table.horizontalHeader().resizeSection(column, width)
         layout.addWidget(self.items_note)
         layout.addWidget(self.items_table, 1)
+        # Why the technician changed the proposed items (required by the service then).
+        self.items_reason = QLineEdit()
+        self.items_reason.setObjectName("form_items_reason")
+        self.items_reason.setPlaceholderText(
+            self.tr("Reason for adding or removing items (required then)")
+        )
+        self.fields["items_reason"] = Field(self.items_reason)
+        # only the service judges the reason: typing one clears its refusal
+        self.items_reason.textChanged.connect(lambda _t: self.fields["items_reason"].set_error(""))
+        layout.addWidget(self.fields["items_reason"])
+        self._food_keys: list[str] = []
+        self._proposed_keys: list[str] = []
         return panel
 
     def _load_choices(self) -> None:
@@ -407,12 +430,15 @@ class SamplingForm(QWidget):
                 f"{task['task_no']} · {task['category']} · {task['source']}", task["task_no"]
             )
         self.category.clear()
+        # a food sample has no flat category: the blank entry (chosen with a food class)
+        self.category.addItem("—", "")
         for cat in library.categories(self.session.db):
             name = cat.get("name_en") if not chinese_ui() and cat.get("name_en") else cat["name"]
             label = f"{name} ({cat['code']})"
             if cat.get("sample_data"):
                 label += " " + self.tr("[sample data]")
             self.category.addItem(label, cat["code"])
+        self.category.setCurrentIndex(1 if self.category.count() > 1 else 0)
 
     def _suggest_form_number(self) -> None:
         from labdesk.services import auth
@@ -446,8 +472,12 @@ class SamplingForm(QWidget):
         for edit in (self.sampler1, self.sampler2, self.more_samplers):
             edit.textChanged.connect(self._check_samplers)
         self.unit_name.textEdited.connect(lambda _t: self._lookup_timer.start())
-        self.category.currentIndexChanged.connect(lambda _i: self.update_items())
+        self.category.currentIndexChanged.connect(self._category_changed)
+        self.food_class.chosen.connect(self._food_class_chosen)
         self.sampling_date.editingFinished.connect(self.update_items)
+        self.production_date.editingFinished.connect(self.update_items)
+        self.quality_grade.editingFinished.connect(self.update_items)
+        self.executive_standard.editingFinished.connect(self.update_items)
 
     def _check_uscc(self) -> None:
         text = self.uscc.text()
@@ -559,8 +589,12 @@ class SamplingForm(QWidget):
         except ValueError:
             on = date.today()
         self.items_table.setRowCount(0)
+        self._food_keys, self._proposed_keys = [], []
+        if self.food_class.code():
+            self._show_food_items()
+            return
         if not code:
-            self.items_note.setText(self.tr("Choose a product category."))
+            self.items_note.setText(self.tr("Choose a product category or a food class."))
             return
         try:
             items = library.items_for(self.session.db, str(code), on)
@@ -575,27 +609,124 @@ class SamplingForm(QWidget):
         )
         self._fill_items_table(items)
 
-    def _fill_items_table(self, items: Sequence[Any]) -> None:
-        """Items as dicts or sqlite3.Row: anything indexed by column name."""
+    def _fill_items_table(self, items: Sequence[Any], checked: Sequence[bool] = ()) -> None:
+        """Items as dicts or sqlite3.Row: anything indexed by column name. With `checked`
+        the first cell is a tick box (food items: ticked = frozen onto the sample)."""
         self.items_table.setRowCount(len(items))
+        sample_text = self.tr("[sample data]")
         for row, item in enumerate(items):
+            keys = item.keys()
+            source = str(item["source"]) if "source" in keys else ""
+            if "sample_data" in keys and item["sample_data"] and source:
+                source = f"{source} {sample_text}"
+            limit = str(item["limit_text"])
+            if "mark" in keys and item["mark"]:
+                limit += f" {item['mark']}"
             values = (
                 item["name"],
-                item["limit_text"],
+                limit,
                 item["unit"],
                 method_text(str(item["method"])),
                 f"{item['standard_no']}-{item['standard_year']}".strip("-"),
+                source,
             )
             for column, value in enumerate(values):
-                self.items_table.setItem(row, column, QTableWidgetItem(str(value)))
+                cell = QTableWidgetItem(str(value))
+                if column == 5 and "mark_meaning" in keys and item["mark_meaning"]:
+                    cell.setToolTip(str(item["mark_meaning"]))
+                if column == 0 and checked:
+                    cell.setFlags(cell.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    cell.setCheckState(
+                        Qt.CheckState.Checked if checked[row] else Qt.CheckState.Unchecked
+                    )
+                self.items_table.setItem(row, column, cell)
+
+    # ----- food samples ---------------------------------------------------------------
+
+    def _category_changed(self, _index: int) -> None:
+        if self.category.currentData() and self.food_class.code():
+            self.food_class.set_code("")
+        self.update_items()
+
+    def _food_class_chosen(self, code: str) -> None:
+        if code:
+            blank = self.category.findData("")
+            self.category.blockSignals(True)
+            self.category.setCurrentIndex(blank)
+            self.category.blockSignals(False)
+        self.update_items()
+
+    def _show_food_items(self) -> None:
+        """The items proposed for the food class (ticked) and the other applicable ones
+        (unticked), each with its source, for the versions the lab's date rule picks."""
+        from labdesk.services import food_library
+
+        try:
+            sampled = parse_date(self.sampling_date.text()) or date.today()
+            produced = parse_date(self.production_date.text())
+        except ValueError:
+            sampled, produced = date.today(), None
+        try:
+            basis, on = food_library.items_date(self.session.db, sampled, produced)
+            assert on is not None
+            proposal = food_library.proposed_items(
+                self.session.db,
+                self.food_class.code(),
+                on,
+                grade=self.quality_grade.text().strip(),
+                executive_standard=self.executive_standard.text().strip(),
+            )
+        except LabDeskError as exc:
+            self.items_note.setText(str(exc))
+            return
+        items = proposal.items + proposal.available
+        self._food_keys = [i["key"] for i in items]
+        self._proposed_keys = [i["key"] for i in proposal.items]
+        self._fill_items_table(
+            items, [True] * len(proposal.items) + [False] * len(proposal.available)
+        )
+        basis_text = (
+            self.tr("production date") if basis == "production_date" else self.tr("sampling date")
+        )
+        note = self.tr(
+            "{0} items proposed, {1} more applicable; versions in force on {2} ({3}): {4}"
+        ).format(
+            len(proposal.items),
+            len(proposal.available),
+            on.isoformat(),
+            basis_text,
+            ", ".join(proposal.composed.versions),
+        )
+        if proposal.composed.needs_grade:
+            note += " " + self.tr("Graded limits of {0} need the quality grade.").format(
+                ", ".join(proposal.composed.needs_grade)
+            )
+        if proposal.composed.unnamed_products:
+            note += " " + self.tr("Product standards not on the label: {0}.").format(
+                ", ".join(proposal.composed.unnamed_products)
+            )
+        if any(i["sample_data"] for i in items):
+            note += " " + self.tr("SAMPLE DATA limits are marked: not authoritative.")
+        self.items_note.setText(note)
+
+    def chosen_item_keys(self) -> list[str] | None:
+        """The ticked food items, or None when they are exactly the proposal."""
+        if not self._food_keys:
+            return None
+        keys = []
+        for row, key in enumerate(self._food_keys):
+            cell = self.items_table.item(row, 0)
+            if cell is not None and cell.checkState() == Qt.CheckState.Checked:
+                keys.append(key)
+        return None if keys == self._proposed_keys else keys
 
     def _show_frozen_items(self) -> None:
         """A registered sample's items are those frozen at registration, not the
         library's current ones."""
         assert self.sample_id is not None
         items = self.session.db.query(
-            "SELECT name, limit_text, unit, method, standard_no, standard_year "
-            "FROM sample_items WHERE sample_id = ? ORDER BY seq",
+            "SELECT name, limit_text, unit, method, standard_no, standard_year, source, mark, "
+            "mark_meaning, sample_data FROM sample_items WHERE sample_id = ? ORDER BY seq",
             [self.sample_id],
         )
         self.items_note.setText(self.tr("{0} items frozen onto this sample").format(len(items)))
@@ -642,7 +773,7 @@ class SamplingForm(QWidget):
         for key, value in (
             ("sample_no", form.sample_no),
             ("task_no", form.task_no),
-            ("category_code", form.category_code),
+            ("category_code", form.category_code or form.food_class_code),
             ("sample_name", form.sample_name),
         ):
             if not str(value).strip():
@@ -694,6 +825,9 @@ class SamplingForm(QWidget):
             unit_acknowledged=self.acknowledged.isChecked(),
             unit_refused_sign=self.refused.isChecked(),
             refusal_witness=self.witness.text() if self.refused.isChecked() else "",
+            food_class_code=self.food_class.code(),
+            item_keys=self.chosen_item_keys() if self.sample_id is None else None,
+            items_reason=self.items_reason.text() if self.sample_id is None else "",
         )
 
     def _check_unit(self, *, required: bool) -> str:
@@ -775,9 +909,12 @@ class SamplingForm(QWidget):
                 self.session.db.scalar("SELECT task_no FROM tasks WHERE id = ?", [stored.task_id])
             )
         self.task.setCurrentIndex(self.task.findData(task_no) if task_no else -1)
+        self.category.blockSignals(True)
         self.category.setCurrentIndex(
-            self.category.findData(stored.category_code) if stored.category_code else -1
+            self.category.findData(stored.category_code) if stored.category_code else 0
         )
+        self.category.blockSignals(False)
+        self.food_class.set_code(stored.food_class_code)
         self.sampling_date.setText(stored.sampling_date.isoformat() if stored.sampling_date else "")
         self.uscc.clear()
         for edit in (self.unit_name, self.unit_address, self.legal_rep, self.contact, self.phone):
@@ -826,7 +963,7 @@ class SamplingForm(QWidget):
         self.refused.setChecked(stored.unit_refused_sign)
         self.witness.setText(stored.refusal_witness)
         frozen = self.state != "draft"
-        fixed: tuple[QWidget, ...] = (self.category, self.sampling_date)
+        fixed: tuple[QWidget, ...] = (self.category, self.food_class, self.sampling_date)
         for widget in fixed:
             widget.setEnabled(not frozen)
             widget.setToolTip(

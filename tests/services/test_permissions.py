@@ -18,6 +18,7 @@ from labdesk.services import (
     cases,
     clocks,
     enterprises,
+    food_library,
     library,
     permissions,
     report_issues,
@@ -121,6 +122,11 @@ ATTEMPTS: dict[str, Attempt] = {
     "import_library": _plain(lambda ctx: library.import_library(ctx, _tiny_library())),
     "edit_centre": _plain(lambda ctx: auth.update_centre(ctx, outbox_dir="/outbox")),
     "configure_outbox": _plain(lambda ctx: auth.set_outbox_dir(ctx, "/media/usb/outbox")),
+    "edit_food_templates": _plain(
+        lambda ctx: food_library.set_template(
+            ctx, "F0102", [{"standard_no": "GB 2762", "item_code": "PB"}]
+        )
+    ),
     "abolish_standard": _plain(
         lambda ctx: library.abolish_standard(ctx, "GB 2762", "2022", date(2026, 1, 1), "replaced")
     ),

@@ -594,10 +594,14 @@ def test_audit_search_by_user_action_and_unknown_sample(qtbot: QtBot, manager: U
 
 
 def _standards(qtbot: QtBot, session: UiSession) -> StandardsScreen:
+    """The Standards screen on its flat-library tab (clicked, as a user would)."""
     screen = StandardsScreen(session)
     qtbot.addWidget(screen)
     screen.resize(1300, 900)
     screen.show()
+    bar = screen.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert screen.tabs.currentIndex() == 1
     return screen
 
 
