@@ -90,6 +90,7 @@ def _files(rng: random.Random, code: str, region: str, batch: int) -> dict[str, 
         "items.jsonl": json_lines(items),
         "results.jsonl": json_lines(results),
         "audit.jsonl": b"",
+        "reports.jsonl": b"",  # labdesk-batch/2; the rates read no report lines
         "summary.json": canonical_json({"samples": PER_BATCH}) + b"\n",
     }
 
@@ -114,7 +115,7 @@ def setup(quick: bool) -> _State:
             code, f"{code} 中心", seq, str(uuid.uuid4()), "2026-11-26T10:00:00+08:00",
             previous[code],
             {"samples": PER_BATCH, "items": PER_BATCH * len(ITEMS),
-             "results": PER_BATCH * len(ITEMS), "audit_entries": 0},
+             "results": PER_BATCH * len(ITEMS), "audit_entries": 0, "reports": 0},
             centre_region_code=region,
         )  # fmt: skip
         signed = sign_batch(header, files, signers[code])

@@ -4,6 +4,7 @@
 #   Qt runtime: libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
 #   CJK font for screenshots and PDF reports: fonts-wqy-microhei
 #   pdftotext for report tests: poppler-utils;  batch interop tests: openssl
+#   a second barcode decoder for label tests (pyzbar): libzbar0
 #   HQ on PostgreSQL: postgresql;  .desktop check: desktop-file-utils
 #   PyInstaller needs objdump: binutils
 #   X11 libraries Qt's xcb plugin loads, which the Linux bundle carries because many
@@ -11,7 +12,7 @@
 #   libxcb-render-util0 libxkbcommon-x11-0
 set -euo pipefail
 packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-wqy-microhei
-  poppler-utils openssl postgresql desktop-file-utils binutils
+  poppler-utils openssl postgresql desktop-file-utils binutils libzbar0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxkbcommon-x11-0)
 missing=()

@@ -13,6 +13,7 @@ _MODULE = {
     "pyside6-essentials": "PySide6",
     "argon2-cffi": "argon2",
     "chinese-calendar": "chinese_calendar",
+    "zxing-cpp": "zxingcpp",
 }
 
 

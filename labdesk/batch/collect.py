@@ -68,6 +68,7 @@ class BatchRecords:
     items: list[dict[str, Any]] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
     audit: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[dict[str, Any]] = field(default_factory=list)
     # The audited rows behind these records, by audit_log.table_name (for `iter_audit`).
     audited: dict[str, list[int]] = field(default_factory=dict)
 
@@ -76,17 +77,19 @@ class BatchRecords:
         self.items += other.items
         self.results += other.results
         self.audit += other.audit
+        self.reports += other.reports
         for table, ids in other.audited.items():
             self.audited.setdefault(table, []).extend(ids)
 
     def files(self) -> dict[str, bytes]:
-        """The five data files; audit entries in chain order whatever the read order."""
+        """The data files of /2; audit entries in chain order whatever the read order."""
         self.audit.sort(key=lambda entry: int(entry["seq"]))
         return {
             "samples.jsonl": json_lines(self.samples),
             "items.jsonl": json_lines(self.items),
             "results.jsonl": json_lines(self.results),
             "audit.jsonl": json_lines(self.audit),
+            "reports.jsonl": json_lines(self.reports),
             "summary.json": canonical_json(summarise(self.samples)) + b"\n",
         }
 
@@ -145,11 +148,13 @@ def collect_records(
         "WHERE ev.sample_id IN (SELECT value FROM json_each(?)) ORDER BY ev.id",
         (ids,),
     )
+    reports, report_ids = report_records(conn, sample_ids, ())
     audited = {
         "samples": sorted(sample_ids),
         "sample_items": [row["id"] for row in items],
         "results": [row["id"] for row in results],
         "sample_events": [row["id"] for row in events],
+        "reports": report_ids,
     }
     audit_records = [row for chunk in iter_audit(conn, audited) for row in chunk] if audit else []
 
@@ -217,7 +222,59 @@ def collect_records(
         record["entered_by"] = record.pop("entered_by_name")
         record["current"] = row["superseded_by"] is None
         result_records.append(record)
-    return BatchRecords(sample_records, item_records, result_records, audit_records, audited)
+    return BatchRecords(
+        sample_records, item_records, result_records, audit_records, reports, audited
+    )
+
+
+_REPORT_CHUNK = 500  # ids per IN (…) list
+
+
+def report_records(
+    conn: sqlite3.Connection, sample_ids: Sequence[int], changed_report_ids: Sequence[int]
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The `reports.jsonl` lines of a batch and the report rows they are, in id order:
+    every issue of the batch's samples, plus the rows whose state changed after an
+    earlier batch carried them (a withdrawal or supersession of a report already sent)."""
+    rows: dict[int, dict[str, Any]] = {}
+    base = (
+        "SELECT r.*, s.sample_no, ui.username AS issued_by_name, "
+        "uw.username AS withdrawn_by_name, p.version AS supersedes_version "
+        "FROM reports r JOIN samples s ON s.id = r.sample_id "
+        "LEFT JOIN users ui ON ui.id = r.issued_by "
+        "LEFT JOIN users uw ON uw.id = r.withdrawn_by "
+        "LEFT JOIN reports p ON p.id = r.supersedes WHERE "
+    )
+    for column, ids in (("r.sample_id", sorted(sample_ids)), ("r.id", sorted(changed_report_ids))):
+        for start in range(0, len(ids), _REPORT_CHUNK):
+            chunk = ids[start : start + _REPORT_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            for row in _rows(conn, f"{base}{column} IN ({marks})", chunk):
+                rows[int(row["id"])] = row
+    records = []
+    for report_id in sorted(rows):
+        row = rows[report_id]
+        records.append(
+            {
+                "sample_id": row["sample_no"],
+                "report_no": row["report_no"],
+                "version": row["version"],
+                "kind": row["kind"],
+                "state": row["state"],
+                "supersedes_version": row["supersedes_version"],
+                "reason": row["reason"],
+                "report_class": row["report_class"],
+                "issued_at": row["issued_at"],
+                "issued_by": row["issued_by_name"],
+                "payload": row["payload"],
+                "content": row["content"],
+                "pdf_sha256": row["pdf_sha256"] or None,
+                "withdrawn_reason": row["withdrawn_reason"],
+                "withdrawn_at": row["withdrawn_at"] or None,
+                "withdrawn_by": row["withdrawn_by_name"],
+            }
+        )
+    return records, sorted(rows)
 
 
 def iter_audit(
@@ -232,11 +289,12 @@ def iter_audit(
         "(table_name = 'samples' AND record_id IN (SELECT value FROM json_each(?1))) OR "
         "(table_name = 'sample_items' AND record_id IN (SELECT value FROM json_each(?2))) OR "
         "(table_name = 'results' AND record_id IN (SELECT value FROM json_each(?3))) OR "
-        "(table_name = 'sample_events' AND record_id IN (SELECT value FROM json_each(?4))) "
+        "(table_name = 'sample_events' AND record_id IN (SELECT value FROM json_each(?4))) OR "
+        "(table_name = 'reports' AND record_id IN (SELECT value FROM json_each(?5))) "
         "ORDER BY seq",
         tuple(
             _ids_param(audited.get(table, ()))
-            for table in ("samples", "sample_items", "results", "sample_events")
+            for table in ("samples", "sample_items", "results", "sample_events", "reports")
         ),
     )
     while rows := cursor.fetchmany(size):
@@ -280,9 +338,12 @@ def summarise(samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def count_records(files: dict[str, bytes]) -> dict[str, int]:
-    return {
+    counts = {
         "samples": files["samples.jsonl"].count(b"\n"),
         "items": files["items.jsonl"].count(b"\n"),
         "results": files["results.jsonl"].count(b"\n"),
         "audit_entries": files["audit.jsonl"].count(b"\n"),
     }
+    if "reports.jsonl" in files:
+        counts["reports"] = files["reports.jsonl"].count(b"\n")
+    return counts

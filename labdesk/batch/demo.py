@@ -1,9 +1,10 @@
 """A demo centre whose exported samples left in real, signed batches.
 
 `services.demo.fill_demo` makes the users, enterprises, samples and results but cannot
-sign anything (the batch layer sits above it). `build_demo` runs it with an exporter
-that, on its first call, creates the demo centre's SM2 signing key under the published
-demo passphrase `DEMO_KEY_PASSPHRASE`, then exports each chosen group of samples with
+sign anything (the batch layer sits above it). `build_demo` first creates the demo
+centre's SM2 signing key under the published demo passphrase `DEMO_KEY_PASSPHRASE` (so
+every demo approval signs its report payload), then runs it with an exporter that
+exports each chosen group of samples with
 the ordinary `export_batch` into an outbox folder beside the database. The batches chain
 (sequence 1, 2, … with each manifest naming its predecessor) exactly like a real
 centre's, so HQ can ingest the folder with the public key written next to them
@@ -27,7 +28,7 @@ from labdesk.core.errors import WorkflowError
 from labdesk.services import auth, keys
 from labdesk.services.context import ServiceContext
 from labdesk.services.demo import DemoPlan, DemoSummary, fill_demo
-from labdesk.signing import KdfParams, WrongPassphrase
+from labdesk.signing import KdfParams, Signer, WrongPassphrase
 from labdesk.store.db import Database, open_database
 
 DEMO_KEY_PASSPHRASE = "labdesk-demo"  # demo databases only; never use for a real key
@@ -45,6 +46,11 @@ class DemoBuild:
     key_fingerprint: str = ""
     passphrase: str = DEMO_KEY_PASSPHRASE
     batches: list[ExportResult] = field(default_factory=list)
+    report_pdfs: int = 0  # issued report PDFs rendered and kept
+
+
+def _manager_password() -> str:
+    return next(a[3] for a in auth.DEMO_ACCOUNTS if a[0] == "manager")
 
 
 def demo_outbox(db_path: Path) -> Path:
@@ -84,6 +90,7 @@ def build_demo(
     outbox: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    render_reports: Callable[[ServiceContext, Signer], int] | None = None,
     plan: DemoPlan | None = None,
 ) -> DemoBuild:
     """Fills (or extends) a demo database and exports its exported samples as signed batches.
@@ -91,6 +98,8 @@ def build_demo(
     Takes an open `Database` (left open) or a path (opened and closed here). The batches
     go to `outbox` (default `demo_outbox(db path)`, created if needed), which also
     becomes a new demo centre's outbox folder. Refuses a real centre's database.
+    `render_reports(manager, signer)` (the reports layer's `issue_missing_pdfs`, which
+    this layer cannot import) renders and keeps the issued report PDFs afterwards.
     """
     if isinstance(db_or_path, Database):
         db, owned = db_or_path, False
@@ -102,10 +111,13 @@ def build_demo(
         made: list[ExportResult] = []
         key: list[keys.KeyInfo] = []
 
+        def open_signer(ctx: ServiceContext) -> Signer:
+            # Before any sample: every approval signs its report with this key.
+            key.append(_demo_signing_key(ctx))
+            return keys.load_signer(ctx.db, DEMO_KEY_PASSPHRASE)
+
         def exporter(ctx: ServiceContext, sample_ids: list[int]) -> None:
-            if not key:  # once, and only if something is to be exported
-                folder.mkdir(parents=True, exist_ok=True)
-                key.append(_demo_signing_key(ctx))
+            folder.mkdir(parents=True, exist_ok=True)
             made.append(export_batch(ctx, folder, DEMO_KEY_PASSPHRASE, sample_ids=sample_ids))
 
         summary = fill_demo(
@@ -116,10 +128,15 @@ def build_demo(
             exporter=exporter,
             today=today,
             outbox_dir=str(folder.resolve()),
+            open_signer=open_signer,
             plan=plan,
         )
         build = DemoBuild(summary=summary, outbox=folder, batches=made)
+        if render_reports is not None:
+            manager = auth.sign_in(db, "manager", _manager_password())
+            build.report_pdfs = render_reports(manager, keys.load_signer(db, DEMO_KEY_PASSPHRASE))
         if key:
+            folder.mkdir(parents=True, exist_ok=True)
             code = str(db.scalar("SELECT code FROM centre WHERE id = 1"))
             pem = folder / f"{code}-public-key.pem"
             pem.write_text(key[0].public_pem, encoding="ascii")

@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from labdesk.batch.collect import SummaryCounts, collect_records, iter_audit
+from labdesk.batch.collect import SummaryCounts, collect_records, iter_audit, report_records
 from labdesk.batch.format import (
     DATA_FILES,
     BatchHeader,
@@ -43,7 +43,7 @@ from labdesk.batch.format import (
     write_archive,
 )
 from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
-from labdesk.services import keys, queries, results, workflow
+from labdesk.services import keys, queries, report_issues, results, workflow
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.signing import Signer
@@ -175,7 +175,9 @@ def export_batch(
         else:
             workflow.check_exportable(reader, chosen)
             ids = chosen
-        if not ids:
+        # Withdrawals (and supersessions) of reports that already left the lab go too.
+        changed = report_issues.unsent_changes(reader, set(ids))
+        if not ids and not changed:
             raise WorkflowError("no approved samples are waiting for export (没有待导出的样品)")
         sequence = workflow.next_export_sequence(reader)
         previous = reader.scalar(
@@ -198,6 +200,9 @@ def export_batch(
                     audited.setdefault(table, []).extend(row_ids)
                 if progress is not None:
                     progress(min(start + CHUNK, total), total)
+            reports, report_ids = report_records(reader.conn, ids, changed)
+            spools["reports.jsonl"].write_records(reports)
+            audited["reports"] = report_ids
             # One pass over the audit trail for the whole batch, in chain order.
             for entries in iter_audit(reader.conn, audited):
                 spools["audit.jsonl"].write_records(entries)
@@ -211,7 +216,7 @@ def export_batch(
 
     try:
         result = _sign_and_record(
-            ctx, folder, spools, signer, ids, cancel,
+            ctx, folder, spools, signer, ids, report_ids, cancel,
             header=BatchHeader(
                 centre_code=code,
                 centre_name=name,
@@ -224,6 +229,7 @@ def export_batch(
                     "items": spools["items.jsonl"].lines,
                     "results": spools["results.jsonl"].lines,
                     "audit_entries": spools["audit.jsonl"].lines,
+                    "reports": spools["reports.jsonl"].lines,
                 },
                 audit_head={"seq": head[0], "hash": head[1]},
                 centre_region_code=region,
@@ -246,6 +252,7 @@ def _sign_and_record(
     spools: dict[str, SpooledDataFile],
     signer: Signer,
     ids: Sequence[int],
+    report_ids: Sequence[int],
     cancel: Cancel | None,
     *,
     header: BatchHeader,
@@ -277,6 +284,7 @@ def _sign_and_record(
                     key_fingerprint=signer.key_id,
                 ),
                 ids,
+                report_ids=report_ids,
             )
     except BaseException:
         with contextlib.suppress(OSError):

@@ -7,9 +7,10 @@ attributes, so the same inputs always make the same bytes. The one random part i
 SM2 signature; that is why the centre keeps the finished bytes and rewrites from them.
 
 Version 2 differs from 1 only by additions: the manifest names the centre's GB/T 2260
-region (`centre.region_code`, required), and each sample's `task` carries its organising
-level and purpose. LabDesk writes version 2 whenever it knows the centre's region (every
-export does) and reads both.
+region (`centre.region_code`, required) and counts `reports`; a data file `reports.jsonl`
+holds the issues of each sample's test report (versions, corrections, withdrawals, the
+signed payload); each sample's `task` carries its organising level and purpose. LabDesk
+writes version 2 (every export knows the centre's region) and reads both.
 """
 
 from __future__ import annotations
@@ -30,11 +31,46 @@ from labdesk.signing import SIGNATURE_NAMES, SM3, Signer, sm3_digest
 FORMAT_1 = "labdesk-batch/1"
 FORMAT_2 = "labdesk-batch/2"
 FORMAT = FORMAT_2  # what an export writes
-READABLE_FORMATS = (FORMAT_1, FORMAT_2)
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SIGNER_ID = "1234567812345678"
-DATA_FILES = ("audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json")
+DATA_FILES_1 = ("audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json")
+#: /2 adds `reports.jsonl`: the issues of each sample's test report (versions,
+#: corrections, withdrawals, the signed payload), and report state changes since the
+#: last batch.
+DATA_FILES = (
+    "audit.jsonl",
+    "items.jsonl",
+    "reports.jsonl",
+    "results.jsonl",
+    "samples.jsonl",
+    "summary.json",
+)
+#: Every format this LabDesk reads → its data files. Older batches keep verifying.
+FORMATS: dict[str, tuple[str, ...]] = {FORMAT_1: DATA_FILES_1, FORMAT_2: DATA_FILES}
+READABLE_FORMATS = tuple(FORMATS)
+#: The manifest's `counts` keys → the file whose lines they count, per format.
+COUNT_SOURCES_1 = {
+    "samples": "samples.jsonl",
+    "items": "items.jsonl",
+    "results": "results.jsonl",
+    "audit_entries": "audit.jsonl",
+}
+COUNT_SOURCES: dict[str, dict[str, str]] = {
+    FORMAT_1: COUNT_SOURCES_1,
+    FORMAT_2: {**COUNT_SOURCES_1, "reports": "reports.jsonl"},
+}
+
+
+def format_of(paths: Iterable[str]) -> str:
+    """The format whose data files are exactly `paths` (ValueError for any other set)."""
+    wanted = sorted(paths)
+    for name, files in FORMATS.items():
+        if wanted == sorted(files):
+            return name
+    raise ValueError(f"not the data files of a batch format: {wanted}")
+
+
 SUFFIX = ".labbatch"
 # DOS time cannot express 1970; the ZIP epoch is the fixed stamp on every entry.
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
@@ -101,8 +137,8 @@ class BatchHeader:
     # The centre's audit chain head when the batch was built: a history rewritten later
     # disagrees with what already left the lab. None for batches built outside LabDesk.
     audit_head: Mapping[str, object] | None = None
-    # The centre's GB/T 2260 region code: given, the batch is `labdesk-batch/2` and the
-    # manifest carries it; None writes a `labdesk-batch/1` manifest (without it).
+    # The centre's GB/T 2260 region code: required by `labdesk-batch/2` (the data files
+    # say which format is written), absent from a `labdesk-batch/1` manifest.
     centre_region_code: str | None = None
 
 
@@ -172,11 +208,18 @@ def manifest_from_entries(
     header: BatchHeader, entries: Iterable[Mapping[str, Any]], signer: Signer
 ) -> bytes:
     """The manifest bytes from the data files' `file_entry`s (put in path order here)."""
+    listed = sorted((dict(entry) for entry in entries), key=lambda e: str(e["path"]))
+    fmt = format_of(str(entry["path"]) for entry in listed)
     centre: dict[str, str] = {"code": header.centre_code, "name": header.centre_name}
-    if header.centre_region_code is not None:
+    if fmt == FORMAT_1:
+        if header.centre_region_code is not None:
+            raise ValueError(f"{FORMAT_1} has no centre.region_code; /2 data files carry it")
+    elif header.centre_region_code is None:
+        raise ValueError(f"{fmt} needs the centre's region code (centre.region_code)")
+    else:
         centre["region_code"] = header.centre_region_code
     manifest = {
-        "format": FORMAT_1 if header.centre_region_code is None else FORMAT_2,
+        "format": fmt,
         "centre": centre,
         "sequence": header.sequence,
         "batch_id": header.batch_id,
@@ -189,7 +232,7 @@ def manifest_from_entries(
             "key_id": signer.key_id,
             **({"signer_id": SIGNER_ID} if signer.algorithm == "sm2" else {}),
         },
-        "files": sorted((dict(entry) for entry in entries), key=lambda e: str(e["path"])),
+        "files": listed,
     }
     return manifest_json(manifest)
 
@@ -239,9 +282,7 @@ def build_archive(manifest: bytes, signature: bytes, files: Mapping[str, bytes])
 
 
 def sign_batch(header: BatchHeader, files: Mapping[str, bytes], signer: Signer) -> SignedBatch:
-    unknown = set(files) - set(DATA_FILES)
-    if unknown:
-        raise ValueError(f"not a labdesk-batch data file: {sorted(unknown)}")
+    format_of(files)  # the data files of /1 or /2, nothing else
     manifest = build_manifest(header, files, signer)
     signature = signer.sign(manifest)
     return SignedBatch(

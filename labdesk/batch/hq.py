@@ -24,13 +24,19 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from labdesk.batch import hq_reports
 from labdesk.batch.format import SUFFIX, parse_batch_filename
 from labdesk.batch.hq_facts import SAMPLE_FACT_COLUMNS, SampleFacts, item_counts, sample_facts
-from labdesk.batch.hq_store import ITEM_COUNTS_INSERT, HqStore, item_count_rows
+from labdesk.batch.hq_store import (
+    ITEM_COUNTS_INSERT,
+    HqStore,
+    item_count_rows,
+    withdrawn_samples,
+)
 from labdesk.batch.verify import BatchRejected, Limits, VerifiedBatch, verify_batch
 from labdesk.signing import PublicKey
 
-_RECORD_FILES = ("items.jsonl", "results.jsonl", "audit.jsonl")
+_RECORD_FILES = ("items.jsonl", "results.jsonl", "audit.jsonl", "reports.jsonl")
 
 
 @dataclass
@@ -198,13 +204,34 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
         ),
     )
     ids = [s["sample_id"] for s in samples]
-    clash = _existing_samples(store, code, ids)
+    reports = hq_reports.report_lines(batch)
+    held = _existing_samples(store, code, ids)
+    replace, keep, clash = hq_reports.plan_samples(store, code, held, reports)
     if clash:
         raise _refuse(
             "duplicate-sample",
             f"{code} sample {clash[0][0]} was already received in batch {clash[0][1]}",
         )
+    hq_reports.load(store, code, seq, reports, dict(zip(ids, sample_lines, strict=True)))
+    # Batches held before whose item counts change: a corrected sample moves to this
+    # batch, a withdrawn report's sample leaves the counts.
+    recount = {int(row[1]) for row in held if row[0] in replace}
+    in_batch = set(ids)
+    earlier = sorted({str(r["sample_id"]) for r, _ in reports} - in_batch)
+    recount |= {int(row[1]) for row in _existing_samples(store, code, earlier)}
+    if replace or keep:  # a corrected report: the newest sample line is the one counted
+        store.executemany(
+            "DELETE FROM hq_samples WHERE centre_code = ? AND sample_id = ?",
+            [(code, sid) for sid in sorted(replace)],
+        )
+        pairs = [
+            (s, line)
+            for s, line in zip(samples, sample_lines, strict=True)
+            if s["sample_id"] not in keep
+        ]
+        samples, sample_lines = [p[0] for p in pairs], [p[1] for p in pairs]
     facts = {s["sample_id"]: (sample_facts(s), s["sampling_date"][:7]) for s in samples}
+    gone = withdrawn_samples(store, code) if reports else set()
     store.executemany(
         "INSERT INTO hq_samples (centre_code, sample_id, sequence, form_no, category, "
         "sampling_date, month, verdict, record, report_no, "
@@ -227,9 +254,15 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
             for s, line in zip(samples, sample_lines, strict=True)
         ],
     )
-    _insert_item_counts(store, batch, facts)
+    _insert_item_counts(
+        store, batch, {sid: f for sid, f in facts.items() if (code, sid) not in gone}
+    )
+    for old_sequence in sorted(recount - {seq}):
+        store.recount_items(code, old_sequence)
     rows: list[tuple[Any, ...]] = []
     for name in _RECORD_FILES:
+        if name not in batch.files:  # reports.jsonl: labdesk-batch/2 only
+            continue
         texts, records = batch.text_lines(name), batch.records(name)
         if len(texts) != len(records):
             raise ValueError(f"{name}: {len(texts)} lines but {len(records)} records")

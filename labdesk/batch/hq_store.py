@@ -10,10 +10,12 @@ the centre's report number carried by `samples.jsonl`); 3 — what the province 
 (`labdesk.province`): the centre's GB/T 2260 region (`hq_centres.region_code`), per
 sample its product class, the sampled unit's region and 统一社会信用代码, the task's
 organising level and category and the failing items (`batch/hq_facts.py`), and the
-per-batch item counts `hq_item_counts`. Opening an older database migrates it step by
-step, each step in one transaction, filling the new columns from the signed lines already
-stored (`record`, `manifest`), so nothing has to be re-sent. A new database is created at
-version 2 and goes through the same steps.
+per-batch item counts `hq_item_counts`; 4 — `hq_reports`, the test report versions and
+their states from `labdesk-batch/2` (batch/hq_reports.py). Opening an older database
+migrates it step by step, each step in one transaction, filling the new columns from the
+signed lines already stored (`record`, `manifest`), so nothing has to be re-sent (no
+batch before schema 4 carried `reports.jsonl`, so `hq_reports` starts empty). A new
+database is created at version 2 and goes through the same steps.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 from labdesk.batch.hq_facts import SAMPLE_FACT_COLUMNS, SampleFacts, item_counts, sample_facts
 from labdesk.core.errors import LabDeskError
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 _BASE_VERSION = "2"  # what _TABLES creates; migrations take it on from there
 
 _TABLES = (
@@ -116,6 +118,53 @@ _V3 = (
     "CREATE INDEX hq_item_counts_month ON hq_item_counts (month)",
 )
 
+# Schema 4: report versions from labdesk-batch/2 (batch/hq_reports.py), one row per
+# (centre, report number, version).
+_V4 = (
+    """CREATE TABLE hq_reports (
+        centre_code TEXT NOT NULL,
+        report_no TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        sample_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        withdrawn_reason TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        state_sequence INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        sample_record TEXT,
+        PRIMARY KEY (centre_code, report_no, version)
+    )""",
+    "CREATE INDEX hq_reports_sample ON hq_reports (centre_code, sample_id)",
+    # The province leaves withdrawn reports' samples out of every figure: found by this.
+    "CREATE INDEX hq_reports_withdrawn ON hq_reports (centre_code, sample_id) "
+    "WHERE state = 'withdrawn'",
+)
+
+
+# A sample's report is withdrawn when the newest version HQ holds of it is (a report
+# corrected after its withdrawal is in force again). `wr` is that hq_reports row.
+_WITHDRAWN = (
+    "wr.state = 'withdrawn' AND NOT EXISTS (SELECT 1 FROM hq_reports nr WHERE "
+    "nr.centre_code = wr.centre_code AND nr.sample_id = wr.sample_id AND nr.version > wr.version)"
+)
+
+
+def withdrawn_samples(store: HqStore, code: str | None = None) -> set[tuple[str, str]]:
+    """(centre code, sample id) of every sample whose report is withdrawn (of `code`)."""
+    where, params = (
+        (_WITHDRAWN, ()) if code is None else (f"wr.centre_code = ? AND {_WITHDRAWN}", (code,))
+    )
+    return {
+        (str(c), str(sample))
+        for c, sample in store.query(
+            f"SELECT wr.centre_code, wr.sample_id FROM hq_reports wr WHERE {where}", params
+        )
+    }
+
 
 ITEM_COUNTS_INSERT = (
     "INSERT INTO hq_item_counts (centre_code, sequence, item, category_code, month, "
@@ -192,7 +241,8 @@ class HqStore:
                 "INSERT INTO hq_meta (key, value) VALUES ('schema', ?) ON CONFLICT DO NOTHING",
                 (_BASE_VERSION,),
             )
-        for source, step in (("1", self._migrate_to_2), ("2", self._migrate_to_3)):
+        steps = (("1", self._migrate_to_2), ("2", self._migrate_to_3), ("3", self._migrate_to_4))
+        for source, step in steps:
             if self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == source:
                 step()
         version = self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'")
@@ -274,6 +324,37 @@ class HqStore:
             for code, sequence in self.query("SELECT centre_code, sequence FROM hq_batches"):
                 self._insert_item_counts(str(code), int(sequence), facts.get(str(code), {}))
             self.execute("UPDATE hq_meta SET value = '3' WHERE key = 'schema'")
+
+    def _migrate_to_4(self) -> None:
+        """Schema 3 → 4: the `hq_reports` table (empty: no earlier batch carried reports)."""
+        with self.transaction():
+            if self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") != "3":
+                return
+            for statement in _V4:
+                self.execute(statement + self._strict(statement))
+            self.execute("UPDATE hq_meta SET value = '4' WHERE key = 'schema'")
+
+    def recount_items(self, code: str, sequence: int) -> None:
+        """hq_item_counts of one stored batch again, over the samples it still holds whose
+        report is not withdrawn.
+
+        A sample whose corrected report arrived in a later batch moved there (ingest
+        replaces its line), so it counts in that batch only, never twice; a withdrawn
+        report's sample counts nowhere (as in the rates)."""
+        self.execute(
+            "DELETE FROM hq_item_counts WHERE centre_code = ? AND sequence = ?", (code, sequence)
+        )
+        gone = withdrawn_samples(self, code)
+        mine = {
+            str(sid): (sample_facts(json.loads(record)), str(month))
+            for sid, month, record in self.query(
+                "SELECT sample_id, month, record FROM hq_samples "
+                "WHERE centre_code = ? AND sequence = ?",
+                (code, sequence),
+            )
+            if (code, str(sid)) not in gone
+        }
+        self._insert_item_counts(code, sequence, mine)
 
     def _insert_item_counts(
         self, code: str, sequence: int, mine: dict[str, tuple[SampleFacts, str]]

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from labdesk.batch.format import (
-    DATA_FILES,
+    COUNT_SOURCES,
     FORMAT_2,
+    FORMATS,
     MANIFEST,
     READABLE_FORMATS,
     SIGNATURE,
@@ -39,12 +40,6 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _OFFSET_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-_COUNT_SOURCES = {
-    "samples": "samples.jsonl",
-    "items": "items.jsonl",
-    "results": "results.jsonl",
-    "audit_entries": "audit.jsonl",
-}
 
 
 class BatchRejected(LabDeskError):
@@ -278,7 +273,7 @@ def _check_manifest_fields(m: dict[str, Any]) -> None:
         "audit_head must be {seq, hash}",
     )
     counts = m.get("counts")
-    need(isinstance(counts, dict) and set(counts) == set(_COUNT_SOURCES), "counts")
+    need(isinstance(counts, dict) and set(counts) == set(COUNT_SOURCES[m["format"]]), "counts")
     files: Any = m.get("files")
     need(isinstance(files, list), "files must be a list")
     for entry in files:
@@ -342,7 +337,7 @@ def _check_records(
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
     parsed: dict[str, list[dict[str, Any]]] = {}
     texts: dict[str, list[str]] = {}
-    for count_name, path in _COUNT_SOURCES.items():
+    for count_name, path in COUNT_SOURCES[manifest["format"]].items():
         try:
             lines = jsonl_lines(files[path])
             records = _parse_lines(lines)
@@ -358,6 +353,8 @@ def _check_records(
             )
         if path == "samples.jsonl":
             _check_samples(records)
+        elif path == "reports.jsonl":
+            _check_reports(records)
         parsed[path] = records
         texts[path] = lines
     try:
@@ -397,6 +394,33 @@ def _check_samples(records: list[dict[str, Any]]) -> None:
             raise _reject("content-invalid", f"{where}: task.org_level must be text")
 
 
+REPORT_STATES = ("current", "superseded", "withdrawn")
+REPORT_KINDS = ("original", "correction")
+
+
+def _check_reports(records: list[dict[str, Any]]) -> None:
+    seen: set[tuple[str, int]] = set()
+    for n, record in enumerate(records, 1):
+        where = f"reports.jsonl line {n}"
+        for key in ("sample_id", "report_no"):
+            value = record.get(key)
+            if not isinstance(value, str) or not value:
+                raise _reject("content-invalid", f"{where}: {key} must be non-empty text")
+        version = record.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise _reject("content-invalid", f"{where}: version must be a whole number from 1")
+        if (record["report_no"], version) in seen:
+            raise _reject("content-invalid", f"{where}: {record['report_no']} v{version} repeats")
+        seen.add((record["report_no"], version))
+        if record.get("state") not in REPORT_STATES:
+            raise _reject("content-invalid", f"{where}: state must be one of {REPORT_STATES}")
+        if record.get("kind") not in REPORT_KINDS:
+            raise _reject("content-invalid", f"{where}: kind must be one of {REPORT_KINDS}")
+        for key in ("payload", "reason", "issued_at"):
+            if not isinstance(record.get(key), str):
+                raise _reject("content-invalid", f"{where}: {key} must be text")
+
+
 def verify_bytes(
     data: bytes,
     trusted_keys: Iterable[PublicKey],
@@ -418,13 +442,11 @@ def verify_bytes(
         raw = _read_capped(archive, entries[MANIFEST], limits.max_manifest_bytes)
         signature = _read_capped(archive, entries[SIGNATURE], limits.max_signature_bytes)
         manifest = _parse_manifest(raw)
-        version = manifest.get("format")
-        if version not in READABLE_FORMATS:
+        fmt = manifest.get("format")
+        if not isinstance(fmt, str) or fmt not in READABLE_FORMATS:
             readable = " or ".join(repr(f) for f in READABLE_FORMATS)
-            raise _reject(
-                "unsupported-format",
-                f"format is {version!r}; this LabDesk reads {readable}",
-            )
+            raise _reject("unsupported-format", f"format is {fmt!r}; this LabDesk reads {readable}")
+        data_files = FORMATS[fmt]
         key = _check_signature(manifest, raw, signature, trusted)
         _check_manifest_fields(manifest)
         listed = {entry["path"]: entry for entry in manifest["files"]}
@@ -435,10 +457,10 @@ def verify_bytes(
             raise _reject("unlisted-file", f"{name} is in the archive but not in the manifest")
         for name in sorted(set(listed) - present):
             raise _reject("missing-file", f"{name} is in the manifest but not in the archive")
-        for name in sorted(set(DATA_FILES) - set(listed)):
-            raise _reject("missing-file", f"{name} is required by {version} and is missing")
-        for name in sorted(set(listed) - set(DATA_FILES)):
-            raise _reject("unlisted-file", f"{name} is not a {version} data file")
+        for name in sorted(set(data_files) - set(listed)):
+            raise _reject("missing-file", f"{name} is required by {fmt} and is missing")
+        for name in sorted(set(listed) - set(data_files)):
+            raise _reject("unlisted-file", f"{name} is not a {fmt} data file")
         files: dict[str, bytes] = {}
         for name in sorted(listed):
             entry, info = listed[name], entries[name]

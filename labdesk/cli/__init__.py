@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "labdesk.cli.records",  # demo, samples, audit, backup, restore, users
     "labdesk.cli.batches",  # keys, export, verify, hq
     "labdesk.cli.documents",  # report, summary, standards import/export
+    "labdesk.cli.reports",  # verify-report, reports, marks, labels
     "labdesk.cli.clocks",  # due, calendar, clocks, national-sheet
     "labdesk.cli.results",  # results import, mappings, set-lod
     "labdesk.cli.library",  # library foods / limits / stats / import / settings
@@ -62,6 +63,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("labdesk.cli.documents", "write the test report (检验报告) PDF of each sample"),
     "batch-summary": ("labdesk.cli.documents", "batch summaries (pending and exported batches)"),
     "standards": ("labdesk.cli.documents", "import or export the standards library"),
+    "verify-report": (
+        "labdesk.cli.reports",
+        "check a report PDF or a scanned report QR text (exit 0 genuine, 1 rejected)",
+    ),
+    "reports": (
+        "labdesk.cli.reports",
+        "issued test reports: versions, corrections, withdrawals",
+    ),
+    "marks": ("labdesk.cli.reports", "the centre's CMA mark and 检验检测专用章 on reports"),
+    "labels": ("labdesk.cli.reports", "sample and portion labels (Code 128 + QR) as a PDF"),
     "due": ("labdesk.cli.clocks", "a deadline on the official working-day calendar"),
     "calendar": (
         "labdesk.cli.clocks",
@@ -108,6 +119,11 @@ EXAMPLES: dict[str, str] = {
     "clocks": "labdesk --db lab.sqlite clocks show AH2026-000123",
     "national-sheet": "labdesk --db lab.sqlite national-sheet --out sheet.xlsx --from 2026-01-01",
     "library": "labdesk --db lab.sqlite library limits --food 大米 --on 2026-06-01 --json",
+    "verify-report": "labdesk verify-report HF01-2026-000001.pdf --trust centre.pem",
+    "reports": 'labdesk --db lab.sqlite reports withdraw AH2026-000123 --reason "样品信息录入错误" '
+    "--user manager",
+    "marks": "labdesk --db lab.sqlite marks set seal seal.png --position issue-date --user admin",
+    "labels": "labdesk --db lab.sqlite labels --sample AH2026-000123 --out labels.pdf",
 }
 
 log = logging.getLogger("labdesk.cli")

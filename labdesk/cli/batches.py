@@ -388,6 +388,33 @@ def _hq_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hq_report(args: argparse.Namespace) -> int:
+    from labdesk.batch.hq_reports import history
+    from labdesk.batch.hq_store import open_hq
+
+    with open_hq(_hq_url(args)) as store:
+        rows = history(store, args.report_no)
+    if args.json:
+        latest = rows[-1] if rows else None
+        _print_json({"report_no": args.report_no, "latest": latest, "history": rows})
+        return 0 if rows else 1
+    if not rows:
+        print(f"{args.report_no}: not received at HQ")
+        return 1
+    latest = rows[-1]
+    print(
+        f"{args.report_no} ({latest['centre_code']}): latest version {latest['version']}, "
+        f"{latest['state'].upper()}"
+    )
+    for r in rows:
+        why = r["withdrawn_reason"] if r["state"] == "withdrawn" else r["reason"]
+        print(
+            f"  v{r['version']}  {r['kind']:<10} {r['state']:<10} issued {r['issued_at']}  "
+            f"batch {r['sequence']}" + (f"  — {why}" if why else "")
+        )
+    return 0
+
+
 def _hq_window(args: argparse.Namespace) -> int:
     from labdesk.ui.hq_app import run_hq_app
 
@@ -476,6 +503,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     gaps = hq_sub.add_parser("gaps", help="batches missing in a centre's sequence")
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(func=_hq_gaps)
+    rep = hq_sub.add_parser(
+        "report", help="a report's versions as HQ holds them (superseded, withdrawn)"
+    )
+    rep.add_argument("report_no", metavar="REPORT_NO")
+    rep.add_argument("--json", action="store_true")
+    rep.set_defaults(func=_hq_report)
     from labdesk.cli.hq_province import add_verbs
 
     add_verbs(hq_sub, _hq_url)

@@ -47,6 +47,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     p.add_argument(
         "--sampling-form", action="store_true", help="also write each sample's 抽样单 PDF"
     )
+    p.add_argument(
+        "--version",
+        type=int,
+        metavar="N",
+        help="an earlier issue of the report (default: the newest)",
+    )
+    p.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="the signing-key passphrase, to sign a report whose PDF was not kept at issue "
+        "(or $LABDESK_KEY_PASSPHRASE; else prompted)",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("batch-summary", help="batch summaries (pending and exported batches)")
@@ -215,23 +228,68 @@ def cmd_report(args: argparse.Namespace) -> int:
         # Load every document first: an unknown sample number fails before any file is written.
         docs = [
             (
-                report_document(db, no),
+                report_document(db, no, version=args.version),
                 sampling_form_document(db, no) if args.sampling_form else None,
+                _issue_pdf(args, db, no),
             )
             for no in args.sample_no
         ]
     finally:
         db.close()
     ensure_gui_application()
-    for report, form in docs:
+    for report, form, issued in docs:
         path = out / f"{_safe_name(report.sample_no)}.pdf"
-        pages = render_report_pdf(report, path)
-        print(f"{path}  ({pages} 页)")
+        if issued is not None:
+            data, note = issued
+            _write_atomic(path, data)
+            print(f"{path}  ({note})")
+        else:
+            pages = render_report_pdf(report, path)
+            print(f"{path}  ({pages} 页)")
         if form is not None:
             form_path = out / f"{_safe_name(form.form_no)}-抽样单.pdf"
             render_sampling_form_pdf(form, form_path)
             print(f"{form_path}")
     return 0
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def _issue_pdf(args: argparse.Namespace, db: Any, sample_no: str) -> tuple[bytes, str] | None:
+    """The PDF of the sample's issued report (kept bytes, or rendered and signed now) with
+    a note on its version and state; None before approval (a draft is rendered)."""
+    from labdesk.reports.issue import render_issue, stored_pdf
+    from labdesk.services import keys, report_issues
+
+    rows = db.query("SELECT report_no FROM samples WHERE sample_no = ?", [sample_no])
+    report_no = rows[0]["report_no"] if rows else None
+    if not report_no:
+        if args.version is not None:
+            raise UsageError(f"{sample_no}: no report has been issued yet")
+        return None
+    issue = report_issues.report_version(db, str(report_no), args.version)
+    state = str(issue["state"])
+    note = f"version {issue['version']}, {state}"
+    if state != "current":
+        note += " — NOT in force" + (
+            f": withdrawn ({issue['withdrawn_reason']})" if state == "withdrawn" else ""
+        )
+    kept = stored_pdf(db, int(issue["id"]))
+    if kept is not None:
+        return kept, f"as issued, {note}"
+    signer = None
+    if issue["payload"]:
+        from labdesk.cli.batches import read_passphrase
+
+        signer = keys.load_signer(db, read_passphrase(args))
+    from labdesk.reports.pdf import ensure_gui_application
+
+    ensure_gui_application()
+    return render_issue(db, int(issue["id"]), signer), f"rendered and signed now, {note}"
 
 
 def cmd_batch_summary(args: argparse.Namespace) -> int:

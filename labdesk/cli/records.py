@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 from labdesk.cli import UsageError, db_path
 
 if TYPE_CHECKING:
+    from labdesk.services.context import ServiceContext
+    from labdesk.signing import Signer
     from labdesk.store.db import Database
 
 
@@ -140,13 +142,29 @@ def _setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render_demo_reports(manager: ServiceContext, signer: Signer) -> int:
+    """The demo's issued report PDFs, rendered through Qt once the samples exist (Qt is
+    imported only then: the samples come first, and start sooner)."""
+    from labdesk.reports.issue import issue_missing_pdfs
+    from labdesk.reports.pdf import ensure_gui_application
+
+    ensure_gui_application()
+    return issue_missing_pdfs(manager, signer)
+
+
 def _demo(args: argparse.Namespace) -> int:
     from labdesk.batch.demo import build_demo
 
     if args.samples < 0:
         raise UsageError("--samples must be 0 or more")
     path = db_path(args)
-    made = build_demo(path, samples=args.samples, seed=args.seed, outbox=args.outbox)
+    made = build_demo(
+        path,
+        samples=args.samples,
+        seed=args.seed,
+        outbox=args.outbox,
+        render_reports=_render_demo_reports,
+    )
     summary = made.summary
     print(f"demo database: {path}")
     print(
@@ -161,6 +179,7 @@ def _demo(args: argparse.Namespace) -> int:
         f"DEMO signing-key passphrase: {made.passphrase}  "
         "(demo only — stored nowhere, never use it for a real key)"
     )
+    print(f"issued report PDFs kept (signed): {made.report_pdfs}")
     if made.batches:
         first, last = made.batches[0].sequence, made.batches[-1].sequence
         which = f"batch {first}" if first == last else f"batches {first}–{last}"

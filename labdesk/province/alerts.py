@@ -26,6 +26,7 @@ from fractions import Fraction
 from math import comb
 from typing import Any
 
+from labdesk.batch.hq_store import withdrawn_samples
 from labdesk.province import regions
 from labdesk.province.evidence import SAMPLE_COLUMNS, SAMPLE_FROM, SampleRef, sample_ref
 from labdesk.province.scope import centre_regions
@@ -220,9 +221,12 @@ def _evidence(store: Any, cell: Cell, first: str, last: str) -> list[SampleRef]:
         (category, first, last),
     )
     regions_of = centre_regions(store)
+    gone = withdrawn_samples(store)  # not in the item counts either
     found = []
     for row in rows:
         ref = sample_ref(row)
+        if (ref.centre_code, ref.sample_id) in gone:
+            continue
         placement = regions.place(ref.unit_region, regions_of.get(ref.centre_code, "") or "-")
         if placement is not None and placement.city == city and item in ref.failing_items:
             found.append(ref)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from labdesk.batch.hq_store import withdrawn_samples
 from labdesk.core.uscc import validate_uscc
 from labdesk.province.evidence import SAMPLE_COLUMNS, SAMPLE_FROM, SampleRef, sample_ref
 from labdesk.province.scope import Exclusions, Scope, centre_regions
@@ -140,12 +141,16 @@ def credit(
         params,
     )
     centres = centre_regions(store)
+    withdrawn = withdrawn_samples(store)
     exclusions = Exclusions()
     invalid: dict[str, str] = {}
     valid: dict[str, bool] = {}
     by_code: dict[str, EnterpriseCredit] = {}
     for row in rows:
         ref = sample_ref(row)
+        if (ref.centre_code, ref.sample_id) in withdrawn:
+            exclusions.add("report-withdrawn")
+            continue
         if not centres.get(ref.centre_code):
             exclusions.add("centre-no-region")
             continue

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from labdesk.batch.hq_store import withdrawn_samples
 from labdesk.province import regions
 from labdesk.province.scope import Scope, centre_regions
 
@@ -69,7 +70,8 @@ def sample_ref(row: Any) -> SampleRef:
 
 def samples_in(store: Any, scope: Scope, region: str, *, limit: int = 5000) -> list[SampleRef]:
     """The judged samples of `scope` that count in `region` (county, city or province
-    code), as the rates place them; newest first, at most `limit`."""
+    code), as the rates place them (a withdrawn report's sample is not among them);
+    newest first, at most `limit`."""
     where, params = scope.where()
     if region != regions.PROVINCE_CODE:
         prefix = region[:4] if region[4:] == "00" else region
@@ -86,9 +88,12 @@ def samples_in(store: Any, scope: Scope, region: str, *, limit: int = 5000) -> l
     )
     found = []
     regions_of = centre_regions(store)
+    gone = withdrawn_samples(store)
     for row in rows:
         ref = sample_ref(row)
         if ref.verdict not in ("pass", "fail") or not regions_of.get(ref.centre_code):
+            continue
+        if (ref.centre_code, ref.sample_id) in gone:
             continue
         placement = regions.place(ref.unit_region, regions_of[ref.centre_code])
         if placement is None:

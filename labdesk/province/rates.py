@@ -11,11 +11,13 @@ counted the same way for comparison. What was left out is counted in `exclusions
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from labdesk.batch.hq_store import withdrawn_samples
 from labdesk.core.errors import ValidationError
 from labdesk.province import regions
 from labdesk.province.scope import TASK_LEVELS, Exclusions, Scope, centre_regions
@@ -81,19 +83,47 @@ def _bump(table: dict[str, Figures] | dict[tuple[str, str], Figures], key: Any, 
     table[key] = table.get(key, Figures()) + f
 
 
+def _withdrawn_groups(store: Any, scope: Scope, columns: str) -> Counter[tuple[Any, ...]]:
+    """The samples of `scope` whose report is withdrawn, counted by the same groups (so
+    they can be taken out of them). Withdrawals are few: read by primary key."""
+    by_centre: dict[str, list[str]] = {}
+    for centre, sample_id in sorted(withdrawn_samples(store)):
+        by_centre.setdefault(centre, []).append(sample_id)
+    where, params = scope.where()
+    glue = " AND " if where else " WHERE "
+    out: Counter[tuple[Any, ...]] = Counter()
+    for centre, sample_ids in by_centre.items():
+        for start in range(0, len(sample_ids), 500):
+            chunk = sample_ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in store.query(
+                f"SELECT {columns}, COUNT(*) FROM hq_samples s{where}{glue}"
+                f"s.centre_code = ? AND s.sample_id IN ({marks}) GROUP BY {columns}",
+                [*params, centre, *chunk],
+            ):
+                out[tuple(row[:-1])] += int(row[-1])
+    return out
+
+
 def tally(store: Any, scope: Scope, by: str = "county") -> Tally:
     """Counts for `scope`, grouped as `by` needs (region, level or class)."""
     extra = {"level": ", s.org_level", "class": ", s.category_code, s.category"}.get(by, "")
     where, params = scope.where()
+    columns = f"s.centre_code, s.unit_region{extra}, s.verdict"
     rows = store.query(
-        f"SELECT s.centre_code, s.unit_region{extra}, s.verdict, COUNT(*) FROM hq_samples s"
-        f"{where} GROUP BY s.centre_code, s.unit_region{extra}, s.verdict",
-        params,
+        f"SELECT {columns}, COUNT(*) FROM hq_samples s{where} GROUP BY {columns}", params
     )
+    withdrawn = _withdrawn_groups(store, scope, columns)
     centres = centre_regions(store)
     out = Tally()
     for row in rows:
         centre, unit, verdict, count = row[0], row[1], row[-2], int(row[-1])
+        gone = withdrawn.get(tuple(row[:-1]), 0)
+        if gone:
+            out.exclusions.add("report-withdrawn", gone)
+            count -= gone
+            if not count:
+                continue
         centre_region = centres.get(str(centre), "")
         if not centre_region:
             out.exclusions.add("centre-no-region", count)

@@ -1,7 +1,8 @@
 """What a province figure covers: a period (and the one before it), filters, exclusions.
 
 Every figure the province shows says what it left out and why (`Exclusions`): samples
-whose centre has no known region (batches of `labdesk-batch/1` only), samples neither
+whose report the centre withdrew (作废, `hq_reports`), samples whose centre has no known
+region (batches of `labdesk-batch/1` only), samples neither
 the sampled unit's nor the centre's code places in the province, samples not judged,
 tasks without a stated level (for the by-level figures), enterprise codes that are
 missing or fail GB 32100 (for credit). Nothing excluded is dropped silently.
@@ -19,6 +20,7 @@ from labdesk.core.errors import ValidationError
 
 # Exclusion reasons: stable codes (JSON, CLI) → what they mean (docs/province.md).
 EXCLUSION_REASONS: dict[str, str] = {
+    "report-withdrawn": "the centre withdrew the sample's report and issued none since",
     "centre-no-region": "the centre's region is unknown (only labdesk-batch/1 batches so far)",
     "region-outside": "neither the sampled unit's nor the centre's code is in the province",
     "not-judged": "the sample was not judged (report-only items)",

@@ -16,20 +16,20 @@ from labdesk.core.errors import NotFound
 from labdesk.reports.model import (
     FAIL,
     PASS,
-    REPORT_ONLY,
     Field,
     FormSection,
+    Mark,
     ReportItem,
     SamplingFormDoc,
     Signoff,
     TestReportDoc,
     conclusion_sentence,
 )
+from labdesk.services import report_content
 
-_VERDICT_LABEL = {"pass": PASS, "fail": FAIL, "not_judged": REPORT_ONLY}
 #: States whose report is final; any other prints a "not approved" remark.
 FINAL_STATES = ("approved", "exported")
-NOT_TESTED = "未检"
+NOT_TESTED = report_content.NOT_TESTED
 
 
 class Reader(Protocol):
@@ -116,6 +116,33 @@ def _last_event(db: Reader, sample_id: int, to_state: str) -> Signoff | None:
     return Signoff("", str(rows[0]["name"]), local_date(rows[0]["at_utc"]))
 
 
+def _issue(db: Reader, sample_id: int, version: int | None) -> dict[str, Any] | None:
+    """The report issue to print: `version`, else the newest (None before approval)."""
+    if version is None:
+        rows = db.query(
+            "SELECT * FROM reports WHERE sample_id = ? ORDER BY version DESC LIMIT 1", [sample_id]
+        )
+    else:
+        rows = db.query(
+            "SELECT * FROM reports WHERE sample_id = ? AND version = ?", [sample_id, version]
+        )
+        if not rows:
+            raise NotFound(f"样品没有第 {version} 版报告 (no report version {version})")
+    return dict(rows[0]) if rows else None
+
+
+def _as_report_item(item: report_content.ContentItem) -> ReportItem:
+    return ReportItem(
+        seq=item.seq,
+        name=item.name,
+        limit=item.limit,
+        result=item.result,
+        unit=item.unit,
+        verdict=item.verdict,
+        method=item.method,
+    )
+
+
 def _food_class_path(db: Reader, code: str) -> str:
     """粮食加工品 / 大米 / 大米 / 大米 for a food sample's class (its root left out)."""
     names: list[str] = []
@@ -130,34 +157,29 @@ def _food_class_path(db: Reader, code: str) -> str:
     return " / ".join(names[1:] or names) or code
 
 
-def report_document(db: Reader, sample_no: str) -> TestReportDoc:
-    """检验报告 of the sample `sample_no`, from what is stored."""
+def report_document(
+    db: Reader, sample_no: str, *, version: int | None = None, marks: Sequence[Mark] = ()
+) -> TestReportDoc:
+    """检验报告 of the sample `sample_no`, from what is stored.
+
+    An issued report prints its issue (the newest, or `version`): the items as its
+    canonical content holds them, its number and version, its signed payload (the QR
+    code) and, for a correction, what it replaces and why. `marks` are the centre's
+    CMA mark and seal, printed only on an issued report."""
     from labdesk.services.results import require_defended
 
     centre_name, centre_code = _centre(db)
     s = _sample_row(db, sample_no)
     require_defended(db, [int(s["id"])], "print the report")  # 未检出 says below what
-    items = db.query(
-        "SELECT si.seq, si.name, si.unit, si.limit_text, si.test_method, si.standard_no, "
-        "si.standard_year, r.text, r.display, r.verdict, r.entered_at, "
-        "coalesce(u.display_name, u.username, '') AS entered_by "
-        "FROM sample_items AS si LEFT JOIN results AS r "
-        "ON r.sample_item_id = si.id AND r.superseded_by IS NULL "
-        "LEFT JOIN users AS u ON u.id = r.entered_by WHERE si.sample_id = ? ORDER BY si.seq",
-        [s["id"]],
-    )
-    report_items = [
-        ReportItem(
-            seq=int(r["seq"]),
-            name=str(r["name"]),
-            limit=str(r["limit_text"]),
-            result=_text(r["display"]) or _text(r["text"]) or "—",
-            unit=str(r["unit"]),
-            verdict=_VERDICT_LABEL.get(_text(r["verdict"]), NOT_TESTED),
-            method=str(r["test_method"]),
-        )
-        for r in items
-    ]
+    items = report_content.item_rows(db, int(s["id"]))  # type: ignore[arg-type]
+    issue = _issue(db, int(s["id"]), version)
+    report_class = _text(issue["report_class"] if issue is not None else s["report_class"])
+    if issue is not None and issue.get("content"):
+        content = report_content.parse(issue["content"])
+        report_items = [_as_report_item(i) for i in content.items]
+        report_class = content.report_class  # as the issue printed (and signed) it
+    else:
+        report_items = [_as_report_item(i) for i in report_content.items_from_rows(items)]
     standards = [
         f"{r['standard_no']}-{r['standard_year']}" if r["standard_year"] else str(r["standard_no"])
         for r in items
@@ -203,7 +225,7 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
         Field("任务来源", _text(s["task_source"])),
         Field("任务类别", _text(s["task_category"])),
         Field("检验目的", _text(s["task_purpose"])),
-        Field("报告类别", _text(s["report_class"])),
+        Field("报告类别", report_class),
         Field("抽样日期", _text(s["sampling_date"])),
         Field("收样日期", _text(s["received_date"])),
         Field("抽样数量", _quantity(s["sample_qty"], s["qty_unit"])),
@@ -211,19 +233,32 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
         Field("抽样单编号", _text(s["sample_no"])),
         Field("抽样人员", "、".join(_samplers(s))),
     ]
+    issued = approved.date if (approved and final) else ""
+    if issue is not None:
+        issued = local_date(str(issue["issued_at"]))
+    supersedes = None
+    if issue is not None and issue["kind"] == "correction":
+        supersedes = int(issue["version"]) - 1
     return TestReportDoc(
         centre=centre_name,
-        report_no=report_number(s["report_no"], str(s["state"]), centre_code, str(s["sample_no"])),
+        report_no=str(issue["report_no"])
+        if issue is not None
+        else report_number(s["report_no"], str(s["state"]), centre_code, str(s["sample_no"])),
         sample_no=str(s["sample_no"]),
         sample_name=str(s["sample_name"]),
         fields=fields,
         items=report_items,
         conclusion=conclusion or "尚未出具结论。",
         signoffs=signoffs,
-        issued=approved.date if (approved and final) else "",
+        issued=issued,
         remarks=""
-        if final
+        if final or issue is not None
         else f"本报告尚未批准（当前状态：{s['state']}），仅供内部核对，不作正式报告使用。",
+        version=int(issue["version"]) if issue is not None else 0,
+        supersedes_version=supersedes,
+        correction_reason=str(issue["reason"]) if issue is not None and supersedes else "",
+        payload=str(issue["payload"] or "") if issue is not None else "",
+        marks=tuple(marks) if issue is not None else (),
     )
 
 

@@ -61,6 +61,60 @@ def _header_row(titles: Iterable[str]) -> str:
     return "<thead><tr>" + "".join(f"<th>{_e(t)}</th>" for t in titles) + "</tr></thead>"
 
 
+#: Resource names of the images a report's HTML refers to (`labdesk.reports.pdf` adds them).
+QR_RESOURCE = "labdesk-qr"
+CMA_RESOURCE = "labdesk-cma"
+#: Printed size of the payload QR code: 30 mm holds a ~400-byte payload (QR version
+#: ~13) at 0.4 mm a module, which phone cameras and photocopies keep.
+QR_MM = 30.0
+#: What a report without a payload says (a centre with no signing key).
+UNSIGNED_NOTE = "本报告未经数字签名，不能离线验证真伪。"
+
+
+def _mm_px(mm: float | Decimal) -> int:
+    """Millimetres in the CSS pixels (1/96 inch) Qt's rich text sizes images in; Qt
+    scales them to the device's resolution."""
+    return max(1, round(float(mm) / 25.4 * 96))
+
+
+def _header(doc: TestReportDoc) -> str:
+    """Centre and title in the middle; the CMA mark and the payload QR code beside them."""
+    cma = next((m for m in doc.marks if m.kind == "cma"), None)
+    side = _mm_px(QR_MM)
+
+    def image(name: str, mm: float | Decimal) -> str:
+        px = _mm_px(mm)
+        return f'<img src="{name}" width="{px}" height="{px}">'
+
+    left = image(CMA_RESOURCE, cma.size_mm) if cma and cma.position == "top-left" else ""
+    right = image(QR_RESOURCE, QR_MM) if doc.payload else ""
+    if cma and cma.position == "top-right":
+        right = image(CMA_RESOURCE, cma.size_mm) + ("&nbsp;" if right else "") + right
+    title = f"<h1>{_e(doc.centre)}</h1><h2>检验报告</h2>"
+    if not left and not right:
+        return title
+    width = side + 8
+    return (
+        '<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+        f'<td width="{width}" valign="top">{left}</td>'
+        f'<td align="center" valign="middle">{title}</td>'
+        f'<td width="{width}" align="right" valign="top">{right}</td>'
+        "</tr></table>"
+    )
+
+
+def _issue_notes(doc: TestReportDoc) -> str:
+    notes = []
+    if doc.supersedes_version is not None:
+        reason = f"更正原因：{doc.correction_reason}" if doc.correction_reason else ""
+        notes.append(
+            f"本报告为更正报告，替代第 {doc.supersedes_version} 版报告，原报告作废。{reason}"
+        )
+    if doc.version and not doc.payload:
+        notes.append(UNSIGNED_NOTE)
+    return "".join(f"<p>{_e(n)}</p>" for n in notes)
+
+
 def test_report_html(doc: TestReportDoc) -> str:
     """检验报告: header, sample fields, item table, conclusion, sign-offs."""
     items = "".join(
@@ -89,9 +143,10 @@ def test_report_html(doc: TestReportDoc) -> str:
     issued = f"<p class=meta>签发日期：{_e(doc.issued)}</p>" if doc.issued else ""
     return (
         f"<html><head>{_STYLE}</head><body>"
-        f"<h1>{_e(doc.centre)}</h1><h2>检验报告</h2>"
-        f"<p class=meta>报告编号：{_e(doc.report_no)}</p>"
-        f"<h3>样品信息</h3>"
+        + _header(doc)
+        + f"<p class=meta>报告编号：{_e(doc.number_line)}</p>"
+        + _issue_notes(doc)
+        + "<h3>样品信息</h3>"
         + _grid(
             _field_rows(
                 [Field("样品编号", doc.sample_no), Field("样品名称", doc.sample_name), *doc.fields]

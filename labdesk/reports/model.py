@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 PASS = "合格"
 FAIL = "不合格"
@@ -48,6 +49,16 @@ class Signoff:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """One of the centre's marks (CMA 标志, 检验检测专用章) as the centre provided it."""
+
+    kind: str  # "cma" | "seal"
+    image: bytes  # PNG or JPEG bytes
+    position: str  # cma: top-left | top-right; seal: issue-date | conclusion
+    size_mm: Decimal  # printed size (layout turns it into device pixels)
+
+
+@dataclass(frozen=True)
 class TestReportDoc:
     """检验报告 of one sample."""
 
@@ -63,6 +74,23 @@ class TestReportDoc:
     signoffs: Sequence[Signoff]
     issued: str = ""
     remarks: str = ""
+    #: The issue printed (1 = original, 2… corrections); 0 before approval.
+    version: int = 0
+    #: For a correction (更正): the version it replaces and why.
+    supersedes_version: int | None = None
+    correction_reason: str = ""
+    #: The signed report payload (LDR/1 text), printed as a QR code; "" when unsigned.
+    payload: str = ""
+    marks: Sequence[Mark] = ()
+
+    @property
+    def number_line(self) -> str:
+        """报告编号 as printed: the number, and from the first issue on its version."""
+        if not self.version:
+            return self.report_no
+        if self.version == 1:
+            return f"{self.report_no}（第 1 版）"
+        return f"{self.report_no}（第 {self.version} 版，更正）"
 
     @property
     def failed(self) -> bool:

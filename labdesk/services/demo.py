@@ -36,6 +36,7 @@ from labdesk.services.results import judge_text, refresh_conclusion
 from labdesk.services.samples import SampleForm, sample_values, transition
 from labdesk.services.tasks import TaskForm, task_values
 from labdesk.services.workflow import approve_in
+from labdesk.signing import Signer
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 
@@ -323,13 +324,16 @@ def fill_demo(
     exporter: Exporter | None = None,
     today: date | None = None,
     outbox_dir: str = "",
+    open_signer: Callable[[ServiceContext], Signer] | None = None,
     plan: DemoPlan | None = None,
 ) -> DemoSummary:
     """Fills (or extends) a demo database; returns what was made. Refuses a real centre.
 
     With `exporter`, the samples planned as exported are handed to it in batches of ~25
     once all samples exist; without one they stay approved (and are counted so in
-    `states`). `outbox_dir` becomes the new demo centre's outbox folder.
+    `states`). `outbox_dir` becomes the new demo centre's outbox folder. With
+    `open_signer` (called once, as the demo manager, for the demo centre's key) every
+    approval signs its report payload, as a real one does.
     """
     rng = random.Random(seed)
     today = today or date.today()
@@ -357,6 +361,7 @@ def fill_demo(
     library.ensure_library(admin)
     actors = _users(db, admin)
     summary = DemoSummary(accounts=auth.demo_accounts(db))
+    signer = None if open_signer is None else open_signer(ServiceContext(db, actors["manager"]))
 
     # Enterprises and tasks (one transaction).
     manager = actors["manager"]
@@ -458,6 +463,7 @@ def fill_demo(
                     category=category,
                     lib_items=lib_items,
                     bias=_bias(summary) if choice.bias is None else choice.bias,
+                    signer=signer,
                 )
                 summary.results += result[0]
                 if result[1] is not None:
@@ -512,6 +518,7 @@ def _make_sample(
     task: dict[str, Any],
     category: str,
     lib_items: list[dict[str, Any]],
+    signer: Signer | None = None,
     bias: Decimal = Decimal(1),
 ) -> tuple[int, bool | None, int]:
     """Takes one sample from registration to `final`; returns (results, passed?, id)."""
@@ -687,7 +694,9 @@ def _make_sample(
                 if reach("approved"):
                     w.actor = actors["manager"]
                     # The conclusion is made two weeks after receipt (or today).
-                    approve_in(w, sample_id, on=min(today, received + timedelta(days=14)))
+                    approve_in(
+                        w, sample_id, on=min(today, received + timedelta(days=14)), signer=signer
+                    )
                     state = "approved"
                     code = db.scalar(
                         "SELECT conclusion_code FROM samples WHERE id = ?", (sample_id,)

@@ -25,6 +25,7 @@ from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
 from labdesk.services.results import refresh_conclusion, require_defended
 from labdesk.services.samples import expect_state, load_sample, now_iso, transition
+from labdesk.signing import Signer
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
@@ -176,6 +177,7 @@ def approve_in(
     *,
     on: date | None = None,
     report_class: str | None = None,
+    signer: Signer | None = None,
 ) -> str:
     """Approves and, the first time, allocates the report number; returns it.
 
@@ -184,6 +186,7 @@ def approve_in(
     The conclusion is made today (`concluded_on`): the re-inspection window, the backup
     sample's retention and, for a 24-hour report, its 24 hours run from here.
     `report_class` is the approver's 报告类别 (None: the one the conclusion implies).
+    With `signer` the issued report's payload is signed (`report_issues.issue_in`).
     """
     row = w.db.query_one(
         "SELECT s.report_no, s.conclusion_code, coalesce(t.purpose, '') AS purpose "
@@ -204,7 +207,9 @@ def approve_in(
     else:
         report_no = extra["report_no"] = next_report_no(w.db, day.year)
     transition(w, sample_id, "reviewed", "approved", "approve", reason=comment, extra=extra)
-    report_issues.issue_in(w, sample_id, report_no, reason=comment, report_class=chosen)
+    report_issues.issue_in(
+        w, sample_id, report_no, reason=comment, report_class=chosen, signer=signer
+    )
     clocks.refresh_in(w, [sample_id], reason="approve")
     backups.conclusion_made_in(w, sample_id)
     return report_no
@@ -217,13 +222,20 @@ def urgent_deadline(at_utc: str) -> str:
 
 
 def approve(
-    ctx: ServiceContext, sample_id: int, comment: str = "", *, report_class: str | None = None
+    ctx: ServiceContext,
+    sample_id: int,
+    comment: str = "",
+    *,
+    report_class: str | None = None,
+    signer: Signer | None = None,
 ) -> str:
     """Reviewed → approved (批准), by a manager who entered none of its results.
 
     `report_class` is the 报告类别 the approver confirms (None: the derived one,
     `core.report_class.derive_report_class`). Returns the sample's report number
-    (allocated now, or kept from an earlier approval).
+    (allocated now, or kept from an earlier approval). Approval issues the report: when
+    the centre has a signing key, `signer` (the key, opened with its passphrase) must be
+    given and signs the report payload.
     """
     require(ctx, "approve")
     sample = load_sample(ctx.db, sample_id)
@@ -232,8 +244,9 @@ def approve(
     if report_class is not None:
         check_report_class(report_class)
     require_defended(ctx.db, [sample_id], "approve")
+    report_issues.require_signer(ctx.db, signer)
     with ctx.db.write(ctx.actor) as w:
-        return approve_in(w, sample_id, comment.strip(), report_class=report_class)
+        return approve_in(w, sample_id, comment.strip(), report_class=report_class, signer=signer)
 
 
 def proposed_report_class(db: Store, sample_id: int) -> str:
@@ -253,7 +266,9 @@ def next_export_sequence(db: Database) -> int:
     return int(db.scalar("SELECT coalesce(max(sequence), 0) + 1 FROM export_batches"))
 
 
-def _check_batch(db: Database, batch: ExportBatch, sample_ids: Sequence[int]) -> None:
+def _check_batch(
+    db: Database, batch: ExportBatch, sample_ids: Sequence[int], report_ids: Sequence[int] = ()
+) -> None:
     if batch.sequence < 1:
         raise ValidationError("sequence", "positive", "batch sequence must be 1 or more")
     if db.scalar("SELECT 1 FROM export_batches WHERE sequence = ?", (batch.sequence,)):
@@ -268,7 +283,7 @@ def _check_batch(db: Database, batch: ExportBatch, sample_ids: Sequence[int]) ->
         raise ValidationError("batch_uuid", "unique", "batch_uuid: already recorded")
     if len(batch.manifest_sha256) != 64:
         raise ValidationError("manifest_sha256", "sha256", "manifest_sha256: 64 hex digits")
-    if not sample_ids:
+    if not sample_ids and not report_ids:
         raise ValidationError("sample_ids", "non_empty", "a batch needs at least one sample")
     if len(set(sample_ids)) != len(sample_ids):
         raise ValidationError("sample_ids", "unique", "a sample appears twice in the batch")
@@ -276,7 +291,8 @@ def _check_batch(db: Database, batch: ExportBatch, sample_ids: Sequence[int]) ->
 
 
 def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
-    """Every sample exists, is approved and is in no batch yet — one query for all of them.
+    """Every sample exists, is approved and is in no batch yet (or, corrected, has a
+    report version no batch has carried) — one query for all of them.
 
     Raises NotFound for the first missing id, WorkflowError for the first sample (in id
     order) that is not approved or already belongs to a batch, ValidationError when a
@@ -298,13 +314,22 @@ def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
         sample_no, state, batch_id = found[sample_id]
         if state != "approved":
             expect_state({"sample_no": sample_no, "state": state}, ("approved",), "export it")
-        if batch_id is not None:
+        # Approved and in a batch already: only a corrected report (更正) approved again
+        # after it left the lab, whose new version no batch has carried, goes out again.
+        if batch_id is not None and not db.scalar(
+            "SELECT 1 FROM reports WHERE sample_id = ? AND sent_state = '' AND version > 1",
+            (sample_id,),
+        ):
             raise WorkflowError(f"sample {sample_no} is already in export batch #{batch_id}")
     require_defended(db, ids, "export")
 
 
 def record_export_in(
-    w: Writer, batch: ExportBatch, sample_ids: Sequence[int], created_at: str
+    w: Writer,
+    batch: ExportBatch,
+    sample_ids: Sequence[int],
+    created_at: str,
+    report_ids: Sequence[int] = (),
 ) -> int:
     """Records the batch row, then moves every sample approved → exported in bulk.
 
@@ -349,16 +374,40 @@ def record_export_in(
         reason=reason,
         action="export",
     )
+    _mark_reports_sent(w, report_ids, reason)
     return batch_id
 
 
-def record_export(ctx: ServiceContext, batch: ExportBatch, sample_ids: Sequence[int]) -> int:
-    """Records a signed batch and marks its samples exported, in one transaction."""
+def _mark_reports_sent(w: Writer, report_ids: Sequence[int], reason: str) -> None:
+    """Each report row the batch carried now has its state as sent (`sent_state`)."""
+    by_state: dict[str, list[int]] = {}
+    ids = sorted({int(i) for i in report_ids})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in w.db.query(
+            f"SELECT id, state, sent_state FROM reports WHERE id IN ({marks})", chunk
+        ):
+            if row["sent_state"] != row["state"]:
+                by_state.setdefault(str(row["state"]), []).append(int(row["id"]))
+    for state, ids in sorted(by_state.items()):
+        w.update_many("reports", ids, {"sent_state": state}, reason=reason, action="export")
+
+
+def record_export(
+    ctx: ServiceContext,
+    batch: ExportBatch,
+    sample_ids: Sequence[int],
+    *,
+    report_ids: Sequence[int] = (),
+) -> int:
+    """Records a signed batch and marks its samples exported, in one transaction; the
+    report rows it carried (`report_ids`) are marked sent in their present state."""
     require(ctx, "export")
     ids = [int(s) for s in sample_ids]
-    _check_batch(ctx.db, batch, ids)
+    _check_batch(ctx.db, batch, ids, report_ids)
     with ctx.db.write(ctx.actor) as w:
-        return record_export_in(w, batch, ids, now_iso())
+        return record_export_in(w, batch, ids, now_iso(), report_ids)
 
 
 def export_batches(db: Database) -> list[dict[str, Any]]:

@@ -41,6 +41,8 @@ TASK_PURPOSES = ("监督抽检", "抽检监测", "风险监测", "评价性抽�
 TASK_LEVELS = ("国家级", "省级", "市级", "县级")
 REPORT_STATES = ("current", "superseded", "withdrawn")
 REPORT_KINDS = ("original", "correction")
+# The centre's marks on a report: the CMA 资质认定标志 and the 检验检测专用章.
+MARK_KINDS = ("cma", "seal")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -666,6 +668,42 @@ def _migrate_food_library(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# The report-versions migration, "reports content, sent state; centre marks" (issue 22).
+# A report issue keeps `content`, the canonical report content its payload's SM3 digest
+# covers (report class, items, results, units, limits, verdicts as printed), so a
+# verifier's digest can be recomputed and an old version re-read as issued; `sent_state`
+# is the state the last export batch carried for it ('' = never sent): a withdrawal or
+# supersession of a report that already left the lab goes out in the next batch; a
+# withdrawal (作废) records why, when and by whom (the issue's own `reason` stays the
+# correction's). `centre_marks`: the centre's CMA mark and its 检验检测专用章 as images the
+# centre provides (never shipped with LabDesk), with where they go on the report;
+# clearing one sets `active` 0.
+_REPORT_VERSIONS_DDL = f"""
+ALTER TABLE reports ADD COLUMN content TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN sent_state TEXT NOT NULL DEFAULT ''
+    CHECK (sent_state IN ('', {", ".join(f"'{v}'" for v in REPORT_STATES)}));
+ALTER TABLE reports ADD COLUMN withdrawn_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN withdrawn_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE reports ADD COLUMN withdrawn_by INTEGER REFERENCES users (id);
+CREATE INDEX reports_unsent ON reports (sample_id) WHERE sent_state <> state;
+CREATE TABLE centre_marks (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL UNIQUE CHECK (kind IN {_in(MARK_KINDS)}),
+    image BLOB NOT NULL,
+    image_sha256 TEXT NOT NULL,
+    position TEXT NOT NULL,
+    size_mm TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    updated_at TEXT NOT NULL
+) STRICT;
+"""
+
+
+def _migrate_report_versions(conn: sqlite3.Connection) -> None:
+    for statement in _split(_REPORT_VERSIONS_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _migrate_1,
@@ -675,6 +713,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_clocks,
     _migrate_first_use,
     _migrate_food_library,
+    _migrate_report_versions,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -702,6 +741,7 @@ _NEW_AUDITED: dict[Migration, tuple[str, ...]] = {
     _migrate_clocks: ("calendar_years", "calendar_days", "backup_samples", "reinspection_cases"),
     _migrate_first_use: ("import_mappings", "result_imports"),
     _migrate_food_library: ("food_classes", "lib_versions", "food_templates", "lab_settings"),
+    _migrate_report_versions: ("centre_marks",),
 }
 AUDITED_TABLES = _V1_AUDITED + tuple(
     table for migration in MIGRATIONS for table in _NEW_AUDITED.get(migration, ())
@@ -741,4 +781,5 @@ BLOB_COLUMNS = {
     ("export_batches", "content"),
     ("signing_keys", "private_blob"),
     ("reports", "pdf"),
+    ("centre_marks", "image"),
 }

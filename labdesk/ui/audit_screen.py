@@ -269,6 +269,11 @@ class AuditScreen(QWidget):
         )
 
     def search(self) -> None:
+        from labdesk.ui.scanning import resolve
+
+        found = resolve(self.session, self.sample_edit.text()) if self.sample_edit.text() else ""
+        if not isinstance(found, str):  # a scanned label code: search its sample
+            self.sample_edit.setText(found.sample_no)
         self.banner.clear_message()
         try:
             query = self.current_query()

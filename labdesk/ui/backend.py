@@ -50,6 +50,7 @@ def create_demo_database(
     import shutil
 
     from labdesk.batch.demo import build_demo, demo_outbox
+    from labdesk.reports.issue import issue_missing_pdfs
     from labdesk.store.db import open_database
 
     def progress(done: int, total: int) -> None:
@@ -61,7 +62,7 @@ def create_demo_database(
     outbox_existed = outbox.exists()
     db = open_database(path)
     try:
-        build_demo(db, samples=samples, progress=progress)
+        build_demo(db, samples=samples, progress=progress, render_reports=issue_missing_pdfs)
     except Cancelled:
         db.close()
         if not outbox_existed:

@@ -184,7 +184,12 @@ class ResultEntryScreen(QWidget):
 
     def _mode_changed(self) -> None:
         by_sample = self.mode.currentData() == "sample"
-        self.sample_no.setVisible(by_sample)
+        # The number field stays in both modes: across samples, a scan jumps to the row.
+        self.sample_no.setPlaceholderText(
+            self.tr("Sample number, then Enter")
+            if by_sample
+            else self.tr("Scan or type a sample number to jump to its row")
+        )
         self.item_choice.setVisible(not by_sample)
         self.start_button.setVisible(by_sample)
         self.submit_button.setVisible(by_sample)
@@ -194,14 +199,49 @@ class ResultEntryScreen(QWidget):
             self._open_item()
 
     def _open_typed_sample(self) -> None:
+        """A typed number or a scanned label code (ui/scanning): opens the sample, or
+        across samples jumps to its row."""
+        from labdesk.ui.scanning import resolve
+
         text = self.sample_no.text().strip()
         if not text:
             return
-        found = grid_data.sample_by_no(self.session.db, text)
-        if found is None:
-            self.message.show_message(self.tr("No sample numbered {0}.").format(text), True)
+        found = resolve(self.session, text)
+        if isinstance(found, str):
+            self.message.show_message(found, True)
             return
-        self.open_sample(int(found["id"]))
+        if self.model.mode == "item":
+            self.jump_to_sample(found.sample_id)
+            return
+        self.open_sample(found.sample_id)
+
+    def jump_to_sample(self, sample_id: int) -> bool:
+        """Across samples: puts the cursor on the sample's row (paging it in if needed)."""
+        choice = self.item_choice.currentData()
+        item_id = None
+        if choice is not None:
+            item_id = self.session.db.scalar(
+                "SELECT id FROM sample_items WHERE sample_id = ? AND name = ?",
+                [sample_id, choice[1]],
+            )
+        ids = self.model.ids()
+        while item_id is not None and item_id not in ids and self.model.canFetchMore():
+            self.model.fetchMore()
+            ids = self.model.ids()
+        if item_id is None or item_id not in ids:
+            number = self.session.db.scalar(
+                "SELECT sample_no FROM samples WHERE id = ?", [sample_id]
+            )
+            self.message.show_message(
+                self.tr("Sample {0} is not in this list (no such item awaiting a result).").format(
+                    number
+                ),
+                True,
+            )
+            return False
+        self.view.focus_result(ids.index(item_id))
+        self.view.setFocus()
+        return True
 
     def open_sample(self, sample_id: int | None) -> None:
         """Show one sample's items (mode A) and put the cursor on the first empty result."""
@@ -210,7 +250,7 @@ class ResultEntryScreen(QWidget):
             self.mode.blockSignals(True)
             self.mode.setCurrentIndex(0)
             self.mode.blockSignals(False)
-            self.sample_no.show()
+            self.sample_no.setPlaceholderText(self.tr("Sample number, then Enter"))
             self.item_choice.hide()
             self.start_button.show()
             self.submit_button.show()

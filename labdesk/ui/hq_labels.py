@@ -23,6 +23,9 @@ def verdict_text(verdict: str) -> str:
 def exclusion_text(reason: str, samples: int) -> str:
     """One exclusion reason with its count, as the banner states it."""
     texts = {
+        "report-withdrawn": QCoreApplication.translate(
+            "HqLabels", "{0} whose report was withdrawn"
+        ),
         "centre-no-region": QCoreApplication.translate(
             "HqLabels", "{0} from centres without a region code (labdesk-batch/1, quarantined)"
         ),

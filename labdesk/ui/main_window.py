@@ -135,6 +135,14 @@ class MainWindow(QMainWindow):
             go_menu.addAction(action)
             self.addAction(action)
             self.screen_actions.append(action)
+        scan = QAction(self.tr("&Scan a sample…"), self)
+        scan.setObjectName("action_scan")
+        scan.setShortcut(QKeySequence("F8"))
+        scan.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        scan.triggered.connect(self.open_scan)
+        go_menu.addSeparator()
+        go_menu.addAction(scan)
+        self.addAction(scan)
         refresh = QAction(self.tr("&Refresh"), self)
         refresh.setShortcut(QKeySequence.StandardKey.Refresh)
         refresh.triggered.connect(self.refresh_current)
@@ -153,6 +161,17 @@ class MainWindow(QMainWindow):
         about.setObjectName("action_about")
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def open_scan(self) -> QWidget:
+        """The global scan box (F8): a scanned label opens its sample (ui/scanning)."""
+        from labdesk.ui.scanning import ScanDialog
+
+        old = getattr(self, "_scan_dialog", None)
+        if old is not None:
+            old.setParent(None)  # replaced, not deleteLater()-ed (see ui/samples)
+        self._scan_dialog = ScanDialog(self.session, self)
+        self._scan_dialog.open()
+        return self._scan_dialog
 
     def open_result_import(self) -> QWidget:
         """Result import, from the File menu: on the result entry screen, so the grid

@@ -40,6 +40,7 @@ from labdesk.ui.history import describe_action, describe_value, local_time
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui, state_title, verdict_text
 from labdesk.ui.layout_state import restore_header, save_header
+from labdesk.ui.report_signing import keep_issued_pdf, with_signer
 from labdesk.ui.session import UiSession
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -241,10 +242,15 @@ class ReviewScreen(QWidget):
         self.detail_heading = QLabel()
         self.detail_heading.setObjectName("review_heading")
 
+        self.find_edit = QLineEdit()
+        self.find_edit.setObjectName("review_find")
+        self.find_edit.setPlaceholderText(self.tr("Scan or type a sample number, then Enter"))
+        self.find_edit.returnPressed.connect(self.find_scanned)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.state_choice)
+        left_layout.addWidget(self.find_edit)
         left_layout.addWidget(self.queue)
 
         right = QWidget()
@@ -270,6 +276,7 @@ class ReviewScreen(QWidget):
         self.splitter.setSizes([480, 760])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
+        self.passphrase_dialog: QWidget | None = None  # asked before the first approval
         self.refresh()
 
     # ----- screen protocol ------------------------------------------------------------
@@ -304,6 +311,26 @@ class ReviewScreen(QWidget):
             return False
         self.queue.selectRow(ids.index(sample_id))
         self._show_selected()
+        return True
+
+    def find_scanned(self) -> bool:
+        """A scanned label (or typed number) selects the sample in the queue."""
+        from labdesk.ui.scanning import resolve
+
+        found = resolve(self.session, self.find_edit.text())
+        self.find_edit.clear()
+        if isinstance(found, str):
+            self.message.show_message(found, True)
+            return False
+        if not self.select_sample(found.sample_id):
+            self.message.show_message(
+                self.tr("Sample {0} is not in this queue ({1}).").format(
+                    found.sample_no, state_title(found.state)
+                ),
+                True,
+            )
+            return False
+        self.queue.setFocus()
         return True
 
     def _show_selected(self) -> None:
@@ -371,7 +398,7 @@ class ReviewScreen(QWidget):
 
     # ----- actions --------------------------------------------------------------------
 
-    def _act(self, action: str, reason: str = "") -> bool:
+    def _act(self, action: str, reason: str = "", signer: Any = None) -> bool:
         from labdesk.services import workflow
 
         sample_id = self.selected_sample_id()
@@ -379,6 +406,7 @@ class ReviewScreen(QWidget):
             return False
         ctx = self.session.context
         comment = self.comment.text().strip()
+        problem = ""
         try:
             if action == "review":
                 workflow.review(ctx, sample_id, comment=comment)
@@ -388,7 +416,9 @@ class ReviewScreen(QWidget):
                     sample_id,
                     comment=comment,
                     report_class=str(self.report_class.currentData() or ""),
+                    signer=signer,
                 )
+                problem = keep_issued_pdf(self.session, sample_id, signer)
             else:
                 workflow.return_sample(ctx, sample_id, reason)
         except LabDeskError as exc:
@@ -396,7 +426,9 @@ class ReviewScreen(QWidget):
             return False
         done = {
             "review": self.tr("Marked reviewed."),
-            "approve": self.tr("Approved."),
+            "approve": self.tr("Approved; the report is issued.")
+            if not problem
+            else self.tr("Approved, but the report PDF could not be kept: {0}").format(problem),
             "return": self.tr("Returned for rework."),
         }[action]
         self.comment.clear()
@@ -409,7 +441,16 @@ class ReviewScreen(QWidget):
         return self._act("review")
 
     def approve(self) -> bool:
-        return self._act("approve")
+        """Approves (and issues the signed report); with a signing key not yet opened in
+        this session, the passphrase dialog comes first (`self.passphrase_dialog`) and the
+        approval happens when it is accepted."""
+        if self.selected_sample_id() is None:
+            return False
+        done: list[bool] = []
+        self.passphrase_dialog = with_signer(
+            self.session, self, lambda signer: done.append(self._act("approve", signer=signer))
+        )
+        return bool(done and done[0])
 
     def return_sample(self, reason: str | None = None) -> bool:
         if reason is None:

@@ -275,6 +275,22 @@ class SamplesScreen(QWidget):
         self.cancel_button.setObjectName("samples_cancel")
         self.cancel_button.clicked.connect(self.start_cancel)
         self._cancel_dialog: QWidget | None = None
+        # Labels, receiving by scanning and the issued report (ui/labels_dialog,
+        # ui/scanning, ui/report_dialog): one non-modal dialog each, replaced when reopened.
+        self.labels_button = QPushButton(self.tr("&Labels…"))
+        self.labels_button.setObjectName("samples_labels")
+        self.labels_button.setToolTip(self.tr("Print the selected sample's labels (Ctrl+L)"))
+        self.labels_button.clicked.connect(lambda: self.start_labels())
+        self.receive_button = QPushButton(self.tr("&Receive by scanning…"))
+        self.receive_button.setObjectName("samples_receive")
+        self.receive_button.clicked.connect(self.start_receiving)
+        self.report_button = QPushButton(self.tr("Re&port…"))
+        self.report_button.setObjectName("samples_report")
+        self.report_button.setToolTip(
+            self.tr("The issued report: versions, PDF, correction, withdrawal")
+        )
+        self.report_button.clicked.connect(self.start_report)
+        self._dialogs: dict[str, QWidget] = {}
         self.message = QLabel()
         self.message.setObjectName("samples_message")
         self.message.setWordWrap(True)
@@ -304,8 +320,14 @@ class SamplesScreen(QWidget):
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.cancel_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.labels_button)
+        actions.addWidget(self.receive_button)
+        actions.addWidget(self.report_button)
+        actions.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(actions)
         layout.addWidget(self.ids_bar)
         layout.addWidget(self.table, 1)
         self.clocks = ClockPanel(session, self)
@@ -322,11 +344,15 @@ class SamplesScreen(QWidget):
         self._debounce.setInterval(250)
         self._debounce.timeout.connect(self.refresh)
         self.text_filter.textChanged.connect(lambda _t: self._debounce.start())
+        # A scanner types a label's code and Enter: that sample opens.
+        self.text_filter.returnPressed.connect(self.open_scanned)
         self.state_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         new_key = QShortcut(QKeySequence.StandardKey.New, self)
         new_key.activated.connect(self.new_sample)
         edit_key = QShortcut(QKeySequence(Qt.Key.Key_F2), self)
         edit_key.activated.connect(lambda: self.start_edit())
+        labels_key = QShortcut(QKeySequence("Ctrl+L"), self)
+        labels_key.activated.connect(lambda: self.start_labels())
         self.refresh()
 
     def show_ids(self, ids: list[int], caption: str) -> None:
@@ -453,6 +479,7 @@ class SamplesScreen(QWidget):
         self.refresh()
 
     def new_sample(self) -> None:
+        from labdesk.ui.labels_dialog import labels_at_registration
         from labdesk.ui.sampling_form import SamplingFormDialog
 
         dialog = SamplingFormDialog(self.session, self)
@@ -465,3 +492,82 @@ class SamplesScreen(QWidget):
                 self.message.setText(self.tr("Draft saved: open it with Edit… (F2) to finish."))
                 return
             self.session.events.navigate.emit("entry", dialog.sample_id)
+            if labels_at_registration(self.session):
+                self.start_labels(dialog.sample_id)
+
+    # ----- labels, scanning, the issued report ------------------------------------------
+
+    def _open_dialog(self, key: str, dialog: QWidget) -> QWidget:
+        old = self._dialogs.get(key)
+        if old is not None:
+            old.setParent(None)  # see start_cancel
+        self._dialogs[key] = dialog
+        dialog.open()  # type: ignore[attr-defined]
+        return dialog
+
+    def _number(self, sample_id: int) -> str:
+        return str(
+            self.session.db.scalar("SELECT sample_no FROM samples WHERE id = ?", [sample_id])
+        )
+
+    def start_labels(self, sample_id: int | None = None) -> QWidget | None:
+        """The labels of the selected (or given) sample: print or save as PDF."""
+        from labdesk.ui.labels_dialog import LabelsDialog
+
+        if sample_id is None:
+            sample_id = self.table.current_sample_id()
+        if sample_id is None:
+            self.message.setText(self.tr("Select the sample to label first."))
+            return None
+        return self._open_dialog(
+            "labels", LabelsDialog(self.session, [self._number(sample_id)], self)
+        )
+
+    def start_receiving(self) -> QWidget:
+        """Receiving mode: scan the samples as they arrive."""
+        from labdesk.ui.scanning import ReceivingDialog
+
+        dialog = ReceivingDialog(self.session, self)
+        dialog.received_one.connect(lambda _id: self.refresh())
+        return self._open_dialog("receiving", dialog)
+
+    def start_report(self) -> QWidget | None:
+        """The selected sample's issued report: versions, PDF, correction, withdrawal."""
+        from labdesk.ui.report_dialog import ReportDialog
+
+        sample_id = self.table.current_sample_id()
+        if sample_id is None:
+            self.message.setText(self.tr("Select the sample first."))
+            return None
+        dialog = ReportDialog(self.session, sample_id, self)
+        dialog.changed.connect(self.refresh)
+        return self._open_dialog("report", dialog)
+
+    def open_scanned(self) -> bool:
+        """Enter in the filter: a sample number or label code opens that sample."""
+        from labdesk.ui.scanning import resolve
+
+        text = self.text_filter.text().strip()
+        if not text:
+            return False
+        found = resolve(self.session, text)
+        if isinstance(found, str):
+            return False  # plain filter text: the list shows what matches
+        self._debounce.stop()
+        if self._ids_filter is not None:
+            self.clear_ids()
+        self.text_filter.blockSignals(True)
+        self.text_filter.setText(found.sample_no)
+        self.text_filter.blockSignals(False)
+        self.refresh()
+        ids = self.table.sample_model.loaded_ids()
+        if found.sample_id in ids:
+            self.table.selectRow(ids.index(found.sample_id))
+        self.table.open_current()
+        return True
+
+    def open_record(self, record: object) -> None:
+        """Navigation target: `record` is a sample id, selected in the list."""
+        if isinstance(record, int):
+            self.text_filter.setText(self._number(record))
+            self.refresh()

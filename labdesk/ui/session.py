@@ -64,6 +64,9 @@ class UiSession:
     display_name: str = ""
     role: str = ""
     events: SessionEvents = field(default_factory=SessionEvents)
+    # The centre's signing key once a manager opened it to approve (ui/report_signing);
+    # held in memory until sign-out, never the passphrase.
+    report_signer: Any = None
 
     @property
     def signed_in(self) -> bool:
@@ -78,6 +81,7 @@ class UiSession:
 
     def sign_out(self) -> None:
         self.context = None
+        self.report_signer = None
         self.user_name = self.display_name = self.role = ""
         self.events.userChanged.emit()
 

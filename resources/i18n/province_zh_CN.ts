@@ -240,6 +240,10 @@
       <translation>不判定</translation>
     </message>
     <message>
+      <source>{0} whose report was withdrawn</source>
+      <translation>{0} 个报告已作废</translation>
+    </message>
+    <message>
       <source>{0} from centres without a region code (labdesk-batch/1, quarantined)</source>
       <translation>{0} 个来自无地区代码的中心（labdesk-batch/1，已隔离）</translation>
     </message>

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from labdesk.services import auth, enterprises, library, results, samples, tasks, workflow
 from labdesk.services.context import ServiceContext
-from labdesk.services.keys import init_keys
-from labdesk.signing import KdfParams
+from labdesk.services.keys import init_keys, load_signer
+from labdesk.signing import KdfParams, Signer
 from labdesk.store.db import Database, open_database
 
 PASSWORD = "correct-horse-1"
@@ -26,6 +26,8 @@ class Centre:
     tech: ServiceContext
     reviewer: ServiceContext
     manager: ServiceContext
+    # The centre's key, opened once: approval signs each report with it.
+    signer: Signer
 
 
 def make_centre(path: Path, *, code: str = "HF01", algorithm: str = "sm2") -> Centre:
@@ -48,7 +50,8 @@ def make_centre(path: Path, *, code: str = "HF01", algorithm: str = "sm2") -> Ce
         tech, enterprises.EnterpriseForm("914403001922038216", "合肥某某食品有限公司")
     )
     init_keys(manager, algorithm, PASSPHRASE, kdf=FAST_KDF)
-    return Centre(db, admin, tech, auth.sign_in(db, "rev", PASSWORD), manager)
+    signer = load_signer(db, PASSPHRASE)
+    return Centre(db, admin, tech, auth.sign_in(db, "rev", PASSWORD), manager, signer)
 
 
 def approved_samples(centre: Centre, count: int, *, start: int = 1) -> list[int]:
@@ -80,6 +83,6 @@ def approved_samples(centre: Centre, count: int, *, start: int = 1) -> list[int]
             results.enter_result(centre.tech, int(item[0]), value)
         workflow.submit(centre.tech, sample_id)
         workflow.review(centre.reviewer, sample_id)
-        workflow.approve(centre.manager, sample_id)
+        workflow.approve(centre.manager, sample_id, signer=centre.signer)
         ids.append(sample_id)
     return ids

@@ -43,7 +43,13 @@ def sample_records(
     return records
 
 
-def batch_files(samples: list[dict[str, Any]]) -> dict[str, bytes]:
+def batch_files(
+    samples: list[dict[str, Any]],
+    reports: list[dict[str, Any]] | None = None,
+    *,
+    legacy: bool = False,
+) -> dict[str, bytes]:
+    """The data files of a /2 batch (with `reports` lines), or of a /1 batch (`legacy`)."""
     items = [
         {"sample_id": s["sample_id"], "item_id": 1, "name": "铅", "limit": "≤0.2", "unit": "mg/kg"}
         for s in samples
@@ -62,23 +68,54 @@ def batch_files(samples: list[dict[str, Any]]) -> dict[str, bytes]:
     ]
     passed = sum(1 for s in samples if s["verdict"] == "pass")
     summary = {"samples": len(samples), "pass": passed, "fail": len(samples) - passed}
-    return {
+    files = {
         "samples.jsonl": json_lines(samples),
         "items.jsonl": json_lines(items),
         "results.jsonl": json_lines(results),
         "audit.jsonl": json_lines(audit),
         "summary.json": json.dumps(summary, sort_keys=True).encode(),
     }
+    if not legacy:
+        files["reports.jsonl"] = json_lines(reports or [])
+    return files
+
+
+def report_record(
+    sample: dict[str, Any], version: int = 1, state: str = "current", **extra: Any
+) -> dict[str, Any]:
+    """A reports.jsonl line for `sample` (no payload: a centre without a key)."""
+    return {
+        "sample_id": sample["sample_id"],
+        "report_no": sample["report_no"],
+        "version": version,
+        "kind": "original" if version == 1 else "correction",
+        "state": state,
+        "supersedes_version": None if version == 1 else version - 1,
+        "reason": "" if version == 1 else "更正",
+        "report_class": "",
+        "issued_at": "2026-10-06T02:00:00.000000Z",
+        "issued_by": "boss",
+        "payload": "",
+        "content": "",
+        "pdf_sha256": None,
+        "withdrawn_reason": "",
+        "withdrawn_at": None,
+        "withdrawn_by": None,
+        **extra,
+    }
 
 
 def counts_of(files: Mapping[str, bytes]) -> dict[str, int]:
     lines = {name: data.count(b"\n") for name, data in files.items()}
-    return {
+    counts = {
         "samples": lines["samples.jsonl"],
         "items": lines["items.jsonl"],
         "results": lines["results.jsonl"],
         "audit_entries": lines["audit.jsonl"],
     }
+    if "reports.jsonl" in files:
+        counts["reports"] = lines["reports.jsonl"]
+    return counts
 
 
 def make_batch(
@@ -89,11 +126,14 @@ def make_batch(
     centre: str = "HF01",
     samples: list[dict[str, Any]] | None = None,
     created_at: str = "2026-11-26T10:00:00+08:00",
+    reports: list[dict[str, Any]] | None = None,
+    legacy: bool = False,
     region: str | None = "340100",
 ) -> SignedBatch:
-    """A signed batch; `region=None` makes a `labdesk-batch/1` batch (no centre region)."""
+    """A signed `labdesk-batch/2` batch (centre `region`, `reports` lines), or with
+    `legacy` a `labdesk-batch/1` batch (no reports.jsonl, no centre region)."""
     samples = samples if samples is not None else sample_records(5, centre=centre)
-    files = batch_files(samples)
+    files = batch_files(samples, reports, legacy=legacy)
     header = BatchHeader(
         centre_code=centre,
         centre_name=f"{centre} 质检中心",
@@ -102,7 +142,7 @@ def make_batch(
         created_at=created_at,
         previous_manifest_sha256=previous,
         counts=counts_of(files),
-        centre_region_code=region,
+        centre_region_code=None if legacy else region,
     )
     return sign_batch(header, files, signer)
 

@@ -46,7 +46,7 @@ def test_entry_order_and_metadata(sm2_signer: Signer) -> None:
         infos = zf.infolist()
     assert [i.filename for i in infos] == [
         "manifest.json", "manifest.sig", "audit.jsonl", "items.jsonl",
-        "results.jsonl", "samples.jsonl", "summary.json",
+        "reports.jsonl", "results.jsonl", "samples.jsonl", "summary.json",
     ]  # fmt: skip
     assert {i.date_time for i in infos} == {ZIP_TIMESTAMP}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}

@@ -7,9 +7,11 @@ import re
 import subprocess
 from pathlib import Path
 
-from labdesk.batch.format import DATA_FILES, build_archive
+from labdesk.batch.format import DATA_FILES, FORMAT, build_archive
 from labdesk.batch.verify import verify_bytes
+from labdesk.services import report_content
 from labdesk.signing import load_public_pem
+from labdesk.signing.report_verify import verify_payload
 from tests.support import require_tool
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "batch-format.md"
@@ -28,12 +30,22 @@ def test_example_verifies_with_labdesk() -> None:
     doc = DOC.read_text()
     assert f"Its key id: `{key.key_id}`" in doc
     assert hashlib.sha256(files["manifest.json"]).hexdigest() in doc
-    data = {name: files[name] for name in DATA_FILES}
+    data = {name: files[name] for name in DATA_FILES}  # the example is a /2 batch
     archive = build_archive(files["manifest.json"], files["manifest.sig"], data)
     verified = verify_bytes(archive, [key])
-    assert verified.manifest["sequence"] == 1
+    assert verified.manifest["format"] == FORMAT == "labdesk-batch/2"
+    assert verified.manifest["sequence"] == 1 and verified.centre_region_code == "340100"
     assert verified.records("results.jsonl")[0]["text"] == "0.35"
-    assert verified.records("samples.jsonl")[0]["report_no"] == "HF01-2026-000001"
+    sample = verified.records("samples.jsonl")[0]
+    assert sample["report_no"] == "HF01-2026-000001"
+    assert sample["task"]["org_level"] == "市级" and sample["task"]["purpose"] == "监督抽检"
+    (report,) = verified.records("reports.jsonl")
+    assert report["report_no"] == sample["report_no"]
+    assert (report["version"], report["state"]) == (1, "current")
+    # The report line's payload is genuine and names the line's content.
+    checked = verify_payload(report["payload"], [key])
+    assert checked.payload.content_sm3 == report_content.digest(report["content"].encode())
+    assert report_content.parse(report["content"]).report_class == sample["report_class"]
 
 
 def test_example_verifies_with_openssl(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from labdesk.signing import Signer
 from tests.batch.factory import entries_of, make_batch, resign, rezip, sample_records
 
 TABLES = (
+    "hq_reports",
     "hq_item_counts",
     "hq_records",
     "hq_samples",
@@ -342,8 +343,15 @@ def test_report_no_is_stored_for_each_sample(
     assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == SCHEMA_VERSION
 
 
+def downgrade_to_3(store: HqStore) -> None:
+    """Back to exactly what schema 3 had: no report versions."""
+    store.execute("DROP TABLE hq_reports")
+    store.execute("UPDATE hq_meta SET value = '3' WHERE key = 'schema'")
+
+
 def downgrade_to_2(store: HqStore) -> None:
-    """Back to exactly what schema 2 had: no province columns, no item counts."""
+    """Back to exactly what schema 2 had: no province columns, no item counts, no reports."""
+    downgrade_to_3(store)
     store.execute("DROP TABLE hq_item_counts")
     for index in ("hq_samples_uscc", "hq_samples_date"):
         store.execute(f"DROP INDEX {index}")
@@ -367,7 +375,7 @@ def test_schema_1_database_gains_report_no_on_open(
         downgrade_to_2(store)
         store.execute("ALTER TABLE hq_samples DROP COLUMN report_no")
         store.execute("UPDATE hq_meta SET value = '1' WHERE key = 'schema'")
-        old = snapshot(store, TABLES[1:])  # no hq_item_counts in schema 1
+        old = snapshot(store, TABLES[2:])  # no hq_reports, hq_item_counts in schema 1
     with open_hq(hq_url) as store:
         assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == SCHEMA_VERSION
         numbers = _report_numbers(store)

@@ -15,7 +15,14 @@ import pytest
 from labdesk.batch.format import FORMAT, manifest_json
 from labdesk.batch.verify import BatchRejected, Limits, verify_batch, verify_bytes
 from labdesk.signing import Signer
-from tests.batch.factory import entries_of, make_batch, resign, rezip, sample_records
+from tests.batch.factory import (
+    entries_of,
+    make_batch,
+    report_record,
+    resign,
+    rezip,
+    sample_records,
+)
 
 
 def _rejects(data: bytes, keys: list, reason: str, match: str, **kw: object) -> BatchRejected:
@@ -211,9 +218,63 @@ def test_wrong_format_version(sm2_signer: Signer) -> None:
     entries = dict(entries_of(make_batch(sm2_signer).archive))
     manifest = json.loads(entries.pop("manifest.json"))
     entries.pop("manifest.sig")
-    manifest["format"] = "labdesk-batch/9"
+    manifest["format"] = "labdesk-batch/3"
     data = resign(sm2_signer, manifest, entries)
-    _rejects(data, [sm2_signer.public_key], "unsupported-format", "'labdesk-batch/9'")
+    _rejects(data, [sm2_signer.public_key], "unsupported-format", "'labdesk-batch/3'")
+
+
+def test_a_version_1_batch_still_verifies(sm2_signer: Signer) -> None:
+    batch = make_batch(sm2_signer, legacy=True)
+    verified = verify_bytes(batch.archive, [sm2_signer.public_key])
+    assert verified.manifest["format"] == "labdesk-batch/1"
+    assert "reports.jsonl" not in verified.files
+    assert set(verified.manifest["counts"]) == {"samples", "items", "results", "audit_entries"}
+
+
+def test_version_2_needs_its_reports_file(sm2_signer: Signer) -> None:
+    """A /1 file set under a /2 manifest (reports.jsonl dropped) is refused, and so is a
+    /1 manifest carrying reports.jsonl: each format has exactly its own files."""
+    entries = dict(entries_of(make_batch(sm2_signer, legacy=True).archive))
+    manifest = json.loads(entries.pop("manifest.json"))
+    entries.pop("manifest.sig")
+    manifest["format"] = "labdesk-batch/2"
+    manifest["centre"]["region_code"] = "340100"
+    manifest["counts"]["reports"] = 0
+    data = resign(sm2_signer, manifest, entries)
+    _rejects(data, [sm2_signer.public_key], "missing-file", "reports.jsonl is required")
+    entries2 = dict(entries_of(make_batch(sm2_signer).archive))
+    manifest2 = json.loads(entries2.pop("manifest.json"))
+    entries2.pop("manifest.sig")
+    manifest2["format"] = "labdesk-batch/1"
+    del manifest2["counts"]["reports"]
+    data2 = resign(sm2_signer, manifest2, entries2)
+    _rejects(data2, [sm2_signer.public_key], "unlisted-file", "reports.jsonl is not")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"version": 0}, "version must be a whole number"),
+        ({"state": "cancelled"}, "state must be one of"),
+        ({"kind": "draft"}, "kind must be one of"),
+        ({"report_no": ""}, "report_no must be non-empty"),
+        ({"payload": None}, "payload must be text"),
+    ],
+)
+def test_bad_report_lines_are_refused(
+    sm2_signer: Signer, change: dict[str, object], message: str
+) -> None:
+    samples = sample_records(2)
+    reports = [report_record(samples[0]), {**report_record(samples[1]), **change}]
+    batch = make_batch(sm2_signer, samples=samples, reports=reports)
+    _rejects(batch.archive, [sm2_signer.public_key], "content-invalid", message)
+
+
+def test_a_report_version_twice_is_refused(sm2_signer: Signer) -> None:
+    samples = sample_records(1)
+    reports = [report_record(samples[0]), report_record(samples[0])]
+    batch = make_batch(sm2_signer, samples=samples, reports=reports)
+    _rejects(batch.archive, [sm2_signer.public_key], "content-invalid", "repeats")
 
 
 def test_missing_signature(sm2_signer: Signer) -> None:

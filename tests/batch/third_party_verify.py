@@ -17,13 +17,15 @@ import zipfile
 from pathlib import Path
 
 LIMIT = 200 * 1024 * 1024
-DATA = {"audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json"}
-COUNTS = {
+DATA_1 = {"audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json"}
+DATA = {"labdesk-batch/1": DATA_1, "labdesk-batch/2": DATA_1 | {"reports.jsonl"}}
+COUNTS_1 = {
     "samples": "samples.jsonl",
     "items": "items.jsonl",
     "results": "results.jsonl",
     "audit_entries": "audit.jsonl",
 }
+COUNTS = {"labdesk-batch/1": COUNTS_1, "labdesk-batch/2": {**COUNTS_1, "reports": "reports.jsonl"}}
 
 
 class Bad(Exception):
@@ -87,10 +89,11 @@ def verify(batch: Path, pems: list[Path]) -> dict:
     raw = read(zf, names["manifest.json"], min(names["manifest.json"].file_size, 1 << 20))
     sig = read(zf, names["manifest.sig"], min(names["manifest.sig"].file_size, 1024))
     manifest = json.loads(raw)
-    if manifest.get("format") not in ("labdesk-batch/1", "labdesk-batch/2"):
-        raise Bad(f"unknown format {manifest.get('format')!r}")
+    fmt = manifest.get("format")
+    if fmt not in DATA:
+        raise Bad(f"unknown format {fmt!r}")
     region = manifest["centre"].get("region_code")
-    if manifest["format"] == "labdesk-batch/2" and not (
+    if fmt == "labdesk-batch/2" and not (
         isinstance(region, str) and len(region) == 6 and region.isdigit()
     ):
         raise Bad("labdesk-batch/2 needs centre.region_code (six digits)")
@@ -113,8 +116,8 @@ def verify(batch: Path, pems: list[Path]) -> dict:
         present = set(names) - {"manifest.json", "manifest.sig"}
         if present != set(listed):
             raise Bad(f"files differ from manifest: {sorted(present ^ set(listed))}")
-        if present != DATA:
-            raise Bad("not the five data files")
+        if present != DATA[fmt]:
+            raise Bad(f"not the data files of {fmt}")
         contents = {}
         for path, entry in listed.items():
             data = read(zf, names[path], entry["size"])
@@ -125,14 +128,41 @@ def verify(batch: Path, pems: list[Path]) -> dict:
             if sm3 != entry["sm3"]:
                 raise Bad(f"{path} changed (SM3)")
             contents[path] = data
-    for count, path in COUNTS.items():
+    if set(manifest["counts"]) != set(COUNTS[fmt]):
+        raise Bad("counts do not name the format's files")
+    for count, path in COUNTS[fmt].items():
         lines = contents[path].decode("utf-8").split("\n")[:-1]  # each line ends in \n
         if not all(isinstance(json.loads(line), dict) for line in lines):
             raise Bad(f"{path}: not JSON objects")
         if len(lines) != manifest["counts"][count]:
             raise Bad(f"{path}: count differs")
     check_samples(contents["samples.jsonl"])
+    if "reports.jsonl" in contents:
+        check_reports(contents["reports.jsonl"])
     return manifest
+
+
+def check_reports(data: bytes) -> None:
+    """Step 8's report lines (/2), as §4/§5 of the document state them."""
+    seen: set[tuple[str, int]] = set()
+    for n, line in enumerate(data.decode("utf-8").split("\n")[:-1], 1):
+        report = json.loads(line)
+        for key in ("sample_id", "report_no"):
+            if not isinstance(report.get(key), str) or not report[key]:
+                raise Bad(f"reports.jsonl line {n}: bad {key}")
+        version = report.get("version")
+        if type(version) is not int or version < 1:
+            raise Bad(f"reports.jsonl line {n}: bad version")
+        if (report["report_no"], version) in seen:
+            raise Bad(f"reports.jsonl line {n}: repeated report version")
+        seen.add((report["report_no"], version))
+        if report.get("state") not in ("current", "superseded", "withdrawn"):
+            raise Bad(f"reports.jsonl line {n}: bad state")
+        if report.get("kind") not in ("original", "correction"):
+            raise Bad(f"reports.jsonl line {n}: bad kind")
+        for key in ("payload", "reason", "issued_at"):
+            if not isinstance(report.get(key), str):
+                raise Bad(f"reports.jsonl line {n}: bad {key}")
 
 
 def check_samples(data: bytes) -> None:

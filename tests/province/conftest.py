@@ -11,8 +11,8 @@ from labdesk.batch.hq_store import HqStore, open_hq
 from labdesk.signing import Signer
 
 TABLES = (
-    "hq_item_counts", "hq_records", "hq_samples", "hq_batches", "hq_centre_keys", "hq_centres",
-    "hq_meta",
+    "hq_reports", "hq_item_counts", "hq_records", "hq_samples", "hq_batches", "hq_centre_keys",
+    "hq_centres", "hq_meta",
 )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from labdesk.batch.hq_store import HqStore, open_hq
+from labdesk.batch.hq_store import SCHEMA_VERSION, HqStore, open_hq
 from labdesk.core.uscc import make_uscc, org_code_check_digit
 from labdesk.province import alerts, credit, export
 from labdesk.province.alert_sim import simulate
@@ -180,7 +180,7 @@ def test_schema_2_database_gains_the_province_facts(
         figures = credit.report_json(credit.credit(store))
         downgrade_to_2(store)
     with open_hq(hq_url) as store:
-        assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == "3"
+        assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == SCHEMA_VERSION
         assert {t: sorted(store.query(f"SELECT * FROM {t}")) for t in tables} == before
         assert sorted(store.query(f"SELECT {columns} FROM hq_samples")) == facts
         assert credit.report_json(credit.credit(store)) == figures

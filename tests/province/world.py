@@ -77,13 +77,23 @@ class Centre:
     signer: Signer
     sent: list[SignedBatch] = field(default_factory=list)
 
-    def batch(self, samples: Sequence[S], *, region: str | bool | None = True) -> SignedBatch:
+    def batch(
+        self,
+        samples: Sequence[S],
+        *,
+        region: str | bool | None = True,
+        reports: Sequence[dict[str, Any]] = (),
+    ) -> SignedBatch:
+        """A /2 batch (its `reports` lines in reports.jsonl), or a /1 batch (no region)."""
         data = files(samples, self.code)
+        centre_region = self.region if region is True else (region or None)
+        if centre_region is not None:
+            data["reports.jsonl"] = json_lines(reports)
         previous = self.sent[-1].manifest_sha256 if self.sent else None
         header = BatchHeader(
             self.code, f"{self.code} 质检中心", len(self.sent) + 1, str(uuid.uuid4()),
             "2026-11-26T10:00:00+08:00", previous, counts_of(data),
-            centre_region_code=self.region if region is True else (region or None),
+            centre_region_code=centre_region,
         )  # fmt: skip
         made = sign_batch(header, data, self.signer)
         self.sent.append(made)

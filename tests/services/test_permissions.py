@@ -21,6 +21,7 @@ from labdesk.services import (
     food_library,
     library,
     permissions,
+    report_issues,
     results,
     samples,
     tasks,
@@ -105,6 +106,12 @@ ATTEMPTS: dict[str, Attempt] = {
     "review": _with_sample("submitted", lambda ctx, s, w: workflow.review(ctx, s)),
     "return": _with_sample("submitted", lambda ctx, s, w: workflow.return_sample(ctx, s, "check")),
     "approve": _with_sample("reviewed", lambda ctx, s, w: workflow.approve(ctx, s)),
+    "correct_report": _with_sample(
+        "approved", lambda ctx, s, w: report_issues.open_correction(ctx, s, "typo in the name")
+    ),
+    "withdraw_report": _with_sample(
+        "approved", lambda ctx, s, w: report_issues.withdraw(ctx, s, "issued in error")
+    ),
     "cancel": _with_sample("registered", lambda ctx, s, w: samples.cancel_sample(ctx, s, "closed")),
     "export": _with_sample(
         "approved", lambda ctx, s, w: workflow.record_export(ctx, _batch(), [s])
