@@ -29,6 +29,7 @@ from labdesk.paths import default_db_path
 # Each module registers its own sub-commands. Order sets the order in --help.
 COMMAND_MODULES = (
     "labdesk.cli.calc",  # round, judge, uscc
+    "labdesk.cli.lab",  # calc, replicates, qc
     "labdesk.cli.records",  # demo, samples, audit, backup, restore, users
     "labdesk.cli.batches",  # keys, export, verify, hq
     "labdesk.cli.documents",  # report, summary, standards import/export
@@ -40,6 +41,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "round": ("labdesk.cli.calc", "GB/T 8170 rounding (数值修约) of a decimal"),
     "judge": ("labdesk.cli.calc", "judge a result against a limit (全数值 / 修约值比较法)"),
     "uscc": ("labdesk.cli.calc", "check a 统一社会信用代码 (GB 32100-2015)"),
+    "calc": ("labdesk.cli.lab", "evaluate a method formula in Decimal (no eval; rounded once)"),
+    "replicates": ("labdesk.cli.lab", "mean of parallel determinations, permitted difference"),
+    "qc": ("labdesk.cli.lab", "quality control: Westgard rules over a control series"),
     "setup": ("labdesk.cli.records", "first run: create the centre and its administrator"),
     "demo": ("labdesk.cli.records", "fill a demo database (demo users, samples, results)"),
     "samples": ("labdesk.cli.records", "list samples (number, state, conclusion)"),

@@ -1,0 +1,474 @@
+"""Formulas of analytical methods, evaluated in Decimal by a small parser — never by `eval`.
+
+A method's formula turns readings into a result, e.g. ``(rho - rho0) * V * f / m``
+(instrument concentration, blank, volume, dilution, mass). SENAITE formats the values
+into a string and calls Python's `eval` with floats; here the text is tokenized and
+parsed into a tree of five node kinds (number, name, unary, binary, call), the tree is
+checked (only the declared names, only the functions below, bounded sizes), and it is
+evaluated with `decimal.Context` arithmetic. Nothing of the text is ever executed.
+
+The syntax (grammar, functions, what is refused) is `labdesk.core.formula_syntax`.
+
+Bounds: text ≤ 2,000 characters, nesting ≤ 40, ≤ 30 significant digits in a number or an
+input value and its exponent within ±30, powers only to whole exponents within ±20
+(``x ** 0.5`` is refused: write ``sqrt(x)``), values within ±1E+999.
+
+Rounding happens once, at the end (`Formula.compute(..., places=n)` or `interval=`),
+by GB/T 8170 (`core.rounding`). Intermediate arithmetic runs at 40 significant digits; when
+a division (or a function) made the value inexact and it lies so close to a rounding tie
+that those digits cannot decide the side, the formula is evaluated again at 80 digits,
+and a value that still agrees with the tie to that depth is taken to be the tie (it is
+one mathematically, e.g. ``1 / 3 * 3 * 0.0015`` → 0.002 at three places).
+
+Every refusal is a `FormulaError` (a `ValidationError`, field ``formula`` or the input's
+name) that names the rule, the 0-based position in the formula and, where there is one,
+the offending name: nothing is evaluated before the whole formula has been checked.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+
+from labdesk.core.errors import ValidationError
+from labdesk.core.formula_syntax import (
+    FUNCTIONS,
+    MAX_POWER,
+    Binary,
+    Call,
+    FormulaError,
+    Name,
+    Node,
+    Number,
+    Step,
+    Unary,
+    check_size,
+    first_use,
+    parse_steps,
+    render,
+)
+from labdesk.core.rounding import normalize_number_text, parse_interval, round_to_interval
+
+__all__ = [
+    "FUNCTIONS",
+    "Binary",
+    "Call",
+    "Formula",
+    "FormulaError",
+    "Name",
+    "Node",
+    "Number",
+    "Outcome",
+    "Step",
+    "Unary",
+    "parse_formula",
+    "parse_value",
+    "render",
+]
+
+PRECISION = 40
+RETRY_PRECISION = 80
+# Digits of the working precision not trusted when deciding the side of a rounding tie.
+_GUARD_DIGITS = 6
+
+
+Env = Mapping[str, Decimal]
+_Fn = Callable[[dict[str, Decimal]], Decimal]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A computed value: the unrounded result, the intermediates, and whether exact."""
+
+    value: Decimal
+    intermediates: tuple[tuple[str, Decimal], ...]
+    exact: bool
+
+
+class Formula:
+    """A checked formula: its steps, the inputs it reads, and a compiled evaluator."""
+
+    def __init__(self, text: str, steps: tuple[Step, ...], inputs: tuple[str, ...]) -> None:
+        self.text = text
+        self.steps = steps
+        #: the names the formula reads that no step defines (its inputs), in order of use
+        self.inputs = inputs
+        #: the named steps (intermediate values), in order
+        self.intermediate_names = tuple(s.name for s in steps[:-1] if s.name)
+        self._compiled: dict[int, tuple[Context, list[tuple[str, _Fn]]]] = {}
+
+    def __repr__(self) -> str:
+        return f"Formula({self.canonical()!r})"
+
+    def canonical(self) -> str:
+        """The formula re-written from its tree (normal spacing, only needed brackets)."""
+        parts = []
+        for step in self.steps:
+            body = render(step.expr)
+            parts.append(f"{step.name} = {body}" if step.name else body)
+        return "; ".join(parts)
+
+    # -- evaluation --
+
+    def values_from(self, values: Mapping[str, Decimal | str | int]) -> dict[str, Decimal]:
+        """Reads and checks every input the formula needs; refuses a missing one."""
+        env: dict[str, Decimal] = {}
+        for name in self.inputs:
+            if name not in values:
+                raise FormulaError(
+                    "unknown_variable",
+                    f"unknown variable {name!r}: no value was given for it",
+                    f"未知变量“{name}”：没有给出它的值",
+                    position=first_use(self.steps, name),
+                    name=name,
+                )
+            env[name] = parse_value(values[name], name)
+        return env
+
+    def compute(
+        self,
+        values: Mapping[str, Decimal | str | int],
+        *,
+        places: int | None = None,
+        interval: str | Decimal | None = None,
+    ) -> Outcome:
+        """Evaluates the formula; rounds the result once (GB/T 8170) if asked to.
+
+        `places` rounds to that many decimals (0.001 for 3), `interval` to a GB/T 8170
+        interval (0.5, 0.02 …). Intermediates are never rounded.
+        """
+        env = self.values_from(values)
+        if places is not None and interval is not None:
+            raise ValidationError("places", "one_of", "give places or interval, not both")
+        step: Decimal | None = None
+        if places is not None:
+            if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 20:
+                raise ValidationError(
+                    "places", "range", "places: a whole number from 0 to 20 (小数位数 0～20)"
+                )
+            step = Decimal(1).scaleb(-places)
+        elif interval is not None:
+            step = parse_interval(interval)
+        value, inter, exact = self._run(env, PRECISION)
+        if step is None:
+            return Outcome(value, inter, exact)
+        if exact or not _near_tie(value, step, PRECISION):
+            return Outcome(round_to_interval(value, step), inter, exact)
+        value, inter, exact = self._run(env, RETRY_PRECISION)
+        if not exact and _near_tie(value, step, RETRY_PRECISION):
+            value = _snap_to_tie(value, step)
+        return Outcome(round_to_interval(value, step), inter, exact)
+
+    def evaluate(self, values: Mapping[str, Decimal | str | int]) -> Decimal:
+        """The unrounded result at the working precision."""
+        return self._run(self.values_from(values), PRECISION)[0]
+
+    def _run(
+        self, env: dict[str, Decimal], prec: int
+    ) -> tuple[Decimal, tuple[tuple[str, Decimal], ...], bool]:
+        ctx, program = self._program(prec)
+        scope = dict(env)
+        ctx.clear_flags()
+        try:
+            inter: list[tuple[str, Decimal]] = []
+            value = Decimal(0)
+            for name, fn in program:
+                value = fn(scope)
+                if not value.is_finite():
+                    raise ValueError("not finite")
+                if name:
+                    scope[name] = value
+                    inter.append((name, value))
+        except (decimal.DecimalException, OverflowError, ValueError, ZeroDivisionError):
+            # The fast path only says *that* it failed; the checked walk says where and why.
+            _Checked(ctx).explain(self.steps, env)
+            raise  # pragma: no cover - _Checked always raises for a failing formula
+        exact = not ctx.flags[decimal.Inexact]
+        if inter and inter[-1][0] == self.steps[-1].name and self.steps[-1].name:
+            inter.pop()  # the final step is the result, not an intermediate
+        return value, tuple(inter), exact
+
+    def _program(self, prec: int) -> tuple[Context, list[tuple[str, _Fn]]]:
+        compiled = self._compiled.get(prec)
+        if compiled is None:
+            ctx = _context(prec)
+            compiled = (ctx, [(s.name, _compile(s.expr, ctx)) for s in self.steps])
+            self._compiled[prec] = compiled
+        return compiled
+
+
+def _context(prec: int) -> Context:
+    return Context(
+        prec=prec,
+        rounding=ROUND_HALF_EVEN,
+        Emax=999,
+        Emin=-999,
+        traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+    )
+
+
+def _near_tie(value: Decimal, step: Decimal, prec: int) -> bool:
+    """Is `value` within the untrusted last digits of a half-step (a rounding tie)?"""
+    if not value:
+        return False
+    # Wide enough that the remainder by `step` is exact however large the value is.
+    ctx = _context(prec + 10 + max(0, value.adjusted() - step.adjusted()))
+    half = ctx.divide(step, 2)
+    remainder = ctx.remainder(value.copy_abs(), step)
+    distance = ctx.subtract(remainder, half).copy_abs()
+    tolerance = Decimal(1).scaleb(value.adjusted() - prec + _GUARD_DIGITS)
+    return distance <= tolerance
+
+
+def _snap_to_tie(value: Decimal, step: Decimal) -> Decimal:
+    """The tie point (k + ½) × step nearest to `value`, with value's sign."""
+    ctx = _context(RETRY_PRECISION + 10 + max(0, value.adjusted() - step.adjusted()))
+    k = ctx.divide_int(value.copy_abs(), step)
+    tie = ctx.multiply(ctx.add(k, Decimal("0.5")), step)
+    return tie.copy_sign(value)
+
+
+def _power(ctx: Context, base: Decimal, exponent: Decimal) -> Decimal:
+    if exponent != exponent.to_integral_value() or abs(exponent) > MAX_POWER:
+        raise ValueError("power")
+    return ctx.power(base, exponent)
+
+
+def _compile(node: Node, ctx: Context) -> _Fn:
+    """A closure computing `node` from the scope dict, using `ctx`'s arithmetic."""
+    if isinstance(node, Number):
+        constant = node.value
+        return lambda env: constant
+    if isinstance(node, Name):
+        key = node.name
+        return lambda env: env[key]
+    if isinstance(node, Unary):
+        inner = _compile(node.operand, ctx)
+        if node.op == "-":
+            minus = ctx.minus
+            return lambda env: minus(inner(env))
+        plus = ctx.plus
+        return lambda env: plus(inner(env))
+    if isinstance(node, Call):
+        args = [_compile(a, ctx) for a in node.args]
+        return _compile_call(node.function, args, ctx)
+    op = {
+        "+": ctx.add,
+        "-": ctx.subtract,
+        "*": ctx.multiply,
+        "/": ctx.divide,
+    }.get(node.op)
+    if op is None:  # '^'
+        base = _compile(node.left, ctx)
+        if isinstance(node.right, Number) and node.right.value == node.right.value.to_integral():
+            if abs(node.right.value) > MAX_POWER:
+                return lambda env: _power(ctx, base(env), Decimal(MAX_POWER + 1))
+            exponent_value = node.right.value
+            power = ctx.power
+            return lambda env: power(base(env), exponent_value)
+        exponent = _compile(node.right, ctx)
+        return lambda env: _power(ctx, base(env), exponent(env))
+    fn = op
+    # Leaves read straight from the scope: one Python call fewer per name operand.
+    left, right = node.left, node.right
+    if isinstance(left, Name) and isinstance(right, Name):
+        a, b = left.name, right.name
+        return lambda env: fn(env[a], env[b])
+    if isinstance(right, Name):
+        b = right.name
+        lf = _compile(left, ctx)
+        return lambda env: fn(lf(env), env[b])
+    if isinstance(left, Name):
+        a = left.name
+        rf = _compile(right, ctx)
+        return lambda env: fn(env[a], rf(env))
+    if isinstance(right, Number):
+        c = right.value
+        lf = _compile(left, ctx)
+        return lambda env: fn(lf(env), c)
+    lf, rf = _compile(left, ctx), _compile(right, ctx)
+    return lambda env: fn(lf(env), rf(env))
+
+
+def _compile_call(function: str, args: list[_Fn], ctx: Context) -> _Fn:
+    if function == "min":
+        return lambda env: min(a(env) for a in args)
+    if function == "max":
+        return lambda env: max(a(env) for a in args)
+    (arg,) = args
+    if function in ("ln", "log10"):
+        log = ctx.ln if function == "ln" else ctx.log10
+
+        def logarithm(env: dict[str, Decimal]) -> Decimal:
+            x = arg(env)
+            if x <= 0:  # Decimal gives -Infinity for 0, which exp() would turn into 0
+                raise ValueError("domain")
+            return log(x)
+
+        return logarithm
+    unary = {"abs": ctx.abs, "sqrt": ctx.sqrt, "exp": ctx.exp}[function]
+    return lambda env: unary(arg(env))
+
+
+# ----- the checked walk (for messages) ---------------------------------------------------
+
+
+class _Checked:
+    """Evaluates node by node with explicit checks, to say where and why a formula failed."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx.copy()
+        self.ctx.traps = dict.fromkeys(self.ctx.traps, False)
+        self.scope: dict[str, Decimal] = {}
+
+    def explain(self, steps: Iterable[Step], env: Mapping[str, Decimal]) -> None:
+        self.scope = dict(env)
+        for step in steps:
+            value = self.eval(step.expr)
+            if step.name:
+                self.scope[step.name] = value
+        raise FormulaError(  # the fast path failed but no check did: say so plainly
+            "evaluation", "the formula could not be evaluated", "公式无法计算", position=0
+        )
+
+    def fail(self, rule: str, en: str, zh: str, node: Node) -> FormulaError:
+        return FormulaError(rule, en, zh, position=node.pos)
+
+    def finite(self, value: Decimal, node: Node) -> Decimal:
+        if not value.is_finite() or (value and abs(value.adjusted()) > 999):
+            raise self.fail("range", "the value is out of range", "数值超出范围", node)
+        return value
+
+    def eval(self, node: Node) -> Decimal:
+        ctx = self.ctx
+        if isinstance(node, Number):
+            return node.value
+        if isinstance(node, Name):
+            return self.scope[node.name]
+        if isinstance(node, Unary):
+            inner = self.eval(node.operand)
+            return self.finite(ctx.minus(inner) if node.op == "-" else ctx.plus(inner), node)
+        if isinstance(node, Call):
+            args = [self.eval(a) for a in node.args]
+            return self.finite(self.call(node, args), node)
+        left, right = self.eval(node.left), self.eval(node.right)
+        if node.op == "/":
+            if right == 0:
+                raise self.fail("division_by_zero", "division by zero", "除数为零", node)
+            return self.finite(ctx.divide(left, right), node)
+        if node.op == "^":
+            if right != right.to_integral_value():
+                raise self.fail(
+                    "whole_exponent",
+                    f"exponent {right} is not a whole number (use sqrt for roots)",
+                    f"指数 {right} 不是整数（开方请用 sqrt）",
+                    node,
+                )
+            if abs(right) > MAX_POWER:
+                raise self.fail(
+                    "exponent",
+                    f"exponent {right} is beyond ±{MAX_POWER}",
+                    f"指数 {right} 超过 ±{MAX_POWER}",
+                    node,
+                )
+            if left == 0 and right <= 0:
+                raise self.fail(
+                    "division_by_zero",
+                    "0 to a zero or negative power is undefined",
+                    "0 的零次或负次幂无定义",
+                    node,
+                )
+            return self.finite(ctx.power(left, right), node)
+        op = {"+": ctx.add, "-": ctx.subtract, "*": ctx.multiply}[node.op]
+        return self.finite(op(left, right), node)
+
+    def call(self, node: Call, args: list[Decimal]) -> Decimal:
+        ctx, name = self.ctx, node.function
+        if name == "min":
+            return min(args)
+        if name == "max":
+            return max(args)
+        (x,) = args
+        if name == "abs":
+            return ctx.abs(x)
+        if name == "sqrt":
+            if x < 0:
+                raise self.fail("domain", "sqrt of a negative number", "负数不能开平方", node)
+            return ctx.sqrt(x)
+        if name in ("ln", "log10"):
+            if x <= 0:
+                raise self.fail(
+                    "domain",
+                    f"{name} of a number that is not positive",
+                    f"{name} 的参数须为正数",
+                    node,
+                )
+            return ctx.ln(x) if name == "ln" else ctx.log10(x)
+        if x > 2300:  # e^2300 > 1E+999
+            raise self.fail("range", "exp() of too large a number", "exp() 参数过大", node)
+        return ctx.exp(x)
+
+
+# ----- entry points -----------------------------------------------------------------------
+
+
+def parse_formula(text: str, declared: Iterable[str] | None = None) -> Formula:
+    """Parses and checks `text`; `declared` (if given) are the only input names allowed.
+
+    Raises `FormulaError` naming the position (and the name) of the first problem.
+    """
+    steps, inputs = parse_steps(text, declared)
+    return Formula(text, tuple(steps), tuple(inputs))
+
+
+def parse_value(value: Decimal | str | int, name: str) -> Decimal:
+    """An input value: a finite decimal (text may use an exponent, 1.2E-3), bounded in size."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, str, int)):
+        raise FormulaError(
+            "decimal",
+            f"give {name} as decimal text, not {type(value).__name__}",
+            f"{name} 须为十进制数文本",
+            field_name=name,
+        )
+    if isinstance(value, Decimal):
+        number = value
+        text = str(value)
+    elif isinstance(value, int):
+        number = Decimal(value)
+        text = str(value)
+    else:
+        text = normalize_number_text(value).strip()
+        body = text[1:] if text[:1] in "+-" else text
+        mantissa, _, exponent = body.replace("E", "e").partition("e")
+        ok = (
+            bool(mantissa)
+            and mantissa != "."
+            and mantissa.count(".") <= 1
+            and all((c.isdigit() and c.isascii()) or c == "." for c in mantissa)
+            and (
+                not _
+                or (
+                    bool(exponent.lstrip("+-"))
+                    and exponent.lstrip("+-").isdigit()
+                    and exponent.lstrip("+-").isascii()
+                    and len(exponent.lstrip("+-")) <= 4
+                )
+            )
+        )
+        if not ok:
+            raise FormulaError(
+                "decimal",
+                f"{value!r} is not a decimal number",
+                f"“{value}”不是十进制数",
+                field_name=name,
+                name=name,
+            )
+        number = Decimal(text)
+    if not number.is_finite():
+        raise FormulaError(
+            "decimal", f"{text!r} is not a finite number", f"“{text}”不是有限数", field_name=name
+        )
+    check_size(number, text, name, None)
+    return number
