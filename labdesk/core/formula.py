@@ -424,7 +424,10 @@ def parse_formula(text: str, declared: Iterable[str] | None = None) -> Formula:
 
 
 def parse_value(value: Decimal | str | int, name: str) -> Decimal:
-    """An input value: a finite decimal (text may use an exponent, 1.2E-3), bounded in size."""
+    """An input value: a finite decimal (text may use an exponent, 1.2E-3), bounded in size.
+
+    Text and ints: at most 30 significant digits, exponent within ±30. A Decimal (computed
+    upstream) keeps its digits and is only bounded in range."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, str, int)):
         raise FormulaError(
             "decimal",
@@ -470,5 +473,13 @@ def parse_value(value: Decimal | str | int, name: str) -> Decimal:
         raise FormulaError(
             "decimal", f"{text!r} is not a finite number", f"“{text}”不是有限数", field_name=name
         )
+    if isinstance(value, Decimal):
+        # A computed value (a determination, a blank mean) carries the working precision;
+        # only its range is bounded. Typed text is bounded in digits as well.
+        if number and abs(number.adjusted()) > 999:
+            raise FormulaError(
+                "range", f"{text} is out of range", f"{text} 超出范围", field_name=name
+            )
+        return number
     check_size(number, text, name, None)
     return number

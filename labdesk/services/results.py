@@ -17,8 +17,10 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from labdesk.core.decision import decide
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.core.judgement import (
     CompiledRule,
@@ -29,6 +31,7 @@ from labdesk.core.judgement import (
     conclude,
     item_rule,
 )
+from labdesk.services import lab_guards
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import transition
@@ -48,14 +51,33 @@ _RESULT_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class ResultValue:
+    """One value behind a result (a `result_values` row): see schema.py, migration 3."""
+
+    kind: str  # 'unit', 'component', 'replicate', 'reading', 'intermediate'
+    position: int
+    text: str
+    name: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class ResultEntry:
-    """One result for `enter_results_bulk` (imports)."""
+    """One result for `enter_results_bulk` (imports).
+
+    `values` are written with the result, in its transaction. `uncertainty` is the
+    expanded U of the value (a guard-band decision rule needs it); `retest` records a new
+    measurement (attempt + 1) rather than a correction when the item has a result.
+    """
 
     sample_item_id: int
     text: str
     instrument: str = ""
     method: str = ""
     reason: str = ""
+    values: tuple[ResultValue, ...] = ()
+    uncertainty: Decimal | None = None
+    retest: bool = False
 
 
 @functools.lru_cache(maxsize=4096)
@@ -68,11 +90,57 @@ def rule_for(item: ItemColumns) -> CompiledRule:
     return _compiled(item_rule(item))
 
 
-def judge_text(item: dict[str, Any] | Any, text: str) -> Verdict:
-    """Judges `text` for the item; ValidationError (field 'result') if unreadable."""
+def judge_text(
+    item: dict[str, Any] | Any, text: str, uncertainty: Decimal | None = None
+) -> Verdict:
+    """Judges `text` for the item; ValidationError (field 'result') if unreadable.
+
+    The item's decision rule (`decision_rule`, simple acceptance by default) decides with
+    `uncertainty`, the value's expanded U; a guard band without U is not judged.
+    """
     if not text or not text.strip():
         raise ValidationError("result", "required", "result: empty (请输入检验结果)")
-    return rule_for(item).judge(text)
+    rule = _decision_rule(item)
+    if rule == "simple":
+        return rule_for(item).judge(text)
+    return decide(rule_for(item), text, rule, uncertainty)
+
+
+def _decision_rule(item: dict[str, Any] | Any) -> str:
+    try:
+        return str(item["decision_rule"] or "simple")
+    except (KeyError, IndexError):  # a row read without the column (older callers)
+        return "simple"
+
+
+def insert_values(w: Writer, result_id: int, values: Sequence[ResultValue]) -> None:
+    """Writes the values behind a result, in the caller's transaction."""
+    if values:
+        w.insert_many(
+            "result_values",
+            [
+                {
+                    "result_id": result_id,
+                    "kind": v.kind,
+                    "position": v.position,
+                    "name": v.name,
+                    "text": v.text,
+                    "unit": v.unit,
+                }
+                for v in values
+            ],
+            action="result_values",
+        )
+
+
+def result_values(db: Store, result_id: int) -> list[dict[str, Any]]:
+    """The values behind a result, by kind and position."""
+    rows = db.query(
+        "SELECT kind, position, name, text, unit FROM result_values WHERE result_id = ? "
+        "ORDER BY kind, position",
+        (result_id,),
+    )
+    return [dict(r) for r in rows]
 
 
 def _verdict_columns(verdict: Verdict) -> dict[str, Any]:
@@ -250,6 +318,7 @@ def enter_result(
     require(ctx, "enter_result")
     item = _item_context(ctx.db, sample_item_id)
     _check_state(item)
+    lab_guards.check_entry(ctx.db, ctx.actor, item)
     verdict = judge_text(item, text)  # raises before anything is written
     typed = text.strip()
     current = current_result(ctx.db, sample_item_id)
@@ -298,6 +367,7 @@ def retest(
         )
     item = _item_context(ctx.db, sample_item_id)
     _check_state(item)
+    lab_guards.check_entry(ctx.db, ctx.actor, item)
     verdict = judge_text(item, text)
     if current_result(ctx.db, sample_item_id) is None:
         raise WorkflowError(f"item {item['name']} has no result yet: enter it before a retest")
@@ -323,16 +393,23 @@ def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
         yield values[start : start + size]
 
 
-def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> list[Verdict]:
-    """Many results in one transaction (imports): all are judged first, all or nothing.
+@dataclass
+class BulkPlan:
+    """Checked entries of `enter_results_bulk`, ready for `write_bulk_in`."""
 
-    A problem raises ValidationError naming the entry (`entries[i]`) and nothing is
-    written. Same rules as `enter_result`, applied per entry.
+    entries: list[ResultEntry]
+    verdicts: list[Verdict]
+    items: dict[int, dict[str, Any]]
+    current: dict[int, dict[str, Any]]
+
+
+def plan_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> BulkPlan:
+    """Checks every entry (reads only): the rules of `enter_result`, applied per entry.
+
+    A problem raises ValidationError naming the entry (`entries[i]`).
     """
     require(ctx, "enter_result")
     batch = list(entries)
-    if not batch:
-        return []
     db = ctx.db
     ids = sorted({e.sample_item_id for e in batch})
     items: dict[int, dict[str, Any]] = {}
@@ -381,12 +458,18 @@ def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> l
         seen.add(entry.sample_item_id)
         try:
             _check_state(item)
-            verdicts.append(judge_text(item, entry.text))
+            lab_guards.check_entry(db, ctx.actor, item)
+            verdicts.append(judge_text(item, entry.text, entry.uncertainty))
         except (ValidationError, WorkflowError) as exc:
             raise ValidationError(where, getattr(exc, "rule", "state"), f"{where}: {exc}") from exc
         has_current = entry.sample_item_id in current
+        if entry.retest and not has_current:
+            raise ValidationError(
+                where, "retest", f"{where}: {item['name']} has no result yet to retest"
+            )
         needs = has_current and (
-            item["sample_state"] in ("submitted", *REOPEN_STATES)
+            entry.retest
+            or item["sample_state"] in ("submitted", *REOPEN_STATES)
             or int(item["sample_id"]) in submitted
         )
         if needs and not entry.reason.strip():
@@ -396,51 +479,74 @@ def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> l
                 f"{where}: reason required to change a result of {item['sample_no']}, "
                 "already submitted",
             )
-    with db.write(ctx.actor) as w:
-        reasons: dict[int, str] = {}
-        for entry in batch:
-            sid = int(items[entry.sample_item_id]["sample_id"])
-            if entry.reason.strip():
-                reasons.setdefault(sid, entry.reason.strip())
-        states: dict[int, str] = {}
-        for item in items.values():
-            sid = int(item["sample_id"])
-            if sid not in states:
-                states[sid] = _prepare_state(w, sid, item["sample_state"], reasons.get(sid, ""))
-        fresh: list[dict[str, Any]] = []
-        replaced: list[tuple[int, ResultEntry, Verdict]] = []
-        for entry, verdict in zip(batch, verdicts, strict=True):
-            item = items[entry.sample_item_id]
-            if entry.sample_item_id in current:
-                replaced.append((entry.sample_item_id, entry, verdict))
-                continue
-            fresh.append(
-                {
-                    "sample_item_id": entry.sample_item_id,
-                    "attempt": 1,
-                    "kind": "entry",
-                    "text": entry.text.strip(),
-                    **_verdict_columns(verdict),
-                    "instrument": entry.instrument.strip(),
-                    "method": entry.method.strip() or item["test_method"],
-                    "entered_by": w.actor.user_id,
-                    "entered_at": w.at_utc,
-                    "reason": entry.reason.strip(),
-                }
-            )
-        w.insert_many("results", fresh, action="entry")
-        for item_id, entry, verdict in replaced:
-            _write_one(
+    return BulkPlan(batch, verdicts, items, current)
+
+
+def write_bulk_in(w: Writer, plan: BulkPlan) -> list[int]:
+    """Writes a checked plan in the caller's transaction; the new result ids, in order."""
+    items, current = plan.items, plan.current
+    reasons: dict[int, str] = {}
+    for entry in plan.entries:
+        sid = int(items[entry.sample_item_id]["sample_id"])
+        if entry.reason.strip():
+            reasons.setdefault(sid, entry.reason.strip())
+    states: dict[int, str] = {}
+    for item in items.values():
+        sid = int(item["sample_id"])
+        if sid not in states:
+            states[sid] = _prepare_state(w, sid, item["sample_state"], reasons.get(sid, ""))
+    fresh: list[dict[str, Any]] = []
+    fresh_at: list[int] = []
+    new_ids: list[int] = [0] * len(plan.entries)
+    for index, (entry, verdict) in enumerate(zip(plan.entries, plan.verdicts, strict=True)):
+        item = items[entry.sample_item_id]
+        if entry.sample_item_id in current:
+            new_ids[index] = _write_one(
                 w,
-                items[item_id],
+                item,
                 entry.text.strip(),
                 verdict,
-                kind="entry",
+                kind="retest" if entry.retest else "entry",
                 reason=entry.reason.strip(),
                 instrument=entry.instrument.strip(),
                 method=entry.method.strip(),
             )
-        for sid, state in states.items():
-            if state == "submitted":
-                refresh_conclusion(w, sid)
-    return verdicts
+            continue
+        fresh_at.append(index)
+        fresh.append(
+            {
+                "sample_item_id": entry.sample_item_id,
+                "attempt": 1,
+                "kind": "entry",
+                "text": entry.text.strip(),
+                **_verdict_columns(verdict),
+                "instrument": entry.instrument.strip(),
+                "method": entry.method.strip() or item["test_method"],
+                "entered_by": w.actor.user_id,
+                "entered_at": w.at_utc,
+                "reason": entry.reason.strip(),
+            }
+        )
+    inserted = w.insert_many("results", fresh, action="entry")
+    for index, new_id in zip(fresh_at, inserted, strict=True):
+        new_ids[index] = new_id
+    for entry, new_id in zip(plan.entries, new_ids, strict=True):
+        insert_values(w, new_id, entry.values)
+    for sid, state in states.items():
+        if state == "submitted":
+            refresh_conclusion(w, sid)
+    return new_ids
+
+
+def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> list[Verdict]:
+    """Many results in one transaction (imports): all are judged first, all or nothing.
+
+    A problem raises ValidationError naming the entry (`entries[i]`) and nothing is
+    written. Same rules as `enter_result`, applied per entry.
+    """
+    plan = plan_bulk(ctx, entries)
+    if not plan.entries:
+        return []
+    with ctx.db.write(ctx.actor) as w:
+        write_bulk_in(w, plan)
+    return plan.verdicts

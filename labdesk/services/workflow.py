@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
-from labdesk.services import report_issues
+from labdesk.services import lab_guards, report_issues
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
 from labdesk.services.results import refresh_conclusion
@@ -118,6 +118,7 @@ def review(ctx: ServiceContext, sample_id: int, comment: str = "") -> None:
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("submitted",), "review it")
     _not_own(ctx, sample, "review")
+    lab_guards.check_review(ctx.db, sample_id)
     with ctx.db.write(ctx.actor) as w:
         review_in(w, sample_id, comment.strip())
 
@@ -192,6 +193,7 @@ def approve(ctx: ServiceContext, sample_id: int, comment: str = "") -> str:
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("reviewed",), "approve it")
     _not_own(ctx, sample, "approve")
+    lab_guards.check_signatory(ctx.db, ctx.actor, sample_id)
     with ctx.db.write(ctx.actor) as w:
         return approve_in(w, sample_id, comment.strip())
 
