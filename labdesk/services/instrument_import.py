@@ -198,8 +198,8 @@ def guess_instrument_mapping(
             used.add(hit)
     analyte = general.item
     if analyte is None:
-        keys = {_squash(x) for x in _ANALYTE_TITLES}
-        analyte = next((t for t, sq in squashed.items() if sq in keys and t not in used), None)
+        titles = {_squash(x) for x in _ANALYTE_TITLES}
+        analyte = next((t for t, sq in squashed.items() if sq in titles and t not in used), None)
     return InstrumentMapping(general.sample_no, replicate, analyte, readings)
 
 
