@@ -124,7 +124,8 @@ class MainWindow(QMainWindow):
         for index, info in enumerate(SCREENS):
             action = QAction(info.title(), self)
             action.setObjectName(f"action_screen_{info.key}")
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            if index < 9:  # Ctrl+1 … Ctrl+9; "Ctrl+10" is no key sequence
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
             action.triggered.connect(lambda _=False, key=info.key: self.show_screen(key))
             go_menu.addAction(action)

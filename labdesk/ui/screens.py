@@ -1,4 +1,4 @@
-"""The registry of main screens, in navigation order (Ctrl+1 … Ctrl+9).
+"""The registry of main screens, in navigation order (the first nine: Ctrl+1 … Ctrl+9).
 
 Each screen is a `QWidget` subclass constructed as `Screen(session, parent=None)` with a
 `refresh() -> None` method. Screens are imported lazily (`load_screen_class`) so the
@@ -83,6 +83,23 @@ SCREENS: tuple[ScreenInfo, ...] = (
     ),
     ScreenInfo(
         "users", "labdesk.ui.users_screen", "UsersScreen", QT_TRANSLATE_NOOP("Screens", "Users")
+    ),
+    # Analytical runs, the equipment register, control charts (issue 16). After Users so
+    # Ctrl+1…9 keep their screens; the window numbers only the first nine.
+    ScreenInfo(
+        "runs", "labdesk.ui.runs_screen", "RunsScreen", QT_TRANSLATE_NOOP("Screens", "Runs")
+    ),
+    ScreenInfo(
+        "instruments",
+        "labdesk.ui.instruments_screen",
+        "InstrumentsScreen",
+        QT_TRANSLATE_NOOP("Screens", "Instruments"),
+    ),
+    ScreenInfo(
+        "qc_chart",
+        "labdesk.ui.qc_chart_screen",
+        "QcChartScreen",
+        QT_TRANSLATE_NOOP("Screens", "QC charts"),
     ),
 )
 
