@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from typing import NamedTuple
 
 from labdesk.core.errors import ValidationError
 from labdesk.core.formula_syntax import (
     FUNCTIONS,
+    MAX_DIGITS,
     MAX_POWER,
     Binary,
     Call,
@@ -78,9 +79,10 @@ Env = Mapping[str, Decimal]
 _Fn = Callable[[dict[str, Decimal]], Decimal]
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """A computed value: the unrounded result, the intermediates, and whether exact."""
+class Outcome(NamedTuple):
+    """A computed value: the unrounded result, the intermediates, and whether exact.
+
+    (A named tuple: one is made per evaluation, and a frozen dataclass costs more.)"""
 
     value: Decimal
     intermediates: tuple[tuple[str, Decimal], ...]
@@ -139,45 +141,46 @@ class Formula:
         `places` rounds to that many decimals (0.001 for 3), `interval` to a GB/T 8170
         interval (0.5, 0.02 …). Intermediates are never rounded.
         """
+        step = step_of(places, interval)
         env = self.values_from(values)
-        if places is not None and interval is not None:
-            raise ValidationError("places", "one_of", "give places or interval, not both")
-        step: Decimal | None = None
-        if places is not None:
-            if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 20:
-                raise ValidationError(
-                    "places", "range", "places: a whole number from 0 to 20 (小数位数 0～20)"
-                )
-            step = Decimal(1).scaleb(-places)
-        elif interval is not None:
-            step = parse_interval(interval)
-        value, inter, exact = self._run(env, PRECISION)
+        outcome = self.run(env)
         if step is None:
-            return Outcome(value, inter, exact)
-        if exact or not _near_tie(value, step, PRECISION):
-            return Outcome(round_to_interval(value, step), inter, exact)
-        value, inter, exact = self._run(env, RETRY_PRECISION)
-        if not exact and _near_tie(value, step, RETRY_PRECISION):
-            value = _snap_to_tie(value, step)
-        return Outcome(round_to_interval(value, step), inter, exact)
+            return outcome
+        value = round_once(
+            outcome.value, step, outcome.exact, lambda: self.run(env, RETRY_PRECISION)
+        )
+        return Outcome(value, outcome.intermediates, outcome.exact)
 
     def evaluate(self, values: Mapping[str, Decimal | str | int]) -> Decimal:
         """The unrounded result at the working precision."""
-        return self._run(self.values_from(values), PRECISION)[0]
+        return self.run(self.values_from(values)).value
 
-    def _run(
-        self, env: dict[str, Decimal], prec: int
-    ) -> tuple[Decimal, tuple[tuple[str, Decimal], ...], bool]:
+    def run(self, env: dict[str, Decimal], prec: int = PRECISION, *, track: bool = True) -> Outcome:
+        """Evaluates with inputs already read (`values_from` / `parse_value`), unrounded.
+
+        Each precision's compiled program shares one decimal Context: evaluate a formula
+        from one thread at a time (its flags say whether the result is exact). With
+        `track` False the flags are not read and `exact` is False: rounding then checks
+        for a tie whatever the value, which is always correct, only a little slower.
+        """
         ctx, program = self._program(prec)
-        scope = dict(env)
+        if not track and len(program) == 1:
+            try:
+                return Outcome(program[0][1](env), (), False)
+            except (decimal.DecimalException, OverflowError, ValueError, ZeroDivisionError):
+                _Checked(ctx).explain(self.steps, env)
+                raise  # pragma: no cover - _Checked always raises for a failing formula
         ctx.clear_flags()
         try:
+            # Finite inputs give finite results: overflow, invalid operations and division
+            # by zero trap, and ln/log10 refuse 0 themselves.
+            if len(program) == 1:  # one expression: no scope to grow, no intermediates
+                return Outcome(program[0][1](env), (), not ctx.flags[decimal.Inexact])
+            scope = dict(env)
             inter: list[tuple[str, Decimal]] = []
             value = Decimal(0)
             for name, fn in program:
                 value = fn(scope)
-                if not value.is_finite():
-                    raise ValueError("not finite")
                 if name:
                     scope[name] = value
                     inter.append((name, value))
@@ -188,7 +191,14 @@ class Formula:
         exact = not ctx.flags[decimal.Inexact]
         if inter and inter[-1][0] == self.steps[-1].name and self.steps[-1].name:
             inter.pop()  # the final step is the result, not an intermediate
-        return value, tuple(inter), exact
+        return Outcome(value, tuple(inter), exact)
+
+    def expression(self, prec: int = PRECISION) -> _Fn | None:
+        """The compiled one-step formula (env → value, unrounded), or None for a formula
+        with named steps. For callers that evaluate many times: a failure raises a bare
+        decimal/ValueError; `run` on the same inputs says where and why."""
+        program = self._program(prec)[1]
+        return program[0][1] if len(program) == 1 else None
 
     def _program(self, prec: int) -> tuple[Context, list[tuple[str, _Fn]]]:
         compiled = self._compiled.get(prec)
@@ -197,6 +207,64 @@ class Formula:
             compiled = (ctx, [(s.name, _compile(s.expr, ctx)) for s in self.steps])
             self._compiled[prec] = compiled
         return compiled
+
+
+_MAX_PLAIN = MAX_DIGITS  # this many characters hold at most this many digits
+_PLAIN_CHARS = frozenset("0123456789.+-")  # ASCII digits only; Decimal reads the rest
+_BIG = Context(prec=100_000, rounding=ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999)
+
+
+def step_of(places: int | None = None, interval: str | Decimal | None = None) -> Decimal | None:
+    """The rounding step of `places` decimals or of a GB/T 8170 interval (None: none)."""
+    if places is not None and interval is not None:
+        raise ValidationError("places", "one_of", "give places or interval, not both")
+    if places is not None:
+        if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= 20:
+            raise ValidationError(
+                "places", "range", "places: a whole number from 0 to 20 (小数位数 0～20)"
+            )
+        return Decimal(1).scaleb(-places)
+    if interval is not None:
+        return parse_interval(interval)
+    return None
+
+
+_DECIMAL_STEPS: dict[Decimal, bool] = {}
+
+
+def _round(value: Decimal, step: Decimal) -> Decimal:
+    """GB/T 8170 rounding to `step`. For a power of ten that is ROUND_HALF_EVEN at its
+    place (the absolute value rounded, the sign kept, never -0); other intervals go
+    through `core.rounding`."""
+    decimal_step = _DECIMAL_STEPS.get(step)
+    if decimal_step is None:
+        shape = step.as_tuple()
+        decimal_step = _DECIMAL_STEPS[step] = shape.digits == (1,) and int(shape.exponent) <= 0
+    if decimal_step:
+        result = value.quantize(step, rounding=ROUND_HALF_EVEN, context=_BIG)
+        return result if result else result.copy_abs()
+    return round_to_interval(value, step)
+
+
+def round_guarded(value: Decimal, step: Decimal) -> Decimal | None:
+    """`value` rounded to `step`, or None when it is too close to a tie to trust (then
+    `round_once` with a way to evaluate it again decides)."""
+    rounded = _round(value, step)
+    return None if _near_tie(value, rounded, step, PRECISION) else rounded
+
+
+def round_once(value: Decimal, step: Decimal, exact: bool, again: Callable[[], Outcome]) -> Decimal:
+    """Rounds `value` once, guarding a rounding tie an inexact working value can blur:
+    near a tie, `again()` evaluates at the higher precision; still near it, the value is
+    the tie."""
+    rounded = _round(value, step)
+    if exact or not _near_tie(value, rounded, step, PRECISION):
+        return rounded
+    outcome = again()
+    value = outcome.value
+    if not outcome.exact and _near_tie(value, _round(value, step), step, RETRY_PRECISION):
+        value = _snap_to_tie(value, step)
+    return _round(value, step)
 
 
 def _context(prec: int) -> Context:
@@ -209,17 +277,27 @@ def _context(prec: int) -> Context:
     )
 
 
-def _near_tie(value: Decimal, step: Decimal, prec: int) -> bool:
-    """Is `value` within the untrusted last digits of a half-step (a rounding tie)?"""
+_HALVES: dict[Decimal, Decimal] = {}
+_TOLERANCES: dict[int, Decimal] = {}
+
+
+def _near_tie(value: Decimal, rounded: Decimal, step: Decimal, prec: int) -> bool:
+    """Is `value` within the untrusted last digits of a half-step (a rounding tie)?
+
+    `rounded` is `value` rounded to `step`: the value is |value − rounded| from it, and a
+    tie lies exactly half a step away. Exact arithmetic (`_BIG`), no division.
+    """
     if not value:
         return False
-    # Wide enough that the remainder by `step` is exact however large the value is.
-    ctx = _context(prec + 10 + max(0, value.adjusted() - step.adjusted()))
-    half = ctx.divide(step, 2)
-    remainder = ctx.remainder(value.copy_abs(), step)
-    distance = ctx.subtract(remainder, half).copy_abs()
-    tolerance = Decimal(1).scaleb(value.adjusted() - prec + _GUARD_DIGITS)
-    return distance <= tolerance
+    half = _HALVES.get(step)
+    if half is None:
+        half = _HALVES[step] = _BIG.divide(step, 2)
+    place = value.adjusted() - prec + _GUARD_DIGITS
+    tolerance = _TOLERANCES.get(place)
+    if tolerance is None:
+        tolerance = _TOLERANCES[place] = Decimal(1).scaleb(place)
+    gap = _BIG.subtract(value, rounded).copy_abs()
+    return _BIG.subtract(gap, half).copy_abs() <= tolerance
 
 
 def _snap_to_tie(value: Decimal, step: Decimal) -> Decimal:
@@ -233,7 +311,10 @@ def _snap_to_tie(value: Decimal, step: Decimal) -> Decimal:
 def _power(ctx: Context, base: Decimal, exponent: Decimal) -> Decimal:
     if exponent != exponent.to_integral_value() or abs(exponent) > MAX_POWER:
         raise ValueError("power")
-    return ctx.power(base, exponent)
+    value = ctx.power(base, exponent)
+    if not value.is_finite():  # 0 ** -1 is Infinity without a trapped signal
+        raise ValueError("power")
+    return value
 
 
 def _compile(node: Node, ctx: Context) -> _Fn:
@@ -266,16 +347,37 @@ def _compile(node: Node, ctx: Context) -> _Fn:
             if abs(node.right.value) > MAX_POWER:
                 return lambda env: _power(ctx, base(env), Decimal(MAX_POWER + 1))
             exponent_value = node.right.value
-            power = ctx.power
-            return lambda env: power(base(env), exponent_value)
+            return lambda env: _power(ctx, base(env), exponent_value)
         exponent = _compile(node.right, ctx)
         return lambda env: _power(ctx, base(env), exponent(env))
     fn = op
-    # Leaves read straight from the scope: one Python call fewer per name operand.
+    # Leaves read straight from the scope, and an operand that is itself an operation on
+    # two names computed inline: each saves a Python call per evaluation, which is most
+    # of the cost once the decimal arithmetic itself is in C.
     left, right = node.left, node.right
     if isinstance(left, Name) and isinstance(right, Name):
         a, b = left.name, right.name
         return lambda env: fn(env[a], env[b])
+    if isinstance(left, Name) and isinstance(right, Number):
+        a, c = left.name, right.value
+        return lambda env: fn(env[a], c)
+    if isinstance(left, Number) and isinstance(right, Name):
+        c, b = left.value, right.name
+        return lambda env: fn(c, env[b])
+    paired = _pair(left, ctx)
+    if paired is not None:
+        g, x, y = paired
+        if isinstance(right, Name):
+            b = right.name
+            return lambda env: fn(g(env[x], env[y]), env[b])
+        if isinstance(right, Number):
+            c = right.value
+            return lambda env: fn(g(env[x], env[y]), c)
+    paired = _pair(right, ctx)
+    if paired is not None and isinstance(left, Name):
+        g, x, y = paired
+        a = left.name
+        return lambda env: fn(env[a], g(env[x], env[y]))
     if isinstance(right, Name):
         b = right.name
         lf = _compile(left, ctx)
@@ -290,6 +392,21 @@ def _compile(node: Node, ctx: Context) -> _Fn:
         return lambda env: fn(lf(env), c)
     lf, rf = _compile(left, ctx), _compile(right, ctx)
     return lambda env: fn(lf(env), rf(env))
+
+
+def _pair(
+    node: Node, ctx: Context
+) -> tuple[Callable[[Decimal, Decimal], Decimal], str, str] | None:
+    """(operation, name, name) when `node` is + - * / of two names, else None."""
+    if (
+        isinstance(node, Binary)
+        and node.op in "+-*/"
+        and isinstance(node.left, Name)
+        and isinstance(node.right, Name)
+    ):
+        ops = {"+": ctx.add, "-": ctx.subtract, "*": ctx.multiply, "/": ctx.divide}
+        return ops[node.op], node.left.name, node.right.name
+    return None
 
 
 def _compile_call(function: str, args: list[_Fn], ctx: Context) -> _Fn:
@@ -428,6 +545,15 @@ def parse_value(value: Decimal | str | int, name: str) -> Decimal:
 
     Text and ints: at most 30 significant digits, exponent within ±30. A Decimal (computed
     upstream) keeps its digits and is only bounded in range."""
+    # The common case first: plain ASCII decimal text short enough that its digits and
+    # exponent are within bounds by its length alone (an instrument's "1.210").
+    if type(value) is str and 0 < len(value) <= _MAX_PLAIN and _PLAIN_CHARS.issuperset(value):
+        try:
+            return Decimal(value)  # "1.2.3", "+", "." fall through to the message below
+        except InvalidOperation:
+            pass
+    if type(value) is Decimal and value.is_finite() and -999 <= value.adjusted() <= 999:
+        return value
     if isinstance(value, bool) or not isinstance(value, (Decimal, str, int)):
         raise FormulaError(
             "decimal",

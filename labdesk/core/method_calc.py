@@ -14,15 +14,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass, field
+from decimal import Decimal, DecimalException
+from typing import Any, NamedTuple
 
 from labdesk.core.decision import UncertaintySpec, expanded_u, parse_uncertainty
 from labdesk.core.errors import ValidationError
-from labdesk.core.formula import Formula, parse_formula, parse_value
+from labdesk.core.formula import (
+    PRECISION,
+    RETRY_PRECISION,
+    Formula,
+    Outcome,
+    parse_formula,
+    parse_value,
+    round_guarded,
+    round_once,
+    step_of,
+)
 from labdesk.core.formula_syntax import FormulaError
-from labdesk.core.replicates import ReplicateCheck, check_replicates
+from labdesk.core.replicates import ReplicateCheck, assess, check_replicates
 from labdesk.core.rounding import parse_interval
 
 __all__ = [
@@ -32,6 +42,7 @@ __all__ = [
     "ReplicateValues",
     "blank_means",
     "compute_item",
+    "compute_items",
     "method_spec",
 ]
 
@@ -59,6 +70,17 @@ class InputSpec:
 
 
 @dataclass(frozen=True)
+class _Plan:
+    """What `compute_item` needs of a spec, read once: defaults as decimals, which inputs
+    are read per determination, which take the blank, the rounding step."""
+
+    names: tuple[str, ...]
+    # (input, the reading it is the blank of or None, its default or None), declared order
+    slots: tuple[tuple[str, str | None, Decimal | None], ...]
+    step: Decimal | None
+
+
+@dataclass(frozen=True)
 class MethodSpec:
     """A method version's calculation, checked once."""
 
@@ -73,6 +95,18 @@ class MethodSpec:
     spike_low: Decimal | None = None
     spike_high: Decimal | None = None
     unit: str = ""
+    plan: _Plan = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plan = _Plan(
+            tuple(i.name for i in self.inputs),
+            tuple(
+                (i.name, i.blank_of, None if i.default is None else parse_value(i.default, i.name))
+                for i in self.inputs
+            ),
+            step_of(self.places, self.interval),
+        )
+        object.__setattr__(self, "plan", plan)  # derived once; the spec stays immutable
 
     @property
     def reading_names(self) -> tuple[str, ...]:
@@ -193,8 +227,7 @@ def method_spec(
     )
 
 
-@dataclass(frozen=True)
-class ReplicateValues:
+class ReplicateValues(NamedTuple):
     """One determination: the inputs as used, the intermediates, the unrounded value."""
 
     inputs: tuple[tuple[str, Decimal], ...]
@@ -202,16 +235,31 @@ class ReplicateValues:
     value: Decimal
 
 
-@dataclass(frozen=True)
-class ItemCalculation:
-    replicates: tuple[ReplicateValues, ...]
+class ItemCalculation(NamedTuple):
+    inputs: tuple[dict[str, Decimal], ...]  # per determination, the inputs as used
+    intermediates: tuple[tuple[tuple[str, Decimal], ...], ...]
     check: ReplicateCheck
     reported: Decimal  # the mean, rounded once
-    u: Decimal | None  # expanded uncertainty of the reported value (k = 2), if stated
+    uncertainty: UncertaintySpec | None = None
+
+    @property
+    def replicates(self) -> tuple[ReplicateValues, ...]:
+        """Each determination: inputs (declared order), intermediates, unrounded value."""
+        return tuple(
+            ReplicateValues(tuple(env.items()), steps, value)
+            for env, steps, value in zip(
+                self.inputs, self.intermediates, self.check.values, strict=True
+            )
+        )
 
     @property
     def text(self) -> str:
         return format(self.reported, "f")
+
+    @property
+    def u(self) -> Decimal | None:
+        """The expanded uncertainty of the reported value (k = 2), if the method states it."""
+        return expanded_u(self.uncertainty, self.reported)
 
 
 def blank_means(spec: MethodSpec, blanks: Sequence[Mapping[str, str]]) -> dict[str, Decimal]:
@@ -240,63 +288,143 @@ def compute_item(
     sample itself (its blank inputs at zero). Raises ValidationError naming the
     determination and the input.
     """
-    if len(readings) != spec.replicates:
-        n, got = spec.replicates, len(readings)
-        raise ValidationError(
-            where,
-            "replicates",
-            f"{where}: the method asks for {n} parallel determination(s), {got} given"
-            f"（方法要求平行测定 {n} 次，实有 {got} 次）",
-        )
-    done: list[ReplicateValues] = []
-    for number, given in enumerate(readings, start=1):
-        values: dict[str, Decimal] = {}
-        for item in spec.inputs:
-            field = f"{where}[{number}].{item.name}"
-            text = (given.get(item.name) or "").strip()
-            if item.blank_of is not None:
-                if as_blank:
-                    values[item.name] = Decimal(0)
-                elif text:
-                    values[item.name] = parse_value(text, field)
-                elif blank and item.blank_of in blank:
-                    values[item.name] = blank[item.blank_of]
-                elif item.default is not None:
-                    values[item.name] = parse_value(item.default, field)
-                else:
-                    raise ValidationError(
-                        field,
-                        "blank_required",
-                        f"{field}: the formula subtracts the blank's {item.blank_of}, but the run "
-                        f"has no blank reading（公式需要空白的 {item.blank_of}，本批无空白读数）",
-                    )
-            elif text:
-                values[item.name] = parse_value(text, field)
-            elif item.default is not None:
-                values[item.name] = parse_value(item.default, field)
-            else:
-                raise ValidationError(
-                    field,
-                    "required",
-                    f"{field}: no reading for {item.name}（缺少读数 {item.name}）",
-                )
-        try:
-            outcome = spec.formula.compute(values)
-        except FormulaError as exc:
-            raise ValidationError(where, exc.rule, f"{where}[{number}]: {exc}") from exc
-        done.append(
-            ReplicateValues(
-                tuple((i.name, values[i.name]) for i in spec.inputs),
-                outcome.intermediates,
-                outcome.value,
+    return compute_items(spec, [readings], blank, as_blank=as_blank, where=[where])[0]
+
+
+def compute_items(
+    spec: MethodSpec,
+    items: Sequence[Sequence[Mapping[str, str]]],
+    blank: Mapping[str, Decimal] | None = None,
+    *,
+    as_blank: bool = False,
+    where: Sequence[str] | None = None,
+) -> list[ItemCalculation]:
+    """`compute_item` for many items of one method version (a run's file) in one pass.
+
+    One loop, so the per-item cost is the arithmetic rather than Python calls: the
+    formula's compiled expression is called directly, inputs are read once, the
+    replicate check and the one rounding are made in place. `where[i]` names item i in
+    messages (default ``items[i]``).
+    """
+    plan = spec.plan
+    single = spec.formula.expression(PRECISION)
+    limit_all = spec.max_rel_diff
+    step = plan.step
+    n = spec.replicates
+    out: list[ItemCalculation] = []
+    for index, readings in enumerate(items):
+        if len(readings) != n:
+            name_of = where[index] if where is not None else f"items[{index}]"
+            got = len(readings)
+            raise ValidationError(
+                name_of,
+                "replicates",
+                f"{name_of}: the method asks for {n} parallel determination(s), {got} given"
+                f"（方法要求平行测定 {n} 次，实有 {got} 次）",
             )
-        )
-    check = check_replicates(
-        [r.value for r in done],
-        spec.max_rel_diff if len(done) > 1 else None,
-        places=spec.places,
-        interval=spec.interval,
-    )
-    return ItemCalculation(
-        tuple(done), check, check.reported, expanded_u(spec.uncertainty, check.reported)
-    )
+        envs = [_inputs_of(plan, given, blank, as_blank, where, index, k)
+                for k, given in enumerate(readings, start=1)]  # fmt: skip
+        if single is not None:
+            try:
+                values = [single(env) for env in envs]
+            except (DecimalException, OverflowError, ValueError, ZeroDivisionError):
+                _evaluate(spec, envs, PRECISION, _where(where, index))  # raises, naming it
+                raise
+            inter: list[tuple[tuple[str, Decimal], ...]] = [()] * n
+        else:
+            outcomes = _evaluate(spec, envs, PRECISION, _where(where, index))
+            values = [o.value for o in outcomes]
+            inter = [o.intermediates for o in outcomes]
+        limit = limit_all if n > 1 else None
+        average, difference, within, _total = assess(values, limit)
+        reported = average
+        if step is not None:
+            guarded = round_guarded(average, step)
+            if guarded is None:  # near a rounding tie: evaluate again, more precisely
+
+                def again(envs: list[dict[str, Decimal]] = envs, index: int = index) -> Outcome:
+                    name_of = _where(where, index)
+                    precise = [o.value for o in _evaluate(spec, envs, RETRY_PRECISION, name_of)]
+                    return Outcome(assess(precise, None)[0], (), False)
+
+                guarded = round_once(average, step, False, again)
+            reported = guarded
+        check = ReplicateCheck(tuple(values), average, reported, difference, limit, within)
+        out.append(ItemCalculation(tuple(envs), tuple(inter), check, reported, spec.uncertainty))
+    return out
+
+
+def _where(where: Sequence[str] | None, index: int) -> str:
+    return where[index] if where is not None else f"items[{index}]"
+
+
+def _inputs_of(
+    plan: _Plan,
+    given: Mapping[str, str],
+    blank: Mapping[str, Decimal] | None,
+    as_blank: bool,
+    names: Sequence[str] | None,
+    index: int,
+    number: int,
+) -> dict[str, Decimal]:
+    """One determination's inputs, in declared order: read, defaulted or the blank."""
+    env: dict[str, Decimal] = {}
+    for name, of, default in plan.slots:
+        text = given.get(name)
+        if of is None:  # a reading of this determination
+            if text:
+                try:
+                    env[name] = parse_value(text, name)
+                except FormulaError as exc:
+                    raise _refused(exc, _where(names, index), number, name) from exc
+            elif default is not None:
+                env[name] = default
+            else:
+                field = f"{_where(names, index)}[{number}].{name}"
+                raise ValidationError(
+                    field, "required", f"{field}: no reading for {name}（缺少读数 {name}）"
+                )
+        elif as_blank:
+            env[name] = _ZERO
+        elif text:
+            try:
+                env[name] = parse_value(text, name)
+            except FormulaError as exc:
+                raise _refused(exc, _where(names, index), number, name) from exc
+        elif blank and of in blank:
+            env[name] = blank[of]
+        elif default is not None:
+            env[name] = default
+        else:
+            field = f"{_where(names, index)}[{number}].{name}"
+            raise ValidationError(
+                field,
+                "blank_required",
+                f"{field}: the formula subtracts the blank's {of}, but the run has no "
+                f"blank reading（公式需要空白的 {of}，本批无空白读数）",
+            )
+    return env
+
+
+_ZERO = Decimal(0)
+
+
+def _refused(exc: FormulaError, where: str, number: int, name: str) -> ValidationError:
+    """A refused reading, named by its determination (built only when refused)."""
+    field = f"{where}[{number}].{name}"
+    return ValidationError(field, exc.rule, f"{where}[{number}]: {exc}")
+
+
+def _evaluate(
+    spec: MethodSpec, envs: list[dict[str, Decimal]], prec: int, where: str
+) -> list[Outcome]:
+    run = spec.formula.run
+    try:
+        return [run(env, prec, track=False) for env in envs]
+    except FormulaError as exc:  # say which determination, found again on the slow path
+        for number, env in enumerate(envs, start=1):
+            try:
+                run(env, prec, track=False)
+            except FormulaError:
+                raise ValidationError(where, exc.rule, f"{where}[{number}]: {exc}") from exc
+        raise
