@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from labdesk.core.errors import NotFound
+from labdesk.core.decision import expanded_u, statement_zh
+from labdesk.core.errors import LabDeskError, NotFound
+from labdesk.core.formula import parse_value
 from labdesk.reports.model import (
     FAIL,
     PASS,
@@ -25,6 +28,8 @@ from labdesk.reports.model import (
     TestReportDoc,
     conclusion_sentence,
 )
+from labdesk.services import methods
+from labdesk.services.run_views import provenance
 
 _VERDICT_LABEL = {"pass": PASS, "fail": FAIL, "not_judged": REPORT_ONLY}
 #: States whose report is final; any other prints a "not approved" remark.
@@ -183,6 +188,10 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
         Field("抽样单编号", _text(s["sample_no"])),
         Field("抽样人员", "、".join(_samplers(s))),
     ]
+    rules = _decision_rules(db, int(s["id"]))
+    report_items = [
+        replace(item, result=item.result + rules.u_note.get(item.seq, "")) for item in report_items
+    ]
     return TestReportDoc(
         centre=centre_name,
         report_no=report_number(s["report_no"], str(s["state"]), centre_code, str(s["sample_no"])),
@@ -196,6 +205,7 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
         remarks=""
         if final
         else f"本报告尚未批准（当前状态：{s['state']}），仅供内部核对，不作正式报告使用。",
+        decision_rule=rules.statement if conclusion else "",
     )
 
 
@@ -266,3 +276,39 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
     return SamplingFormDoc(
         centre=centre_name, form_no=str(s["sample_no"]), sections=sections, samplers=_samplers(s)
     )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    statement: str  # the decision rule(s) the conformity statement used
+    u_note: dict[int, str]  # item seq → "（U = …，k = 2）" for items judged with a guard band
+
+
+def _decision_rules(db: Reader, sample_id: int) -> _Rules:
+    """The report states its decision rule whenever it states conformity (ISO/IEC 17025
+    7.8.6): simple acceptance unless items were agreed with a guard band, whose U is then
+    printed beside the result. Databases older than decision rules: simple acceptance."""
+    rows = db.query("SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", [sample_id])
+    columns = list(rows[0].keys()) if rows else []
+    if "decision_rule" not in columns:
+        return _Rules(statement_zh("simple"), {})
+    guarded = [r for r in rows if r["decision_rule"] == "guard_band"]
+    if not guarded:
+        return _Rules(statement_zh("simple"), {})
+    notes: dict[int, str] = {}
+    for row in guarded:
+        found = provenance(db, int(row["id"]))  # type: ignore[arg-type]
+        if found.method is None or found.result is None:
+            continue
+        try:
+            value = parse_value(str(found.result["text"]), "result")
+        except LabDeskError:
+            continue  # ND, <x, words: no U to state
+        u = expanded_u(methods.spec_of(found.method).uncertainty, value)
+        if u is not None:
+            notes[int(row["seq"])] = f"（U = {format(u, 'f')}，k = 2）"
+    names = "、".join(str(r["name"]) for r in guarded)
+    statement = f"{names}：{statement_zh('guard_band')}"
+    if len(guarded) < len(rows):
+        statement += "；其余项目：" + statement_zh("simple").removeprefix("判定规则：")
+    return _Rules(statement, notes)

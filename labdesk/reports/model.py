@@ -63,6 +63,7 @@ class TestReportDoc:
     signoffs: Sequence[Signoff]
     issued: str = ""
     remarks: str = ""
+    decision_rule: str = ""  # the rule the conformity statement used (ISO/IEC 17025 7.8.6)
 
     @property
     def failed(self) -> bool:
