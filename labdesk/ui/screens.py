@@ -101,6 +101,12 @@ SCREENS: tuple[ScreenInfo, ...] = (
         "QcChartScreen",
         QT_TRANSLATE_NOOP("Screens", "QC charts"),
     ),
+    ScreenInfo(
+        "methods",
+        "labdesk.ui.methods_screen",
+        "MethodsScreen",
+        QT_TRANSLATE_NOOP("Screens", "Methods"),
+    ),
 )
 
 

@@ -357,6 +357,209 @@
     </message>
   </context>
   <context>
+    <name>MethodsScreen</name>
+    <message>
+      <source>Code</source>
+      <translation>方法编号</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Item</source>
+      <translation>检验项目</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>Formula</source>
+      <translation>计算公式</translation>
+    </message>
+    <message>
+      <source>Determinations</source>
+      <translation>平行测定值</translation>
+    </message>
+    <message>
+      <source>Permitted difference %</source>
+      <translation>允许差 %</translation>
+    </message>
+    <message>
+      <source>LOD / U</source>
+      <translation>检出限 / U</translation>
+    </message>
+    <message>
+      <source>New method…</source>
+      <translation>新建方法…</translation>
+    </message>
+    <message>
+      <source>Revise…</source>
+      <translation>修订…</translation>
+    </message>
+    <message>
+      <source>Add QC material…</source>
+      <translation>添加质控物…</translation>
+    </message>
+    <message>
+      <source>Test values, e.g. rho=12.3 rho0=0.3 m=0.5012</source>
+      <translation>试算数值，如 rho=12.3 rho0=0.3 m=0.5012</translation>
+    </message>
+    <message>
+      <source>Try</source>
+      <translation>试算</translation>
+    </message>
+    <message>
+      <source>Try the selected formula:</source>
+      <translation>试算所选方法的公式：</translation>
+    </message>
+    <message>
+      <source> (sample data)</source>
+      <translation>（示例数据）</translation>
+    </message>
+    <message>
+      <source>Select a method first.</source>
+      <translation>请先选择方法。</translation>
+    </message>
+    <message>
+      <source>Formula:</source>
+      <translation>计算公式：</translation>
+    </message>
+    <message>
+      <source>Inputs (name | label | unit | default | blank of):</source>
+      <translation>输入（名称 | 说明 | 单位 | 默认值 | 对应空白）：</translation>
+    </message>
+    <message>
+      <source>Result unit:</source>
+      <translation>结果单位：</translation>
+    </message>
+    <message>
+      <source>Decimal places of the result:</source>
+      <translation>结果小数位数：</translation>
+    </message>
+    <message>
+      <source>Parallel determinations:</source>
+      <translation>平行测定次数：</translation>
+    </message>
+    <message>
+      <source>Permitted difference, % of the mean:</source>
+      <translation>允许差（平均值的 %）：</translation>
+    </message>
+    <message>
+      <source>LOD:</source>
+      <translation>检出限：</translation>
+    </message>
+    <message>
+      <source>LOQ:</source>
+      <translation>定量限：</translation>
+    </message>
+    <message>
+      <source>U (k = 2), e.g. 10% or ≤0.1:20%; *:10%:</source>
+      <translation>扩展不确定度 U（k = 2），如 10% 或 ≤0.1:20%; *:10%：</translation>
+    </message>
+    <message>
+      <source>Spike recovery from %:</source>
+      <translation>加标回收率下限 %：</translation>
+    </message>
+    <message>
+      <source>Spike recovery to %:</source>
+      <translation>加标回收率上限 %：</translation>
+    </message>
+    <message>
+      <source>Analyte as the instrument names it:</source>
+      <translation>仪器中的元素/分析物名称：</translation>
+    </message>
+    <message>
+      <source>New test method</source>
+      <translation>新建检测方法</translation>
+    </message>
+    <message>
+      <source>Method code:</source>
+      <translation>方法编号：</translation>
+    </message>
+    <message>
+      <source>Name:</source>
+      <translation>名称：</translation>
+    </message>
+    <message>
+      <source>Item code it measures (e.g. PB):</source>
+      <translation>所测项目代码（如 PB）：</translation>
+    </message>
+    <message>
+      <source>Standard (as on the items):</source>
+      <translation>方法标准（与项目一致）：</translation>
+    </message>
+    <message>
+      <source>Method created (version 1).</source>
+      <translation>方法已建立（第 1 版）。</translation>
+    </message>
+    <message>
+      <source>Revise {0}</source>
+      <translation>修订 {0}</translation>
+    </message>
+    <message>
+      <source>Reason (required):</source>
+      <translation>原因（必填）：</translation>
+    </message>
+    <message>
+      <source>Saved: a change makes the next version.</source>
+      <translation>已保存：有改动即生成新版本。</translation>
+    </message>
+    <message>
+      <source>QC material for {0}</source>
+      <translation>{0} 的质控物</translation>
+    </message>
+    <message>
+      <source>Material code:</source>
+      <translation>质控物编号：</translation>
+    </message>
+    <message>
+      <source>Certified reference material</source>
+      <translation>有证标准物质</translation>
+    </message>
+    <message>
+      <source>Control material (chart)</source>
+      <translation>质控样（质控图）</translation>
+    </message>
+    <message>
+      <source>Kind:</source>
+      <translation>类型：</translation>
+    </message>
+    <message>
+      <source>Certified value:</source>
+      <translation>标准值：</translation>
+    </message>
+    <message>
+      <source>Its U:</source>
+      <translation>其不确定度 U：</translation>
+    </message>
+    <message>
+      <source>Control mean:</source>
+      <translation>质控均值：</translation>
+    </message>
+    <message>
+      <source>Control SD:</source>
+      <translation>质控标准差：</translation>
+    </message>
+    <message>
+      <source>Unit:</source>
+      <translation>单位：</translation>
+    </message>
+    <message>
+      <source>Lot:</source>
+      <translation>批号：</translation>
+    </message>
+    <message>
+      <source>QC material added.</source>
+      <translation>质控物已添加。</translation>
+    </message>
+    <message>
+      <source>Result: {0} {1} (unrounded {2}){3}</source>
+      <translation>结果：{0} {1}（未修约 {2}）{3}</translation>
+    </message>
+  </context>
+  <context>
     <name>NewRunDialog</name>
     <message>
       <source>New analytical run</source>
@@ -732,6 +935,10 @@
     <message>
       <source>QC charts</source>
       <translation>质控图</translation>
+    </message>
+    <message>
+      <source>Methods</source>
+      <translation>检测方法</translation>
     </message>
   </context>
 </TS>

@@ -298,3 +298,60 @@ def test_authorization_on_the_users_screen(qtbot: QtBot, session: UiSession) -> 
     _down(qtbot, again.findChild(QComboBox, "authorization_kind"))  # type: ignore[arg-type]
     _click(qtbot, again.ok_button())
     assert again.isVisible() and "technician" in again.error.text()
+
+
+def test_methods_screen_creates_tries_and_revises(qtbot: QtBot, session: UiSession) -> None:
+    from labdesk.ui.methods_screen import MethodsScreen
+
+    sign_in_as(session, "manager")
+    screen = MethodsScreen(session)
+    qtbot.addWidget(screen)
+    screen.show()
+    _click(qtbot, screen.buttons["new"])
+    dialog = screen.dialog
+    assert dialog is not None
+
+    def field(name: str) -> QWidget:
+        found = dialog.findChild(QWidget, name)  # type: ignore[union-attr]
+        assert found is not None, name
+        return found
+
+    for name, text in (
+        ("method_code", "CD-GFAAS"),
+        ("method_name", "镉 石墨炉原子吸收（示例）"),
+        ("method_item_code", "CD"),
+        ("method_formula", "(rho - rho0) * V / (m * 1000)"),
+        ("method_unit", "mg/kg"),
+        ("method_max_rel_diff", "20"),
+        ("method_lod", "0.002"),
+    ):
+        type_text(qtbot, field(name), text)
+    inputs = field("method_inputs")
+    type_text(qtbot, inputs, "rho | 测定浓度 | μg/L")
+    qtbot.keyClick(inputs, Qt.Key.Key_Return)
+    type_text(qtbot, inputs, "rho0 | 空白 | μg/L | | rho")
+    qtbot.keyClick(inputs, Qt.Key.Key_Return)
+    type_text(qtbot, inputs, "V | 定容体积 | mL | 25")
+    qtbot.keyClick(inputs, Qt.Key.Key_Return)
+    type_text(qtbot, inputs, "m | 称样量 | g")
+    _click(qtbot, dialog.ok_button())
+    assert not dialog.isVisible(), dialog.error.text()
+    assert methods.current_version(session.db, "CD-GFAAS")["version"] == 1
+
+    _click_row(qtbot, screen.table, 0)
+    type_text(qtbot, screen.try_values, "rho=1.21 rho0=0.05 m=0.5")
+    qtbot.keyClick(screen.try_values, Qt.Key.Key_Return)
+    assert "0.058" in screen.try_result.text()  # 1.16 × 25 / 500 = 0.058
+
+    _click(qtbot, screen.buttons["revise"])
+    revise = screen.dialog
+    assert revise is not None
+    formula = revise.findChild(QWidget, "method_formula")
+    formula.clear()  # type: ignore[union-attr]
+    type_text(qtbot, formula, "(rho - rho0) * V / m / 1000")  # type: ignore[arg-type]
+    _click(qtbot, revise.ok_button())
+    assert revise.isVisible() and "reason" in revise.error.text()
+    type_text(qtbot, revise.findChild(QWidget, "method_reason"), "公式写法统一")  # type: ignore[arg-type]
+    _click(qtbot, revise.ok_button())
+    assert not revise.isVisible(), revise.error.text()
+    assert methods.current_version(session.db, "CD-GFAAS")["version"] == 2
