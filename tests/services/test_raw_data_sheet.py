@@ -65,3 +65,15 @@ def test_the_report_states_the_decision_rule(world: World, tmp_path: Path) -> No
     lead_line = next(i for i in doc.items if i.name == "铅")
     # 15 % of 0.059 is 0.00885; two significant figures by GB/T 8170 (half to even): 0.0088
     assert lead_line.result.endswith("（U = 0.0088，k = 2）")
+
+
+def test_report_command_writes_the_sheet_beside_the_report(
+    world: World, tmp_path: Path, qapp: object
+) -> None:
+    from labdesk.cli import main
+
+    _sample_id, number = _measured(world, tmp_path)
+    out = tmp_path / "out"
+    code = main(["--db", str(world.db.path), "report", number, "--out", str(out), "--raw-data"])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [f"{number}-原始记录.pdf", f"{number}.pdf"]
