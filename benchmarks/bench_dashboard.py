@@ -4,11 +4,15 @@ Data (fixed seed, written straight into the record schema with executemany — s
 no audit trail): 115,000 samples × 10 test items; every sample past receipt has a current
 result per item — 1,012,540 current results — plus ~3 % superseded corrections; 2,000
 enterprises in 16 regions, 3 task sources, 17 product categories, every workflow state,
-~11 % of concluded samples failing (quick: 23,000 samples, ~200,000 results).
+~11 % of concluded samples failing; every concluded sample has a backup sample and ~3 %
+of failed ones a 复检 case (quick: 23,000 samples, ~200,000 results).
 
 Ours: `labdesk.services.summary.dashboard(reader)` — totals, samples by state, overdue,
-re-inspection open, top-10 failing items and enterprises, months, categories, regions,
-sources — through the `Database` wrapper, into typed dataclasses with Decimal rates.
+the law's clocks (due this week, deliveries overdue, re-inspection windows open, 24-hour
+reports, samples waiting for a calendar, 复检 cases, backup samples due; over the due
+dates stored on the samples, `services.clock_counts`), top-10 failing items and
+enterprises, months, categories, regions, sources — through the `Database` wrapper,
+into typed dataclasses with Decimal rates.
 
 Baseline: the same figures as hand-written GROUP BY queries on the bare sqlite3
 connection (each joining only the table it needs), returning raw tuples; no filter
@@ -30,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.harness import Benchmark
-from labdesk.core.deadlines import reinspection_window_end
 from labdesk.services import summary
 from labdesk.store.db import Database, open_database, open_reader
 
@@ -50,8 +53,13 @@ STATES = (
 
 _INSERTS = {
     "samples": "INSERT INTO samples (id, sample_no, task_id, enterprise_id, category_code, "
-    "state, conclusion_code, sampling_date, received_date, report_due_date, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "state, conclusion_code, sampling_date, received_date, report_due_date, created_at, "
+    "delivery_due, concluded_on, reinspection_due, urgent_due, clock_missing_year) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "backups": "INSERT INTO backup_samples (sample_id, location, seal_no, quantity, "
+    "retain_until, registered_at) VALUES (?, 'A', ?, '1', ?, ?)",
+    "cases": "INSERT INTO reinspection_cases (sample_id, kind, applicant, applied_on, state, "
+    "outcome, created_at) VALUES (?, 'reinspection', 'x', ?, ?, ?, ?)",
     "events": "INSERT INTO sample_events (sample_id, action, from_state, to_state, user_id, "
     "at_utc) VALUES (?, ?, ?, ?, ?, ?)",
     "items": "INSERT INTO sample_items (id, sample_id, seq, name, limit_text) "
@@ -105,6 +113,7 @@ def _build(path: Path, samples: int) -> None:
                 failing = concluded and rng.random() < 0.11
                 names = rng.sample(ITEM_NAMES[:20] if sid % 2 else ITEM_NAMES[20:], 10)
                 bad = {rng.choice(names[:3])} if failing else set()
+                approved = received + timedelta(days=rng.randrange(5, 40))
                 rows["samples"].append(
                     (
                         sid,
@@ -118,13 +127,24 @@ def _build(path: Path, samples: int) -> None:
                         received.isoformat(),
                         (received + timedelta(days=28)).isoformat(),
                         now,
+                        (sampled + timedelta(days=7)).isoformat() if sid % 3 == 0 else None,
+                        approved.isoformat() if concluded else None,
+                        (approved + timedelta(days=15)).isoformat() if concluded else None,
+                        f"{approved}T06:00:00.000000Z" if concluded and sid % 97 == 0 else None,
+                        2027 if sid % 211 == 0 else None,
                     )
                 )
                 if concluded:
-                    approved = received + timedelta(days=rng.randrange(5, 40))
                     rows["events"].append(
                         (sid, "approve", "reviewed", "approved", 1, f"{approved}T02:00:00.000000Z")
                     )
+                    rows["backups"].append(
+                        (sid, f"F{sid}", (approved + timedelta(days=91)).isoformat(), now)
+                    )
+                    if failing and rng.random() < 0.3:
+                        state_ = rng.choice(("open", "closed"))
+                        outcome = rng.choice(("upheld", "overturned")) if state_ == "closed" else ""
+                        rows["cases"].append((sid, approved.isoformat(), state_, outcome, now))
                 for seq, name in enumerate(names, start=1):
                     item_id = (sid - 1) * ITEMS_PER_SAMPLE + seq
                     rows["items"].append((item_id, sid, seq, name, "≤0.2"))
@@ -169,10 +189,19 @@ _BASELINE_SQL = {
     "state": "SELECT state, count(*) FROM samples WHERE state <> 'cancelled' GROUP BY state",
     "overdue": "SELECT count(*) FROM samples WHERE state IN ('registered','received','testing',"
     "'submitted','reviewed','returned') AND report_due_date < :today",
-    "reinspection": "SELECT count(*) FROM samples s JOIN (SELECT sample_id, "
-    "date(max(at_utc), 'localtime') AS day FROM sample_events WHERE to_state = 'approved' "
-    "GROUP BY sample_id) a ON a.sample_id = s.id WHERE s.state IN ('approved','exported') "
-    "AND s.conclusion_code = 'fail' AND a.day BETWEEN :cutoff AND :today",
+    # The law's clocks over the due dates stored on the samples (issue 17).
+    "clocks": "SELECT "
+    "sum(state IN ('registered','received','testing','submitted','reviewed','returned') "
+    "AND report_due_date BETWEEN :today AND :sunday), "
+    "sum(state = 'registered' AND delivery_due < :today), "
+    "sum(state IN ('approved','exported') AND conclusion_code = 'fail' "
+    "AND concluded_on <= :today AND reinspection_due >= :today), "
+    "sum(state = 'approved' AND urgent_due IS NOT NULL), "
+    "sum(state = 'approved' AND urgent_due < :now), "
+    "sum(clock_missing_year IS NOT NULL) FROM samples WHERE state <> 'cancelled'",
+    "cases": "SELECT sum(state = 'open'), sum(outcome = 'upheld'), sum(outcome = 'overturned') "
+    "FROM reinspection_cases",
+    "backups": "SELECT count(*) FROM backup_samples WHERE state = 'kept' AND retain_until < :today",
     "items": "SELECT si.name, sum(r.verdict IN ('pass','fail')) AS tested, "
     "sum(r.verdict = 'fail') AS failed FROM results r "
     "JOIN sample_items si ON si.id = r.sample_item_id JOIN samples s ON s.id = si.sample_id "
@@ -193,10 +222,11 @@ _GROUPED = {
 
 def _baseline(state: _State) -> object:
     conn = state.reader.conn
-    cutoff = TODAY
-    while reinspection_window_end(cutoff - timedelta(days=1), food=False) >= TODAY:
-        cutoff -= timedelta(days=1)
-    params: dict[str, Any] = {"today": TODAY.isoformat(), "cutoff": cutoff.isoformat()}
+    params: dict[str, Any] = {
+        "today": TODAY.isoformat(),
+        "sunday": (TODAY + timedelta(days=6 - TODAY.weekday())).isoformat(),
+        "now": f"{TODAY.isoformat()}T00:00:00.000000Z",
+    }
     out = {}
     for key, sql in _BASELINE_SQL.items():
         used = {k: v for k, v in params.items() if f":{k}" in sql}

@@ -28,7 +28,7 @@ _ITEMS: list[tuple[ItemRule, float, float, int, tuple[str, ...]]] = [
     (ItemRule("≤0.2", lod="0.005", loq="0.015", unit="mg/kg"), 0.08, 0.08, 3, ("ND", "<LOQ")),
     (ItemRule("≤0.05", lod="0.001", loq="0.003", unit="mg/kg"), 0.02, 0.02, 4, ("ND",)),
     (ItemRule("≤0.01", lod="0.002", unit="mg/kg"), 0.004, 0.004, 4, ("未检出", "<0.002")),
-    (ItemRule("≤0.5 mg/kg", method="rounded"), 0.3, 0.2, 3, ("ND",)),
+    (ItemRule("≤0.5 mg/kg", method="rounded"), 0.3, 0.2, 3, ("ND(0.05)",)),
     (ItemRule("≤250 mg/kg", lod="2"), 120.0, 90.0, 1, ("<2",)),
     (ItemRule("≤150 μg/kg", lod="1", loq="3"), 60.0, 60.0, 1, ("ND", "<LOQ")),
     (ItemRule("≤0.124 mg/m³", method="rounded"), 0.09, 0.03, 4, ()),

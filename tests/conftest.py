@@ -27,3 +27,20 @@ def pg_url() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return url
+
+
+@pytest.fixture(scope="session")
+def province_demo(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small province demo (3 centres, real signed batches, real ingest) as an HQ file:
+    built once per session; tests read it and never write to it."""
+    from datetime import date
+
+    from labdesk.province.demo import build_province_demo
+
+    folder = tmp_path_factory.mktemp("province")
+    url = str(folder / "hq.sqlite")
+    made = build_province_demo(
+        url, folder / "centres", centres=3, samples=80, seed=7, today=date(2026, 12, 3)
+    )
+    assert all(o.status == "loaded" for o in made.outcomes)
+    return url

@@ -19,7 +19,8 @@ from labdesk.batch.format import canonical_json, json_lines
 
 _JOINED = (
     "e_uscc", "e_name", "e_address", "e_legal_rep", "e_contact", "e_phone", "e_region_code",
-    "t_task_no", "t_source", "t_category", "category_name",
+    "t_task_no", "t_source", "t_category", "t_org_level", "t_purpose", "category_name",
+    "report_class",
 )  # fmt: skip
 # Sample columns that are either internal or lifted to the top level of the record.
 _SAMPLE_HIDDEN = frozenset(
@@ -90,6 +91,15 @@ class BatchRecords:
         }
 
 
+def _task_v4_columns(conn: sqlite3.Connection) -> str:
+    """The task's level and purpose (schema 4), as '' from a file made before them."""
+    names = {d[0] for d in conn.execute("SELECT * FROM tasks LIMIT 0").description}
+    return ", ".join(
+        f"t.{column} AS t_{column}" if column in names else f"'' AS t_{column}"
+        for column in ("org_level", "purpose")
+    )
+
+
 def collect_records(
     conn: sqlite3.Connection, sample_ids: Sequence[int], *, audit: bool = True
 ) -> BatchRecords:
@@ -104,7 +114,9 @@ def collect_records(
         "SELECT s.*, e.uscc AS e_uscc, e.name AS e_name, e.address AS e_address, "
         "e.legal_rep AS e_legal_rep, e.contact AS e_contact, e.phone AS e_phone, "
         "e.region_code AS e_region_code, t.task_no AS t_task_no, t.source AS t_source, "
-        "t.category AS t_category, c.name AS category_name "
+        f"t.category AS t_category, {_task_v4_columns(conn)}, c.name AS category_name, "
+        "(SELECT r.report_class FROM reports r WHERE r.sample_id = s.id AND r.state = 'current' "
+        "ORDER BY r.version DESC LIMIT 1) AS report_class "
         "FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id "
         "LEFT JOIN tasks t ON t.id = s.task_id "
         "LEFT JOIN lib_categories c ON c.code = s.category_code "
@@ -164,6 +176,8 @@ def collect_records(
                 # 检验报告编号, allocated at approval; None only for a sample approved
                 # before report numbers existed (schema 1), which printed no such number.
                 "report_no": row["report_no"],
+                # 报告类别 the approver confirmed ("" before schema 5 or when none applied).
+                "report_class": row["report_class"] or "",
                 "category": row["category_name"] or row["category_code"],
                 "category_code": row["category_code"],
                 "sampling_date": row["sampling_date"],
@@ -186,6 +200,9 @@ def collect_records(
                     "task_no": row["t_task_no"],
                     "source": row["t_source"],
                     "category": row["t_category"],
+                    # labdesk-batch/2: 国家级/省级/市级/县级 and 检验目的 ('' = not stated)
+                    "org_level": row["t_org_level"],
+                    "purpose": row["t_purpose"],
                 },
                 "events": events_by_sample.get(row["id"], []),
             }

@@ -26,7 +26,7 @@ from labdesk.batch.export import ExportResult, export_batch
 from labdesk.core.errors import WorkflowError
 from labdesk.services import auth, keys
 from labdesk.services.context import ServiceContext
-from labdesk.services.demo import DemoSummary, fill_demo
+from labdesk.services.demo import DemoPlan, DemoSummary, fill_demo
 from labdesk.signing import KdfParams, WrongPassphrase
 from labdesk.store.db import Database, open_database
 
@@ -84,6 +84,7 @@ def build_demo(
     outbox: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    plan: DemoPlan | None = None,
 ) -> DemoBuild:
     """Fills (or extends) a demo database and exports its exported samples as signed batches.
 
@@ -115,6 +116,7 @@ def build_demo(
             exporter=exporter,
             today=today,
             outbox_dir=str(folder.resolve()),
+            plan=plan,
         )
         build = DemoBuild(summary=summary, outbox=folder, batches=made)
         if key:

@@ -43,7 +43,7 @@ from labdesk.batch.format import (
     write_archive,
 )
 from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
-from labdesk.services import keys, queries, workflow
+from labdesk.services import keys, queries, results, workflow
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.signing import Signer
@@ -153,10 +153,11 @@ def export_batch(
     chosen = None if sample_ids is None else _chosen(sample_ids)
     folder = _outbox(out_dir)
     signer = keys.load_signer(ctx.db, passphrase)
-    centre = ctx.db.query_one("SELECT code, name FROM centre WHERE id = 1")
+    centre = ctx.db.query_one("SELECT code, name, region_code FROM centre WHERE id = 1")
     if centre is None:
         raise NotFound("the centre is not set up")
     code, name = str(centre["code"]), str(centre["name"])
+    region = str(centre["region_code"])  # six digits (services.auth checks it)
     if not valid_centre_code(code):
         raise ValidationError(
             "centre code",
@@ -170,6 +171,7 @@ def export_batch(
         head = queries.audit_head(reader)
         if chosen is None:
             ids = queries.approved_unexported_samples(reader)
+            results.require_defended(reader, ids, "export")  # before anything is built
         else:
             workflow.check_exportable(reader, chosen)
             ids = chosen
@@ -224,6 +226,7 @@ def export_batch(
                     "audit_entries": spools["audit.jsonl"].lines,
                 },
                 audit_head={"seq": head[0], "hash": head[1]},
+                centre_region_code=region,
             ),
             head=head,
         )  # fmt: skip

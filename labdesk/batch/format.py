@@ -1,10 +1,15 @@
-"""The `.labbatch` file, version `labdesk-batch/1` (docs/batch-format.md is the contract).
+"""The `.labbatch` file, versions `labdesk-batch/1` and `/2` (docs/batch-format.md is the contract).
 
 A batch is a ZIP holding `manifest.json` (what is inside, hashed), `manifest.sig` (the
 signature over the manifest's exact bytes) and the data files. Everything here is
 deterministic: JSON with sorted keys, entries in a fixed order, fixed timestamps and
 attributes, so the same inputs always make the same bytes. The one random part is the
 SM2 signature; that is why the centre keeps the finished bytes and rewrites from them.
+
+Version 2 differs from 1 only by additions: the manifest names the centre's GB/T 2260
+region (`centre.region_code`, required), and each sample's `task` carries its organising
+level and purpose. LabDesk writes version 2 whenever it knows the centre's region (every
+export does) and reads both.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from typing import IO, Any
 
 from labdesk.signing import SIGNATURE_NAMES, SM3, Signer, sm3_digest
 
-FORMAT = "labdesk-batch/1"
+FORMAT_1 = "labdesk-batch/1"
+FORMAT_2 = "labdesk-batch/2"
+FORMAT = FORMAT_2  # what an export writes
+READABLE_FORMATS = (FORMAT_1, FORMAT_2)
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SIGNER_ID = "1234567812345678"
@@ -93,6 +101,9 @@ class BatchHeader:
     # The centre's audit chain head when the batch was built: a history rewritten later
     # disagrees with what already left the lab. None for batches built outside LabDesk.
     audit_head: Mapping[str, object] | None = None
+    # The centre's GB/T 2260 region code: given, the batch is `labdesk-batch/2` and the
+    # manifest carries it; None writes a `labdesk-batch/1` manifest (without it).
+    centre_region_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,9 +172,12 @@ def manifest_from_entries(
     header: BatchHeader, entries: Iterable[Mapping[str, Any]], signer: Signer
 ) -> bytes:
     """The manifest bytes from the data files' `file_entry`s (put in path order here)."""
+    centre: dict[str, str] = {"code": header.centre_code, "name": header.centre_name}
+    if header.centre_region_code is not None:
+        centre["region_code"] = header.centre_region_code
     manifest = {
-        "format": FORMAT,
-        "centre": {"code": header.centre_code, "name": header.centre_name},
+        "format": FORMAT_1 if header.centre_region_code is None else FORMAT_2,
+        "centre": centre,
         "sequence": header.sequence,
         "batch_id": header.batch_id,
         "created_at": header.created_at,
@@ -227,7 +241,7 @@ def build_archive(manifest: bytes, signature: bytes, files: Mapping[str, bytes])
 def sign_batch(header: BatchHeader, files: Mapping[str, bytes], signer: Signer) -> SignedBatch:
     unknown = set(files) - set(DATA_FILES)
     if unknown:
-        raise ValueError(f"not a labdesk-batch/1 data file: {sorted(unknown)}")
+        raise ValueError(f"not a labdesk-batch data file: {sorted(unknown)}")
     manifest = build_manifest(header, files, signer)
     signature = signer.sign(manifest)
     return SignedBatch(

@@ -5,6 +5,10 @@ transaction, so a refused batch leaves the HQ database exactly as it was. Per ce
 - the first batch binds the centre to its signing key (a new key must be accepted);
 - an identical re-send (same manifest hash) is a no-op;
 - a different batch under a used sequence number is refused (replay or forgery);
+- a batch naming another GB/T 2260 region than the one on file for its centre code is
+  refused (`centre-conflict`: two centres claim one code; never merged); the first
+  `labdesk-batch/2` batch records the region, which then also places the centre's
+  earlier version-1 batches (until then they are quarantined from the province's figures);
 - each batch's `previous_manifest_sha256` must match the batch before it, and the batch
   after it if that one arrived first; a missing sequence is accepted with a warning and
   listed by `gaps()` until it arrives.
@@ -21,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from labdesk.batch.format import SUFFIX, parse_batch_filename
-from labdesk.batch.hq_store import HqStore
+from labdesk.batch.hq_facts import SAMPLE_FACT_COLUMNS, SampleFacts, item_counts, sample_facts
+from labdesk.batch.hq_store import ITEM_COUNTS_INSERT, HqStore, item_count_rows
 from labdesk.batch.verify import BatchRejected, Limits, VerifiedBatch, verify_batch
 from labdesk.signing import PublicKey
 
@@ -80,6 +85,7 @@ def load_batch(
                 f"{other[0][0]} batch {other[0][1]}",
             )
         _check_key(store, batch, accept_new_key)
+        outcome.warnings += _check_centre(store, batch)
         _check_chain(store, batch)
         if seq > 1 and not store.query(
             "SELECT 1 FROM hq_batches WHERE centre_code = ? AND sequence = ?", (code, seq - 1)
@@ -116,6 +122,33 @@ def _check_key(store: HqStore, batch: VerifiedBatch, accept_new_key: bool) -> No
             "VALUES (?, ?, ?, ?)",
             (code, batch.key.key_id, batch.key.pem, now),
         )
+
+
+def _check_centre(store: HqStore, batch: VerifiedBatch) -> list[str]:
+    """The centre's identity: a known code with another region is a second centre."""
+    code, region = batch.centre_code, batch.centre_region_code
+    name, known = store.query("SELECT name, region_code FROM hq_centres WHERE code = ?", (code,))[0]
+    warnings = []
+    if region is not None and known and region != known:
+        raise _refuse(
+            "centre-conflict",
+            f"two centres claim code {code}: it is {name} in region {known} here, and this "
+            f"batch ({batch.centre_name}) names region {region}; nothing was merged — give "
+            "one of the centres a code of its own",
+        )
+    if region is not None and not known:
+        store.execute("UPDATE hq_centres SET region_code = ? WHERE code = ?", (region, code))
+    if region is None and not known:
+        warnings.append(
+            f"{code}: the batch names no region (labdesk-batch/1); its samples are "
+            "quarantined from the province's figures until the centre's region is known"
+        )
+    if batch.centre_name != name:
+        warnings.append(
+            f"{code}: the batch names the centre {batch.centre_name!r}; it is on file as "
+            f"{name!r} (kept)"
+        )
+    return warnings
 
 
 def _check_chain(store: HqStore, batch: VerifiedBatch) -> None:
@@ -171,10 +204,12 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
             "duplicate-sample",
             f"{code} sample {clash[0][0]} was already received in batch {clash[0][1]}",
         )
+    facts = {s["sample_id"]: (sample_facts(s), s["sampling_date"][:7]) for s in samples}
     store.executemany(
         "INSERT INTO hq_samples (centre_code, sample_id, sequence, form_no, category, "
-        "sampling_date, month, verdict, record, report_no) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sampling_date, month, verdict, record, report_no, "
+        f"{', '.join(SAMPLE_FACT_COLUMNS)}) "
+        f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {', '.join('?' * len(SAMPLE_FACT_COLUMNS))})",
         [
             (
                 code,
@@ -187,10 +222,12 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
                 s["verdict"],
                 line,  # the signed text as received
                 _report_no(s),
+                *facts[s["sample_id"]][0].row(),
             )
             for s, line in zip(samples, sample_lines, strict=True)
         ],
     )
+    _insert_item_counts(store, batch, facts)
     rows: list[tuple[Any, ...]] = []
     for name in _RECORD_FILES:
         texts, records = batch.text_lines(name), batch.records(name)
@@ -212,6 +249,15 @@ def _insert(store: HqStore, batch: VerifiedBatch) -> int:
         rows,
     )
     return len(samples)
+
+
+def _insert_item_counts(
+    store: HqStore, batch: VerifiedBatch, facts: dict[str, tuple[SampleFacts, str]]
+) -> None:
+    counts = item_counts(facts, batch.records("items.jsonl"), batch.records("results.jsonl"))
+    store.executemany(
+        ITEM_COUNTS_INSERT, item_count_rows(batch.centre_code, batch.sequence, counts)
+    )
 
 
 def _report_no(sample: dict[str, Any]) -> str | None:

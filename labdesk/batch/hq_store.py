@@ -6,22 +6,30 @@ other dialect differences are how a write transaction is opened, STRICT tables a
 reading JSON in the one data migration.
 
 Versions (`hq_meta.schema`): 1 — first release; 2 — `hq_samples.report_no` (检验报告编号,
-the centre's report number carried by `samples.jsonl`). Opening a schema-1 database
-migrates it in one transaction: the column is added and filled from the signed sample
-lines already stored (`record`), so nothing has to be re-sent.
+the centre's report number carried by `samples.jsonl`); 3 — what the province counts by
+(`labdesk.province`): the centre's GB/T 2260 region (`hq_centres.region_code`), per
+sample its product class, the sampled unit's region and 统一社会信用代码, the task's
+organising level and category and the failing items (`batch/hq_facts.py`), and the
+per-batch item counts `hq_item_counts`. Opening an older database migrates it step by
+step, each step in one transaction, filling the new columns from the signed lines already
+stored (`record`, `manifest`), so nothing has to be re-sent. A new database is created at
+version 2 and goes through the same steps.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from labdesk.batch.hq_facts import SAMPLE_FACT_COLUMNS, SampleFacts, item_counts, sample_facts
 from labdesk.core.errors import LabDeskError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
+_BASE_VERSION = "2"  # what _TABLES creates; migrations take it on from there
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS hq_meta (
@@ -82,6 +90,44 @@ _TABLES = (
     "CREATE INDEX IF NOT EXISTS hq_samples_month ON hq_samples (month, category)",
 )
 
+# Schema 3: the province's facts (docstring). Columns default to '' so old rows are valid
+# before the migration fills them.
+_V3 = (
+    "ALTER TABLE hq_centres ADD COLUMN region_code TEXT NOT NULL DEFAULT ''",
+    *(
+        f"ALTER TABLE hq_samples ADD COLUMN {column} TEXT NOT NULL DEFAULT "
+        + ("'[]'" if column == "failing_items" else "''")
+        for column in SAMPLE_FACT_COLUMNS
+    ),
+    """CREATE TABLE hq_item_counts (
+        centre_code TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        item TEXT NOT NULL,
+        category_code TEXT NOT NULL,
+        month TEXT NOT NULL,
+        unit_region TEXT NOT NULL,
+        tested INTEGER NOT NULL,
+        failed INTEGER NOT NULL,
+        PRIMARY KEY (centre_code, sequence, item, category_code, month, unit_region),
+        FOREIGN KEY (centre_code, sequence) REFERENCES hq_batches (centre_code, sequence)
+    )""",
+    "CREATE INDEX hq_samples_uscc ON hq_samples (uscc, sampling_date)",
+    "CREATE INDEX hq_samples_date ON hq_samples (sampling_date)",
+    "CREATE INDEX hq_item_counts_month ON hq_item_counts (month)",
+)
+
+
+ITEM_COUNTS_INSERT = (
+    "INSERT INTO hq_item_counts (centre_code, sequence, item, category_code, month, "
+    "unit_region, tested, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def item_count_rows(
+    code: str, sequence: int, counts: dict[tuple[str, str, str, str], list[int]]
+) -> list[tuple[Any, ...]]:
+    return [(code, sequence, *key, tested, failed) for key, (tested, failed) in counts.items()]
+
 
 class HqStoreError(LabDeskError):
     """The HQ database cannot be opened or used (bad URL, server down, …)."""
@@ -141,20 +187,23 @@ class HqStore:
         """Create the tables of a new database, or bring an older one up to date."""
         with self.transaction(lock=False):
             for statement in _TABLES:
-                strict = " STRICT" if self.dialect == "sqlite" and "TABLE" in statement else ""
-                self.execute(statement + strict)
+                self.execute(statement + self._strict(statement))
             self.execute(
                 "INSERT INTO hq_meta (key, value) VALUES ('schema', ?) ON CONFLICT DO NOTHING",
-                (SCHEMA_VERSION,),
+                (_BASE_VERSION,),
             )
-        if self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == "1":
-            self._migrate_to_2()
+        for source, step in (("1", self._migrate_to_2), ("2", self._migrate_to_3)):
+            if self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == source:
+                step()
         version = self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'")
         if version != SCHEMA_VERSION:
             raise HqStoreError(
                 f"HQ database schema {version} is not {SCHEMA_VERSION}: "
                 "it was made by another LabDesk version"
             )
+
+    def _strict(self, statement: str) -> str:
+        return " STRICT" if self.dialect == "sqlite" and "CREATE TABLE" in statement else ""
 
     def _migrate_to_2(self) -> None:
         """Schema 1 → 2: add `hq_samples.report_no`, filled from the stored sample lines.
@@ -185,6 +234,62 @@ class HqStore:
                     "THEN json_extract(record, '$.form.report_no') END"
                 )
             self.execute("UPDATE hq_meta SET value = '2' WHERE key = 'schema'")
+
+    def _migrate_to_3(self) -> None:
+        """Schema 2 → 3: the province's columns and item counts, from the stored lines.
+
+        Python reads the lines (the same `hq_facts` functions as ingest, so a migrated
+        database and a re-ingested one agree), in one transaction under the write lock."""
+        with self.transaction():
+            if self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") != "2":
+                return
+            for statement in _V3:
+                self.execute(statement + self._strict(statement))
+            regions: dict[str, str] = {}
+            for code, manifest in self.query(
+                "SELECT centre_code, manifest FROM hq_batches ORDER BY centre_code, sequence"
+            ):
+                region = json.loads(manifest).get("centre", {}).get("region_code")
+                if isinstance(region, str) and region:
+                    regions.setdefault(str(code), region)
+            self.executemany(
+                "UPDATE hq_centres SET region_code = ? WHERE code = ?",
+                [(region, code) for code, region in regions.items()],
+            )
+            facts: dict[str, dict[str, tuple[SampleFacts, str]]] = {}
+            for code, sample_id, month, record in self.query(
+                "SELECT centre_code, sample_id, month, record FROM hq_samples"
+            ):
+                owner = facts.setdefault(str(code), {})
+                owner[str(sample_id)] = (sample_facts(json.loads(record)), str(month))
+            sets = ", ".join(f"{column} = ?" for column in SAMPLE_FACT_COLUMNS)
+            self.executemany(
+                f"UPDATE hq_samples SET {sets} WHERE centre_code = ? AND sample_id = ?",
+                [
+                    (*f.row(), code, sid)
+                    for code, owned in facts.items()
+                    for sid, (f, _month) in owned.items()
+                ],
+            )
+            for code, sequence in self.query("SELECT centre_code, sequence FROM hq_batches"):
+                self._insert_item_counts(str(code), int(sequence), facts.get(str(code), {}))
+            self.execute("UPDATE hq_meta SET value = '3' WHERE key = 'schema'")
+
+    def _insert_item_counts(
+        self, code: str, sequence: int, mine: dict[str, tuple[SampleFacts, str]]
+    ) -> None:
+        """hq_item_counts of one stored batch, from its stored item and result lines."""
+        lines: dict[str, list[dict[str, Any]]] = {"items.jsonl": [], "results.jsonl": []}
+        for file, record in self.query(
+            "SELECT file, record FROM hq_records WHERE centre_code = ? AND sequence = ? "
+            "AND file IN ('items.jsonl', 'results.jsonl') ORDER BY file, line",
+            (code, sequence),
+        ):
+            value = json.loads(record)
+            if isinstance(value, dict):
+                lines[str(file)].append(value)
+        counts = item_counts(mine, lines["items.jsonl"], lines["results.jsonl"])
+        self.executemany(ITEM_COUNTS_INSERT, item_count_rows(code, sequence, counts))
 
     def close(self) -> None:
         self.conn.close()

@@ -22,8 +22,9 @@ from typing import Any
 
 from labdesk.batch.format import (
     DATA_FILES,
-    FORMAT,
+    FORMAT_2,
     MANIFEST,
+    READABLE_FORMATS,
     SIGNATURE,
     SIGNER_ID,
     parse_batch_filename,
@@ -93,6 +94,12 @@ class VerifiedBatch:
     @property
     def centre_name(self) -> str:
         return str(self.manifest["centre"]["name"])
+
+    @property
+    def centre_region_code(self) -> str | None:
+        """The centre's GB/T 2260 code (`labdesk-batch/2`); None in a version-1 batch."""
+        value = self.manifest["centre"].get("region_code")
+        return None if value is None else str(value)
 
     @property
     def sequence(self) -> int:
@@ -169,7 +176,14 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
                         "oversize", f"{info.filename} decompresses to more than {cap:,} bytes"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+        OSError,
+    ) as exc:
         raise _reject("corrupt", f"{info.filename} is damaged: {exc}") from exc
     return b"".join(chunks)
 
@@ -241,6 +255,12 @@ def _check_manifest_fields(m: dict[str, Any]) -> None:
         "centre.code (1-32 letters, digits, _ or -)",
     )
     need(isinstance(centre.get("name"), str), "centre.name must be text")
+    region = centre.get("region_code")
+    if m.get("format") == FORMAT_2 or region is not None:
+        need(
+            isinstance(region, str) and len(region) == 6 and region.isdigit(),
+            "centre.region_code (six digits of GB/T 2260; required from labdesk-batch/2)",
+        )
     seq = m.get("sequence")
     need(isinstance(seq, int) and not isinstance(seq, bool) and 1 <= seq <= 999_999, "sequence")
     need(isinstance(m.get("batch_id"), str) and bool(_UUID.match(m["batch_id"])), "batch_id")
@@ -371,6 +391,10 @@ def _check_samples(records: list[dict[str, Any]]) -> None:
         report_no = record.get("report_no")
         if report_no is not None and (not isinstance(report_no, str) or not report_no):
             raise _reject("content-invalid", f"{where}: report_no must be non-empty text or null")
+        # The province counts by these (labdesk-batch/2): text when present.
+        task = record.get("task")
+        if isinstance(task, dict) and not isinstance(task.get("org_level", ""), str):
+            raise _reject("content-invalid", f"{where}: task.org_level must be text")
 
 
 def verify_bytes(
@@ -394,10 +418,12 @@ def verify_bytes(
         raw = _read_capped(archive, entries[MANIFEST], limits.max_manifest_bytes)
         signature = _read_capped(archive, entries[SIGNATURE], limits.max_signature_bytes)
         manifest = _parse_manifest(raw)
-        if manifest.get("format") != FORMAT:
+        version = manifest.get("format")
+        if version not in READABLE_FORMATS:
+            readable = " or ".join(repr(f) for f in READABLE_FORMATS)
             raise _reject(
                 "unsupported-format",
-                f"format is {manifest.get('format')!r}; this LabDesk reads {FORMAT!r}",
+                f"format is {version!r}; this LabDesk reads {readable}",
             )
         key = _check_signature(manifest, raw, signature, trusted)
         _check_manifest_fields(manifest)
@@ -410,9 +436,9 @@ def verify_bytes(
         for name in sorted(set(listed) - present):
             raise _reject("missing-file", f"{name} is in the manifest but not in the archive")
         for name in sorted(set(DATA_FILES) - set(listed)):
-            raise _reject("missing-file", f"{name} is required by {FORMAT} and is missing")
+            raise _reject("missing-file", f"{name} is required by {version} and is missing")
         for name in sorted(set(listed) - set(DATA_FILES)):
-            raise _reject("unlisted-file", f"{name} is not a {FORMAT} data file")
+            raise _reject("unlisted-file", f"{name} is not a {version} data file")
         files: dict[str, bytes] = {}
         for name in sorted(listed):
             entry, info = listed[name], entries[name]

@@ -33,6 +33,9 @@ COMMAND_MODULES = (
     "labdesk.cli.records",  # demo, samples, audit, backup, restore, users
     "labdesk.cli.batches",  # keys, export, verify, hq
     "labdesk.cli.documents",  # report, summary, standards import/export
+    "labdesk.cli.clocks",  # due, calendar, clocks, national-sheet
+    "labdesk.cli.results",  # results import, mappings, set-lod
+    "labdesk.cli.library",  # library foods / limits / stats / import / settings
 )
 
 # command → (module that registers it, its help in `labdesk --help`). Must match what
@@ -63,9 +66,68 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("labdesk.cli.documents", "write the test report (检验报告) PDF of each sample"),
     "batch-summary": ("labdesk.cli.documents", "batch summaries (pending and exported batches)"),
     "standards": ("labdesk.cli.documents", "import or export the standards library"),
+    "due": ("labdesk.cli.clocks", "a deadline on the official working-day calendar"),
+    "calendar": (
+        "labdesk.cli.clocks",
+        "the working-day calendar: years known, import a year",
+    ),
+    "clocks": ("labdesk.cli.clocks", "a sample's statutory clocks; recompute them all"),
+    "national-sheet": (
+        "labdesk.cli.clocks",
+        "the national item sheet (.xlsx): one row per tested item",
+    ),
+    "results": (
+        "labdesk.cli.results",
+        "import results from a file; an item's detection limit",
+    ),
+    "library": ("labdesk.cli.library", "the food library: classification, limits, imports"),
+}
+
+# One example per command, shown at the end of `labdesk COMMAND --help` (kept here, beside
+# COMMANDS, so every command has one; tests/cli/test_cli_examples.py runs each help).
+EXAMPLES: dict[str, str] = {
+    "round": "labdesk round 60.28 --interval 0.5        # 60.5",
+    "judge": 'labdesk judge --limit "≤0.5" --value 0.549 --method rounded --json',
+    "uscc": "labdesk uscc 914403001922038216",
+    "calc": 'labdesk calc --formula "(rho - rho0) * V * f / m" --var rho=12.3 --var rho0=0.3 '
+    "--var V=25 --var f=1 --var m=0.5012 --places 3 --json",
+    "replicates": 'labdesk replicates --values "0.153;0.161" --max-rel-diff 20 --places 3 --json',
+    "qc": 'labdesk qc westgard --mean 10 --sd 1 --values "10.2,13.5" --json',
+    "setup": "labdesk --db lab.sqlite setup --name 示例质检中心 --code HF01 --region 340100 "
+    "--admin admin",
+    "demo": "labdesk --db demo.sqlite demo --samples 300",
+    "samples": "labdesk --db lab.sqlite samples --status approved --json",
+    "audit": "labdesk --db lab.sqlite audit verify",
+    "backup": "labdesk --db lab.sqlite backup --out copy.sqlite",
+    "restore": "labdesk --db lab.sqlite restore copy.sqlite",
+    "users": "labdesk --db lab.sqlite users list",
+    "keys": "labdesk --db lab.sqlite keys export --out centre.pem",
+    "export": "labdesk --db lab.sqlite export --out OUTBOX --user manager --task T-2026-01",
+    "batches": "labdesk --db lab.sqlite batches list",
+    "verify": "labdesk verify OUTBOX/HF01-000001.labbatch --trust centre.pem",
+    "hq": "labdesk hq --db hq.sqlite ingest INBOX --trust centre.pem",
+    "summary": "labdesk --db lab.sqlite summary --from 2026-01-01 --to 2026-03-31 --json",
+    "report": "labdesk --db lab.sqlite report AH2026-000123 --out reports/",
+    "batch-summary": "labdesk --db lab.sqlite batch-summary --pending --json",
+    "standards": "labdesk --db lab.sqlite standards export --out library.xlsx",
+    "results": "labdesk --db lab.sqlite results import results.csv --user tech1 --dry-run",
+    "due": 'labdesk due --from 2025-09-26 --working-days 5 --json   # {"due": "2025-10-10"}',
+    "calendar": "labdesk --db lab.sqlite calendar import 2027.csv --user admin",
+    "clocks": "labdesk --db lab.sqlite clocks show AH2026-000123",
+    "national-sheet": "labdesk --db lab.sqlite national-sheet --out sheet.xlsx --from 2026-01-01",
+    "library": "labdesk --db lab.sqlite library limits --food 大米 --on 2026-06-01 --json",
 }
 
 log = logging.getLogger("labdesk.cli")
+
+
+class _ExampleHelpFormatter(argparse.HelpFormatter):
+    """Wraps descriptions as usual but keeps the example's lines as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("example:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 class UsageError(Exception):
@@ -123,6 +185,10 @@ def build_parser(
             if module not in registered:
                 importlib.import_module(module).register(sub)
                 registered.add(module)
+            command_parser = sub.choices.get(name)
+            if command_parser is not None and name in EXAMPLES:
+                command_parser.epilog = f"example:\n  {EXAMPLES[name]}"
+                command_parser.formatter_class = _ExampleHelpFormatter
         else:
             sub.add_parser(name, help=help_text, add_help=False)
     return parser

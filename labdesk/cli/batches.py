@@ -151,19 +151,65 @@ def _keys_show(args: argparse.Namespace) -> int:
 # -- export and batches ------------------------------------------------------------------
 
 
+def _day(text: str | None, option: str) -> Any:
+    from datetime import date
+
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option}: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _export_selection(args: argparse.Namespace, db: Any) -> list[int] | None:
+    """The samples `--sample`, or `--task` / `--from` / `--to`, choose (None: all approved)."""
+    from labdesk.core.errors import NotFound, WorkflowError
+    from labdesk.services import queries
+
+    by_filter = args.task is not None or args.date_from or args.date_to
+    if args.sample and by_filter:
+        raise UsageError("--sample names the samples; it does not combine with --task/--from/--to")
+    if args.sample:
+        ids = []
+        for number in args.sample:
+            found = db.scalar("SELECT id FROM samples WHERE sample_no = ?", (number,))
+            if found is None:
+                raise NotFound(f"no sample {number} (样品不存在)")
+            ids.append(int(found))
+        return ids
+    if not by_filter:
+        return None
+    if (
+        args.task is not None
+        and db.scalar("SELECT 1 FROM tasks WHERE task_no = ?", (args.task,)) is None
+    ):
+        raise NotFound(f"no task {args.task} (任务不存在)")
+    ids = queries.approved_unexported_samples(
+        db,
+        task_no=args.task,
+        date_from=_day(args.date_from, "--from"),
+        date_to=_day(args.date_to, "--to"),
+    )
+    if not ids:
+        raise WorkflowError("no approved samples match the selection (没有符合条件的待导出样品)")
+    return ids
+
+
 def _export(args: argparse.Namespace) -> int:
     from labdesk.batch.export import export_batch
 
     db = _open(args)
     try:
         ctx = _sign_in(args, db)
+        chosen = _export_selection(args, db)
         passphrase = read_passphrase(args)
 
         def progress(done: int, total: int) -> None:
             if args.verbose:
                 print(f"read {done}/{total} samples", file=sys.stderr)
 
-        result = export_batch(ctx, args.out, passphrase, progress=progress)
+        result = export_batch(ctx, args.out, passphrase, progress=progress, sample_ids=chosen)
     finally:
         db.close()
     print(f"wrote {result.path}: batch {result.sequence}, {result.sample_count} samples")
@@ -342,6 +388,12 @@ def _hq_gaps(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hq_window(args: argparse.Namespace) -> int:
+    from labdesk.ui.hq_app import run_hq_app
+
+    return run_hq_app(_hq_url(args), getattr(args, "lang", None))
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     """Adds keys, export, batches, verify and hq."""
     keys = sub.add_parser("keys", help="the centre's signing key")
@@ -358,8 +410,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=_keys_show)
 
-    export = sub.add_parser("export", help="write a signed batch of approved samples")
+    export = sub.add_parser(
+        "export",
+        help="write a signed batch of approved samples",
+        description="Sign approved samples not yet exported as one batch: all of them, or "
+        "those --sample names, or those of --task and/or sampled --from/--to (inclusive).",
+    )
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="the outbox")
+    export.add_argument(
+        "--sample", action="append", default=[], metavar="NO", help="this sample (repeatable)"
+    )
+    export.add_argument("--task", metavar="TASK_NO", help="the approved samples of this task")
+    export.add_argument(
+        "--from", dest="date_from", metavar="YYYY-MM-DD", help="sampled on or after"
+    )
+    export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="sampled on or before")
     _add_secrets(export)
     export.set_defaults(func=_export)
 
@@ -393,7 +458,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="HQ database: an SQLite file (default: hq.sqlite in the data folder), "
         "sqlite:///path or postgresql://…",
     )
-    hq_sub = hq.add_subparsers(dest="hq_command", metavar="ACTION", required=True)
+    # No verb: the HQ window (labdesk.ui.hq_window) on that database.
+    hq.set_defaults(func=_hq_window)
+    hq_sub = hq.add_subparsers(dest="hq_command", metavar="ACTION")
     ing = hq_sub.add_parser("ingest", help="verify and load batches (files or inbox folders)")
     ing.add_argument("files", type=Path, nargs="+", metavar="FILE_OR_DIR")
     ing.add_argument("--trust", type=Path, action="append", default=[], metavar="PEM")
@@ -409,3 +476,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     gaps = hq_sub.add_parser("gaps", help="batches missing in a centre's sequence")
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(func=_hq_gaps)
+    from labdesk.cli.hq_province import add_verbs
+
+    add_verbs(hq_sub, _hq_url)

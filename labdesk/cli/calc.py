@@ -2,6 +2,7 @@
 
     labdesk round VALUE --interval I      GB/T 8170 rounding to an interval (1, 2, 5 × 10ⁿ)
     labdesk round VALUE --sig N           … to N significant figures
+    labdesk round VALUE --decimals N      … to N decimal places (interval 10⁻ᴺ)
     labdesk judge --limit L --value V [--method full|rounded] [--interval I | --decimals D]
                   [--lod X] [--loq Y] [--unit U] [--json]
     labdesk uscc CODE [--json]            check a 统一社会信用代码
@@ -55,6 +56,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     how = rnd.add_mutually_exclusive_group(required=True)
     how.add_argument("--interval", metavar="I", help="rounding interval, e.g. 0.1, 0.5, 0.02, 10")
     how.add_argument("--sig", metavar="N", type=int, help="number of significant figures")
+    how.add_argument(
+        "--decimals",
+        metavar="N",
+        type=int,
+        help="round to N decimal places, i.e. an interval of 10⁻ᴺ (as judge takes it)",
+    )
     rnd.set_defaults(func=_round)
     _allow_negative_values(rnd)
 
@@ -99,6 +106,15 @@ def _round(args: argparse.Namespace) -> int:
 
     if args.interval is not None:
         print(round_to_interval(args.value, args.interval))
+        return 0
+    if args.decimals is not None:
+        from decimal import Decimal
+
+        from labdesk.core.errors import ValidationError
+
+        if not -12 <= args.decimals <= 12:  # the range judge --decimals accepts
+            raise ValidationError("decimals", "range", "--decimals: must be between -12 and 12")
+        print(round_to_interval(args.value, f"{Decimal(1).scaleb(-args.decimals):f}"))
         return 0
     result = round_to_sig(args.value, args.sig)
     pretty = format_sig_zh(result)

@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     p.add_argument("--enterprise", action="append", default=[], type=int, metavar="ID")
     p.add_argument("--source", action="append", default=[], metavar="TEXT", help="task source")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="date for overdue counts (default today)")
+    _add_min_samples(p)
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("report", help="write the test report (检验报告) PDF of each sample")
@@ -58,6 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     p.add_argument("--pending", action="store_true", help="only the pending (unexported) batch")
     p.add_argument("--json", action="store_true")
     p.add_argument("--pdf", type=Path, metavar="FILE", help="write the (single) summary as PDF")
+    _add_min_samples(p)
     p.set_defaults(func=cmd_batch_summary)
 
     p = sub.add_parser("standards", help="import or export the standards library")
@@ -78,6 +80,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _add_min_samples(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-samples",
+        type=int,
+        default=10,
+        metavar="N",
+        help="rates from fewer judged samples are marked few_samples (default 10)",
+    )
+
+
+def _min_samples(args: argparse.Namespace) -> int:
+    if args.min_samples < 1:
+        raise UsageError("--min-samples: give a whole number of 1 or more")
+    return int(args.min_samples)
 
 
 def _date(text: str | None, option: str) -> date | None:
@@ -114,11 +132,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
         figures = sm.centre_summary(db, flt, today=_date(args.today, "--today"))
     finally:
         db.close()
-    data = sm.summary_json(figures)
+    minimum = _min_samples(args)
+    data = sm.summary_json(figures, min_samples=minimum)
     if args.xlsx is not None:
         from labdesk.services.exports import write_workbook
 
-        write_workbook(args.xlsx, sm.summary_tables(figures))
+        write_workbook(args.xlsx, sm.summary_tables(figures, min_samples=minimum))
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -129,6 +148,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def _rate(value: str | None) -> str:
     return "—" if value is None else f"{value}%"
+
+
+def _strength(group: dict[str, Any]) -> str:
+    """ "(95% 72.22–87.49)" and a * when the rate rests on few samples."""
+    interval = group.get("pass_rate_interval")
+    shown = f" (95% {interval[0]}–{interval[1]})" if interval else ""
+    return shown + (" *" if group.get("few_samples") else "")
 
 
 def _pad(text: str, width: int) -> str:
@@ -144,7 +170,7 @@ def _print_summary(data: dict[str, Any]) -> None:
     print(f"已判定 judged         {data['judged']}", end="")
     print(f"  (合格 pass {data['pass']}, 不合格 fail {data['fail']})")
     print(f"不判定 not judged     {data['not_judged']}   未出结论 pending {data['pending']}")
-    print(f"合格率 pass rate      {_rate(data['pass_rate'])}")
+    print(f"合格率 pass rate      {_rate(data['pass_rate'])}{_strength(data)}")
     print(f"不合格率 non-conf.    {_rate(data['nonconformity_rate'])}")
     print(f"报告逾期 overdue      {data['overdue']}", end="")
     print(f"   复检期内 re-inspection open {data['reinspection_open']}")
@@ -157,8 +183,12 @@ def _print_summary(data: dict[str, Any]) -> None:
         for g in data[key]:
             print(
                 f"  {_pad(g['label'] or '—', 32)}{g['samples']:>7} {g['pass']:>7} {g['fail']:>7}"
-                f"  {_rate(g['pass_rate'])}"
+                f"  {_rate(g['pass_rate'])}{_strength(g)}"
             )
+    print(
+        f"\n* 已判定样品少于 {data['min_samples']} 个，比率仅供参考 "
+        f"(fewer than {data['min_samples']} judged samples: the rate says little)"
+    )
     print("\n不合格项目 top failing items")
     for item in data["top_failing_items"][:10]:
         rate = _rate(item["failure_rate"])
@@ -231,6 +261,7 @@ def _raw_data_html(db: Any, sample_no: str) -> str:
 def cmd_batch_summary(args: argparse.Namespace) -> int:
     from labdesk.services import summary as sm
 
+    minimum = _min_samples(args)
     db = _reader(args)
     try:
         if args.batch is not None:
@@ -252,25 +283,33 @@ def cmd_batch_summary(args: argparse.Namespace) -> int:
         from labdesk.reports.pdf import ensure_gui_application, render_batch_summary_pdf
 
         ensure_gui_application()
-        render_batch_summary_pdf(batches[0], centre_name, args.pdf)
+        render_batch_summary_pdf(batches[0], centre_name, args.pdf, min_samples=minimum)
     if args.json:
-        json.dump([_batch_json(b) for b in batches], sys.stdout, ensure_ascii=False, indent=2)
+        out = [_batch_json(b, minimum) for b in batches]
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif args.pdf is None:
         for b in batches:
             c = b.counts
+            few = (
+                f" (已判定样品少于 {minimum} 个，比率仅供参考)" if c.pass_rate.few(minimum) else ""
+            )
             print(
                 f"{b.title}: {c.samples} 样品, 合格 {c.passed}, 不合格 {c.failed}, "
-                f"合格率 {c.pass_rate.percent_text()}; 批准人 "
+                f"合格率 {c.pass_rate.percent_text()}{few}; 批准人 "
                 + ("、".join(name for name, _n in b.approvers) or "—")
             )
     return 0
 
 
-def _batch_json(b: Any) -> dict[str, Any]:
+def _batch_json(b: Any, minimum: int = 10) -> dict[str, Any]:
+    from labdesk.services.summary import rate_strength
+
     c = b.counts
     rate = c.pass_rate.percent(2)
     return {
+        **rate_strength(c, minimum),
+        "min_samples": minimum,
         "batch": b.sequence,
         "pending": b.batch_id is None,
         "file_name": b.file_name,

@@ -4,7 +4,8 @@ Accepted (surrounding spaces ignored, full-width characters read as ASCII):
 
 - a plain decimal: ``0.549``, ``-0.0365``, ``+2``, ``１２．５``, optionally with a GB/T 8170
   mark ``15.5(+)`` / ``15.5(−)`` / ``15.5（-）`` (true value above / below);
-- not detected: ``ND``, ``nd``, ``N.D.``, ``未检出``;
+- not detected: ``ND``, ``nd``, ``N.D.``, ``未检出``; with the detection limit of this
+  measurement in brackets, ``ND(0.01)``, ``未检出（0.01）`` (`Entry.value` is that LOD);
 - below a stated value: ``<0.01``, ``＜0.01`` (the true value is below 0.01);
 - below the method's limits: ``<LOD``, ``<LOQ`` (any case; also ``<检出限``, ``<定量限``);
 - a word: 阴性 / 阳性 / 检出 / 未检出 / 符合 / 不符合.
@@ -32,9 +33,9 @@ EntryKind = Literal["number", "not_detected", "below", "below_lod", "below_loq",
 class Entry:
     """A parsed result.
 
-    kind: "number" (``value``, ``mark``), "not_detected" (ND, 未检出), "below" (``value`` is
-    the stated bound of "<0.01"), "below_lod", "below_loq", or "word" (``word`` is one of
-    阴性 阳性 检出 符合 不符合).
+    kind: "number" (``value``, ``mark``), "not_detected" (ND, 未检出; ``value`` is the LOD
+    stated with it, "ND(0.01)", else None), "below" (``value`` is the stated bound of
+    "<0.01"), "below_lod", "below_loq", or "word" (``word`` is one of 阴性 阳性 检出 符合 不符合).
     """
 
     text: str
@@ -50,6 +51,8 @@ class Entry:
             return f"{self.value:f}{_MARK_TEXT[self.mark]}"
         if self.kind == "below":
             return f"<{self.value:f}"
+        if self.kind == "not_detected" and self.value is not None:
+            return f"ND({self.value:f})"
         return {"not_detected": self.word or "ND", "below_lod": "<LOD", "below_loq": "<LOQ"}.get(
             self.kind, self.word
         )
@@ -65,11 +68,13 @@ _BELOW_LOD = {"LOD", "检出限"}
 _BELOW_LOQ = {"LOQ", "定量限"}
 
 _ACCEPTED_EN = (
-    "a decimal such as 0.549 or -12.5 (optionally marked 15.5(+) / 15.5(−)), ND / 未检出, "
-    "<0.01, <LOD, <LOQ, or one of 阴性 阳性 检出 未检出 符合 不符合"
+    "a decimal such as 0.549 or -12.5 (optionally marked 15.5(+) / 15.5(−)), ND / 未检出 "
+    "(with its detection limit: ND(0.01)), <0.01, <LOD, <LOQ, or one of 阴性 阳性 检出 未检出 "
+    "符合 不符合"
 )
 _ACCEPTED_ZH = (
-    "数值（如 0.549、-12.5，可带修约标记 15.5(+)/15.5(−)）、ND/未检出、<0.01、<LOD、<LOQ，"
+    "数值（如 0.549、-12.5，可带修约标记 15.5(+)/15.5(−)）、ND/未检出（可带检出限：ND(0.01)）、"
+    "<0.01、<LOD、<LOQ，"
     "或 阴性、阳性、检出、未检出、符合、不符合"
 )
 
@@ -89,6 +94,22 @@ def _decimal(body: str) -> Decimal | None:
     if not digits or not _NUMBER_CHARS.issuperset(digits) or digits.count(".") > 1 or digits == ".":
         return None
     return Decimal(body)
+
+
+def _stated_lod(text: str, compact: str) -> Decimal | None:
+    """The LOD of "ND(0.01)" / "未检出(0.01)" (brackets already read as ASCII), else None."""
+    head, bracket, rest = compact.partition("(")
+    if not bracket or not rest.endswith(")") or head.upper() not in _NOT_DETECTED:
+        return None
+    value = _decimal(rest[:-1])
+    if value is None or value <= 0 or rest[:1] in "+-":
+        raise _invalid(
+            text,
+            "result_format",
+            "the detection limit in brackets must be a positive number, e.g. ND(0.01)",
+            "括号内的检出限应为正数，如 ND(0.01)",
+        )
+    return value
 
 
 def parse_entry(text: str) -> Entry:
@@ -111,6 +132,9 @@ def parse_entry(text: str) -> Entry:
         return Entry(text, "word", word=compact)
     if upper in _NOT_DETECTED:
         return Entry(text, "not_detected", word="未检出")
+    stated = _stated_lod(text, compact)
+    if stated is not None:
+        return Entry(text, "not_detected", stated, word="未检出")
     if compact[-3:] in _MARKS:
         value = _decimal(compact[:-3])
         if value is not None:

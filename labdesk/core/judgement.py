@@ -482,17 +482,20 @@ class CompiledRule:
         display: str,
         compared: str,
         said: tuple[str, str] | None = None,
+        *,
+        lod: Decimal | None = None,
     ) -> Verdict:
         """The true value lies in [low, high); decide if all, none or some of it passes.
 
         ``said`` is how the explanation names the result (zh, en); default ``compared``.
+        ``lod`` replaces the rule's LOD (an entry that states its own, "ND(0.01)").
         """
         said_zh, said_en = said or (compared, compared)
         limit = self.limit
         if limit.is_report_only:
             return self._report_only(display, compared)
         if limit.is_not_detected:
-            lod = self.lod
+            lod = self.lod if lod is None else lod
             if lod is not None and high <= lod:
                 return self._verdict(
                     "pass",
@@ -563,6 +566,16 @@ class CompiledRule:
         return "pass" if upper_ok and lower_ok else "not_judged"
 
     def _judge_below_lod(self, entry: Entry) -> Verdict:
+        stated = entry.value if entry.kind == "not_detected" else None
+        if stated is not None:  # "ND(0.01)": this measurement's own LOD
+            unit = f" {self.unit}" if self.unit else ""
+            display = f"未检出（检出限 {_plain(stated)}{unit}）"
+            said = (display, f"not detected (LOD {_plain(stated)}{unit})")
+            if self.limit.is_qualitative:
+                return self._judge_word("未检出", display)
+            return self._judge_span(
+                Decimal(0), stated, display, f"<{_plain(stated)}", said, lod=stated
+            )
         lod = self.lod
         if self.limit.is_qualitative:
             return self._judge_word("未检出", self._lod_display)
@@ -570,22 +583,19 @@ class CompiledRule:
             return self._judge_span(
                 Decimal(0), lod, self._lod_display, f"<{_plain(lod)}", self._below_lod_said
             )
-        display = "<LOD" if entry.kind == "below_lod" else "未检出"
         limit = self.limit
-        if limit.is_report_only:
-            return self._report_only(display, display)
-        if limit.is_not_detected or limit.is_qualitative:
-            return self._judge_word("未检出", display)
-        lo, up = self._lo, self._up
-        zero_ok = lo is None or lo < 0 or (lo == 0 and self._lo_incl)
-        if zero_ok and (up is None or up > 0):
-            zh, en = self._suffix["pass"]
-            return self._verdict("pass", display, display, display + zh, display + en)
-        return self._not_judged(
-            display,
-            display,
-            f"{display}，但未给出检出限，无法与 {self.limit_zh} 比较",
-            f"{display} without a stated LOD cannot be compared with {self.limit_en}",
+        if limit.is_not_detected and limit.criterion:
+            # A presence test of a stated portion ("不得检出/25 g"): the portion is the
+            # basis of 未检出, there is no concentration LOD to state.
+            return self._judge_word("未检出", "未检出")
+        raise ValidationError(
+            "result",
+            "lod_required",
+            f"result {entry.text!r}: the item has no detection limit, and 未检出 must say "
+            "below what. Type ND with this measurement's LOD, e.g. ND(0.01), or <0.01, or "
+            "enter the method's LOD on the item (with a reason). "
+            f"（结果“{entry.text}”：该项目没有检出限，“未检出”须注明检出限。请填写 ND(检出限)，"
+            "如 ND(0.01)，或 <0.01，或先为该项目录入方法检出限并说明原因）",
         )
 
     def _judge_detected_number(self, value: Decimal, shown: str) -> Verdict:

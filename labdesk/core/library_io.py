@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from labdesk.core.cells import append_xlsx_row, csv_row, formula_cells, restore
 from labdesk.core.errors import ValidationError
 from labdesk.core.standards import (
     METHODS,
@@ -150,7 +151,7 @@ def load_library_csv(path: Path | str) -> StandardsLibrary:
         raise LibraryFileError(
             path, [FileProblem(0, "", f"not a readable CSV file: {exc}")]
         ) from None
-    return _from_rows(path, rows)
+    return _from_rows(path, [[restore(cell) for cell in record] for record in rows])
 
 
 def load_library_excel(path: Path | str) -> StandardsLibrary:
@@ -176,8 +177,15 @@ def load_library_excel(path: Path | str) -> StandardsLibrary:
         raise LibraryFileError(
             path, [FileProblem(0, "", f"not a readable .xlsx workbook: {exc}")]
         ) from None
+    formulas = formula_cells(path)
+    if formulas:
+        # A formula's value is whatever Excel last computed (or nothing), not what was typed.
+        raise LibraryFileError(
+            path,
+            [FileProblem(0, ref, "a formula cell; type the value itself") for ref in formulas],
+        )
     rows = [
-        ["" if _missing(cell) else str(cell) for cell in record]
+        ["" if _missing(cell) else restore(str(cell)) for cell in record]
         for record in frame.itertuples(index=False)
     ]
     return _from_rows(path, rows)
@@ -430,12 +438,14 @@ def write_library_csv(library: StandardsLibrary, path: Path | str) -> None:
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle, lineterminator="\r\n").writerows(library_rows(library))
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerows(csv_row(row) for row in library_rows(library))
     tmp.replace(path)
 
 
 def write_library_excel(library: StandardsLibrary, path: Path | str) -> None:
-    """Write an .xlsx with every cell stored as text (format "@"), so "0.50" stays "0.50"."""
+    """Write an .xlsx with every cell stored as a string cell in the text format "@", so
+    "0.50" stays "0.50" and no text is ever a formula (`core.cells`)."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -445,10 +455,7 @@ def write_library_excel(library: StandardsLibrary, path: Path | str) -> None:
     assert sheet is not None
     sheet.title = "library"
     for row in library_rows(library):
-        sheet.append(row)
-    for row_cells in sheet.iter_rows():
-        for cell in row_cells:
-            cell.number_format = "@"
+        append_xlsx_row(sheet, row, text_format=True)
     for index, name in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(12, len(name) + 2)
     sheet.freeze_panes = "A2"

@@ -78,7 +78,10 @@ def _sample_row(db: Reader, sample_no: str) -> Any:
         "coalesce(e.address, '') AS ent_address, coalesce(e.legal_rep, '') AS ent_legal_rep, "
         "coalesce(e.contact, '') AS ent_contact, coalesce(e.phone, '') AS ent_phone, "
         "coalesce(t.task_no, '') AS task_no, coalesce(t.source, '') AS task_source, "
-        "coalesce(t.category, '') AS task_category, coalesce(c.name, s.category_code) AS cat_name "
+        "coalesce(t.category, '') AS task_category, coalesce(c.name, s.category_code) AS cat_name, "
+        "coalesce(t.purpose, '') AS task_purpose, "
+        "(SELECT r.report_class FROM reports AS r WHERE r.sample_id = s.id "
+        "AND r.state = 'current' ORDER BY r.version DESC LIMIT 1) AS report_class "
         "FROM samples AS s LEFT JOIN enterprises AS e ON e.id = s.enterprise_id "
         "LEFT JOIN tasks AS t ON t.id = s.task_id "
         "LEFT JOIN lib_categories AS c ON c.code = s.category_code WHERE s.sample_no = ?",
@@ -118,10 +121,27 @@ def _last_event(db: Reader, sample_id: int, to_state: str) -> Signoff | None:
     return Signoff("", str(rows[0]["name"]), local_date(rows[0]["at_utc"]))
 
 
+def _food_class_path(db: Reader, code: str) -> str:
+    """粮食加工品 / 大米 / 大米 / 大米 for a food sample's class (its root left out)."""
+    names: list[str] = []
+    current: str | None = code
+    while current:
+        rows = db.query("SELECT name, parent_code FROM food_classes WHERE code = ?", [current])
+        if not rows:
+            break
+        names.append(str(rows[0]["name"]))
+        current = rows[0]["parent_code"]
+    names.reverse()
+    return " / ".join(names[1:] or names) or code
+
+
 def report_document(db: Reader, sample_no: str) -> TestReportDoc:
     """检验报告 of the sample `sample_no`, from what is stored."""
+    from labdesk.services.results import require_defended
+
     centre_name, centre_code = _centre(db)
     s = _sample_row(db, sample_no)
+    require_defended(db, [int(s["id"])], "print the report")  # 未检出 says below what
     items = db.query(
         "SELECT si.seq, si.name, si.unit, si.limit_text, si.test_method, si.standard_no, "
         "si.standard_year, r.text, r.display, r.verdict, r.entered_at, "
@@ -165,6 +185,11 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
         Signoff("批准", approved.name if approved else "", approved.date if approved else ""),
     ]
     final = s["state"] in FINAL_STATES
+    columns = s.keys()  # (a sqlite3.Row: `in` on the row itself looks at its values)
+    food_code = _text(s["food_class_code"]) if "food_class_code" in columns else ""
+    category = _food_class_path(db, food_code) if food_code else _text(s["cat_name"])
+    # 判定依据: the standard versions the frozen items came from
+    versions = "、".join(dict.fromkeys(x for x in standards if x))
     fields = [
         Field("受检单位", _text(s["ent_name"])),
         Field("统一社会信用代码", _text(s["ent_uscc"])),
@@ -177,10 +202,13 @@ def report_document(db: Reader, sample_no: str) -> TestReportDoc:
             "生产日期/批号",
             " / ".join(x for x in (_text(s["production_date"]), _text(s["batch_no"])) if x),
         ),
-        Field("产品类别", _text(s["cat_name"])),
+        Field("产品类别", category),
         Field("执行标准", _text(s["executive_standard"])),
+        Field("判定依据", versions),
         Field("任务来源", _text(s["task_source"])),
         Field("任务类别", _text(s["task_category"])),
+        Field("检验目的", _text(s["task_purpose"])),
+        Field("报告类别", _text(s["report_class"])),
         Field("抽样日期", _text(s["sampling_date"])),
         Field("收样日期", _text(s["received_date"])),
         Field("抽样数量", _quantity(s["sample_qty"], s["qty_unit"])),
@@ -221,6 +249,8 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
                 Field("任务编号", _text(s["task_no"])),
                 Field("任务来源", _text(s["task_source"])),
                 Field("任务类别", _text(s["task_category"])),
+                Field("检验目的", _text(s["task_purpose"])),
+                Field("报告类别", _text(s["report_class"])),
                 Field("抽样日期", _text(s["sampling_date"])),
             ],
         ),
@@ -270,6 +300,11 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
                 Field("抽样单位", _text(s["sampling_org"])),
                 Field("封样", yes_no.get(int(s["sealed"]), "")),
                 Field("被抽样单位确认", yes_no.get(int(s["unit_acknowledged"]), "")),
+                *(
+                    [Field("被抽样单位拒绝签字", f"见证人：{_text(s['refusal_witness'])}")]
+                    if int(s["unit_refused_sign"] or 0)
+                    else []
+                ),
             ],
         ),
     ]

@@ -8,8 +8,10 @@ Qt-free string building: every value is escaped here, so a sample name such as
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from html import escape
 
+from labdesk.core.rates import MIN_SAMPLES
 from labdesk.reports.model import FAIL, Field, SamplingFormDoc, TestReportDoc
 from labdesk.services.summary import BatchSummary
 
@@ -128,8 +130,13 @@ def sampling_form_html(doc: SamplingFormDoc) -> str:
     )
 
 
-def batch_summary_html(summary: BatchSummary, centre: str) -> str:
-    """批次汇总: counts and rates, failing items, approvers, the samples of one batch."""
+def _interval_text(interval: tuple[Decimal, Decimal] | None) -> str:
+    return "—" if interval is None else f"{interval[0]}%～{interval[1]}%"
+
+
+def batch_summary_html(summary: BatchSummary, centre: str, min_samples: int = MIN_SAMPLES) -> str:
+    """批次汇总: counts and rates (with their 95 % interval, and a "few samples" note below
+    `min_samples` judged), failing items, approvers, the samples of one batch."""
     c = summary.counts
     head = [
         Field("批次", summary.title),
@@ -143,8 +150,11 @@ def batch_summary_html(summary: BatchSummary, centre: str) -> str:
         Field("不判定", str(c.not_judged)),
         Field("合格率", c.pass_rate.percent_text()),
         Field("不合格率", c.nonconformity_rate.percent_text()),
+        Field("合格率 95% 区间", _interval_text(c.pass_rate.interval())),
         Field("批准人", "、".join(f"{name}（{n}）" for name, n in summary.approvers) or "—"),
     ]
+    if c.pass_rate.few(min_samples):
+        head.append(Field("样品数提示", f"已判定样品少于 {min_samples} 个，比率仅供参考"))
     items = "".join(
         f"<tr><td>{_e(i.name)}</td><td align=right>{i.tested}</td>"
         f"<td align=right>{i.failed}</td>"

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from labdesk.core.rates import MIN_SAMPLES
 from labdesk.reports.fonts import report_font
 from labdesk.reports.layout import batch_summary_html, sampling_form_html, test_report_html
 from labdesk.reports.model import SamplingFormDoc, TestReportDoc
@@ -148,10 +149,14 @@ def print_sampling_form(doc: SamplingFormDoc, device: QPagedPaintDevice) -> int:
     return paint_html(sampling_form_html(doc), device, footer_left=doc.form_no)
 
 
-def render_batch_summary_pdf(summary: BatchSummary, centre: str, path: Path) -> int:
+def render_batch_summary_pdf(
+    summary: BatchSummary, centre: str, path: Path, *, min_samples: int = MIN_SAMPLES
+) -> int:
     """批次汇总 of one export batch (or the pending one) to `path`; returns the page count."""
     return write_html_pdf(
-        batch_summary_html(summary, centre), path, title=f"批次汇总 {summary.title}"
+        batch_summary_html(summary, centre, min_samples),
+        path,
+        title=f"批次汇总 {summary.title}",
     )
 
 

@@ -27,10 +27,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from labdesk.core.deadlines import report_due
-from labdesk.core.errors import WorkflowError
+from labdesk.core.errors import ValidationError, WorkflowError
 from labdesk.core.uscc import make_uscc, org_code_check_digit, validate_uscc
-from labdesk.services import auth, library
+from labdesk.services import auth, clocks, library
 from labdesk.services.context import Actor, ServiceContext
 from labdesk.services.enterprises import EnterpriseForm, enterprise_values
 from labdesk.services.results import judge_text, refresh_conclusion
@@ -134,6 +133,33 @@ _PROGRESS = (
     "exported",
 )
 
+
+@dataclass(frozen=True)
+class SampleChoice:
+    """A province demo's say over one sample (None = the usual random choice)."""
+
+    category: str | None = None
+    enterprise_uscc: str | None = None
+    bias: Decimal | None = None  # × the class's failure propensity: 0 never fails, 100 always
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    """What differs when this centre is one of several (`labdesk.province.demo`).
+
+    `enterprises` are created first (the same codes in several centres' databases make
+    one enterprise at HQ); `task_levels` name the organising level of the six tasks in
+    turn; sampling dates spread over `days`; `states` replaces the shares of final states
+    (more exported); `choose(index, sampling_date, rng)` may fix a sample's class,
+    enterprise and failure propensity (planted trends and repeat offenders)."""
+
+    enterprises: tuple[EnterpriseForm, ...] = ()
+    task_levels: tuple[str, ...] = ()
+    days: int = 365
+    states: tuple[tuple[str, int], ...] | None = None
+    choose: Callable[[int, date, random.Random], SampleChoice] | None = None
+
+
 # Called once per batch of ~25 approved samples, as the demo manager, after every sample
 # exists; it must export exactly those samples (see labdesk.batch.demo).
 Exporter = Callable[[ServiceContext, list[int]], None]
@@ -157,11 +183,15 @@ class DemoSummary:
         return (Decimal(self.passed) * 100 / self.judged).quantize(Decimal("0.1"))
 
 
-def _state_counts(total: int, rng: random.Random) -> list[str]:
+def _state_counts(
+    total: int, rng: random.Random, shares: tuple[tuple[str, int], ...] = _STATE_PLAN
+) -> list[str]:
     """Final state of each sample, oldest first; each state at least once when total ≥ 10."""
-    weights = sum(w for _, w in _STATE_PLAN)
-    counts = {s: (total * w) // weights for s, w in _STATE_PLAN}
-    if total >= len(_STATE_PLAN):
+    weights = sum(w for _, w in shares)
+    counts = {s: (total * w) // weights for s, w in shares}
+    for state, _ in _STATE_PLAN:
+        counts.setdefault(state, 0)
+    if shares is _STATE_PLAN and total >= len(_STATE_PLAN):
         for s in counts:
             counts[s] = max(counts[s], 1)
     while sum(counts.values()) > total:
@@ -220,7 +250,10 @@ class _ValuePools:
         passing: list[str] = []
         failing: list[str] = []
         for text in candidates:
-            verdict = judge_text(item, text).verdict
+            try:
+                verdict = judge_text(item, text).verdict
+            except ValidationError:  # 未检出 of an item without an LOD: never typed
+                continue
             if verdict == "pass":
                 passing.append(text)
             elif verdict == "fail":
@@ -290,6 +323,7 @@ def fill_demo(
     exporter: Exporter | None = None,
     today: date | None = None,
     outbox_dir: str = "",
+    plan: DemoPlan | None = None,
 ) -> DemoSummary:
     """Fills (or extends) a demo database; returns what was made. Refuses a real centre.
 
@@ -331,6 +365,12 @@ def fill_demo(
         known = {str(r[0]) for r in db.query("SELECT uscc FROM enterprises")}
         offset = len(known)
         rows: list[dict[str, Any]] = []
+        for planned in plan.enterprises if plan is not None else ():
+            values = enterprise_values(planned)
+            if values["uscc"] not in known:
+                known.add(values["uscc"])
+                rows.append(values)
+        n_enterprises += len(rows)
         while len(rows) < n_enterprises:
             values = enterprise_values(_enterprise_form(rng, offset + len(rows)))
             if values["uscc"] not in known:
@@ -352,6 +392,9 @@ def fill_demo(
                         plan=f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
                         "产品质量抽检计划（演示）",
                         deadline=start + timedelta(days=120),
+                        org_level=plan.task_levels[quarter % len(plan.task_levels)]
+                        if plan is not None and plan.task_levels
+                        else "",
                     ),
                     manager.user_id,
                 )
@@ -368,10 +411,13 @@ def fill_demo(
     lib_items = [dict(r) for r in db.query("SELECT * FROM lib_items WHERE active = 1 ORDER BY seq")]
     category_codes = sorted({str(i["category_code"]) for i in lib_items})
     pools = _ValuePools(rng)
-    plan = _state_counts(samples, rng)
+    days = plan.days if plan is not None else 365
+    shares = plan.states if plan is not None and plan.states else _STATE_PLAN
+    states = _state_counts(samples, rng, shares)
     dates = sorted(
-        (today - timedelta(days=rng.randint(1, 365)) for _ in range(samples)), reverse=False
+        (today - timedelta(days=rng.randint(1, days)) for _ in range(samples)), reverse=False
     )
+    by_uscc = {code: id_ for id_, code in enterprise_uscc.items()}
     start_no = int(db.scalar("SELECT count(*) FROM samples"))
     pending_export: list[int] = []
     deferred: list[list[int]] = []  # batches for the exporter, after the samples exist
@@ -380,12 +426,20 @@ def fill_demo(
     for begin in range(0, samples, BATCH):
         with db.write(actors["tech1"]) as w:
             for index in range(begin, min(samples, begin + BATCH)):
-                final = plan[index]
+                final = states[index]
                 if final == "cancelled":
                     final_reached = rng.choice(("registered", "received", "testing"))
                 else:
                     final_reached = final
                 sampling = dates[index]
+                choice = SampleChoice()
+                if plan is not None and plan.choose is not None:
+                    choice = plan.choose(index, sampling, rng)
+                if choice.enterprise_uscc is None:
+                    enterprise_id = rng.choice(enterprise_ids)
+                else:
+                    enterprise_id = by_uscc[choice.enterprise_uscc]
+                category = choice.category or rng.choice(category_codes)
                 result = _make_sample(
                     w,
                     rng,
@@ -396,14 +450,14 @@ def fill_demo(
                     today=today,
                     final=final_reached,
                     cancelled=final == "cancelled",
-                    enterprise_id=rng.choice(enterprise_ids),
+                    enterprise_id=enterprise_id,
                     enterprise_uscc=enterprise_uscc,
                     task=task_list[
                         min(len(task_list) - 1, index * len(task_list) // max(1, samples))
                     ],
-                    category=rng.choice(category_codes),
+                    category=category,
                     lib_items=lib_items,
-                    bias=_bias(summary),
+                    bias=_bias(summary) if choice.bias is None else choice.bias,
                 )
                 summary.results += result[0]
                 if result[1] is not None:
@@ -540,10 +594,7 @@ def _make_sample(
                 "registered",
                 "received",
                 "receive",
-                extra={
-                    "received_date": received.isoformat(),
-                    "report_due_date": report_due(received).isoformat(),
-                },
+                extra={"received_date": received.isoformat()},
             )
             state = "received"
         if reach("testing") or final == "returned":
@@ -635,13 +686,16 @@ def _make_sample(
                     state = "reviewed"
                 if reach("approved"):
                     w.actor = actors["manager"]
-                    approve_in(w, sample_id)
+                    # The conclusion is made two weeks after receipt (or today).
+                    approve_in(w, sample_id, on=min(today, received + timedelta(days=14)))
                     state = "approved"
                     code = db.scalar(
                         "SELECT conclusion_code FROM samples WHERE id = ?", (sample_id,)
                     )
                     if code in ("pass", "fail"):
                         passed = code == "pass"
+    if state != "draft":
+        clocks.refresh_in(w, [sample_id])
     if cancelled:
         w.actor = actors["manager"]
         transition(

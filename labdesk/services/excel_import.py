@@ -2,7 +2,9 @@
 
 Three steps, so that nothing is written before the user has seen what will be:
 
-1. `read_table(path)` reads every cell as text (never a float: "0.30" must stay "0.30");
+1. `read_table(path)` reads every cell as text (never a float: "0.30" must stay "0.30"),
+   after `services.table_files` has checked the file (size ≤ `MAX_FILE_BYTES`, not empty,
+   a workbook or text; formula and merged cells refused; a CSV's encoding detected);
 2. `guess_mapping(table)` proposes which column holds the sample number, the item, the
    result … and the user corrects it; `preview(table, mapping)` shows the mapped rows;
 3. `plan_import(db, table, mapping)` checks every row against the database and returns
@@ -13,19 +15,25 @@ Three steps, so that nothing is written before the user has seen what will be:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from labdesk.core.errors import ValidationError
+from labdesk.services.table_files import (
+    _cell_text,  # noqa: F401  (kept importable from here, where it used to live)
+    _read_csv,  # noqa: F401
+    _read_csv_text,
+    _read_xls,
+    _read_xlsx,
+    decode_text,
+    inspect_file,
+    refuse_one_column,
+)
 
 #: Spreadsheet row holding the column titles (the first row, as instruments export).
 HEADER_ROW = 1
@@ -84,16 +92,24 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "instrument": ("仪器", "仪器名称", "仪器编号", "设备", "instrument", "device", "equipment"),
     "method": ("检验方法", "检测方法", "方法", "method"),
 }
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 
 
 @dataclass(frozen=True)
 class ImportTable:
-    """A sheet read as text: `columns` are the header titles, `frame` all cells as str."""
+    """A sheet read as text: `columns` are the header titles, `frame` all cells as str.
+
+    `encoding` is the text encoding a CSV was read in ("" for a workbook), `sha256` and
+    `size` identify the file in the audit, `kind` says what its content was ("xlsx",
+    "xls" or "text") whatever its name."""
 
     source: str
     columns: list[str]
     frame: pd.DataFrame
+    encoding: str = ""
+    sha256: str = ""
+    size: int = 0
+    kind: str = ""
 
     def excel_row(self, index: int) -> int:
         """Row number the user sees for data row `index` (0-based): the header is row 1."""
@@ -116,109 +132,41 @@ def column_letter(index: int) -> str:
 
 # -- reading -------------------------------------------------------------------------------
 
-_DECIMALS_FORMAT = re.compile(r"^[#0,]*0\.(0+)$")
-
-
-def _cell_text(value: Any, number_format: str) -> str:
-    """The text a cell shows. openpyxl hands numbers over as int/float: we go through
-    repr (the shortest text that gives back the same double, i.e. what was typed) into a
-    Decimal and pad to the cell's fixed-decimals format, so a typed 0.30 stays "0.30"."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        try:
-            number = Decimal(repr(value))
-        except InvalidOperation:
-            return repr(value)
-        match = _DECIMALS_FORMAT.match(number_format or "")
-        if match:
-            number = number.quantize(Decimal(1).scaleb(-len(match.group(1))))
-        text = format(number, "f")
-        if "." in text and not match:
-            text = text.rstrip("0").rstrip(".")
-        return text
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationError(
-            "file", "readable_xlsx", f"无法读取 Excel 文件 {path.name}: {exc}"
-        ) from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = [
-            [_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row]
-            for row in sheet.iter_rows()
-        ]
-    finally:
-        book.close()
-    if not rows:
-        return [], []
-    return rows[0], rows[1:]
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    # Excel on Chinese Windows saves "CSV" in GB18030 (GBK); UTF-8 files may carry a BOM.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationError(
-            "file", "text_encoding", f"{path.name}: 既不是 UTF-8 也不是 GB18030 编码"
-        )
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        sep = dialect.delimiter
-    except csv.Error:
-        sep = ","
-    return pd.read_csv(
-        io.StringIO(text),
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        sep=sep,
-        skip_blank_lines=True,
-    )
-
 
 def read_table(path: Path) -> ImportTable:
-    """Reads the first sheet of an .xlsx or a .csv file, every cell as text."""
+    """Reads the first sheet of an .xlsx / .xls or a .csv file, every cell as text.
+
+    The file is checked first (`table_files.inspect_file`: size, emptiness, what its
+    bytes say it is); formula and merged cells are refused; a CSV's encoding is detected
+    and named in `ImportTable.encoding`; a sheet of one column, or a CSV whose rows do not
+    split into the header's columns, is not a table (`table_files.NotATable`, with the row
+    when known). Raises ValidationError(field "file") otherwise.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ValidationError(
-            "file", "supported_type", f"{path.name}: 只支持 .xlsx 和 .csv 文件 (only .xlsx / .csv)"
+            "file",
+            "supported_type",
+            f"{path.name}: 只支持 .xlsx、.xls 和 .csv 文件 (only .xlsx / .xls / .csv)",
         )
-    if not path.is_file():
-        raise ValidationError("file", "exists", f"文件不存在: {path}")
-    if suffix in (".xlsx", ".xlsm"):
+    facts = inspect_file(path)
+    encoding = ""
+    if facts.kind == "xlsx":
         header, body = _read_xlsx(path)
-        width = max([len(header), *(len(r) for r in body)], default=0)
-        header = [*header, *[""] * (width - len(header))]
-        body = [[*r, *[""] * (width - len(r))] for r in body]
-        columns = _unique_titles(header)
-        frame = pd.DataFrame(body, columns=columns, dtype=str)
+    elif facts.kind == "xls":
+        header, body = _read_xls(path)
     else:
-        frame = _read_csv(path)
-        columns = _unique_titles([str(c) for c in frame.columns])
-        frame.columns = pd.Index(columns)
+        text, encoding = decode_text(path.read_bytes(), path.name)
+        frame = _read_csv_text(path, text)
+        header = [str(c) for c in frame.columns]
+        body = [[str(v) for v in row] for row in frame.itertuples(index=False)]
+    width = max([len(header), *(len(r) for r in body)], default=0)
+    header = [*header, *[""] * (width - len(header))]
+    body = [[*r, *[""] * (width - len(r))] for r in body]
+    columns = _unique_titles(header)
+    refuse_one_column(path.name, columns)
+    frame = pd.DataFrame(body, columns=columns, dtype=str)
     frame = frame.fillna("").astype(str)
     # Trailing empty rows are common in sheets; keep interior blank rows so numbers match Excel.
     nonblank = frame.apply(lambda col: col.str.strip() != "").any(axis=1)
@@ -227,7 +175,15 @@ def read_table(path: Path) -> ImportTable:
         frame = frame.iloc[: last + 1]
     else:
         frame = frame.iloc[0:0]
-    return ImportTable(path.name, columns, frame.reset_index(drop=True))
+    return ImportTable(
+        path.name,
+        columns,
+        frame.reset_index(drop=True),
+        encoding=encoding,
+        sha256=facts.sha256,
+        size=facts.size,
+        kind=facts.kind,
+    )
 
 
 def _unique_titles(titles: Sequence[Any]) -> list[str]:
@@ -380,6 +336,11 @@ class ImportPlan:
     entries: list[PlannedEntry]
     errors: list[RowError]
     skipped_blank: int = 0
+    #: The file, as the audit records it with the results (from `ImportTable`).
+    sha256: str = ""
+    size: int = 0
+    encoding: str = ""
+    mapping_name: str = ""
 
     @property
     def ok(self) -> bool:
@@ -428,7 +389,9 @@ def _match_item(candidates: list[Any], wanted: str) -> Any | None:
     return None
 
 
-def plan_import(db: Any, table: ImportTable, mapping: ColumnMapping) -> ImportPlan:
+def plan_import(
+    db: Any, table: ImportTable, mapping: ColumnMapping, *, mapping_name: str = ""
+) -> ImportPlan:
     """Checks every row; returns the entries that would be written and every error.
 
     Reads only. Each error names the Excel row, the column and the rule: unknown sample,
@@ -529,14 +492,25 @@ def plan_import(db: Any, table: ImportTable, mapping: ColumnMapping) -> ImportPl
         )
     if not entries and not errors:
         errors.append(RowError(HEADER_ROW, "—", "not_empty", "文件中没有数据行 (no data rows)"))
-    return ImportPlan(table.source, mapping, entries, errors, blank)
+    return ImportPlan(
+        table.source,
+        mapping,
+        entries,
+        errors,
+        blank,
+        sha256=table.sha256,
+        size=table.size,
+        encoding=table.encoding,
+        mapping_name=mapping_name,
+    )
 
 
 def commit_import(ctx: Any, plan: ImportPlan) -> int:
     """Writes a checked plan: every entry in one transaction through
-    `services.results.enter_results_bulk` (all or nothing). Refuses a plan with errors.
-    Returns the number of results written."""
-    from labdesk.services.results import ResultEntry, enter_results_bulk
+    `services.result_bulk.enter_results_bulk` (all or nothing), with a `result_imports` row
+    naming the file and its SHA-256 in the same audited transaction. Refuses a plan with
+    errors. Returns the number of results written."""
+    from labdesk.services.result_bulk import ResultEntry, ResultSource, enter_results_bulk
 
     if plan.errors:
         raise ValidationError(
@@ -551,6 +525,13 @@ def commit_import(ctx: Any, plan: ImportPlan) -> int:
                 ResultEntry(e.sample_item_id, e.text, instrument=e.instrument, method=e.method)
                 for e in plan.entries
             ],
+            source=ResultSource(
+                file_name=plan.source,
+                sha256=plan.sha256,
+                size=plan.size,
+                encoding=plan.encoding,
+                mapping=plan.mapping_name,
+            ),
         )
     except ValidationError as exc:
         # The database changed since the plan was made; say which row the entry came from.

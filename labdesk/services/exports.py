@@ -3,7 +3,9 @@
 A table is a list of `Column`s and rows of values. Counts are written as numbers (so
 Excel can sum them); anything else, Decimals included, as text, so a measured "0.30" or
 a rate "91.30" is never turned into a float on the way out. CSV is UTF-8 with a BOM,
-which Excel on Chinese Windows needs to show Chinese instead of mojibake.
+which Excel on Chinese Windows needs to show Chinese instead of mojibake. Every cell goes
+through `labdesk.core.cells` (texts that a spreadsheet would run as a formula are
+neutralised; Excel text cells are string cells).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import csv
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from labdesk.core.cells import append_xlsx_row, csv_row, export_value
 from labdesk.core.errors import ValidationError
 
 SUFFIXES = (".csv", ".xlsx")
@@ -39,18 +41,9 @@ class Table:
 
 
 def _cell(value: Any) -> Any:
-    """ints stay numbers; None → empty; everything else (Decimal, date, str) → its text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, float):  # should not happen: refuse to guess a float's digits
-        raise TypeError("exports never take floats; pass a Decimal or text")
-    return str(value)
+    """ints stay numbers; None → empty; everything else (Decimal, date, str) → its text,
+    neutralised where a spreadsheet would run it (`core.cells.export_value`)."""
+    return export_value(value)
 
 
 def _check_suffix(path: Path) -> str:
@@ -75,9 +68,9 @@ def write_table(path: Path, table: Table) -> Path:
     try:
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([c.title for c in table.columns])
+            writer.writerow(csv_row(c.title for c in table.columns))
             for row in table.rows:
-                writer.writerow([_cell(row.get(c.key)) for c in table.columns])
+                writer.writerow(csv_row(row.get(c.key) for c in table.columns))
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
@@ -101,29 +94,37 @@ def write_workbook(path: Path, tables: Iterable[Table]) -> Path:
 
 
 def _fill_workbook(partial: Path, tables: Iterable[Table]) -> None:
-    import pandas as pd
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
 
+    book = Workbook()
+    first = book.active
+    assert first is not None
     used: set[str] = set()
-    with pd.ExcelWriter(partial, engine="openpyxl") as writer:
-        for table in tables:
-            name = _sheet_name(table.name, used)
-            frame = pd.DataFrame(
-                [[_cell(row.get(c.key)) for c in table.columns] for row in table.rows],
-                columns=[c.title for c in table.columns],
-                dtype=object,
+    bold = Font(bold=True)
+    for table in tables:
+        name = _sheet_name(table.name, used)
+        if len(used) == 1:
+            sheet = first
+            sheet.title = name
+        else:
+            sheet = book.create_sheet(name)
+        append_xlsx_row(sheet, [c.title for c in table.columns])
+        for cell in sheet[1]:
+            cell.font = bold
+        for row in table.rows:
+            append_xlsx_row(sheet, [row.get(c.key) for c in table.columns])
+        for index, column in enumerate(table.columns):
+            width = max(
+                [
+                    len(column.title) * 2,
+                    *(len(str(_cell(r.get(column.key)))) for r in table.rows[:200]),
+                ]
             )
-            frame.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for index, column in enumerate(table.columns):
-                width = max(
-                    [
-                        len(column.title) * 2,
-                        *(len(str(_cell(r.get(column.key)))) for r in table.rows[:200]),
-                    ]
-                )
-                sheet.column_dimensions[_letter(index)].width = min(max(width + 2, 8), 60)
-        if not used:
-            pd.DataFrame().to_excel(writer, sheet_name="Sheet1", index=False)
+            sheet.column_dimensions[_letter(index)].width = min(max(width + 2, 8), 60)
+    if not used:
+        first.title = "Sheet1"
+    book.save(partial)
 
 
 def _letter(index: int) -> str:

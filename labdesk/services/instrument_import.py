@@ -1,8 +1,11 @@
 """Importing the file an instrument exported into an analytical run (Qt-free).
 
-The file is read with the general result import's reader (`services.excel_import.
-read_table`: .csv in UTF-8 or GBK/GB18030, .xlsx, every cell as text, never a float);
-this module adds what an instrument file needs on top:
+The file is read by the reader the general result import uses (`services.excel_import.
+read_table` over `services.table_files`: size bound, binary files, .xlsx / .xls / CSV by
+content, the text encoding by its BOM or strictly UTF-8, GBK, GB18030, formula and merged
+cells, a single column, rows that do not split into the header's columns — each refused
+with its message and, when known, its row; every cell as text, never a float); this module
+adds what an instrument file needs on top:
 
 - a column mapping kept per instrument (`InstrumentMapping`): the column naming the
   sample (its number, or a QC label such as BLK1), optionally the determination number
@@ -10,13 +13,13 @@ this module adds what an instrument file needs on top:
   reading the method's formula takes;
 - checks with row-level messages (`RowError`, the row as Excel numbers it): unknown sample
   numbers, duplicated rows, a missing or renamed column (with the titles that are
-  there), an empty or non-numeric reading, too many or too few determinations, a file
-  in another encoding (UTF-16 …) or that is not a table at all;
+  there), an empty or non-numeric reading, too many or too few determinations;
 - a preview: every determination computed by the run's method version with the replicate
   check, the reported mean, its verdict and the QC verdicts (`run_record.plan_readings`),
   nothing written;
 - `commit_import`: all or nothing, with the raw file and its SHA-256 kept in the run
-  (`run_files`, logged in the audit by its hash) and the mapping saved on the instrument.
+  (`run_files`, logged in the audit by its hash; the results name the file as any
+  import's do, `result_imports`) and the mapping saved on the instrument.
 """
 
 from __future__ import annotations
@@ -27,8 +30,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.formula import parse_value
@@ -45,14 +46,7 @@ from labdesk.services.run_record import RawFile, ReadingsPlan, commit_readings, 
 from labdesk.services.runs import get_run, run_items
 from labdesk.store.protocol import Store
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 _REPLICATE_TITLES = ("replicate", "rep", "平行", "平行号", "平行测定", "重复", "次数", "测定次数")
-_BOMS = {
-    b"\xff\xfe\x00\x00": "UTF-32",
-    b"\x00\x00\xfe\xff": "UTF-32",
-    b"\xff\xfe": "UTF-16",
-    b"\xfe\xff": "UTF-16",
-}
 
 
 @dataclass(frozen=True)
@@ -110,38 +104,6 @@ class InstrumentImport:
 
 def _squash(title: str) -> str:
     return re.sub(r"[\s_\-（）()\[\]./]", "", title).lower()
-
-
-def _encoding(raw: bytes, name: str) -> str:
-    """'utf-8' or 'gb18030' for a text table; a ValidationError for anything else."""
-    for bom, label in _BOMS.items():
-        if raw.startswith(bom):
-            raise ValidationError(
-                "file",
-                "text_encoding",
-                f"{name}: saved as {label}; save it as UTF-8 or GBK (CSV) and import again "
-                f"（文件为 {label} 编码，请另存为 UTF-8 或 GBK）",
-            )
-    if b"\x00" in raw[:65536]:
-        raise ValidationError(
-            "file",
-            "table",
-            f"{name}: not a table — the file holds binary data（不是表格文件）",
-        )
-    try:
-        raw.decode("utf-8-sig")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        raw.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError:
-        raise ValidationError(
-            "file",
-            "text_encoding",
-            f"{name}: neither UTF-8 nor GBK text（既不是 UTF-8 也不是 GBK 编码）",
-        ) from None
 
 
 # Titles instruments and lab sheets give the usual inputs (lower-cased, squashed).
@@ -230,45 +192,29 @@ def plan_import(
     run = get_run(db, run_id)
     version = methods.version(db, int(run["method_version_id"]))
     spec = methods.spec_of(version)
-    raw = path.read_bytes() if path.is_file() else b""
-    if len(raw) > MAX_FILE_BYTES:
-        raise ValidationError("file", "size", f"{path.name}: larger than 20 MB（文件过大）")
-    digest = hashlib.sha256(raw).hexdigest()
     result = InstrumentImport(
-        run_id, path.name, digest, "", raw, None, mapping or InstrumentMapping(), []
+        run_id, path.name, "", "", b"", None, mapping or InstrumentMapping(), []
     )
 
-    def fail(message: str, rule: str) -> InstrumentImport:
-        result.errors.append(RowError(HEADER_ROW, "—", rule, message))
+    def fail(message: str, rule: str, row: int = HEADER_ROW) -> InstrumentImport:
+        result.errors.append(RowError(row, "—", rule, message))
         return result
 
     try:
-        if path.suffix.lower() in (".csv", ".txt"):
-            result.encoding = _encoding(raw, path.name)
-        table = read_table(path)
+        table = read_table(path)  # checks the file first: nothing is read before
+        content = path.read_bytes()
     except ValidationError as exc:
-        return fail(str(exc), exc.rule)
-    except pd.errors.ParserError as exc:
-        # A row with more cells than the header (a decimal comma, a stray separator).
-        found = re.search(r"line (\d+), saw (\d+)", str(exc))
-        row = int(found.group(1)) if found else HEADER_ROW
-        result.errors.append(
-            RowError(
-                row,
-                "—",
-                "table",
-                f"第 {row} 行的列数与表头不符（如小数逗号或多余的分隔符），不是规整的表格 "
-                f"(row {row} has more cells than the header: {exc})",
-            )
-        )
-        return result
-    result.table = table
-    if len(table.columns) < 2:
+        return fail(str(exc), exc.rule, getattr(exc, "row", None) or HEADER_ROW)
+    except OSError as exc:
+        return fail(f"{path.name}: 无法读取文件 (cannot read the file: {exc})", "readable")
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != table.sha256:
         return fail(
-            f"{path.name}: 不是表格 — 只有一列“{table.columns[0] if table.columns else ''}”，"
-            "请检查分隔符 (not a table: one column only)",
-            "table",
+            f"{path.name}: 文件在读取时被改动，请重新导入 (the file changed while it was read)",
+            "unchanged",
         )
+    result.sha256, result.content, result.encoding = digest, content, table.encoding
+    result.table = table
     if mapping is None:
         saved = instruments.mapping_of(instruments.get_instrument(db, int(run["instrument_id"])))
         inputs = [i.as_dict() for i in spec.inputs]

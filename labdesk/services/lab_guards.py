@@ -13,9 +13,13 @@ whose items have no method column, as the migration tests run the services on on
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from labdesk.core.errors import PermissionDenied, WorkflowError
+from labdesk.core.decision import expanded_u
+from labdesk.core.errors import LabDeskError, PermissionDenied, WorkflowError
+from labdesk.core.formula import parse_value
+from labdesk.services import methods
 from labdesk.services.authorization import require_authorized
 from labdesk.store.audit import Actor
 from labdesk.store.protocol import Store
@@ -46,6 +50,21 @@ def check_entry(db: Store, actor: Actor, item: Any) -> None:
             f"testing: only the run's technician records its results (该检测批由 "
             f"{run['username']} 检测)"
         )
+
+
+def uncertainty_of(db: Store, item: Any, text: str) -> Decimal | None:
+    """The expanded U of the result `text` of `item` by the method version it was measured
+    by — what a guard-band decision rule judges it with again (as the run computed it:
+    from the reported value). None without a method, a stated U or a number."""
+    code, number = _get(item, "method_code"), _get(item, "method_version")
+    if not code or not number:
+        return None
+    try:
+        value = parse_value(text, "result")
+    except LabDeskError:
+        return None
+    version = methods.version_by_number(db, str(code), int(number))
+    return expanded_u(methods.spec_of(version).uncertainty, value)
 
 
 def _methods_of(db: Store, sample_id: int) -> list[str]:

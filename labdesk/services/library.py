@@ -9,6 +9,7 @@ Re-importing deactivates the previous rows (`active = 0`) and inserts the new on
 
 from __future__ import annotations
 
+import operator
 from datetime import date
 from typing import Any
 
@@ -139,7 +140,15 @@ def abolish_standard(
 
 
 def ensure_library(ctx: ServiceContext) -> None:
-    """Loads the shipped sample library if none was imported (first run, demo)."""
+    """Loads the shipped sample libraries if none was imported (first run, demo): the
+    flat library of non-food categories and the food classification with its limits
+    (services.food_library)."""
+    from labdesk.services.food_imports import ensure_food_library
+    from labdesk.store.schema import audited_tables
+
+    # (a database kept at an older schema, as the migration tests build, has no food tables)
+    if "food_classes" in audited_tables(ctx.db.user_version):
+        ensure_food_library(ctx)
     if ctx.db.scalar("SELECT count(*) FROM lib_items WHERE active = 1"):
         return
     from labdesk.core.library_io import load_sample_library
@@ -159,7 +168,9 @@ def categories(db: Database) -> list[dict[str, Any]]:
 
 # The columns a library item hands to the sample item frozen from it (sample_items): the
 # rule columns (core.judgement.RULE_COLUMNS) and what the report names. One list, so a
-# new column of the library reaches every sample registered after it.
+# new column of the library reaches every sample registered after it. `source` (where
+# the limit came from), `mark` and `mark_meaning` (e.g. GB 2763's temporary-limit mark)
+# come from the food library (services.food_library); a flat library item has none.
 FROZEN_COLUMNS = (
     "code",
     "name",
@@ -175,14 +186,33 @@ FROZEN_COLUMNS = (
     "standard_no",
     "standard_year",
     "sample_data",
+    "source",
+    "mark",
+    "mark_meaning",
 )
+# Columns a flat library item (lib_items) does not have: left to the column defaults.
+_FOOD_ONLY = frozenset({"source", "mark", "mark_meaning"})
+
+
+_ALL_COLUMNS = operator.itemgetter(*FROZEN_COLUMNS)
+_FLAT_NAMES = tuple(c for c in FROZEN_COLUMNS if c not in _FOOD_ONLY)
+_FLAT_COLUMNS = operator.itemgetter(*_FLAT_NAMES)
 
 
 def frozen_item(sample_id: int, seq: int, lib_item: Any) -> dict[str, Any]:
-    """The sample_items row frozen from a library item (a row or dict of lib_items)."""
-    row: dict[str, Any] = {"sample_id": sample_id, "seq": seq}
-    row.update((column, lib_item[column]) for column in FROZEN_COLUMNS)
-    row["lib_item_id"] = lib_item["id"]
+    """The sample_items row frozen from a library item: a row or dict of lib_items, or a
+    composed food-library item (`services.food_library`, which carries `lib_limit_id`)."""
+    keys = lib_item.keys()
+    if "lib_limit_id" in keys:
+        row = dict(zip(FROZEN_COLUMNS, _ALL_COLUMNS(lib_item), strict=True))
+        row["lib_limit_id"] = lib_item["lib_limit_id"]
+        row["lib_item_id"] = None
+    else:
+        row = dict(zip(_FLAT_NAMES, _FLAT_COLUMNS(lib_item), strict=True))
+        row.update((c, lib_item[c]) for c in _FOOD_ONLY if c in keys)
+        row["lib_item_id"] = lib_item["id"]
+    row["sample_id"] = sample_id
+    row["seq"] = seq
     return row
 
 

@@ -123,6 +123,7 @@ def sample_detail(db: Database, sample_id: int) -> dict[str, Any]:
     data["failing_items"] = json.loads(data["failing_items"] or "[]")
     data["sealed"] = bool(data["sealed"])
     data["unit_acknowledged"] = bool(data["unit_acknowledged"])
+    data["unit_refused_sign"] = bool(data.get("unit_refused_sign"))
     enterprise = (
         db.query_one("SELECT * FROM enterprises WHERE id = ?", (data["enterprise_id"],))
         if data["enterprise_id"] is not None
@@ -276,11 +277,29 @@ def sample_events(db: Database, sample_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def approved_unexported_samples(db: Database) -> list[int]:
-    """Approved samples not yet in an export batch, oldest first."""
-    return [
-        int(r[0]) for r in db.query("SELECT id FROM samples WHERE state = 'approved' ORDER BY id")
-    ]
+def approved_unexported_samples(
+    db: Database,
+    *,
+    task_no: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[int]:
+    """Approved samples not yet in an export batch, oldest first; optionally only those
+    of task `task_no` and sampled between `date_from` and `date_to` (inclusive)."""
+    sql = "SELECT s.id FROM samples AS s"
+    where = ["s.state = 'approved'"]
+    params: list[Any] = []
+    if task_no is not None:
+        sql += " JOIN tasks AS t ON t.id = s.task_id"
+        where.append("t.task_no = ?")
+        params.append(task_no)
+    if date_from is not None:
+        where.append("s.sampling_date >= ?")
+        params.append(date_from.isoformat())
+    if date_to is not None:
+        where.append("s.sampling_date <= ?")
+        params.append(date_to.isoformat())
+    return [int(r[0]) for r in db.query(f"{sql} WHERE {' AND '.join(where)} ORDER BY s.id", params)]
 
 
 def sample_export_record(db: Database, sample_id: int) -> dict[str, Any]:

@@ -31,12 +31,14 @@ def report_history(db: Store, sample_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def issue_in(w: Writer, sample_id: int, report_no: str, *, reason: str = "") -> int:
+def issue_in(
+    w: Writer, sample_id: int, report_no: str, *, reason: str = "", report_class: str = ""
+) -> int:
     """Writes the next issue of the sample's report; returns its id.
 
     The first issue is the original; any later one is a correction of the current issue,
     which becomes superseded (a withdrawn report is not corrected: it stays withdrawn and
-    the new issue supersedes nothing).
+    the new issue supersedes nothing). `report_class` is the approver's 报告类别.
     """
     last = w.db.query_one(
         "SELECT id, version, state FROM reports WHERE sample_id = ? ORDER BY version DESC LIMIT 1",
@@ -48,6 +50,7 @@ def issue_in(w: Writer, sample_id: int, report_no: str, *, reason: str = "") -> 
         "issued_by": w.actor.user_id,
         "issued_at": w.at_utc,
         "reason": reason,
+        "report_class": report_class,
     }
     if last is None:
         values.update(version=1, kind="original")

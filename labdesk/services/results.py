@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from labdesk.core.decision import decide
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
@@ -43,7 +43,7 @@ from labdesk.store.protocol import Store
 ENTRY_STATES = ("received", "testing", "returned", "submitted", "reviewed", "approved")
 REOPEN_STATES = ("reviewed", "approved")
 
-_RESULT_COLUMNS = (
+RESULT_COLUMNS = (
     "id, sample_item_id, attempt, kind, text, verdict, compared, rounded, display, "
     "explanation_zh, explanation_en, report_only, instrument, method, entered_by, entered_at, "
     "reason, superseded_by"
@@ -59,25 +59,6 @@ class ResultValue:
     text: str
     name: str = ""
     unit: str = ""
-
-
-@dataclass(frozen=True)
-class ResultEntry:
-    """One result for `enter_results_bulk` (imports).
-
-    `values` are written with the result, in its transaction. `uncertainty` is the
-    expanded U of the value (a guard-band decision rule needs it); `retest` records a new
-    measurement (attempt + 1) rather than a correction when the item has a result.
-    """
-
-    sample_item_id: int
-    text: str
-    instrument: str = ""
-    method: str = ""
-    reason: str = ""
-    values: tuple[ResultValue, ...] = ()
-    uncertainty: Decimal | None = None
-    retest: bool = False
 
 
 @functools.lru_cache(maxsize=4096)
@@ -143,7 +124,7 @@ def result_values(db: Store, result_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def _verdict_columns(verdict: Verdict) -> dict[str, Any]:
+def verdict_columns(verdict: Verdict) -> dict[str, Any]:
     return {
         "verdict": verdict.verdict,
         "compared": verdict.compared,
@@ -182,7 +163,7 @@ def _item_context(db: Database, sample_item_id: int) -> dict[str, Any]:
 
 def current_result(db: Store, sample_item_id: int) -> dict[str, Any] | None:
     row = db.query_one(
-        f"SELECT {_RESULT_COLUMNS} FROM results WHERE sample_item_id = ? "
+        f"SELECT {RESULT_COLUMNS} FROM results WHERE sample_item_id = ? "
         "AND superseded_by IS NULL ORDER BY id DESC LIMIT 1",
         (sample_item_id,),
     )
@@ -198,7 +179,7 @@ def was_submitted(db: Database, sample_id: int) -> bool:
     )
 
 
-def _check_state(item: dict[str, Any]) -> None:
+def check_state(item: dict[str, Any]) -> None:
     state = item["sample_state"]
     if state == "exported":
         raise WorkflowError(
@@ -212,7 +193,7 @@ def _check_state(item: dict[str, Any]) -> None:
         )
 
 
-def _prepare_state(w: Writer, sample_id: int, state: str, reason: str) -> str:
+def prepare_state(w: Writer, sample_id: int, state: str, reason: str) -> str:
     """Moves received/returned samples to testing and reviewed/approved back to submitted."""
     if state in ("received", "returned"):
         transition(w, sample_id, state, "testing", "start_testing")
@@ -261,7 +242,7 @@ def refresh_conclusion(w: Writer, sample_id: int) -> None:
     )
 
 
-def _write_one(
+def write_one(
     w: Writer,
     item: dict[str, Any],
     text: str,
@@ -283,7 +264,7 @@ def _write_one(
         "attempt": attempt,
         "kind": kind,
         "text": text,
-        **_verdict_columns(verdict),
+        **verdict_columns(verdict),
         "instrument": instrument,
         "method": method or item["test_method"],
         "entered_by": w.actor.user_id,
@@ -317,7 +298,7 @@ def enter_result(
     """Records (or corrects) the result of one item and returns its verdict; commits at once."""
     require(ctx, "enter_result")
     item = _item_context(ctx.db, sample_item_id)
-    _check_state(item)
+    check_state(item)
     lab_guards.check_entry(ctx.db, ctx.actor, item)
     verdict = judge_text(item, text)  # raises before anything is written
     typed = text.strip()
@@ -333,8 +314,8 @@ def enter_result(
             "already submitted (修改已提交的结果须填写原因)",
         )
     with ctx.db.write(ctx.actor) as w:
-        state = _prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
-        _write_one(
+        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
+        write_one(
             w,
             item,
             typed,
@@ -366,14 +347,14 @@ def retest(
             "reason", "required", "reason: required for a retest (复测须填写原因)"
         )
     item = _item_context(ctx.db, sample_item_id)
-    _check_state(item)
+    check_state(item)
     lab_guards.check_entry(ctx.db, ctx.actor, item)
     verdict = judge_text(item, text)
     if current_result(ctx.db, sample_item_id) is None:
         raise WorkflowError(f"item {item['name']} has no result yet: enter it before a retest")
     with ctx.db.write(ctx.actor) as w:
-        state = _prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
-        _write_one(
+        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
+        write_one(
             w,
             item,
             text.strip(),
@@ -388,165 +369,116 @@ def retest(
     return verdict
 
 
-def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
+def chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
-@dataclass
-class BulkPlan:
-    """Checked entries of `enter_results_bulk`, ready for `write_bulk_in`."""
+# -- 未检出 needs its 检出限 -------------------------------------------------------------
 
-    entries: list[ResultEntry]
-    verdicts: list[Verdict]
-    items: dict[int, dict[str, Any]]
-    current: dict[int, dict[str, Any]]
+# What a below-LOD result without any stated LOD displays (core.judgement): such rows
+# are the only candidates for `undefended_not_detected`.
+_BARE_NOT_DETECTED = ("未检出", "<LOD")
 
 
-def plan_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> BulkPlan:
-    """Checks every entry (reads only): the rules of `enter_result`, applied per entry.
+class _Reader(Protocol):
+    def query(self, sql: str, params: Sequence[Any] = ..., /) -> Sequence[Any]: ...
 
-    A problem raises ValidationError naming the entry (`entries[i]`).
+
+def undefended_not_detected(db: _Reader, sample_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """(sample number, item name) of current results that say 未检出 / <LOD below no
+    stated detection limit — recorded before the rule existed, or imported from an older
+    file. The workflow, the report and the batch refuse them (a report that says 未检出
+    must say below what)."""
+    found: list[tuple[str, str]] = []
+    ids = sorted({int(s) for s in sample_ids})
+    for chunk in chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        rows = db.query(
+            "SELECT s.sample_no, i.name, i.limit_text, i.method, i.interval, i.decimals, "
+            "i.lod, i.loq, i.unit, r.text AS result_text FROM results AS r "
+            "JOIN sample_items AS i ON i.id = r.sample_item_id "
+            "JOIN samples AS s ON s.id = i.sample_id "
+            f"WHERE i.sample_id IN ({marks}) AND r.superseded_by IS NULL "
+            "AND r.display IN (?, ?) AND (i.lod IS NULL OR i.lod = '') "
+            "ORDER BY s.sample_no, i.seq",
+            [*chunk, *_BARE_NOT_DETECTED],
+        )
+        for row in rows:
+            try:
+                rule_for(row).judge(str(row["result_text"]))
+            except ValidationError as exc:
+                if exc.rule == "lod_required":
+                    found.append((str(row["sample_no"]), str(row["name"])))
+    return found
+
+
+def require_defended(db: _Reader, sample_ids: Sequence[int], doing: str) -> None:
+    """ValidationError (rule lod_required) naming every 未检出 without its 检出限."""
+    found = undefended_not_detected(db, sample_ids)
+    if not found:
+        return
+    named = "、".join(f"{no} {name}" for no, name in found[:10])
+    more = f" … ({len(found)})" if len(found) > 10 else ""
+    raise ValidationError(
+        "results",
+        "lod_required",
+        f"cannot {doing}: 未检出 without a detection limit for {named}{more}; enter the "
+        f"item's LOD (with a reason) or correct the result "
+        f"（{named}{more} 的“未检出”未注明检出限：请为项目录入检出限并说明原因，或更正结果）",
+    )
+
+
+def set_item_lod(ctx: ServiceContext, sample_item_id: int, lod: str, reason: str) -> Verdict | None:
+    """Enters (or corrects) the detection limit (检出限) of a sample's frozen test item,
+    with a reason, audited. The library's LOD stays as it is: this is the LOD of the
+    method this lab used for this sample.
+
+    A current result is judged again under the new LOD; when its verdict or the way it is
+    reported changes, the same text is recorded again as a correction with the same
+    reason (the earlier row stays visible). Returns the new verdict of the current
+    result, or None when the item has none yet.
     """
     require(ctx, "enter_result")
-    batch = list(entries)
-    db = ctx.db
-    ids = sorted({e.sample_item_id for e in batch})
-    items: dict[int, dict[str, Any]] = {}
-    current: dict[int, dict[str, Any]] = {}
-    submitted: set[int] = set()
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for row in db.query(
-            "SELECT i.*, s.state AS sample_state, s.sample_no FROM sample_items i "
-            f"JOIN samples s ON s.id = i.sample_id WHERE i.id IN ({marks})",
-            list(chunk),
-        ):
-            items[int(row["id"])] = dict(row)
-        for row in db.query(
-            f"SELECT {_RESULT_COLUMNS} FROM results WHERE superseded_by IS NULL "
-            f"AND sample_item_id IN ({marks})",
-            list(chunk),
-        ):
-            current[int(row["sample_item_id"])] = dict(row)
-    sample_ids = sorted({int(i["sample_id"]) for i in items.values()})
-    for chunk in _chunks(sample_ids):
-        marks = ",".join("?" * len(chunk))
-        submitted.update(
-            int(r[0])
-            for r in db.query(
-                f"SELECT DISTINCT sample_id FROM sample_events WHERE action = 'submit' "
-                f"AND sample_id IN ({marks})",
-                list(chunk),
-            )
+    why = (reason or "").strip()
+    if not why:
+        raise ValidationError(
+            "reason", "required", "reason: required to set a detection limit (录入检出限须填写原因)"
         )
-    verdicts: list[Verdict] = []
-    seen: set[int] = set()
-    for index, entry in enumerate(batch):
-        item = items.get(entry.sample_item_id)
-        where = f"entries[{index}]"
-        if item is None:
-            raise ValidationError(
-                where, "exists", f"{where}: test item #{entry.sample_item_id} does not exist"
-            )
-        if entry.sample_item_id in seen:
-            raise ValidationError(
-                where,
-                "unique",
-                f"{where}: item {item['name']} of {item['sample_no']} appears twice",
-            )
-        seen.add(entry.sample_item_id)
-        try:
-            _check_state(item)
-            lab_guards.check_entry(db, ctx.actor, item)
-            verdicts.append(judge_text(item, entry.text, entry.uncertainty))
-        except (ValidationError, WorkflowError) as exc:
-            raise ValidationError(where, getattr(exc, "rule", "state"), f"{where}: {exc}") from exc
-        has_current = entry.sample_item_id in current
-        if entry.retest and not has_current:
-            raise ValidationError(
-                where, "retest", f"{where}: {item['name']} has no result yet to retest"
-            )
-        needs = has_current and (
-            entry.retest
-            or item["sample_state"] in ("submitted", *REOPEN_STATES)
-            or int(item["sample_id"]) in submitted
-        )
-        if needs and not entry.reason.strip():
-            raise ValidationError(
-                where,
-                "reason",
-                f"{where}: reason required to change a result of {item['sample_no']}, "
-                "already submitted",
-            )
-    return BulkPlan(batch, verdicts, items, current)
-
-
-def write_bulk_in(w: Writer, plan: BulkPlan) -> list[int]:
-    """Writes a checked plan in the caller's transaction; the new result ids, in order."""
-    items, current = plan.items, plan.current
-    reasons: dict[int, str] = {}
-    for entry in plan.entries:
-        sid = int(items[entry.sample_item_id]["sample_id"])
-        if entry.reason.strip():
-            reasons.setdefault(sid, entry.reason.strip())
-    states: dict[int, str] = {}
-    for item in items.values():
-        sid = int(item["sample_id"])
-        if sid not in states:
-            states[sid] = _prepare_state(w, sid, item["sample_state"], reasons.get(sid, ""))
-    fresh: list[dict[str, Any]] = []
-    fresh_at: list[int] = []
-    new_ids: list[int] = [0] * len(plan.entries)
-    for index, (entry, verdict) in enumerate(zip(plan.entries, plan.verdicts, strict=True)):
-        item = items[entry.sample_item_id]
-        if entry.sample_item_id in current:
-            new_ids[index] = _write_one(
-                w,
-                item,
-                entry.text.strip(),
-                verdict,
-                kind="retest" if entry.retest else "entry",
-                reason=entry.reason.strip(),
-                instrument=entry.instrument.strip(),
-                method=entry.method.strip(),
-            )
-            continue
-        fresh_at.append(index)
-        fresh.append(
-            {
-                "sample_item_id": entry.sample_item_id,
-                "attempt": 1,
-                "kind": "entry",
-                "text": entry.text.strip(),
-                **_verdict_columns(verdict),
-                "instrument": entry.instrument.strip(),
-                "method": entry.method.strip() or item["test_method"],
-                "entered_by": w.actor.user_id,
-                "entered_at": w.at_utc,
-                "reason": entry.reason.strip(),
-            }
-        )
-    inserted = w.insert_many("results", fresh, action="entry")
-    for index, new_id in zip(fresh_at, inserted, strict=True):
-        new_ids[index] = new_id
-    for entry, new_id in zip(plan.entries, new_ids, strict=True):
-        insert_values(w, new_id, entry.values)
-    for sid, state in states.items():
-        if state == "submitted":
-            refresh_conclusion(w, sid)
-    return new_ids
-
-
-def enter_results_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> list[Verdict]:
-    """Many results in one transaction (imports): all are judged first, all or nothing.
-
-    A problem raises ValidationError naming the entry (`entries[i]`) and nothing is
-    written. Same rules as `enter_result`, applied per entry.
-    """
-    plan = plan_bulk(ctx, entries)
-    if not plan.entries:
-        return []
+    text = (lod or "").strip()
+    if not text:
+        raise ValidationError("lod", "required", "lod: the detection limit is empty (请填写检出限)")
+    item = _item_context(ctx.db, sample_item_id)
+    check_state(item)
+    lab_guards.check_entry(ctx.db, ctx.actor, item)  # it may record a correction
+    changed = dict(item, lod=text)
+    rule_for(changed)  # raises for a bad LOD (not a positive decimal, above LOQ)
+    if str(item["lod"] or "") == text:
+        return None
+    current = current_result(ctx.db, sample_item_id)
+    verdict = None
+    if current is not None:
+        # Judged again as it was judged: under the item's decision rule, with the U of the
+        # method it was measured by (a guard band needs it).
+        shown = str(current["text"])
+        verdict = judge_text(changed, shown, lab_guards.uncertainty_of(ctx.db, item, shown))
     with ctx.db.write(ctx.actor) as w:
-        write_bulk_in(w, plan)
-    return plan.verdicts
+        w.update("sample_items", sample_item_id, {"lod": text}, reason=why, action="set_lod")
+        if current is None or verdict is None:
+            return None
+        if (verdict.verdict, verdict.display) == (current["verdict"], current["display"]):
+            return verdict
+        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
+        write_one(
+            w,
+            changed,
+            str(current["text"]),
+            verdict,
+            kind="entry",
+            reason=why,
+            instrument=str(current["instrument"] or ""),
+            method=str(current["method"] or ""),
+        )
+        if state == "submitted":
+            refresh_conclusion(w, int(item["sample_id"]))
+    return verdict

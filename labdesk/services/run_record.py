@@ -7,9 +7,10 @@ reported mean (rounded once) with its verdict by the item's own rule
 (`services.results.judge_text`, the item's decision rule included), and for QC samples
 their acceptance (`core.qc`; control samples by the Westgard rules over that material's
 earlier points). `commit_readings` writes a plan in one audited transaction: the routine
-items' results through `services.results` (with the readings, intermediates and
+items' results through `services.result_bulk` (with the readings, intermediates and
 determinations as `result_values`), the QC items' readings and verdicts on their run
-items, the raw instrument file (`run_files`, its SHA-256 in the audit), and the mapping
+items, the raw instrument file (`run_files`, its SHA-256 in the audit; and, like any
+result file, a `result_imports` row the results' audit entries name), and the mapping
 on the instrument. A routine item that already has a result is retested (attempt + 1,
 reason required), never silently overwritten.
 
@@ -41,7 +42,7 @@ from labdesk.core.qc import (
     spike_check,
 )
 from labdesk.core.replicates import check_replicates
-from labdesk.services import methods, results
+from labdesk.services import methods, result_bulk, results
 from labdesk.services.context import ServiceContext
 from labdesk.services.runs import get_run, open_run_for, run_items
 from labdesk.services.samples import now_iso
@@ -280,7 +281,7 @@ def commit_readings(
             "readings: nothing recorded — " + "; ".join(plan.problems()[:5]),
         )
     instrument = f"{run['instrument_code']} {run['instrument_name']}".strip()
-    entries: list[results.ResultEntry] = []
+    entries: list[result_bulk.ResultEntry] = []
     routine: list[ItemPlan] = []
     for item_plan in plan.items:
         if item_plan.item["kind"] != "sample":
@@ -288,7 +289,7 @@ def commit_readings(
         assert item_plan.calculation is not None
         retest = item_plan.item["current_result_id"] is not None
         entries.append(
-            results.ResultEntry(
+            result_bulk.ResultEntry(
                 int(item_plan.item["sample_item_id"]),
                 item_plan.calculation.text,
                 instrument=instrument,
@@ -300,15 +301,26 @@ def commit_readings(
         )
         routine.append(item_plan)
     try:
-        checked = results.plan_bulk(ctx, entries) if entries else None
+        checked = result_bulk.plan_bulk(ctx, entries) if entries else None
     except ValidationError as exc:
         index = exc.field.removeprefix("entries[").rstrip("]")
         label = routine[int(index)].label if index.isdigit() else exc.field
         raise ValidationError(
             label, exc.rule, f"{label}: {exc} (nothing recorded / 未记录)"
         ) from exc
+    source = None
+    if raw is not None:  # the results' audit entries name the file, as any import's do
+        source = result_bulk.ResultSource(
+            raw.file_name,
+            raw.sha256,
+            len(raw.content),
+            raw.encoding,
+            mapping=f"instrument {run['instrument_code']}",
+        )
     with ctx.db.write(ctx.actor) as w:
-        new_ids = results.write_bulk_in(w, checked) if checked is not None else []
+        new_ids = (
+            result_bulk.write_bulk_in(w, checked, source=source) if checked is not None else []
+        )
         for item_plan, result_id in zip(routine, new_ids, strict=True):
             w.update(
                 "run_items",

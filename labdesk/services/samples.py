@@ -16,10 +16,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from labdesk.core.deadlines import report_due
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.core.uscc import require_uscc
+from labdesk.services import clocks
 from labdesk.services.context import ServiceContext
+from labdesk.services.food_samples import check_food_class, choose_food_items, freeze_food_items
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
@@ -78,6 +79,20 @@ class SampleForm:
     sampling_org: str = ""
     sealed: bool = False
     unit_acknowledged: bool = False
+    # The sampled unit refused to sign (被抽样单位拒绝签字): noted on the form with a witness.
+    unit_refused_sign: bool = False
+    refusal_witness: str = ""
+    # A food sample names a leaf of the food classification instead of a category of
+    # the flat library (non-food products keep category_code).
+    food_class_code: str = ""
+    # The items to freeze, as food-library keys ("GB 2762|PB"); None = the proposal.
+    # A choice that differs from the proposal needs `items_reason` (kept in the audit).
+    item_keys: list[str] | None = None
+    items_reason: str = ""
+
+
+# Registration-time choices, not stored columns of the sample.
+_NOT_STORED = ("item_keys", "items_reason")
 
 
 # Form fields copied to the samples table as they are (text).
@@ -102,6 +117,9 @@ _FIELD_ZH = {
     "sample_no": "抽样单编号",
     "sample_name": "样品名称",
     "category_code": "产品类别",
+    "food_class_code": "食品分类",
+    "item_keys": "检验项目",
+    "items_reason": "项目变更原因",
     "sampling_date": "抽样日期",
     "production_date": "生产日期",
     "enterprise_uscc": "被抽样单位",
@@ -112,6 +130,9 @@ _FIELD_ZH = {
     "reserve_qty": "备样数量",
     "unit_price": "单价",
     "packaging": "包装",
+    "sealed": "封样",
+    "unit_acknowledged": "被抽样单位签字",
+    "refusal_witness": "见证人",
 }
 
 
@@ -153,6 +174,44 @@ def _samplers(names: list[str]) -> list[str]:
     return cleaned
 
 
+def check_acknowledgement(form: SampleForm, samplers: list[str]) -> None:
+    """A registered form is sealed (封样) and signed by the sampled unit — or its refusal
+    to sign is noted with a witness who is not one of the samplers."""
+    if not form.sealed:
+        raise _bad(
+            "sealed",
+            "required",
+            "the sample must be sealed before the form is registered; keep it as a draft "
+            "until then (样品封样后方可登记)",
+        )
+    witness = form.refusal_witness.strip()
+    if form.unit_acknowledged and form.unit_refused_sign:
+        raise _bad(
+            "unit_acknowledged",
+            "one_of",
+            "the sampled unit either signed or refused to sign, not both (签字与拒签只能选一)",
+        )
+    if not form.unit_acknowledged and not form.unit_refused_sign:
+        raise _bad(
+            "unit_acknowledged",
+            "required",
+            "the sampled unit's signature is required; if it refused, note the refusal and "
+            "name a witness (被抽样单位须签字确认；拒绝签字的注明情况并由见证人签字)",
+        )
+    if form.unit_refused_sign and not witness:
+        raise _bad(
+            "refusal_witness",
+            "required",
+            "a refusal to sign is recorded with a witness (拒绝签字须填写见证人)",
+        )
+    if form.unit_refused_sign and witness in samplers:
+        raise _bad(
+            "refusal_witness",
+            "not_a_sampler",
+            "the witness must be someone other than the samplers (见证人不能是抽样人员)",
+        )
+
+
 def resolve_enterprise(db: Store, form: SampleForm) -> int | None:
     if form.enterprise_id is not None:
         if not db.scalar("SELECT 1 FROM enterprises WHERE id = ?", (form.enterprise_id,)):
@@ -189,10 +248,22 @@ def resolve_task(db: Store, form: SampleForm) -> int | None:
     return int(found)
 
 
+_ACKNOWLEDGEMENT_FIELDS = ("sealed", "unit_acknowledged", "unit_refused_sign", "refusal_witness")
+
+
 def sample_values(
-    db: Store, form: SampleForm, *, draft: bool, today: date | None = None
+    db: Store,
+    form: SampleForm,
+    *,
+    draft: bool,
+    today: date | None = None,
+    acknowledgement: bool = True,
 ) -> dict[str, Any]:
-    """Validated column values for the form (raises the first ValidationError)."""
+    """Validated column values for the form (raises the first ValidationError).
+
+    A form that is not a draft must be sealed and signed (or its refusal witnessed:
+    `check_acknowledgement`); `acknowledgement=False` skips that check for a correction
+    that does not touch those fields (a sample registered before the rule existed)."""
     today = today or date.today()
     if not form.sample_no.strip():
         raise _bad("sample_no", "required", "required")
@@ -205,8 +276,12 @@ def sample_values(
             raise _bad("task_no", "required", "the sampling task is required")
         if not form.sample_name.strip():
             raise _bad("sample_name", "required", "required")
-        if not form.category_code.strip():
-            raise _bad("category_code", "required", "required")
+        if not form.category_code.strip() and not form.food_class_code.strip():
+            raise _bad(
+                "category_code",
+                "required",
+                "required: a product category or a food class (请选择产品类别或食品分类)",
+            )
         if form.sampling_date is None:
             raise _bad("sampling_date", "required", "required")
     if form.category_code.strip() and not db.scalar(
@@ -215,6 +290,14 @@ def sample_values(
         raise _bad(
             "category_code", "exists", f"{form.category_code} is not in the standards library"
         )
+    if form.category_code.strip() and form.food_class_code.strip():
+        raise _bad(
+            "food_class_code",
+            "one_of",
+            "a sample has a product category or a food class, not both (二者择一)",
+        )
+    if form.food_class_code.strip():
+        check_food_class(db, form.food_class_code.strip())
     if form.sampling_date is not None and form.sampling_date > today:
         raise _bad("sampling_date", "not_future", f"{form.sampling_date} is in the future")
     if (
@@ -229,6 +312,8 @@ def sample_values(
             "(生产日期晚于抽样日期)",
         )
     samplers = _samplers(form.samplers) if (form.samplers or not draft) else []
+    if not draft and acknowledgement:
+        check_acknowledgement(form, samplers)
     if form.packaging not in ("", *PACKAGING):
         raise _bad("packaging", "one_of", f"must be one of {' / '.join(PACKAGING)}")
     values: dict[str, Any] = {
@@ -244,6 +329,14 @@ def sample_values(
         "sealed": int(form.sealed),
         "unit_acknowledged": int(form.unit_acknowledged),
     }
+    if form.unit_refused_sign:
+        # Written only when set (the columns default to 0 / ''): a form without a refusal
+        # writes the same row as before they existed. `update_sample` clears them.
+        values["unit_refused_sign"] = 1
+        values["refusal_witness"] = form.refusal_witness.strip()
+    if form.food_class_code.strip():
+        # (only when set: a flat-library sample writes the columns it always had)
+        values["food_class_code"] = form.food_class_code.strip()
     for name in _TEXT_FIELDS:
         values[name] = str(getattr(form, name)).strip()
     for name in _QTY_FIELDS:
@@ -325,26 +418,34 @@ def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = Fals
         created_by=ctx.actor.user_id,
         created_at=now_iso(),
     )
+    choice = None
+    if not draft and values.get("food_class_code"):
+        choice = choose_food_items(ctx.db, form)
+        values.update(items_basis=choice.basis, items_on=choice.on.isoformat())
     with ctx.db.write(ctx.actor) as w:
         sample_id = w.insert("samples", values, action="register")
-        if not draft:
+        if choice is not None:
+            freeze_food_items(w, sample_id, values["state"], choice)
+        elif not draft:
             assert form.sampling_date is not None
             freeze_items(w, sample_id, values["category_code"], form.sampling_date)
         transition(w, sample_id, "draft", values["state"], "draft" if draft else "register")
+        if not draft:
+            clocks.refresh_in(w, [sample_id], reason="register")
     return sample_id
 
 
 def _form_from_row(db: Database, sample: dict[str, Any]) -> SampleForm:
     kwargs: dict[str, Any] = {}
     for f in fields(SampleForm):
-        if f.name in ("enterprise_uscc", "task_no"):
+        if f.name in ("enterprise_uscc", "task_no", *_NOT_STORED):
             continue
         value = sample.get(f.name)
         if f.name in ("sampling_date", "production_date"):
             value = date.fromisoformat(value) if value else None
         elif f.name == "samplers":
             value = json.loads(value or "[]")
-        elif f.name in ("sealed", "unit_acknowledged"):
+        elif f.name in ("sealed", "unit_acknowledged", "unit_refused_sign"):
             value = bool(value)
         elif value is None and f.name not in ("enterprise_id", "task_id"):
             value = ""
@@ -384,9 +485,12 @@ def update_sample(
         setattr(form, key, value)
     if (
         sample["state"] != "draft"
-        and ("category_code" in changes or "sampling_date" in changes)
+        and (
+            "category_code" in changes or "sampling_date" in changes or "food_class_code" in changes
+        )
         and (
             form.category_code != sample["category_code"]
+            or form.food_class_code != sample["food_class_code"]
             or (form.sampling_date and form.sampling_date.isoformat() != sample["sampling_date"])
         )
     ):
@@ -394,10 +498,20 @@ def update_sample(
             "the category and sampling date fix the test items: cancel the sample and "
             "register it again to change them"
         )
-    values = sample_values(ctx.db, form, draft=sample["state"] == "draft")
+    values = sample_values(
+        ctx.db,
+        form,
+        draft=sample["state"] == "draft",
+        acknowledgement=any(key in changes for key in _ACKNOWLEDGEMENT_FIELDS),
+    )
     values.pop("sample_no")
+    if sample.get("unit_refused_sign"):
+        values.setdefault("unit_refused_sign", 0)  # the refusal was withdrawn
+        values.setdefault("refusal_witness", "")
     with ctx.db.write(ctx.actor) as w:
         w.update("samples", sample_id, values, reason=(reason or "").strip())
+        if sample["state"] != "draft":
+            clocks.refresh_in(w, [sample_id], reason=(reason or "").strip())
 
 
 def complete_draft(
@@ -412,15 +526,24 @@ def complete_draft(
         setattr(form, key, value)
     values = sample_values(ctx.db, form, draft=False)
     values.pop("sample_no")
+    choice = None
+    if values.get("food_class_code"):
+        choice = choose_food_items(ctx.db, form)
+        values.update(items_basis=choice.basis, items_on=choice.on.isoformat())
     with ctx.db.write(ctx.actor) as w:
         w.update("samples", sample_id, values)
-        assert form.sampling_date is not None
-        freeze_items(w, sample_id, values["category_code"], form.sampling_date)
+        if choice is not None:
+            freeze_food_items(w, sample_id, "draft", choice)
+        else:
+            assert form.sampling_date is not None
+            freeze_items(w, sample_id, values["category_code"], form.sampling_date)
         transition(w, sample_id, "draft", "registered", "register")
+        clocks.refresh_in(w, [sample_id], reason="register")
 
 
 def receive_sample(ctx: ServiceContext, sample_id: int, received_date: date | None = None) -> None:
-    """Registered → received; the report falls due 20 working days later."""
+    """Registered → received; the report falls due 20 working days later (official
+    calendar; left open, waiting for the year's calendar, when that year is unknown)."""
     require(ctx, "receive_sample")
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("registered",), "receive it")
@@ -434,11 +557,9 @@ def receive_sample(ctx: ServiceContext, sample_id: int, received_date: date | No
             "registered",
             "received",
             "receive",
-            extra={
-                "received_date": day.isoformat(),
-                "report_due_date": report_due(day).isoformat(),
-            },
+            extra={"received_date": day.isoformat()},
         )
+        clocks.refresh_in(w, [sample_id], reason="receive")
 
 
 def start_testing(ctx: ServiceContext, sample_id: int) -> None:

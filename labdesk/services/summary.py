@@ -17,7 +17,7 @@ Definitions (docs/reports.md says the same for users):
 - *failing items*: current results (not superseded) judged `fail` on concluded samples.
 - *overdue*: report due date passed and the sample not yet approved.
 - *re-inspection open*: failed, concluded samples whose 复检 window
-  (`labdesk.core.deadlines.reinspection_window_end`) has not yet closed.
+  (stored on the sample, `services.clocks`) is open today; the other clocks: `ClockCounts`.
 """
 
 from __future__ import annotations
@@ -25,17 +25,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, Literal, Protocol
 
-from labdesk.core.deadlines import reinspection_window_end
 from labdesk.core.errors import ValidationError
+from labdesk.core.rates import MIN_SAMPLES, few_samples, wilson_percent
+from labdesk.services.clock_counts import (
+    CONCLUDED_STATES,
+    DUE_THIS_WEEK,
+    OPEN_STATES,
+    REINSPECTION_OPEN,
+    ClockCounts,
+    count_clocks,
+    week_end,
+)
 
-#: States whose conclusion is official.
-CONCLUDED_STATES = ("approved", "exported")
-#: States in which a report is still being worked on (and can be overdue).
-OPEN_STATES = ("registered", "received", "testing", "submitted", "reviewed", "returned")
 #: Values of samples.conclusion_code.
 PASS_CODE = "pass"
 FAIL_CODE = "fail"
@@ -88,6 +93,14 @@ class Rate:
     def percent_text(self, places: int = 2) -> str:
         value = self.percent(places)
         return "—" if value is None else f"{value}%"
+
+    def interval(self, places: int = 2) -> tuple[Decimal, Decimal] | None:
+        """The 95 % Wilson interval in percent, rounded outwards (`core.rates`)."""
+        return wilson_percent(self.numerator, self.denominator, places)
+
+    def few(self, minimum: int = MIN_SAMPLES) -> bool:
+        """Rests on fewer than `minimum` samples: drawn hollow, marked "few samples"."""
+        return few_samples(self.denominator, minimum)
 
 
 @dataclass(frozen=True)
@@ -296,20 +309,6 @@ def failing_items(
     ]
 
 
-def _reinspection_cutoff(today: date) -> date:
-    """Earliest notification date whose 复检 window is still open on `today`.
-
-    The window end grows with the notification date, so the open windows are exactly the
-    notifications on or after this date — which lets SQL count them with one comparison.
-    The non-food (15 calendar day) window is used: it is never shorter than the food one
-    (7 working days), so no open window is missed.
-    """
-    day = today
-    while reinspection_window_end(day - timedelta(days=1), food=False) >= today:
-        day -= timedelta(days=1)
-    return day
-
-
 def overdue_count(db: Reader, flt: SummaryFilter | None = None, *, today: date) -> int:
     """Samples past their report due date and not yet approved."""
     where, params = (flt or SummaryFilter()).where()
@@ -322,25 +321,18 @@ def overdue_count(db: Reader, flt: SummaryFilter | None = None, *, today: date) 
     return int(rows[0][0])
 
 
-# The local calendar day of the (latest) approval: the day the result was issued, from
-# which the re-inspection period runs. SQLite's 'localtime' is the machine's zone, as
-# Python's astimezone() is.
-_APPROVED_ON = (
-    "(SELECT date(max(ev.at_utc), 'localtime') FROM sample_events AS ev "
-    "WHERE ev.sample_id = s.id AND ev.to_state = 'approved')"
-)
+def clock_counts(
+    db: Reader, flt: SummaryFilter | None = None, *, today: date, now_utc: str = ""
+) -> ClockCounts:
+    """The clocks of the samples in the filter (`services.clock_counts`)."""
+    where, params = (flt or SummaryFilter()).where()
+    joins = _from(where).removeprefix("FROM samples AS s")
+    return count_clocks(db, where, params, joins, today=today, now_utc=now_utc)
 
 
 def reinspection_open_count(db: Reader, flt: SummaryFilter | None = None, *, today: date) -> int:
-    """Failed concluded samples whose re-inspection window is open on `today` (approved on
-    or before `today`, and the window from that day not yet closed)."""
-    where, params = (flt or SummaryFilter()).where()
-    rows = db.query(
-        f"SELECT count(*) {_from(where)} WHERE {where} AND {_CONCLUDED} "
-        f"AND s.conclusion_code = '{FAIL_CODE}' AND {_APPROVED_ON} BETWEEN ? AND ?",
-        [*params, _reinspection_cutoff(today).isoformat(), today.isoformat()],
-    )
-    return int(rows[0][0])
+    """Failed concluded samples whose re-inspection window is open on `today`."""
+    return clock_counts(db, flt, today=today).reinspection_open
 
 
 # -- the dashboard -------------------------------------------------------------------------
@@ -362,14 +354,24 @@ class DashboardData:
     by_category: list[Group]
     by_region: list[Group]
     by_source: list[Group]
+    clocks: ClockCounts = field(default_factory=ClockCounts)
 
 
 def dashboard(
-    db: Reader, flt: SummaryFilter | None = None, *, today: date | None = None, top: int = 10
+    db: Reader,
+    flt: SummaryFilter | None = None,
+    *,
+    today: date | None = None,
+    top: int = 10,
+    now_utc: str = "",
 ) -> DashboardData:
     flt = flt or SummaryFilter()
+    if today is None and not now_utc:
+        # The real today: the 24-hour reports are counted at the real moment.
+        now_utc = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     today = today or date.today()
     by_state = breakdown(db, "state", flt)
+    clocks = clock_counts(db, flt, today=today, now_utc=now_utc)
     return DashboardData(
         filter=flt,
         today=today,
@@ -382,7 +384,7 @@ def dashboard(
         ),
         by_state=by_state,
         overdue=overdue_count(db, flt, today=today),
-        reinspection_open=reinspection_open_count(db, flt, today=today),
+        reinspection_open=clocks.reinspection_open,
         top_items=failing_items(db, flt, limit=top),
         top_enterprises=[
             g
@@ -393,6 +395,7 @@ def dashboard(
         by_category=breakdown(db, "category", flt),
         by_region=breakdown(db, "region", flt),
         by_source=breakdown(db, "source", flt),
+        clocks=clocks,
     )
 
 
@@ -400,7 +403,8 @@ def dashboard(
 class DrillDown:
     """What the user clicked: a dimension and key (as in `Group.key` / `ItemFailures.name`),
     optionally narrowed to an outcome ("pass", "fail", "not_judged", "pending") or to the
-    overdue / re-inspection lists (dimension "overdue" / "reinspection", key ignored)."""
+    clock lists (dimension "overdue", "reinspection", "due_week" or "waiting_calendar";
+    key ignored)."""
 
     dimension: str
     key: str = ""
@@ -429,12 +433,15 @@ def sample_ids_for(
         where += f" AND s.state IN ({states}) AND s.report_due_date < ?"
         params.append((today or date.today()).isoformat())
     elif drill.dimension == "reinspection":
-        day = today or date.today()
-        where += (
-            f" AND {_CONCLUDED} AND s.conclusion_code = '{FAIL_CODE}' "
-            f"AND {_APPROVED_ON} BETWEEN ? AND ?"
-        )
-        params.extend((_reinspection_cutoff(day).isoformat(), day.isoformat()))
+        day = (today or date.today()).isoformat()
+        where += f" AND {REINSPECTION_OPEN}"
+        params.extend((day, day))
+    elif drill.dimension == "due_week":
+        now = today or date.today()
+        where += f" AND {DUE_THIS_WEEK}"
+        params.extend((now.isoformat(), week_end(now).isoformat()))
+    elif drill.dimension == "waiting_calendar":
+        where += " AND s.clock_missing_year IS NOT NULL"
     else:
         raise ValidationError(
             "dimension", "known_dimension", f"unknown drill-down: {drill.dimension}"
@@ -462,7 +469,22 @@ def _rate_text(rate: Rate) -> str | None:
     return None if value is None else str(value)
 
 
-def _group_json(group: Group) -> dict[str, Any]:
+def _interval_json(rate: Rate) -> list[str] | None:
+    interval = rate.interval(RATE_PLACES)
+    return None if interval is None else [str(interval[0]), str(interval[1])]
+
+
+def rate_strength(counts: Counts, minimum: int = MIN_SAMPLES) -> dict[str, Any]:
+    """How much stands behind the group's rates: the 95 % Wilson intervals (percent
+    strings, rounded outwards) and whether fewer than `minimum` samples were judged."""
+    return {
+        "pass_rate_interval": _interval_json(counts.pass_rate),
+        "nonconformity_rate_interval": _interval_json(counts.nonconformity_rate),
+        "few_samples": counts.pass_rate.few(minimum),
+    }
+
+
+def _group_json(group: Group, minimum: int = MIN_SAMPLES) -> dict[str, Any]:
     c = group.counts
     return {
         "key": group.key,
@@ -474,6 +496,7 @@ def _group_json(group: Group) -> dict[str, Any]:
         "not_judged": c.not_judged,
         "pass_rate": _rate_text(c.pass_rate),
         "nonconformity_rate": _rate_text(c.nonconformity_rate),
+        **rate_strength(c, minimum),
     }
 
 
@@ -497,9 +520,11 @@ def centre_summary(
     )
 
 
-def summary_json(summary: CentreSummary) -> dict[str, Any]:
+def summary_json(summary: CentreSummary, *, min_samples: int = MIN_SAMPLES) -> dict[str, Any]:
     """JSON-ready figures. Rates are percent strings with `RATE_PLACES` places rounded
-    half-even ("91.30"), null when nothing was judged; counts are integers."""
+    half-even ("91.30"), null when nothing was judged; counts are integers. Every rate
+    has its 95 % Wilson interval and a `few_samples` mark (fewer than `min_samples`
+    judged)."""
     d = summary.dashboard
     t = d.totals
     flt = d.filter
@@ -522,15 +547,18 @@ def summary_json(summary: CentreSummary) -> dict[str, Any]:
         "pending": t.pending,
         "pass_rate": _rate_text(t.pass_rate),
         "nonconformity_rate": _rate_text(t.nonconformity_rate),
+        **rate_strength(t, min_samples),
+        "min_samples": min_samples,
         "rate_unit": "percent",
         "overdue": d.overdue,
         "reinspection_open": d.reinspection_open,
+        "clocks": dict(d.clocks.__dict__),
         "by_state": {g.key: g.counts.samples for g in d.by_state},
-        "by_month": [_group_json(g) for g in d.by_month],
-        "by_category": [_group_json(g) for g in d.by_category],
-        "by_region": [_group_json(g) for g in d.by_region],
-        "by_enterprise": [_group_json(g) for g in summary.by_enterprise],
-        "by_source": [_group_json(g) for g in d.by_source],
+        "by_month": [_group_json(g, min_samples) for g in d.by_month],
+        "by_category": [_group_json(g, min_samples) for g in d.by_category],
+        "by_region": [_group_json(g, min_samples) for g in d.by_region],
+        "by_enterprise": [_group_json(g, min_samples) for g in summary.by_enterprise],
+        "by_source": [_group_json(g, min_samples) for g in d.by_source],
         "top_failing_items": [
             {
                 "item": i.name,
@@ -543,11 +571,20 @@ def summary_json(summary: CentreSummary) -> dict[str, Any]:
     }
 
 
-def summary_tables(summary: CentreSummary) -> list[Any]:
+def _interval_cell(interval: list[str] | None) -> str:
+    return "" if interval is None else f"{interval[0]}～{interval[1]}"
+
+
+def summary_tables(summary: CentreSummary, *, min_samples: int = MIN_SAMPLES) -> list[Any]:
     """The summary as exportable tables (`labdesk.services.exports.Table`), one per sheet."""
     from labdesk.services.exports import Column, Table
 
-    data = summary_json(summary)
+    data = summary_json(summary, min_samples=min_samples)
+    few_title = f"样品少(<{min_samples})"
+    for key in ("by_month", "by_category", "by_region", "by_enterprise", "by_source"):
+        for group in data[key]:
+            group["pass_rate_ci"] = _interval_cell(group["pass_rate_interval"])
+            group["few"] = "是" if group["few_samples"] else ""
     group_columns = [
         Column("label", "分组"),
         Column("key", "代码"),
@@ -558,9 +595,12 @@ def summary_tables(summary: CentreSummary) -> list[Any]:
         Column("not_judged", "不判定"),
         Column("pass_rate", "合格率(%)"),
         Column("nonconformity_rate", "不合格率(%)"),
+        Column("pass_rate_ci", "合格率95%区间(%)"),
+        Column("few", few_title),
     ]
+    values = {**data, **data["clocks"]}
     headline = [
-        {"figure": label, "value": data[key]}
+        {"figure": label, "value": values[key]}
         for key, label in (
             ("samples", "样品数"),
             ("concluded", "已出结论"),
@@ -573,8 +613,16 @@ def summary_tables(summary: CentreSummary) -> list[Any]:
             ("nonconformity_rate", "不合格率(%)"),
             ("overdue", "报告逾期"),
             ("reinspection_open", "复检期内不合格"),
+            ("report_due_week", "本周到期报告"),
+            ("cases_open", "复检/异议办理中"),
+            ("upheld", "复检维持原结论"),
+            ("overturned", "复检改变原结论"),
         )
     ]
+    headline.append(
+        {"figure": "合格率95%区间(%)", "value": _interval_cell(data["pass_rate_interval"])}
+    )
+    headline.append({"figure": few_title, "value": "是" if data["few_samples"] else "否"})
     tables = [
         Table("总览", [Column("figure", "指标"), Column("value", "数值")], headline),
         Table(

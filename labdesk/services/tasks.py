@@ -10,7 +10,7 @@ from labdesk.core.errors import NotFound, ValidationError
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.db import Database
-from labdesk.store.schema import TASK_CATEGORIES
+from labdesk.store.schema import TASK_CATEGORIES, TASK_LEVELS, TASK_PURPOSES
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,9 @@ class TaskForm:
     category: str  # 监督抽检 / 风险监测 / 专项
     plan: str = ""
     deadline: date | None = None
+    purpose: str = ""  # 检验目的: 监督抽检 / 抽检监测 / 风险监测 / 评价性抽检 ('' = not given)
+    org_level: str = ""  # 组织级别: 国家级 / 省级 / 市级 / 县级 ('' = not given)
+    food: bool = False  # food sampling: SAMR Order 15's working-day clocks apply
 
 
 def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
@@ -31,7 +34,15 @@ def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
         raise ValidationError(
             "category", "one_of", f"task category: one of {' / '.join(TASK_CATEGORIES)}"
         )
-    return {
+    if form.purpose not in ("", *TASK_PURPOSES):
+        raise ValidationError(
+            "purpose", "one_of", f"检验目的应为 {' / '.join(TASK_PURPOSES)} 之一 (task purpose)"
+        )
+    if form.org_level not in ("", *TASK_LEVELS):
+        raise ValidationError(
+            "org_level", "one_of", f"组织级别应为 {' / '.join(TASK_LEVELS)} 之一 (task level)"
+        )
+    values: dict[str, Any] = {
         "task_no": form.task_no.strip(),
         "source": form.source.strip(),
         "category": form.category,
@@ -40,6 +51,15 @@ def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
         "created_by": created_by,
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     }
+    # Schema-4 columns only when given: their defaults ('', '', 0) mean the same, and a
+    # task row then also fits a database of an older schema (the migration tests).
+    extra: dict[str, Any] = {
+        "purpose": form.purpose,
+        "org_level": form.org_level,
+        "food": int(form.food),
+    }
+    values.update({k: v for k, v in extra.items() if v})
+    return values
 
 
 def create_task(ctx: ServiceContext, form: TaskForm) -> int:

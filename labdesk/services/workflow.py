@@ -14,14 +14,16 @@ import json
 import uuid as _uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from labdesk.core.deadlines import URGENT_HOURS
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
-from labdesk.services import lab_guards, report_issues
+from labdesk.core.report_class import URGENT, check_report_class, derive_report_class
+from labdesk.services import backups, clocks, lab_guards, report_issues
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
-from labdesk.services.results import refresh_conclusion
+from labdesk.services.results import refresh_conclusion, require_defended
 from labdesk.services.samples import expect_state, load_sample, now_iso, transition
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
@@ -104,6 +106,7 @@ def submit(ctx: ServiceContext, sample_id: int) -> None:
             f"sample {sample['sample_no']}: no result yet for {'、'.join(missing)} "
             "(尚有项目未录入结果)",
         )
+    require_defended(ctx.db, [sample_id], "submit")
     with ctx.db.write(ctx.actor) as w:
         submit_in(w, sample_id)
 
@@ -167,35 +170,84 @@ def next_report_no(db: Store, year: int) -> str:
     return f"{prefix}{serial:0{REPORT_SERIAL_DIGITS}d}"
 
 
-def approve_in(w: Writer, sample_id: int, comment: str = "", *, on: date | None = None) -> str:
+def approve_in(
+    w: Writer,
+    sample_id: int,
+    comment: str = "",
+    *,
+    on: date | None = None,
+    report_class: str | None = None,
+) -> str:
     """Approves and, the first time, allocates the report number; returns it.
 
     A sample approved again (after a correction sent it back) keeps its number: the
     number names the report, and a reissued report is the same report, revised.
+    The conclusion is made today (`concluded_on`): the re-inspection window, the backup
+    sample's retention and, for a 24-hour report, its 24 hours run from here.
+    `report_class` is the approver's 报告类别 (None: the one the conclusion implies).
     """
-    current = w.db.scalar("SELECT report_no FROM samples WHERE id = ?", (sample_id,))
-    extra: dict[str, Any] = {}
-    if current:
-        report_no = str(current)
+    row = w.db.query_one(
+        "SELECT s.report_no, s.conclusion_code, coalesce(t.purpose, '') AS purpose "
+        "FROM samples s LEFT JOIN tasks t ON t.id = s.task_id WHERE s.id = ?",
+        (sample_id,),
+    )
+    assert row is not None
+    if report_class is None:
+        chosen = derive_report_class(str(row["conclusion_code"]), str(row["purpose"]))
     else:
-        report_no = extra["report_no"] = next_report_no(w.db, (on or date.today()).year)
+        chosen = check_report_class(report_class)
+    day = on or date.today()
+    extra: dict[str, Any] = {"concluded_on": day.isoformat(), "urgent_due": None}
+    if chosen == URGENT:
+        extra["urgent_due"] = urgent_deadline(w.at_utc)
+    if row["report_no"]:
+        report_no = str(row["report_no"])
+    else:
+        report_no = extra["report_no"] = next_report_no(w.db, day.year)
     transition(w, sample_id, "reviewed", "approved", "approve", reason=comment, extra=extra)
-    report_issues.issue_in(w, sample_id, report_no, reason=comment)
+    report_issues.issue_in(w, sample_id, report_no, reason=comment, report_class=chosen)
+    clocks.refresh_in(w, [sample_id], reason="approve")
+    backups.conclusion_made_in(w, sample_id)
     return report_no
 
 
-def approve(ctx: ServiceContext, sample_id: int, comment: str = "") -> str:
+def urgent_deadline(at_utc: str) -> str:
+    """24 hours after `at_utc` (UTC instant text in the store's format)."""
+    moment = datetime.strptime(at_utc, "%Y-%m-%dT%H:%M:%S.%fZ") + timedelta(hours=URGENT_HOURS)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def approve(
+    ctx: ServiceContext, sample_id: int, comment: str = "", *, report_class: str | None = None
+) -> str:
     """Reviewed → approved (批准), by a manager who entered none of its results.
 
-    Returns the sample's report number (allocated now, or kept from an earlier approval).
+    `report_class` is the 报告类别 the approver confirms (None: the derived one,
+    `core.report_class.derive_report_class`). Returns the sample's report number
+    (allocated now, or kept from an earlier approval).
     """
     require(ctx, "approve")
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("reviewed",), "approve it")
     _not_own(ctx, sample, "approve")
     lab_guards.check_signatory(ctx.db, ctx.actor, sample_id)
+    if report_class is not None:
+        check_report_class(report_class)
+    require_defended(ctx.db, [sample_id], "approve")
     with ctx.db.write(ctx.actor) as w:
-        return approve_in(w, sample_id, comment.strip())
+        return approve_in(w, sample_id, comment.strip(), report_class=report_class)
+
+
+def proposed_report_class(db: Store, sample_id: int) -> str:
+    """The 报告类别 the sample's conclusion implies ("" when the approver must choose)."""
+    row = db.query_one(
+        "SELECT s.conclusion_code, coalesce(t.purpose, '') AS purpose FROM samples s "
+        "LEFT JOIN tasks t ON t.id = s.task_id WHERE s.id = ?",
+        (sample_id,),
+    )
+    if row is None:
+        return ""
+    return derive_report_class(str(row["conclusion_code"]), str(row["purpose"]))
 
 
 def next_export_sequence(db: Database) -> int:
@@ -229,7 +281,8 @@ def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
     """Every sample exists, is approved and is in no batch yet — one query for all of them.
 
     Raises NotFound for the first missing id, WorkflowError for the first sample (in id
-    order) that is not approved or already belongs to a batch.
+    order) that is not approved or already belongs to a batch, ValidationError when a
+    result says 未检出 without its 检出限 (`results.require_defended`).
     """
     ids = sorted({int(s) for s in sample_ids})
     found: dict[int, tuple[str, str, Any]] = {}
@@ -249,6 +302,7 @@ def check_exportable(db: Database, sample_ids: Sequence[int]) -> None:
             expect_state({"sample_no": sample_no, "state": state}, ("approved",), "export it")
         if batch_id is not None:
             raise WorkflowError(f"sample {sample_no} is already in export batch #{batch_id}")
+    require_defended(db, ids, "export")
 
 
 def record_export_in(

@@ -32,8 +32,15 @@ from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import Any
 
+from labdesk.core.content import body_digest, content_digest
 from labdesk.store.protocol import Store
-from labdesk.store.schema import AUDITED_TABLES, BLOB_COLUMNS, audited_tables
+from labdesk.store.schema import (
+    AUDITED_TABLES,
+    BLOB_COLUMNS,
+    CONTENT_TABLES,
+    audited_tables,
+    content_tables,
+)
 
 GENESIS_HASH = "0" * 64
 _FLUSH_EVERY = 20_000
@@ -438,6 +445,43 @@ class Writer:
             prev = digest
         self._seq, self._hash = seq, prev
 
+    def insert_content(
+        self,
+        table: str,
+        parent_id: int,
+        rows: Sequence[Sequence[Any]],
+        body: str | None = None,
+    ) -> str:
+        """Inserts the rows of a content table (`schema.CONTENT_TABLES`) belonging to
+        the parent row `parent_id`, in one executemany without an audit entry each.
+
+        `rows` are value tuples of the columns after (id, parent key), in table order
+        (str, int or None); `body` is their `core.content.body_digest` if the caller has
+        it. Returns `content_digest(body, first id, count)`, which the caller writes —
+        audited — on the parent row; `verify_audit` recomputes it from the table.
+        """
+        spec = CONTENT_TABLES.get(table)
+        if spec is None:
+            raise ValueError(f"{table} is not a content table")
+        cache: dict[str, _TableInfo] = self.db.__dict__.setdefault("_table_info", {})
+        info = cache.get(table)
+        if info is None:
+            info = cache[table] = _TableInfo(self.conn, table)
+        if info.columns[1] != spec[1]:
+            raise ValueError(f"{table}: the parent key must be its second column")
+        width = len(info.columns) - 2
+        if rows and len(rows[0]) != width:
+            raise ValueError(f"{table}: rows need {width} values, got {len(rows[0])}")
+        for value in rows[0] if rows else ():
+            if isinstance(value, float | Decimal | bool):
+                raise TypeError(f"{table}: content values are str, int or None")
+        start = self._allocate(table, len(rows))
+        if rows:
+            self.conn.executemany(
+                info.insert_sql, [(start + i, parent_id, *row) for i, row in enumerate(rows)]
+            )
+        return content_digest(body or body_digest(rows), start, len(rows))
+
     def update(
         self,
         table: str,
@@ -709,6 +753,8 @@ def verify_audit(
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         for table in audited_tables(version):
             _replay_table(conn, table, findings, ticker)
+        for table, spec in content_tables(version).items():
+            _check_content(conn, table, spec, findings)
         ticker.done = ticker.total
         ticker.report()
     return findings.report(checked, last_seq, last_hash)
@@ -837,3 +883,31 @@ def _replay_table(
                 f"{table} #{entry_id} is in the audit log (last entry {last_seq}) but missing "
                 "from the table: deleted behind the program's back",
             )
+
+
+def _check_content(
+    conn: sqlite3.Connection, table: str, spec: tuple[str, str, str], findings: _Findings
+) -> None:
+    """Each parent's recorded digest must match its content rows as they are now."""
+    parent, key, digest_column = spec
+    for parent_id, recorded in conn.execute(
+        f"SELECT id, {digest_column} FROM {parent} ORDER BY id"
+    ).fetchall():
+        rows = conn.execute(
+            f"SELECT * FROM {table} WHERE {key} = ? ORDER BY id", (parent_id,)
+        ).fetchall()
+        ids = [int(r[0]) for r in rows]
+        first = ids[0] if ids else 0
+        consecutive = ids == list(range(first, first + len(ids)))
+        body = body_digest([tuple(r)[2:] for r in rows])
+        if not consecutive or content_digest(body, first, len(rows)) != recorded:
+            findings.add(
+                None,
+                f"the {table} rows of {parent} #{parent_id} do not match the digest recorded "
+                f"in the audit log ({len(rows)} rows now): changed behind the program's back",
+            )
+    orphans = conn.execute(
+        f"SELECT count(*) FROM {table} WHERE {key} NOT IN (SELECT id FROM {parent})"
+    ).fetchone()[0]
+    if orphans:
+        findings.add(None, f"{orphans} {table} rows belong to no {parent} row")

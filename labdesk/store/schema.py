@@ -417,16 +417,266 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-# Analytical runs (issue 16): methods and their versions, the equipment register, per-method
-# authorization of people, QC materials, runs (检测批) with their items and the raw instrument
-# files. A method version is never changed: a new formula is a new version, and a sample
-# item records the method code and version it was measured by (set when it joins a run).
-# A run item is a routine sample item or a QC sample; a QC sample's readings are JSON in
-# `readings` (it has no result row), a routine item's are result_values of its result.
+# The clocks migration (version 5 on this branch): the law's clocks and what follows a
+# report (issue 17).
+# calendar_years / calendar_days: year calendars imported from the State Council's notice
+# (a re-import marks the old one replaced, nothing is deleted). samples: the clocks stored
+# as dates when their event happens (so dashboards count them with one comparison), the
+# day the conclusion was made (approval) and the day the sampled unit received it; the
+# year whose calendar a clock still waits for. backup_samples: the register of sealed
+# backup samples (复检备份样品); a release needs a second person. reinspection_cases:
+# 复检 applications and 异议 linked to the sample and its report, and their outcome.
+BACKUP_STATES = ("kept", "release_requested", "released", "disposed")
+CASE_KINDS = ("reinspection", "objection")
+CASE_OUTCOMES = ("upheld", "overturned")
+_CLOCKS_DDL = f"""
+CREATE TABLE calendar_years (
+    id INTEGER PRIMARY KEY,
+    year INTEGER NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL DEFAULT '',
+    file_sha256 TEXT NOT NULL,
+    holidays INTEGER NOT NULL,
+    workdays INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'current' CHECK (state IN ('current', 'replaced')),
+    replaced_by INTEGER REFERENCES calendar_years (id),
+    imported_by INTEGER REFERENCES users (id),
+    imported_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX calendar_years_current ON calendar_years (year) WHERE state = 'current';
+CREATE TABLE calendar_days (
+    id INTEGER PRIMARY KEY,
+    calendar_year_id INTEGER NOT NULL REFERENCES calendar_years (id),
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),
+    name TEXT NOT NULL DEFAULT '',
+    UNIQUE (calendar_year_id, day)
+) STRICT;
+ALTER TABLE samples ADD COLUMN delivery_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN concluded_on TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN notified_on TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN reinspection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN objection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN sampling_objection_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN urgent_due TEXT DEFAULT NULL;
+ALTER TABLE samples ADD COLUMN clock_missing_year INTEGER DEFAULT NULL;
+CREATE INDEX samples_report_due ON samples (report_due_date);
+CREATE INDEX samples_clock_missing ON samples (clock_missing_year)
+    WHERE clock_missing_year IS NOT NULL;
+CREATE TABLE backup_samples (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    location TEXT NOT NULL,
+    seal_no TEXT NOT NULL UNIQUE,
+    quantity TEXT NOT NULL,
+    qty_unit TEXT NOT NULL DEFAULT '',
+    shelf_life_end TEXT,
+    retain_until TEXT,
+    state TEXT NOT NULL DEFAULT 'kept' CHECK (state IN {_in(BACKUP_STATES)}),
+    release_purpose TEXT NOT NULL DEFAULT ''
+        CHECK (release_purpose IN ('', 'reinspection', 'disposal')),
+    requested_by INTEGER REFERENCES users (id),
+    requested_at TEXT,
+    released_by INTEGER REFERENCES users (id),
+    released_at TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    registered_by INTEGER REFERENCES users (id),
+    registered_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX backup_samples_sample ON backup_samples (sample_id);
+CREATE TABLE reinspection_cases (
+    id INTEGER PRIMARY KEY,
+    sample_id INTEGER NOT NULL REFERENCES samples (id),
+    report_id INTEGER REFERENCES reports (id),
+    kind TEXT NOT NULL CHECK (kind IN {_in(CASE_KINDS)}),
+    about TEXT NOT NULL DEFAULT '' CHECK (about IN ('', 'sampling', 'result')),
+    applicant TEXT NOT NULL,
+    applied_on TEXT NOT NULL,
+    received_on TEXT,
+    window_end TEXT,
+    backup_sample_id INTEGER REFERENCES backup_samples (id),
+    lab TEXT NOT NULL DEFAULT '',
+    result TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'upheld', 'overturned')),
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed')),
+    note TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    closed_by INTEGER REFERENCES users (id),
+    closed_at TEXT
+) STRICT;
+CREATE INDEX reinspection_cases_sample ON reinspection_cases (sample_id);
+"""
+
+
+def _migrate_clocks(conn: sqlite3.Connection) -> None:
+    for statement in _split(_CLOCKS_DDL):
+        conn.execute(statement)
+
+
+# The first-use migration (issue 20): imports of result files and the sampling form's
+# acknowledgement.
+# import_mappings: a column mapping for result files (which column holds the sample
+#   number, the item, the result …), saved by name; `fields` is JSON {field: title}.
+# result_imports: one row per imported result file — its name, SHA-256, size, the text
+#   encoding read (CSV) and the mapping used — written in the same audited transaction
+#   as the results it brought.
+# samples: the sampled unit refused to sign the form (被抽样单位拒绝签字), and the witness
+#   named for it; the new columns default to 0 / '' so rows logged before replay unchanged.
+_FIRST_USE_DDL = """
+CREATE TABLE import_mappings (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    fields TEXT NOT NULL,
+    saved_by INTEGER REFERENCES users (id),
+    saved_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE result_imports (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL CHECK (size >= 0),
+    encoding TEXT NOT NULL DEFAULT '',
+    mapping TEXT NOT NULL DEFAULT '',
+    rows INTEGER NOT NULL CHECK (rows >= 0),
+    imported_by INTEGER REFERENCES users (id),
+    imported_at TEXT NOT NULL
+) STRICT;
+ALTER TABLE samples ADD COLUMN unit_refused_sign INTEGER NOT NULL DEFAULT 0
+    CHECK (unit_refused_sign IN (0, 1));
+ALTER TABLE samples ADD COLUMN refusal_witness TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _migrate_first_use(conn: sqlite3.Connection) -> None:
+    for statement in _split(_FIRST_USE_DDL):
+        conn.execute(statement)
+
+
+# The food-library migration ("food classification and limits", issue 15): the standards
+# library a food laboratory needs (docs/standards-library.md, "Foods"). food_classes is
+# the classification tree (parent_code NULL at the root); lib_versions one row per
+# standard version with its dates and the digest of what was imported (so re-importing
+# the same file writes nothing); lib_limits one row per (version, class node, item),
+# excluded = JSON array of the class codes of its "…除外" — a content table of
+# lib_versions (CONTENT_TABLES). food_templates: the items a plan tests per class.
+# lab_settings: the lab's rules (which date picks the versions in force). A food sample
+# names its leaf class in samples.food_class_code (category_code stays for the flat
+# library of non-food products); its frozen items keep where each limit came from.
+LIMIT_KINDS = (
+    "contaminant",
+    "mycotoxin",
+    "pesticide",
+    "vet_drug",
+    "additive",
+    "pathogen",
+    "product",
+)
+_FOOD_LIBRARY_DDL = f"""
+CREATE TABLE food_classes (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    parent_code TEXT REFERENCES food_classes (code),
+    depth INTEGER NOT NULL DEFAULT 0 CHECK (depth >= 0),
+    seq INTEGER NOT NULL DEFAULT 0,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    aliases TEXT NOT NULL DEFAULT '[]',
+    initials TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1))
+) STRICT;
+CREATE INDEX food_classes_parent ON food_classes (parent_code);
+CREATE TABLE lib_versions (
+    id INTEGER PRIMARY KEY,
+    standard_no TEXT NOT NULL,
+    standard_year TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'product' CHECK (kind IN {_in(LIMIT_KINDS)}),
+    effective_from TEXT,
+    abolished_from TEXT,
+    replaces TEXT NOT NULL DEFAULT '[]',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1)),
+    digest TEXT NOT NULL DEFAULT '',
+    row_count INTEGER NOT NULL DEFAULT 0,
+    rows_digest TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE UNIQUE INDEX lib_versions_key ON lib_versions (standard_no, standard_year)
+    WHERE active = 1;
+CREATE TABLE lib_limits (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES lib_versions (id),
+    class_code TEXT NOT NULL REFERENCES food_classes (code),
+    class_name TEXT NOT NULL,
+    excluded TEXT NOT NULL DEFAULT '[]',
+    excluded_names TEXT NOT NULL DEFAULT '[]',
+    seq INTEGER NOT NULL,
+    table_ref TEXT NOT NULL DEFAULT '',
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    limit_text TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'full' CHECK (method IN ('full', 'rounded')),
+    interval TEXT,
+    decimals INTEGER,
+    lod TEXT,
+    loq TEXT,
+    test_method TEXT NOT NULL DEFAULT '',
+    mark TEXT NOT NULL DEFAULT '',
+    mark_meaning TEXT NOT NULL DEFAULT '',
+    grade TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1))
+) STRICT;
+CREATE INDEX lib_limits_class ON lib_limits (class_code, version_id);
+CREATE INDEX lib_limits_version ON lib_limits (version_id);
+CREATE TABLE food_templates (
+    id INTEGER PRIMARY KEY,
+    class_code TEXT NOT NULL REFERENCES food_classes (code),
+    seq INTEGER NOT NULL,
+    standard_no TEXT NOT NULL,
+    item_code TEXT NOT NULL,
+    test_method TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE UNIQUE INDEX food_templates_item ON food_templates (class_code, standard_no, item_code)
+    WHERE active = 1;
+CREATE TABLE lab_settings (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    value TEXT NOT NULL
+) STRICT;
+ALTER TABLE samples ADD COLUMN food_class_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE samples ADD COLUMN items_basis TEXT NOT NULL DEFAULT '';
+ALTER TABLE samples ADD COLUMN items_on TEXT DEFAULT NULL;
+ALTER TABLE sample_items ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN mark TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN mark_meaning TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN lib_limit_id INTEGER DEFAULT NULL REFERENCES lib_limits (id);
+"""
+
+
+def _migrate_food_library(conn: sqlite3.Connection) -> None:
+    for statement in _split(_FOOD_LIBRARY_DDL):
+        conn.execute(statement)
+
+
+# The analytical-runs migration (issue 16): methods and their versions, the equipment
+# register, per-method authorization of people, QC materials, runs (检测批) with their items
+# and the raw instrument files. A method version is never changed: a new formula is a new
+# version, and a sample item records the method code and version it was measured by (set
+# when it joins a run) beside the food library's columns, and the decision rule that judges
+# it. A run item is a routine sample item or a QC sample; a QC sample's readings are JSON
+# in `readings` (it has no result row), a routine item's are result_values of its result.
 RUN_STATES = ("open", "submitted", "held", "released", "cancelled")
 RUN_ITEM_KINDS = ("sample", "blank", "duplicate", "spike", "crm", "control")
 DECISION_RULES = ("simple", "guard_band")
-_V5 = f"""
+_ANALYTICAL_RUNS_DDL = f"""
 CREATE TABLE methods (
     id INTEGER PRIMARY KEY,
     code TEXT NOT NULL UNIQUE,
@@ -563,7 +813,7 @@ ALTER TABLE sample_items ADD COLUMN decision_rule TEXT NOT NULL DEFAULT 'simple'
 
 
 def migrate_analytical_runs(conn: sqlite3.Connection) -> None:
-    for statement in _split(_V5):
+    for statement in _split(_ANALYTICAL_RUNS_DDL):
         conn.execute(statement)
 
 
@@ -573,13 +823,18 @@ MIGRATIONS: list[Migration] = [
     _migrate_2,
     _migrate_3,
     _migrate_4,
+    _migrate_clocks,
+    _migrate_first_use,
+    _migrate_food_library,
     migrate_analytical_runs,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
 # The tables whose every write goes through the audited primitive (store/audit.py) and
-# that `verify_audit` rebuilds by replaying the log.
-AUDITED_TABLES = (
+# that `verify_audit` rebuilds by replaying the log: those of version 1, then those each
+# later migration creates (declared beside the migration's name, so a renumbering when
+# branches merge needs no other edit).
+_V1_AUDITED = (
     "centre",
     "users",
     "enterprises",
@@ -589,37 +844,53 @@ AUDITED_TABLES = (
     "samples",
     "sample_items",
     "results",
-    "result_values",
     "sample_events",
     "export_batches",
     "signing_keys",
-    "reports",
-    "methods",
-    "method_versions",
-    "instruments",
-    "authorizations",
-    "qc_materials",
-    "runs",
-    "run_items",
-    "run_files",
+)
+_NEW_AUDITED: dict[Migration, tuple[str, ...]] = {
+    _migrate_3: ("result_values",),
+    _migrate_4: ("reports",),
+    _migrate_clocks: ("calendar_years", "calendar_days", "backup_samples", "reinspection_cases"),
+    _migrate_first_use: ("import_mappings", "result_imports"),
+    _migrate_food_library: ("food_classes", "lib_versions", "food_templates", "lab_settings"),
+    migrate_analytical_runs: (
+        "methods",
+        "method_versions",
+        "instruments",
+        "authorizations",
+        "qc_materials",
+        "runs",
+        "run_items",
+        "run_files",
+    ),
+}
+AUDITED_TABLES = _V1_AUDITED + tuple(
+    table for migration in MIGRATIONS for table in _NEW_AUDITED.get(migration, ())
 )
 # The schema version that created each audited table added after version 1: a file of an
 # older version (a backup taken before a migration) is verified against its own tables.
-_LAB_TABLES = (
-    "methods",
-    "method_versions",
-    "instruments",
-    "authorizations",
-    "qc_materials",
-    "runs",
-    "run_items",
-    "run_files",
-)
 _AUDITED_FROM = {
-    "result_values": 3,
-    "reports": 4,
-    **dict.fromkeys(_LAB_TABLES, MIGRATIONS.index(migrate_analytical_runs) + 1),
+    table: MIGRATIONS.index(migration) + 1
+    for migration, tables in _NEW_AUDITED.items()
+    for table in tables
 }
+
+
+# Content tables: rows written in bulk as the content of one audited parent row and never
+# changed afterwards (a standard version's 10,000 limit rows). They get no audit entry
+# each; the parent row records the SHA-256 of its rows as stored (`core.content`)
+# in its audited digest column, and `verify_audit` recomputes it — as BLOB columns are
+# logged by their digest. child table → (parent table, foreign key, digest column).
+CONTENT_TABLES: dict[str, tuple[str, str, str]] = {
+    "lib_limits": ("lib_versions", "version_id", "rows_digest"),
+}
+_CONTENT_FROM = {"lib_limits": MIGRATIONS.index(_migrate_food_library) + 1}
+
+
+def content_tables(version: int) -> dict[str, tuple[str, str, str]]:
+    """The content tables a database of schema `version` has."""
+    return {t: spec for t, spec in CONTENT_TABLES.items() if _CONTENT_FROM.get(t, 1) <= version}
 
 
 def audited_tables(version: int) -> tuple[str, ...]:

@@ -53,15 +53,31 @@ def ensure_application() -> QApplication:
     return app
 
 
-def pick_font(app: QApplication) -> None:
-    """Prefer a font that has Chinese glyphs, so offscreen renders never show boxes."""
-    families = set(QFontDatabase.families())
-    for family in CJK_FAMILIES:
-        if family in families:
-            font = QFont(family)
-            font.setPointSize(max(app.font().pointSize(), 10))
-            app.setFont(font)
-            return
+def pick_font(app: QApplication, chinese: list[str] | None = None) -> str:
+    """A UI font with Chinese glyphs, so no label is ever a row of boxes; returns it.
+
+    The system's Chinese fonts (`chinese`, default: those Qt's font database lists for
+    Simplified Chinese — about 10 ms, the font database's first use, which the first
+    label would pay anyway): a preferred one if present, else the first. A machine with
+    none (a bare Windows or Linux install, the frozen build on it) gets the CJK font we
+    ship for reports, registered in a few milliseconds (docs/performance.md).
+    """
+    if chinese is None:
+        chinese = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    family = next((f for f in CJK_FAMILIES if f in chinese), chinese[0] if chinese else "")
+    if not family:
+        from labdesk.reports.fonts import ensure_cjk_font
+
+        try:
+            family = ensure_cjk_font()
+        except LabDeskError as exc:  # the resources folder is damaged: say so, go on
+            log.error("no Chinese font on this machine and none shipped: %s", exc)
+            return ""
+        log.info("no Chinese font installed: using the bundled %s", family)
+    font = QFont(family)
+    font.setPointSize(max(app.font().pointSize(), 10))
+    app.setFont(font)
+    return family
 
 
 def settings_path_from_env() -> Path | None:

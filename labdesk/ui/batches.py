@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
+from labdesk.core.rates import MIN_SAMPLES
 from labdesk.services import summary
 from labdesk.services.summary import BatchSummary, Counts
 from labdesk.ui.manager_queries import exported_batch_rows
@@ -406,6 +407,10 @@ class BatchesScreen(QWidget):
             c.nonconformity_rate.percent_text(),
             approvers or "—",
         )
+        if c.pass_rate.few():
+            text += " " + self.tr(
+                "Fewer than {0} judged samples: the rate says little (95 % interval {1}–{2} %)."
+            ).format(MIN_SAMPLES, *(c.pass_rate.interval() or ("—", "—")))
         self.detail_label.setText(text)
         self.items_model.set_rows([(i.name, i.tested, i.failed) for i in batch.failing_items])
         self.samples_model.set_rows(

@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from labdesk.core.rates import MIN_SAMPLES
 from labdesk.services import summary
 from labdesk.services.summary import DashboardData, DrillDown, Group, SummaryFilter
 from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
@@ -55,6 +57,7 @@ log = logging.getLogger(__name__)
 ALL = ""  # combo data meaning "no filter"
 TOP = 10
 PERIODS = ("all", "this_year", "last_12_months", "this_month", "custom")
+MIN_SAMPLES_KEY = "dashboard/min_samples"
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,7 @@ class DashboardScreen(QWidget):
             titled(self.tr("Samples by product category (click a bar)"), self.category_chart)
         )
         layout.addWidget(charts)
+        layout.addLayout(self._build_min_samples())
 
         self.drill_label = QLabel(self.tr("Click a bar or a row to list its samples."), body)
         self.drill_label.setObjectName("drill_label")
@@ -293,6 +297,29 @@ class DashboardScreen(QWidget):
         row.addWidget(self.export_button)
         return row
 
+    def _build_min_samples(self) -> QHBoxLayout:
+        """ "Few samples" below N judged (default 10, kept in the settings): such months are
+        drawn hollow and left out of the trend line."""
+        row = QHBoxLayout()
+        self.min_samples = QSpinBox(self)
+        self.min_samples.setObjectName("min_samples")
+        self.min_samples.setRange(1, 1000)
+        saved = self.session.settings.value(MIN_SAMPLES_KEY, MIN_SAMPLES, type=int)
+        self.min_samples.setValue(saved if isinstance(saved, int) and saved > 0 else MIN_SAMPLES)
+        self.min_samples.valueChanged.connect(self._min_samples_changed)
+        row.addWidget(QLabel(self.tr("Rates from fewer judged samples than"), self))
+        row.addWidget(self.min_samples)
+        row.addWidget(
+            QLabel(self.tr("are drawn hollow, left out of the line; bars: 95 % interval"), self)
+        )
+        row.addStretch(1)
+        return row
+
+    def _min_samples_changed(self, value: int) -> None:
+        self.session.settings.setValue(MIN_SAMPLES_KEY, value)
+        if self.data is not None:
+            self._draw_trend(self.data.by_month)
+
     def _filter_combo(self, name: str, all_text: str) -> QComboBox:
         combo = QComboBox(self)
         combo.setObjectName(name)
@@ -334,6 +361,20 @@ class DashboardScreen(QWidget):
         )
         grid.addWidget(self.overdue_button, 1, 4)
         grid.addWidget(self.reinspection_button, 1, 5)
+        # The law's clocks (issue 17): reports due this week on the official calendar,
+        # and one line for the others.
+        self.due_week_tile = FigureTile(self.tr("Reports due this week"), self)
+        grid.addWidget(self.due_week_tile, 0, 6)
+        self.due_week_button = QPushButton(self.tr("List them"), self)
+        self.due_week_button.setObjectName("due_week_button")
+        self.due_week_button.clicked.connect(
+            lambda: self._drill(DrillDown("due_week"), self.tr("Reports due this week"))
+        )
+        grid.addWidget(self.due_week_button, 1, 6)
+        self.clocks_label = QLabel(self)
+        self.clocks_label.setObjectName("dashboard_clocks")
+        self.clocks_label.setWordWrap(True)
+        grid.addWidget(self.clocks_label, 2, 0, 1, 7)
         return grid
 
     # ----- filters --------------------------------------------------------------------
@@ -479,6 +520,24 @@ class DashboardScreen(QWidget):
         )
         self.overdue_tile.set_value(str(data.overdue))
         self.reinspection_tile.set_value(str(data.reinspection_open))
+        c = data.clocks
+        self.due_week_tile.set_value(str(c.report_due_week))
+        self.clocks_label.setText(
+            self.tr(
+                "Deliveries overdue: {0} · 24-hour reports not yet sent: {1} ({2} past 24 h) · "
+                "waiting for a year's calendar: {3} · re-inspections and objections open: {4}, "
+                "upheld: {5}, overturned: {6} · backup samples due for disposal: {7}"
+            ).format(
+                c.delivery_overdue,
+                c.urgent_pending,
+                c.urgent_overdue,
+                c.waiting_calendar,
+                c.cases_open,
+                c.upheld,
+                c.overturned,
+                c.backups_due,
+            )
+        )
 
         # Workflow order, not alphabetical: draft → … → exported, then returned.
         states = sorted(data.by_state, key=lambda g: _state_rank(g.key))
@@ -519,11 +578,22 @@ class DashboardScreen(QWidget):
         months = month_keys(min(groups), max(groups))
         pass_rates = []
         fail_rates = []
+        judged = []
+        passed = []
         for month in months:
             g = groups.get(month)
             pass_rates.append(g.counts.pass_rate.percent() if g else None)
             fail_rates.append(g.counts.nonconformity_rate.percent() if g else None)
-        self.trend_chart.set_data(months, pass_rates, fail_rates)
+            judged.append(g.counts.judged if g else 0)
+            passed.append(g.counts.passed if g else 0)
+        self.trend_chart.set_data(
+            months,
+            pass_rates,
+            fail_rates,
+            judged=judged,
+            passed=passed,
+            minimum=self.min_samples.value(),
+        )
 
     # ----- drill-down -----------------------------------------------------------------
 

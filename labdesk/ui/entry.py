@@ -12,10 +12,11 @@ testing when needed; "Submit sample" (Ctrl+Enter) sends a complete sample to rev
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -94,6 +95,14 @@ class ResultEntryScreen(QWidget):
         self.submit_button.clicked.connect(self.submit)
         top.addWidget(self.start_button)
         top.addWidget(self.submit_button)
+        self.import_button = QPushButton(self.tr("Import results…"))
+        self.import_button.setObjectName("entry_import")
+        self.import_button.setToolTip(
+            self.tr("Import results from an Excel or CSV file: preview, then all rows or none")
+        )
+        self.import_button.clicked.connect(self.open_import)
+        top.addWidget(self.import_button)
+        self.import_dialog: QDialog | None = None
 
         self.heading = QLabel()
         self.heading.setObjectName("entry_heading")
@@ -252,6 +261,41 @@ class ResultEntryScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self._layout_mode = self.model.mode
+        self.fit_verdict()
+
+    def fit_verdict(self) -> None:
+        """Keep the verdict column in view (a 1366×768 screen, a widened column saved from
+        an earlier session): narrow the columns before it, widest first, down to their
+        titles — never the result column being typed into."""
+        if not self.isVisible() or self.model.columnCount() == 0:
+            return  # a hidden screen has no real width yet; its resize fits it when shown
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the view's width as laid out, not as it was before
+        header = self.view.horizontalHeader()
+        available = self.view.viewport().width()
+        if available <= 0:
+            return
+        verdict = self.model.column_of("verdict")
+        excess = header.sectionPosition(verdict) + header.sectionSize(verdict) - available
+        if excess <= 0:
+            return
+        metrics = header.fontMetrics()
+        before = [c for c in range(verdict) if self.model.column_key(c) != "result"]
+        for column in sorted(before, key=header.sectionSize, reverse=True):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            floor = max(48, metrics.horizontalAdvance(title) + 16)
+            give = min(excess, header.sectionSize(column) - floor)
+            if give > 0:
+                header.resizeSection(column, header.sectionSize(column) - give)
+                excess -= give
+            if excess <= 0:
+                break
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._layout_mode is not None:
+            self.fit_verdict()
 
     # ----- state ----------------------------------------------------------------------
 
@@ -329,6 +373,16 @@ class ResultEntryScreen(QWidget):
         self.model.reload()
         self._update_heading()
         self._update_buttons()
+
+    def open_import(self) -> QDialog:
+        """The result-import dialog (window-modal); the grid reloads after an import."""
+        from labdesk.ui.result_import import ResultImportDialog
+
+        dialog = ResultImportDialog(self.session, self)
+        dialog.accepted.connect(self.refresh)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
 
     def current_index(self) -> QModelIndex:
         return self.view.currentIndex()

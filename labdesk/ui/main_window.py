@@ -114,6 +114,10 @@ class MainWindow(QMainWindow):
         sign_out.setObjectName("action_sign_out")
         sign_out.triggered.connect(self.signOutRequested.emit)
         file_menu.addAction(sign_out)
+        import_results = QAction(self.tr("&Import results…"), self)
+        import_results.setObjectName("action_import_results")
+        import_results.triggered.connect(self.open_result_import)
+        file_menu.addAction(import_results)
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -124,7 +128,7 @@ class MainWindow(QMainWindow):
         for index, info in enumerate(SCREENS):
             action = QAction(info.title(), self)
             action.setObjectName(f"action_screen_{info.key}")
-            if index < 9:  # Ctrl+1 … Ctrl+9; "Ctrl+10" is no key sequence
+            if index < 9:  # Ctrl+1 … Ctrl+9; there is no Ctrl+10
                 action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
             action.triggered.connect(lambda _=False, key=info.key: self.show_screen(key))
@@ -149,6 +153,20 @@ class MainWindow(QMainWindow):
         about.setObjectName("action_about")
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def open_result_import(self) -> QWidget:
+        """Result import, from the File menu: on the result entry screen, so the grid
+        shows what was imported."""
+        screen = self.show_screen("entry")
+        opener = getattr(screen, "open_import", None)
+        if callable(opener):
+            dialog: QWidget = opener()
+            return dialog
+        from labdesk.ui.result_import import ResultImportDialog
+
+        fallback = ResultImportDialog(self.session, self)
+        fallback.open()
+        return fallback
 
     def show_about(self) -> QWidget:
         from labdesk.ui.about import show_about

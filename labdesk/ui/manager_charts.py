@@ -1,5 +1,8 @@
 """pyqtgraph charts for the dashboard: a monthly trend line and clickable category bars.
 
+The trend says how much stands behind each point (sample count, Wilson interval, hollow
+points from few samples: `core.rates`).
+
 The charts receive figures already aggregated in SQL by the summary service (one point a
 month, one bar a category), so they stay light on a 50,000-sample database. Curves still
 get clip-to-view and automatic downsampling, set on the item after it is added: passing
@@ -13,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGraphicsSceneMouseEvent, QWidget
+
+from labdesk.core.rates import MIN_SAMPLES, few_samples, wilson_percent
 
 BAR_WIDTH = 0.6
 PASS_COLOUR = (46, 125, 50)
@@ -119,7 +125,11 @@ class CategoryBarChart(pg.PlotWidget):
 
 
 class TrendChart(pg.PlotWidget):
-    """Monthly pass rate (line) and non-conformity rate, both in percent."""
+    """Monthly pass rate and non-conformity rate, both in percent, with what stands behind
+    each point: its number of judged samples (the tooltip, and a count row under the
+    axis), its 95 % Wilson interval (error bars), and — from fewer than `minimum`
+    samples — a hollow point left out of the line, so one failing sample in a quiet month
+    does not draw a crisis."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,47 +142,215 @@ class TrendChart(pg.PlotWidget):
         self.pass_curve: pg.PlotDataItem | None = None
         self.fail_curve: pg.PlotDataItem | None = None
         self.months: list[str] = []
+        self.minimum = MIN_SAMPLES
+        #: Per month: judged samples (None: no sample judged), and the tooltip text.
+        self.counts: list[int | None] = []
+        self.tips: list[str] = []
+        self.count_labels: list[pg.TextItem] = []
+        #: Per series ("pass", "fail"): x of the filled and of the hollow points.
+        self.solid: dict[str, list[float]] = {}
+        self.hollow: dict[str, list[float]] = {}
+        self.scatters: dict[str, pg.ScatterPlotItem] = {}
+        #: Per series: month index → its 95 % Wilson interval in percent.
+        self.intervals: dict[str, dict[int, tuple[Decimal, Decimal]]] = {}
 
     def set_data(
         self,
         months: Sequence[str],
         pass_rates: Sequence[Decimal | None],
         fail_rates: Sequence[Decimal | None],
+        *,
+        judged: Sequence[int] | None = None,
+        passed: Sequence[int] | None = None,
+        minimum: int = MIN_SAMPLES,
     ) -> None:
+        """One point per month. With `judged` (and `passed`) counts, each point carries its
+        sample count and Wilson interval, and counts below `minimum` are drawn hollow."""
         item = self.getPlotItem()
         item.clear()
         self.months = list(months)
-        # Months without judged samples have no rate: leave them out of the curve (a
-        # gap on the axis) rather than draw NaN points.
-        pass_x = [float(i) for i, r in enumerate(pass_rates) if r is not None]
-        pass_y = [float(r) for r in pass_rates if r is not None]
-        fail_x = [float(i) for i, r in enumerate(fail_rates) if r is not None]
-        fail_y = [float(r) for r in fail_rates if r is not None]
-        self.pass_curve = item.plot(
-            pass_x,
-            pass_y,
-            pen=pg.mkPen(PASS_COLOUR, width=2),
-            symbol="o",
-            symbolSize=6,
-            symbolBrush=PASS_COLOUR,
-            name=QCoreApplication.translate("ManagerCharts", "Pass rate"),
+        self.minimum = minimum
+        count = len(self.months)
+        self.counts = [None] * count
+        if judged is not None:
+            self.counts = [
+                (int(n) if rate is not None else None)
+                for n, rate in zip(judged, pass_rates, strict=True)
+            ]
+        wins = list(passed) if passed is not None else [0] * count
+        self.solid, self.hollow, self.scatters = {}, {}, {}
+        series = (
+            (
+                "pass",
+                pass_rates,
+                PASS_COLOUR,
+                "o",
+                QCoreApplication.translate("ManagerCharts", "Pass rate"),
+            ),
+            (
+                "fail",
+                fail_rates,
+                FAIL_COLOUR,
+                "t",
+                QCoreApplication.translate("ManagerCharts", "Non-conformity rate"),
+            ),
         )
-        self.fail_curve = item.plot(
-            fail_x,
-            fail_y,
-            pen=pg.mkPen(FAIL_COLOUR, width=2),
-            symbol="t",
-            symbolSize=6,
-            symbolBrush=FAIL_COLOUR,
-            name=QCoreApplication.translate("ManagerCharts", "Non-conformity rate"),
-        )
-        # After adding: as plot() kwargs these raise on PySide6.
-        for curve in (self.pass_curve, self.fail_curve):
-            curve.setClipToView(True)
-            curve.setDownsampling(auto=True, method="peak")
+        for key, rates, colour, symbol, name in series:
+            self._draw_series(key, rates, colour, symbol, name, wins)
+        self.tips = [self._tip(i, pass_rates[i], fail_rates[i], wins[i]) for i in range(count)]
+        for key, scatter in self.scatters.items():
+            scatter.setData(
+                **self._spots(key, pass_rates if key == "pass" else fail_rates, colour_of(key))
+            )
+        self._draw_counts()
         step = max(1, (len(months) + 5) // 6)
         ticks = [(float(i), m) for i, m in enumerate(months) if i % step == 0]
         item.getAxis("bottom").setTicks([ticks])
-        item.setYRange(0, 100, padding=0.05)
+        bottom = -14 if judged is not None else 0
+        item.setYRange(bottom, 100, padding=0.05)
         if months:
             item.setXRange(-0.5, len(months) - 0.5, padding=0)
+
+    def _few(self, index: int) -> bool:
+        n = self.counts[index]
+        return n is not None and few_samples(n, self.minimum)
+
+    def _draw_series(
+        self,
+        key: str,
+        rates: Sequence[Decimal | None],
+        colour: tuple[int, int, int],
+        symbol: str,
+        name: str,
+        wins: Sequence[int],
+    ) -> None:
+        item = self.getPlotItem()
+        present = [i for i, r in enumerate(rates) if r is not None]
+        solid = [i for i in present if not self._few(i)]
+        self.solid[key] = [float(i) for i in solid]
+        self.hollow[key] = [float(i) for i in present if self._few(i)]
+        # The line joins only the points that rest on enough samples.
+        curve = item.plot(
+            [float(i) for i in solid],
+            [float(rates[i] or 0) for i in solid],
+            pen=pg.mkPen(colour, width=2),
+            name=name,
+        )
+        # After adding: as plot() kwargs these raise on PySide6.
+        curve.setClipToView(True)
+        curve.setDownsampling(auto=True, method="peak")
+        if key == "pass":
+            self.pass_curve = curve
+        else:
+            self.fail_curve = curve
+        self._draw_intervals(key, present, wins, colour)
+        scatter = pg.ScatterPlotItem(symbol=symbol, size=8, hoverable=True, tip=_point_tip)
+        item.addItem(scatter)
+        self.scatters[key] = scatter
+
+    def _spots(
+        self, key: str, rates: Sequence[Decimal | None], colour: tuple[int, int, int]
+    ) -> dict[str, Any]:
+        spots = []
+        for i, rate in enumerate(rates):
+            if rate is None:
+                continue
+            hollow = self._few(i)
+            spots.append(
+                {
+                    "pos": (float(i), float(rate)),
+                    "brush": pg.mkBrush(255, 255, 255) if hollow else pg.mkBrush(colour),
+                    "pen": pg.mkPen(colour, width=1.5),
+                    "data": self.tips[i],
+                }
+            )
+        return {"spots": spots}
+
+    def _draw_intervals(
+        self, key: str, present: Sequence[int], wins: Sequence[int], colour: tuple[int, int, int]
+    ) -> None:
+        """Each point's 95 % Wilson interval as a vertical bar (one segment per month)."""
+        xs: list[float] = []
+        ys: list[float] = []
+        self.intervals[key] = {}
+        for i in present:
+            n = self.counts[i]
+            if not n:
+                continue
+            k = wins[i] if key == "pass" else n - wins[i]
+            interval = wilson_percent(k, n)
+            if interval is None:
+                continue
+            self.intervals[key][i] = interval
+            x = float(i) + (-0.06 if key == "pass" else 0.06)
+            xs += [x, x]
+            ys += [float(interval[0]), float(interval[1])]
+        if xs:
+            bars = self.getPlotItem().plot(xs, ys, connect="pairs", pen=pg.mkPen(*colour, 110))
+            bars.setZValue(-1)
+
+    def _tip(
+        self, index: int, pass_rate: Decimal | None, fail_rate: Decimal | None, wins: int
+    ) -> str:
+        month = self.months[index]
+        n = self.counts[index]
+        if pass_rate is None:
+            return QCoreApplication.translate("ManagerCharts", "{0}: no judged samples").format(
+                month
+            )
+        lines = [
+            QCoreApplication.translate(
+                "ManagerCharts", "{0}: pass rate {1} %, non-conformity rate {2} %"
+            ).format(month, pass_rate, fail_rate)
+        ]
+        if n is not None:
+            lines.append(
+                QCoreApplication.translate("ManagerCharts", "{0} judged samples").format(n)
+            )
+            interval = wilson_percent(wins, n)
+            if interval is not None:
+                lines.append(
+                    QCoreApplication.translate(
+                        "ManagerCharts", "95 % interval of the pass rate: {0}–{1} %"
+                    ).format(*interval)
+                )
+            if few_samples(n, self.minimum):
+                lines.append(
+                    QCoreApplication.translate(
+                        "ManagerCharts", "Fewer than {0} samples: drawn hollow, off the line"
+                    ).format(self.minimum)
+                )
+        return "\n".join(lines)
+
+    def _draw_counts(self) -> None:
+        """The count row: n under every month that has judged samples."""
+        self.count_labels = []
+        item = self.getPlotItem()
+        for i, n in enumerate(self.counts):
+            if n is None:
+                continue
+            label = pg.TextItem(
+                f"n={n}",
+                color=(150, 150, 150) if few_samples(n, self.minimum) else (60, 60, 60),
+                anchor=(0.5, 0.5),
+            )
+            label.setPos(float(i), -8.0)
+            item.addItem(label)
+            self.count_labels.append(label)
+
+    def point_scene_pos(self, key: str, index: int) -> QPointF:
+        """Where the point of `key` ("pass"/"fail") for month `index` is, in scene
+        coordinates (tests hover it)."""
+        scatter = self.scatters[key]
+        for spot in scatter.points():
+            if round(spot.pos().x()) == index:
+                return self.getPlotItem().getViewBox().mapViewToScene(spot.pos())
+        raise KeyError(index)
+
+
+def colour_of(key: str) -> tuple[int, int, int]:
+    return PASS_COLOUR if key == "pass" else FAIL_COLOUR
+
+
+def _point_tip(x: float, y: float, data: object) -> str:
+    return str(data)

@@ -513,6 +513,25 @@ class ResultGridModel(QAbstractTableModel):
             ),
         )
 
+    def set_lod(self, index: ModelIndex, lod: str, reason: str) -> bool:
+        """Enter the detection limit (检出限) of the row's item, with a reason (audited);
+        a current result is judged again under it. False (and a message) if refused."""
+        if not index.isValid():
+            return False
+        from labdesk.services import results
+
+        data = self.row_data(index.row())
+        item_id = int(data["id"])
+        self._rules.pop(item_id, None)  # the rule changes with its LOD
+        return self._commit(
+            index,
+            item_id,
+            lambda: results.set_item_lod(self.session.context, item_id, lod.strip(), reason),
+            lambda _verdict: self.tr("Detection limit of {0}: {1}").format(
+                data.get("name", ""), lod.strip()
+            ),
+        )
+
     def retest(self, index: ModelIndex, text: str, reason: str) -> bool:
         """Record a retest (attempt + 1, the earlier result kept). False if refused."""
         if not index.isValid():
@@ -669,6 +688,33 @@ class RetestDialog(QDialog):
         )
 
 
+class LodDialog(QDialog):
+    """The detection limit (检出限) of one item and why it is entered (kept in the audit)."""
+
+    def __init__(self, data: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Detection limit — {0}").format(data.get("name", "")))
+        form = QFormLayout(self)
+        self.lod = QLineEdit(str(data.get("lod") or ""))
+        self.lod.setObjectName("lod_value")
+        self.lod.setPlaceholderText(self.tr("e.g. 0.01"))
+        self.reason = QLineEdit()
+        self.reason.setObjectName("lod_reason")
+        self.reason.setPlaceholderText(self.tr("e.g. the method standard and its clause"))
+        unit = str(data.get("unit") or "")
+        label = (
+            self.tr("Detection limit ({0})").format(unit) if unit else self.tr("Detection limit")
+        )
+        form.addRow(label, self.lod)
+        form.addRow(self.tr("Reason"), self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
 class ResultTableView(QTableView):
     """Spreadsheet keys over the result grid."""
 
@@ -716,6 +762,16 @@ class ResultTableView(QTableView):
         instrument.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         instrument.triggered.connect(self.set_instrument_current)
         self.addAction(instrument)
+        # 未检出 needs its 检出限: an item without one takes its LOD here, with a reason.
+        self.lod_provider: Callable[
+            [ResultTableView, QModelIndex | QPersistentModelIndex], tuple[str, str] | None
+        ] = ResultTableView._ask_lod_dialog
+        lod = QAction(self.tr("Set the &detection limit…"), self)
+        lod.setObjectName("action_lod")
+        lod.setShortcut(QKeySequence("Ctrl+L"))
+        lod.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        lod.triggered.connect(self.set_lod_current)
+        self.addAction(lod)
 
     def grid_model(self) -> ResultGridModel:
         model = self.model()
@@ -754,6 +810,23 @@ class ResultTableView(QTableView):
             text=str(data.get("instrument") or ""),
         )
         return text.strip() if ok and text.strip() else None
+
+    def _ask_lod_dialog(self, index: QModelIndex | QPersistentModelIndex) -> tuple[str, str] | None:
+        dialog = LodDialog(self.grid_model().row_data(index.row()), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.lod.text(), dialog.reason.text()
+
+    def set_lod_current(self) -> bool:
+        """Enter the detection limit of the current row's item (asks for it and why)."""
+        index = self.currentIndex()
+        if not index.isValid():
+            return False
+        answer = self.lod_provider(self, index)
+        if answer is None:
+            return False
+        lod, reason = answer
+        return self.grid_model().set_lod(index, lod, reason)
 
     def set_instrument_current(self) -> bool:
         """Record the instrument of the current row's result (asks for it, and for a

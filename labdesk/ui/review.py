@@ -221,6 +221,15 @@ class ReviewScreen(QWidget):
         self.review_button = QPushButton(self.tr("Mark &reviewed"))
         self.review_button.setObjectName("review_button")
         self.review_button.clicked.connect(self.review)
+        # 报告类别: derived from the conclusion, confirmed or changed by the approver.
+        from labdesk.core.report_class import REPORT_CLASSES
+
+        self.report_class = QComboBox()
+        self.report_class.setObjectName("review_report_class")
+        self.report_class.setToolTip(self.tr("Report class (报告类别) confirmed at approval"))
+        self.report_class.addItem(self.tr("(no report class)"), "")
+        for report_class in REPORT_CLASSES:
+            self.report_class.addItem(report_class, report_class)
         self.approve_button = QPushButton(self.tr("&Approve"))
         self.approve_button.setObjectName("approve_button")
         self.approve_button.clicked.connect(self.approve)
@@ -259,6 +268,7 @@ class ReviewScreen(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.comment, 1)
         actions.addWidget(self.review_button)
+        actions.addWidget(self.report_class)
         actions.addWidget(self.approve_button)
         actions.addWidget(self.return_button)
         right_layout.addLayout(actions)
@@ -318,6 +328,10 @@ class ReviewScreen(QWidget):
             return
         self._fill_items(sample_id)
         self._fill_history(sample_id)
+        from labdesk.services.workflow import proposed_report_class
+
+        proposed = proposed_report_class(self.session.db, sample_id)
+        self.report_class.setCurrentIndex(max(0, self.report_class.findData(proposed)))
 
     def _fill_items(self, sample_id: int) -> None:
         from labdesk.services import queries
@@ -384,7 +398,12 @@ class ReviewScreen(QWidget):
             if action == "review":
                 workflow.review(ctx, sample_id, comment=comment)
             elif action == "approve":
-                workflow.approve(ctx, sample_id, comment=comment)
+                workflow.approve(
+                    ctx,
+                    sample_id,
+                    comment=comment,
+                    report_class=str(self.report_class.currentData() or ""),
+                )
             else:
                 workflow.return_sample(ctx, sample_id, reason)
         except LabDeskError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
@@ -36,7 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from labdesk.services.clock_counts import week_end
 from labdesk.ui import grid_data
+from labdesk.ui.clock_panel import ClockPanel, due_brush
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui, state_title
 from labdesk.ui.layout_state import restore_header, save_header
@@ -77,9 +80,14 @@ class SampleListModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._more = False
         self._cache: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self.today: date | None = None  # tests pin the day
+        self._due_bounds = ("", "")
 
     def set_query(self, query: grid_data.SampleQuery) -> None:
         self.beginResetModel()
+        today = self.today or date.today()
+        # Once per refresh, not per paint: a due date is coloured by comparing its text.
+        self._due_bounds = (today.isoformat(), week_end(today).isoformat())
         self.query = query
         self._cache.clear()
         self._ids = grid_data.sample_id_page(self.session.db, query, None)
@@ -153,6 +161,9 @@ class SampleListModel(QAbstractTableModel):
             if key == "state":
                 return state_title(str(value or ""))
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.BackgroundRole and key == "report_due_date":
+            row = self.row_data(index.row())
+            return due_brush(row.get(key), row.get("state"), *self._due_bounds)
         if role == Qt.ItemDataRole.BackgroundRole and key == "conclusion_label":
             label = self.row_data(index.row()).get(key)
             return VERDICT_BRUSHES.get(CONCLUSION_BRUSH.get(str(label), ""))
@@ -297,8 +308,13 @@ class SamplesScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.ids_bar)
         layout.addWidget(self.table, 1)
+        self.clocks = ClockPanel(session, self)
+        layout.addWidget(self.clocks)
         layout.addWidget(self.message)
         layout.addWidget(self.count_label)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda *_: self.clocks.show_sample(self.table.current_sample_id())
+        )
 
         # Typing filters after a short pause, not on every keystroke.
         self._debounce = QTimer(self)
@@ -355,6 +371,7 @@ class SamplesScreen(QWidget):
         )
         if shown:
             self.table.selectRow(0)
+        self.clocks.show_sample(self.table.current_sample_id())
 
     def save_layout(self) -> None:
         save_header(self.session.settings, "samples", self.table.horizontalHeader())

@@ -3,7 +3,11 @@
 Groups: header (form number, task, product category, sampling date) · sampled unit
 (被抽样单位) · nominal producer (标称生产者) · sample (样品) · samplers and sealing.
 Beside them: the standard's items in force on the sampling date for the chosen
-category — exactly what will be frozen onto the sample when it is saved.
+category — exactly what will be frozen onto the sample when it is saved. A food sample
+is registered against a leaf of the food classification instead (search by name or
+pinyin initials, `food_picker`): its items are composed from every applicable standard
+(services.food_library), each with where it came from; unticking a proposed item or
+ticking an available one needs a reason.
 
 Validation happens as you type, next to the field: the 统一社会信用代码 shows the rule it
 breaks (`core.uscc.validate_uscc`), dates must be real YYYY-MM-DD dates, quantities
@@ -25,8 +29,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QStringListModel, Qt, QTimer
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QSize, QStringListModel, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -70,6 +74,18 @@ PLACE_TYPES = (
 PACKAGING_CHOICES = ("", "散装", "预包装")
 
 ERROR_STYLE = "color: #b00020;"
+INFO_STYLE = "color: #1d3a57;"
+# Fields whose content has a known length: wide enough to show it whole (the credit code's
+# 18 characters, a date, a form number, a phone number, a production licence number).
+FIXED_WIDTH_SAMPLES = {
+    "enterprise_uscc": "MMWW0000000000000000",
+    "sample_no": "WWWW00000000000000",
+    "sampling_date": "0000-00-00MM",
+    "production_date": "0000-00-00MM",
+    "phone": "0000-00000000000",
+    "producer_phone": "0000-00000000000",
+    "licence_no": "SC000000000000000",
+}
 
 
 def parse_date(text: str) -> date | None:
@@ -102,7 +118,8 @@ def decimal_problem(text: str) -> str:
 
 
 class Field(QWidget):
-    """An input with its error line right under it."""
+    """An input with its error line right under it (red), and an information line (not
+    red: information is not an error, and never blocks saving)."""
 
     def __init__(self, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,15 +128,24 @@ class Field(QWidget):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
+        self.info = QLabel()
+        self.info.setStyleSheet(INFO_STYLE)
+        self.info.setWordWrap(True)
+        self.info.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
         layout.addWidget(editor)
         layout.addWidget(self.error)
+        layout.addWidget(self.info)
 
     def set_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+
+    def set_info(self, text: str) -> None:
+        self.info.setText(text)
+        self.info.setVisible(bool(text))
 
 
 class SamplingForm(QWidget):
@@ -169,6 +195,10 @@ class SamplingForm(QWidget):
         edit.setObjectName(f"form_{key}")
         if placeholder:
             edit.setPlaceholderText(placeholder)
+        sample = FIXED_WIDTH_SAMPLES.get(key)
+        if sample is not None:
+            # Frame and text margins (~12 px) on top of the widest text the field holds.
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(sample) + 12)
         self.fields[key] = Field(edit)
         return edit
 
@@ -189,11 +219,17 @@ class SamplingForm(QWidget):
         self.sample_no = self._line("sample_no")
         self.task = self._combo("task_no", ())
         self.category = self._combo("category_code", ())
+        from labdesk.ui.food_picker import FoodClassPicker
+
+        self.food_class = FoodClassPicker(self.session)
+        self.food_class.setObjectName("form_food_class")
+        self.fields["food_class_code"] = Field(self.food_class)
         self.sampling_date = self._line("sampling_date", "YYYY-MM-DD")
         self.sampling_date.setText(date.today().isoformat())
         self._row(form, self.tr("Form number"), "sample_no")
         self._row(form, self.tr("Task"), "task_no")
         self._row(form, self.tr("Product category"), "category_code")
+        self._row(form, self.tr("Food class"), "food_class_code")
         self._row(form, self.tr("Sampling date"), "sampling_date")
         return box
 
@@ -303,11 +339,48 @@ class SamplingForm(QWidget):
         self.sealed.setObjectName("form_sealed")
         self.acknowledged = QCheckBox(self.tr("Sampled unit acknowledged and signed"))
         self.acknowledged.setObjectName("form_acknowledged")
+        # Or the sampled unit refused to sign: the refusal is noted with a witness.
+        self.refused = QCheckBox(self.tr("Sampled unit refused to sign"))
+        self.refused.setObjectName("form_refused")
+        self.witness = QLineEdit()
+        self.witness.setObjectName("form_refusal_witness")
+        self.witness.setPlaceholderText(self.tr("witness (not one of the samplers)"))
+        self.witness.setEnabled(False)
+        self.fields["sealed"] = Field(self.sealed)
+        self.fields["unit_acknowledged"] = Field(self.acknowledged)
+        self.fields["refusal_witness"] = Field(self.witness)
+        refusal = QWidget()
+        refusal_row = QHBoxLayout(refusal)
+        refusal_row.setContentsMargins(0, 0, 0, 0)
+        refusal_row.addWidget(self.refused)
+        refusal_row.addWidget(self.fields["refusal_witness"], 1)
+        self.acknowledged.toggled.connect(self._acknowledged_toggled)
+        self.refused.toggled.connect(self._refused_toggled)
         self._row(form, self.tr("Samplers (at least two)"), "samplers")
         self._row(form, self.tr("Sampling organisation"), "sampling_org")
-        form.addRow(self.sealed)
-        form.addRow(self.acknowledged)
+        form.addRow(self.fields["sealed"])
+        form.addRow(self.fields["unit_acknowledged"])
+        form.addRow(refusal)
+        note = QLabel(
+            self.tr(
+                "A registered form needs the seal and the sampled unit's signature, or its "
+                "refusal noted with a witness. A draft needs neither yet."
+            )
+        )
+        note.setObjectName("form_sealing_note")
+        note.setStyleSheet(INFO_STYLE)
+        note.setWordWrap(True)
+        form.addRow(note)
         return box
+
+    def _acknowledged_toggled(self, checked: bool) -> None:
+        if checked:
+            self.refused.setChecked(False)
+
+    def _refused_toggled(self, checked: bool) -> None:
+        if checked:
+            self.acknowledged.setChecked(False)
+        self.witness.setEnabled(checked)
 
     def _items_panel(self) -> QWidget:
         panel = QGroupBox(self.tr("Test items to be frozen onto this sample"))
@@ -315,7 +388,7 @@ class SamplingForm(QWidget):
         self.items_note = QLabel()
         self.items_note.setObjectName("form_items_note")
         self.items_note.setWordWrap(True)
-        self.items_table = QTableWidget(0, 5)
+        self.items_table = QTableWidget(0, 6)
         self.items_table.setObjectName("form_items")
         self.items_table.setHorizontalHeaderLabels(
             [
@@ -324,6 +397,7 @@ class SamplingForm(QWidget):
                 self.tr("Unit"),
                 self.tr("Judged by"),
                 self.tr("Standard"),
+                self.tr("Source"),
             ]
         )
         self.items_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -333,6 +407,18 @@ class SamplingForm(QWidget):
             self.items_table.horizontalHeader().resizeSection(column, width)
         layout.addWidget(self.items_note)
         layout.addWidget(self.items_table, 1)
+        # Why the technician changed the proposed items (required by the service then).
+        self.items_reason = QLineEdit()
+        self.items_reason.setObjectName("form_items_reason")
+        self.items_reason.setPlaceholderText(
+            self.tr("Reason for adding or removing items (required then)")
+        )
+        self.fields["items_reason"] = Field(self.items_reason)
+        # only the service judges the reason: typing one clears its refusal
+        self.items_reason.textChanged.connect(lambda _t: self.fields["items_reason"].set_error(""))
+        layout.addWidget(self.fields["items_reason"])
+        self._food_keys: list[str] = []
+        self._proposed_keys: list[str] = []
         return panel
 
     def _load_choices(self) -> None:
@@ -344,12 +430,15 @@ class SamplingForm(QWidget):
                 f"{task['task_no']} · {task['category']} · {task['source']}", task["task_no"]
             )
         self.category.clear()
+        # a food sample has no flat category: the blank entry (chosen with a food class)
+        self.category.addItem("—", "")
         for cat in library.categories(self.session.db):
             name = cat.get("name_en") if not chinese_ui() and cat.get("name_en") else cat["name"]
             label = f"{name} ({cat['code']})"
             if cat.get("sample_data"):
                 label += " " + self.tr("[sample data]")
             self.category.addItem(label, cat["code"])
+        self.category.setCurrentIndex(1 if self.category.count() > 1 else 0)
 
     def _suggest_form_number(self) -> None:
         from labdesk.services import auth
@@ -383,11 +472,16 @@ class SamplingForm(QWidget):
         for edit in (self.sampler1, self.sampler2, self.more_samplers):
             edit.textChanged.connect(self._check_samplers)
         self.unit_name.textEdited.connect(lambda _t: self._lookup_timer.start())
-        self.category.currentIndexChanged.connect(lambda _i: self.update_items())
+        self.category.currentIndexChanged.connect(self._category_changed)
+        self.food_class.chosen.connect(self._food_class_chosen)
         self.sampling_date.editingFinished.connect(self.update_items)
+        self.production_date.editingFinished.connect(self.update_items)
+        self.quality_grade.editingFinished.connect(self.update_items)
+        self.executive_standard.editingFinished.connect(self.update_items)
 
     def _check_uscc(self) -> None:
         text = self.uscc.text()
+        self.fields["enterprise_name"].set_info("")
         if not text.strip():
             self.fields["enterprise_uscc"].set_error("")
             return
@@ -403,7 +497,8 @@ class SamplingForm(QWidget):
             self.fields["enterprise_uscc"].set_error("")
         else:
             self.fields["enterprise_uscc"].set_error("")
-            self.fields["enterprise_name"].set_error(
+            self.fields["enterprise_name"].set_error("")
+            self.fields["enterprise_name"].set_info(
                 self.tr("New unit: it is registered when the form is saved.")
             )
 
@@ -494,8 +589,12 @@ class SamplingForm(QWidget):
         except ValueError:
             on = date.today()
         self.items_table.setRowCount(0)
+        self._food_keys, self._proposed_keys = [], []
+        if self.food_class.code():
+            self._show_food_items()
+            return
         if not code:
-            self.items_note.setText(self.tr("Choose a product category."))
+            self.items_note.setText(self.tr("Choose a product category or a food class."))
             return
         try:
             items = library.items_for(self.session.db, str(code), on)
@@ -510,27 +609,124 @@ class SamplingForm(QWidget):
         )
         self._fill_items_table(items)
 
-    def _fill_items_table(self, items: Sequence[Any]) -> None:
-        """Items as dicts or sqlite3.Row: anything indexed by column name."""
+    def _fill_items_table(self, items: Sequence[Any], checked: Sequence[bool] = ()) -> None:
+        """Items as dicts or sqlite3.Row: anything indexed by column name. With `checked`
+        the first cell is a tick box (food items: ticked = frozen onto the sample)."""
         self.items_table.setRowCount(len(items))
+        sample_text = self.tr("[sample data]")
         for row, item in enumerate(items):
+            keys = item.keys()
+            source = str(item["source"]) if "source" in keys else ""
+            if "sample_data" in keys and item["sample_data"] and source:
+                source = f"{source} {sample_text}"
+            limit = str(item["limit_text"])
+            if "mark" in keys and item["mark"]:
+                limit += f" {item['mark']}"
             values = (
                 item["name"],
-                item["limit_text"],
+                limit,
                 item["unit"],
                 method_text(str(item["method"])),
                 f"{item['standard_no']}-{item['standard_year']}".strip("-"),
+                source,
             )
             for column, value in enumerate(values):
-                self.items_table.setItem(row, column, QTableWidgetItem(str(value)))
+                cell = QTableWidgetItem(str(value))
+                if column == 5 and "mark_meaning" in keys and item["mark_meaning"]:
+                    cell.setToolTip(str(item["mark_meaning"]))
+                if column == 0 and checked:
+                    cell.setFlags(cell.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    cell.setCheckState(
+                        Qt.CheckState.Checked if checked[row] else Qt.CheckState.Unchecked
+                    )
+                self.items_table.setItem(row, column, cell)
+
+    # ----- food samples ---------------------------------------------------------------
+
+    def _category_changed(self, _index: int) -> None:
+        if self.category.currentData() and self.food_class.code():
+            self.food_class.set_code("")
+        self.update_items()
+
+    def _food_class_chosen(self, code: str) -> None:
+        if code:
+            blank = self.category.findData("")
+            self.category.blockSignals(True)
+            self.category.setCurrentIndex(blank)
+            self.category.blockSignals(False)
+        self.update_items()
+
+    def _show_food_items(self) -> None:
+        """The items proposed for the food class (ticked) and the other applicable ones
+        (unticked), each with its source, for the versions the lab's date rule picks."""
+        from labdesk.services import food_library
+
+        try:
+            sampled = parse_date(self.sampling_date.text()) or date.today()
+            produced = parse_date(self.production_date.text())
+        except ValueError:
+            sampled, produced = date.today(), None
+        try:
+            basis, on = food_library.items_date(self.session.db, sampled, produced)
+            assert on is not None
+            proposal = food_library.proposed_items(
+                self.session.db,
+                self.food_class.code(),
+                on,
+                grade=self.quality_grade.text().strip(),
+                executive_standard=self.executive_standard.text().strip(),
+            )
+        except LabDeskError as exc:
+            self.items_note.setText(str(exc))
+            return
+        items = proposal.items + proposal.available
+        self._food_keys = [i["key"] for i in items]
+        self._proposed_keys = [i["key"] for i in proposal.items]
+        self._fill_items_table(
+            items, [True] * len(proposal.items) + [False] * len(proposal.available)
+        )
+        basis_text = (
+            self.tr("production date") if basis == "production_date" else self.tr("sampling date")
+        )
+        note = self.tr(
+            "{0} items proposed, {1} more applicable; versions in force on {2} ({3}): {4}"
+        ).format(
+            len(proposal.items),
+            len(proposal.available),
+            on.isoformat(),
+            basis_text,
+            ", ".join(proposal.composed.versions),
+        )
+        if proposal.composed.needs_grade:
+            note += " " + self.tr("Graded limits of {0} need the quality grade.").format(
+                ", ".join(proposal.composed.needs_grade)
+            )
+        if proposal.composed.unnamed_products:
+            note += " " + self.tr("Product standards not on the label: {0}.").format(
+                ", ".join(proposal.composed.unnamed_products)
+            )
+        if any(i["sample_data"] for i in items):
+            note += " " + self.tr("SAMPLE DATA limits are marked: not authoritative.")
+        self.items_note.setText(note)
+
+    def chosen_item_keys(self) -> list[str] | None:
+        """The ticked food items, or None when they are exactly the proposal."""
+        if not self._food_keys:
+            return None
+        keys = []
+        for row, key in enumerate(self._food_keys):
+            cell = self.items_table.item(row, 0)
+            if cell is not None and cell.checkState() == Qt.CheckState.Checked:
+                keys.append(key)
+        return None if keys == self._proposed_keys else keys
 
     def _show_frozen_items(self) -> None:
         """A registered sample's items are those frozen at registration, not the
         library's current ones."""
         assert self.sample_id is not None
         items = self.session.db.query(
-            "SELECT name, limit_text, unit, method, standard_no, standard_year "
-            "FROM sample_items WHERE sample_id = ? ORDER BY seq",
+            "SELECT name, limit_text, unit, method, standard_no, standard_year, source, mark, "
+            "mark_meaning, sample_data FROM sample_items WHERE sample_id = ? ORDER BY seq",
             [self.sample_id],
         )
         self.items_note.setText(self.tr("{0} items frozen onto this sample").format(len(items)))
@@ -559,7 +755,9 @@ class SamplingForm(QWidget):
 
     def form_errors(self, *, draft: bool = False) -> bool:
         """Re-run the as-you-type checks; True if any field shows an error. A draft may
-        name no samplers yet (the service checks any it names)."""
+        name no samplers yet (the service checks any it names). Errors the service gave
+        at an earlier attempt are cleared first: the service judges the form again."""
+        self.clear_errors()
         self._check_uscc()
         self._check_dates()
         for key in ("lot_size", "sample_qty", "reserve_qty", "unit_price"):
@@ -567,7 +765,7 @@ class SamplingForm(QWidget):
         self._check_samplers()
         if draft and not self.samplers():
             self.fields["samplers"].set_error("")
-        blocking = [k for k, f in self.fields.items() if f.error.text() and k != "enterprise_name"]
+        blocking = [k for k, f in self.fields.items() if f.error.text()]
         return bool(blocking)
 
     def _require_sample_fields(self, form: Any) -> None:
@@ -575,13 +773,17 @@ class SamplingForm(QWidget):
         for key, value in (
             ("sample_no", form.sample_no),
             ("task_no", form.task_no),
-            ("category_code", form.category_code),
+            ("category_code", form.category_code or form.food_class_code),
             ("sample_name", form.sample_name),
         ):
             if not str(value).strip():
                 raise ValidationError(key, "required", _required_message())
         if form.sampling_date is None:
             raise ValidationError("sampling_date", "required", _required_message())
+        from labdesk.services.samples import check_acknowledgement
+
+        # Before any enterprise is registered: a refused form writes nothing at all.
+        check_acknowledgement(form, self.samplers())
 
     def build_form(self) -> Any:
         """The typed form as a `services.samples.SampleForm` (ValueError: a bad date).
@@ -621,6 +823,11 @@ class SamplingForm(QWidget):
             sampling_org=self.sampling_org.text(),
             sealed=self.sealed.isChecked(),
             unit_acknowledged=self.acknowledged.isChecked(),
+            unit_refused_sign=self.refused.isChecked(),
+            refusal_witness=self.witness.text() if self.refused.isChecked() else "",
+            food_class_code=self.food_class.code(),
+            item_keys=self.chosen_item_keys() if self.sample_id is None else None,
+            items_reason=self.items_reason.text() if self.sample_id is None else "",
         )
 
     def _check_unit(self, *, required: bool) -> str:
@@ -702,9 +909,12 @@ class SamplingForm(QWidget):
                 self.session.db.scalar("SELECT task_no FROM tasks WHERE id = ?", [stored.task_id])
             )
         self.task.setCurrentIndex(self.task.findData(task_no) if task_no else -1)
+        self.category.blockSignals(True)
         self.category.setCurrentIndex(
-            self.category.findData(stored.category_code) if stored.category_code else -1
+            self.category.findData(stored.category_code) if stored.category_code else 0
         )
+        self.category.blockSignals(False)
+        self.food_class.set_code(stored.food_class_code)
         self.sampling_date.setText(stored.sampling_date.isoformat() if stored.sampling_date else "")
         self.uscc.clear()
         for edit in (self.unit_name, self.unit_address, self.legal_rep, self.contact, self.phone):
@@ -750,8 +960,10 @@ class SamplingForm(QWidget):
         self.more_samplers.setText(", ".join(names[2:]))
         self.sealed.setChecked(stored.sealed)
         self.acknowledged.setChecked(stored.unit_acknowledged)
+        self.refused.setChecked(stored.unit_refused_sign)
+        self.witness.setText(stored.refusal_witness)
         frozen = self.state != "draft"
-        fixed: tuple[QWidget, ...] = (self.category, self.sampling_date)
+        fixed: tuple[QWidget, ...] = (self.category, self.food_class, self.sampling_date)
         for widget in fixed:
             widget.setEnabled(not frozen)
             widget.setToolTip(
@@ -823,6 +1035,15 @@ class SamplingForm(QWidget):
         samples.complete_draft(self.session.context, self.sample_id, values)
         self.state = "registered"
         self.session.notify_changed("samples")
+
+
+def fitting_size(widget: QWidget, wanted: QSize) -> QSize:
+    """`wanted`, bounded by the available area of the widget's screen (a 1366×768 lab
+    screen must show the whole dialog, buttons included)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    return wanted.boundedTo(screen.availableGeometry().size())
 
 
 def _required_message() -> str:
@@ -913,7 +1134,7 @@ class SamplingFormDialog(QDialog):
                     self.form.sample_no.text(), state_title(self.form.state)
                 )
             )
-        self.resize(1240, 780)
+        self.resize(fitting_size(self, QSize(1240, 780)))
 
     @property
     def editing(self) -> bool:
@@ -927,6 +1148,7 @@ class SamplingFormDialog(QDialog):
 
     def _attempt(self, action: Callable[[], Any], *, draft: bool = False) -> bool:
         """Run a save action; show what went wrong next to its field or under the form."""
+        self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText("")
         self.form.fields["reason"].set_error("")  # only the service judges the reason
         if self.form.form_errors(draft=draft):
@@ -962,6 +1184,7 @@ class SamplingFormDialog(QDialog):
         ):
             return
         if not saved[0]:
+            self.message.setStyleSheet(INFO_STYLE)
             self.message.setText(self.tr("Nothing was changed."))
             return
         self.accept()

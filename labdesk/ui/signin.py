@@ -134,6 +134,15 @@ class SignInDialog(QDialog):
         layout.addWidget(table)
         self.demo_table = table
         self._demo_accounts = accounts
+        from labdesk.batch.demo import DEMO_KEY_PASSPHRASE  # demo databases only
+
+        # Exporting a batch also asks for the signing key's passphrase: say it here too.
+        self.demo_passphrase = QLabel(
+            self.tr("Signing-key passphrase (to export batches): {0}").format(DEMO_KEY_PASSPHRASE)
+        )
+        self.demo_passphrase.setObjectName("demo_passphrase")
+        self.demo_passphrase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.demo_passphrase)
 
     def _fill_demo(self, row: int, _column: int) -> None:
         username, password, _role = self._demo_accounts[row]

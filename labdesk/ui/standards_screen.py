@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -263,7 +264,19 @@ class StandardsScreen(QWidget):
         row.addWidget(self.import_button)
         row.addWidget(self.export_button)
         row.addWidget(self.abolish_button)
-        outer.addLayout(row)
+
+        # Two libraries side by side: the food classification with its limits (foods),
+        # and the flat library of product categories (textiles, toys, panels …).
+        from labdesk.ui.food_library_screen import FoodLibraryPanel
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("standards_tabs")
+        self.food_panel = FoodLibraryPanel(session, self)
+        flat = QWidget(self)
+        flat_layout = QVBoxLayout(flat)
+        flat_layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self.food_panel, self.tr("Foods: classification and limits"))
+        self.tabs.addTab(flat, self.tr("Product categories (flat library)"))
 
         splitter = QSplitter(self)
         self.tree = QTreeWidget(self)
@@ -297,13 +310,16 @@ class StandardsScreen(QWidget):
         splitter.addWidget(titled(self.tr("Test items"), self.items_table))
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([420, 1000])
-        outer.addWidget(splitter, 1)
+        flat_layout.addLayout(row)
+        flat_layout.addWidget(splitter, 1)
+        outer.addWidget(self.tabs, 1)
         self.refresh()
 
     # ----- loading --------------------------------------------------------------------
 
     def refresh(self) -> None:
         self.reload()
+        self.food_panel.reload()
 
     def reload(self) -> None:
         """Rebuild the tree for the search text (keeps the selection when it still exists)."""

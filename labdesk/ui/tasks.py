@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -76,6 +77,21 @@ class TaskDialog(QDialog):
 
         self.category.addItems(list(TASK_CATEGORIES))
         self.plan = QLineEdit()
+        from labdesk.store.schema import TASK_LEVELS, TASK_PURPOSES
+
+        # 检验目的, organising level, and which law's clocks apply (issue 17).
+        self.purpose = QComboBox()
+        self.purpose.setObjectName("task_purpose")
+        self.purpose.addItem(self.tr("(not given)"), "")
+        for purpose in TASK_PURPOSES:
+            self.purpose.addItem(purpose, purpose)
+        self.org_level = QComboBox()
+        self.org_level.setObjectName("task_org_level")
+        self.org_level.addItem(self.tr("(not given)"), "")
+        for level in TASK_LEVELS:
+            self.org_level.addItem(level, level)
+        self.food = QCheckBox(self.tr("Food sampling (working-day clocks of SAMR Order 15)"))
+        self.food.setObjectName("task_food")
         self.deadline = QDateEdit(QDate.currentDate().addDays(60))
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
@@ -83,6 +99,9 @@ class TaskDialog(QDialog):
         form.addRow(self.tr("Task source"), self.source)
         form.addRow(self.tr("Task category"), self.category)
         form.addRow(self.tr("Plan"), self.plan)
+        form.addRow(self.tr("Purpose (检验目的)"), self.purpose)
+        form.addRow(self.tr("Organising level"), self.org_level)
+        form.addRow(self.food)
         form.addRow(self.tr("Deadline"), self.deadline)
         self.error = QLabel()
         self.error.setObjectName("task_error")
@@ -106,6 +125,9 @@ class TaskDialog(QDialog):
             category=self.category.currentText(),
             plan=self.plan.text(),
             deadline=date(d.year(), d.month(), d.day()),
+            purpose=str(self.purpose.currentData() or ""),
+            org_level=str(self.org_level.currentData() or ""),
+            food=self.food.isChecked(),
         )
         try:
             self.task_id = tasks.create_task(self.session.context, form)

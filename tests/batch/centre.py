@@ -65,6 +65,8 @@ def approved_samples(centre: Centre, count: int, *, start: int = 1) -> list[int]
                 enterprise_uscc="914403001922038216",
                 task_no="T2026-001",
                 samplers=["张三", "李四"],
+                sealed=True,
+                unit_acknowledged=True,
                 sample_qty="2",
                 qty_unit="kg",
             ),

@@ -89,7 +89,9 @@ def make_batch(
     centre: str = "HF01",
     samples: list[dict[str, Any]] | None = None,
     created_at: str = "2026-11-26T10:00:00+08:00",
+    region: str | None = "340100",
 ) -> SignedBatch:
+    """A signed batch; `region=None` makes a `labdesk-batch/1` batch (no centre region)."""
     samples = samples if samples is not None else sample_records(5, centre=centre)
     files = batch_files(samples)
     header = BatchHeader(
@@ -100,6 +102,7 @@ def make_batch(
         created_at=created_at,
         previous_manifest_sha256=previous,
         counts=counts_of(files),
+        centre_region_code=region,
     )
     return sign_batch(header, files, signer)
 

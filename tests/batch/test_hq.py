@@ -12,11 +12,20 @@ import pytest
 
 from labdesk.batch.format import SignedBatch
 from labdesk.batch.hq import gaps, inbox_order, ingest, summary
-from labdesk.batch.hq_store import HqStore, HqStoreError, open_hq, sqlite_path
+from labdesk.batch.hq_facts import SAMPLE_FACT_COLUMNS
+from labdesk.batch.hq_store import SCHEMA_VERSION, HqStore, HqStoreError, open_hq, sqlite_path
 from labdesk.signing import Signer
 from tests.batch.factory import entries_of, make_batch, resign, rezip, sample_records
 
-TABLES = ("hq_records", "hq_samples", "hq_batches", "hq_centre_keys", "hq_centres", "hq_meta")
+TABLES = (
+    "hq_item_counts",
+    "hq_records",
+    "hq_samples",
+    "hq_batches",
+    "hq_centre_keys",
+    "hq_centres",
+    "hq_meta",
+)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -38,8 +47,8 @@ def store(hq_url: str) -> Iterator[HqStore]:
         yield opened
 
 
-def snapshot(store: HqStore) -> dict[str, list[tuple[Any, ...]]]:
-    return {t: sorted(store.query(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
+def snapshot(store: HqStore, tables: tuple[str, ...] = TABLES) -> dict[str, list[tuple[Any, ...]]]:
+    return {t: sorted(store.query(f"SELECT * FROM {t}"), key=repr) for t in tables}
 
 
 def chain(signer: Signer, count: int, *, centre: str = "HF01", per: int = 4) -> list[SignedBatch]:
@@ -330,7 +339,18 @@ def test_report_no_is_stored_for_each_sample(
         "HF01-S00006": None,
         "HF01-S00007": None,
     }
-    assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == "2"
+    assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == SCHEMA_VERSION
+
+
+def downgrade_to_2(store: HqStore) -> None:
+    """Back to exactly what schema 2 had: no province columns, no item counts."""
+    store.execute("DROP TABLE hq_item_counts")
+    for index in ("hq_samples_uscc", "hq_samples_date"):
+        store.execute(f"DROP INDEX {index}")
+    for column in SAMPLE_FACT_COLUMNS:
+        store.execute(f"ALTER TABLE hq_samples DROP COLUMN {column}")
+    store.execute("ALTER TABLE hq_centres DROP COLUMN region_code")
+    store.execute("UPDATE hq_meta SET value = '2' WHERE key = 'schema'")
 
 
 def test_schema_1_database_gains_report_no_on_open(
@@ -344,11 +364,12 @@ def test_schema_1_database_gains_report_no_on_open(
         ingest(store, [write(tmp_path, b1), write(tmp_path, b2)], [sm2_signer.public_key])
         figures = summary(store)
         # Back to exactly what schema 1 created: hq_samples without the column.
+        downgrade_to_2(store)
         store.execute("ALTER TABLE hq_samples DROP COLUMN report_no")
         store.execute("UPDATE hq_meta SET value = '1' WHERE key = 'schema'")
-        old = snapshot(store)
+        old = snapshot(store, TABLES[1:])  # no hq_item_counts in schema 1
     with open_hq(hq_url) as store:
-        assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == "2"
+        assert store.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == SCHEMA_VERSION
         numbers = _report_numbers(store)
         assert numbers == {
             **{f"HF01-S{n:05d}": f"HF01-2026-{n:06d}" for n in range(1, 6)},
@@ -358,9 +379,8 @@ def test_schema_1_database_gains_report_no_on_open(
         assert summary(store) == figures
         upgraded = snapshot(store)
         assert upgraded["hq_meta"] != old["hq_meta"]
-        for table in TABLES[:-1]:
-            if table != "hq_samples":
-                assert upgraded[table] == old[table], table
+        for table in ("hq_records", "hq_batches", "hq_centre_keys"):
+            assert upgraded[table] == old[table], table
         columns = store.query("SELECT centre_code, sample_id, record FROM hq_samples")
         assert sorted(columns, key=repr) == sorted(
             [(r[0], r[1], r[8]) for r in old["hq_samples"]], key=repr
@@ -375,7 +395,8 @@ def test_schema_1_database_gains_report_no_on_open(
 
 
 def test_newer_hq_schema_is_refused(hq_url: str) -> None:
+    newer = str(int(SCHEMA_VERSION) + 1)
     with open_hq(hq_url) as store:
-        store.execute("UPDATE hq_meta SET value = '3' WHERE key = 'schema'")
-    with pytest.raises(HqStoreError, match="schema 3 is not 2"):
+        store.execute("UPDATE hq_meta SET value = ? WHERE key = 'schema'", (newer,))
+    with pytest.raises(HqStoreError, match=f"schema {newer} is not {SCHEMA_VERSION}"):
         open_hq(hq_url)

@@ -211,9 +211,9 @@ def test_wrong_format_version(sm2_signer: Signer) -> None:
     entries = dict(entries_of(make_batch(sm2_signer).archive))
     manifest = json.loads(entries.pop("manifest.json"))
     entries.pop("manifest.sig")
-    manifest["format"] = "labdesk-batch/2"
+    manifest["format"] = "labdesk-batch/9"
     data = resign(sm2_signer, manifest, entries)
-    _rejects(data, [sm2_signer.public_key], "unsupported-format", "'labdesk-batch/2'")
+    _rejects(data, [sm2_signer.public_key], "unsupported-format", "'labdesk-batch/9'")
 
 
 def test_missing_signature(sm2_signer: Signer) -> None:

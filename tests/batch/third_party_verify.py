@@ -87,8 +87,13 @@ def verify(batch: Path, pems: list[Path]) -> dict:
     raw = read(zf, names["manifest.json"], min(names["manifest.json"].file_size, 1 << 20))
     sig = read(zf, names["manifest.sig"], min(names["manifest.sig"].file_size, 1024))
     manifest = json.loads(raw)
-    if manifest.get("format") != "labdesk-batch/1":
+    if manifest.get("format") not in ("labdesk-batch/1", "labdesk-batch/2"):
         raise Bad(f"unknown format {manifest.get('format')!r}")
+    region = manifest["centre"].get("region_code")
+    if manifest["format"] == "labdesk-batch/2" and not (
+        isinstance(region, str) and len(region) == 6 and region.isdigit()
+    ):
+        raise Bad("labdesk-batch/2 needs centre.region_code (six digits)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         trusted = {key_id(p, work): p for p in pems}

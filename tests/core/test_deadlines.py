@@ -1,95 +1,86 @@
-"""Deadline arithmetic: working days (Mon–Fri, no holiday calendar) and re-inspection windows."""
+"""The statutory clocks of a sample on the official calendar."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from labdesk.core.deadlines import (
-    add_working_days,
-    is_working_day,
+    ClockFacts,
+    delivery_due,
+    objection_window_end,
     reinspection_window_end,
     report_due,
-    working_days_between,
+    sample_clocks,
 )
-from labdesk.core.errors import ValidationError
+from labdesk.core.workcalendar import WorkCalendar, YearCalendar, package_calendar, package_years
 
-# 2026-11-02 is a Monday.
-MON = date(2026, 11, 2)
-FRI = date(2026, 11, 6)
-SAT = date(2026, 11, 7)
-SUN = date(2026, 11, 8)
+CAL = package_calendar()
+LAST = package_years()[-1]
 
 
-def _brute_force(start: date, n: int) -> date:
-    day, left = start, n
-    while left:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+def test_food_clocks_around_national_day_2025() -> None:
+    # Sampled Fri 26 Sep: Sun 28 Sep was worked, 1–8 Oct were off → delivery by Fri 10 Oct.
+    assert delivery_due(date(2025, 9, 26), CAL) == date(2025, 10, 10)
+    # Received Tue 30 Sep: counting starts Thu 9 Oct, Sat 11 Oct was worked → Tue 4 Nov.
+    assert report_due(date(2025, 9, 30), CAL) == date(2025, 11, 4)
+    # 9, 10, 11, 13, 14, 15, 16 October.
+    assert reinspection_window_end(date(2025, 9, 30), True, CAL) == date(2025, 10, 16)
+    assert objection_window_end(date(2025, 9, 30), CAL) == date(2025, 10, 16)
 
 
-def test_calendar_assumption() -> None:
-    assert MON.weekday() == 0 and SUN.weekday() == 6
-    assert is_working_day(FRI) and not is_working_day(SAT) and not is_working_day(SUN)
+def test_general_products_fifteen_calendar_days_moved_off_rest_days() -> None:
+    # Received 2026-09-16: day 15 is Thu 1 Oct, inside the 1–7 Oct holiday → Thu 8 Oct.
+    assert reinspection_window_end(date(2026, 9, 16), False, CAL) == date(2026, 10, 8)
+    # A plain weekday end stays where it is.
+    assert reinspection_window_end(date(2026, 3, 2), False, CAL) == date(2026, 3, 17)
 
 
-def test_report_due_default_is_twenty_working_days() -> None:
-    # Mon 2 Nov + 20 working days = four whole weeks = Mon 30 Nov.
-    assert report_due(MON) == date(2026, 11, 30)
-    # Received Friday: the count starts on Monday; the 20th working day is Fri 4 Dec.
-    assert report_due(FRI) == date(2026, 12, 4)
+def test_sample_clocks_food_and_general() -> None:
+    facts = ClockFacts(
+        food=True,
+        sampling_date=date(2026, 3, 2),
+        received_date=date(2026, 3, 4),
+        concluded_on=date(2026, 3, 20),
+    )
+    clocks = sample_clocks(facts, CAL)
+    assert clocks.delivery_due == date(2026, 3, 9)
+    assert clocks.report_due == date(2026, 4, 1)
+    assert clocks.reinspection_due == date(2026, 3, 31)
+    assert clocks.objection_due == date(2026, 3, 31)
+    assert clocks.sampling_objection_due == date(2026, 3, 11)
+    assert clocks.missing_year is None
+    general = sample_clocks(ClockFacts(**{**facts.__dict__, "food": False}), CAL)
+    assert general.delivery_due is None and general.objection_due is None
+    assert general.reinspection_due == date(2026, 4, 7)  # 4 Apr–6 Apr: 清明 holiday
+    # The windows run from the day the conclusion was received, once recorded.
+    later = sample_clocks(ClockFacts(**{**facts.__dict__, "notified_on": date(2026, 3, 25)}), CAL)
+    assert later.reinspection_due == date(2026, 4, 3)
 
 
-def test_report_due_from_weekend() -> None:
-    assert report_due(SAT, 1) == date(2026, 11, 9)
-    assert report_due(SUN, 5) == date(2026, 11, 13)
-    assert report_due(SAT, 20) == date(2026, 12, 4)
+def test_a_clock_into_an_unknown_year_waits_for_its_calendar() -> None:
+    facts = ClockFacts(food=True, sampling_date=date(LAST, 12, 1), received_date=date(LAST, 12, 20))
+    clocks = sample_clocks(facts, CAL)
+    assert clocks.delivery_due is not None
+    assert clocks.report_due is None and clocks.missing_year == LAST + 1
+    year = YearCalendar(LAST + 1, {date(LAST + 1, 1, 1): "元旦"}, {}, "test data")
+    after = sample_clocks(facts, WorkCalendar([year]))
+    assert after.report_due is not None and after.missing_year is None
 
 
-def test_zero_working_days_is_the_day_itself() -> None:
-    assert report_due(SAT, 0) == SAT
+days = st.dates(date(2005, 1, 1), date(LAST, 9, 1))
 
 
-def test_negative_working_days_rejected() -> None:
-    with pytest.raises(ValidationError, match="0 or more"):
-        report_due(MON, -1)
+@given(days)
+def test_the_general_window_is_never_shorter_than_fifteen_days(day: date) -> None:
+    end = reinspection_window_end(day, False, CAL)
+    assert end >= day + timedelta(days=15) and CAL.is_working_day(end)
 
 
-def test_reinspection_non_food_fifteen_calendar_days() -> None:
-    # Tue 3 Nov + 15 = Wed 18 Nov.
-    assert reinspection_window_end(date(2026, 11, 3), food=False) == date(2026, 11, 18)
-
-
-def test_reinspection_non_food_rolls_off_a_weekend() -> None:
-    # Thu 5 Nov + 15 = Fri 20 Nov; Fri 6 Nov + 15 = Sat 21 Nov → Mon 23 Nov.
-    assert reinspection_window_end(date(2026, 11, 5), food=False) == date(2026, 11, 20)
-    assert reinspection_window_end(FRI, food=False) == date(2026, 11, 23)
-    assert reinspection_window_end(SAT, food=False) == date(2026, 11, 23)
-
-
-def test_reinspection_food_seven_working_days() -> None:
-    # Mon 2 Nov + 7 working days = Wed 11 Nov.
-    assert reinspection_window_end(MON, food=True) == date(2026, 11, 11)
-    # Fri 6 Nov: Mon..Fri (5) + Mon, Tue → Tue 17 Nov.
-    assert reinspection_window_end(FRI, food=True) == date(2026, 11, 17)
-
-
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(0, 300))
-def test_add_working_days_matches_day_by_day_count(start: date, n: int) -> None:
-    due = add_working_days(start, n)
-    assert due == _brute_force(start, n)
-    if n:
-        assert is_working_day(due)
-        assert working_days_between(start, due) == n
-        assert working_days_between(due, start) == -n
-
-
-def test_working_days_between_same_day() -> None:
-    assert working_days_between(MON, MON) == 0
-    assert working_days_between(FRI, SUN) == 0
-    assert working_days_between(FRI, date(2026, 11, 9)) == 1
+@given(days, days)
+def test_windows_grow_with_their_start(a: date, b: date) -> None:
+    early, late = sorted((a, b))
+    for food in (True, False):
+        assert reinspection_window_end(early, food, CAL) <= reinspection_window_end(late, food, CAL)

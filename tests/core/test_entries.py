@@ -114,3 +114,22 @@ def test_never_crashes(text: str) -> None:
         assert entry.text == text
         if entry.kind in ("number", "below"):
             assert entry.value is not None and entry.value.is_finite()
+
+
+@pytest.mark.parametrize(
+    ("text", "lod"),
+    [("ND(0.01)", "0.01"), ("未检出（0.005）", "0.005"), ("nd (2)", "2"), ("N.D.(0.10)", "0.10")],
+)
+def test_not_detected_with_its_detection_limit(text: str, lod: str) -> None:
+    entry = parse_entry(text)
+    assert entry.kind == "not_detected" and entry.value == Decimal(lod)
+    assert entry.normalized == f"ND({lod})"
+
+
+@given(
+    st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("10000"), places=4),
+    st.sampled_from(["ND", "nd", "未检出", "N.D."]),
+)
+def test_any_positive_stated_lod_reads_back(value: Decimal, word: str) -> None:
+    entry = parse_entry(f"{word}({value:f})")
+    assert entry.kind == "not_detected" and entry.value == value

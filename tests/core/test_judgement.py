@@ -87,7 +87,9 @@ def test_domain_salmonella_not_detected_per_25g() -> None:
 
 def test_domain_conclusion_wording() -> None:
     ok = conclude(
-        "菠菜", "GB 2762-2022", [("铅", judge("≤0.2", "0.05")), ("镉", judge("≤0.05", "ND"))]
+        "菠菜",
+        "GB 2762-2022",
+        [("铅", judge("≤0.2", "0.05")), ("镉", judge("≤0.05", "ND(0.002)"))],
     )
     assert ok.code == "pass" and ok.label_zh == "合格"
     assert ok.sentence_zh == "经抽样检验，所检项目符合 GB 2762-2022 标准要求，检验结论为合格。"
@@ -187,13 +189,15 @@ def test_full_value_with_marks_and_bounds(limit: str, text: str, verdict: str) -
             "未检出（检出限 0.01 mg/kg）",
         ),
         (ItemRule("≤0.2", lod="0.01"), "<LOD", "pass", "未检出（检出限 0.01）"),
-        (ItemRule("≤0.2"), "ND", "pass", "未检出"),  # upper limits pass ND
-        (ItemRule("≤0.2"), "<LOD", "pass", "<LOD"),
+        # ND states its own LOD when the item has none
+        (ItemRule("≤0.2", unit="mg/kg"), "ND(0.01)", "pass", "未检出（检出限 0.01 mg/kg）"),
+        (ItemRule("≤0.2", lod="0.02"), "ND(0.01)", "pass", "未检出（检出限 0.01）"),
+        (ItemRule("≤0.005"), "未检出（0.01）", "not_judged", "未检出（检出限 0.01）"),
         (ItemRule("≤0.005", lod="0.01"), "ND", "not_judged", "未检出（检出限 0.01）"),
         (ItemRule("≤0.01", lod="0.01"), "ND", "pass", "未检出（检出限 0.01）"),
         (ItemRule("<0.01", lod="0.01"), "ND", "pass", "未检出（检出限 0.01）"),
         (ItemRule("≥3", lod="0.01"), "ND", "fail", "未检出（检出限 0.01）"),
-        (ItemRule("≥3"), "ND", "not_judged", "未检出"),
+        (ItemRule("≥3"), "ND(0.01)", "fail", "未检出（检出限 0.01）"),
         (ItemRule("≤0.2", lod="0.01", loq="0.3"), "<LOQ", "not_judged", "<LOQ"),
         (ItemRule("≤0.2", lod="0.3", loq="0.5"), "<LOQ", "fail", "<LOQ"),
         (ItemRule("≤0.2", loq="0.03"), "<LOQ", "pass", "<LOQ"),
@@ -208,7 +212,8 @@ def test_full_value_with_marks_and_bounds(limit: str, text: str, verdict: str) -
         (ItemRule("不得检出", lod="0.01"), "<0.01", "pass", "<0.01"),
         (ItemRule("不得检出", lod="0.01"), "<0.02", "not_judged", "<0.02"),
         (ItemRule("不得检出"), "0", "not_judged", "0"),
-        (ItemRule("不得检出"), "ND", "pass", "未检出"),
+        (ItemRule("不得检出"), "ND(0.01)", "pass", "未检出（检出限 0.01）"),
+        (ItemRule("不得检出/25 g"), "ND", "pass", "未检出"),  # a presence test of 25 g
     ],
 )
 def test_detection_limits(rule: ItemRule, text: str, verdict: str, display: str) -> None:
@@ -247,12 +252,35 @@ def test_words(limit: str, text: str, verdict: str) -> None:
     assert judge(limit, text).verdict == verdict
 
 
-@pytest.mark.parametrize("text", ["12.3", "ND", "<0.5", "阴性", "<LOQ"])
+@pytest.mark.parametrize("text", ["12.3", "ND(0.1)", "<0.5", "阴性", "<LOQ"])
 def test_report_only_is_not_judged_but_displayed(text: str) -> None:
     result = judge("实测", text)
     assert result.verdict == "not_judged" and result.report_only
     assert result.display
     assert "不作判定" in result.explanation_zh
+
+
+@pytest.mark.parametrize(
+    ("limit", "text"),
+    [("≤0.2", "ND"), ("≤0.2", "未检出"), ("≤0.2", "<LOD"), ("不得检出", "ND"), ("实测", "ND")],
+)
+def test_not_detected_without_any_lod_is_refused_with_its_reason(limit: str, text: str) -> None:
+    """Issue 20: a report that says 未检出 must say below what."""
+    with pytest.raises(ValidationError) as caught:
+        judge(limit, text)
+    assert caught.value.field == "result" and caught.value.rule == "lod_required"
+    assert "ND(0.01)" in str(caught.value) and "检出限" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["ND()", "ND(-0.1)", "ND(0)", "ND(abc)"])
+def test_a_stated_lod_must_be_a_positive_number(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        judge(ItemRule("≤0.2"), text)
+    assert caught.value.rule == "result_format"
+
+
+def test_words_need_no_lod() -> None:
+    assert judge("阴性", "未检出").verdict == "pass"
 
 
 def test_report_only_shows_the_number() -> None:

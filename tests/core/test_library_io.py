@@ -314,3 +314,28 @@ def test_library_equality_is_by_content() -> None:
     assert lib == StandardsLibrary(lib.standards, lib.categories, lib.items)
     changed = (*lib.items[:-1], dataclasses.replace(lib.items[-1], loq="0.02"))
     assert lib != StandardsLibrary(lib.standards, lib.categories, changed)
+
+
+def test_a_library_workbook_with_a_formula_cell_is_refused(tmp_path: Path) -> None:
+    """Imports refuse formula cells: a formula's value is what Excel last computed."""
+    import openpyxl
+
+    from labdesk.core.library_io import (
+        LibraryFileError,
+        load_library_excel,
+        load_sample_library,
+        write_library_excel,
+    )
+
+    good = tmp_path / "good.xlsx"
+    write_library_excel(load_sample_library(), good)
+    book = openpyxl.load_workbook(good)
+    sheet = book.active
+    assert sheet is not None
+    sheet["N2"] = "=0.1*2"
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    with pytest.raises(LibraryFileError) as caught:
+        load_library_excel(bad)
+    assert [p.column for p in caught.value.problems] == ["N2"]
+    assert "formula" in str(caught.value)

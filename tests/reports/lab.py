@@ -46,6 +46,8 @@ class Lab:
                 enterprise_uscc=enterprise,
                 task_no="T-2026-01",
                 samplers=["赵六", "钱七"],
+                sealed=True,
+                unit_acknowledged=True,
                 sampling_org="示例市产品质量监督检验中心",
                 sample_qty="2",
                 qty_unit="kg",
@@ -112,7 +114,7 @@ def build_scenario(path: Path) -> Path:
     try:
         lab.register("S-001", "VEG-BRASSICA")
         lab.to_testing("S-001")
-        lab.enter("S-001", {"PB": "0.35", "CARBOFURAN": "ND", "OMETHOATE": "0.010"})
+        lab.enter("S-001", {"PB": "0.35", "CARBOFURAN": "ND(0.005)", "OMETHOATE": "0.010"})
         lab.approve("S-001")
         lab.register("S-002", "RICE", enterprise=USCC[1])
         lab.to_testing("S-002")

@@ -109,6 +109,8 @@ def sample_form(**overrides: Any) -> samples.SampleForm:
         "enterprise_uscc": ENTERPRISE_USCC,
         "task_no": TASK_NO,
         "samplers": ["张三", "李四"],
+        "sealed": True,
+        "unit_acknowledged": True,
         "production_date": date.today() - timedelta(days=20),
         "sample_qty": "2",
         "reserve_qty": "1",

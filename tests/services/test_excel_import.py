@@ -168,7 +168,7 @@ def test_good_file_lands_whole(db: Database, tmp_path: Path) -> None:
         HEADER,
         ["S-003", "镉", "mg/kg", "0.05", "ICP-MS 02"],
         ["S-003", "AS-I", "mg/kg", "0.10", "AFS 01"],
-        ["S-003", "总汞", "mg/kg", "ND", "AFS 01"],
+        ["S-003", "总汞", "mg/kg", "ND(0.003)", "AFS 01"],
         ["S-003", "PB", "mg/kg", "0.30", "ICP-MS 02"],
         ["S-003", "黄曲霉毒素B1", "μg/kg", "2.0", "HPLC 01"],
         ["S-004", "铅", "mg/kg", "0.21", "ICP-MS 02"],
@@ -185,7 +185,7 @@ def test_good_file_lands_whole(db: Database, tmp_path: Path) -> None:
     assert written == [
         ("S-003", "CD", "0.05"),
         ("S-003", "AS-I", "0.10"),
-        ("S-003", "HG-T", "ND"),
+        ("S-003", "HG-T", "ND(0.003)"),
         ("S-003", "PB", "0.30"),
         ("S-003", "AFB1", "2.0"),
         ("S-004", "PB", "0.21"),

@@ -13,7 +13,12 @@ from labdesk.core.errors import PermissionDenied
 from labdesk.core.standards import ProductCategory, Standard, StandardsLibrary, TestItemDef
 from labdesk.services import (
     auth,
+    backups,
+    calendar_import,
+    cases,
+    clocks,
     enterprises,
+    food_library,
     library,
     permissions,
     results,
@@ -24,6 +29,7 @@ from labdesk.services import (
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import ACTIONS, PERMISSIONS, can
 from labdesk.store.schema import ROLES
+from tests.services.clockkit import failed_sample
 from tests.services.lab_attempts import LAB_ATTEMPTS
 from tests.services.recordkit import (
     OTHER_USCC,
@@ -110,11 +116,69 @@ ATTEMPTS: dict[str, Attempt] = {
     "import_library": _plain(lambda ctx: library.import_library(ctx, _tiny_library())),
     "edit_centre": _plain(lambda ctx: auth.update_centre(ctx, outbox_dir="/outbox")),
     "configure_outbox": _plain(lambda ctx: auth.set_outbox_dir(ctx, "/media/usb/outbox")),
+    "edit_food_templates": _plain(
+        lambda ctx: food_library.set_template(
+            ctx, "F0102", [{"standard_no": "GB 2762", "item_code": "PB"}]
+        )
+    ),
     "abolish_standard": _plain(
         lambda ctx: library.abolish_standard(ctx, "GB 2762", "2022", date(2026, 1, 1), "replaced")
     ),
     **LAB_ATTEMPTS,  # methods, instruments, authorizations, runs (tests/services/lab_attempts.py)
 }
+
+
+CALENDAR_2027 = "year,2027\ndate,kind,name\n2027-01-01,holiday,元旦\n".encode()
+
+
+def _backup(ctx: ServiceContext, sample_id: int, seal: str = "F-1") -> int:
+    return backups.register_backup(
+        ctx, backups.BackupForm(sample_id, "留样室 A-1", seal, "1", "kg")
+    )
+
+
+def _release(world: World) -> Callable[[ServiceContext], object]:
+    # A kept backup sample of a failed, approved sample with an open re-inspection case.
+    sample_id = failed_sample(world)
+    backup_id = _backup(world.manager, sample_id)
+    cases.open_case(
+        world.manager,
+        cases.CaseForm(sample_id, "reinspection", "某企业", date.today(), received_on=date.today()),
+    )
+    return lambda ctx: backups.request_release(ctx, backup_id, "reinspection")
+
+
+def _case_result(world: World) -> Callable[[ServiceContext], object]:
+    sample_id = sample_in_state(world, "approved")
+    case_id = cases.open_case(
+        world.manager,
+        cases.CaseForm(
+            sample_id, "objection", "某企业", date.today(), about="result", received_on=date.today()
+        ),
+    )
+    return lambda ctx: cases.record_outcome(
+        ctx, case_id, lab="", result="异议不成立", outcome="upheld"
+    )
+
+
+ATTEMPTS.update(
+    {
+        "import_calendar": _plain(lambda ctx: calendar_import.import_calendar(ctx, CALENDAR_2027)),
+        "refresh_clocks": _plain(lambda ctx: clocks.refresh_all(ctx)),
+        "record_notification": _with_sample(
+            "approved", lambda ctx, s, w: clocks.record_notification(ctx, s, date.today())
+        ),
+        "register_backup": _with_sample("received", lambda ctx, s, w: _backup(ctx, s)),
+        "release_backup": _release,
+        "register_case": _with_sample(
+            "approved",
+            lambda ctx, s, w: cases.open_case(
+                ctx, cases.CaseForm(s, "objection", "某企业", date.today(), about="result")
+            ),
+        ),
+        "record_case_result": _case_result,
+    }
+)
 
 
 def test_every_action_has_an_attempt() -> None:

@@ -53,7 +53,7 @@ def test_the_report_states_the_decision_rule(world: World, tmp_path: Path) -> No
     for row in world.db.query(
         "SELECT id FROM sample_items WHERE sample_id = ? AND code != 'PB'", (sample_id,)
     ):
-        results.enter_result(world.tech, int(row[0]), "ND")
+        results.enter_result(world.tech, int(row[0]), "ND(0.001)")
     doc = report_document(world.db, number)
     assert "简单接受" in doc.decision_rule
     lead = world.db.scalar(

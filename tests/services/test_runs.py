@@ -48,7 +48,7 @@ def _finish_other_items(lab: Lab) -> None:
         for row in lab.world.db.query(
             "SELECT id FROM sample_items WHERE sample_id = ? AND code != 'PB'", (sample_id,)
         ):
-            results.enter_result(lab.world.tech, int(row[0]), "ND")
+            results.enter_result(lab.world.tech, int(row[0]), "ND(0.001)")
 
 
 def _run(lab: Lab) -> int:
@@ -111,6 +111,23 @@ def test_the_whole_run(lab: Lab, tmp_path: Path) -> None:
         "SELECT new_value FROM audit_log WHERE table_name = 'run_files' AND field IS NULL"
     )
     assert audit is not None and plan.sha256 in audit[0]  # the bytes are logged by hash
+    # Like any result file, recorded with the results it brought, which name it.
+    record = world.db.query_one("SELECT * FROM result_imports")
+    assert record is not None
+    assert (record["file_name"], record["sha256"], record["size"], record["rows"]) == (
+        "icpms.csv",
+        plan.sha256,
+        len(plan.content),
+        2,
+    )
+    assert (record["encoding"], record["mapping"]) == ("ASCII", "instrument ICPMS-01")
+    reasons = {
+        str(r[0])
+        for r in world.db.query(
+            "SELECT reason FROM audit_log WHERE table_name = 'results' AND action = 'import'"
+        )
+    }
+    assert reasons == {f"导入 icpms.csv (#{record['id']}, sha256 {plan.sha256})"}
     saved = instruments.get_instrument(world.db, lab.instrument_id)["import_mapping"]
     assert json.loads(saved)["readings"] == {"m": "Weight (g)", "rho": "Conc. [ug/L]"}
 
@@ -133,14 +150,17 @@ def test_samples_with_items_still_to_do_stay_in_testing(lab: Lab, tmp_path: Path
     assert (outcome.state, outcome.samples_submitted) == ("submitted", ())
 
 
-def test_gbk_and_utf8_both_work(lab: Lab, tmp_path: Path) -> None:
+def test_gbk_utf8_and_unicode_text_all_work(lab: Lab, tmp_path: Path) -> None:
     run_id = _run(lab)
     text = csv_text(lab).replace("Sample Name", "样品编号").replace("Weight (g)", "称样量(g)")
-    for encoding in ("utf-8", "gbk", "utf-8-sig"):
+    # The shared reader (services.table_files) names what it read; Excel's "Unicode
+    # text" is UTF-16 with its byte-order mark.
+    named = {"utf-8": "UTF-8", "gbk": "GBK", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16"}
+    for encoding, label in named.items():
         plan = _import(lab, run_id, tmp_path, text, encoding=encoding)
         assert isinstance(plan, instrument_import.InstrumentImport)
         assert plan.ok, (encoding, plan.messages())
-        assert plan.encoding in ("utf-8", "gb18030")
+        assert plan.encoding == label
 
 
 def _bad(lab: Lab, tmp_path: Path, text: str, encoding: str = "utf-8") -> list[str]:
@@ -189,10 +209,13 @@ def test_missing_and_renamed_columns(lab: Lab, tmp_path: Path) -> None:
     assert any(e.rule == "mapped" and "rho" in e.message for e in guessed.errors)
 
 
-def test_wrong_encoding_and_not_a_table(lab: Lab, tmp_path: Path) -> None:
-    errors = _bad(lab, tmp_path, csv_text(lab), encoding="utf-16")
-    assert any("|text_encoding|" in e and "UTF-16" in e for e in errors), errors
-    run_id = runs.list_runs(lab.world.db)[0]["id"]
+def test_unreadable_text_and_not_a_table(lab: Lab, tmp_path: Path) -> None:
+    run_id = _run(lab)
+    unreadable = tmp_path / "latin.csv"  # 0xFF is no byte of UTF-8, GBK or GB18030 text
+    unreadable.write_bytes(csv_text(lab).encode() + b"S-\xff,1,Pb,0.1,0.5\n")
+    plan = instrument_import.plan_import(lab.world.db, run_id, unreadable)
+    assert [e.rule for e in plan.errors] == ["text_encoding"]
+    assert "GB18030" in plan.errors[0].message
     png = tmp_path / "photo.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     plan = instrument_import.plan_import(lab.world.db, run_id, png)
@@ -201,6 +224,7 @@ def test_wrong_encoding_and_not_a_table(lab: Lab, tmp_path: Path) -> None:
     prose.write_text("今天仪器状态良好\n没有异常\n", encoding="utf-8")
     plan = instrument_import.plan_import(lab.world.db, run_id, prose)
     assert [e.rule for e in plan.errors] == ["table"]
+    assert "只有一列" in plan.errors[0].message and "separator" in plan.errors[0].message
     xlsx = tmp_path / "broken.xlsx"
     xlsx.write_bytes(b"PK\x03\x04 not really a workbook")
     plan = instrument_import.plan_import(lab.world.db, run_id, xlsx)
@@ -402,3 +426,12 @@ def test_guard_band_decision_rule(lab: Lab, tmp_path: Path) -> None:
     assert a.calculation.text == "0.193"
     assert a.calculation.u == Decimal("0.029")
     assert a.verdict.verdict == "fail" and "保护带" in a.verdict.explanation_zh
+    instrument_import.commit_import(world.tech, plan)
+    current = results.current_result(world.db, lab.items[0])
+    assert current is not None and current["verdict"] == "fail"
+    # A new LOD judges the result again as it was judged: by the guard band with the
+    # method's U, not by simple acceptance (which would pass 0.193 under ≤0.2).
+    count = world.db.scalar("SELECT count(*) FROM results")
+    again = results.set_item_lod(world.tech, lab.items[0], "0.004", "方法验证的检出限")
+    assert again is not None and again.verdict == "fail" and "保护带" in again.explanation_zh
+    assert world.db.scalar("SELECT count(*) FROM results") == count  # nothing to correct

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ import pytest
 from labdesk.batch.demo import build_demo
 from labdesk.core.deadlines import reinspection_window_end
 from labdesk.core.errors import ValidationError
+from labdesk.core.workcalendar import package_calendar
 from labdesk.services import summary as sm
 from labdesk.store.db import Database, open_reader
 
@@ -162,19 +163,37 @@ def test_overdue_equals_a_row_by_row_check(db: Database) -> None:
 
 
 def test_reinspection_open_equals_a_row_by_row_check(db: Database) -> None:
+    # Recomputed here from the conclusion day on the package's calendar (the demo imports
+    # no year calendar), independently of the dates stored on the samples.
+    calendar = package_calendar()
     rows = db.query(
-        "SELECT s.id, max(e.at_utc) FROM samples s JOIN sample_events e ON e.sample_id = s.id "
-        f"AND e.to_state = 'approved' WHERE s.{CONCLUDED} AND s.conclusion_code = 'fail' "
-        "GROUP BY s.id"
+        "SELECT s.id, s.concluded_on, s.notified_on, coalesce(t.food, 0) FROM samples s "
+        f"LEFT JOIN tasks t ON t.id = s.task_id WHERE s.{CONCLUDED} AND s.conclusion_code = 'fail'"
     )
+    assert rows
     for today in (TODAY, TODAY - timedelta(days=40), TODAY - timedelta(days=100)):
         expected = set()
-        for sample_id, at_utc in rows:
-            approved = datetime.fromisoformat(at_utc.replace("Z", "+00:00")).astimezone().date()
-            if approved <= today <= reinspection_window_end(approved, food=False):
+        for sample_id, concluded, notified, food in rows:
+            concluded_on = date.fromisoformat(concluded)
+            start = date.fromisoformat(notified or concluded)
+            if concluded_on <= today <= reinspection_window_end(start, bool(food), calendar):
                 expected.add(int(sample_id))
         assert sm.reinspection_open_count(db, today=today) == len(expected)
         drill = sm.DrillDown("reinspection")
+        assert set(sm.sample_ids_for(db, None, drill, today=today)) == expected
+
+
+def test_reports_due_this_week_equal_a_row_by_row_check(db: Database) -> None:
+    open_states = set(sm.OPEN_STATES)
+    for today in (TODAY, TODAY - timedelta(days=3), TODAY - timedelta(days=30)):
+        sunday = today + timedelta(days=6 - today.weekday())
+        expected = {
+            int(sample_id)
+            for sample_id, state, due in db.query("SELECT id, state, report_due_date FROM samples")
+            if state in open_states and due and today <= date.fromisoformat(due) <= sunday
+        }
+        assert sm.clock_counts(db, today=today).report_due_week == len(expected)
+        drill = sm.DrillDown("due_week")
         assert set(sm.sample_ids_for(db, None, drill, today=today)) == expected
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from labdesk.reports.data import report_document
-from labdesk.services import workflow
+from labdesk.services import clocks, workflow
 from labdesk.services.audit import verify_audit
 from labdesk.services.samples import transition
 from labdesk.store import db as db_module
@@ -22,6 +22,8 @@ def _build_version_1(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, i
     """A lab at schema 1 with samples reviewed, approved (the old way) and exported."""
     monkeypatch.setattr(db_module, "MIGRATIONS", MIGRATIONS[:1])
     monkeypatch.setattr(db_module, "LATEST_VERSION", 1)
+    # Schema-1 LabDesk stored no clocks (schema 5): its samples carry none.
+    monkeypatch.setattr(clocks, "refresh_in", lambda *args, **kwargs: 0)
     build_template(path)
     world = open_world(path)
     try:

@@ -184,10 +184,14 @@ def test_dashboard_shows_the_service_figures(qtbot: QtBot, manager: UiSession) -
     ]
     categories = [g.label for g in data.by_category if g.key]
     assert screen.category_chart.labels == categories
-    # The trend has a point for every month with judged samples.
-    assert screen.trend_chart.pass_curve is not None
-    xs, _ys = screen.trend_chart.pass_curve.getData()
-    assert len(xs) == sum(1 for g in data.by_month if g.key and g.counts.judged)
+    # The trend has a point for every month with judged samples; the line joins only
+    # those with at least the minimum (10) judged, the others are drawn hollow.
+    chart = screen.trend_chart
+    assert chart.pass_curve is not None
+    xs, _ys = chart.pass_curve.getData()
+    judged = [g.counts.judged for g in data.by_month if g.key and g.counts.judged]
+    assert len(chart.solid["pass"]) + len(chart.hollow["pass"]) == len(judged)
+    assert len(xs) == sum(1 for n in judged if n >= 10) == len(chart.solid["pass"])
 
 
 def test_dashboard_category_filter_by_keys(qtbot: QtBot, manager: UiSession) -> None:
@@ -590,10 +594,14 @@ def test_audit_search_by_user_action_and_unknown_sample(qtbot: QtBot, manager: U
 
 
 def _standards(qtbot: QtBot, session: UiSession) -> StandardsScreen:
+    """The Standards screen on its flat-library tab (clicked, as a user would)."""
     screen = StandardsScreen(session)
     qtbot.addWidget(screen)
     screen.resize(1300, 900)
     screen.show()
+    bar = screen.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert screen.tabs.currentIndex() == 1
     return screen
 
 

@@ -68,7 +68,7 @@ def _lab(session: UiSession) -> tuple[list[str], int]:
         for row in session.db.query(
             "SELECT id FROM sample_items WHERE sample_id = ? AND code != 'PB'", (sample_id,)
         ):
-            results.enter_result(session.context, int(row[0]), "ND")
+            results.enter_result(session.context, int(row[0]), "ND(0.001)")
         numbers.append(str(session.db.scalar("SELECT sample_no FROM samples WHERE id = ?",
                                              (sample_id,))))  # fmt: skip
     return numbers, instrument_id

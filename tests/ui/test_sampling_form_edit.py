@@ -39,6 +39,8 @@ def registered_sample(session: UiSession, serial: int, *, receive: bool = False)
             batch_no="B-OLD",
             sample_qty="2",
             samplers=["张伟", "李芳"],
+            sealed=True,
+            unit_acknowledged=True,
         ),
     )
     if receive:
@@ -124,6 +126,8 @@ def test_draft_saved_reopened_completed_and_registered(qtbot: QtBot, session: Ui
     type_text(qtbot, form.batch_no, "20260302")
     type_text(qtbot, form.sampler1, "张伟")
     type_text(qtbot, form.sampler2, "李芳")
+    click(qtbot, form.sealed)  # sealed and signed: what a registered form needs
+    click(qtbot, form.acknowledged)
     click(qtbot, edit.register_button)
     assert not edit.isVisible(), edit.message.text()
     row = session.db.query_one("SELECT * FROM samples WHERE id = ?", [draft_id])

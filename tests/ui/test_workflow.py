@@ -57,6 +57,8 @@ def fresh_sample(session: UiSession, serial: int, category: str = "VEG-CHIVES") 
             enterprise_uscc=uscc,
             task_no=task_no,
             samplers=["张伟", "李芳"],
+            sealed=True,
+            unit_acknowledged=True,
         ),
     )
     samples.receive_sample(session.context, sample_id)
@@ -109,6 +111,7 @@ def cell(
 
 
 def fill_form(qtbot: QtBot, dialog: SamplingFormDialog, uscc: str, sample_no: str) -> None:
+    dialog.show()  # laid out, so a click lands on the check boxes
     form = dialog.form
     form.sample_no.clear()
     type_text(qtbot, form.sample_no, sample_no)
@@ -125,6 +128,8 @@ def fill_form(qtbot: QtBot, dialog: SamplingFormDialog, uscc: str, sample_no: st
     type_text(qtbot, form.sampler2, "李芳")
     type_text(qtbot, form.sampling_org, "测试中心")
     qtbot.mouseClick(form.sealed, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.acknowledged, Qt.MouseButton.LeftButton)
+    assert form.sealed.isChecked() and form.acknowledged.isChecked()
 
 
 def test_sign_in_refuses_wrong_password_in_place(qtbot: QtBot, session: UiSession) -> None:
@@ -253,10 +258,19 @@ def test_technician_to_approval(qtbot: QtBot, session: UiSession) -> None:
     assert screen.message.is_error and "abc" in screen.message.text()
     assert cell(view, 1, "result") == ""
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
-    type_result(qtbot, view, "ND")
+    # ND of an item without a detection limit is refused with its reason (issue 20); with
+    # this measurement's LOD it is accepted and reported with it.
+    assert not view.grid_model().row_data(1).get("lod")
+    editor = type_result(qtbot, view, "ND")
+    assert editor.isVisible() and screen.message.is_error
+    assert "检出限" in screen.message.text() and "ND(0.01)" in screen.message.text()
+    assert cell(view, 1, "result") == ""
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    type_result(qtbot, view, "ND(0.01)")
     assert cell(view, 1, "verdict") == "Pass"
+    assert "检出限 0.01" in cell(view, 1, "rounded")
     view.focus_result(2)
-    type_result(qtbot, view, "未检出")
+    type_result(qtbot, view, "未检出（0.005）")
     assert cell(view, 2, "verdict") == "Pass"
     for row in range(3, view.grid_model().rowCount()):
         view.focus_result(row)
@@ -339,7 +353,7 @@ def test_return_needs_reason_and_change_after_submit_asks_why(
 
     screen.view.reason_provider = reason
     screen.view.focus_result(0)
-    type_result(qtbot, screen.view, "ND")
+    type_result(qtbot, screen.view, "ND(0.01)")
     assert asked == [0]
     latest = session.db.query_one(
         "SELECT r.text, r.reason FROM results r JOIN sample_items i ON i.id = r.sample_item_id "
@@ -347,7 +361,7 @@ def test_return_needs_reason_and_change_after_submit_asks_why(
         "(SELECT min(seq) FROM sample_items WHERE sample_id = ?)",
         (sample_id, sample_id),
     )
-    assert latest is not None and latest["text"] == "ND" and latest["reason"] == "复测后更正"
+    assert latest is not None and latest["text"] == "ND(0.01)" and latest["reason"] == "复测后更正"
 
 
 def test_closing_mid_entry_loses_no_accepted_value(
@@ -372,7 +386,7 @@ def test_closing_mid_entry_loses_no_accepted_value(
     pending_item = None
     if len(empty) >= 2:
         screen.view.focus_result(empty[1])
-        type_result(qtbot, screen.view, "ND", accept=False)  # still in the editor
+        type_result(qtbot, screen.view, "ND(0.01)", accept=False)  # still in the editor
         pending_item = model.item_id(empty[1])
     window.close()
     QApplication.processEvents()
@@ -390,7 +404,7 @@ def test_closing_mid_entry_loses_no_accepted_value(
                     "SELECT text FROM results WHERE sample_item_id = ? AND superseded_by IS NULL",
                     (pending_item,),
                 )
-                == "ND"
+                == "ND(0.01)"
             )
     finally:
         reopened.close()
@@ -407,9 +421,9 @@ def test_paste_block_from_excel(qtbot: QtBot, session: UiSession) -> None:
     if screen.start_button.isEnabled():
         qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
     screen.view.focus_result(0)
-    accepted, refused = screen.view.paste_text("ND\r\nbad value\r\n<0.01\r\n")
+    accepted, refused = screen.view.paste_text("ND(0.01)\r\nbad value\r\n<0.01\r\n")
     assert (accepted, refused) == (2, 1)
-    assert cell(screen.view, 0, "result") == "ND"
+    assert cell(screen.view, 0, "result") == "ND(0.01)"
     assert cell(screen.view, 1, "result") == ""
     assert cell(screen.view, 2, "result") == "<0.01"
     assert screen.message.is_error and "bad value" in screen.message.text()
@@ -474,14 +488,14 @@ def test_retest_keeps_the_first_result(qtbot: QtBot, session: UiSession) -> None
     screen.open_sample(sample_id)
     view = screen.view
     view.focus_result(0)
-    view.retest_provider = lambda _view, _index: ("ND", "复检")
+    view.retest_provider = lambda _view, _index: ("ND(0.01)", "复检")
     assert not view.retest_current()  # nothing to retest yet: refused in place
     assert screen.message.is_error
     type_result(qtbot, view, "0.5")
     view.focus_result(0)
     assert cell(view, 0, "verdict") == "Fail"
     assert view.retest_current()
-    assert cell(view, 0, "result") == "ND"
+    assert cell(view, 0, "result") == "ND(0.01)"
     assert cell(view, 0, "verdict") == "Pass"
     rows = session.db.query(
         "SELECT text, kind, attempt, superseded_by FROM results WHERE sample_item_id = ? "
@@ -490,7 +504,7 @@ def test_retest_keeps_the_first_result(qtbot: QtBot, session: UiSession) -> None
     )
     assert [(r["text"], r["kind"], r["attempt"]) for r in rows] == [
         ("0.5", "entry", 1),
-        ("ND", "retest", 2),
+        ("ND(0.01)", "retest", 2),
     ]
     assert rows[0]["superseded_by"] is not None and rows[1]["superseded_by"] is None
 
@@ -596,7 +610,7 @@ def test_instrument_is_recorded_with_the_result(qtbot: QtBot, session: UiSession
     action.trigger()
     assert asked == [] and "result" in screen.message.text().lower()
 
-    type_result(qtbot, view, "ND")
+    type_result(qtbot, view, "ND(0.01)")
     item_id = view.grid_model().item_id(0)
     view.focus_result(0)  # Enter moved down: back to the first row
     action.trigger()
@@ -606,6 +620,7 @@ def test_instrument_is_recorded_with_the_result(qtbot: QtBot, session: UiSession
         "ORDER BY id DESC LIMIT 1",
         [item_id],
     )
-    assert latest is not None and (latest["text"], latest["instrument"]) == ("ND", "ICP-MS 02")
+    assert latest is not None
+    assert (latest["text"], latest["instrument"]) == ("ND(0.01)", "ICP-MS 02")
     assert cell(view, 0, "instrument") == "ICP-MS 02"
-    assert cell(view, 0, "result") == "ND"
+    assert cell(view, 0, "result") == "ND(0.01)"

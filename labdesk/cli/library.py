@@ -1,0 +1,409 @@
+"""`labdesk library foods | limits | stats | import | settings`: the food library.
+
+    labdesk --db PATH library foods [--json]                 the classification tree
+    labdesk --db PATH library limits --food NAME [--on DATE] [--grade G] [--standard S] [--json]
+    labdesk --db PATH library stats [--json]                 rows by standard, confirmed/sample
+    labdesk --db PATH library import FILE [--preview] [--user U] [--password-file F]
+    labdesk --db PATH library templates [--json]             the item templates per class
+    labdesk --db PATH library settings --items-date sampling_date|production_date --user U
+
+Reading commands open the file read-only (they work beside a running app). When the
+database file does not exist they answer from the shipped library, and say so on
+stderr. `import` takes a limit table in a standard's printed layout or a
+classification file (it has a `parent_code` column); an identical re-import prints
+"no change" and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from labdesk.cli import UsageError, db_path
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    p = sub.add_parser("library", help="the food library: classification, limits, imports")
+    verbs = p.add_subparsers(dest="library_command", metavar="VERB", required=True)
+
+    foods = verbs.add_parser("foods", help="the food classification tree")
+    foods.add_argument("--json", action="store_true", help="print the tree as JSON")
+    foods.set_defaults(func=cmd_foods)
+
+    limits = verbs.add_parser("limits", help="the composed items of a food class on a date")
+    limits.add_argument(
+        "--food", required=True, metavar="NAME", help="class name, code or initials"
+    )
+    limits.add_argument("--on", metavar="YYYY-MM-DD", help="the date (default: today)")
+    limits.add_argument("--grade", default="", help="the label's quality grade (质量等级)")
+    limits.add_argument(
+        "--standard", default="", metavar="S", help="the label's executive standard (执行标准)"
+    )
+    limits.add_argument("--json", action="store_true", help="print a JSON list of items")
+    limits.set_defaults(func=cmd_limits)
+
+    stats = verbs.add_parser("stats", help="limit rows by standard and by confirmed / sample")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(func=cmd_stats)
+
+    imp = verbs.add_parser("import", help="import a limit table or a classification (admin)")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--preview", action="store_true", help="validate and show; write nothing")
+    imp.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    _sign_in_arguments(imp)
+    imp.set_defaults(func=cmd_import)
+
+    templates = verbs.add_parser("templates", help="the item templates of the food classes")
+    templates.add_argument("--json", action="store_true")
+    templates.set_defaults(func=cmd_templates)
+
+    settings = verbs.add_parser("settings", help="the lab's library rules (admin)")
+    settings.add_argument(
+        "--items-date",
+        required=True,
+        choices=("sampling_date", "production_date"),
+        help="which date of the form picks the standard versions in force",
+    )
+    _sign_in_arguments(settings)
+    settings.set_defaults(func=cmd_settings)
+
+
+def _sign_in_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", default=None, help="an admin account (default: $LABDESK_USER)")
+    p.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="read the password from FILE (else $LABDESK_PASSWORD, else a prompt)",
+    )
+
+
+# -- opening ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _reading(args: argparse.Namespace) -> Iterator[Any]:
+    """The database read-only; the shipped library when the file does not exist."""
+    from labdesk.store.db import open_database, open_reader
+    from labdesk.store.schema import audited_tables
+
+    path = db_path(args)
+    if path.exists():
+        db = open_reader(path)
+        try:
+            if "food_classes" not in audited_tables(db.user_version):
+                raise UsageError(
+                    f"{path} has schema {db.user_version}, older than the food library: "
+                    "open it once with this LabDesk to upgrade it"
+                )
+            yield db
+        finally:
+            db.close()
+        return
+    from labdesk.services.context import system_context
+    from labdesk.services.food_imports import ensure_food_library
+
+    print(
+        f"labdesk: no database at {path}: answering from the shipped library "
+        "(sample data, see `library stats`)",
+        file=sys.stderr,
+    )
+    folder = Path(tempfile.mkdtemp(prefix="labdesk-library-"))
+    try:
+        db = open_database(folder / "shipped.sqlite")
+        try:
+            ensure_food_library(system_context(db))
+            yield db
+        finally:
+            db.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _password(args: argparse.Namespace, user: str) -> str:
+    if args.password_file is not None:
+        try:
+            return str(args.password_file.read_text(encoding="utf-8")).splitlines()[0]
+        except (OSError, IndexError) as exc:
+            raise UsageError(f"--password-file: cannot read a password ({exc})") from None
+    env = os.environ.get("LABDESK_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to ask for the password: use --password-file")
+    import getpass
+
+    return getpass.getpass(f"{user} 的密码 / password: ")
+
+
+def _user(args: argparse.Namespace) -> str:
+    user = args.user or os.environ.get("LABDESK_USER", "")
+    if not user:
+        raise UsageError("--user: sign in as an admin (or set $LABDESK_USER)")
+    return str(user)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# -- foods -----------------------------------------------------------------------------
+
+
+def cmd_foods(args: argparse.Namespace) -> int:
+    from labdesk.services import food_library
+
+    with _reading(args) as db:
+        tree = food_library.tree_json(db)
+    if args.json:
+        _print_json(tree)
+        return 0
+
+    def show(node: dict[str, Any], depth: int) -> None:
+        mark = " [sample]" if node["sample_data"] else ""
+        print(f"{'  ' * depth}{node['code']}  {node['name']}  ({node['initials']}){mark}")
+        for child in node["children"]:
+            show(child, depth + 1)
+
+    show(tree, 0)
+    return 0
+
+
+# -- limits ----------------------------------------------------------------------------
+
+
+def find_food(tree: Any, text: str) -> str:
+    """The class a user named: a code, an exact name (the leaf when several classes on
+    one branch share it), or a unique search hit (initials)."""
+    wanted = text.strip()
+    if wanted in tree:
+        return wanted
+    from labdesk.core.foods import normalize_name
+
+    named = [c for c in tree.classes if normalize_name(c.name) == normalize_name(wanted)]
+    leaves = [c for c in named if tree.is_leaf(c.code)]
+    if len(leaves) == 1:
+        return str(leaves[0].code)
+    if len(named) == 1:
+        return str(named[0].code)
+    hits = named or [c for c in tree.search(wanted) if tree.is_leaf(c.code)]
+    if len(hits) == 1:
+        return str(hits[0].code)
+    if not hits:
+        raise UsageError(f"--food: no food class {wanted!r} (食品分类中无此类别)")
+    listed = "; ".join(f"{c.code} {tree.path_text(c.code)}" for c in hits[:10])
+    raise UsageError(f"--food: {wanted!r} names several classes, give a code: {listed}")
+
+
+def cmd_limits(args: argparse.Namespace) -> int:
+    from labdesk.services import food_library
+
+    try:
+        on = date.fromisoformat(args.on) if args.on else date.today()
+    except ValueError:
+        raise UsageError(f"--on: {args.on!r} is not a date written YYYY-MM-DD") from None
+    with _reading(args) as db:
+        tree = food_library.load_tree(db)
+        code = find_food(tree, args.food)
+        composed = food_library.compose_items(
+            db, code, on, grade=args.grade, executive_standard=args.standard
+        )
+        path = tree.path_text(code)
+    for number in composed.needs_grade:
+        print(f"labdesk: {number} has graded limits: give --grade to include them", file=sys.stderr)
+    for number in composed.unnamed_products:
+        print(
+            f"labdesk: product standard {number} has limits for this class: name it with "
+            "--standard (执行标准) to include them",
+            file=sys.stderr,
+        )
+    items = [
+        {
+            "name": i["name"],
+            "code": i["code"],
+            "limit_text": i["limit_text"],
+            "unit": i["unit"],
+            "standard_no": i["standard_no"],
+            "standard_year": i["standard_year"],
+            "standard": f"{i['standard_no']}-{i['standard_year']}",
+            "kind": i["kind"],
+            "source": i["source"],
+            "sample_data": bool(i["sample_data"]),
+            "mark": i["mark"],
+            "mark_meaning": i["mark_meaning"],
+            "grade": i["grade"],
+            "test_method": i["test_method"],
+            "food_code": code,
+            "food_path": path,
+        }
+        for i in composed.items
+    ]
+    if args.json:
+        _print_json(items)
+        return 0
+    print(f"{path} ({code}) on {on.isoformat()}: {len(items)} items")
+    for i in items:
+        flag = "  [SAMPLE DATA]" if i["sample_data"] else ""
+        mark = f" {i['mark']}" if i["mark"] else ""
+        print(f"  {i['name']}  {i['limit_text']}{mark} {i['unit']}  — {i['source']}{flag}")
+    return 0
+
+
+# -- stats -----------------------------------------------------------------------------
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from labdesk.services import food_library
+
+    with _reading(args) as db:
+        figures = food_library.stats(db)
+    figures["by_status"] = {"confirmed": figures["confirmed"], "sample": figures["sample"]}
+    if args.json:
+        _print_json(figures)
+        return 0
+    print(
+        f"{figures['classes']} food classes; {figures['rows']} limit rows: "
+        f"{figures['confirmed']} confirmed, {figures['sample']} sample data"
+    )
+    for entry in figures["by_standard"]:
+        print(
+            f"  {entry['standard']:<18} {entry['rows']:>7} rows  ({entry['confirmed']} confirmed, "
+            f"{entry['sample']} sample)  {entry['effective_from'] or '—'} → "
+            f"{entry['abolished_from'] or ''}"
+        )
+    return 0
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+def _csv_header(path: Path) -> list[str]:
+    if path.suffix.lower() != ".csv":
+        return []
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            return [h.strip() for h in handle.readline().split(",")]
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _is_classification(path: Path) -> bool:
+    return "parent_code" in _csv_header(path)
+
+
+def _is_templates(path: Path) -> bool:
+    return {"class_code", "standard_no", "item_code"} <= set(_csv_header(path))
+
+
+def _import_templates(ctx: Any, path: Path) -> int:
+    """Replaces the templates of every class the file names (each row one item)."""
+    import csv
+
+    from labdesk.services import food_library
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        entries = list(csv.DictReader(handle))
+    by_class: dict[str, list[dict[str, str]]] = {}
+    for entry in entries:
+        by_class.setdefault(entry["class_code"].strip(), []).append(entry)
+    return sum(food_library.set_template(ctx, code, rows) for code, rows in by_class.items())
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from labdesk.services import auth, food_imports
+    from labdesk.store.db import open_database
+
+    path: Path = args.file
+    classification = _is_classification(path)
+    db = open_database(db_path(args), create=False)
+    try:
+        if _is_templates(path):
+            if args.preview:
+                print(f"{path.name}: an item-template file (nothing written)")
+                return 0
+            ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+            print(f"{_import_templates(ctx, path)} template entries stored")
+            return 0
+        if classification:
+            from labdesk.core.foods_io import read_food_classes
+
+            tree = read_food_classes(path)
+            if args.preview:
+                print(f"{path.name}: {len(tree)} food classes, valid (nothing written)")
+                return 0
+            ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+            changed = food_imports.import_classes(ctx, tree)
+            print("no change (无变化)" if not changed else f"{changed} classes added or changed")
+            return 0
+        table = food_imports.read_limits(db, path)  # every row validated; nothing written
+        if args.preview:
+            print(
+                f"{path.name}: {len(table.rows)} rows of {', '.join(table.versions)}, valid "
+                "(nothing written)"
+            )
+            return 0
+        ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+        outcome = food_imports.import_limits(ctx, table)
+    finally:
+        db.close()
+    if args.json:
+        _print_json(
+            {
+                "changed": outcome.changed,
+                "loaded": outcome.loaded,
+                "unchanged": outcome.unchanged,
+                "closed": outcome.closed,
+                "rows": outcome.rows,
+            }
+        )
+    else:
+        print(outcome.message())
+    return 0
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from labdesk.services import food_library
+
+    with _reading(args) as db:
+        tree = food_library.load_tree(db)
+        rows = [
+            dict(r)
+            for r in db.query(
+                "SELECT class_code, standard_no, item_code, test_method, source "
+                "FROM food_templates WHERE active = 1 ORDER BY class_code, seq, id"
+            )
+        ]
+    for row in rows:
+        row["class_path"] = tree.path_text(str(row["class_code"]))
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        print(
+            f"{row['class_code']}  {row['class_path']}: {row['standard_no']} {row['item_code']}"
+            + (f" ({row['test_method']})" if row["test_method"] else "")
+        )
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from labdesk.services import auth, food_library
+    from labdesk.store.db import open_database
+
+    db = open_database(db_path(args), create=False)
+    try:
+        ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+        food_library.set_items_date_rule(ctx, args.items_date)
+    finally:
+        db.close()
+    print(f"items_date = {args.items_date}")
+    return 0

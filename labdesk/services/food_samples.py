@@ -1,0 +1,209 @@
+"""Food samples: the leaf class they are registered against, and the items frozen onto
+them — the proposal of `services.food_library` for the form's class, grade, executive
+standard and the lab's date rule, changed only with a reason (kept in the audit).
+
+`services.samples` calls these while registering; they take the `SampleForm` (any
+object with its fields) and raise `ValidationError` naming the form's field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from labdesk.core.errors import NotFound, ValidationError
+from labdesk.store.audit import Writer
+from labdesk.store.protocol import Store
+
+_FIELD_ZH = {
+    "food_class_code": "食品分类",
+    "item_keys": "检验项目",
+    "items_reason": "项目变更原因",
+}
+
+
+def _bad(field_name: str, rule: str, message: str) -> ValidationError:
+    zh = _FIELD_ZH.get(field_name)
+    label = f"{field_name} ({zh})" if zh else field_name
+    return ValidationError(field_name, rule, f"{label}: {message}")
+
+
+def check_food_class(db: Store, code: str) -> None:
+    from labdesk.services.food_library import load_tree
+
+    try:
+        tree = load_tree(db)
+        tree.get(code)
+    except NotFound as exc:
+        raise _bad("food_class_code", "exists", str(exc)) from None
+    if not tree.is_leaf(code):
+        raise _bad(
+            "food_class_code",
+            "leaf",
+            f"{tree.path_text(code)} has sub-classes: register the sample against one of "
+            "them (请选择最末级分类)",
+        )
+
+
+@dataclass
+class FoodItemsChoice:
+    """The food items to freeze onto a sample, decided before anything is written."""
+
+    basis: str
+    on: date
+    items: list[dict[str, Any]]
+    added: list[str]
+    removed: list[str]
+    reason: str
+
+
+def choose_food_items(db: Store, form: Any) -> FoodItemsChoice:
+    """The proposal for the form (template, grade, executive standard, the lab's date
+    rule), changed by `form.item_keys` if given — which then needs `items_reason`."""
+    from labdesk.services import food_library
+
+    basis, on = food_library.items_date(db, form.sampling_date, form.production_date)
+    assert on is not None
+    proposal = food_library.proposed_items(
+        db,
+        form.food_class_code.strip(),
+        on,
+        grade=form.quality_grade.strip(),
+        executive_standard=form.executive_standard.strip(),
+    )
+    proposed = [i["key"] for i in proposal.items]
+    if form.item_keys is None:
+        chosen = list(proposal.items)
+    else:
+        pool = {i["key"]: i for i in proposal.items + proposal.available}
+        unknown = [k for k in form.item_keys if k not in pool]
+        if unknown:
+            raise _bad(
+                "item_keys",
+                "applicable",
+                f"{', '.join(unknown)}: no limit of these items applies to the class on {on}",
+            )
+        chosen = [pool[k] for k in dict.fromkeys(form.item_keys)]
+    keys = [i["key"] for i in chosen]
+    added = [k for k in keys if k not in proposed]
+    removed = [k for k in proposed if k not in keys]
+    reason = form.items_reason.strip()
+    if (added or removed) and not reason:
+        raise _bad(
+            "items_reason",
+            "required",
+            "a reason is required to add or remove test items (增减检验项目须填写原因)",
+        )
+    if not chosen:
+        raise _bad(
+            "food_class_code",
+            "no_items",
+            f"no test items for {form.food_class_code} in force on {on}",
+        )
+    return FoodItemsChoice(basis, on, chosen, added, removed, reason)
+
+
+def freeze_food_items(w: Writer, sample_id: int, state: str, choice: FoodItemsChoice) -> int:
+    """Freezes the chosen food items (with their sources) and, when the technician
+    changed the proposal, records what was added or removed and why."""
+    from labdesk.services.library import frozen_item
+
+    rows = [frozen_item(sample_id, seq, item) for seq, item in enumerate(choice.items, start=1)]
+    w.insert_many("sample_items", rows, action="freeze", reason=choice.reason)
+    if choice.added or choice.removed:
+        detail = []
+        if choice.removed:
+            detail.append("removed 删除: " + ", ".join(choice.removed))
+        if choice.added:
+            detail.append("added 增加: " + ", ".join(choice.added))
+        w.insert(
+            "sample_events",
+            {
+                "sample_id": sample_id,
+                "action": "items_changed",
+                "from_state": state,
+                "to_state": state,
+                "user_id": w.actor.user_id,
+                "at_utc": w.at_utc,
+                "reason": f"{choice.reason} ({'; '.join(detail)})",
+            },
+            reason=choice.reason,
+            action="items_changed",
+        )
+    return len(rows)
+
+
+# States in which an item may still be added to a registered food sample.
+ADDABLE_STATES = ("registered", "received", "testing", "returned")
+
+
+def add_food_item(ctx: Any, sample_id: int, key: str, reason: str) -> int:
+    """Technician: adds one applicable item ("GB 2762|SN") to a registered food sample,
+    frozen from the versions in force on the sample's items date, with the reason in the
+    audit trail and an `items_changed` event. Returns the new sample item's id.
+
+    Items are never removed from a registered sample (nothing is deleted): an item not
+    to be tested is left to the reviewer, or the sample is cancelled and registered again.
+    """
+    from labdesk.services.food_library import proposed_items
+    from labdesk.services.library import frozen_item
+    from labdesk.services.permissions import require
+
+    require(ctx, "edit_sample")
+    why = (reason or "").strip()
+    if not why:
+        raise _bad("items_reason", "required", "a reason is required to add a test item")
+    sample = ctx.db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
+    if sample is None:
+        raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
+    if not sample["food_class_code"]:
+        raise _bad("food_class_code", "food_sample", "only a food sample takes composed items")
+    if sample["state"] not in ADDABLE_STATES:
+        from labdesk.core.errors import WorkflowError
+
+        raise WorkflowError(
+            f"sample {sample['sample_no']} is {sample['state']}: items can be added only "
+            f"when {' / '.join(ADDABLE_STATES)}"
+        )
+    on = date.fromisoformat(sample["items_on"] or sample["sampling_date"])
+    proposal = proposed_items(
+        ctx.db,
+        sample["food_class_code"],
+        on,
+        grade=sample["quality_grade"],
+        executive_standard=sample["executive_standard"],
+    )
+    pool = {i["key"]: i for i in proposal.items + proposal.available}
+    item = pool.get(key)
+    if item is None:
+        raise _bad("item_keys", "applicable", f"{key}: no limit of this item applies on {on}")
+    present = ctx.db.query(
+        "SELECT standard_no, code FROM sample_items WHERE sample_id = ?", (sample_id,)
+    )
+    if any(f"{r['standard_no']}|{r['code']}" == key for r in present):
+        raise _bad("item_keys", "unique", f"{key} is already on the sample")
+    seq = 1 + int(
+        ctx.db.scalar(
+            "SELECT coalesce(max(seq), 0) FROM sample_items WHERE sample_id = ?", (sample_id,)
+        )
+    )
+    with ctx.db.write(ctx.actor) as w:
+        item_id = w.insert(
+            "sample_items", frozen_item(sample_id, seq, item), reason=why, action="add_item"
+        )
+        w.insert(
+            "sample_events",
+            {
+                "sample_id": sample_id,
+                "action": "items_changed",
+                "from_state": sample["state"],
+                "to_state": sample["state"],
+                "user_id": w.actor.user_id,
+                "at_utc": w.at_utc,
+                "reason": f"{why} (added 增加: {key})",
+            },
+            reason=why,
+            action="items_changed",
+        )
+    return item_id

@@ -1,0 +1,406 @@
+"""The province's pass rates: province → city → county, by level, with the samples behind.
+
+The figures come from `labdesk.province.rates` on a connection of the worker's own (the
+HQ database may be PostgreSQL); this screen only draws them. Drill-down as on the
+centre's dashboard: activate (Enter, double-click) a city row or click its bar to see its
+counties, a county row to list its samples; "Up" goes back. The banner states what the
+figures leave out and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labdesk.province import rates as province_rates
+from labdesk.province import regions
+from labdesk.province.evidence import SampleRef, samples_in
+from labdesk.province.scope import TASK_LEVELS, Scope, parse_period
+from labdesk.ui.hq_labels import exclusion_text, rate_text, verdict_text
+from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
+from labdesk.ui.manager_widgets import FigureTile, MessageBanner, RowsModel, make_table, titled
+from labdesk.ui.operations import TaskState, run_operation
+
+OpenStore = Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class RatesLoad:
+    report: province_rates.RatesReport
+    levels: province_rates.RatesReport
+    months: list[province_rates.MonthFigures]
+    periods: list[str]
+    classes: list[tuple[str, str]]
+
+
+def load_rates(open_store: OpenStore, scope: Scope, by: str, within: str) -> RatesLoad:
+    """The worker: one breakdown, the level table and the trend, on its own connection."""
+    with open_store() as store:
+        report = province_rates.rates(store, scope, by=by, within=within)
+        levels = province_rates.rates(store, scope, by="level")
+        months = province_rates.monthly(store, scope, within)
+        years = [str(r[0]) for r in store.query(
+            "SELECT DISTINCT substr(month, 1, 4) FROM hq_samples ORDER BY 1 DESC"
+        )]  # fmt: skip
+        quarters = [f"{y}-Q{q}" for y in years[:2] for q in (4, 3, 2, 1)]
+        classes = [(str(c), str(n)) for c, n in store.query(
+            "SELECT category_code, MIN(category) FROM hq_samples GROUP BY category_code "
+            "ORDER BY category_code"
+        )]  # fmt: skip
+    return RatesLoad(report, levels, months, [*years, *quarters], classes)
+
+
+def load_samples(open_store: OpenStore, scope: Scope, region: str) -> list[SampleRef]:
+    with open_store() as store:
+        return samples_in(store, scope, region)
+
+
+class HqRatesScreen(QWidget):
+    """Pass rates by region and level, drill-down, trend and Excel export."""
+
+    def __init__(self, open_store: OpenStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("hq_rates")
+        self.open_store = open_store
+        self.load: RatesLoad | None = None
+        self.samples: list[SampleRef] = []
+        self.within = ""  # '' = the province's cities; a city code = its counties
+        self.loading = False
+        self._chose_default_period = False
+        self.save_path_provider: Callable[[], Path | None] = self._ask_save_path
+
+        self.period = QComboBox()
+        self.period.setObjectName("hq_period")
+        self.period.addItem(self.tr("All periods"), "all")
+        self.category = QComboBox()
+        self.category.setObjectName("hq_class")
+        self.category.addItem(self.tr("All classes"), "")
+        self.level = QComboBox()
+        self.level.setObjectName("hq_level")
+        self.level.addItem(self.tr("All levels"), "")
+        for level in TASK_LEVELS:
+            self.level.addItem(level, level)
+        for combo in (self.period, self.category, self.level):
+            combo.activated.connect(lambda _=0: self.refresh())
+        self.up_button = QPushButton(self.tr("&Up"))
+        self.up_button.setObjectName("hq_up")
+        self.up_button.clicked.connect(self.go_up)
+        self.export_button = QPushButton(self.tr("Export to &Excel…"))
+        self.export_button.setObjectName("hq_export_rates")
+        self.export_button.clicked.connect(self.export)
+        self.where = QLabel()
+        self.where.setObjectName("hq_where")
+
+        self.banner = MessageBanner(self)
+        self.tiles = {
+            "pass": FigureTile(self.tr("Pass rate")),
+            "fail": FigureTile(self.tr("Non-conformity rate")),
+            "tested": FigureTile(self.tr("Samples judged")),
+            "change": FigureTile(self.tr("Change vs previous period")),
+        }
+        self.rows = RowsModel(self._headers(), right_aligned=range(2, 9))
+        self.table = make_table(self.rows, self)
+        self.table.setObjectName("hq_rates_table")
+        self.table.activated.connect(self._row_activated)
+        self.table.doubleClicked.connect(self._row_activated)
+        self.levels = RowsModel(self._headers(), right_aligned=range(2, 9))
+        self.level_table = make_table(self.levels, self, fit_width=True)
+        self.level_table.setObjectName("hq_levels_table")
+        self.sample_rows = RowsModel(self._sample_headers())
+        self.sample_table = make_table(self.sample_rows, self)
+        self.sample_table.setObjectName("hq_samples_table")
+        self.bars = CategoryBarChart(self)
+        self.bars.barClicked.connect(self._bar_clicked)
+        self.trend = TrendChart(self)
+
+        filters = QHBoxLayout()
+        for label, widget in (
+            (self.tr("Period"), self.period),
+            (self.tr("Class"), self.category),
+            (self.tr("Level"), self.level),
+        ):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.export_button)
+        tiles = QHBoxLayout()
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        place = QHBoxLayout()
+        place.addWidget(self.where, 1)
+        place.addWidget(self.up_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(place)
+        left_layout.addWidget(self.table, 3)
+        left_layout.addWidget(titled(self.tr("By organising level"), self.level_table), 1)
+        charts = QSplitter(Qt.Orientation.Vertical)
+        charts.addWidget(self.bars)
+        charts.addWidget(titled(self.tr("Monthly trend"), self.trend))
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(left)
+        top.addWidget(charts)
+        top.setSizes([600, 500])
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(top)
+        body.addWidget(titled(self.tr("Samples behind the selected row"), self.sample_table))
+        body.setSizes([600, 250])
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.banner)
+        layout.addLayout(tiles)
+        layout.addWidget(body, 1)
+
+    def _headers(self) -> list[str]:
+        return [
+            self.tr("Code"),
+            self.tr("Name"),
+            self.tr("Judged"),
+            self.tr("Passed"),
+            self.tr("Failed"),
+            self.tr("Pass rate"),
+            self.tr("Non-conformity rate"),
+            self.tr("Previous pass rate"),
+            self.tr("Change (points)"),
+        ]
+
+    def _sample_headers(self) -> list[str]:
+        return [
+            self.tr("Centre"),
+            self.tr("Sample no."),
+            self.tr("Report no."),
+            self.tr("Sampling date"),
+            self.tr("Class"),
+            self.tr("Enterprise"),
+            self.tr("Conclusion"),
+            self.tr("Failing items"),
+        ]
+
+    # ----- loading ----------------------------------------------------------------------
+
+    def scope(self) -> Scope:
+        return Scope(
+            parse_period(str(self.period.currentData() or "all")),
+            str(self.category.currentData() or ""),
+            str(self.level.currentData() or ""),
+        )
+
+    def refresh(self) -> None:
+        self.banner.clear_message()
+        try:
+            scope = self.scope()
+        except Exception as exc:  # a bad period typed by hand: ValidationError
+            self.banner.show_error(str(exc))
+            return
+        by, within = ("county", self.within) if self.within else ("city", "")
+        self.loading = True
+        open_store = self.open_store
+
+        def work(state: TaskState) -> RatesLoad:
+            return load_rates(open_store, scope, by, within)
+
+        run_operation(
+            self,
+            work,
+            label=self.tr("Counting pass rates…"),
+            on_success=self._loaded,
+            on_failure=self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self.banner.show_error(str(exc))
+
+    def _loaded(self, load: RatesLoad) -> None:
+        self.load = load
+        self.loading = False
+        self._fill_choices(load)
+        if not self._chose_default_period and load.periods:
+            # The headline figure is a year's, against the year before: start there.
+            self._chose_default_period = True
+            self.period.setCurrentIndex(self.period.findData(load.periods[0]))
+            self.refresh()
+            return
+        report = load.report
+        total = report.total
+        if self.within:  # the city's own figures: its county rows (residual included)
+            total = province_rates.RateRow(
+                self.within,
+                regions.name(self.within),
+                "",
+                sum((r.current for r in report.rows), province_rates.Figures()),
+                None
+                if total.previous is None
+                else sum(
+                    (r.previous or province_rates.Figures() for r in report.rows),
+                    province_rates.Figures(),
+                ),
+            )
+        self.shown_total = total
+        self.tiles["pass"].set_value(rate_text(total.current.pass_rate))
+        self.tiles["fail"].set_value(rate_text(total.current.fail_rate))
+        self.tiles["tested"].set_value(
+            str(total.current.tested), self.tr("{0} failed").format(total.current.failed)
+        )
+        change = total.change()
+        self.tiles["change"].set_value("—" if change is None else f"{change:+}")
+        place = regions.name(self.within) if self.within else regions.PROVINCE_NAME
+        self.where.setText(
+            self.tr("{0}: by county").format(place)
+            if self.within
+            else self.tr("{0}: by city").format(place)
+        )
+        self.up_button.setEnabled(bool(self.within))
+        self.rows.set_rows([self._row(r) for r in report.rows], [r for r in report.rows])
+        self.levels.set_rows([self._row(r) for r in load.levels.rows], load.levels.rows)
+        shown = [r for r in report.rows if r.current.tested]
+        self._bar_rows = shown
+        self.bars.set_data(
+            [r.name for r in shown],
+            [r.current.tested for r in shown],
+            [r.current.failed for r in shown],
+        )
+        self.trend.set_data(
+            [m.month for m in load.months],
+            [m.figures.pass_rate.percent(2) for m in load.months],
+            [m.figures.fail_rate.percent(2) for m in load.months],
+        )
+        excluded = report.exclusions
+        parts = [exclusion_text(reason, n) for reason, n in sorted(excluded.counts.items())]
+        if report.placed_by_centre:
+            parts.append(
+                self.tr("{0} placed by the centre's region").format(report.placed_by_centre)
+            )
+        if parts:
+            self.banner.show_info(
+                self.tr("Excluded: {0} samples").format(excluded.total()) + " — " + "; ".join(parts)
+            )
+
+    def _fill_choices(self, load: RatesLoad) -> None:
+        known = {self.period.itemData(i) for i in range(self.period.count())}
+        for period in load.periods:
+            if period not in known:
+                self.period.addItem(period, period)
+        known = {self.category.itemData(i) for i in range(self.category.count())}
+        for code, name in load.classes:
+            if code not in known:
+                self.category.addItem(f"{name} ({code})", code)
+
+    def _row(self, r: province_rates.RateRow) -> tuple[Any, ...]:
+        change = r.change()
+        previous = None if r.previous is None else r.previous.pass_rate
+        return (
+            r.key,
+            r.name,
+            r.current.tested,
+            r.current.passed,
+            r.current.failed,
+            rate_text(r.current.pass_rate),
+            rate_text(r.current.fail_rate),
+            "—" if previous is None else rate_text(previous),
+            "—" if change is None else f"{change:+}",
+        )
+
+    # ----- drill-down -------------------------------------------------------------------
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.drill(self.rows.key(index.row()))
+
+    def _bar_clicked(self, index: int) -> None:
+        rows = getattr(self, "_bar_rows", [])
+        if 0 <= index < len(rows):
+            self.drill(rows[index])
+
+    def drill(self, row: province_rates.RateRow) -> None:
+        """A city opens its counties; a county (or a residual row) lists its samples."""
+        if not self.within and not row.residual and row.key in regions.CITIES:
+            self.within = row.key
+            self.refresh()
+            return
+        self.show_samples(row.key)
+
+    def go_up(self) -> None:
+        if self.within:
+            self.within = ""
+            self.sample_rows.set_rows([])
+            self.refresh()
+
+    def show_samples(self, region: str) -> None:
+        scope = self.scope()
+        open_store = self.open_store
+        self.loading = True
+
+        def work(state: TaskState) -> list[SampleRef]:
+            return load_samples(open_store, scope, region)
+
+        run_operation(
+            self, work, label=self.tr("Listing samples…"), on_success=self._samples_loaded,
+            on_failure=self._failed,
+        )  # fmt: skip
+
+    def _samples_loaded(self, found: list[SampleRef]) -> None:
+        self.loading = False
+        self.samples = found
+        self.sample_rows.set_rows(
+            [
+                (
+                    s.centre_code,
+                    s.sample_id,
+                    s.report_no or "—",
+                    s.sampling_date,
+                    s.category,
+                    s.enterprise_name,
+                    verdict_text(s.verdict),
+                    "、".join(s.failing_items),
+                )
+                for s in found
+            ]
+        )
+
+    # ----- export -----------------------------------------------------------------------
+
+    def _ask_save_path(self) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export pass rates"),
+            str(Path.home() / "pass-rates.xlsx"),
+            self.tr("Excel workbook (*.xlsx);;CSV (*.csv);;JSON (*.json)"),
+        )
+        return Path(path) if path else None
+
+    def export(self) -> None:
+        from labdesk.province import export
+
+        path = self.save_path_provider()
+        if path is None or self.load is None:
+            return
+        figures = province_rates.report_json(self.load.report)
+
+        def work(state: TaskState) -> Path:
+            return export.write_rates(path, figures)
+
+        run_operation(
+            self,
+            work,
+            label=self.tr("Exporting…"),
+            on_success=lambda written: self.banner.show_info(
+                self.tr("Pass rates written to {0}").format(written)
+            ),
+            on_failure=self._failed,
+        )

@@ -1,0 +1,267 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>FoodClassPicker</name>
+    <message>
+        <source>name or pinyin initials, e.g. dm</source>
+        <translation>名称或拼音首字母，如 dm</translation>
+    </message>
+    <message>
+        <source>[classification: sample data]</source>
+        <translation>［分类为样例数据］</translation>
+    </message>
+    <message>
+        <source>No food class matches.</source>
+        <translation>没有匹配的食品分类。</translation>
+    </message>
+</context>
+<context>
+    <name>FoodLibraryPanel</name>
+    <message>
+        <source>Find a class by name or pinyin initials…</source>
+        <translation>按名称或拼音首字母查找分类…</translation>
+    </message>
+    <message>
+        <source>Import limit table…</source>
+        <translation>导入限量表…</translation>
+    </message>
+    <message>
+        <source>In force on:</source>
+        <translation>实施日期：</translation>
+    </message>
+    <message>
+        <source>Food class</source>
+        <translation>食品分类</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Food classification</source>
+        <translation>食品分类</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>限量</translation>
+    </message>
+    <message>
+        <source>Mark</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Sample data</source>
+        <translation>样例数据</translation>
+    </message>
+    <message>
+        <source>Limits of the class (inherited ones say from where)</source>
+        <translation>该分类的限量（继承的限量注明来源）</translation>
+    </message>
+    <message>
+        <source>Versions side by side</source>
+        <translation>各版本对照</translation>
+    </message>
+    <message>
+        <source>Choose a class.</source>
+        <translation>请选择分类。</translation>
+    </message>
+    <message>
+        <source>stands for {0}</source>
+        <translation>对应 {0}</translation>
+    </message>
+    <message>
+        <source>Source: {0}</source>
+        <translation>来源：{0}</translation>
+    </message>
+    <message>
+        <source>SAMPLE DATA (verify)</source>
+        <translation>样例数据（待核实）</translation>
+    </message>
+    <message>
+        <source>Limit table</source>
+        <translation>限量表</translation>
+    </message>
+    <message>
+        <source>Limit tables (*.csv *.xlsx)</source>
+        <translation>限量表 (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>Sign in first.</source>
+        <translation>请先登录。</translation>
+    </message>
+    <message>
+        <source>Importing the limit table…</source>
+        <translation>正在导入限量表…</translation>
+    </message>
+    <message>
+        <source>The import failed: {0}</source>
+        <translation>导入失败：{0}</translation>
+    </message>
+    <message>
+        <source>No change: the library already holds {0}.</source>
+        <translation>无变化：标准库中已有 {0}。</translation>
+    </message>
+    <message>
+        <source>Imported {0} ({1} limit rows).</source>
+        <translation>已导入 {0}（{1} 条限量）。</translation>
+    </message>
+</context>
+<context>
+    <name>LimitImportDialog</name>
+    <message>
+        <source>Import limit table — {0}</source>
+        <translation>导入限量表 — {0}</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>{0} problems found; nothing will be imported. Fix the file and try again.</source>
+        <translation>发现 {0} 个问题，不会导入任何内容。请修正文件后重试。</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>{0} rows of {1}, every row valid. Samples already registered keep the limits frozen on them.</source>
+        <translation>{1} 共 {0} 行，全部有效。已登记的样品保留其冻结的限量。</translation>
+    </message>
+    <message>
+        <source>{0} rows are marked SAMPLE DATA: not authoritative.</source>
+        <translation>{0} 行标为样例数据：不具权威性。</translation>
+    </message>
+    <message>
+        <source>The first {0} rows are shown.</source>
+        <translation>仅显示前 {0} 行。</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Food class</source>
+        <translation>食品分类</translation>
+    </message>
+    <message>
+        <source>Excluded</source>
+        <translation>除外</translation>
+    </message>
+    <message>
+        <source>Limit</source>
+        <translation>限量</translation>
+    </message>
+    <message>
+        <source>Mark</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Sample data</source>
+        <translation>样例数据</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingForm</name>
+    <message>
+        <source>Food class</source>
+        <translation>食品分类</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Reason for adding or removing items (required then)</source>
+        <translation>增减检验项目的原因（增减时必填）</translation>
+    </message>
+    <message>
+        <source>Choose a product category or a food class.</source>
+        <translation>请选择产品类别或食品分类。</translation>
+    </message>
+    <message>
+        <source>production date</source>
+        <translation>生产日期</translation>
+    </message>
+    <message>
+        <source>sampling date</source>
+        <translation>抽样日期</translation>
+    </message>
+    <message>
+        <source>{0} items proposed, {1} more applicable; versions in force on {2} ({3}): {4}</source>
+        <translation>建议 {0} 个项目，另有 {1} 个适用；{2}（{3}）实施的版本：{4}</translation>
+    </message>
+    <message>
+        <source>Graded limits of {0} need the quality grade.</source>
+        <translation>{0} 的分级限量需填写质量等级。</translation>
+    </message>
+    <message>
+        <source>Product standards not on the label: {0}.</source>
+        <translation>标签未标注的产品标准：{0}。</translation>
+    </message>
+    <message>
+        <source>SAMPLE DATA limits are marked: not authoritative.</source>
+        <translation>已标注样例数据限量：不具权威性。</translation>
+    </message>
+</context>
+<context>
+    <name>StandardsScreen</name>
+    <message>
+        <source>Foods: classification and limits</source>
+        <translation>食品：分类与限量</translation>
+    </message>
+    <message>
+        <source>Product categories (flat library)</source>
+        <translation>产品类别（通用标准库）</translation>
+    </message>
+</context>
+</TS>

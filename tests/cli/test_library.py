@@ -1,0 +1,186 @@
+"""`labdesk library foods | limits | stats | import | settings`: the contract fields."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from labdesk.cli import main
+
+PASSWORD = "correct-horse-1"
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> tuple[Path, Path]:
+    db = tmp_path / "lab.sqlite"
+    secret = tmp_path / "pw.txt"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    args = ["--db", str(db), "setup", "--name", "中心", "--code", "HF01", "--region", "340100"]
+    assert main([*args, "--admin", "admin", "--password-file", str(secret)]) == 0
+    return db, secret
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
+    capsys.readouterr()
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_foods_prints_the_tree(lab: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    tree = _json(capsys, ["--db", str(lab[0]), "library", "foods", "--json"])
+    assert isinstance(tree, dict) and tree["code"] == "F"
+
+    def walk(node: dict[str, object]) -> list[dict[str, object]]:
+        children = node["children"]
+        assert isinstance(children, list)
+        return [node] + [n for child in children for n in walk(child)]
+
+    nodes = walk(tree)
+    assert len(nodes) >= 100 and all({"code", "name", "children"} <= set(n) for n in nodes)
+    assert any(n["name"] == "大米" and n["children"] == [] for n in nodes)
+
+
+def test_limits_of_rice_name_where_each_came_from(
+    lab: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--db", str(lab[0]), "library", "limits", "--food", "大米", "--on", "2025-05-01"]
+    items = _json(capsys, [*base, "--standard", "GB/T 1354-2018", "--grade", "二级", "--json"])
+    assert isinstance(items, list)
+    for item in items:
+        assert {"name", "limit_text", "unit", "standard_no", "source", "sample_data"} <= set(item)
+        assert isinstance(item["sample_data"], bool)
+    lead = next(i for i in items if i["name"] == "铅")
+    assert lead["source"] == "GB 2762-2022 表1, 谷物及其制品 → 大米"
+    assert {i["standard_no"] for i in items} == {"GB 2762", "GB 2761", "GB 2763", "GB/T 1354"}
+    assert next(i for i in items if i["name"] == "碎米总量")["limit_text"] == "≤20.0"
+    old = _json(
+        capsys,
+        [
+            "--db",
+            str(lab[0]),
+            "library",
+            "limits",
+            "--food",
+            "结球甘蓝",
+            "--on",
+            "2020-01-01",
+            "--json",
+        ],
+    )
+    assert isinstance(old, list)
+    assert {i["standard_year"] for i in old if i["standard_no"] == "GB 2762"} == {"2017"}
+    capsys.readouterr()
+    assert main([*base[:5], "面包", "--json"]) == 2
+    assert "no food class" in capsys.readouterr().err
+
+
+def test_stats_count_by_standard_and_by_confirmed_or_sample(
+    lab: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    figures = _json(capsys, ["--db", str(lab[0]), "library", "stats", "--json"])
+    assert isinstance(figures, dict)
+    assert figures["by_status"] == {"confirmed": 7, "sample": figures["sample"]}
+    assert {e["standard"] for e in figures["by_standard"]} >= {"GB 2762-2022", "GB 2763-2021"}
+    assert sum(e["rows"] for e in figures["by_standard"]) == figures["rows"]
+
+
+def test_import_loads_then_says_no_change(
+    lab: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, secret = lab
+    path = tmp_path / "gb2763.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "标准编号",
+                "实施日期",
+                "代替标准",
+                "农药",
+                "项目代码",
+                "食品类别/名称",
+                "最大残留限量/(mg/kg)",
+            ]
+        )
+        writer.writerow(
+            ["GB 2763-2099", "2099-01-01", "GB 2763-2021", "克百威", "carbofuran", "大米", "0.01*"]
+        )
+    argv = [
+        "--db",
+        str(db),
+        "library",
+        "import",
+        str(path),
+        "--user",
+        "admin",
+        "--password-file",
+        str(secret),
+    ]
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert "loaded GB 2763-2099" in capsys.readouterr().out
+    assert main(argv) == 0
+    assert capsys.readouterr().out.startswith("no change")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "标准编号,农药,食品类别/名称,最大残留限量\nGB 2763-2099,克百威,面包,0.01\n",
+        encoding="utf-8",
+    )
+    assert main([*argv[:4], str(bad), *argv[5:]]) == 2
+    err = capsys.readouterr().err
+    assert "row 2" in err and "unknown food class" in err and "nothing was loaded" in err
+
+
+def test_a_missing_database_is_answered_from_the_shipped_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none.sqlite"
+    capsys.readouterr()
+    assert main(["--db", str(missing), "library", "stats", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["classes"] >= 100
+    assert "shipped library" in captured.err
+    assert not missing.exists()
+
+
+def test_settings_need_an_admin(lab: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    db, secret = lab
+    argv = ["--db", str(db), "library", "settings", "--items-date", "production_date"]
+    assert main([*argv, "--user", "admin", "--password-file", str(secret)]) == 0
+    assert "production_date" in capsys.readouterr().out
+
+
+def test_templates_are_listed_and_replaced_from_a_file(
+    lab: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, secret = lab
+    listed = _json(capsys, ["--db", str(db), "library", "templates", "--json"])
+    assert isinstance(listed, list)
+    rice = [t for t in listed if t["class_code"] == "F0102"]
+    assert {t["item_code"] for t in rice} >= {"PB", "CD", "AFB1"}
+    assert rice[0]["class_path"] == "粮食加工品 / 大米"
+    path = tmp_path / "templates.csv"
+    path.write_text(
+        "class_code,standard_no,item_code,test_method\nF0102,GB 2762,PB,GB 5009.12\n",
+        encoding="utf-8",
+    )
+    argv = [
+        "--db",
+        str(db),
+        "library",
+        "import",
+        str(path),
+        "--user",
+        "admin",
+        "--password-file",
+        str(secret),
+    ]
+    assert main(argv) == 0
+    after = _json(capsys, ["--db", str(db), "library", "templates", "--json"])
+    assert isinstance(after, list)
+    assert [t["item_code"] for t in after if t["class_code"] == "F0102"] == ["PB"]
+    items = _json(capsys, ["--db", str(db), "library", "limits", "--food", "大米", "--json"])
+    assert isinstance(items, list) and len(items) > 1  # limits stay; the template proposes
