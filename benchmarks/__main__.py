@@ -30,13 +30,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2))
     else:
-        header = f"{'name':<12} {'ours_s':>10} {'baseline_s':>11} {'ratio':>7} {'target':>7}  met"
+        header = (
+            f"{'name':<12} {'ours_s':>10} {'baseline_s':>11} {'ratio':>7} {'target':>7}  met"
+            f" {'peak_rss_mb':>12}"
+        )
         print(header)
         print("-" * len(header))
         for o in outcomes:
             print(
                 f"{o.name:<12} {o.ours_s:>10.4f} {o.baseline_s:>11.4f} {o.ratio:>7.2f} "
-                f"{o.target:>7.2f}  {'yes' if o.met else 'NO'}"
+                f"{o.target:>7.2f}  {'yes' if o.met else 'NO ':<3} {o.peak_rss_mb:>12.1f}"
             )
     return 0
 

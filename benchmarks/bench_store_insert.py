@@ -1,7 +1,7 @@
 """Inserting results with their audit entries vs a bare executemany of the same rows.
 
 Ours: `Writer.insert_many("results", rows)` — the audited primitive that bulk imports
-(`services.results.enter_results_bulk`) and the demo generator use: every row completed
+(`services.result_bulk.enter_results_bulk`) and the demo generator use: every row completed
 with defaults, one hash-chained audit entry each, all in one transaction.
 Baseline: `sqlite3.executemany` of the same rows into the same schema, one transaction,
 same PRAGMAs (WAL, synchronous=FULL, foreign keys), no audit trail.

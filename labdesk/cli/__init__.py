@@ -29,6 +29,7 @@ from labdesk.paths import default_db_path
 # Each module registers its own sub-commands. Order sets the order in --help.
 COMMAND_MODULES = (
     "labdesk.cli.calc",  # round, judge, uscc
+    "labdesk.cli.lab",  # calc, replicates, qc
     "labdesk.cli.records",  # demo, samples, audit, backup, restore, users
     "labdesk.cli.batches",  # keys, export, verify, hq
     "labdesk.cli.documents",  # report, summary, standards import/export
@@ -44,6 +45,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "round": ("labdesk.cli.calc", "GB/T 8170 rounding (数值修约) of a decimal"),
     "judge": ("labdesk.cli.calc", "judge a result against a limit (全数值 / 修约值比较法)"),
     "uscc": ("labdesk.cli.calc", "check a 统一社会信用代码 (GB 32100-2015)"),
+    "calc": ("labdesk.cli.lab", "evaluate a method formula in Decimal (no eval; rounded once)"),
+    "replicates": ("labdesk.cli.lab", "mean of parallel determinations, permitted difference"),
+    "qc": ("labdesk.cli.lab", "quality control: Westgard rules over a control series"),
     "setup": ("labdesk.cli.records", "first run: create the centre and its administrator"),
     "demo": ("labdesk.cli.records", "fill a demo database (demo users, samples, results)"),
     "samples": ("labdesk.cli.records", "list samples (number, state, conclusion)"),
@@ -96,6 +100,10 @@ EXAMPLES: dict[str, str] = {
     "round": "labdesk round 60.28 --interval 0.5        # 60.5",
     "judge": 'labdesk judge --limit "≤0.5" --value 0.549 --method rounded --json',
     "uscc": "labdesk uscc 914403001922038216",
+    "calc": 'labdesk calc --formula "(rho - rho0) * V * f / m" --var rho=12.3 --var rho0=0.3 '
+    "--var V=25 --var f=1 --var m=0.5012 --places 3 --json",
+    "replicates": 'labdesk replicates --values "0.153;0.161" --max-rel-diff 20 --places 3 --json',
+    "qc": 'labdesk qc westgard --mean 10 --sd 1 --values "10.2,13.5" --json',
     "setup": "labdesk --db lab.sqlite setup --name 示例质检中心 --code HF01 --region 340100 "
     "--admin admin",
     "demo": "labdesk --db demo.sqlite demo --samples 300",

@@ -60,6 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
         help="the signing-key passphrase, to sign a report whose PDF was not kept at issue "
         "(or $LABDESK_KEY_PASSPHRASE; else prompted)",
     )
+    p.add_argument(
+        "--raw-data",
+        action="store_true",
+        help="also write each sample's raw-data sheet (原始记录: readings, formula, QC)",
+    )
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("batch-summary", help="batch summaries (pending and exported batches)")
@@ -234,6 +239,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             )
             for no in args.sample_no
         ]
+        raw = {no: _raw_data_html(db, no) for no in args.sample_no} if args.raw_data else {}
     finally:
         db.close()
     ensure_gui_application()
@@ -250,6 +256,17 @@ def cmd_report(args: argparse.Namespace) -> int:
             form_path = out / f"{_safe_name(form.form_no)}-抽样单.pdf"
             render_sampling_form_pdf(form, form_path)
             print(f"{form_path}")
+        if report.sample_no in raw:
+            from labdesk.reports.pdf import write_html_pdf
+
+            raw_path = out / f"{_safe_name(report.sample_no)}-原始记录.pdf"
+            write_html_pdf(
+                raw[report.sample_no],
+                raw_path,
+                title=f"原始记录 {report.sample_no}",
+                footer_left=report.sample_no,
+            )
+            print(f"{raw_path}")
     return 0
 
 
@@ -290,6 +307,13 @@ def _issue_pdf(args: argparse.Namespace, db: Any, sample_no: str) -> tuple[bytes
 
     ensure_gui_application()
     return render_issue(db, int(issue["id"]), signer), f"rendered and signed now, {note}"
+
+
+def _raw_data_html(db: Any, sample_no: str) -> str:
+    from labdesk.reports.raw_data import raw_data_html
+
+    sample_id = db.scalar("SELECT id FROM samples WHERE sample_no = ?", (sample_no,))
+    return raw_data_html(db, int(sample_id)) if sample_id is not None else ""
 
 
 def cmd_batch_summary(args: argparse.Namespace) -> int:

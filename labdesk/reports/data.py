@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from labdesk.core.errors import NotFound
+from labdesk.core.decision import expanded_u, statement_zh
+from labdesk.core.errors import LabDeskError, NotFound
+from labdesk.core.formula import parse_value
 from labdesk.reports.model import (
     FAIL,
     PASS,
@@ -25,7 +28,8 @@ from labdesk.reports.model import (
     TestReportDoc,
     conclusion_sentence,
 )
-from labdesk.services import report_content
+from labdesk.services import methods, report_content
+from labdesk.services.run_views import provenance
 
 #: States whose report is final; any other prints a "not approved" remark.
 FINAL_STATES = ("approved", "exported")
@@ -239,6 +243,10 @@ def report_document(
     supersedes = None
     if issue is not None and issue["kind"] == "correction":
         supersedes = int(issue["version"]) - 1
+    rules = _decision_rules(db, int(s["id"]))
+    report_items = [
+        replace(item, result=item.result + rules.u_note.get(item.seq, "")) for item in report_items
+    ]
     return TestReportDoc(
         centre=centre_name,
         report_no=str(issue["report_no"])
@@ -259,6 +267,7 @@ def report_document(
         correction_reason=str(issue["reason"]) if issue is not None and supersedes else "",
         payload=str(issue["payload"] or "") if issue is not None else "",
         marks=tuple(marks) if issue is not None else (),
+        decision_rule=rules.statement if conclusion else "",
     )
 
 
@@ -336,3 +345,39 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
     return SamplingFormDoc(
         centre=centre_name, form_no=str(s["sample_no"]), sections=sections, samplers=_samplers(s)
     )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    statement: str  # the decision rule(s) the conformity statement used
+    u_note: dict[int, str]  # item seq → "（U = …，k = 2）" for items judged with a guard band
+
+
+def _decision_rules(db: Reader, sample_id: int) -> _Rules:
+    """The report states its decision rule whenever it states conformity (ISO/IEC 17025
+    7.8.6): simple acceptance unless items were agreed with a guard band, whose U is then
+    printed beside the result. Databases older than decision rules: simple acceptance."""
+    rows = db.query("SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", [sample_id])
+    columns = list(rows[0].keys()) if rows else []
+    if "decision_rule" not in columns:
+        return _Rules(statement_zh("simple"), {})
+    guarded = [r for r in rows if r["decision_rule"] == "guard_band"]
+    if not guarded:
+        return _Rules(statement_zh("simple"), {})
+    notes: dict[int, str] = {}
+    for row in guarded:
+        found = provenance(db, int(row["id"]))  # type: ignore[arg-type]
+        if found.method is None or found.result is None:
+            continue
+        try:
+            value = parse_value(str(found.result["text"]), "result")
+        except LabDeskError:
+            continue  # ND, <x, words: no U to state
+        u = expanded_u(methods.spec_of(found.method).uncertainty, value)
+        if u is not None:
+            notes[int(row["seq"])] = f"（U = {format(u, 'f')}，k = 2）"
+    names = "、".join(str(r["name"]) for r in guarded)
+    statement = f"{names}：{statement_zh('guard_band')}"
+    if len(guarded) < len(rows):
+        statement += "；其余项目：" + statement_zh("simple").removeprefix("判定规则：")
+    return _Rules(statement, notes)

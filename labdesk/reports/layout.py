@@ -155,6 +155,7 @@ def test_report_html(doc: TestReportDoc) -> str:
         + "<h3>检验结果</h3>"
         + item_table
         + f"<h3>检验结论</h3><p class=conclusion>{_e(doc.conclusion)}</p>"
+        + (f"<p>{_e(doc.decision_rule)}</p>" if doc.decision_rule else "")
         + remarks
         + "<h3>签名</h3>"
         + signoffs

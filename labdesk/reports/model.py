@@ -82,6 +82,7 @@ class TestReportDoc:
     #: The signed report payload (LDR/1 text), printed as a QR code; "" when unsigned.
     payload: str = ""
     marks: Sequence[Mark] = ()
+    decision_rule: str = ""  # the rule the conformity statement used (ISO/IEC 17025 7.8.6)
 
     @property
     def number_line(self) -> str:

@@ -32,6 +32,7 @@ from labdesk.services.table_files import (
     _read_xlsx,
     decode_text,
     inspect_file,
+    refuse_one_column,
 )
 
 #: Spreadsheet row holding the column titles (the first row, as instruments export).
@@ -137,7 +138,9 @@ def read_table(path: Path) -> ImportTable:
 
     The file is checked first (`table_files.inspect_file`: size, emptiness, what its
     bytes say it is); formula and merged cells are refused; a CSV's encoding is detected
-    and named in `ImportTable.encoding`. Raises ValidationError(field "file") otherwise.
+    and named in `ImportTable.encoding`; a sheet of one column, or a CSV whose rows do not
+    split into the header's columns, is not a table (`table_files.NotATable`, with the row
+    when known). Raises ValidationError(field "file") otherwise.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -162,6 +165,7 @@ def read_table(path: Path) -> ImportTable:
     header = [*header, *[""] * (width - len(header))]
     body = [[*r, *[""] * (width - len(r))] for r in body]
     columns = _unique_titles(header)
+    refuse_one_column(path.name, columns)
     frame = pd.DataFrame(body, columns=columns, dtype=str)
     frame = frame.fillna("").astype(str)
     # Trailing empty rows are common in sheets; keep interior blank rows so numbers match Excel.
@@ -503,10 +507,10 @@ def plan_import(
 
 def commit_import(ctx: Any, plan: ImportPlan) -> int:
     """Writes a checked plan: every entry in one transaction through
-    `services.results.enter_results_bulk` (all or nothing), with a `result_imports` row
+    `services.result_bulk.enter_results_bulk` (all or nothing), with a `result_imports` row
     naming the file and its SHA-256 in the same audited transaction. Refuses a plan with
     errors. Returns the number of results written."""
-    from labdesk.services.results import ResultEntry, ResultSource, enter_results_bulk
+    from labdesk.services.result_bulk import ResultEntry, ResultSource, enter_results_bulk
 
     if plan.errors:
         raise ValidationError(

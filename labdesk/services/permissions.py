@@ -43,6 +43,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "release_backup": frozenset({"technician", "manager"}),
     "register_case": frozenset({"manager"}),
     "record_case_result": frozenset({"manager"}),
+    # Analytical runs (issue 16). ISO/IEC 17025's "technical manager" is the manager role
+    # (批准人) here: it keeps methods, equipment and QC materials, authorizes people per
+    # method, lets a run use an instrument past its date, and releases a run held by QC.
+    "manage_methods": frozenset({"manager"}),
+    "manage_instruments": frozenset({"manager", "admin"}),
+    "override_instrument": frozenset({"manager"}),
+    "manage_authorizations": frozenset({"manager", "admin"}),
+    "manage_qc_materials": frozenset({"manager"}),
+    "create_run": frozenset({"technician"}),
+    "record_run": frozenset({"technician"}),
+    "release_run": frozenset({"manager"}),
+    "set_decision_rule": frozenset({"manager"}),
 }
 ACTIONS = tuple(PERMISSIONS)
 
@@ -83,6 +95,15 @@ ACTION_NAMES = {
     "release_backup": "release a backup sample",
     "register_case": "register a re-inspection or objection",
     "record_case_result": "record a re-inspection result",
+    "manage_methods": "keep test methods and their versions",
+    "manage_instruments": "keep the equipment register",
+    "override_instrument": "allow an instrument past its calibration date",
+    "manage_authorizations": "authorize people for methods",
+    "manage_qc_materials": "keep QC materials",
+    "create_run": "create an analytical run",
+    "record_run": "record readings and submit an analytical run",
+    "release_run": "release a run held by QC",
+    "set_decision_rule": "set a decision rule",
 }
 
 

@@ -17,8 +17,10 @@ import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Protocol
 
+from labdesk.core.decision import decide
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.core.judgement import (
     CompiledRule,
@@ -29,6 +31,7 @@ from labdesk.core.judgement import (
     conclude,
     item_rule,
 )
+from labdesk.services import lab_guards
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import transition
@@ -40,7 +43,7 @@ from labdesk.store.protocol import Store
 ENTRY_STATES = ("received", "testing", "returned", "submitted", "reviewed", "approved")
 REOPEN_STATES = ("reviewed", "approved")
 
-_RESULT_COLUMNS = (
+RESULT_COLUMNS = (
     "id, sample_item_id, attempt, kind, text, verdict, compared, rounded, display, "
     "explanation_zh, explanation_en, report_only, instrument, method, entered_by, entered_at, "
     "reason, superseded_by"
@@ -48,26 +51,14 @@ _RESULT_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class ResultEntry:
-    """One result for `enter_results_bulk` (imports)."""
+class ResultValue:
+    """One value behind a result (a `result_values` row): see schema.py, migration 3."""
 
-    sample_item_id: int
+    kind: str  # 'unit', 'component', 'replicate', 'reading', 'intermediate'
+    position: int
     text: str
-    instrument: str = ""
-    method: str = ""
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class ResultSource:
-    """The file a bulk of results came from (imports): recorded in `result_imports`, in
-    the same audited transaction as the results, whose audit entries name it too."""
-
-    file_name: str
-    sha256: str
-    size: int
-    encoding: str = ""
-    mapping: str = ""
+    name: str = ""
+    unit: str = ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -80,14 +71,60 @@ def rule_for(item: ItemColumns) -> CompiledRule:
     return _compiled(item_rule(item))
 
 
-def judge_text(item: dict[str, Any] | Any, text: str) -> Verdict:
-    """Judges `text` for the item; ValidationError (field 'result') if unreadable."""
+def judge_text(
+    item: dict[str, Any] | Any, text: str, uncertainty: Decimal | None = None
+) -> Verdict:
+    """Judges `text` for the item; ValidationError (field 'result') if unreadable.
+
+    The item's decision rule (`decision_rule`, simple acceptance by default) decides with
+    `uncertainty`, the value's expanded U; a guard band without U is not judged.
+    """
     if not text or not text.strip():
         raise ValidationError("result", "required", "result: empty (请输入检验结果)")
-    return rule_for(item).judge(text)
+    rule = _decision_rule(item)
+    if rule == "simple":
+        return rule_for(item).judge(text)
+    return decide(rule_for(item), text, rule, uncertainty)
 
 
-def _verdict_columns(verdict: Verdict) -> dict[str, Any]:
+def _decision_rule(item: dict[str, Any] | Any) -> str:
+    try:
+        return str(item["decision_rule"] or "simple")
+    except (KeyError, IndexError):  # a row read without the column (older callers)
+        return "simple"
+
+
+def insert_values(w: Writer, result_id: int, values: Sequence[ResultValue]) -> None:
+    """Writes the values behind a result, in the caller's transaction."""
+    if values:
+        w.insert_many(
+            "result_values",
+            [
+                {
+                    "result_id": result_id,
+                    "kind": v.kind,
+                    "position": v.position,
+                    "name": v.name,
+                    "text": v.text,
+                    "unit": v.unit,
+                }
+                for v in values
+            ],
+            action="result_values",
+        )
+
+
+def result_values(db: Store, result_id: int) -> list[dict[str, Any]]:
+    """The values behind a result, by kind and position."""
+    rows = db.query(
+        "SELECT kind, position, name, text, unit FROM result_values WHERE result_id = ? "
+        "ORDER BY kind, position",
+        (result_id,),
+    )
+    return [dict(r) for r in rows]
+
+
+def verdict_columns(verdict: Verdict) -> dict[str, Any]:
     return {
         "verdict": verdict.verdict,
         "compared": verdict.compared,
@@ -126,7 +163,7 @@ def _item_context(db: Database, sample_item_id: int) -> dict[str, Any]:
 
 def current_result(db: Store, sample_item_id: int) -> dict[str, Any] | None:
     row = db.query_one(
-        f"SELECT {_RESULT_COLUMNS} FROM results WHERE sample_item_id = ? "
+        f"SELECT {RESULT_COLUMNS} FROM results WHERE sample_item_id = ? "
         "AND superseded_by IS NULL ORDER BY id DESC LIMIT 1",
         (sample_item_id,),
     )
@@ -142,7 +179,7 @@ def was_submitted(db: Database, sample_id: int) -> bool:
     )
 
 
-def _check_state(item: dict[str, Any]) -> None:
+def check_state(item: dict[str, Any]) -> None:
     state = item["sample_state"]
     if state == "exported":
         raise WorkflowError(
@@ -156,7 +193,7 @@ def _check_state(item: dict[str, Any]) -> None:
         )
 
 
-def _prepare_state(w: Writer, sample_id: int, state: str, reason: str) -> str:
+def prepare_state(w: Writer, sample_id: int, state: str, reason: str) -> str:
     """Moves received/returned samples to testing and reviewed/approved back to submitted."""
     if state in ("received", "returned"):
         transition(w, sample_id, state, "testing", "start_testing")
@@ -205,7 +242,7 @@ def refresh_conclusion(w: Writer, sample_id: int) -> None:
     )
 
 
-def _write_one(
+def write_one(
     w: Writer,
     item: dict[str, Any],
     text: str,
@@ -227,7 +264,7 @@ def _write_one(
         "attempt": attempt,
         "kind": kind,
         "text": text,
-        **_verdict_columns(verdict),
+        **verdict_columns(verdict),
         "instrument": instrument,
         "method": method or item["test_method"],
         "entered_by": w.actor.user_id,
@@ -261,7 +298,8 @@ def enter_result(
     """Records (or corrects) the result of one item and returns its verdict; commits at once."""
     require(ctx, "enter_result")
     item = _item_context(ctx.db, sample_item_id)
-    _check_state(item)
+    check_state(item)
+    lab_guards.check_entry(ctx.db, ctx.actor, item)
     verdict = judge_text(item, text)  # raises before anything is written
     typed = text.strip()
     current = current_result(ctx.db, sample_item_id)
@@ -276,8 +314,8 @@ def enter_result(
             "already submitted (修改已提交的结果须填写原因)",
         )
     with ctx.db.write(ctx.actor) as w:
-        state = _prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
-        _write_one(
+        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
+        write_one(
             w,
             item,
             typed,
@@ -309,13 +347,14 @@ def retest(
             "reason", "required", "reason: required for a retest (复测须填写原因)"
         )
     item = _item_context(ctx.db, sample_item_id)
-    _check_state(item)
+    check_state(item)
+    lab_guards.check_entry(ctx.db, ctx.actor, item)
     verdict = judge_text(item, text)
     if current_result(ctx.db, sample_item_id) is None:
         raise WorkflowError(f"item {item['name']} has no result yet: enter it before a retest")
     with ctx.db.write(ctx.actor) as w:
-        state = _prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
-        _write_one(
+        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
+        write_one(
             w,
             item,
             text.strip(),
@@ -330,154 +369,9 @@ def retest(
     return verdict
 
 
-def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
+def chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def enter_results_bulk(
-    ctx: ServiceContext, entries: Iterable[ResultEntry], *, source: ResultSource | None = None
-) -> list[Verdict]:
-    """Many results in one transaction (imports): all are judged first, all or nothing.
-
-    A problem raises ValidationError naming the entry (`entries[i]`) and nothing is
-    written. Same rules as `enter_result`, applied per entry. With `source`, the file is
-    recorded (`result_imports`) in the same transaction and the results' audit entries
-    carry its name and SHA-256 as their reason (action "import").
-    """
-    require(ctx, "enter_result")
-    batch = list(entries)
-    if not batch:
-        return []
-    db = ctx.db
-    ids = sorted({e.sample_item_id for e in batch})
-    items: dict[int, dict[str, Any]] = {}
-    current: dict[int, dict[str, Any]] = {}
-    submitted: set[int] = set()
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for row in db.query(
-            "SELECT i.*, s.state AS sample_state, s.sample_no FROM sample_items i "
-            f"JOIN samples s ON s.id = i.sample_id WHERE i.id IN ({marks})",
-            list(chunk),
-        ):
-            items[int(row["id"])] = dict(row)
-        for row in db.query(
-            f"SELECT {_RESULT_COLUMNS} FROM results WHERE superseded_by IS NULL "
-            f"AND sample_item_id IN ({marks})",
-            list(chunk),
-        ):
-            current[int(row["sample_item_id"])] = dict(row)
-    sample_ids = sorted({int(i["sample_id"]) for i in items.values()})
-    for chunk in _chunks(sample_ids):
-        marks = ",".join("?" * len(chunk))
-        submitted.update(
-            int(r[0])
-            for r in db.query(
-                f"SELECT DISTINCT sample_id FROM sample_events WHERE action = 'submit' "
-                f"AND sample_id IN ({marks})",
-                list(chunk),
-            )
-        )
-    verdicts: list[Verdict] = []
-    seen: set[int] = set()
-    for index, entry in enumerate(batch):
-        item = items.get(entry.sample_item_id)
-        where = f"entries[{index}]"
-        if item is None:
-            raise ValidationError(
-                where, "exists", f"{where}: test item #{entry.sample_item_id} does not exist"
-            )
-        if entry.sample_item_id in seen:
-            raise ValidationError(
-                where,
-                "unique",
-                f"{where}: item {item['name']} of {item['sample_no']} appears twice",
-            )
-        seen.add(entry.sample_item_id)
-        try:
-            _check_state(item)
-            verdicts.append(judge_text(item, entry.text))
-        except (ValidationError, WorkflowError) as exc:
-            raise ValidationError(where, getattr(exc, "rule", "state"), f"{where}: {exc}") from exc
-        has_current = entry.sample_item_id in current
-        needs = has_current and (
-            item["sample_state"] in ("submitted", *REOPEN_STATES)
-            or int(item["sample_id"]) in submitted
-        )
-        if needs and not entry.reason.strip():
-            raise ValidationError(
-                where,
-                "reason",
-                f"{where}: reason required to change a result of {item['sample_no']}, "
-                "already submitted",
-            )
-    with db.write(ctx.actor) as w:
-        audit_reason, audit_action = "", "entry"
-        if source is not None:
-            import_id = w.insert(
-                "result_imports",
-                {
-                    "file_name": source.file_name,
-                    "sha256": source.sha256,
-                    "size": source.size,
-                    "encoding": source.encoding,
-                    "mapping": source.mapping,
-                    "rows": len(batch),
-                    "imported_by": w.actor.user_id,
-                    "imported_at": w.at_utc,
-                },
-                action="import",
-            )
-            audit_reason = f"导入 {source.file_name} (#{import_id}, sha256 {source.sha256})"
-            audit_action = "import"
-        reasons: dict[int, str] = {}
-        for entry in batch:
-            sid = int(items[entry.sample_item_id]["sample_id"])
-            if entry.reason.strip():
-                reasons.setdefault(sid, entry.reason.strip())
-        states: dict[int, str] = {}
-        for item in items.values():
-            sid = int(item["sample_id"])
-            if sid not in states:
-                states[sid] = _prepare_state(w, sid, item["sample_state"], reasons.get(sid, ""))
-        fresh: list[dict[str, Any]] = []
-        replaced: list[tuple[int, ResultEntry, Verdict]] = []
-        for entry, verdict in zip(batch, verdicts, strict=True):
-            item = items[entry.sample_item_id]
-            if entry.sample_item_id in current:
-                replaced.append((entry.sample_item_id, entry, verdict))
-                continue
-            fresh.append(
-                {
-                    "sample_item_id": entry.sample_item_id,
-                    "attempt": 1,
-                    "kind": "entry",
-                    "text": entry.text.strip(),
-                    **_verdict_columns(verdict),
-                    "instrument": entry.instrument.strip(),
-                    "method": entry.method.strip() or item["test_method"],
-                    "entered_by": w.actor.user_id,
-                    "entered_at": w.at_utc,
-                    "reason": entry.reason.strip(),
-                }
-            )
-        w.insert_many("results", fresh, reason=audit_reason, action=audit_action)
-        for item_id, entry, verdict in replaced:
-            _write_one(
-                w,
-                items[item_id],
-                entry.text.strip(),
-                verdict,
-                kind="entry",
-                reason=entry.reason.strip(),
-                instrument=entry.instrument.strip(),
-                method=entry.method.strip(),
-            )
-        for sid, state in states.items():
-            if state == "submitted":
-                refresh_conclusion(w, sid)
-    return verdicts
 
 
 # -- 未检出 needs its 检出限 -------------------------------------------------------------
@@ -498,7 +392,7 @@ def undefended_not_detected(db: _Reader, sample_ids: Sequence[int]) -> list[tupl
     must say below what)."""
     found: list[tuple[str, str]] = []
     ids = sorted({int(s) for s in sample_ids})
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
         rows = db.query(
             "SELECT s.sample_no, i.name, i.limit_text, i.method, i.interval, i.decimals, "
@@ -555,21 +449,27 @@ def set_item_lod(ctx: ServiceContext, sample_item_id: int, lod: str, reason: str
     if not text:
         raise ValidationError("lod", "required", "lod: the detection limit is empty (请填写检出限)")
     item = _item_context(ctx.db, sample_item_id)
-    _check_state(item)
+    check_state(item)
+    lab_guards.check_entry(ctx.db, ctx.actor, item)  # it may record a correction
     changed = dict(item, lod=text)
-    new_rule = rule_for(changed)  # raises for a bad LOD (not a positive decimal, above LOQ)
+    rule_for(changed)  # raises for a bad LOD (not a positive decimal, above LOQ)
     if str(item["lod"] or "") == text:
         return None
     current = current_result(ctx.db, sample_item_id)
-    verdict = None if current is None else new_rule.judge(str(current["text"]))
+    verdict = None
+    if current is not None:
+        # Judged again as it was judged: under the item's decision rule, with the U of the
+        # method it was measured by (a guard band needs it).
+        shown = str(current["text"])
+        verdict = judge_text(changed, shown, lab_guards.uncertainty_of(ctx.db, item, shown))
     with ctx.db.write(ctx.actor) as w:
         w.update("sample_items", sample_item_id, {"lod": text}, reason=why, action="set_lod")
         if current is None or verdict is None:
             return None
         if (verdict.verdict, verdict.display) == (current["verdict"], current["display"]):
             return verdict
-        state = _prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
-        _write_one(
+        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
+        write_one(
             w,
             changed,
             str(current["text"]),

@@ -9,9 +9,15 @@ message before it is parsed (and nothing is written, since nothing has been read
   A file whose content contradicts its name (instruments write tab-separated text named
   .xls) is read by its content, and the table says so.
 - `decode_text(raw)`: the text encoding of a CSV detected, never guessed silently: a BOM
-  (UTF-8, UTF-16), else strict UTF-8, else GBK, else GB18030 (what Excel on Chinese
-  Windows writes); the name of the encoding read goes into the preview and the audit.
-  Bytes none of them read, or NUL bytes, make a file "not text".
+  (UTF-8, UTF-16, UTF-32 — Excel's "Unicode text" is UTF-16), else strict UTF-8, else GBK,
+  else GB18030 (what Excel on Chinese Windows writes); the name of the encoding read goes
+  into the preview and the audit. Bytes none of them read, or NUL bytes, make a file
+  "not text".
+- `refuse_one_column(name, columns)`: a sheet of one column is no table to import (a CSV
+  split by a separator it does not use reads as one column; no mapping can work).
+- A CSV whose rows do not split into the header's columns (a decimal comma, a stray
+  separator, a quote never closed) is refused naming the row (`NotATable.row`), never
+  with the parser's own trace.
 - `read_xls(path)`: the first sheet of a legacy .xls through xlrd, every cell as text,
   with its formula cells (xlrd reads only cached values, so the sheet's BIFF records are
   scanned for FORMULA records) and merged ranges, which the import refuses.
@@ -19,6 +25,9 @@ message before it is parsed (and nothing is written, since nothing has been read
   from its XML (openpyxl's read-only mode does not expose them).
 - `_read_xlsx`, `_read_xls`, `_read_csv_text`: each kind of file as a header and text rows
   (`_cell_text` gives the text a cell shows), for `excel_import.read_table`.
+
+Both imports read through here: the general result import (`services.result_import`) and
+an analytical run's instrument file (`services.instrument_import`).
 """
 
 from __future__ import annotations
@@ -50,6 +59,24 @@ FileKind = Literal["xlsx", "xls", "text"]
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
+# Byte-order marks, longest first (a UTF-32 LE mark begins with UTF-16 LE's).
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8 (BOM)"),
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+_WIDE_BOMS = tuple(bom for bom, codec, _label in _BOMS if codec != "utf-8")
+
+
+class NotATable(ValidationError):
+    """A file that does not read as a table (field "file", rule "table"). `row` is the
+    row it went wrong at as the user counts them (the header is row 1), when known."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__("file", "table", message)
+        self.row = row
 
 
 @dataclass(frozen=True)
@@ -90,12 +117,10 @@ def inspect_file(path: Path) -> FileFacts:
         kind = "xlsx"
     elif head.startswith(_OLE2):
         kind = "xls"
-    elif b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ValidationError(
-            "file",
-            "table",
+    elif b"\x00" in head and not head.startswith(_WIDE_BOMS):
+        raise NotATable(
             f"{path.name}: 不是表格文件（既不是 Excel 工作簿也不是文本）"
-            "(not a table: neither an Excel workbook nor text)",
+            "(not a table: neither an Excel workbook nor text)"
         )
     else:
         kind = "text"
@@ -108,10 +133,11 @@ _ENCODINGS = (("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030"))
 def decode_text(raw: bytes, name: str) -> tuple[str, str]:
     """(text, the encoding it was read in). A BOM decides; else the first of strict UTF-8,
     GBK, GB18030 that reads every byte. Pure ASCII is reported as such."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return _decode(raw[3:], "utf-8", name), "UTF-8 (BOM)"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(raw, "utf-16", name), "UTF-16"
+    for bom, codec, label in _BOMS:
+        if raw.startswith(bom):
+            # The utf-16 / utf-32 codecs read the mark to know the byte order.
+            body = raw[len(bom) :] if codec == "utf-8" else raw
+            return _decode(body, codec, name), label
     if raw.isascii():
         return raw.decode("ascii"), "ASCII"
     for codec, label in _ENCODINGS:
@@ -380,11 +406,48 @@ def _read_csv_text(path: Path, text: str) -> pd.DataFrame:
             nrows=MAX_ROWS + 1,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
-        raise ValidationError(
-            "file",
-            "table",
-            f"{path.name}: 不是规整的表格（各行列数不一致或无法分列）(not a table: {exc})",
-        ) from None
+        raise _not_regular(path.name, exc) from None
     if len(frame) > MAX_ROWS:
         raise _too_many_rows(path)
     return frame
+
+
+# What pandas' C tokenizer says (its line numbers count from 1, header included, blank
+# lines too — as an editor or Excel numbers the rows; its "row" of a quote from 0).
+_TOO_MANY_CELLS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
+
+
+def _not_regular(name: str, exc: Exception) -> NotATable:
+    """The parser's complaint as a row-level message (the parser's trace is no message)."""
+    detail = " ".join(str(exc).split())
+    found = _TOO_MANY_CELLS.search(detail)
+    if found:
+        header, row, cells = (int(g) for g in found.groups())
+        return NotATable(
+            f"{name}: 第 {row} 行有 {cells} 个单元格，而表头只有 {header} 列（小数逗号或多余的"
+            f"分隔符？）(row {row} has {cells} cells, the header {header}: a decimal comma "
+            "or a stray separator?)",
+            row,
+        )
+    found = _OPEN_QUOTE.search(detail)
+    if found:
+        row = int(found.group(1)) + 1
+        return NotATable(
+            f"{name}: 第 {row} 行的引号没有闭合 (the quote opened in row {row} is never closed)",
+            row,
+        )
+    return NotATable(
+        f"{name}: 不是规整的表格（各行列数不一致或无法分列）"
+        f"(not a table: the rows do not split into columns — {detail})"
+    )
+
+
+def refuse_one_column(name: str, columns: Sequence[str]) -> None:
+    """A sheet with a single column cannot be mapped (a sample, an item and a result, or a
+    sample and its readings): most often a CSV split by a separator it does not use."""
+    if len(columns) == 1:
+        raise NotATable(
+            f"{name}: 不是表格 — 只有一列“{columns[0]}”，请检查分隔符（逗号、分号或制表符）"
+            "(not a table: one column only — check the separator: comma, semicolon or tab)"
+        )

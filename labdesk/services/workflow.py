@@ -20,7 +20,7 @@ from typing import Any
 from labdesk.core.deadlines import URGENT_HOURS
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
 from labdesk.core.report_class import URGENT, check_report_class, derive_report_class
-from labdesk.services import backups, clocks, report_issues
+from labdesk.services import backups, clocks, lab_guards, report_issues
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
 from labdesk.services.results import refresh_conclusion, require_defended
@@ -122,6 +122,7 @@ def review(ctx: ServiceContext, sample_id: int, comment: str = "") -> None:
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("submitted",), "review it")
     _not_own(ctx, sample, "review")
+    lab_guards.check_review(ctx.db, sample_id)
     with ctx.db.write(ctx.actor) as w:
         review_in(w, sample_id, comment.strip())
 
@@ -241,6 +242,7 @@ def approve(
     sample = load_sample(ctx.db, sample_id)
     expect_state(sample, ("reviewed",), "approve it")
     _not_own(ctx, sample, "approve")
+    lab_guards.check_signatory(ctx.db, ctx.actor, sample_id)
     if report_class is not None:
         check_report_class(report_class)
     require_defended(ctx.db, [sample_id], "approve")

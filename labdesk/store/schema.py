@@ -704,6 +704,157 @@ def _migrate_report_versions(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# The analytical-runs migration (issue 16): methods and their versions, the equipment
+# register, per-method authorization of people, QC materials, runs (检测批) with their items
+# and the raw instrument files. A method version is never changed: a new formula is a new
+# version, and a sample item records the method code and version it was measured by (set
+# when it joins a run) beside the food library's columns, and the decision rule that judges
+# it. A run item is a routine sample item or a QC sample; a QC sample's readings are JSON
+# in `readings` (it has no result row), a routine item's are result_values of its result.
+RUN_STATES = ("open", "submitted", "held", "released", "cancelled")
+RUN_ITEM_KINDS = ("sample", "blank", "duplicate", "spike", "crm", "control")
+DECISION_RULES = ("simple", "guard_band")
+_ANALYTICAL_RUNS_DDL = f"""
+CREATE TABLE methods (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '',
+    item_code TEXT NOT NULL DEFAULT '',
+    test_method TEXT NOT NULL DEFAULT '',
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1)),
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE method_versions (
+    id INTEGER PRIMARY KEY,
+    method_id INTEGER NOT NULL REFERENCES methods (id),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    formula TEXT NOT NULL,
+    inputs TEXT NOT NULL DEFAULT '[]',
+    unit TEXT NOT NULL DEFAULT '',
+    places INTEGER CHECK (places IS NULL OR (places >= 0 AND places <= 20)),
+    interval TEXT,
+    replicates INTEGER NOT NULL DEFAULT 2 CHECK (replicates >= 1 AND replicates <= 20),
+    max_rel_diff TEXT,
+    lod TEXT,
+    loq TEXT,
+    uncertainty TEXT NOT NULL DEFAULT '',
+    spike_low TEXT,
+    spike_high TEXT,
+    analyte TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    UNIQUE (method_id, version)
+) STRICT;
+CREATE TABLE instruments (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    model TEXT NOT NULL DEFAULT '',
+    serial_no TEXT NOT NULL DEFAULT '',
+    location TEXT NOT NULL DEFAULT '',
+    calibration_due TEXT,
+    verification_due TEXT,
+    check_due TEXT,
+    status TEXT NOT NULL DEFAULT 'in_service' CHECK (status IN ('in_service', 'out_of_service')),
+    override_until TEXT,
+    override_reason TEXT NOT NULL DEFAULT '',
+    override_by INTEGER REFERENCES users (id),
+    import_mapping TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE authorizations (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    method_id INTEGER NOT NULL REFERENCES methods (id),
+    kind TEXT NOT NULL CHECK (kind IN ('test', 'sign')),
+    granted_by INTEGER REFERENCES users (id),
+    granted_at TEXT NOT NULL,
+    revoked_at TEXT,
+    revoked_by INTEGER REFERENCES users (id),
+    reason TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE UNIQUE INDEX authorizations_current ON authorizations (user_id, method_id, kind)
+    WHERE revoked_at IS NULL;
+CREATE TABLE qc_materials (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    method_id INTEGER NOT NULL REFERENCES methods (id),
+    kind TEXT NOT NULL CHECK (kind IN ('crm', 'control')),
+    certified TEXT,
+    certified_u TEXT,
+    mean TEXT,
+    sd TEXT,
+    unit TEXT NOT NULL DEFAULT '',
+    lot TEXT NOT NULL DEFAULT '',
+    expires TEXT,
+    sample_data INTEGER NOT NULL DEFAULT 0 CHECK (sample_data IN (0, 1)),
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    run_no TEXT NOT NULL UNIQUE,
+    method_version_id INTEGER NOT NULL REFERENCES method_versions (id),
+    instrument_id INTEGER NOT NULL REFERENCES instruments (id),
+    technician_id INTEGER NOT NULL REFERENCES users (id),
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN {_in(RUN_STATES)}),
+    qc_passed INTEGER CHECK (qc_passed IS NULL OR qc_passed IN (0, 1)),
+    instrument_override TEXT NOT NULL DEFAULT '',
+    override_by INTEGER REFERENCES users (id),
+    release_reason TEXT NOT NULL DEFAULT '',
+    released_by INTEGER REFERENCES users (id),
+    created_at TEXT NOT NULL,
+    submitted_at TEXT
+) STRICT;
+CREATE INDEX runs_state ON runs (state, id);
+CREATE TABLE run_items (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    position INTEGER NOT NULL CHECK (position >= 1),
+    kind TEXT NOT NULL CHECK (kind IN {_in(RUN_ITEM_KINDS)}),
+    label TEXT NOT NULL,
+    sample_item_id INTEGER REFERENCES sample_items (id),
+    of_item INTEGER REFERENCES run_items (id),
+    qc_material_id INTEGER REFERENCES qc_materials (id),
+    spike_added TEXT,
+    readings TEXT NOT NULL DEFAULT '',
+    value TEXT,
+    qc_passed INTEGER CHECK (qc_passed IS NULL OR qc_passed IN (0, 1)),
+    qc_detail TEXT NOT NULL DEFAULT '',
+    result_id INTEGER REFERENCES results (id),
+    replicate_reason TEXT NOT NULL DEFAULT '',
+    UNIQUE (run_id, position),
+    UNIQUE (run_id, label)
+) STRICT;
+CREATE INDEX run_items_sample_item ON run_items (sample_item_id);
+CREATE TABLE run_files (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    encoding TEXT NOT NULL DEFAULT '',
+    mapping TEXT NOT NULL DEFAULT '',
+    imported_by INTEGER NOT NULL REFERENCES users (id),
+    imported_at TEXT NOT NULL
+) STRICT;
+ALTER TABLE sample_items ADD COLUMN method_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE sample_items ADD COLUMN method_version INTEGER DEFAULT NULL;
+ALTER TABLE sample_items ADD COLUMN decision_rule TEXT NOT NULL DEFAULT 'simple'
+    CHECK (decision_rule IN {_in(DECISION_RULES)});
+"""
+
+
+def migrate_analytical_runs(conn: sqlite3.Connection) -> None:
+    for statement in _split(_ANALYTICAL_RUNS_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _migrate_1,
@@ -714,6 +865,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_first_use,
     _migrate_food_library,
     _migrate_report_versions,
+    migrate_analytical_runs,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -742,6 +894,16 @@ _NEW_AUDITED: dict[Migration, tuple[str, ...]] = {
     _migrate_first_use: ("import_mappings", "result_imports"),
     _migrate_food_library: ("food_classes", "lib_versions", "food_templates", "lab_settings"),
     _migrate_report_versions: ("centre_marks",),
+    migrate_analytical_runs: (
+        "methods",
+        "method_versions",
+        "instruments",
+        "authorizations",
+        "qc_materials",
+        "runs",
+        "run_items",
+        "run_files",
+    ),
 }
 AUDITED_TABLES = _V1_AUDITED + tuple(
     table for migration in MIGRATIONS for table in _NEW_AUDITED.get(migration, ())
@@ -782,4 +944,5 @@ BLOB_COLUMNS = {
     ("signing_keys", "private_blob"),
     ("reports", "pdf"),
     ("centre_marks", "image"),
+    ("run_files", "content"),
 }

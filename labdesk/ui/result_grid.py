@@ -191,6 +191,17 @@ class ResultGridModel(QAbstractTableModel):
         self._more = len(self._ids) == grid_data.PAGE_SIZE
         self.endResetModel()
 
+    def load_items(self, sample_item_ids: list[int]) -> None:
+        """A run's items (any samples), in the order given; entry works as in mode A."""
+        self.beginResetModel()
+        self.mode = "run"
+        self._set_columns((SAMPLE_COLUMN, *ITEM_COLUMNS))
+        self.sample_id = None
+        self._reset_rows()
+        self._ids = list(sample_item_ids)
+        self._more = False
+        self.endResetModel()
+
     def _reset_rows(self) -> None:
         self._cache.clear()
         self._rules.clear()

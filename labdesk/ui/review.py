@@ -257,7 +257,17 @@ class ReviewScreen(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.detail_heading)
-        right_layout.addWidget(self.items, 3)
+        # Beside each result: its readings, formula and the run's QC (issue 16).
+        from labdesk.ui.raw_data_panel import RawDataPanel
+
+        self.raw_data = RawDataPanel(session, self)
+        self._item_ids: list[int] = []
+        self.items.itemSelectionChanged.connect(self._show_raw_data)
+        beside = QSplitter()
+        beside.addWidget(self.items)
+        beside.addWidget(self.raw_data)
+        beside.setSizes([560, 320])
+        right_layout.addWidget(beside, 3)
         history_label = QLabel(self.tr("History (audit trail)"))
         right_layout.addWidget(history_label)
         right_layout.addWidget(self.history, 2)
@@ -359,6 +369,7 @@ class ReviewScreen(QWidget):
             f"{state_title(str(detail.get('state', '')))}"
         )
         items = queries.sample_items_with_results(self.session.db, sample_id)
+        self._item_ids = [int(i["id"]) for i in items]
         self.items.setRowCount(len(items))
         for row, item in enumerate(items):
             current = item.get("current") or {}
@@ -378,6 +389,10 @@ class ReviewScreen(QWidget):
                 if column == 4 and verdict in VERDICT_BRUSHES:
                     cell.setBackground(QBrush(VERDICT_BRUSHES[verdict]))
                 self.items.setItem(row, column, cell)
+
+    def _show_raw_data(self) -> None:
+        row = self.items.currentRow()
+        self.raw_data.show_item(self._item_ids[row] if 0 <= row < len(self._item_ids) else None)
 
     def _fill_history(self, sample_id: int) -> None:
         from labdesk.services import queries

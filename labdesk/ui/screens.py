@@ -46,10 +46,17 @@ class ScreenInfo:
         return QCoreApplication.translate(CONTEXT, self.source_title)
 
 
+# Daily work first (the first nine have Ctrl+1 … Ctrl+9): the sample's way through the lab
+# (tasks, samples, analytical runs, typed results, review), its deadlines, what leaves
+# (batches), the overview and the QC charts a technician looks at with every run; then the
+# reference the lab keeps (standards, methods, equipment), then the audit trail and users.
 SCREENS: tuple[ScreenInfo, ...] = (
     ScreenInfo("tasks", "labdesk.ui.tasks", "TasksScreen", QT_TRANSLATE_NOOP("Screens", "Tasks")),
     ScreenInfo(
         "samples", "labdesk.ui.samples", "SamplesScreen", QT_TRANSLATE_NOOP("Screens", "Samples")
+    ),
+    ScreenInfo(
+        "runs", "labdesk.ui.runs_screen", "RunsScreen", QT_TRANSLATE_NOOP("Screens", "Runs")
     ),
     ScreenInfo(
         "entry",
@@ -61,6 +68,12 @@ SCREENS: tuple[ScreenInfo, ...] = (
         "review", "labdesk.ui.review", "ReviewScreen", QT_TRANSLATE_NOOP("Screens", "Review")
     ),
     ScreenInfo(
+        "clocks",
+        "labdesk.ui.clocks_screen",
+        "ClocksScreen",
+        QT_TRANSLATE_NOOP("Screens", "Clocks & re-inspection"),
+    ),
+    ScreenInfo(
         "batches", "labdesk.ui.batches", "BatchesScreen", QT_TRANSLATE_NOOP("Screens", "Batches")
     ),
     ScreenInfo(
@@ -70,10 +83,28 @@ SCREENS: tuple[ScreenInfo, ...] = (
         QT_TRANSLATE_NOOP("Screens", "Dashboard"),
     ),
     ScreenInfo(
+        "qc_chart",
+        "labdesk.ui.qc_chart_screen",
+        "QcChartScreen",
+        QT_TRANSLATE_NOOP("Screens", "QC charts"),
+    ),
+    ScreenInfo(
         "standards",
         "labdesk.ui.standards_screen",
         "StandardsScreen",
         QT_TRANSLATE_NOOP("Screens", "Standards"),
+    ),
+    ScreenInfo(
+        "methods",
+        "labdesk.ui.methods_screen",
+        "MethodsScreen",
+        QT_TRANSLATE_NOOP("Screens", "Methods"),
+    ),
+    ScreenInfo(
+        "instruments",
+        "labdesk.ui.instruments_screen",
+        "InstrumentsScreen",
+        QT_TRANSLATE_NOOP("Screens", "Instruments"),
     ),
     ScreenInfo(
         "audit",
@@ -83,12 +114,6 @@ SCREENS: tuple[ScreenInfo, ...] = (
     ),
     ScreenInfo(
         "users", "labdesk.ui.users_screen", "UsersScreen", QT_TRANSLATE_NOOP("Screens", "Users")
-    ),
-    ScreenInfo(
-        "clocks",
-        "labdesk.ui.clocks_screen",
-        "ClocksScreen",
-        QT_TRANSLATE_NOOP("Screens", "Clocks & re-inspection"),
     ),
 )
 

@@ -210,11 +210,18 @@ class UsersScreen(QWidget):
         self.message.setObjectName("users_message")
         self.message.setWordWrap(True)
 
+        # Authorization per method (授权) of the selected user: services.authorization.
+        from labdesk.ui.authorization_panel import AuthorizationPanel
+
+        self.authorizations = AuthorizationPanel(session, self)
+        self.table.itemSelectionChanged.connect(self._show_authorizations)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
+        layout.addWidget(self.authorizations)
 
         session.events.dataChanged.connect(self._on_data_changed)
         session.events.userChanged.connect(self.refresh)
@@ -273,6 +280,7 @@ class UsersScreen(QWidget):
                 self.table.setItem(row, column, item)
             if user["id"] == selected:
                 self.table.selectRow(row)
+        self._show_authorizations()
         if self.session.role == "admin":
             self.note.setText(self.tr("Select a user, then an action. Every change is audited."))
         else:
@@ -283,6 +291,11 @@ class UsersScreen(QWidget):
                 )
             )
         self.refreshed.emit()
+
+    def _show_authorizations(self) -> None:
+        user_id = self.selected_user_id()
+        name = next((str(u["username"]) for u in self._users if u["id"] == user_id), "")
+        self.authorizations.show_user(user_id, name)
 
     def select_user(self, username: str) -> None:
         for row, user in enumerate(self._users):

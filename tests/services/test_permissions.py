@@ -31,6 +31,7 @@ from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import ACTIONS, PERMISSIONS, can
 from labdesk.store.schema import ROLES
 from tests.services.clockkit import failed_sample
+from tests.services.lab_attempts import LAB_ATTEMPTS
 from tests.services.recordkit import (
     OTHER_USCC,
     PASSWORD,
@@ -130,6 +131,7 @@ ATTEMPTS: dict[str, Attempt] = {
     "abolish_standard": _plain(
         lambda ctx: library.abolish_standard(ctx, "GB 2762", "2022", date(2026, 1, 1), "replaced")
     ),
+    **LAB_ATTEMPTS,  # methods, instruments, authorizations, runs (tests/services/lab_attempts.py)
 }
 
 

@@ -69,7 +69,14 @@ def _tech(db: Database) -> ServiceContext:
 
 
 @pytest.mark.parametrize(
-    ("encoding", "named"), [("gbk", "GBK"), ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)")]
+    ("encoding", "named"),
+    [
+        ("gbk", "GBK"),
+        ("utf-8", "UTF-8"),
+        ("utf-8-sig", "UTF-8 (BOM)"),
+        ("utf-16", "UTF-16"),  # Excel's "Unicode text"
+        ("utf-32", "UTF-32"),  # its mark begins with UTF-16 LE's: the longer mark wins
+    ],
 )
 def test_a_csv_lands_whole_with_its_encoding_named(
     db: Database, tmp_path: Path, encoding: str, named: str
@@ -214,7 +221,27 @@ def test_a_50_mb_file_is_refused_from_its_size_before_it_is_read(
 def test_not_a_table(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "letter.csv"
     path.write_text('a,b\n1,2,3,4\n"unclosed\n', encoding="utf-8")
-    _refused(db, path, "table")
+    assert "第 3 行的引号没有闭合" in _refused(db, path, "table")
+
+
+def test_a_row_that_does_not_split_into_the_header_names_its_row(
+    db: Database, tmp_path: Path
+) -> None:
+    # A decimal comma in row 4 (row 3 is blank): the row as the user counts them, in words
+    # rather than the parser's trace.
+    path = tmp_path / "comma.csv"
+    path.write_text(
+        "样品编号,检验项目,检验结果\nS-003,镉,0.05\n\nS-003,铅,0,30\n", encoding="utf-8"
+    )
+    message = _refused(db, path, "table")
+    assert "第 4 行有 4 个单元格，而表头只有 3 列" in message
+    assert "tokenizing" not in message and "C error" not in message
+
+
+def test_one_column_is_not_a_table(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "pipes.csv"  # a separator the reader does not split by
+    path.write_text("样品编号|检验项目|检验结果\nS-003|镉|0.05\n", encoding="utf-8")
+    assert "只有一列" in _refused(db, path, "table")
 
 
 def test_merged_header_cells(db: Database, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from labdesk.core.errors import ValidationError, WorkflowError
-from labdesk.services import queries, results, workflow
+from labdesk.services import queries, result_bulk, results, workflow
 from labdesk.services.audit import verify_audit
 from tests.services.recordkit import World, enter_all, item_ids, sample_in_state, snapshot
 
@@ -153,23 +153,23 @@ def test_bulk_entry_is_all_or_nothing(world: World) -> None:
     sample_id = sample_in_state(world, "received")
     ids = item_ids(world, sample_id)
     before = snapshot(world.db)
-    entries = [results.ResultEntry(i, "0.001") for i in ids[:-1]] + [
-        results.ResultEntry(ids[-1], "junk")
+    entries = [result_bulk.ResultEntry(i, "0.001") for i in ids[:-1]] + [
+        result_bulk.ResultEntry(ids[-1], "junk")
     ]
     with pytest.raises(ValidationError) as caught:
-        results.enter_results_bulk(world.tech, entries)
+        result_bulk.enter_results_bulk(world.tech, entries)
     assert caught.value.field == f"entries[{len(ids) - 1}]"
     assert snapshot(world.db) == before
-    verdicts = results.enter_results_bulk(
-        world.tech, [results.ResultEntry(i, "0.001") for i in ids]
+    verdicts = result_bulk.enter_results_bulk(
+        world.tech, [result_bulk.ResultEntry(i, "0.001") for i in ids]
     )
     assert len(verdicts) == len(ids)
     assert queries.sample_detail(world.db, sample_id)["state"] == "testing"
     workflow.submit(world.tech, sample_id)
     with pytest.raises(ValidationError, match="reason"):
-        results.enter_results_bulk(world.tech, [results.ResultEntry(ids[0], "0.002")])
-    results.enter_results_bulk(
-        world.tech, [results.ResultEntry(ids[0], "0.002", reason="import fix")]
+        result_bulk.enter_results_bulk(world.tech, [result_bulk.ResultEntry(ids[0], "0.002")])
+    result_bulk.enter_results_bulk(
+        world.tech, [result_bulk.ResultEntry(ids[0], "0.002", reason="import fix")]
     )
     assert verify_audit(world.db).ok
 
@@ -178,11 +178,11 @@ def test_bulk_entry_refuses_duplicates_and_unknown_items(world: World) -> None:
     sample_id = sample_in_state(world, "testing")
     ids = item_ids(world, sample_id)
     with pytest.raises(ValidationError, match="twice"):
-        results.enter_results_bulk(
-            world.tech, [results.ResultEntry(ids[0], "1"), results.ResultEntry(ids[0], "2")]
+        result_bulk.enter_results_bulk(
+            world.tech, [result_bulk.ResultEntry(ids[0], "1"), result_bulk.ResultEntry(ids[0], "2")]
         )
     with pytest.raises(ValidationError, match="does not exist"):
-        results.enter_results_bulk(world.tech, [results.ResultEntry(999_999, "1")])
+        result_bulk.enter_results_bulk(world.tech, [result_bulk.ResultEntry(999_999, "1")])
 
 
 def test_enter_all_then_submit_computes_the_conclusion(world: World) -> None:

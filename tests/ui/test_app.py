@@ -42,6 +42,13 @@ def test_navigation_shortcuts_and_status_bar(qtbot: QtBot, session: UiSession) -
         qtbot.keyClick(focus, Qt.Key(Qt.Key.Key_1 + index), Qt.KeyboardModifier.ControlModifier)
         assert window.current_key() == info.key
         assert window.stack.currentWidget() is window.screen_widget(info.key)
+    # The screens after the ninth have no shortcut: a click on their entry shows them.
+    for row in range(9, len(SCREENS)):
+        item = window.nav.item(row)
+        window.nav.scrollToItem(item)
+        where = window.nav.visualItemRect(item).center()
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=where)
+        assert window.current_key() == SCREENS[row].key
     assert "manager" in window.user_label.text() or "赵" in window.user_label.text()
     assert str(session.db_path) in window.db_label.text()
     approved = session.db.scalar("SELECT count(*) FROM samples WHERE state = 'approved'")

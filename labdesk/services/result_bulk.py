@@ -1,0 +1,259 @@
+"""Many results at once, as imports bring them: the one bulk path (Qt-free).
+
+Both result files come this way — the general result import (`services.excel_import.
+commit_import`, through `enter_results_bulk(..., source=...)`) and an analytical run's
+instrument file (`services.run_record.commit_readings`, which writes its run items and
+raw file in the same transaction, so it calls the two steps itself):
+
+1. `plan_bulk(ctx, entries)` reads only: every entry is checked by the rules of
+   `results.enter_result` (the item exists and is open for entry, `lab_guards` — the
+   method's authorization and the run's technician — its text judged under the item's
+   decision rule with the entry's U, a reason where a submitted result changes). A problem
+   raises ValidationError naming the entry (`entries[i]`); nothing is written.
+2. `write_bulk_in(w, plan, source=None)` writes, in the caller's transaction: the file in
+   `result_imports` when `source` names one (the new results' audit entries then name it
+   and its SHA-256), the results, the values behind each (`result_values`), the
+   conclusions of submitted samples refreshed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from labdesk.core.errors import ValidationError, WorkflowError
+from labdesk.core.judgement import Verdict
+from labdesk.services import lab_guards
+from labdesk.services.context import ServiceContext
+from labdesk.services.permissions import require
+from labdesk.services.results import (
+    REOPEN_STATES,
+    RESULT_COLUMNS,
+    ResultValue,
+    check_state,
+    chunks,
+    insert_values,
+    judge_text,
+    prepare_state,
+    refresh_conclusion,
+    verdict_columns,
+    write_one,
+)
+from labdesk.store.audit import Writer
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    """One result for `enter_results_bulk` (imports).
+
+    `values` are written with the result, in its transaction. `uncertainty` is the
+    expanded U of the value (a guard-band decision rule needs it); `retest` records a new
+    measurement (attempt + 1) rather than a correction when the item has a result.
+    """
+
+    sample_item_id: int
+    text: str
+    instrument: str = ""
+    method: str = ""
+    reason: str = ""
+    values: tuple[ResultValue, ...] = ()
+    uncertainty: Decimal | None = None
+    retest: bool = False
+
+
+@dataclass(frozen=True)
+class ResultSource:
+    """The file a bulk of results came from (imports): recorded in `result_imports`, in
+    the same audited transaction as the results, whose audit entries name it too."""
+
+    file_name: str
+    sha256: str
+    size: int
+    encoding: str = ""
+    mapping: str = ""
+
+
+@dataclass
+class BulkPlan:
+    """Checked entries of `enter_results_bulk`, ready for `write_bulk_in`."""
+
+    entries: list[ResultEntry]
+    verdicts: list[Verdict]
+    items: dict[int, dict[str, Any]]
+    current: dict[int, dict[str, Any]]
+
+
+def plan_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> BulkPlan:
+    """Checks every entry (reads only): the rules of `enter_result`, applied per entry.
+
+    A problem raises ValidationError naming the entry (`entries[i]`).
+    """
+    require(ctx, "enter_result")
+    batch = list(entries)
+    db = ctx.db
+    ids = sorted({e.sample_item_id for e in batch})
+    items: dict[int, dict[str, Any]] = {}
+    current: dict[int, dict[str, Any]] = {}
+    submitted: set[int] = set()
+    for chunk in chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(
+            "SELECT i.*, s.state AS sample_state, s.sample_no FROM sample_items i "
+            f"JOIN samples s ON s.id = i.sample_id WHERE i.id IN ({marks})",
+            list(chunk),
+        ):
+            items[int(row["id"])] = dict(row)
+        for row in db.query(
+            f"SELECT {RESULT_COLUMNS} FROM results WHERE superseded_by IS NULL "
+            f"AND sample_item_id IN ({marks})",
+            list(chunk),
+        ):
+            current[int(row["sample_item_id"])] = dict(row)
+    sample_ids = sorted({int(i["sample_id"]) for i in items.values()})
+    for chunk in chunks(sample_ids):
+        marks = ",".join("?" * len(chunk))
+        submitted.update(
+            int(r[0])
+            for r in db.query(
+                f"SELECT DISTINCT sample_id FROM sample_events WHERE action = 'submit' "
+                f"AND sample_id IN ({marks})",
+                list(chunk),
+            )
+        )
+    verdicts: list[Verdict] = []
+    seen: set[int] = set()
+    for index, entry in enumerate(batch):
+        item = items.get(entry.sample_item_id)
+        where = f"entries[{index}]"
+        if item is None:
+            raise ValidationError(
+                where, "exists", f"{where}: test item #{entry.sample_item_id} does not exist"
+            )
+        if entry.sample_item_id in seen:
+            raise ValidationError(
+                where,
+                "unique",
+                f"{where}: item {item['name']} of {item['sample_no']} appears twice",
+            )
+        seen.add(entry.sample_item_id)
+        try:
+            check_state(item)
+            lab_guards.check_entry(db, ctx.actor, item)
+            verdicts.append(judge_text(item, entry.text, entry.uncertainty))
+        except (ValidationError, WorkflowError) as exc:
+            raise ValidationError(where, getattr(exc, "rule", "state"), f"{where}: {exc}") from exc
+        has_current = entry.sample_item_id in current
+        if entry.retest and not has_current:
+            raise ValidationError(
+                where, "retest", f"{where}: {item['name']} has no result yet to retest"
+            )
+        needs = has_current and (
+            entry.retest
+            or item["sample_state"] in ("submitted", *REOPEN_STATES)
+            or int(item["sample_id"]) in submitted
+        )
+        if needs and not entry.reason.strip():
+            raise ValidationError(
+                where,
+                "reason",
+                f"{where}: reason required to change a result of {item['sample_no']}, "
+                "already submitted",
+            )
+    return BulkPlan(batch, verdicts, items, current)
+
+
+def write_bulk_in(w: Writer, plan: BulkPlan, *, source: ResultSource | None = None) -> list[int]:
+    """Writes a checked plan in the caller's transaction; the new result ids, in order.
+
+    With `source`, the file is recorded (`result_imports`) first and the new results'
+    audit entries carry its name and SHA-256 as their reason (action "import"). Each
+    entry's `values` are written beside its result (`result_values`)."""
+    items, current = plan.items, plan.current
+    audit_reason, audit_action = "", "entry"
+    if source is not None:
+        import_id = w.insert(
+            "result_imports",
+            {
+                "file_name": source.file_name,
+                "sha256": source.sha256,
+                "size": source.size,
+                "encoding": source.encoding,
+                "mapping": source.mapping,
+                "rows": len(plan.entries),
+                "imported_by": w.actor.user_id,
+                "imported_at": w.at_utc,
+            },
+            action="import",
+        )
+        audit_reason = f"导入 {source.file_name} (#{import_id}, sha256 {source.sha256})"
+        audit_action = "import"
+    reasons: dict[int, str] = {}
+    for entry in plan.entries:
+        sid = int(items[entry.sample_item_id]["sample_id"])
+        if entry.reason.strip():
+            reasons.setdefault(sid, entry.reason.strip())
+    states: dict[int, str] = {}
+    for item in items.values():
+        sid = int(item["sample_id"])
+        if sid not in states:
+            states[sid] = prepare_state(w, sid, item["sample_state"], reasons.get(sid, ""))
+    fresh: list[dict[str, Any]] = []
+    fresh_at: list[int] = []
+    new_ids: list[int] = [0] * len(plan.entries)
+    for index, (entry, verdict) in enumerate(zip(plan.entries, plan.verdicts, strict=True)):
+        item = items[entry.sample_item_id]
+        if entry.sample_item_id in current:
+            new_ids[index] = write_one(
+                w,
+                item,
+                entry.text.strip(),
+                verdict,
+                kind="retest" if entry.retest else "entry",
+                reason=entry.reason.strip(),
+                instrument=entry.instrument.strip(),
+                method=entry.method.strip(),
+            )
+            continue
+        fresh_at.append(index)
+        fresh.append(
+            {
+                "sample_item_id": entry.sample_item_id,
+                "attempt": 1,
+                "kind": "entry",
+                "text": entry.text.strip(),
+                **verdict_columns(verdict),
+                "instrument": entry.instrument.strip(),
+                "method": entry.method.strip() or item["test_method"],
+                "entered_by": w.actor.user_id,
+                "entered_at": w.at_utc,
+                "reason": entry.reason.strip(),
+            }
+        )
+    inserted = w.insert_many("results", fresh, reason=audit_reason, action=audit_action)
+    for index, new_id in zip(fresh_at, inserted, strict=True):
+        new_ids[index] = new_id
+    for entry, new_id in zip(plan.entries, new_ids, strict=True):
+        insert_values(w, new_id, entry.values)
+    for sid, state in states.items():
+        if state == "submitted":
+            refresh_conclusion(w, sid)
+    return new_ids
+
+
+def enter_results_bulk(
+    ctx: ServiceContext, entries: Iterable[ResultEntry], *, source: ResultSource | None = None
+) -> list[Verdict]:
+    """Many results in one transaction (imports): all are judged first, all or nothing.
+
+    A problem raises ValidationError naming the entry (`entries[i]`) and nothing is
+    written. Same rules as `enter_result`, applied per entry (`plan_bulk`), then one
+    write (`write_bulk_in`, which records `source` when given).
+    """
+    plan = plan_bulk(ctx, entries)
+    if not plan.entries:
+        return []
+    with ctx.db.write(ctx.actor) as w:
+        write_bulk_in(w, plan, source=source)
+    return plan.verdicts
