@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 
 PASSPHRASE_ENV = "LABDESK_KEY_PASSPHRASE"
 PASSWORD_ENV = "LABDESK_PASSWORD"
@@ -74,8 +74,8 @@ def _add_secrets(parser: argparse.ArgumentParser, *, user: bool = True) -> None:
 def _open(args: argparse.Namespace) -> Any:
     from labdesk.store.db import open_database
 
-    path = db_path(args)
-    if not path.exists():
+    path = db_target(args)
+    if isinstance(path, Path) and not path.exists():
         raise UsageError(f"no database at {path}")
     return open_database(path, create=False)
 

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -96,8 +96,8 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
     from labdesk.store.db import open_database, open_reader
     from labdesk.store.schema import audited_tables
 
-    path = db_path(args)
-    if path.exists():
+    path = db_target(args)
+    if not isinstance(path, Path) or path.exists():
         db = open_reader(path)
         try:
             if "food_classes" not in audited_tables(db.user_version):
@@ -324,7 +324,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     path: Path = args.file
     classification = _is_classification(path)
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         if _is_templates(path):
             if args.preview:
@@ -399,7 +399,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
     from labdesk.services import auth, food_library
     from labdesk.store.db import open_database
 
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
         food_library.set_items_date_rule(ctx, args.items_date)

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_path, db_target
 
 if TYPE_CHECKING:
     from labdesk.services.context import ServiceContext
@@ -122,7 +122,7 @@ def _setup(args: argparse.Namespace) -> int:
     from labdesk.store.db import open_database
 
     password = _read_password(args.password_file, "admin password: ", confirm=True)
-    db = open_database(db_path(args))
+    db = open_database(db_target(args))
     try:
         ctx = auth.setup_centre(
             db,
@@ -136,7 +136,7 @@ def _setup(args: argparse.Namespace) -> int:
         if not args.no_sample_library:
             library.ensure_library(ctx)
             print("loaded the shipped SAMPLE standards library (sample data, not authoritative)")
-        print(f"centre {args.name} set up in {db.path}; administrator: {args.admin}")
+        print(f"centre {args.name} set up in {db.target}; administrator: {args.admin}")
     finally:
         db.close()
     return 0
@@ -194,7 +194,7 @@ def _samples(args: argparse.Namespace) -> int:
     from labdesk.services import queries
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         flt = queries.SampleFilter(states=(args.status,) if args.status else ())
         ids = queries.sample_ids(reader, flt)
@@ -235,7 +235,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
     from labdesk.services.audit import integrity_problems, verify_audit
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         integrity = integrity_problems(reader)
         report = verify_audit(reader)
@@ -268,7 +268,7 @@ def _backup(args: argparse.Namespace) -> int:
     from labdesk.store.backup import auto_backup, backup_to
     from labdesk.store.db import open_database
 
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         path = backup_to(db, args.out) if args.out else auto_backup(db, force=True)
     finally:
@@ -292,7 +292,7 @@ def _users_list(args: argparse.Namespace) -> int:
     from labdesk.services import auth
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         users = auth.list_users(reader)
     finally:
@@ -314,7 +314,7 @@ def _users_add(args: argparse.Namespace) -> int:
         args.as_password_file, f"{args.as_user}'s password: ", confirm=False
     )
     password = _read_password(args.password_file, f"password for {args.username}: ", confirm=True)
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         ctx = auth.sign_in(db, args.as_user, admin_password)
         auth.add_user(ctx, args.username, args.display_name, args.role, password)

@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 
 FIELD_NAMES = ("sample_no", "item", "result", "unit", "instrument", "method")
 _VERDICT = {"pass": "合格 pass", "fail": "不合格 fail", "not_judged": "不判定 not judged"}
@@ -109,8 +109,8 @@ def _columns(pairs: list[str]) -> dict[str, str | None]:
 def _open(args: argparse.Namespace) -> Any:
     from labdesk.store.db import open_database
 
-    path = db_path(args)
-    if not path.exists():
+    path = db_target(args)
+    if isinstance(path, Path) and not path.exists():
         raise UsageError(f"no database at {path}")
     return open_database(path, create=False)
 

@@ -249,7 +249,8 @@ class Writer:
         moment = datetime.now().astimezone()
         self.at_utc = _utc_text(moment)
         self.at_offset = local_offset(moment)
-        head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        # On a server this locks the head row until commit: the chain's one append order.
+        head = conn.execute(db.engine.head_select).fetchone()
         self._seq: int = int(head[0])
         self._hash: str = str(head[1])
         self._pending: list[tuple[Any, ...]] = []
@@ -724,7 +725,9 @@ def verify_audit(
     True, verification stops by raising `VerificationCancelled`.
     """
     findings = _Findings()
-    with db.lock:
+    # One read transaction: a writer in another process appends beside us, and each
+    # statement seeing its own moment would report the newer entries as "missing".
+    with db.lock, db.snapshot():
         conn = db.conn
         total = 0
         if progress is not None or cancel is not None:
