@@ -30,7 +30,7 @@ from typing import Any
 from labdesk.store import audit
 from labdesk.store.audit import Actor, Writer
 from labdesk.store.backup import backup_before_migration
-from labdesk.store.engine import SQLITE, DbTarget, Engine, ServerUrl, target_of
+from labdesk.store.engine import SQLITE, DbTarget, Engine, ServerUrl, file_only, target_of
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
 from labdesk.store.lock import FileLock
 from labdesk.store.schema import LATEST_VERSION, MIGRATIONS
@@ -66,10 +66,7 @@ class Database:
     def path(self) -> Path:
         """The database file; on a server, a clear refusal (the caller needs a file)."""
         if isinstance(self.target, ServerUrl):
-            raise StoreError(
-                f"{self.target} is a PostgreSQL database: this works on a database file only "
-                "(on a server, back up with pg_dump: docs/deployment.md) (此功能仅适用于数据库文件)"
-            )
+            raise file_only(self.target)
         return self.target
 
     # -- reading -------------------------------------------------------------------

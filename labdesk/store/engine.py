@@ -74,8 +74,23 @@ class ServerUrl:
     def __str__(self) -> str:
         return self.url
 
+    @property
+    def name(self) -> str:
+        """The database's name on its server (what a window title shows, as a file's name)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        return str(conninfo_to_dict(self.url).get("dbname", self.url))
+
 
 DbTarget = Path | ServerUrl
+
+
+def file_only(target: ServerUrl) -> StoreError:
+    """The refusal of something that needs a database file (a backup, the demo)."""
+    return StoreError(
+        f"{target} is a PostgreSQL database: this works on a database file only "
+        "(on a server, back up with pg_dump: docs/deployment.md) (此功能仅适用于数据库文件)"
+    )
 
 
 def target_of(value: str | Path | ServerUrl) -> DbTarget:

@@ -1,6 +1,6 @@
 """Child process for test_kill: a long stream of committed writes, one ACK line each.
 
-Run as `python -m tests.store.kill_child DB SEED`. After each commit it prints what it
+Run as `python -m tests.store.kill_child DB SEED` (DB a file or a postgresql:// URL). After each commit it prints what it
 wrote (with row ids), flushed, so the parent knows every acknowledged write.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
+from labdesk.store.engine import target_of
 
 from labdesk.services import queries, results, samples, workflow
 from labdesk.services.results import current_result
@@ -16,7 +16,7 @@ from tests.services.recordkit import open_world, sample_form
 
 
 def main() -> None:
-    path, seed = Path(sys.argv[1]), int(sys.argv[2])
+    path, seed = target_of(sys.argv[1]), int(sys.argv[2])
     rng = random.Random(seed)
     world = open_world(path)
     print("READY", flush=True)

@@ -1,0 +1,228 @@
+"""One store, two engines (issue 18): the same schema on SQLite and PostgreSQL, a server
+URL never taken as a file, many writers appending one audit chain, and `audit verify`
+beside a writer reading one snapshot (issue 21.3)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from labdesk.cli import main
+from labdesk.store.audit import verify_audit
+from labdesk.store.db import open_database, open_reader
+from labdesk.store.engine import ServerUrl, target_of
+from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError
+from labdesk.store.schema import AUDITED_TABLES, LATEST_VERSION
+from tests.store.engines import fresh_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_server_url_is_never_taken_as_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    unreachable = "postgresql://labdesk@127.0.0.1:1/centre"
+    assert main(["--db", unreachable, "samples"]) == 2
+    assert "cannot be reached" in capsys.readouterr().err
+    assert main(["--db", unreachable, "restore", "copy.sqlite"]) == 2
+    assert "database file" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # no "postgresql:" folder, nothing at all
+
+
+def test_a_password_in_the_url_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for url in (
+        "postgresql://labdesk:secret@127.0.0.1:1/centre",
+        "postgresql://labdesk@127.0.0.1:1/centre?password=secret",
+    ):
+        assert main(["--db", url, "samples"]) == 2
+        err = capsys.readouterr().err
+        assert ".pgpass" in err and "PGPASSWORD" in err and "secret" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_keyword_connection_strings_and_urls_without_a_database_are_refused() -> None:
+    with pytest.raises(StoreError, match="postgresql://"):
+        target_of("host=/tmp dbname=centre")
+    with pytest.raises(StoreError, match="no database"):
+        target_of("postgresql://labdesk@server")
+    assert target_of("lab.sqlite") == Path("lab.sqlite")
+    assert isinstance(target_of("postgres://labdesk@server/centre"), ServerUrl)
+    assert target_of("postgresql://labdesk@server/centre").name == "centre"
+
+
+def _columns_sqlite(path: Path) -> dict[str, list[str]]:
+    with open_database(path) as db:
+        tables = [
+            str(r[0])
+            for r in db.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        ]
+        return {t: [str(r[1]) for r in db.query(f"PRAGMA table_info({t})")] for t in tables}
+
+
+def _columns_server(url: str) -> dict[str, list[str]]:
+    with open_database(url) as db:
+        rows = db.query(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name <> 'labdesk_schema' "
+            "ORDER BY table_name, ordinal_position"
+        )
+        out: dict[str, list[str]] = {}
+        for row in rows:
+            out.setdefault(str(row[0]), []).append(str(row[1]))
+        return out
+
+
+def test_the_same_tables_and_columns_on_both_engines(tmp_path: Path, pg_url: str) -> None:
+    on_file = _columns_sqlite(tmp_path / "lab.sqlite")
+    with fresh_schema(pg_url) as url:
+        on_server = _columns_server(url)
+        with open_database(url) as db:
+            assert db.user_version == LATEST_VERSION
+            triggers = {
+                str(r[0])
+                for r in db.query(
+                    "SELECT trigger_name FROM information_schema.triggers "
+                    "WHERE trigger_schema = current_schema()"
+                )
+            }
+    assert on_server == on_file
+    assert set(AUDITED_TABLES) <= set(on_server)
+    assert triggers >= {
+        "audit_log_no_update",
+        "audit_log_no_delete",
+        "audit_head_no_delete",
+        "audit_head_forward_only",
+    }
+
+
+def test_a_newer_or_foreign_server_database_is_refused(pg_url: str) -> None:
+    with fresh_schema(pg_url) as url:
+        open_database(url).close()
+        with psycopg.connect(url, autocommit=True) as raw:
+            raw.execute(f"UPDATE labdesk_schema SET version = {LATEST_VERSION + 1}")
+        with pytest.raises(SchemaTooNew, match="newer LabDesk"):
+            open_database(url)
+        with pytest.raises(SchemaTooNew):
+            open_reader(url)
+    with fresh_schema(pg_url) as url:
+        with psycopg.connect(url, autocommit=True) as raw:
+            raw.execute("CREATE TABLE invoices (id bigint PRIMARY KEY)")
+        with pytest.raises(NotALabDeskDatabase):
+            open_database(url)
+    with fresh_schema(pg_url) as url, pytest.raises(NotALabDeskDatabase):
+        open_reader(url)  # an empty database is not opened read-only as if it were one
+
+
+def test_usernames_stay_case_insensitive_on_the_server(pg_url: str) -> None:
+    from labdesk.services import auth
+
+    with fresh_schema(pg_url) as url, open_database(url) as db:
+        auth.setup_centre(
+            db,
+            name="测试中心",
+            code="T1",
+            region_code="340100",
+            admin_username="Admin",
+            admin_password="correct-horse-1",
+        )
+        assert auth.sign_in(db, "admin", "correct-horse-1").actor.username == "Admin"
+        with pytest.raises(db.engine.integrity_errors):
+            db.conn.execute(
+                "INSERT INTO users (id, username, display_name, role, password_hash, created_at)"
+                " VALUES (99, 'ADMIN', 'x', 'admin', 'x', 't')"
+            )
+
+
+def _writers(target: str, seeds: range) -> list[subprocess.Popen[str]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.store.kill_child", target, str(seed)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in seeds
+    ]
+
+
+def _wait_ready(child: subprocess.Popen[str]) -> None:
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    assert line.strip() == "READY", child.stderr.read() if child.stderr else line
+
+
+def _stop(children: list[subprocess.Popen[str]]) -> list[list[str]]:
+    """Kills the writers; returns each one's acknowledged lines."""
+    out: list[list[str]] = []
+    for child in children:
+        child.kill()
+        stdout, _ = child.communicate(timeout=30)
+        out.append(stdout.splitlines())
+    return out
+
+
+def test_verify_beside_a_writer_reads_one_snapshot(world_target: Path | str) -> None:
+    """Issue 21.3: while another process commits sample after sample, every verification
+    reports the chain intact up to its own snapshot's head: never a false alarm."""
+    target = str(world_target)
+    [writer] = _writers(target, range(1, 2))
+    try:
+        _wait_ready(writer)
+        heads: list[int] = []
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline or len(heads) < 3:
+            reader = open_reader(target)
+            try:
+                report = verify_audit(reader)
+            finally:
+                reader.close()
+            assert report.ok, report.problem
+            heads.append(report.head_seq)
+        assert writer.poll() is None, "the writer stopped while we verified"
+    finally:
+        _stop([writer])
+    assert heads == sorted(heads) and heads[-1] > heads[0], heads
+    with open_database(target) as db:
+        assert verify_audit(db).ok
+
+
+def test_two_workstations_on_one_server_append_one_chain(world_target: Path | str) -> None:
+    """Writers in separate processes (on a server: at once; on a file: the second is
+    refused by the single-writer lock) lose nothing, and the audit verifies."""
+    target = str(world_target)
+    if isinstance(world_target, Path):
+        pytest.skip("a SQLite file has one writer process (store/lock.py)")
+    children = _writers(target, range(1, 4))
+    for child in children:
+        _wait_ready(child)
+    time.sleep(6)
+    acknowledged = _stop(children)
+    with open_database(target) as db:
+        report = verify_audit(db)
+        assert report.ok, report.problem
+        for lines in acknowledged:
+            for line in lines:
+                kind, *rest = line.split()
+                if kind == "SAMPLE":
+                    assert db.scalar("SELECT count(*) FROM samples WHERE id = ?", (int(rest[0]),))
+                elif kind == "RESULT":
+                    row = db.query_one(
+                        "SELECT sample_item_id, text FROM results WHERE id = ?", (int(rest[0]),)
+                    )
+                    assert row is not None and (row[0], row[1]) == (int(rest[1]), rest[2])
+        seqs = [int(r[0]) for r in db.query("SELECT seq FROM audit_log ORDER BY seq")]
+        assert seqs == list(range(1, len(seqs) + 1))
+    assert all(any(line.startswith("RESULT") for line in lines) for lines in acknowledged)
