@@ -1,17 +1,18 @@
 """Child process for test_kill: a long stream of committed writes, one ACK line each.
 
-Run as `python -m tests.store.kill_child DB SEED` (DB a file or a postgresql:// URL). After each commit it prints what it
-wrote (with row ids), flushed, so the parent knows every acknowledged write.
+Run as `python -m tests.store.kill_child DB SEED` (DB a file or a postgresql:// URL).
+After each commit it prints what it wrote (with row ids), flushed, so the parent knows
+every acknowledged write.
 """
 
 from __future__ import annotations
 
 import random
 import sys
-from labdesk.store.engine import target_of
 
 from labdesk.services import queries, results, samples, workflow
 from labdesk.services.results import current_result
+from labdesk.store.engine import target_of
 from tests.services.recordkit import open_world, sample_form
 
 
