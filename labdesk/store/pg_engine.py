@@ -90,18 +90,54 @@ def _params(translated: pg_sql.Translated, parameters: Any) -> Any:
 class PgConnection:
     """A psycopg connection speaking the store's dialect (see the module docstring)."""
 
-    def __init__(self, raw: psycopg.Connection[Any], target: ServerUrl) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], target: ServerUrl, *, readonly: bool) -> None:
         self.raw = raw
         self.target = target
+        self.readonly = readonly
         # Foreign keys to tables a migration creates later: (target table, ALTER …).
         self._pending_keys: list[tuple[str, str]] = []
+        self._open_tx = False
+
+    @property
+    def lost(self) -> bool:
+        return self.raw.closed or self.raw.broken
 
     @property
     def in_transaction(self) -> bool:
+        if self.lost:  # the server rolled back; the ROLLBACK still closes ours (below)
+            return self._open_tx
         return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
 
+    def _reconnect(self) -> None:
+        """A connection the server or network dropped is replaced before the next
+        statement; the statement that met the break failed (StoreError), and the server
+        rolled its transaction back, so nothing was half-written."""
+        with contextlib.suppress(psycopg.Error):
+            self.raw.close()
+        self.raw = _raw_connect(self.target, readonly=self.readonly)
+
+    def _check_link(self, sql: str) -> bool:
+        """Reconnects a lost link between transactions; inside one, refuses (the rest of
+        the transaction must never run on a new connection, in autocommit). False when
+        the statement is a ROLLBACK that the lost link already did."""
+        if self.lost:
+            if self._open_tx:
+                if sql.strip().upper() == "ROLLBACK":
+                    self._open_tx = False
+                    return False
+                raise psycopg.OperationalError("the connection was lost inside a transaction")
+            self._reconnect()
+        return True
+
     def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        if not self._check_link(sql):
+            return None
         translated = pg_sql.translate(sql)
+        word = translated.sql[:8].upper()
+        if word.startswith("BEGIN"):
+            self._open_tx = True
+        elif word.startswith(("COMMIT", "ROLLBACK")):
+            self._open_tx = False  # the attempt ends the transaction, whatever its outcome
         if translated.ddl:
             return self._ddl(translated.sql)
         cursor = self.raw.cursor(row_factory=_row_factory)
@@ -109,6 +145,7 @@ class PgConnection:
         return cursor
 
     def executemany(self, sql: str, parameters: Any, /) -> Any:
+        self._check_link(sql)
         translated = pg_sql.translate(sql)
         cursor = self.raw.cursor(row_factory=_row_factory)
         rows = [_params(translated, p) for p in parameters]
@@ -159,6 +196,7 @@ class _Cursor:
         self.row_factory: Any = None
 
     def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        self._conn._check_link(sql)
         translated = pg_sql.translate(sql)
         self._cursor = self._conn.raw.cursor()
         self._cursor.execute(translated.sql, _params(translated, parameters))
@@ -179,6 +217,10 @@ class _Cursor:
 
 
 def connect(target: ServerUrl, *, readonly: bool) -> PgConnection:
+    return PgConnection(_raw_connect(target, readonly=readonly), target, readonly=readonly)
+
+
+def _raw_connect(target: ServerUrl, *, readonly: bool) -> psycopg.Connection[Any]:
     try:
         raw = psycopg.connect(
             target.url,
@@ -193,7 +235,7 @@ def connect(target: ServerUrl, *, readonly: bool) -> PgConnection:
     raw.execute("SET lock_timeout = '30s'")
     if readonly:
         raw.execute("SET default_transaction_read_only = on")
-    return PgConnection(raw, target)
+    return raw
 
 
 def _connect_message(target: ServerUrl, exc: psycopg.OperationalError) -> str:

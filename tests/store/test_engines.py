@@ -226,3 +226,48 @@ def test_two_workstations_on_one_server_append_one_chain(world_target: Path | st
         seqs = [int(r[0]) for r in db.query("SELECT seq FROM audit_log ORDER BY seq")]
         assert seqs == list(range(1, len(seqs) + 1))
     assert all(any(line.startswith("RESULT") for line in lines) for lines in acknowledged)
+
+
+def test_killed_server_backends_lose_no_acknowledged_entry(world_target: Path | str) -> None:
+    """The server ends the writer's session again and again (pg_terminate_backend, as a
+    crash or a restart would): each change in flight fails plainly and is not half
+    written, the store reconnects, and every change it acknowledged is there after."""
+    if isinstance(world_target, Path):
+        pytest.skip("a file has no server backend (test_kill kills the process instead)")
+    target = str(world_target)
+    dbname = target_of(target).name
+    [writer] = _writers(target, range(7, 8))
+    killed = 0
+    try:
+        _wait_ready(writer)
+        with psycopg.connect(target, autocommit=True) as admin:
+            deadline = time.monotonic() + 8
+            while time.monotonic() < deadline:
+                time.sleep(0.4)
+                row = admin.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = %s AND application_name = 'labdesk' "
+                    "AND pid <> pg_backend_pid()",
+                    (dbname,),
+                ).fetchone()
+                killed += int(row[0]) if row else 0
+            assert writer.poll() is None, "the writer died instead of reconnecting"
+    finally:
+        [lines] = _stop([writer])
+    lost = [line for line in lines if line.startswith("LOST")]
+    assert killed >= 5 and lost, (killed, lines[-5:])
+    assert all("connection" in line for line in lost), lost[:3]
+    acknowledged = [line.split() for line in lines if line.startswith(("SAMPLE", "RESULT"))]
+    after_first_loss = lines[lines.index(lost[0]) :]
+    assert any(line.startswith("RESULT") for line in after_first_loss)
+    with open_database(target) as db:
+        report = verify_audit(db)
+        assert report.ok, report.problem
+        for kind, *rest in acknowledged:
+            if kind == "SAMPLE":
+                assert db.scalar("SELECT count(*) FROM samples WHERE id = ?", (int(rest[0]),))
+            else:
+                row = db.query_one(
+                    "SELECT sample_item_id, text FROM results WHERE id = ?", (int(rest[0]),)
+                )
+                assert row is not None and (row[0], row[1]) == (int(rest[1]), rest[2])
