@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "labdesk.cli.clocks",  # due, calendar, clocks, national-sheet
     "labdesk.cli.results",  # results import, mappings, set-lod
     "labdesk.cli.library",  # library foods / limits / stats / import / settings
+    "labdesk.cli.store_admin",  # store info / copy / grant
 )
 
 # command → (module that registers it, its help in `labdesk --help`). Must match what
@@ -59,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("labdesk.cli.records", "back up the database (online backup API)"),
     "restore": ("labdesk.cli.records", "replace the database by a verified backup"),
     "users": ("labdesk.cli.records", "list or add users (admin)"),
+    "store": ("labdesk.cli.store_admin", "the database: engine, copy a centre, server roles"),
     "keys": ("labdesk.cli.batches", "the centre's signing key"),
     "export": ("labdesk.cli.batches", "write a signed batch of approved samples"),
     "batches": ("labdesk.cli.batches", "exported batches"),
@@ -116,6 +118,7 @@ EXAMPLES: dict[str, str] = {
     "backup": "labdesk --db lab.sqlite backup --out copy.sqlite",
     "restore": "labdesk --db lab.sqlite restore copy.sqlite",
     "users": "labdesk --db lab.sqlite users list",
+    "store": "labdesk store copy --from lab.sqlite --to postgresql://labdesk@db.example/centre",
     "keys": "labdesk --db lab.sqlite keys export --out centre.pem",
     "export": "labdesk --db lab.sqlite export --out OUTBOX --user manager --task T-2026-01",
     "batches": "labdesk --db lab.sqlite batches list",

@@ -152,6 +152,7 @@ _TRIGGER = re.compile(
 )
 _NOCASE_COLUMN = re.compile(r"(\w+\s+TEXT)\b([^,\n]*?)\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
 _TEXT = re.compile(r"\bTEXT\b(?!\s+COLLATE)")
+_REFERENCES = re.compile(r"\bREFERENCES\s+\w+\s*\(\s*\w+\s*\)", re.IGNORECASE)
 _ID_KEY = re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 
 
@@ -172,13 +173,19 @@ def translate_ddl(sql: str) -> str:
     if re.match(r"\s*CREATE\s+TABLE|\s*ALTER\s+TABLE", sql, re.IGNORECASE):
         sql = _TEXT.sub('TEXT COLLATE "C"', sql)
     sql = _ID_KEY.sub("id BIGINT PRIMARY KEY", sql)
+    # Checked at once as in SQLite, but deferrable: `store copy` inserts rows that refer
+    # forward (a result to the one superseding it) and checks them at commit.
+    sql = _REFERENCES.sub(r"\g<0> DEFERRABLE INITIALLY IMMEDIATE", sql)
     sql = re.sub(r"\bINTEGER\b", "BIGINT", sql, flags=re.IGNORECASE)
     sql = re.sub(r"\bBLOB\b", "BYTEA", sql, flags=re.IGNORECASE)
     return sql.rstrip().rstrip(";")
 
 
 _CREATE_TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
-_INLINE_FK = re.compile(r"^(\s*)(\w+)(\s[^\n]*?)\s+REFERENCES\s+(\w+)\s*\((\w+)\)", re.MULTILINE)
+_INLINE_FK = re.compile(
+    r"^(\s*)(\w+)(\s[^\n]*?)\s+REFERENCES\s+(\w+)\s*\((\w+)\)(\s+DEFERRABLE INITIALLY IMMEDIATE)?",
+    re.MULTILINE,
+)
 
 
 def split_forward_keys(sql: str, exists: set[str]) -> tuple[str, list[str]]:
@@ -197,7 +204,7 @@ def split_forward_keys(sql: str, exists: set[str]) -> tuple[str, list[str]]:
             return match.group(0)
         later.append(
             f"ALTER TABLE {table} ADD FOREIGN KEY ({match.group(2)}) "
-            f"REFERENCES {target} ({match.group(5)})"
+            f"REFERENCES {target} ({match.group(5)}) DEFERRABLE INITIALLY IMMEDIATE"
         )
         return f"{match.group(1)}{match.group(2)}{match.group(3)}"
 
