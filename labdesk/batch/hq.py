@@ -408,9 +408,7 @@ def summary(store: HqStore) -> dict[str, Any]:
     recomputed. A sample whose report the centre withdrew (and issued none since) is not
     counted, as in the province's views; `excluded` says how many were left out.
     """
-    rows = store.query(
-        "SELECT centre_code, sample_id, category, month, verdict FROM hq_samples"
-    )
+    rows = store.query("SELECT centre_code, sample_id, category, month, verdict FROM hq_samples")
     gone = withdrawn_samples(store)
     names = dict(store.query("SELECT code, name FROM hq_centres"))
     groups: dict[str, dict[str, list[int]]] = {"centre": {}, "category": {}, "month": {}}
