@@ -79,9 +79,7 @@ def test_report_command_writes_the_sheet_beside_the_report(
     assert sorted(p.name for p in out.iterdir()) == [f"{number}-原始记录.pdf", f"{number}.pdf"]
 
 
-def test_the_issued_content_signs_category_basis_rule_and_u(
-    world: World, tmp_path: Path
-) -> None:
+def test_the_issued_content_signs_category_basis_rule_and_u(world: World, tmp_path: Path) -> None:
     """What the report prints beside its items — 产品类别, 判定依据, the decision rule and
     U — is in the canonical content the payload's digest covers (docs/report-payload.md)."""
     from labdesk.services import report_content, report_issues, workflow
