@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING, Any
 
 from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
 from labdesk.services.context import SYSTEM, Actor, ServiceContext
@@ -23,12 +20,36 @@ from labdesk.services.permissions import require
 from labdesk.store.db import Database
 from labdesk.store.schema import ROLES
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 8
 
-# OWASP's argon2id minimum (m=19 MiB, t=2, p=1): ~20 ms a hash here, fine for sign-in.
-_HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+_hasher: PasswordHasher | None = None
+
+
+def _password_hasher() -> PasswordHasher:
+    """OWASP's argon2id minimum (m=19 MiB, t=2, p=1): ~20 ms a hash here, fine for sign-in.
+    Made on first use: importing argon2 costs ~10 ms the sign-in window need not wait for."""
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+    return _hasher
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    """True when `password` matches the stored argon2 hash (a damaged hash never does)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return bool(_password_hasher().verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
 
 # username, display name, role, password — only ever created by services.demo.
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
@@ -65,7 +86,7 @@ def _iso(moment: datetime) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return _password_hasher().hash(password)
 
 
 def _check_password(password: str, field: str = "password") -> None:
@@ -247,11 +268,7 @@ def sign_in(db: Database, username: str, password: str) -> ServiceContext:
         raise AccountLocked(user["username"], datetime.fromisoformat(user["locked_until"]))
     if not user["active"]:
         raise AuthError(f"account {user['username']} is disabled (账户已停用)")
-    try:
-        ok: bool = _HASHER.verify(user["password_hash"], password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
+    if not _verify(user["password_hash"], password):
         failures = int(user["failed_attempts"]) + 1
         changes: dict[str, Any] = {"failed_attempts": failures}
         if failures >= MAX_FAILURES:
@@ -274,7 +291,7 @@ def sign_in(db: Database, username: str, password: str) -> ServiceContext:
                 {"failed_attempts": 0, "locked_until": None},
                 action="sign_in",
             )
-    if _HASHER.check_needs_rehash(user["password_hash"]):
+    if _password_hasher().check_needs_rehash(user["password_hash"]):
         with db.write(Actor(user["id"], user["username"], user["role"])) as w:
             w.update(
                 "users", user["id"], {"password_hash": hash_password(password)}, action="rehash"
@@ -323,12 +340,8 @@ def set_password(
     if ctx.actor.user_id == user_id and ctx.actor.role != "admin":
         if old_password is None:
             raise ValidationError("old_password", "required", "old password: required")
-        try:
-            _HASHER.verify(user["password_hash"], old_password)
-        except (VerificationError, InvalidHashError):
-            raise ValidationError(
-                "old_password", "mismatch", "old password is wrong (原密码错误)"
-            ) from None
+        if not _verify(user["password_hash"], old_password):
+            raise ValidationError("old_password", "mismatch", "old password is wrong (原密码错误)")
     else:
         require(ctx, "manage_users")
     _check_password(new_password)

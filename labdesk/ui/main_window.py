@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.ui import backend
+from labdesk.ui.roles import role_title
 from labdesk.ui.screens import SCREENS, ScreenInfo, load_screen_class
 from labdesk.ui.session import UiSession
 
@@ -398,15 +399,3 @@ class MainWindow(QMainWindow):
                 commit()
         self.save_layout()
         super().closeEvent(event)
-
-
-def role_title(role: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    titles = {
-        "technician": QCoreApplication.translate("Roles", "Technician"),
-        "reviewer": QCoreApplication.translate("Roles", "Reviewer"),
-        "manager": QCoreApplication.translate("Roles", "Manager"),
-        "admin": QCoreApplication.translate("Roles", "Administrator"),
-    }
-    return titles.get(role, role)
