@@ -14,7 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
+from labdesk.core.errors import (
+    LabDeskError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    WorkflowError,
+)
 from labdesk.services.context import SYSTEM, Actor, ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.db import Database
@@ -74,6 +80,19 @@ class AccountLocked(AuthError):
         super().__init__(
             f"account {username} is locked after {MAX_FAILURES} wrong passwords until "
             f"{local}; ask an administrator to unlock it (账户已锁定)"
+        )
+
+
+class WrongOldPassword(ValidationError):
+    """The old password given to change one's own password is wrong."""
+
+    def __init__(self, attempts_left: int) -> None:
+        self.attempts_left = attempts_left
+        super().__init__(
+            "old_password",
+            "mismatch",
+            f"old password is wrong; {attempts_left} attempt(s) left before the account is "
+            "locked (原密码错误)",
         )
 
 
@@ -347,6 +366,58 @@ def set_password(
     _check_password(new_password)
     with ctx.db.write(ctx.actor) as w:
         w.update("users", user_id, {"password_hash": hash_password(new_password)})
+
+
+def change_own_password(ctx: ServiceContext, old_password: str, new_password: str) -> None:
+    """The signed-in user changes their own password (any role, own account only; audited).
+
+    The old password is checked against the stored argon2id hash first — a session left
+    open is not enough to take over the account — and a wrong one counts towards the
+    lockout exactly as a wrong password at sign-in does (five lock the account for 15
+    minutes). The new one follows the password rule and must differ from the old one;
+    it is stored as a fresh argon2id hash. Refusals are ValidationErrors naming the
+    field ("old_password", "new_password") and the rule ("mismatch", "min_length",
+    "unchanged"); nothing is written but the failure count.
+    """
+    # The permission is being that person: every role may, on its own account only (the
+    # account comes from the session, never from an argument), and never the system actor.
+    if ctx.actor.user_id is None:  # the system actor has no password
+        raise PermissionDenied(
+            f"{ctx.actor.username}: only a signed-in person can change their own password"
+        )
+    user = _get_user(ctx.db, ctx.actor.user_id)
+    if user["username"] != ctx.actor.username:
+        raise PermissionDenied(f"{ctx.actor.username}: the session is not this account's")
+    if not user["active"]:
+        raise AuthError(f"account {user['username']} is disabled (账户已停用)")
+    if user["locked_until"] and datetime.fromisoformat(user["locked_until"]) > _now():
+        raise AccountLocked(user["username"], datetime.fromisoformat(user["locked_until"]))
+    if not old_password:
+        raise ValidationError("old_password", "required", "old password: required (请输入原密码)")
+    if not _verify(user["password_hash"], old_password):
+        failures = int(user["failed_attempts"]) + 1
+        changes: dict[str, Any] = {"failed_attempts": failures}
+        if failures >= MAX_FAILURES:
+            changes = {"failed_attempts": 0, "locked_until": _iso(_now() + LOCKOUT)}
+        with ctx.db.write(ctx.actor) as w:
+            w.update("users", user["id"], changes, action="password_change_failed")
+        if failures >= MAX_FAILURES:
+            raise AccountLocked(user["username"], datetime.fromisoformat(changes["locked_until"]))
+        raise WrongOldPassword(MAX_FAILURES - failures)
+    _check_password(new_password, "new_password")
+    if new_password == old_password:
+        raise ValidationError(
+            "new_password",
+            "unchanged",
+            "new password: must differ from the old one (新密码不能与原密码相同)",
+        )
+    with ctx.db.write(ctx.actor) as w:
+        w.update(
+            "users",
+            user["id"],
+            {"password_hash": hash_password(new_password), "failed_attempts": 0},
+            action="change_password",
+        )
 
 
 def set_user_active(ctx: ServiceContext, user_id: int, active: bool, reason: str) -> None:
