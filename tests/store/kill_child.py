@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import sys
 
+from labdesk.core.errors import LabDeskError
 from labdesk.services import queries, results, samples, workflow
 from labdesk.services.results import current_result
 from labdesk.store.engine import target_of
@@ -48,6 +49,9 @@ def main() -> None:
             # The server dropped the connection (the backend was killed): that change
             # was not acknowledged; the store reconnects for the next one.
             print(f"LOST {exc}".replace("\n", " "), flush=True)
+        except LabDeskError as exc:
+            # Another workstation moved the sample on (reviewed it) before the correction.
+            print(f"REFUSED {exc}".replace("\n", " "), flush=True)
 
 
 if __name__ == "__main__":

@@ -143,11 +143,13 @@ def test_usernames_stay_case_insensitive_on_the_server(pg_url: str) -> None:
             )
 
 
-def _writers(target: str, seeds: range) -> list[subprocess.Popen[str]]:
+def _writers(
+    target: str, seeds: range, module: str = "tests.store.kill_child"
+) -> list[subprocess.Popen[str]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.store.kill_child", target, str(seed)],
+            [sys.executable, "-m", module, target, str(seed)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -200,16 +202,24 @@ def test_verify_beside_a_writer_reads_one_snapshot(world_target: Path | str) -> 
 
 
 def test_two_workstations_on_one_server_append_one_chain(world_target: Path | str) -> None:
-    """Writers in separate processes (on a server: at once; on a file: the second is
-    refused by the single-writer lock) lose nothing, and the audit verifies."""
+    """Issue 18's "done when": workstations in separate processes enter, review and
+    approve at once on one server; every acknowledged change is there and the audit
+    verifies. (A SQLite file refuses a second writer process: store/lock.py.)"""
     target = str(world_target)
     if isinstance(world_target, Path):
         pytest.skip("a SQLite file has one writer process (store/lock.py)")
-    children = _writers(target, range(1, 4))
+    # Two entering workstations, and the reviewer's and manager's one beside them.
+    children = _writers(target, range(1, 3)) + _writers(
+        target, range(1), "tests.store.review_child"
+    )
     for child in children:
         _wait_ready(child)
-    time.sleep(6)
+    time.sleep(8)
     acknowledged = _stop(children)
+    approved = [line.split() for line in acknowledged[-1] if line.startswith("APPROVED")]
+    assert approved, acknowledged[-1][-5:]
+    numbers = [fields[2] for fields in approved]
+    assert len(set(numbers)) == len(numbers)  # report numbers never shared
     with open_database(target) as db:
         report = verify_audit(db)
         assert report.ok, report.problem
@@ -223,9 +233,15 @@ def test_two_workstations_on_one_server_append_one_chain(world_target: Path | st
                         "SELECT sample_item_id, text FROM results WHERE id = ?", (int(rest[0]),)
                     )
                     assert row is not None and (row[0], row[1]) == (int(rest[1]), rest[2])
+        for _, sample_id, number in approved:
+            row = db.query_one(
+                "SELECT state, report_no FROM samples WHERE id = ?", (int(sample_id),)
+            )
+            assert row is not None and row[0] in ("approved", "exported") and row[1] == number
         seqs = [int(r[0]) for r in db.query("SELECT seq FROM audit_log ORDER BY seq")]
         assert seqs == list(range(1, len(seqs) + 1))
-    assert all(any(line.startswith("RESULT") for line in lines) for lines in acknowledged)
+    entering = acknowledged[:-1]
+    assert all(any(line.startswith("RESULT") for line in lines) for lines in entering)
 
 
 def test_killed_server_backends_lose_no_acknowledged_entry(world_target: Path | str) -> None:
