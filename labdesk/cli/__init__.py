@@ -60,7 +60,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backup": ("labdesk.cli.records", "back up the database (online backup API)"),
     "restore": ("labdesk.cli.records", "replace the database by a verified backup"),
     "users": ("labdesk.cli.records", "list or add users (admin)"),
-    "store": ("labdesk.cli.store_admin", "the database: engine, copy a centre, server roles"),
     "keys": ("labdesk.cli.batches", "the centre's signing key"),
     "export": ("labdesk.cli.batches", "write a signed batch of approved samples"),
     "batches": ("labdesk.cli.batches", "exported batches"),
@@ -98,6 +97,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import results from a file; an item's detection limit",
     ),
     "library": ("labdesk.cli.library", "the food library: classification, limits, imports"),
+    "store": ("labdesk.cli.store_admin", "the database: engine, copy a centre, server roles"),
 }
 
 # One example per command, shown at the end of `labdesk COMMAND --help` (kept here, beside

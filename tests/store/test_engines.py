@@ -257,9 +257,9 @@ def test_killed_server_backends_lose_no_acknowledged_entry(world_target: Path | 
     try:
         _wait_ready(writer)
         with psycopg.connect(target, autocommit=True) as admin:
-            deadline = time.monotonic() + 8
+            deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
-                time.sleep(0.4)
+                time.sleep(1.0)  # room to reconnect and commit between two kills
                 row = admin.execute(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                     "WHERE datname = %s AND application_name = 'labdesk' "
@@ -271,7 +271,7 @@ def test_killed_server_backends_lose_no_acknowledged_entry(world_target: Path | 
     finally:
         [lines] = _stop([writer])
     lost = [line for line in lines if line.startswith("LOST")]
-    assert killed >= 5 and lost, (killed, lines[-5:])
+    assert killed >= 3 and lost, (killed, lines[-5:])
     assert all("connection" in line for line in lost), lost[:3]
     acknowledged = [line.split() for line in lines if line.startswith(("SAMPLE", "RESULT"))]
     after_first_loss = lines[lines.index(lost[0]) :]
