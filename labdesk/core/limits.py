@@ -100,16 +100,24 @@ NUMERIC_KINDS = frozenset({"max", "min", "range", "tolerance", "equal"})
 class LimitSyntaxError(ValidationError):
     """A limit text that cannot be read; `.position` (0-based) and `.expected` say where/what."""
 
-    def __init__(self, text: str, position: int, expected: str) -> None:
+    def __init__(
+        self,
+        text: str,
+        position: int,
+        expected: str,
+        *,
+        rule: str = "limit_syntax",
+        message: str | None = None,
+    ) -> None:
         self.text = text
         self.position = position
         self.expected = expected
         found = text[position : position + 8] if position < len(text) else "end of text"
-        message = (
+        message = message or (
             f"limit {quote(text)!r}: expected {expected} at position {position} "
             f"(found {found!r}) （限量值“{quote(text)}”第 {position + 1} 个字符处应为 {expected}）"
         )
-        super().__init__("limit", "limit_syntax", message)
+        super().__init__("limit", rule, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,6 +519,16 @@ def _parse(original: str) -> Limit:
             plan = parse_plan(original)
         except NumberSyntaxError as exc:
             raise LimitSyntaxError(original, exc.position, exc.expected) from None
+        except ValidationError as exc:
+            # A plan that reads but breaks a rule (c > n, m > M …): still a limit that
+            # cannot be used, so callers that catch LimitSyntaxError see it; rule kept.
+            raise LimitSyntaxError(
+                original,
+                int(getattr(exc, "position", 0)),
+                str(getattr(exc, "expected", exc.rule)),
+                rule=exc.rule,
+                message=str(exc),
+            ) from None
         return Limit("plan", original, unit=plan.unit, criterion=plan.basis, plan=plan)
     mark = ""
     stripped = text.rstrip()
