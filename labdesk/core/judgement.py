@@ -105,8 +105,22 @@ class ItemColumns(Protocol):
     def __getitem__(self, key: str, /) -> Any: ...
 
 
+# Rule columns a stored item may lack (a library item, a row of a query that does not
+# select them, a database before schema 10): read with these defaults.
+KIND_COLUMNS = {"factor": None, "rounding": "gb8170", "screening": 0}
+
+
+def _optional(item: ItemColumns, column: str) -> Any:
+    try:
+        value = item[column]
+    except (KeyError, IndexError):
+        return KIND_COLUMNS[column]
+    return KIND_COLUMNS[column] if value is None else value
+
+
 def item_rule(item: ItemColumns) -> ItemRule:
-    """The judgement rule of a stored item (a row or dict with `RULE_COLUMNS`)."""
+    """The judgement rule of a stored item (a row or dict with `RULE_COLUMNS`, and
+    optionally the `KIND_COLUMNS` of issue 14)."""
     decimals = item["decimals"]
     return ItemRule(
         limit=str(item["limit_text"]),
@@ -116,6 +130,9 @@ def item_rule(item: ItemColumns) -> ItemRule:
         lod=item["lod"],
         loq=item["loq"],
         unit=str(item["unit"] or ""),
+        factor=_optional(item, "factor"),
+        rounding=str(_optional(item, "rounding")),
+        screening=bool(_optional(item, "screening")),
     )
 
 

@@ -26,7 +26,6 @@ from labdesk.core.food_limits import (
     standard_kind,
 )
 from labdesk.core.foods import FoodTree
-from labdesk.core.plan_rows import plan_records
 from labdesk.core.limit_tables import (
     CARRY_DOWN,
     FALSE_WORDS,
@@ -45,6 +44,7 @@ from labdesk.core.limit_tables import (
     StoredVersion,
     Version,
 )
+from labdesk.core.plan_rows import plan_records
 
 # ---------------------------------------------------------------------------------------
 # Reading

@@ -45,7 +45,7 @@ def plan_records(records: Iterator[list[str]]) -> Iterator[list[str]]:
         cells = record + [""] * (len(header) - len(record))
         rest = [c for i, c in enumerate(cells) if i not in drop]
         if not "".join(cells).strip():
-            yield rest + [""]
+            yield [*rest, ""]
             continue
         n, c, m, big = (cells[where[name]].strip() for name in PLAN_COLUMNS)
         unit = cells[unit_at].strip() if unit_at is not None else ""
@@ -58,4 +58,4 @@ def plan_records(records: Iterator[list[str]]) -> Iterator[list[str]]:
             text = f"n={n},c={c},m={m}{spaced}"
             if big not in _NONE:
                 text += f",M={big}{spaced}"
-        yield rest + [text]
+        yield [*rest, text]

@@ -39,6 +39,8 @@ __all__ = [
     "looks_like_plan",
     "parse_plan",
     "parse_unit_values",
+    "read_units",
+    "split_units",
 ]
 
 MAX_UNITS = 60  # GB 4789.1 plans use n = 5; a few product standards more. 60 bounds a paste.
@@ -237,6 +239,11 @@ def parse_unit_values(text: str, field: str = "result") -> list[UnitValue]:
         v if isinstance(v, UnitValue) else UnitValue(_plain(v), "count", v, v)
         for v in read_units(text, field)
     ]
+
+
+def split_units(text: str) -> list[str]:
+    """The unit values of a plan result as typed, in order (for storing each one)."""
+    return [part.strip() for part in _SEPARATORS.split(text.strip())]
 
 
 def read_units(text: str, field: str = "result") -> list[UnitValue | Decimal]:
