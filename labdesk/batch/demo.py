@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from labdesk.batch.demo_passphrase import DEMO_KEY_PASSPHRASE
 from labdesk.batch.export import ExportResult, export_batch
 from labdesk.core.errors import WorkflowError
 from labdesk.services import auth, keys
@@ -31,7 +32,6 @@ from labdesk.services.demo import DemoPlan, DemoSummary, fill_demo
 from labdesk.signing import KdfParams, Signer, WrongPassphrase
 from labdesk.store.db import Database, open_database
 
-DEMO_KEY_PASSPHRASE = "labdesk-demo"  # demo databases only; never use for a real key
 DEMO_KEY_ALGORITHM = "sm2"
 DEMO_KDF = KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)
 

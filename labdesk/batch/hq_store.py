@@ -189,6 +189,7 @@ class HqStore:
         self.conn = conn
         self.dialect = dialect
         self.url = url
+        self.created = False  # set by open_hq: this open made a new SQLite file
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "postgresql":
@@ -394,9 +395,16 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url)
 
 
-def open_hq(url: str) -> HqStore:
-    """Open (creating the tables if needed) the HQ database at `url`."""
+def open_hq(url: str, *, create: bool = True) -> HqStore:
+    """Open the HQ database at `url`, creating the tables if needed.
+
+    An SQLite file that does not exist is created only when `create` (ingest, the demo)
+    and only inside an existing folder: a typo in a read command's `--db` is refused
+    rather than answered with the zeros of a new, empty database (issue 21.6). After the
+    call, `store.created` says whether the file is new, so the command can say so.
+    """
     path = sqlite_path(url)
+    created = False
     if path is None:
         try:
             import psycopg
@@ -408,8 +416,19 @@ def open_hq(url: str) -> HqStore:
             raise HqStoreError(f"cannot connect to the HQ database: {exc}") from exc
         store = HqStore(conn, "postgresql", url)
     else:
+        if not path.exists():
+            if not create:
+                raise HqStoreError(
+                    f"no HQ database at {path}: check --db (`labdesk hq ingest` creates one) "
+                    "(HQ 数据库不存在)"
+                )
+            if not path.parent.is_dir():
+                raise HqStoreError(
+                    f"the folder {path.parent} does not exist: create it first, or check --db "
+                    "(文件夹不存在)"
+                )
+            created = True
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             sconn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             sconn.execute("PRAGMA journal_mode=WAL")
             sconn.execute("PRAGMA synchronous=FULL")
@@ -418,6 +437,7 @@ def open_hq(url: str) -> HqStore:
         except (sqlite3.Error, OSError) as exc:
             raise HqStoreError(f"cannot open the HQ database {path}: {exc}") from exc
         store = HqStore(sconn, "sqlite", str(path))
+    store.created = created
     try:
         store.create_schema()
     except BaseException:

@@ -252,3 +252,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        # A missing folder, a read-only medium, a damaged file: the user's to fix, said in
+        # one line. Anything else is a bug and keeps its trace (re-raised).
+        from labdesk.cli.failures import plain_message
+
+        message = plain_message(exc)
+        if message is None:
+            raise
+        log.debug("plain failure", exc_info=exc)
+        print(f"labdesk: {message}", file=sys.stderr)
+        return 2

@@ -80,6 +80,13 @@ def _open(args: argparse.Namespace) -> Any:
     return open_database(path, create=False)
 
 
+def _read(args: argparse.Namespace) -> Any:
+    """A read-only connection: works beside the desktop app and from read-only media."""
+    from labdesk.store.db import open_reader
+
+    return open_reader(db_path(args))
+
+
 def _sign_in(args: argparse.Namespace, db: Any) -> Any:
     from labdesk.services import auth
 
@@ -115,7 +122,7 @@ def _keys_init(args: argparse.Namespace) -> int:
 def _keys_export(args: argparse.Namespace) -> int:
     from labdesk.services import keys
 
-    db = _open(args)
+    db = _read(args)
     try:
         pem = keys.public_key_pem(db)
     finally:
@@ -131,7 +138,7 @@ def _keys_export(args: argparse.Namespace) -> int:
 def _keys_show(args: argparse.Namespace) -> int:
     from labdesk.services import keys
 
-    db = _open(args)
+    db = _read(args)
     try:
         listed = keys.all_keys(db)
     finally:
@@ -220,7 +227,7 @@ def _export(args: argparse.Namespace) -> int:
 def _batches_list(args: argparse.Namespace) -> int:
     from labdesk.batch.export import list_batches
 
-    db = _open(args)
+    db = _read(args)
     try:
         batches = list_batches(db)
     finally:
@@ -320,6 +327,8 @@ def _hq_ingest(args: argparse.Namespace) -> int:
 
     trusted = _load_trust(args.trust)
     with open_hq(_hq_url(args)) as store:
+        if store.created:
+            print(f"created a new HQ database at {store.url}", file=sys.stderr)
         outcomes = ingest(
             store,
             args.files,
@@ -351,7 +360,7 @@ def _hq_summary(args: argparse.Namespace) -> int:
     from labdesk.batch.hq import summary
     from labdesk.batch.hq_store import open_hq
 
-    with open_hq(_hq_url(args)) as store:
+    with open_hq(_hq_url(args), create=False) as store:
         figures = summary(store)
     if args.json:
         _print_json(figures)
@@ -374,7 +383,7 @@ def _hq_gaps(args: argparse.Namespace) -> int:
     from labdesk.batch.hq import gaps
     from labdesk.batch.hq_store import open_hq
 
-    with open_hq(_hq_url(args)) as store:
+    with open_hq(_hq_url(args), create=False) as store:
         found = gaps(store)
     if args.json:
         _print_json([vars(g) for g in found])
@@ -392,7 +401,7 @@ def _hq_report(args: argparse.Namespace) -> int:
     from labdesk.batch.hq_reports import history
     from labdesk.batch.hq_store import open_hq
 
-    with open_hq(_hq_url(args)) as store:
+    with open_hq(_hq_url(args), create=False) as store:
         rows = history(store, args.report_no)
     if args.json:
         latest = rows[-1] if rows else None

@@ -266,9 +266,11 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     from labdesk.store.backup import auto_backup, backup_to
-    from labdesk.store.db import open_database
+    from labdesk.store.db import open_database, open_reader
 
-    db = open_database(db_path(args), create=False)
+    # A named copy needs only a consistent read (so it works beside the app and from a
+    # read-only medium); the rotating one also records when it was taken.
+    db = open_reader(db_path(args)) if args.out else open_database(db_path(args), create=False)
     try:
         path = backup_to(db, args.out) if args.out else auto_backup(db, force=True)
     finally:

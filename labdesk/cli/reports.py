@@ -116,7 +116,7 @@ def _hq_state(url: str, report_no: str, version: int) -> dict[str, Any] | None:
     from labdesk.batch.hq_reports import report_status
     from labdesk.batch.hq_store import open_hq
 
-    with open_hq(url) as store:
+    with open_hq(url, create=False) as store:
         return report_status(store, report_no, version)
 
 

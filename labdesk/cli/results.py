@@ -115,6 +115,13 @@ def _open(args: argparse.Namespace) -> Any:
     return open_database(path, create=False)
 
 
+def _read(args: argparse.Namespace) -> Any:
+    """A read-only connection: works beside the desktop app and from read-only media."""
+    from labdesk.store.db import open_reader
+
+    return open_reader(db_path(args))
+
+
 def _report(prepared: Any, rows: list[Any]) -> dict[str, Any]:
     from labdesk.services.result_import import file_facts
 
@@ -200,7 +207,7 @@ def _import(args: argparse.Namespace) -> int:
 def _mappings(args: argparse.Namespace) -> int:
     from labdesk.services import result_import
 
-    db = _open(args)
+    db = _read(args)
     try:
         names = result_import.mapping_names(db)
         saved = {n: result_import.load_mapping(db, n) for n in names}

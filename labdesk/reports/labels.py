@@ -252,6 +252,9 @@ def write_labels_pdf(labels: Sequence[SampleLabel], layout: LabelLayout, path: P
     ensure_gui_application()
     path = Path(path)
     partial = path.with_name(path.name + ".part")
+    # QPdfWriter only warns when it cannot create the file: an OSError with the reason here.
+    with open(partial, "wb"):
+        pass
     writer = QPdfWriter(str(partial))
     writer.setResolution(LABEL_DPI)
     writer.setPageLayout(page_layout(layout))

@@ -162,6 +162,11 @@ def paint_html(
 
 
 def _pdf_writer(path: Path | QIODevice, title: str) -> QPdfWriter:
+    if not isinstance(path, QIODevice):
+        # QPdfWriter only warns when it cannot create the file; creating it here first
+        # turns a missing or read-only folder into an OSError naming the real reason.
+        with open(path, "wb"):
+            pass
     writer = QPdfWriter(path if isinstance(path, QIODevice) else str(path))
     writer.setResolution(PDF_DPI)
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from labdesk.store.errors import StoreError, translate
+from labdesk.store.health import folder_is_read_only
 from labdesk.store.protocol import Store
 
 KEEP_BACKUPS = 10
@@ -41,9 +42,11 @@ def backup_to(db: Store, out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"cannot create the folder {out.parent}: {exc.strerror}") from exc
+    reason = folder_is_read_only(out.parent)
+    if reason is not None:
+        raise StoreError(f"cannot write the backup {out}: {reason}")
     partial = out.with_name(out.name + ".partial")
-    with contextlib.suppress(FileNotFoundError):
-        partial.unlink()
+    _remove_partial(partial)
     try:
         target = sqlite3.connect(str(partial))
         try:
@@ -57,14 +60,23 @@ def backup_to(db: Store, out: Path) -> Path:
             os.fsync(handle.fileno())
         os.replace(partial, out)
     except sqlite3.Error as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+        _remove_partial(partial)
         raise translate(exc, out) from exc
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+        _remove_partial(partial)
         raise StoreError(f"cannot write the backup {out}: {exc.strerror}") from exc
+    except BaseException:
+        _remove_partial(partial)
+        raise
     return out
+
+
+def _remove_partial(partial: Path) -> None:
+    """A failed backup leaves nothing: the half-written copy and the rollback journal
+    SQLite keeps beside it while writing (`*.partial-journal`, issue 21.8)."""
+    for name in (partial.name, *(partial.name + s for s in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(OSError):
+            partial.with_name(name).unlink()
 
 
 def backup_before_migration(db: Store, from_version: int) -> Path:

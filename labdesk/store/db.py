@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from labdesk.store import audit
+from labdesk.store import audit, health
 from labdesk.store.audit import Actor, Writer
 from labdesk.store.backup import backup_before_migration
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
@@ -180,11 +180,17 @@ def open_database(path: Path, *, create: bool = True) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder {path.parent}: {exc.strerror}") from exc
+    health.refuse_writes_on_read_only(path)
     lock = FileLock(path)
     lock.acquire()
     try:
         conn = _connect(str(path), uri=False, path=path)
         _configure(conn, path, readonly=False)
+        try:
+            health.quick_check_on_open(conn, path)
+        except BaseException:
+            conn.close()
+            raise
         db = Database(path, conn, lock, readonly=False)
         try:
             _check_and_migrate(db)
@@ -202,9 +208,18 @@ def open_reader(path: Path) -> Database:
     path = Path(path)
     if not path.exists():
         raise StoreError(f"no database at {path} (数据库文件不存在)")
-    conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, path=path)
-    _configure(conn, path, readonly=True)
-    conn.execute("PRAGMA query_only = ON")
+    conn = _connect(health.reader_uri(path), uri=True, path=path)
+    try:
+        _configure(conn, path, readonly=True)
+        conn.execute("PRAGMA query_only = ON")
+        health.quick_check_on_open(conn, path)
+    except StoreError as exc:
+        conn.close()
+        if isinstance(exc.__cause__, sqlite3.OperationalError) and "unable to open" in str(
+            exc.__cause__
+        ):
+            raise StoreError(f"{path}: {health.cannot_open_reason(path)}") from exc
+        raise
     db = Database(path, conn, None, readonly=True)
     version = db.user_version
     if version > LATEST_VERSION:
