@@ -431,7 +431,7 @@ def cmd_add_item(args: argparse.Namespace) -> int:
     from labdesk.services.food_samples import add_food_item
     from labdesk.store.db import open_database
 
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         sample_id = db.scalar("SELECT id FROM samples WHERE sample_no = ?", (args.sample_no,))
         if sample_id is None:
