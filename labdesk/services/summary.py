@@ -284,7 +284,8 @@ def breakdown(
     label = label_sql or key_sql
     ordering = "failed DESC, samples DESC, key" if order == "failed" else "key"
     sql = (
-        f"SELECT {key_sql} AS key, {label} AS label, {_COUNT_COLUMNS} "
+        # max(): the label follows from the key; PostgreSQL wants it aggregated.
+        f"SELECT {key_sql} AS key, max({label}) AS label, {_COUNT_COLUMNS} "
         f"{_from(where, key_sql, label)} {join} "
         f"WHERE {where} GROUP BY 1 ORDER BY {ordering}"
     )

@@ -212,6 +212,9 @@ class _Cursor:
     def fetchall(self) -> list[Any]:
         return list(self._cursor.fetchall())
 
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        return list(self._cursor.fetchmany(size))
+
     def __iter__(self) -> Iterator[Any]:
         return iter(self._cursor)
 

@@ -9,7 +9,8 @@ ground of both engines, and what differs is rewritten here, in one place:
 * `LIKE` → `ILIKE` (SQLite's LIKE ignores ASCII case), `COLLATE NOCASE` → the
   case-insensitive ICU collation `labdesk_nocase`, `CAST(… AS REAL)` → double precision;
 * `BEGIN IMMEDIATE` → `BEGIN` (the chain head's row lock serializes writers instead);
-* the PRAGMAs the store reads (`user_version`, `table_info`, `integrity_check`, …);
+* the PRAGMAs the store reads (`user_version`, `table_info`, `integrity_check`, …) and
+  "is there a table X" asked of `sqlite_master`;
 * DDL: `STRICT` dropped, INTEGER → BIGINT (ids never overflow 32 bits), BLOB → BYTEA,
   TEXT compared byte-wise (`COLLATE "C"`, SQLite's BINARY: the same sort order), and
   `RAISE(ABORT, …)` triggers as `labdesk_refuse(message)` trigger functions.
@@ -42,6 +43,12 @@ NOCASE_COLLATION = (
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?(\d+)|\?|:([A-Za-z_]\w*)|%|--[^\n]*")
 _JSON_EACH = re.compile(r"SELECT\s+value\s+FROM\s+json_each\(([^()]*)\)", re.IGNORECASE)
+# "Does table X exist?" asked of SQLite's catalogue: the same question of the schema.
+_CATALOGUE = re.compile(r"\bFROM\s+sqlite_(?:master|schema)\b", re.IGNORECASE)
+_CATALOGUE_VIEW = (
+    "FROM (SELECT 'table' AS type, table_name::text AS name, table_name::text AS tbl_name "
+    "FROM information_schema.tables WHERE table_schema = current_schema()) AS sqlite_master"
+)
 _LIKE = re.compile(r"\bLIKE\b", re.IGNORECASE)
 _NOCASE = re.compile(r"\bCOLLATE\s+NOCASE\b", re.IGNORECASE)
 _REAL = re.compile(r"\bAS\s+REAL\b", re.IGNORECASE)
@@ -78,6 +85,7 @@ def translate(sql: str) -> Translated:
         ),
         sql,
     )
+    sql = _CATALOGUE.sub(_CATALOGUE_VIEW, sql)
     sql = _NOCASE.sub("COLLATE labdesk_nocase", sql)
     sql = _LIKE.sub("ILIKE", sql)
     sql = _REAL.sub("AS double precision", sql)
