@@ -24,7 +24,7 @@ from pathlib import Path
 
 from labdesk import __version__
 from labdesk.core.errors import LabDeskError
-from labdesk.paths import default_db_path
+from labdesk.paths import default_db_path, private_umask
 
 # Each module registers its own sub-commands. Order sets the order in --help.
 COMMAND_MODULES = (
@@ -228,6 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    with private_umask():  # what a command creates is the user's alone (issue 21.5)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.smoke_test:
             from labdesk.cli.smoke import run_smoke_test

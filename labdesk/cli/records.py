@@ -101,10 +101,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _read_password(path: Path | None, prompt: str, *, confirm: bool) -> str:
     if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+        from labdesk.cli.secret_files import read_secret_file
+
+        text = read_secret_file(path)
         lines = text.splitlines()
         if not lines or not lines[0]:
             raise UsageError(f"{path} is empty")
@@ -265,17 +264,29 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from labdesk.store.backup import auto_backup, backup_to
+    from labdesk.store.auto_backup import take_automatic_backup
+    from labdesk.store.backup import backup_to
     from labdesk.store.db import open_database, open_reader
 
     # A named copy needs only a consistent read (so it works beside the app and from a
-    # read-only medium); the rotating one also records when it was taken.
-    db = open_reader(db_path(args)) if args.out else open_database(db_path(args), create=False)
+    # read-only medium); the rotating one is verified and recorded as the last good one.
+    if args.out:
+        reader = open_reader(db_path(args))
+        try:
+            path = backup_to(reader, args.out)
+        finally:
+            reader.close()
+        print(f"backed up to {path}")
+        return 0
+    db = open_database(db_path(args), create=False)
     try:
-        path = backup_to(db, args.out) if args.out else auto_backup(db, force=True)
+        outcome = take_automatic_backup(db, force=True)
     finally:
         db.close()
-    print(f"backed up to {path}")
+    if not outcome.ok:
+        print(f"labdesk: the backup was not kept: {outcome.problem}", file=sys.stderr)
+        return 1
+    print(f"backed up to {outcome.path} (verified: {outcome.entries} audit entries)")
     return 0
 
 

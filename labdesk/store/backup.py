@@ -16,6 +16,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from labdesk.paths import create_private_file, make_private_folder
 from labdesk.store.errors import StoreError, translate
 from labdesk.store.health import folder_is_read_only
 from labdesk.store.protocol import Store
@@ -39,7 +40,7 @@ def backup_to(db: Store, out: Path) -> Path:
     if out.exists():
         raise StoreError(f"{out} already exists; choose another file name")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(out.parent)
     except OSError as exc:
         raise StoreError(f"cannot create the folder {out.parent}: {exc.strerror}") from exc
     reason = folder_is_read_only(out.parent)
@@ -48,6 +49,7 @@ def backup_to(db: Store, out: Path) -> Path:
     partial = out.with_name(out.name + ".partial")
     _remove_partial(partial)
     try:
+        create_private_file(partial)  # the copy holds everything the database does
         target = sqlite3.connect(str(partial))
         try:
             with db.lock:

@@ -144,7 +144,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+def _signed_in(monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
+    # `qapp` first: the PDF commands run in-process would otherwise make a bare
+    # QGuiApplication, and every later QWidget test in this process would abort.
     passwords = {u: p for u, _, _, p in DEMO_ACCOUNTS}
     monkeypatch.setenv("LABDESK_USER", "manager")
     monkeypatch.setenv("LABDESK_PASSWORD", passwords["manager"])

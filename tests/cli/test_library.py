@@ -18,6 +18,7 @@ def lab(tmp_path: Path) -> tuple[Path, Path]:
     db = tmp_path / "lab.sqlite"
     secret = tmp_path / "pw.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    secret.chmod(0o600)
     args = ["--db", str(db), "setup", "--name", "中心", "--code", "HF01", "--region", "340100"]
     assert main([*args, "--admin", "admin", "--password-file", str(secret)]) == 0
     return db, secret
