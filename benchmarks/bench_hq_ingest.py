@@ -1,8 +1,10 @@
 """HQ ingest of 100 signed batches vs a raw verify-and-insert of the same files.
 
-Data (fixed, setup only): 100 chained SM2-signed batches (quick: 20) from one centre, each
-with 50 samples (each with its report_no, as real exports carry), 150 items, 150 results
-and 300 audit entries, in an inbox folder.
+Data (fixed, setup only): 100 chained SM2-signed batches (quick: 20) from one centre in the
+current format (`labdesk.batch.format.FORMAT`, the one an export writes; setup refuses to
+build any other), each with 50 samples shaped as an export writes them (task, enterprise
+with its region, report class, failing items), 150 items, 150 results, 50 reports (with
+their canonical content) and 300 audit entries, in an inbox folder.
 
 Ours: `labdesk.batch.hq.ingest` into a fresh SQLite HQ database — inbox ordering, size
 and name checks from the ZIP directory, capped streaming decompression, SHA-256 *and* SM3
@@ -27,7 +29,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.harness import Benchmark
-from labdesk.batch.format import BatchHeader, canonical_json, json_lines, sign_batch
+from labdesk.batch.format import (
+    COUNT_SOURCES,
+    FORMAT,
+    BatchHeader,
+    canonical_json,
+    format_of,
+    json_lines,
+    sign_batch,
+)
 from labdesk.batch.hq import ingest
 from labdesk.batch.hq_store import open_hq
 from labdesk.signing import PublicKey, Signer
@@ -44,34 +54,84 @@ class _State:
     rounds: list[Path] = field(default_factory=list)
 
 
+def _sample(batch: int, k: int) -> dict[str, object]:
+    sid = f"AH2026{batch:03d}{k:03d}"
+    failed = (batch + k) % 9 == 0
+    category = (("芸薹类蔬菜", "VEG-BRASSICA"), ("大米", "GRAIN-RICE"), ("纺织品", "TEX"))[k % 3]
+    return {
+        "sample_id": sid, "form_no": sid, "report_no": f"HF01-2026-{batch:03d}{k:03d}",
+        "category": category[0], "category_code": category[1],
+        "sampling_date": f"2026-{1 + batch % 12:02d}-15",
+        "verdict": "fail" if failed else "pass",
+        "conclusion_label": "不合格" if failed else "合格",
+        "conclusion": "经抽样检验，所检项目符合标准要求，检验结论为合格。",
+        "report_class": "一般不合格报告" if failed else "合格报告",
+        "failing_items": ["铅"] if failed else [], "events": [],
+        "form": {"sample_name": "青菜", "samplers": ["张三", "李四"], "sample_qty": "2",
+                 "qty_unit": "kg"},
+        "enterprise": {"uscc": "914403001922038216", "name": "某某公司",
+                       "region_code": ("340102", "340104", "340111")[k % 3]},
+        "task": {"task_no": "T2026-001", "source": "省局", "category": "监督抽检",
+                 "org_level": "市级", "purpose": "监督抽检"},
+    }  # fmt: skip
+
+
+def _report(sample: dict[str, object]) -> dict[str, object]:
+    content = canonical_json(
+        {"format": "labdesk-report-content/1", "report": sample["report_no"], "version": 1,
+         "report_class": sample["report_class"],
+         "items": [{"seq": seq, "name": name, "unit": "mg/kg", "limit": "≤0.2",
+                    "result": "0.01", "verdict": "合格", "method": "GB 5009.12"}
+                   for seq, name in enumerate(("铅", "镉", "总砷"), 1)]}
+    ).decode()  # fmt: skip
+    return {
+        "sample_id": sample["sample_id"], "report_no": sample["report_no"], "version": 1,
+        "kind": "original", "state": "current", "supersedes_version": None, "reason": "",
+        "report_class": sample["report_class"], "issued_at": "2026-10-06T02:00:00.000000Z",
+        "issued_by": "boss", "payload": "", "content": content, "pdf_sha256": None,
+        "withdrawn_reason": "", "withdrawn_at": None, "withdrawn_by": None,
+    }  # fmt: skip
+
+
 def _files(batch: int) -> dict[str, bytes]:
-    samples, items, results, audit = [], [], [], []
+    samples, items, results, reports, audit = [], [], [], [], []
     for k in range(PER_BATCH):
-        sid = f"AH2026{batch:03d}{k:03d}"
-        verdict = "fail" if (batch + k) % 9 == 0 else "pass"
-        samples.append(
-            {"sample_id": sid, "form_no": sid, "report_no": f"HF{batch:03d}-{k:03d}",
-             "category": ("蔬菜", "大米", "纺织品")[k % 3],
-             "sampling_date": f"2026-{1 + batch % 12:02d}-15", "verdict": verdict,
-             "conclusion": "经抽样检验，所检项目符合标准要求，检验结论为合格。",
-             "form": {"sample_name": "青菜", "samplers": ["张三", "李四"], "sample_qty": "2"},
-             "enterprise": {"uscc": "914403001922038216", "name": "某某公司"}}
-        )  # fmt: skip
+        sample = _sample(batch, k)
+        sid = sample["sample_id"]
+        samples.append(sample)
+        reports.append(_report(sample))
         for seq, name in enumerate(("铅", "镉", "总砷"), 1):
-            items.append({"sample_id": sid, "seq": seq, "name": name, "limit_text": "≤0.2"})
-            results.append({"sample_id": sid, "item_seq": seq, "text": "0.01", "verdict": "pass"})
+            items.append(
+                {"sample_id": sid, "seq": seq, "name": name, "limit_text": "≤0.2",
+                 "method": "full", "unit": "mg/kg", "standard_no": "GB 2762",
+                 "standard_year": "2022"}
+            )  # fmt: skip
+            results.append(
+                {"sample_id": sid, "item_seq": seq, "text": "0.01", "verdict": "pass",
+                 "attempt": 1, "current": True, "kind": "entry", "entered_by": "tech",
+                 "entered_at": "2026-10-05T02:11:09.000000Z"}
+            )  # fmt: skip
         for a in range(6):
             audit.append(
                 {"seq": (batch * PER_BATCH + k) * 6 + a, "table_name": "results", "record_id": k,
                  "new_value": json.dumps({"text": "0.01", "verdict": "pass"}), "hash": "0" * 64}
             )  # fmt: skip
-    return {
+    files = {
         "samples.jsonl": json_lines(samples),
         "items.jsonl": json_lines(items),
         "results.jsonl": json_lines(results),
+        "reports.jsonl": json_lines(reports),
         "audit.jsonl": json_lines(audit),
         "summary.json": canonical_json({"samples": PER_BATCH}) + b"\n",
     }
+    # Fail loudly when the export format moves on rather than time an old format.
+    if format_of(files) != FORMAT:
+        raise RuntimeError(f"bench_hq_ingest builds {format_of(files)}, exports write {FORMAT}")
+    return files
+
+
+def _counts(files: dict[str, bytes]) -> dict[str, int]:
+    return {key: files[name].count(b"\n") for key, name in COUNT_SOURCES[FORMAT].items()}
 
 
 def setup(quick: bool) -> _State:
@@ -85,8 +145,7 @@ def setup(quick: bool) -> _State:
         files = _files(n)
         header = BatchHeader(
             "HF01", "合肥", n, str(uuid.uuid4()), "2026-11-26T10:00:00+08:00", previous,
-            {"samples": PER_BATCH, "items": 3 * PER_BATCH, "results": 3 * PER_BATCH,
-             "audit_entries": 6 * PER_BATCH},
+            _counts(files), centre_region_code="340100",
         )  # fmt: skip
         batch = sign_batch(header, files, signer)
         (inbox / batch.filename).write_bytes(batch.archive)
@@ -103,7 +162,9 @@ def _fresh(state: _State, kind: str) -> Path:
 def ours(state: _State) -> object:
     with open_hq(str(_fresh(state, "ours"))) as store:
         outcomes = ingest(store, [state.inbox], [state.key])
+        reports = int(store.scalar("SELECT COUNT(*) FROM hq_reports") or 0)
     assert all(o.status == "loaded" for o in outcomes) and len(outcomes) == state.batches
+    assert reports == state.batches * PER_BATCH  # the /2 reports were loaded too
     return outcomes
 
 
@@ -130,7 +191,7 @@ def baseline(state: _State) -> object:
             "INSERT INTO records VALUES (?, ?, ?, ?)",
             [
                 ("HF01", manifest["sequence"], name, line.decode())
-                for name in ("items.jsonl", "results.jsonl", "audit.jsonl")
+                for name in ("items.jsonl", "results.jsonl", "reports.jsonl", "audit.jsonl")
                 for line in entries[name].splitlines()
             ],
         )

@@ -133,6 +133,8 @@ def ours(state: State) -> None:
                 enterprise_uscc=state.uscc,
                 task_no="T-1",
                 samplers=["张三", "李四"],
+                sealed=True,
+                unit_acknowledged=True,
             ),
         )
 

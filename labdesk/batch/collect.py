@@ -20,7 +20,7 @@ from labdesk.batch.format import canonical_json, json_lines
 _JOINED = (
     "e_uscc", "e_name", "e_address", "e_legal_rep", "e_contact", "e_phone", "e_region_code",
     "t_task_no", "t_source", "t_category", "t_org_level", "t_purpose", "category_name",
-    "report_class",
+    "report_class", "food_class", "food_class_name",
 )  # fmt: skip
 # Sample columns that are either internal or lifted to the top level of the record.
 _SAMPLE_HIDDEN = frozenset(
@@ -103,6 +103,18 @@ def _task_v4_columns(conn: sqlite3.Connection) -> str:
     )
 
 
+def _food_class_columns(conn: sqlite3.Connection) -> tuple[str, str]:
+    """A food sample's class (schema 7, issue 15) as its category: the select columns and
+    the join; '' from a file made before the food library."""
+    names = {d[0] for d in conn.execute("SELECT * FROM samples LIMIT 0").description}
+    if "food_class_code" not in names:
+        return "'' AS food_class, '' AS food_class_name", ""
+    return (
+        "s.food_class_code AS food_class, fc.name AS food_class_name",
+        "LEFT JOIN food_classes fc ON fc.code = s.food_class_code ",
+    )
+
+
 def collect_records(
     conn: sqlite3.Connection, sample_ids: Sequence[int], *, audit: bool = True
 ) -> BatchRecords:
@@ -112,17 +124,20 @@ def collect_records(
     they belong to): an export read in chunks streams them once, in order, by `iter_audit`.
     """
     ids = _ids_param(sorted(sample_ids))
+    food_columns, food_join = _food_class_columns(conn)
     samples = _rows(
         conn,
         "SELECT s.*, e.uscc AS e_uscc, e.name AS e_name, e.address AS e_address, "
         "e.legal_rep AS e_legal_rep, e.contact AS e_contact, e.phone AS e_phone, "
         "e.region_code AS e_region_code, t.task_no AS t_task_no, t.source AS t_source, "
         f"t.category AS t_category, {_task_v4_columns(conn)}, c.name AS category_name, "
+        f"{food_columns}, "
         "(SELECT r.report_class FROM reports r WHERE r.sample_id = s.id AND r.state = 'current' "
         "ORDER BY r.version DESC LIMIT 1) AS report_class "
         "FROM samples s LEFT JOIN enterprises e ON e.id = s.enterprise_id "
         "LEFT JOIN tasks t ON t.id = s.task_id "
         "LEFT JOIN lib_categories c ON c.code = s.category_code "
+        f"{food_join}"
         "WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id",
         (ids,),
     )
@@ -183,8 +198,13 @@ def collect_records(
                 "report_no": row["report_no"],
                 # 报告类别 the approver confirmed ("" before schema 5 or when none applied).
                 "report_class": row["report_class"] or "",
-                "category": row["category_name"] or row["category_code"],
-                "category_code": row["category_code"],
+                # A food sample names a food class (its leaf) instead of a flat-library
+                # category: HQ and the province count it under that class.
+                "category": row["category_name"]
+                or row["category_code"]
+                or row["food_class_name"]
+                or row["food_class"],
+                "category_code": row["category_code"] or row["food_class"],
                 "sampling_date": row["sampling_date"],
                 "verdict": _verdict(row["conclusion_code"]),
                 "conclusion_label": row["conclusion_label"],

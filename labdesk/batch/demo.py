@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from labdesk.batch.demo_passphrase import DEMO_KEY_PASSPHRASE
 from labdesk.batch.export import ExportResult, export_batch
 from labdesk.core.errors import WorkflowError
 from labdesk.paths import make_private_folder
@@ -32,7 +33,6 @@ from labdesk.services.demo import DemoPlan, DemoSummary, fill_demo
 from labdesk.signing import MIN_KDF, Signer, WrongPassphrase
 from labdesk.store.db import Database, open_database
 
-DEMO_KEY_PASSPHRASE = "labdesk-demo"  # demo databases only; never use for a real key
 DEMO_KEY_ALGORITHM = "sm2"
 # The cheapest a key may be (the users' passwords' cost): quick, and never a weak example.
 DEMO_KDF = MIN_KDF

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from labdesk.batch.hq_store import (
     withdrawn_samples,
 )
 from labdesk.batch.verify import BatchRejected, Limits, VerifiedBatch, verify_batch
+from labdesk.services.summary import Rate
 from labdesk.signing import PublicKey
 
 _RECORD_FILES = ("items.jsonl", "results.jsonl", "audit.jsonl", "reports.jsonl")
@@ -381,11 +381,11 @@ def gaps(store: HqStore) -> list[Gap]:
 
 
 def _rate(part: int, whole: int) -> str | None:
-    """A percentage to 0.1, rounded half-even (GB/T 8170) from exact decimals; no float."""
-    if whole == 0:
-        return None
-    value = Decimal(part) * 100 / Decimal(whole)
-    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN))
+    """A percentage to 0.01, rounded half-even (GB/T 8170) from exact decimals, no float:
+    the rule of the province's views (`services.summary.Rate`), so the same counts give
+    the same text in `hq summary` and `hq rates`."""
+    value = Rate(part, whole).percent(2)
+    return None if value is None else str(value)
 
 
 def _figures(passed: int, failed: int, other: int) -> dict[str, Any]:
@@ -403,22 +403,27 @@ def _figures(passed: int, failed: int, other: int) -> dict[str, Any]:
 def summary(store: HqStore) -> dict[str, Any]:
     """Province-wide figures with breakdowns by centre, category and month.
 
-    Rates are percentages of judged samples (pass + fail) as decimal text, e.g. "91.3";
-    numerator and denominator are given so either rate can be recomputed.
+    Rates are percentages of judged samples (pass + fail) as decimal text with two
+    places, e.g. "91.67"; numerator and denominator are given so either rate can be
+    recomputed. A sample whose report the centre withdrew (and issued none since) is not
+    counted, as in the province's views; `excluded` says how many were left out.
     """
-    rows = store.query(
-        "SELECT centre_code, category, month, verdict, COUNT(*) FROM hq_samples "
-        "GROUP BY centre_code, category, month, verdict"
-    )
+    rows = store.query("SELECT centre_code, sample_id, category, month, verdict FROM hq_samples")
+    gone = withdrawn_samples(store)
     names = dict(store.query("SELECT code, name FROM hq_centres"))
     groups: dict[str, dict[str, list[int]]] = {"centre": {}, "category": {}, "month": {}}
     total = [0, 0, 0]
-    for centre, category, month, verdict, count in rows:
+    withdrawn = 0
+    for centre, sample_id, category, month, verdict in rows:
+        if (str(centre), str(sample_id)) in gone:
+            withdrawn += 1
+            continue
         slot = {"pass": 0, "fail": 1}.get(verdict, 2)
-        total[slot] += int(count)
+        total[slot] += 1
         for dim, value in (("centre", centre), ("category", category), ("month", month)):
-            groups[dim].setdefault(value, [0, 0, 0])[slot] += int(count)
+            groups[dim].setdefault(value, [0, 0, 0])[slot] += 1
     result = _figures(*total)
+    result["excluded"] = {"report-withdrawn": withdrawn}
     result["by_centre"] = [
         {"centre": code, "name": names.get(code, ""), **_figures(*counts)}
         for code, counts in sorted(groups["centre"].items())

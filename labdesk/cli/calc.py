@@ -172,14 +172,25 @@ def _judge(args: argparse.Namespace) -> int:
 
 
 def _uscc(args: argparse.Namespace) -> int:
-    from labdesk.core.uscc import validate_uscc
+    from labdesk.core.uscc import describe, validate_uscc
 
     check = validate_uscc(args.code)
+    # The message in the language of the top-level --lang (Chinese unless --lang en), as
+    # the desktop app does; `reason` keeps both languages for scripts that read it.
+    language = "en" if getattr(args, "lang", None) == "en" else "zh"
+    problem = check.problem
+    message = describe(problem, language) if problem is not None else ""
     if args.json:
-        print(json.dumps({"valid": check.valid, "reason": check.reason}, ensure_ascii=False))
+        out: dict[str, object] = {"valid": check.valid, "reason": check.reason}
+        if problem is not None:
+            out.update(code=problem.code, params=problem.params, message=message)
+        print(json.dumps(out, ensure_ascii=False))
     else:
-        state = "valid 有效" if check.valid else "invalid 无效"
+        if language == "en":
+            state = "valid" if check.valid else "invalid"
+        else:
+            state = "有效" if check.valid else "无效"
         print(f"{check.normalized or args.code}: {state}")
-        if check.reason:
-            print(check.reason)
+        if message:
+            print(message)
     return 0 if check.valid else 1

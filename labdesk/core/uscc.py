@@ -87,12 +87,91 @@ _SPACES = re.compile(r"[\s\u3000]+")
 
 
 @dataclass(frozen=True)
+class UsccProblem:
+    """The first rule a code breaks, as data: `code` names the rule, `params` its facts.
+
+    Codes: ``empty``; ``length`` (length); ``charset`` (char, position); ``authority``
+    (char); ``category`` (char, authority, authority_name, allowed); ``division``
+    (position, char); ``org_check`` (expected, got); ``check`` (expected, got). Rendered
+    by `describe` (English / Chinese) for the CLI and the service messages, and by the
+    UI through Qt's translations (labdesk/ui/uscc_text.py) so the Chinese UI shows
+    Chinese and the English UI English.
+    """
+
+    code: str
+    params: dict[str, str]
+
+
+@dataclass(frozen=True)
 class UsccCheck:
-    """Outcome of `validate_uscc`: `reason` is "ok" or the failed rule in English and Chinese."""
+    """Outcome of `validate_uscc`: `problem` is None when valid; `reason` is "ok" or the
+    failed rule in English with the Chinese in brackets (kept for logs and JSON)."""
 
     valid: bool
     reason: str
     normalized: str
+    problem: UsccProblem | None = None
+
+
+# English and Chinese messages per rule, `{name}` filled from UsccProblem.params. The UI
+# keeps the same English as Qt source strings (labdesk/ui/uscc_text.py, tested equal).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "empty": ("empty: no code given", "代码为空"),
+    "length": (
+        "length: expected 18 characters, got {length}",
+        "长度应为18位，实为{length}位",
+    ),
+    "charset": (
+        "character {char!r} at position {position} is not allowed; "
+        "use 0-9 and A-Z without I O S V Z",
+        "第{position}位字符“{char}”不合法；只能使用0-9和除I、O、S、V、Z以外的大写字母",
+    ),
+    "authority": (
+        "registration authority code {char!r} (position 1) is not assigned",
+        "第1位登记管理部门代码“{char}”不存在",
+    ),
+    "category": (
+        "category code {char!r} (position 2) is not assigned for registration authority "
+        "{authority} {authority_name}; allowed: {allowed}",
+        "第2位机构类别代码“{char}”与登记管理部门{authority}（{authority_name}）不符；"
+        "可用：{allowed}",
+    ),
+    "division": (
+        "administrative division (positions 3-8) must be six digits; "
+        "position {position} is {char!r}",
+        "第3-8位行政区划码应为6位数字，第{position}位是“{char}”",
+    ),
+    "org_check": (
+        "organisation code check digit (position 17): expected {expected}, got {got}",
+        "第17位组织机构代码校验码错误：应为{expected}，实为{got}",
+    ),
+    "check": (
+        "check character (position 18): expected {expected}, got {got}",
+        "第18位校验码错误：应为{expected}，实为{got}",
+    ),
+}
+
+LANGUAGES = ("zh", "en")
+
+
+def describe(problem: UsccProblem, language: str = "zh") -> str:
+    """The problem in `language` ("zh" or "en")."""
+    english, chinese = MESSAGES[problem.code]
+    return (chinese if language == "zh" else english).format(**problem.params)
+
+
+class UsccError(ValidationError):
+    """A code refused by a service: names the field, and carries the `problem` so that
+    each interface can say it in its own language."""
+
+    def __init__(self, field: str, problem: UsccProblem, prefix: str = "") -> None:
+        self.problem = problem
+        head = prefix or field
+        super().__init__(field, "uscc", f"{head}: {_reason(problem)}")
+
+
+def _reason(problem: UsccProblem) -> str:
+    return f"{describe(problem, 'en')} ({describe(problem, 'zh')})"
 
 
 def normalize_uscc(code: str) -> str:
@@ -148,62 +227,45 @@ def make_uscc(prefix17: str) -> str:
     return prefix + uscc_check_character(prefix)
 
 
-def _fail(reason: str, normalized: str) -> UsccCheck:
-    return UsccCheck(valid=False, reason=reason, normalized=normalized)
+def _fail(code: str, normalized: str, **params: object) -> UsccCheck:
+    problem = UsccProblem(code, {k: str(v) for k, v in params.items()})
+    return UsccCheck(valid=False, reason=_reason(problem), normalized=normalized, problem=problem)
 
 
 def validate_uscc(code: str) -> UsccCheck:
-    """Check a 统一社会信用代码; the first rule it breaks is named in `reason`."""
+    """Check a 统一社会信用代码; the first rule it breaks is named in `problem`."""
     norm = normalize_uscc(code)
     if not norm:
-        return _fail("empty: no code given (代码为空)", norm)
+        return _fail("empty", norm)
     if len(norm) != 18:
-        return _fail(f"length: expected 18 characters, got {len(norm)} (长度应为18位)", norm)
+        return _fail("length", norm, length=len(norm))
     for pos, ch in enumerate(norm, start=1):
         if ch not in _VALUE:
-            return _fail(
-                f"character {ch!r} at position {pos} is not allowed; "
-                f"use 0-9 and A-Z without I O S V Z (第{pos}位字符“{ch}”不合法)",
-                norm,
-            )
+            return _fail("charset", norm, char=ch, position=pos)
     authority = AUTHORITIES.get(norm[0])
     if authority is None:
-        return _fail(
-            f"registration authority code {norm[0]!r} (position 1) is not assigned "
-            f"(第1位登记管理部门代码“{norm[0]}”不存在)",
-            norm,
-        )
+        return _fail("authority", norm, char=norm[0])
     authority_name, categories = authority
     if norm[1] not in categories:
-        allowed = "/".join(categories)
         return _fail(
-            f"category code {norm[1]!r} (position 2) is not assigned for registration "
-            f"authority {norm[0]} {authority_name}; allowed: {allowed} "
-            f"(第2位机构类别代码“{norm[1]}”与登记管理部门不符)",
+            "category",
             norm,
+            char=norm[1],
+            authority=norm[0],
+            authority_name=authority_name,
+            allowed="/".join(categories),
         )
     division = norm[2:8]
     if not division.isdigit():
         bad = next(i for i, ch in enumerate(division, start=3) if not ch.isdigit())
-        return _fail(
-            f"administrative division (positions 3-8) must be six digits; "
-            f"position {bad} is {norm[bad - 1]!r} (第3-8位行政区划码应为数字)",
-            norm,
-        )
+        return _fail("division", norm, position=bad, char=norm[bad - 1])
     org_body, org_check = norm[8:16], norm[16]
     expected_org = org_code_check_digit(org_body)
     if org_check != expected_org:
-        return _fail(
-            f"organisation code check digit (position 17): expected {expected_org}, "
-            f"got {org_check} (组织机构代码校验码错误)",
-            norm,
-        )
+        return _fail("org_check", norm, expected=expected_org, got=org_check)
     expected = uscc_check_character(norm[:17])
     if norm[17] != expected:
-        return _fail(
-            f"check character (position 18): expected {expected}, got {norm[17]} (校验码错误)",
-            norm,
-        )
+        return _fail("check", norm, expected=expected, got=norm[17])
     return UsccCheck(valid=True, reason="ok", normalized=norm)
 
 
@@ -213,8 +275,9 @@ def is_valid_uscc(code: str) -> bool:
 
 
 def require_uscc(code: str, field: str = "统一社会信用代码") -> str:
-    """The normalized code, or `ValidationError(field, "uscc", reason)` for service layers."""
+    """The normalized code, or `UsccError(field, problem)` (a ValidationError whose rule is
+    "uscc") for service layers."""
     check = validate_uscc(code)
-    if not check.valid:
-        raise ValidationError(field, "uscc", f"{field}: {check.reason}")
+    if check.problem is not None:
+        raise UsccError(field, check.problem)
     return check.normalized

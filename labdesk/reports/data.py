@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from labdesk.core.decision import expanded_u, statement_zh
-from labdesk.core.errors import LabDeskError, NotFound
-from labdesk.core.formula import parse_value
+from labdesk.core.errors import NotFound
 from labdesk.reports.model import (
     FAIL,
     PASS,
@@ -28,8 +26,7 @@ from labdesk.reports.model import (
     TestReportDoc,
     conclusion_sentence,
 )
-from labdesk.services import methods, report_content
-from labdesk.services.run_views import provenance
+from labdesk.services import report_content
 
 #: States whose report is final; any other prints a "not approved" remark.
 FINAL_STATES = ("approved", "exported")
@@ -147,20 +144,6 @@ def _as_report_item(item: report_content.ContentItem) -> ReportItem:
     )
 
 
-def _food_class_path(db: Reader, code: str) -> str:
-    """粮食加工品 / 大米 / 大米 / 大米 for a food sample's class (its root left out)."""
-    names: list[str] = []
-    current: str | None = code
-    while current:
-        rows = db.query("SELECT name, parent_code FROM food_classes WHERE code = ?", [current])
-        if not rows:
-            break
-        names.append(str(rows[0]["name"]))
-        current = rows[0]["parent_code"]
-    names.reverse()
-    return " / ".join(names[1:] or names) or code
-
-
 def report_document(
     db: Reader, sample_no: str, *, version: int | None = None, marks: Sequence[Mark] = ()
 ) -> TestReportDoc:
@@ -178,16 +161,28 @@ def report_document(
     items = report_content.item_rows(db, int(s["id"]))  # type: ignore[arg-type]
     issue = _issue(db, int(s["id"]), version)
     report_class = _text(issue["report_class"] if issue is not None else s["report_class"])
+    live = report_content.printed(db, int(s["id"]), items)  # type: ignore[arg-type]
+    category, basis, rule = live.category, live.basis, live.decision_rule
     if issue is not None and issue.get("content"):
         content = report_content.parse(issue["content"])
-        report_items = [_as_report_item(i) for i in content.items]
         report_class = content.report_class  # as the issue printed (and signed) it
+        if content.category is None:  # /1 content: the context as the database says
+            report_items = [
+                replace(_as_report_item(i), result=i.result + live.u_notes.get(i.seq, ""))
+                for i in content.items
+            ]
+        else:  # /2: category, basis, rule and U are signed with the items
+            category, basis = content.category, str(content.basis)
+            rule = str(content.decision_rule)
+            report_items = [
+                replace(_as_report_item(i), result=i.result + i.u) for i in content.items
+            ]
     else:
-        report_items = [_as_report_item(i) for i in report_content.items_from_rows(items)]
-    standards = [
-        f"{r['standard_no']}-{r['standard_year']}" if r["standard_year"] else str(r["standard_no"])
-        for r in items
-    ]
+        report_items = [
+            replace(_as_report_item(i), result=i.result + live.u_notes.get(i.seq, ""))
+            for i in report_content.items_from_rows(items)
+        ]
+    standards = report_content.standards_of(items)
     conclusion = _text(s["conclusion_zh"])
     if not conclusion and items and all(r["verdict"] for r in items):
         conclusion = conclusion_sentence(
@@ -206,11 +201,6 @@ def report_document(
         Signoff("批准", approved.name if approved else "", approved.date if approved else ""),
     ]
     final = s["state"] in FINAL_STATES
-    columns = s.keys()  # (a sqlite3.Row: `in` on the row itself looks at its values)
-    food_code = _text(s["food_class_code"]) if "food_class_code" in columns else ""
-    category = _food_class_path(db, food_code) if food_code else _text(s["cat_name"])
-    # 判定依据: the standard versions the frozen items came from
-    versions = "、".join(dict.fromkeys(x for x in standards if x))
     fields = [
         Field("受检单位", _text(s["ent_name"])),
         Field("统一社会信用代码", _text(s["ent_uscc"])),
@@ -225,7 +215,7 @@ def report_document(
         ),
         Field("产品类别", category),
         Field("执行标准", _text(s["executive_standard"])),
-        Field("判定依据", versions),
+        Field("判定依据", basis),  # the standard versions the frozen items came from
         Field("任务来源", _text(s["task_source"])),
         Field("任务类别", _text(s["task_category"])),
         Field("检验目的", _text(s["task_purpose"])),
@@ -243,10 +233,6 @@ def report_document(
     supersedes = None
     if issue is not None and issue["kind"] == "correction":
         supersedes = int(issue["version"]) - 1
-    rules = _decision_rules(db, int(s["id"]))
-    report_items = [
-        replace(item, result=item.result + rules.u_note.get(item.seq, "")) for item in report_items
-    ]
     return TestReportDoc(
         centre=centre_name,
         report_no=str(issue["report_no"])
@@ -267,7 +253,7 @@ def report_document(
         correction_reason=str(issue["reason"]) if issue is not None and supersedes else "",
         payload=str(issue["payload"] or "") if issue is not None else "",
         marks=tuple(marks) if issue is not None else (),
-        decision_rule=rules.statement if conclusion else "",
+        decision_rule=rule if conclusion else "",
     )
 
 
@@ -345,39 +331,3 @@ def sampling_form_document(db: Reader, sample_no: str) -> SamplingFormDoc:
     return SamplingFormDoc(
         centre=centre_name, form_no=str(s["sample_no"]), sections=sections, samplers=_samplers(s)
     )
-
-
-@dataclass(frozen=True)
-class _Rules:
-    statement: str  # the decision rule(s) the conformity statement used
-    u_note: dict[int, str]  # item seq → "（U = …，k = 2）" for items judged with a guard band
-
-
-def _decision_rules(db: Reader, sample_id: int) -> _Rules:
-    """The report states its decision rule whenever it states conformity (ISO/IEC 17025
-    7.8.6): simple acceptance unless items were agreed with a guard band, whose U is then
-    printed beside the result. Databases older than decision rules: simple acceptance."""
-    rows = db.query("SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", [sample_id])
-    columns = list(rows[0].keys()) if rows else []
-    if "decision_rule" not in columns:
-        return _Rules(statement_zh("simple"), {})
-    guarded = [r for r in rows if r["decision_rule"] == "guard_band"]
-    if not guarded:
-        return _Rules(statement_zh("simple"), {})
-    notes: dict[int, str] = {}
-    for row in guarded:
-        found = provenance(db, int(row["id"]))  # type: ignore[arg-type]
-        if found.method is None or found.result is None:
-            continue
-        try:
-            value = parse_value(str(found.result["text"]), "result")
-        except LabDeskError:
-            continue  # ND, <x, words: no U to state
-        u = expanded_u(methods.spec_of(found.method).uncertainty, value)
-        if u is not None:
-            notes[int(row["seq"])] = f"（U = {format(u, 'f')}，k = 2）"
-    names = "、".join(str(r["name"]) for r in guarded)
-    statement = f"{names}：{statement_zh('guard_band')}"
-    if len(guarded) < len(rows):
-        statement += "；其余项目：" + statement_zh("simple").removeprefix("判定规则：")
-    return _Rules(statement, notes)

@@ -12,23 +12,50 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
-from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
+from labdesk.core.errors import (
+    LabDeskError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+    WorkflowError,
+)
 from labdesk.services.context import SYSTEM, Actor, ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.db import Database
 from labdesk.store.schema import ROLES
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 8
 
-# OWASP's argon2id minimum (m=19 MiB, t=2, p=1): ~20 ms a hash here, fine for sign-in.
-_HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+_hasher: PasswordHasher | None = None
+
+
+def _password_hasher() -> PasswordHasher:
+    """OWASP's argon2id minimum (m=19 MiB, t=2, p=1): ~20 ms a hash here, fine for sign-in.
+    Made on first use: importing argon2 costs ~10 ms the sign-in window need not wait for."""
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+    return _hasher
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    """True when `password` matches the stored argon2 hash (a damaged hash never does)."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return bool(_password_hasher().verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
 
 # username, display name, role, password — only ever created by services.demo.
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
@@ -56,6 +83,19 @@ class AccountLocked(AuthError):
         )
 
 
+class WrongOldPassword(ValidationError):
+    """The old password given to change one's own password is wrong."""
+
+    def __init__(self, attempts_left: int) -> None:
+        self.attempts_left = attempts_left
+        super().__init__(
+            "old_password",
+            "mismatch",
+            f"old password is wrong; {attempts_left} attempt(s) left before the account is "
+            "locked (原密码错误)",
+        )
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -65,7 +105,7 @@ def _iso(moment: datetime) -> str:
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return _password_hasher().hash(password)
 
 
 def _check_password(password: str, field: str = "password") -> None:
@@ -247,11 +287,7 @@ def sign_in(db: Database, username: str, password: str) -> ServiceContext:
         raise AccountLocked(user["username"], datetime.fromisoformat(user["locked_until"]))
     if not user["active"]:
         raise AuthError(f"account {user['username']} is disabled (账户已停用)")
-    try:
-        ok: bool = _HASHER.verify(user["password_hash"], password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
+    if not _verify(user["password_hash"], password):
         failures = int(user["failed_attempts"]) + 1
         changes: dict[str, Any] = {"failed_attempts": failures}
         if failures >= MAX_FAILURES:
@@ -274,7 +310,7 @@ def sign_in(db: Database, username: str, password: str) -> ServiceContext:
                 {"failed_attempts": 0, "locked_until": None},
                 action="sign_in",
             )
-    if _HASHER.check_needs_rehash(user["password_hash"]):
+    if _password_hasher().check_needs_rehash(user["password_hash"]):
         with db.write(Actor(user["id"], user["username"], user["role"])) as w:
             w.update(
                 "users", user["id"], {"password_hash": hash_password(password)}, action="rehash"
@@ -323,17 +359,65 @@ def set_password(
     if ctx.actor.user_id == user_id and ctx.actor.role != "admin":
         if old_password is None:
             raise ValidationError("old_password", "required", "old password: required")
-        try:
-            _HASHER.verify(user["password_hash"], old_password)
-        except (VerificationError, InvalidHashError):
-            raise ValidationError(
-                "old_password", "mismatch", "old password is wrong (原密码错误)"
-            ) from None
+        if not _verify(user["password_hash"], old_password):
+            raise ValidationError("old_password", "mismatch", "old password is wrong (原密码错误)")
     else:
         require(ctx, "manage_users")
     _check_password(new_password)
     with ctx.db.write(ctx.actor) as w:
         w.update("users", user_id, {"password_hash": hash_password(new_password)})
+
+
+def change_own_password(ctx: ServiceContext, old_password: str, new_password: str) -> None:
+    """The signed-in user changes their own password (any role, own account only; audited).
+
+    The old password is checked against the stored argon2id hash first — a session left
+    open is not enough to take over the account — and a wrong one counts towards the
+    lockout exactly as a wrong password at sign-in does (five lock the account for 15
+    minutes). The new one follows the password rule and must differ from the old one;
+    it is stored as a fresh argon2id hash. Refusals are ValidationErrors naming the
+    field ("old_password", "new_password") and the rule ("mismatch", "min_length",
+    "unchanged"); nothing is written but the failure count.
+    """
+    # The permission is being that person: every role may, on its own account only (the
+    # account comes from the session, never from an argument), and never the system actor.
+    if ctx.actor.user_id is None:  # the system actor has no password
+        raise PermissionDenied(
+            f"{ctx.actor.username}: only a signed-in person can change their own password"
+        )
+    user = _get_user(ctx.db, ctx.actor.user_id)
+    if user["username"] != ctx.actor.username:
+        raise PermissionDenied(f"{ctx.actor.username}: the session is not this account's")
+    if not user["active"]:
+        raise AuthError(f"account {user['username']} is disabled (账户已停用)")
+    if user["locked_until"] and datetime.fromisoformat(user["locked_until"]) > _now():
+        raise AccountLocked(user["username"], datetime.fromisoformat(user["locked_until"]))
+    if not old_password:
+        raise ValidationError("old_password", "required", "old password: required (请输入原密码)")
+    if not _verify(user["password_hash"], old_password):
+        failures = int(user["failed_attempts"]) + 1
+        changes: dict[str, Any] = {"failed_attempts": failures}
+        if failures >= MAX_FAILURES:
+            changes = {"failed_attempts": 0, "locked_until": _iso(_now() + LOCKOUT)}
+        with ctx.db.write(ctx.actor) as w:
+            w.update("users", user["id"], changes, action="password_change_failed")
+        if failures >= MAX_FAILURES:
+            raise AccountLocked(user["username"], datetime.fromisoformat(changes["locked_until"]))
+        raise WrongOldPassword(MAX_FAILURES - failures)
+    _check_password(new_password, "new_password")
+    if new_password == old_password:
+        raise ValidationError(
+            "new_password",
+            "unchanged",
+            "new password: must differ from the old one (新密码不能与原密码相同)",
+        )
+    with ctx.db.write(ctx.actor) as w:
+        w.update(
+            "users",
+            user["id"],
+            {"password_hash": hash_password(new_password), "failed_attempts": 0},
+            action="change_password",
+        )
 
 
 def set_user_active(ctx: ServiceContext, user_id: int, active: bool, reason: str) -> None:

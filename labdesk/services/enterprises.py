@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError
-from labdesk.core.uscc import validate_uscc
+from labdesk.core.uscc import UsccError, validate_uscc
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.db import Database
@@ -31,8 +31,8 @@ class EnterpriseForm:
 def normalized_uscc(code: str, field: str = "uscc") -> str:
     """The normalized code or ValidationError naming the rule it breaks."""
     check = validate_uscc(code)
-    if not check.valid:
-        raise ValidationError(field, "uscc", f"{field} (统一社会信用代码) {code!r}: {check.reason}")
+    if check.problem is not None:
+        raise UsccError(field, check.problem, prefix=f"{field} (统一社会信用代码) {code!r}")
     return check.normalized
 
 

@@ -1,31 +1,43 @@
-"""A report's canonical content: its class and items as printed, in one byte form (Qt-free).
+"""A report's canonical content: what the report prints, in one byte form (Qt-free).
 
 The signed payload of a report carries the SM3 digest of these bytes, the PDF carries
-the bytes themselves, and the report's item table is printed from them: so what is
-printed, what is digested and what a verifier recomputes are one thing.
+the bytes themselves, and the report's item table, its 产品类别, 判定依据 and decision rule
+are printed from them: so what is printed, what is digested and what a verifier
+recomputes are one thing.
 
-    {"format":"labdesk-report-content/1","items":[{"limit":"≤0.2","method":"GB 5009.12",
-     "name":"铅","result":"0.35","seq":1,"unit":"mg/kg","verdict":"不合格"}],
+    {"basis":"GB 2762-2022","category":"蔬菜及其制品 / 芸薹类蔬菜",
+     "decision_rule":"判定规则：……","format":"labdesk-report-content/2",
+     "items":[{"limit":"≤0.2","method":"GB 5009.12","name":"铅","result":"0.35","seq":1,
+     "u":"","unit":"mg/kg","verdict":"不合格"}],
      "report":"HF01-2026-000001","report_class":"一般不合格报告","version":1}
 
 `report_class` is the 报告类别 the approver confirmed (printed on the report; "" when
-none was chosen for a not-judged report).
+none was chosen for a not-judged report); `category` the 产品类别 (a food sample's class
+path, else the product category's name); `basis` the 判定依据 (the standard versions of
+the frozen items, 、-separated); `decision_rule` the rule the conformity statement used
+(ISO/IEC 17025 7.8.6); an item's `u` the note printed after its result for an item judged
+with a guard band ("（U = 0.02，k = 2）", else "").
 
 JSON, UTF-8, keys sorted, no insignificant spaces (`ensure_ascii=False`), no final
 newline. Every value is the stored text (limits and results as typed or as the judgement
-displayed them), never a number re-formatted.
+displayed them), never a number re-formatted. Reports issued before /2 carry
+`labdesk-report-content/1` (no category, basis, decision rule or U): they keep verifying
+and are printed as before, those four from the database.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from labdesk.core.decision import statement_zh
+from labdesk.services.lab_guards import uncertainty_of
 from labdesk.signing import sm3_digest
 from labdesk.store.protocol import Store
 
-FORMAT = "labdesk-report-content/1"
+FORMAT_1 = "labdesk-report-content/1"
+FORMAT = "labdesk-report-content/2"  # what an issue writes
 PASS = "合格"
 FAIL = "不合格"
 #: Verdict printed for items the standard asks only to report (no limit to judge).
@@ -43,6 +55,7 @@ class ContentItem:
     result: str
     verdict: str
     method: str
+    u: str = ""  # "（U = …，k = 2）" after the result of an item judged with a guard band
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +66,7 @@ class ContentItem:
             "result": self.result,
             "verdict": self.verdict,
             "method": self.method,
+            "u": self.u,
         }
 
 
@@ -92,18 +106,128 @@ def current_items(db: Store, sample_id: int) -> list[ContentItem]:
     return items_from_rows(item_rows(db, sample_id))
 
 
+@dataclass(frozen=True)
+class Printed:
+    """What the report prints besides its items' own columns, from the database."""
+
+    category: str  # 产品类别
+    basis: str  # 判定依据
+    decision_rule: str
+    u_notes: dict[int, str]  # item seq → "（U = …，k = 2）"
+
+
+def food_class_path(db: Store, code: str) -> str:
+    """粮食加工品 / 大米 / 大米 / 大米 for a food sample's class (its root left out)."""
+    names: list[str] = []
+    current: str | None = code
+    while current:
+        row = db.query_one("SELECT name, parent_code FROM food_classes WHERE code = ?", (current,))
+        if row is None:
+            break
+        names.append(str(row["name"]))
+        current = row["parent_code"]
+    names.reverse()
+    return " / ".join(names[1:] or names) or code
+
+
+def standards_of(rows: list[Any]) -> list[str]:
+    """The standard version of each frozen item ("GB 2762-2022"; a number alone without
+    its year), in item order."""
+    return [
+        f"{r['standard_no']}-{r['standard_year']}" if r["standard_year"] else str(r["standard_no"])
+        for r in rows
+    ]
+
+
+def _category(db: Store, sample_id: int) -> str:
+    row = db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
+    if row is None:
+        return ""
+    columns = row.keys()  # (a sqlite3.Row: `in` on the row itself looks at its values)
+    food = _text(row["food_class_code"]) if "food_class_code" in columns else ""
+    if food:
+        return food_class_path(db, food)
+    code = _text(row["category_code"])
+    name = db.scalar("SELECT name FROM lib_categories WHERE code = ?", (code,)) if code else None
+    return _text(name) or code
+
+
+def _decision_rule(db: Store, sample_id: int) -> tuple[str, dict[int, str]]:
+    """The report states its decision rule whenever it states conformity (ISO/IEC 17025
+    7.8.6): simple acceptance unless items were agreed with a guard band, whose U is then
+    printed beside the result. Databases older than decision rules: simple acceptance."""
+    rows = db.query("SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", (sample_id,))
+    columns = list(rows[0].keys()) if rows else []
+    if "decision_rule" not in columns:
+        return statement_zh("simple"), {}
+    guarded = [r for r in rows if r["decision_rule"] == "guard_band"]
+    if not guarded:
+        return statement_zh("simple"), {}
+    notes: dict[int, str] = {}
+    for row in guarded:
+        result = db.query_one(
+            "SELECT text FROM results WHERE sample_item_id = ? AND superseded_by IS NULL",
+            (int(row["id"]),),
+        )
+        if result is None:
+            continue
+        u = uncertainty_of(db, row, str(result["text"]))  # ND, <x, words: none
+        if u is not None:
+            notes[int(row["seq"])] = f"（U = {format(u, 'f')}，k = 2）"
+    names = "、".join(str(r["name"]) for r in guarded)
+    statement = f"{names}：{statement_zh('guard_band')}"
+    if len(guarded) < len(rows):
+        statement += "；其余项目：" + statement_zh("simple").removeprefix("判定规则：")
+    return statement, notes
+
+
+def printed(db: Store, sample_id: int, rows: list[Any] | None = None) -> Printed:
+    """The 产品类别, 判定依据, decision rule and U notes the sample's report prints now
+    (`rows`: its `item_rows`, when already read)."""
+    items = item_rows(db, sample_id) if rows is None else rows
+    statement, notes = _decision_rule(db, sample_id)
+    return Printed(
+        category=_category(db, sample_id),
+        basis="、".join(dict.fromkeys(x for x in standards_of(items) if x)),
+        decision_rule=statement,
+        u_notes=notes,
+    )
+
+
 def canonical(
-    report_no: str, version: int, items: list[ContentItem], *, report_class: str
+    report_no: str,
+    version: int,
+    items: list[ContentItem],
+    *,
+    report_class: str,
+    extras: Printed,
 ) -> bytes:
     value = {
         "format": FORMAT,
         "report": report_no,
         "report_class": report_class,
         "version": version,
-        "items": [item.as_dict() for item in items],
+        "category": extras.category,
+        "basis": extras.basis,
+        "decision_rule": extras.decision_rule,
+        "items": [replace(item, u=extras.u_notes.get(item.seq, "")).as_dict() for item in items],
     }
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
         "utf-8"
+    )
+
+
+def current_content(
+    db: Store, sample_id: int, report_no: str, version: int, report_class: str
+) -> bytes:
+    """The canonical content of the sample's report as it would be issued now."""
+    rows = item_rows(db, sample_id)
+    return canonical(
+        report_no,
+        version,
+        items_from_rows(rows),
+        report_class=report_class,
+        extras=printed(db, sample_id, rows),
     )
 
 
@@ -116,17 +240,22 @@ def digest(content: bytes) -> str:
 class Content:
     report_class: str
     items: list[ContentItem]
+    # What /2 signs besides the items; None in /1 content (printed from the database).
+    category: str | None = None
+    basis: str | None = None
+    decision_rule: str | None = None
 
 
 def parse(content: str | bytes) -> Content:
-    """The class and items of stored canonical content (ValueError if it is not that)."""
+    """The class, items and (/2) printed context of stored canonical content (ValueError
+    if it is not that)."""
     value = json.loads(content)
     if (
         not isinstance(value, dict)
-        or value.get("format") != FORMAT
+        or value.get("format") not in (FORMAT_1, FORMAT)
         or not isinstance(value.get("report_class"), str)
     ):
-        raise ValueError("not labdesk-report-content/1")
+        raise ValueError("not labdesk-report-content/1 or /2")
     items = [
         ContentItem(
             seq=int(i["seq"]),
@@ -136,7 +265,16 @@ def parse(content: str | bytes) -> Content:
             result=str(i["result"]),
             verdict=str(i["verdict"]),
             method=str(i["method"]),
+            u=str(i.get("u", "")),
         )
         for i in value["items"]
     ]
-    return Content(report_class=str(value["report_class"]), items=items)
+    if value["format"] == FORMAT_1:
+        return Content(report_class=str(value["report_class"]), items=items)
+    return Content(
+        report_class=str(value["report_class"]),
+        items=items,
+        category=str(value["category"]),
+        basis=str(value["basis"]),
+        decision_rule=str(value["decision_rule"]),
+    )

@@ -176,12 +176,7 @@ def issue_in(
     version = 1 if last is None else int(last["version"]) + 1
     if last is not None:
         reason = correction_reason(w.db, sample_id) or reason
-    content = report_content.canonical(
-        report_no,
-        version,
-        report_content.current_items(w.db, sample_id),
-        report_class=report_class,
-    )
+    content = report_content.current_content(w.db, sample_id, report_no, version, report_class)
     values: dict[str, Any] = {
         "sample_id": sample_id,
         "report_no": report_no,

@@ -183,7 +183,7 @@ class SummaryFilter:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValidationError("date_to", "not_before_date_from", "结束日期早于开始日期")
         if self.categories:
-            clauses.append(f"s.category_code IN ({_marks(self.categories)})")
+            clauses.append(f"{CATEGORY_KEY} IN ({_marks(self.categories)})")
             params.extend(self.categories)
         if self.regions:
             clauses.append(
@@ -198,6 +198,12 @@ class SummaryFilter:
             clauses.append(f"t.source IN ({_marks(self.sources)})")
             params.extend(self.sources)
         return " AND ".join(clauses), params
+
+
+#: A sample's product category: its flat-library category, or for a food sample (issue 15)
+#: the food class it was registered against — so food samples are counted by class, not
+#: lumped under "".
+CATEGORY_KEY = "coalesce(nullif(s.category_code, ''), s.food_class_code, '')"
 
 
 def _marks(values: Sequence[Any]) -> str:
@@ -236,9 +242,10 @@ _DIMENSION_SQL: dict[str, tuple[str, str, str]] = {
     # key expression, label expression, extra join
     "month": ("coalesce(substr(s.sampling_date, 1, 7), '')", "", ""),
     "category": (
-        "s.category_code",
-        "coalesce(c.name, s.category_code)",
-        "LEFT JOIN lib_categories AS c ON c.code = s.category_code",
+        CATEGORY_KEY,
+        f"coalesce(c.name, fc.name, {CATEGORY_KEY})",
+        "LEFT JOIN lib_categories AS c ON c.code = s.category_code "
+        "LEFT JOIN food_classes AS fc ON fc.code = s.food_class_code",
     ),
     "region": ("coalesce(e.region_code, '')", "", ""),
     "enterprise": ("coalesce(s.enterprise_id, '')", "coalesce(e.name, '')", ""),

@@ -184,13 +184,18 @@ def approve_in(
 
     A sample approved again (after a correction sent it back) keeps its number: the
     number names the report, and a reissued report is the same report, revised.
-    The conclusion is made today (`concluded_on`): the re-inspection window, the backup
-    sample's retention and, for a 24-hour report, its 24 hours run from here.
+    The first approval makes the conclusion (`concluded_on`): the re-inspection window,
+    the backup sample's retention and the report clock run from it. An approval after a
+    correction keeps that day: the statutory clocks run from the first conclusion
+    notified (食品安全法 第八十八条, domain brief "Statutory clocks"), and reissuing a
+    corrected report must not give the unit a new 复检 window. A 24-hour report's 24 hours
+    run from each approval (its deadline is the report's, not the unit's).
     `report_class` is the approver's 报告类别 (None: the one the conclusion implies).
     With `signer` the issued report's payload is signed (`report_issues.issue_in`).
     """
     row = w.db.query_one(
-        "SELECT s.report_no, s.conclusion_code, coalesce(t.purpose, '') AS purpose "
+        "SELECT s.report_no, s.conclusion_code, s.concluded_on, "
+        "coalesce(t.purpose, '') AS purpose "
         "FROM samples s LEFT JOIN tasks t ON t.id = s.task_id WHERE s.id = ?",
         (sample_id,),
     )
@@ -200,7 +205,9 @@ def approve_in(
     else:
         chosen = check_report_class(report_class)
     day = on or date.today()
-    extra: dict[str, Any] = {"concluded_on": day.isoformat(), "urgent_due": None}
+    extra: dict[str, Any] = {"urgent_due": None}
+    if not row["concluded_on"]:
+        extra["concluded_on"] = day.isoformat()
     if chosen == URGENT:
         extra["urgent_due"] = urgent_deadline(w.at_utc)
     if row["report_no"]:

@@ -65,6 +65,10 @@ class VerifiedReport:
             out["file_bytes"] = self.file_bytes
             out["report_class"] = self.content.get("report_class", "")
             out["items"] = self.content.get("items", [])
+            # labdesk-report-content/2 signs what the report prints beside its items.
+            for key in ("category", "basis", "decision_rule"):
+                if key in self.content:
+                    out[key] = self.content[key]
         return out
 
 

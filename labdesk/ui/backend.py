@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from labdesk.store.errors import DatabaseLocked
-from labdesk.ui.operations import Cancelled, TaskState
 
 if TYPE_CHECKING:
     from labdesk.store.db import Database
+    from labdesk.ui.operations import TaskState
     from labdesk.ui.session import UiSession
 
 __all__ = [
@@ -52,6 +52,7 @@ def create_demo_database(
     from labdesk.batch.demo import build_demo, demo_outbox
     from labdesk.reports.issue import issue_missing_pdfs
     from labdesk.store.db import open_database
+    from labdesk.ui.operations import Cancelled  # demo creation only: not at start-up
 
     def progress(done: int, total: int) -> None:
         if state is not None:

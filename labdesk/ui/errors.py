@@ -81,7 +81,9 @@ def install_log_file(path: Path) -> Path | None:
 def user_message(exc: BaseException) -> str:
     """The text to show for an exception (the message for user errors, a summary for bugs)."""
     if isinstance(exc, LabDeskError):
-        return str(exc)
+        from labdesk.ui.uscc_text import uscc_error_text
+
+        return uscc_error_text(exc) or str(exc)
     message = QCoreApplication.translate("Errors", "An unexpected error occurred: {0}").format(
         f"{type(exc).__name__}: {exc}"
     )

@@ -1,6 +1,7 @@
 """The food library on the Standards screen: the classification tree, the limits a class
 gets on a date (inherited ones say where from), the versions of its standards side by
-side, and the import of a limit table with its preview.
+side, the class's item template (`ui/food_template_panel.py`), and the import of a limit
+table with its preview.
 
 The import reads and validates the whole file first (`food_imports.read_limits`):
 the preview lists its rows, or every problem with its row, column and rule, and Import
@@ -220,6 +221,13 @@ class FoodLibraryPanel(QWidget):
         self.versions_table = make_table(self.versions_model, self)
         self.versions_table.setObjectName("food_versions_table")
         right.addWidget(titled(self.tr("Versions side by side"), self.versions_table))
+        from labdesk.ui.food_template_panel import FoodTemplatePanel
+
+        self.template_panel = FoodTemplatePanel(session, self)
+        self.template_panel.saved.connect(lambda _code: self._show_class())
+        right.addWidget(
+            titled(self.tr("Item template (what registration proposes)"), self.template_panel)
+        )
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([380, 1000])
@@ -298,6 +306,7 @@ class FoodLibraryPanel(QWidget):
         if not code:
             self.limits_model.set_rows([])
             self.versions_model.set_rows([])
+            self.template_panel.show_class("", self.on_date(), [])
             self.class_label.setText(self.tr("Choose a class."))
             return
         tree = self._tree
@@ -325,6 +334,7 @@ class FoodLibraryPanel(QWidget):
             [i["lib_limit_id"] for i in composed.items],
         )
         self._show_versions(code)
+        self.template_panel.show_class(code, self.on_date(), composed.items)
 
     def _show_versions(self, code: str) -> None:
         """Every version of the class's standards, one column each, item by item."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.ui import backend
+from labdesk.ui.roles import role_title
 from labdesk.ui.screens import SCREENS, ScreenInfo, load_screen_class
 from labdesk.ui.session import UiSession
 
@@ -110,6 +111,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        change_password = QAction(self.tr("Change my &password…"), self)
+        change_password.setObjectName("action_change_password")
+        change_password.triggered.connect(self.open_change_password)
+        file_menu.addAction(change_password)
         sign_out = QAction(self.tr("Sign &out"), self)
         sign_out.setObjectName("action_sign_out")
         sign_out.triggered.connect(self.signOutRequested.emit)
@@ -186,6 +191,18 @@ class MainWindow(QMainWindow):
         fallback = ResultImportDialog(self.session, self)
         fallback.open()
         return fallback
+
+    def open_change_password(self) -> QWidget:
+        """File → Change my password (any role): modal; returned for tests."""
+        from labdesk.ui.change_password import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(self.tr("Your password was changed."), 8000)
+        )
+        dialog.open()
+        return dialog
 
     def show_about(self) -> QWidget:
         from labdesk.ui.about import show_about
@@ -411,15 +428,3 @@ class MainWindow(QMainWindow):
     def _close_after_backup(self) -> None:
         self._exit_backup_taken = True
         self.close()
-
-
-def role_title(role: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    titles = {
-        "technician": QCoreApplication.translate("Roles", "Technician"),
-        "reviewer": QCoreApplication.translate("Roles", "Reviewer"),
-        "manager": QCoreApplication.translate("Roles", "Manager"),
-        "admin": QCoreApplication.translate("Roles", "Administrator"),
-    }
-    return titles.get(role, role)

@@ -70,7 +70,7 @@ class PassphraseDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
         if _is_demo(session):
-            from labdesk.batch.demo import DEMO_KEY_PASSPHRASE
+            from labdesk.batch.demo_passphrase import DEMO_KEY_PASSPHRASE
 
             demo = QLabel(
                 self.tr("Demo database: the demo key's passphrase is {0}").format(

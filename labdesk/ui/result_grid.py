@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -32,6 +32,8 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -308,6 +310,37 @@ class ResultGridModel(QAbstractTableModel):
         key = self._columns[index.column()].key
         data = self.row_data(index.row())
         preview = self._previews.get(int(data["id"])) if self._previews else None
+        return self._value(key, data, preview, role)
+
+    def multiData(
+        self,
+        index: ModelIndex,
+        roleDataSpan: QModelRoleDataSpan | QModelRoleData,
+    ) -> None:
+        """All the roles a delegate asks for a cell in one call (Qt 6's item delegates
+        ask seven roles per painted cell through this; the default calls data() seven
+        times, each a C++ → Python call): the row is looked up once per cell."""
+        if not index.isValid():
+            return
+        key = self._columns[index.column()].key
+        data = self.row_data(index.row())
+        preview = self._previews.get(int(data["id"])) if self._previews else None
+        # Every entry is written: the delegate reuses its span between cells, so a role
+        # left alone would keep the previous cell's value (its colour, say).
+        entries: Iterable[QModelRoleData] = (
+            (roleDataSpan,)
+            if isinstance(roleDataSpan, QModelRoleData)
+            else cast("Iterable[QModelRoleData]", roleDataSpan)  # a span iterates by index
+        )
+        for role_data in entries:
+            role = role_data.role()
+            value = self._value(key, data, preview, role) if role in _ROLES else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
+
+    def _value(self, key: str, data: dict[str, Any], preview: Preview | None, role: int) -> Any:
         shows_preview = preview is not None and key in ("rounded", "verdict", "explanation")
         if role == _FONT:
             return self._italic if shows_preview else None

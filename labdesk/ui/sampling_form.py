@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.uscc import validate_uscc
+from labdesk.ui.errors import user_message
 from labdesk.ui.labels import chinese_ui, method_text, state_title
 from labdesk.ui.session import UiSession
 
@@ -486,8 +487,10 @@ class SamplingForm(QWidget):
             self.fields["enterprise_uscc"].set_error("")
             return
         check = validate_uscc(text)
-        if not check.valid:
-            self.fields["enterprise_uscc"].set_error(check.reason)
+        if check.problem is not None:
+            from labdesk.ui.uscc_text import uscc_message
+
+            self.fields["enterprise_uscc"].set_error(uscc_message(check.problem))
             return
         from labdesk.services import enterprises
 
@@ -749,7 +752,7 @@ class SamplingForm(QWidget):
         field = self.fields.get(key)
         if field is None:
             return False
-        field.set_error(str(exc))
+        field.set_error(user_message(exc))  # a refused code in the interface language
         field.editor.setFocus()
         return True
 

@@ -7,10 +7,10 @@ database the demo accounts are listed; double-clicking one fills the form.
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
-from labdesk.ui.main_window import role_title
+from labdesk.ui.roles import role_title
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,9 @@ class SignInDialog(QDialog):
 
         layout = QVBoxLayout(self)
         centre = self._centre_name()
-        heading = QLabel(f"<h2>{centre}</h2>" if centre else "<h2>LabDesk</h2>")
-        heading.setTextFormat(Qt.TextFormat.RichText)
+        # Rich text by Qt's own detection (the default), so that showing this window does
+        # not build PySide's whole `Qt` namespace (~30 ms of start-up; docs/performance.md).
+        heading = QLabel(f"<h2>{html.escape(centre)}</h2>" if centre else "<h2>LabDesk</h2>")
         layout.addWidget(heading)
         layout.addWidget(QLabel(self.tr("Database: {0}").format(session.db_path)))
 
@@ -88,7 +89,10 @@ class SignInDialog(QDialog):
         if show_demo_accounts:
             self._add_demo_accounts(layout)
 
-        buttons = QDialogButtonBox(
+        # setStandardButtons, not the constructor: resolving the constructor's overloads
+        # (one takes a Qt.Orientation) builds PySide's whole `Qt` namespace, ~20–30 ms.
+        buttons = QDialogButtonBox()
+        buttons.setStandardButtons(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -134,14 +138,13 @@ class SignInDialog(QDialog):
         layout.addWidget(table)
         self.demo_table = table
         self._demo_accounts = accounts
-        from labdesk.batch.demo import DEMO_KEY_PASSPHRASE  # demo databases only
+        from labdesk.batch.demo_passphrase import DEMO_KEY_PASSPHRASE  # demo databases only
 
         # Exporting a batch also asks for the signing key's passphrase: say it here too.
         self.demo_passphrase = QLabel(
             self.tr("Signing-key passphrase (to export batches): {0}").format(DEMO_KEY_PASSPHRASE)
         )
         self.demo_passphrase.setObjectName("demo_passphrase")
-        self.demo_passphrase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.demo_passphrase)
 
     def _fill_demo(self, row: int, _column: int) -> None:

@@ -19,6 +19,10 @@
 <context>
     <name>FoodLibraryPanel</name>
     <message>
+        <source>Item template (what registration proposes)</source>
+        <translation>项目模板（登记时建议的项目）</translation>
+    </message>
+    <message>
         <source>Find a class by name or pinyin initials…</source>
         <translation>按名称或拼音首字母查找分类…</translation>
     </message>
@@ -121,6 +125,89 @@
     <message>
         <source>Imported {0} ({1} limit rows).</source>
         <translation>已导入 {0}（{1} 条限量）。</translation>
+    </message>
+</context>
+<context>
+    <name>FoodTemplatePanel</name>
+    <message>
+        <source>In template</source>
+        <translation>列入模板</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>Item code</source>
+        <translation>项目代码</translation>
+    </message>
+    <message>
+        <source>Test method (double-click to edit)</source>
+        <translation>检验方法（双击修改）</translation>
+    </message>
+    <message>
+        <source>Limit and source</source>
+        <translation>限量及来源</translation>
+    </message>
+    <message>
+        <source>Save as this class's template</source>
+        <translation>保存为本分类的模板</translation>
+    </message>
+    <message>
+        <source>Use the inherited template</source>
+        <translation>改用上级分类的模板</translation>
+    </message>
+    <message>
+        <source>Admins and managers edit item templates.</source>
+        <translation>项目模板由管理员和批准人维护。</translation>
+    </message>
+    <message>
+        <source>product standard: proposed when the label's 执行标准 names {0} (graded limits: for the label's 质量等级)</source>
+        <translation>产品标准：标签执行标准为 {0} 时建议（分等级的限量按标签质量等级）</translation>
+    </message>
+    <message>
+        <source>no limit of this item applies to the class on {0}</source>
+        <translation>{0} 本分类没有该项目的现行限量</translation>
+    </message>
+    <message>
+        <source>Choose a class.</source>
+        <translation>请选择分类。</translation>
+    </message>
+    <message>
+        <source>No template applies: registering a sample of this class proposes every applicable item. Tick the items the plan tests and save.</source>
+        <translation>没有适用的模板：登记本分类样品时建议全部适用项目。勾选计划要检的项目后保存。</translation>
+    </message>
+    <message>
+        <source>The class's own template (ticked below).</source>
+        <translation>本分类自己的模板（下表勾选项）。</translation>
+    </message>
+    <message>
+        <source>Inherited from {0}: saving here gives this class a template of its own.</source>
+        <translation>沿用 {0} 的模板：在此保存即为本分类建立自己的模板。</translation>
+    </message>
+    <message>
+        <source>Tick at least one item, or use the inherited template.</source>
+        <translation>请至少勾选一个项目，或改用上级分类的模板。</translation>
+    </message>
+    <message>
+        <source>Saved the template of {0}: {1} items.</source>
+        <translation>已保存 {0} 的模板：{1} 个项目。</translation>
+    </message>
+    <message>
+        <source>{0} has no template of its own now: the inherited one applies.</source>
+        <translation>{0} 已无自己的模板：改用上级分类的模板。</translation>
+    </message>
+    <message>
+        <source>Sign in first.</source>
+        <translation>请先登录。</translation>
+    </message>
+    <message>
+        <source>Saving failed: {0}</source>
+        <translation>保存失败：{0}</translation>
     </message>
 </context>
 <context>

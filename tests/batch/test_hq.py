@@ -87,8 +87,9 @@ def test_ingest_chain_and_summary(store: HqStore, tmp_path: Path, sm2_signer: Si
     assert figures["samples"] == 12 and figures["fail"] == failed
     assert figures["pass"] == 12 - failed
     assert failed == 1  # sample 7
-    assert figures["pass_rate"] == "91.7"  # 11 of 12, to 0.1
-    assert figures["fail_rate"] == "8.3"
+    assert figures["pass_rate"] == "91.67"  # 11 of 12, to 0.01 as the province's views
+    assert figures["fail_rate"] == "8.33"
+    assert figures["excluded"] == {"report-withdrawn": 0}
     assert figures["by_centre"][0]["centre"] == "HF01"
     assert figures["by_centre"][0]["name"] == "HF01 质检中心"
     assert sum(c["samples"] for c in figures["by_category"]) == 12
@@ -99,12 +100,13 @@ def test_ingest_chain_and_summary(store: HqStore, tmp_path: Path, sm2_signer: Si
 
 
 def test_pass_rate_is_half_even_decimal(store: HqStore, sm2_signer: Signer) -> None:
-    # 7 of 8 pass → 87.5 exactly; 2 of 3 → 66.7
+    # 7 of 8 pass → 87.50 exactly; 2 of 3 → 66.67
     from labdesk.batch.hq import _rate
 
-    assert _rate(7, 8) == "87.5"
-    assert _rate(2, 3) == "66.7"
-    assert _rate(1, 8) == "12.5"
+    assert _rate(7, 8) == "87.50"
+    assert _rate(2, 3) == "66.67"
+    assert _rate(1, 8) == "12.50"
+    assert _rate(1, 800) == "0.12"  # 0.125 half-even
     assert _rate(0, 0) is None
 
 

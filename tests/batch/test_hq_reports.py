@@ -82,6 +82,11 @@ def test_a_withdrawal_arrives_alone_and_a_late_batch_never_undoes_it(
     assert status is not None and status["state"] == "withdrawn"
     assert status["withdrawn_reason"] == "作废"
     assert _verdict(store, s1["sample_id"]) == ("pass", 1)
+    # The withdrawn report's sample leaves `hq summary` as it leaves the province's views.
+    figures = summary(store)
+    assert (figures["samples"], figures["pass"], figures["pass_rate"]) == (0, 0, None)
+    assert figures["excluded"] == {"report-withdrawn": 1}
+    assert figures["by_centre"] == [] and figures["by_category"] == []
 
 
 def test_an_older_version_arriving_late_does_not_replace_the_newer_sample(

@@ -163,8 +163,15 @@ def test_uscc(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, ["uscc", "914403001922038217", "--json"])
     payload = json.loads(out)
     assert code == 1 and payload["valid"] is False and payload["reason"]
+    assert payload["code"] == "check" and payload["params"] == {"expected": "6", "got": "7"}
+    assert payload["message"] == "第18位校验码错误：应为6，实为7"
+    # The message in the language of --lang: Chinese by default, English on request.
     code, out, _ = _run(capsys, ["uscc", "914403001922038217"])
+    assert code == 1 and "无效" in out and "第18位校验码错误：应为6，实为7" in out
+    assert "expected" not in out
+    code, out, _ = _run(capsys, ["--lang", "en", "uscc", "914403001922038217"])
     assert code == 1 and "invalid" in out
+    assert "check character (position 18): expected 6, got 7" in out and "校验码" not in out
 
 
 def test_real_subprocess_judge() -> None:

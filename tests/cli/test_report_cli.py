@@ -193,7 +193,9 @@ def test_correction_withdrawal_export_and_hq_history(
     )
     assert code == 1 and out.startswith("SUPERSEDED") and "SUPERSEDED by version 2" in out
     code, out, _ = run(capsys, "hq", "--db", hq, "summary", "--json")
-    assert json.loads(out)["samples"] == 2  # the corrected sample counted once
+    figures = json.loads(out)
+    # The corrected sample is counted once; the withdrawn one not at all (as `hq rates`).
+    assert figures["samples"] == 1 and figures["excluded"] == {"report-withdrawn": 1}
 
 
 def make_centre_again(path: Path):  # type: ignore[no-untyped-def]

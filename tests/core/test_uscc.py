@@ -10,6 +10,8 @@ from labdesk.core.errors import ValidationError
 from labdesk.core.uscc import (
     ALPHABET,
     AUTHORITIES,
+    UsccError,
+    describe,
     is_valid_uscc,
     make_uscc,
     org_code_check_digit,
@@ -83,7 +85,10 @@ def test_lowercase_and_spaces_are_normalized() -> None:
         ("Y24403001922038216", "category code '2'"),
         ("9144A3001922038216", "administrative division"),
         ("914403001922038226", "organisation code check digit (position 17): expected 1, got 2"),
-        ("914403001922038217", "check character (position 18): expected 6, got 7 (校验码错误)"),
+        (
+            "914403001922038217",
+            "check character (position 18): expected 6, got 7 (第18位校验码错误",
+        ),
     ],
 )
 def test_rejections_name_the_rule(code: str, fragment: str) -> None:
@@ -178,3 +183,41 @@ def test_excluded_characters_named_with_position(code: str, pos: int, bad: str) 
 def test_never_crashes(text: str) -> None:
     check = validate_uscc(text)
     assert check.valid == (check.reason == "ok")
+
+
+@pytest.mark.parametrize(
+    ("code", "rule", "params"),
+    [
+        ("", "empty", {}),
+        ("123", "length", {"length": "3"}),
+        ("91440300I92203821X", "charset", {"char": "I", "position": "9"}),
+        ("B14403001922038216", "authority", {"char": "B"}),
+        ("9144A3001922038216", "division", {"position": "5", "char": "A"}),
+        ("914403001922038226", "org_check", {"expected": "1", "got": "2"}),
+        ("914403001922038217", "check", {"expected": "6", "got": "7"}),
+    ],
+)
+def test_problems_are_data(code: str, rule: str, params: dict[str, str]) -> None:
+    problem = validate_uscc(code).problem
+    assert problem is not None and problem.code == rule and problem.params == params
+
+
+def test_each_rule_reads_in_both_languages() -> None:
+    check = validate_uscc("914403001922038217")
+    assert check.problem is not None
+    assert describe(check.problem, "zh") == "第18位校验码错误：应为6，实为7"
+    assert describe(check.problem, "en") == "check character (position 18): expected 6, got 7"
+    category = validate_uscc("944403001922038216").problem
+    assert category is not None
+    assert "与登记管理部门9" in describe(category, "zh") and "allowed: 1/2/3" in describe(
+        category, "en"
+    )
+    assert validate_uscc("914403001922038216").problem is None
+
+
+def test_services_get_the_problem_with_the_refusal() -> None:
+    with pytest.raises(UsccError) as caught:
+        require_uscc("914403001922038217", field="enterprise_uscc")
+    assert caught.value.field == "enterprise_uscc" and caught.value.rule == "uscc"
+    assert caught.value.problem.code == "check"
+    assert str(caught.value).startswith("enterprise_uscc: check character (position 18)")

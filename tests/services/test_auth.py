@@ -188,3 +188,61 @@ def test_centre_profile_is_admin_only(world: World) -> None:
     auth.update_centre(world.admin, outbox_dir="/srv/outbox")
     centre = auth.centre(world.db)
     assert centre is not None and centre["outbox_dir"] == "/srv/outbox"
+
+
+def test_anyone_changes_their_own_password_with_the_old_one(world: World) -> None:
+    for ctx, name in ((world.tech, "tech"), (world.reviewer, "reviewer"), (world.admin, "admin")):
+        auth.change_own_password(ctx, PASSWORD, f"{name}-new-pass")
+        auth.sign_in(world.db, name, f"{name}-new-pass")
+        with pytest.raises(auth.AuthError):
+            auth.sign_in(world.db, name, PASSWORD)
+    stored = world.db.scalar("SELECT password_hash FROM users WHERE username = 'tech'")
+    assert str(stored).startswith("$argon2id$")
+    actions = [
+        r[0]
+        for r in world.db.query(
+            "SELECT action FROM audit_log WHERE table_name = 'users' AND action = 'change_password'"
+        )
+    ]
+    assert len(actions) == 3
+    assert verify_audit(world.db).ok
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "rule"),
+    [
+        ("", "brand-new-pass", "old_password", "required"),
+        ("not-the-password", "brand-new-pass", "old_password", "mismatch"),
+        (PASSWORD, "short", "new_password", "min_length"),
+        (PASSWORD, PASSWORD, "new_password", "unchanged"),
+    ],
+)
+def test_own_password_refusals_name_the_field(
+    world: World, old: str, new: str, field: str, rule: str
+) -> None:
+    before = world.db.scalar("SELECT password_hash FROM users WHERE username = 'tech'")
+    with pytest.raises(ValidationError) as caught:
+        auth.change_own_password(world.tech, old, new)
+    assert (caught.value.field, caught.value.rule) == (field, rule)
+    assert world.db.scalar("SELECT password_hash FROM users WHERE username = 'tech'") == before
+    auth.sign_in(world.db, "tech", PASSWORD)
+
+
+def test_wrong_old_passwords_lock_the_account_like_sign_in(world: World) -> None:
+    for left in range(auth.MAX_FAILURES - 1, 0, -1):
+        with pytest.raises(auth.WrongOldPassword) as caught:
+            auth.change_own_password(world.tech, "guess-guess", "brand-new-pass")
+        assert caught.value.attempts_left == left
+    with pytest.raises(auth.AccountLocked):  # the fifth wrong one locks
+        auth.change_own_password(world.tech, "guess-guess", "brand-new-pass")
+    with pytest.raises(auth.AccountLocked):
+        auth.change_own_password(world.tech, PASSWORD, "brand-new-pass")
+    with pytest.raises(auth.AccountLocked):
+        auth.sign_in(world.db, "tech", PASSWORD)
+
+
+def test_the_system_actor_has_no_password_to_change(world: World) -> None:
+    from labdesk.services.context import SYSTEM, ServiceContext
+
+    with pytest.raises(PermissionDenied):
+        auth.change_own_password(ServiceContext(world.db, SYSTEM), PASSWORD, "brand-new-pass")

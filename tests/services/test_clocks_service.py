@@ -125,3 +125,38 @@ def test_refresh_all_after_an_upgrade_is_idempotent(world: World) -> None:
     register(world, sampling_date=date(2026, 3, 2), production_date=date(2026, 3, 1))
     assert clocks.refresh_all(world.manager) == 0
     assert verify_audit(world.db).ok
+
+
+def test_a_corrected_report_approved_again_keeps_the_first_conclusion_day(world: World) -> None:
+    """Issue 17 follow-up: the 复检 window runs from the first conclusion notified; a
+    correction approved later must not restart it (nor the report clock)."""
+    from labdesk.services import report_issues, results, workflow
+    from tests.services.clockkit import reviewed_sample
+    from tests.services.recordkit import item_ids
+
+    sample_id = reviewed_sample(
+        world,
+        value="9",
+        sampling_date=date(2026, 3, 2),
+        production_date=date(2026, 3, 1),
+        received=date(2026, 3, 4),
+    )
+    with world.db.write(world.manager.actor) as w:
+        workflow.approve_in(w, sample_id, on=date(2026, 3, 20))
+    first = _row(world, sample_id)
+    assert first["concluded_on"] == "2026-03-20" and first["reinspection_due"]
+
+    report_issues.open_correction(world.manager, sample_id, "检验结果录入错误")
+    samples.start_testing(world.tech, sample_id)
+    for item in item_ids(world, sample_id):
+        results.enter_result(world.tech, item, "8", reason="复核原始记录")
+    workflow.submit(world.tech, sample_id)
+    workflow.review(world.reviewer, sample_id)
+    workflow.approve(world.manager, sample_id)  # today, months later
+    again = _row(world, sample_id)
+    assert again["state"] == "approved"
+    assert again["concluded_on"] == "2026-03-20"
+    assert again["reinspection_due"] == first["reinspection_due"]
+    assert again["objection_due"] == first["objection_due"]
+    assert len(report_issues.report_history(world.db, sample_id)) == 2
+    assert verify_audit(world.db).ok

@@ -77,3 +77,40 @@ def test_report_command_writes_the_sheet_beside_the_report(
     code = main(["--db", str(world.db.path), "report", number, "--out", str(out), "--raw-data"])
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [f"{number}-原始记录.pdf", f"{number}.pdf"]
+
+
+def test_the_issued_content_signs_category_basis_rule_and_u(world: World, tmp_path: Path) -> None:
+    """What the report prints beside its items — 产品类别, 判定依据, the decision rule and
+    U — is in the canonical content the payload's digest covers (docs/report-payload.md)."""
+    from labdesk.services import report_content, report_issues, workflow
+
+    sample_id, number = _measured(world, tmp_path)
+    for row in world.db.query(
+        "SELECT id FROM sample_items WHERE sample_id = ? AND code != 'PB'", (sample_id,)
+    ):
+        results.enter_result(world.tech, int(row[0]), "ND(0.001)")
+    lead = world.db.scalar(
+        "SELECT id FROM sample_items WHERE sample_id = ? AND code = 'PB'", (sample_id,)
+    )
+    decision_rules.set_items_rule(world.manager, [int(lead)], "guard_band", "客户要求")
+    before = report_document(world.db, number)
+    workflow.submit(world.tech, sample_id)
+    workflow.review(world.reviewer, sample_id)
+    workflow.approve(world.manager, sample_id)
+    issued = report_issues.current_report(world.db, sample_id)
+    assert issued is not None
+    content = report_content.parse(issued["content"])
+    fields = {f.label: f.value for f in before.fields}
+    assert content.category == fields["产品类别"] != ""
+    assert content.basis == fields["判定依据"] != ""
+    assert content.decision_rule == before.decision_rule
+    assert "保护带接受" in str(content.decision_rule)
+    lead_item = next(i for i in content.items if i.name == "铅")
+    assert lead_item.u == "（U = 0.0088，k = 2）"
+    assert all(i.u == "" for i in content.items if i.name != "铅")
+    # The issued report prints the signed context, whatever the database says later.
+    decision_rules.set_items_rule(world.manager, [int(lead)], "simple", "客户撤回要求")
+    after = report_document(world.db, number)
+    assert after.decision_rule == content.decision_rule
+    assert next(i for i in after.items if i.name == "铅").result.endswith(lead_item.u)
+    assert {f.label: f.value for f in after.fields}["判定依据"] == content.basis
