@@ -413,6 +413,9 @@ def cmd_standards_import(args: argparse.Namespace) -> int:
         count = library.import_library(ctx, lib)
     finally:
         db.close()
+    if count == 0 and lib.items:
+        print(f"无变化，未写入 (no change: {args.file} is the library in use; nothing written)")
+        return 0
     print(f"导入 {count} 个检验项目 (imported {count} items) from {args.file}")
     return 0
 

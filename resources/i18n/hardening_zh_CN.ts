@@ -24,4 +24,11 @@
         <translation>已超过两天没有成功的备份</translation>
     </message>
 </context>
+<context>
+    <name>StandardsScreen</name>
+    <message>
+        <source>No change: this is the library in use already.</source>
+        <translation>无变化：这已是正在使用的标准库，未写入。</translation>
+    </message>
+</context>
 </TS>
