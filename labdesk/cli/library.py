@@ -1,10 +1,11 @@
-"""`labdesk library foods | limits | stats | import | settings`: the food library.
+"""`labdesk library foods | limits | stats | import | templates | add-item | settings`.
 
     labdesk --db PATH library foods [--json]                 the classification tree
     labdesk --db PATH library limits --food NAME [--on DATE] [--grade G] [--standard S] [--json]
     labdesk --db PATH library stats [--json]                 rows by standard, confirmed/sample
     labdesk --db PATH library import FILE [--preview] [--user U] [--password-file F]
     labdesk --db PATH library templates [--json]             the item templates per class
+    labdesk --db PATH library add-item SAMPLE_NO --item "GB 2762|SN" --reason R --user U
     labdesk --db PATH library settings --items-date sampling_date|production_date --user U
 
 Reading commands open the file read-only (they work beside a running app). When the
@@ -65,6 +66,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     templates = verbs.add_parser("templates", help="the item templates of the food classes")
     templates.add_argument("--json", action="store_true")
     templates.set_defaults(func=cmd_templates)
+
+    add = verbs.add_parser(
+        "add-item",
+        help="add one applicable item to a registered food sample, with a reason (technician)",
+    )
+    add.add_argument("sample_no", metavar="SAMPLE_NO")
+    add.add_argument(
+        "--item", required=True, metavar="KEY", help='the item: "standard|code", e.g. "GB 2762|SN"'
+    )
+    add.add_argument("--reason", required=True, help="why the item is added (kept in the audit)")
+    add.add_argument("--json", action="store_true", help="print the frozen item as JSON")
+    _sign_in_arguments(add)
+    add.set_defaults(func=cmd_add_item)
 
     settings = verbs.add_parser("settings", help="the lab's library rules (admin)")
     settings.add_argument(
@@ -408,4 +422,49 @@ def cmd_settings(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"items_date = {args.items_date}")
+    return 0
+
+
+def cmd_add_item(args: argparse.Namespace) -> int:
+    """One more applicable item on a registered food sample (`food_samples.add_food_item`):
+    frozen from the versions in force on the sample's items date, the reason audited."""
+    from labdesk.core.errors import NotFound
+    from labdesk.services import auth
+    from labdesk.services.food_samples import add_food_item
+    from labdesk.store.db import open_database
+
+    db = open_database(db_path(args), create=False)
+    try:
+        sample_id = db.scalar("SELECT id FROM samples WHERE sample_no = ?", (args.sample_no,))
+        if sample_id is None:
+            raise NotFound(f"没有样品 {args.sample_no} (no sample {args.sample_no})")
+        ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+        item_id = add_food_item(ctx, int(sample_id), args.item.strip(), args.reason)
+        row = db.query_one(
+            "SELECT seq, standard_no, standard_year, code, name, limit_text, unit, source, "
+            "sample_data FROM sample_items WHERE id = ?",
+            (item_id,),
+        )
+    finally:
+        db.close()
+    assert row is not None
+    if args.json:
+        _print_json(
+            {
+                "sample_no": args.sample_no,
+                "item": args.item.strip(),
+                "seq": int(row["seq"]),
+                "name": row["name"],
+                "limit_text": row["limit_text"],
+                "unit": row["unit"],
+                "standard": f"{row['standard_no']}-{row['standard_year']}",
+                "source": row["source"],
+                "sample_data": bool(row["sample_data"]),
+            }
+        )
+        return 0
+    print(
+        f"{args.sample_no}: item {row['seq']} {row['name']} {row['limit_text']} {row['unit']} "
+        f"added ({row['source']})"
+    )
     return 0

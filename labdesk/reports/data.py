@@ -141,6 +141,7 @@ def _as_report_item(item: report_content.ContentItem) -> ReportItem:
         unit=item.unit,
         verdict=item.verdict,
         method=item.method,
+        sample_data=item.sample_data,
     )
 
 

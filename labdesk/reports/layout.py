@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 
 from labdesk.core.rates import MIN_SAMPLES
-from labdesk.reports.model import FAIL, Field, SamplingFormDoc, TestReportDoc
+from labdesk.reports.model import FAIL, SAMPLE_DATA_NOTE, Field, SamplingFormDoc, TestReportDoc
 from labdesk.services.summary import BatchSummary
 
 _STYLE = """
@@ -120,7 +120,7 @@ def test_report_html(doc: TestReportDoc) -> str:
     items = "".join(
         "<tr>"
         f'<td align="center">{item.seq}</td><td>{_e(item.name)}</td><td>{_e(item.unit)}</td>'
-        f"<td>{_e(item.limit)}</td><td>{_e(item.result)}</td>"
+        f"<td>{_e(item.limit)}{'＊' if item.sample_data else ''}</td><td>{_e(item.result)}</td>"
         f'<td align="center"{" class=fail" if item.verdict == FAIL else ""}>'
         f"{_e(item.verdict)}</td><td>{_e(item.method)}</td>"
         "</tr>"
@@ -154,6 +154,7 @@ def test_report_html(doc: TestReportDoc) -> str:
         )
         + "<h3>检验结果</h3>"
         + item_table
+        + (f"<p>{_e(SAMPLE_DATA_NOTE)}</p>" if any(i.sample_data for i in doc.items) else "")
         + f"<h3>检验结论</h3><p class=conclusion>{_e(doc.conclusion)}</p>"
         + (f"<p>{_e(doc.decision_rule)}</p>" if doc.decision_rule else "")
         + remarks

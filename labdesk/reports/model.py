@@ -37,6 +37,15 @@ class ReportItem:
     unit: str
     verdict: str
     method: str
+    sample_data: bool = False  # the limit is sample data: marked, and the report says so
+
+
+#: Printed under the item table when a limit is sample data (issue 15: never present an
+#: unconfirmed number as an official limit).
+SAMPLE_DATA_NOTE = (
+    "＊ 标注的限量为样例数据，未经标准原文核对，不是官方限量，仅供演示和测试"
+    "（sample data, not an official limit）。"
+)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ recomputes are one thing.
     {"basis":"GB 2762-2022","category":"蔬菜及其制品 / 芸薹类蔬菜",
      "decision_rule":"判定规则：……","format":"labdesk-report-content/2",
      "items":[{"limit":"≤0.2","method":"GB 5009.12","name":"铅","result":"0.35","seq":1,
-     "u":"","unit":"mg/kg","verdict":"不合格"}],
+     "sample_data":false,"u":"","unit":"mg/kg","verdict":"不合格"}],
      "report":"HF01-2026-000001","report_class":"一般不合格报告","version":1}
 
 `report_class` is the 报告类别 the approver confirmed (printed on the report; "" when
@@ -16,7 +16,8 @@ none was chosen for a not-judged report); `category` the 产品类别 (a food sa
 path, else the product category's name); `basis` the 判定依据 (the standard versions of
 the frozen items, 、-separated); `decision_rule` the rule the conformity statement used
 (ISO/IEC 17025 7.8.6); an item's `u` the note printed after its result for an item judged
-with a guard band ("（U = 0.02，k = 2）", else "").
+with a guard band ("（U = 0.02，k = 2）", else ""), its `sample_data` true when its limit is
+sample data, not a confirmed official limit (the report marks it and says so).
 
 JSON, UTF-8, keys sorted, no insignificant spaces (`ensure_ascii=False`), no final
 newline. Every value is the stored text (limits and results as typed or as the judgement
@@ -56,6 +57,8 @@ class ContentItem:
     verdict: str
     method: str
     u: str = ""  # "（U = …，k = 2）" after the result of an item judged with a guard band
+    # The limit is sample data (not confirmed against the standard): the report says so.
+    sample_data: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +70,7 @@ class ContentItem:
             "verdict": self.verdict,
             "method": self.method,
             "u": self.u,
+            "sample_data": self.sample_data,
         }
 
 
@@ -78,7 +82,7 @@ def item_rows(db: Store, sample_id: int) -> list[Any]:
     """The frozen items with their current results (and who entered them, when)."""
     return db.query(
         "SELECT si.seq, si.name, si.unit, si.limit_text, si.test_method, si.standard_no, "
-        "si.standard_year, r.text, r.display, r.verdict, r.entered_at, "
+        "si.standard_year, si.sample_data, r.text, r.display, r.verdict, r.entered_at, "
         "coalesce(u.display_name, u.username, '') AS entered_by "
         "FROM sample_items AS si LEFT JOIN results AS r "
         "ON r.sample_item_id = si.id AND r.superseded_by IS NULL "
@@ -97,6 +101,7 @@ def items_from_rows(rows: list[Any]) -> list[ContentItem]:
             result=_text(r["display"]) or _text(r["text"]) or "—",
             verdict=VERDICT_LABEL.get(_text(r["verdict"]), NOT_TESTED),
             method=str(r["test_method"]),
+            sample_data=bool(r["sample_data"]),
         )
         for r in rows
     ]
@@ -266,6 +271,7 @@ def parse(content: str | bytes) -> Content:
             verdict=str(i["verdict"]),
             method=str(i["method"]),
             u=str(i.get("u", "")),
+            sample_data=i.get("sample_data") is True,
         )
         for i in value["items"]
     ]

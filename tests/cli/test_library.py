@@ -185,3 +185,50 @@ def test_templates_are_listed_and_replaced_from_a_file(
     assert [t["item_code"] for t in after if t["class_code"] == "F0102"] == ["PB"]
     items = _json(capsys, ["--db", str(db), "library", "limits", "--food", "大米", "--json"])
     assert isinstance(items, list) and len(items) > 1  # limits stay; the template proposes
+
+
+def test_add_item_puts_one_more_item_on_a_food_sample_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import date
+
+    from labdesk.services import samples
+    from tests.batch.centre import PASSWORD as CENTRE_PASSWORD
+    from tests.batch.centre import make_centre
+
+    centre = make_centre(tmp_path / "c.sqlite")
+    samples.register_sample(
+        centre.tech,
+        samples.SampleForm(
+            sample_no="AH2026F0001",
+            sample_name="大米",
+            category_code="",
+            food_class_code="F01020101",
+            sampling_date=date(2026, 10, 1),
+            enterprise_uscc="914403001922038216",
+            task_no="T2026-001",
+            samplers=["张三", "李四"],
+            sealed=True,
+            unit_acknowledged=True,
+            sample_qty="2",
+            qty_unit="kg",
+        ),
+    )
+    centre.db.close()
+    secret = tmp_path / "tech.txt"
+    secret.write_text(CENTRE_PASSWORD + "\n", encoding="utf-8")
+    base = ["--db", str(tmp_path / "c.sqlite"), "library", "add-item", "AH2026F0001"]
+    auth = ["--user", "tech", "--password-file", str(secret)]
+    capsys.readouterr()
+    assert main([*base, "--item", "GB 2762|SN", "--reason", " ", *auth]) == 2
+    assert "reason" in capsys.readouterr().err
+    added = _json(
+        capsys, [*base, "--item", "GB 2762|SN", "--reason", "罐装加测锡", "--json", *auth]
+    )
+    assert isinstance(added, dict)
+    assert (added["name"], added["limit_text"], added["standard"]) == ("锡", "≤250", "GB 2762-2022")
+    assert added["source"].startswith("GB 2762-2022") and added["sample_data"] is False
+    assert main([*base, "--item", "GB 2762|SN", "--reason", "again", *auth]) == 2
+    assert "already on the sample" in capsys.readouterr().err
+    assert main([*base, "--item", "GB 2762|NOPE", "--reason", "x", *auth]) == 2
+    assert "no limit of this item applies" in capsys.readouterr().err

@@ -289,3 +289,21 @@ def test_a_centre_without_a_key_issues_unsigned_reports(
         assert info.value.reason == "no-payload"
     finally:
         lab.db.close()
+
+
+def test_sample_data_limits_are_marked_on_the_report_and_signed(
+    centre: Centre, pdf_text: object, tmp_path: Path
+) -> None:
+    """Issue 15 §6: a limit that is sample data says so on the report, and that is part
+    of the signed content (the test centre's flat library is all sample data)."""
+    (sample_id,) = approved_samples(centre, 1)
+    report = report_issues.current_report(centre.db, sample_id)
+    assert report is not None
+    content = report_content.parse(report["content"])
+    assert content.items and all(i.sample_data for i in content.items)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(kept_pdf(centre, sample_id))
+    text = "".join(pdf_text(path).split())  # type: ignore[operator]
+    assert "样例数据" in text and "不是官方限量" in text
+    checked = verify_pdf(path.read_bytes(), [centre.signer.public_key])
+    assert all(i["sample_data"] is True for i in checked.as_dict()["items"])

@@ -159,3 +159,16 @@ def test_no_partial_file_left_behind(tmp_path: Path, qapp: object) -> None:
 )
 def test_conclusion_sentence(failing: list[str], expected: str) -> None:
     assert conclusion_sentence(failing, ["GB 2762-2022", "GB 2762-2022"]) == expected
+
+
+def test_only_a_report_with_sample_data_limits_carries_the_note() -> None:
+    from dataclasses import replace
+
+    from labdesk.reports.layout import test_report_html
+    from labdesk.reports.model import SAMPLE_DATA_NOTE
+
+    confirmed = _items(2, set())
+    assert SAMPLE_DATA_NOTE not in test_report_html(_doc(confirmed))
+    mixed = [confirmed[0], replace(confirmed[1], sample_data=True)]
+    html = test_report_html(_doc(mixed))
+    assert SAMPLE_DATA_NOTE in html and html.count("≤0.2＊") == 1
