@@ -50,6 +50,7 @@ from functools import lru_cache
 from typing import Literal
 
 from labdesk.core.errors import ValidationError
+from labdesk.core.limit_messages import expected_zh
 from labdesk.core.rounding import normalize_number_text
 
 __all__ = ["Bound", "Limit", "LimitKind", "LimitSyntaxError", "parse_limit"]
@@ -70,7 +71,7 @@ class LimitSyntaxError(ValidationError):
         found = text[position : position + 8] if position < len(text) else "end of text"
         message = (
             f"limit {text!r}: expected {expected} at position {position} (found {found!r}) "
-            f"（限量值“{text}”第 {position + 1} 个字符处应为 {expected}）"
+            f"（限量值“{text}”第 {position + 1} 个字符处应为{expected_zh(expected)}）"
         )
         super().__init__("limit", "limit_syntax", message)
 
