@@ -27,6 +27,7 @@ from labdesk.store.backup import (
     backup_to,
     backups_dir,
     list_backups,
+    remove_backup,
     stamp,
 )
 from labdesk.store.db import Database, open_reader
@@ -112,11 +113,9 @@ def take_automatic_backup(
     db.set_meta(META_GOOD_PATH, str(out))
     existing = list_backups(db.path)
     for old in existing[: max(0, len(existing) - keep)]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+        remove_backup(old)
     return BackupOutcome(out, entries=report.entries_checked)
 
 
 def _discard(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
+    remove_backup(path)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from labdesk.paths import create_private_file, make_private, make_private_folder
-from labdesk.store import audit, health
+from labdesk.store import anchor, audit, health
 from labdesk.store.audit import Actor, Writer
 from labdesk.store.backup import backup_before_migration
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
@@ -127,6 +127,8 @@ class Database:
 
     def close(self) -> None:
         with self.lock:
+            if not self.readonly and self._file_lock is not None:
+                anchor.write_anchor(self)  # the chain head beside the file (issue 21.4)
             with contextlib.suppress(sqlite3.Error):
                 self.conn.close()
             if self._file_lock is not None:

@@ -88,6 +88,13 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
             with contextlib.suppress(FileNotFoundError):
                 db_path.with_name(db_path.name + suffix).unlink()
         os.replace(staging, db_path)
+        from labdesk.store.anchor import anchor_restore
+
+        restored = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            anchor_restore(db_path, restored)  # the rewind is deliberate: say so
+        finally:
+            restored.close()
         return kept
     except sqlite3.Error as exc:
         raise translate(exc, backup_file) from exc
