@@ -137,7 +137,7 @@ def test_a_rewritten_entry_below_the_anchor_is_caught(db: Path) -> None:
     conn.execute("UPDATE audit_log SET hash = ? WHERE seq = ?", ("f" * 64, seq))
     conn.commit()
     conn.close()
-    code, out = verify(db)
+    code, _out = verify(db)
     assert code == 1
 
 
