@@ -15,6 +15,7 @@ from pathlib import Path
 # limit or number quoted whole (twice) buries the message (issue 21.8). Any one run of
 # text longer than this is cut to its start and end, with its length said.
 LONGEST_QUOTED = 60
+LONGEST_PATH = 1024
 _KEEP = 24
 
 
@@ -24,6 +25,8 @@ def shorten(message: str) -> str:
 
     def cut(match: re.Match[str]) -> str:
         text = match.group(0)
+        if len(text) <= LONGEST_PATH and ("/" in text or "\\" in text):
+            return text  # a file's path: the user needs all of it (to chmod it, say)
         return f"{text[:_KEEP]}…{text[-8:]} ({len(text):,} characters)"
 
     return re.sub(rf"[^\s“”\"'‘’]{{{LONGEST_QUOTED + 1},}}", cut, message)
