@@ -30,6 +30,7 @@ EXPECTED_ZH: dict[str, str] = {
     "a tolerance Δ without sign, e.g. 10.0±0.5": "不带符号的允差 Δ，如 10.0±0.5",
     "不含Δ, 不含+Δ or 不含−Δ": "“不含Δ”“不含+Δ”或“不含−Δ”",
     "Δ, +Δ or −Δ after 不含": "“不含”后的 Δ、+Δ 或 −Δ",
+    "Δ, +Δ, −Δ or the tolerance's number after 不含": "“不含”后的 Δ、+Δ、−Δ 或允差数值",
     "a closing bracket": "右括号",
     "a tolerance greater than 0 when an end is excluded": "不含端点时大于 0 的允差",
     "the end of the limit (a note goes in brackets, （以Pb计）; a footnote as ᵃ or ^a)": (
@@ -46,6 +47,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"a range whose lower end \((.*)\) is below its upper end \((.*)\)"),
         "下限（{0}）小于上限（{1}）的范围",
+    ),
+    (
+        re.compile(r"the tolerance itself \((.*)\) after 不含, not (.*)"),
+        "“不含”后应是允差本身（{0}），而不是 {1}",
     ),
     (
         re.compile(r"a limit \(.*\)"),

@@ -175,6 +175,7 @@ def test_english_sources_are_wholly_english() -> None:
 TABLE_MODULES = (
     "labdesk.core.qc",
     "labdesk.core.judgement",
+    "labdesk.core.verdicts",
     "labdesk.core.foods",
     "labdesk.core.entries",
     "labdesk.core.limits",
@@ -213,7 +214,7 @@ def message_tables() -> list[tuple[str, str, list[str]]]:
 
 def test_the_tables_are_found() -> None:
     names = {name for name, _lang, _texts in message_tables()}
-    assert {"labdesk.core.qc.QC_NAMES_ZH", "labdesk.core.judgement.LABEL_EN"} <= names
+    assert {"labdesk.core.qc.QC_NAMES_ZH", "labdesk.core.verdicts.LABEL_EN"} <= names
 
 
 @pytest.mark.parametrize("table", message_tables(), ids=lambda t: f"{t[0]}")
