@@ -154,3 +154,12 @@ def test_a_restore_rewinds_on_purpose_and_verifies(db: Path) -> None:
     restore(db, old)
     code, out = verify(db)
     assert code == 0, out
+
+
+def test_the_audit_screens_check_compares_with_the_anchors_too(db: Path) -> None:
+    from labdesk.ui.audit_screen import verify_file
+
+    assert verify_file(db).ok
+    cut_tail(db)
+    report = verify_file(db)
+    assert not report.ok and "truncated" in report.problem
