@@ -192,7 +192,7 @@ def report_document(
             judged=any(i.verdict in (PASS, FAIL) for i in report_items),
         )
     entered = [r for r in items if r["entered_at"]]
-    testers = "、".join(dict.fromkeys(str(r["entered_by"]) for r in entered))
+    testers = "、".join(dict.fromkeys(str(r["entered_by_name"]) for r in entered))
     tested_on = local_date(max((str(r["entered_at"]) for r in entered), default=None))
     reviewed = _last_event(db, int(s["id"]), "reviewed")
     approved = _last_event(db, int(s["id"]), "approved")
