@@ -1,19 +1,30 @@
-"""`python -m benchmarks [--quick] [--json] [NAME …]`: run the benchmarks, print ratios."""
+"""`python -m benchmarks [--quick] [--json] [--each-process] [NAME …]`: run the benchmarks,
+print ratios.
+
+Peak RSS is the process's high-water mark, so in one process a benchmark's figure also
+holds the benchmarks before it; `--each-process` runs every benchmark in a fresh child
+process so that its peak RSS is its own (set-up and baseline included)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import subprocess
 import sys
 
-from benchmarks.harness import discover, run
+from benchmarks.harness import Outcome, discover, run
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="smaller rounds; under 10 minutes")
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    parser.add_argument(
+        "--each-process",
+        action="store_true",
+        help="run each benchmark in a process of its own (peak RSS per benchmark)",
+    )
     parser.add_argument("names", nargs="*", help="run only these benchmarks")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,11 +33,14 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.names) - {b.name for b in benches}
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
-    outcomes = []
+    outcomes: list[Outcome] = []
     for bench in benches:
         if not args.json:
             print(f"running {bench.name} …", file=sys.stderr, flush=True)
-        outcomes.append(run(bench, args.quick))
+        if args.each_process:
+            outcomes.append(_in_child(bench.name, args.quick))
+        else:
+            outcomes.append(run(bench, args.quick))
     if args.json:
         print(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2))
     else:
@@ -42,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"{o.target:>7.2f}  {'yes' if o.met else 'NO ':<3} {o.peak_rss_mb:>12.1f}"
             )
     return 0
+
+
+def _in_child(name: str, quick: bool) -> Outcome:
+    """Run one benchmark in a new `python -m benchmarks --json NAME` process."""
+    command = [sys.executable, "-m", "benchmarks", "--json", *(["--quick"] if quick else []), name]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark {name} failed in its process (exit {done.returncode})")
+    (result,) = json.loads(done.stdout)
+    return Outcome(**result)
 
 
 if __name__ == "__main__":

@@ -196,3 +196,36 @@ def test_json_from_a_real_benchmark_module() -> None:
     assert entry["name"] == name
     assert entry["ours_s"] > 0 and entry["baseline_s"] > 0
     assert entry["ratio"] == pytest.approx(entry["ours_s"] / entry["baseline_s"], rel=0.1)
+
+
+def test_each_process_runs_a_benchmark_in_a_child(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--each-process` asks a child `python -m benchmarks --json NAME` for each result."""
+    import benchmarks.__main__ as cli
+
+    rec = Recorder(ours=[], baseline=[])
+    monkeypatch.setattr(cli, "discover", lambda: [rec.bench()])
+    seen: list[list[str]] = []
+    child = {
+        "name": "fake",
+        "ours_s": 2.0,
+        "baseline_s": 1.0,
+        "ratio": 2.0,
+        "target": 1.5,
+        "met": False,
+        "rounds": 3,
+        "peak_rss_mb": 42.0,
+        "description": "ours",
+        "baseline_description": "raw",
+    }
+
+    def fake_run(command: list[str], **_: Any) -> subprocess.CompletedProcess[str]:
+        seen.append(command)
+        return subprocess.CompletedProcess(command, 0, stdout=json.dumps([child]))
+
+    monkeypatch.setattr(cli.subprocess, "run", fake_run)
+    assert main(["--quick", "--json", "--each-process"]) == 0
+    assert seen == [[sys.executable, "-m", "benchmarks", "--json", "--quick", "fake"]]
+    assert json.loads(capsys.readouterr().out) == [child]
+    assert rec.calls == []  # nothing ran in this process
