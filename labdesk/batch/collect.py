@@ -235,16 +235,41 @@ def collect_records(
     item_records = [
         {"sample_id": sample_no[row["sample_id"]], **_public(row, _ITEM_HIDDEN)} for row in items
     ]
+    values = _result_values(conn, [row["id"] for row in results])
     result_records = []
     for row in results:
         owner, seq = item_key[row["sample_item_id"]]
         record = {"sample_id": owner, "item_seq": seq, **_public(row, _RESULT_HIDDEN)}
+        record["values"] = values.get(row["id"], [])
         record["entered_by"] = record.pop("entered_by_name")
         record["current"] = row["superseded_by"] is None
         result_records.append(record)
     return BatchRecords(
         sample_records, item_records, result_records, audit_records, reports, audited
     )
+
+
+def _result_values(
+    conn: sqlite3.Connection, result_ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """labdesk-batch/3: the values behind each result (result_values, schema 3), by
+    result id, in kind and position order."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'result_values'"
+    ).fetchone()
+    if not result_ids or exists is None:  # a file from before schema 3 has none
+        return out
+    rows = conn.execute(
+        "SELECT result_id, kind, position, name, text, unit FROM result_values "
+        "WHERE result_id IN (SELECT value FROM json_each(?)) ORDER BY result_id, kind, position",
+        (_ids_param(result_ids),),
+    )
+    for result_id, kind, position, name, text, unit in rows:
+        out.setdefault(int(result_id), []).append(
+            {"kind": kind, "position": position, "name": name, "text": text, "unit": unit}
+        )
+    return out
 
 
 _REPORT_CHUNK = 500  # ids per IN (…) list

@@ -30,7 +30,12 @@ from labdesk.signing import SIGNATURE_NAMES, SM3, Signer, sm3_digest
 
 FORMAT_1 = "labdesk-batch/1"
 FORMAT_2 = "labdesk-batch/2"
-FORMAT = FORMAT_2  # what an export writes
+#: /3 (issue 14): the data files of /2; each `results.jsonl` record carries `values`,
+#: the values behind the result (a sampling plan's units, a sum's components, the
+#: replicates, readings and intermediates of a calculated result) and `converted` /
+#: `pending` when set.
+FORMAT_3 = "labdesk-batch/3"
+FORMAT = FORMAT_3  # what an export writes
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 SIGNER_ID = "1234567812345678"
@@ -47,7 +52,11 @@ DATA_FILES = (
     "summary.json",
 )
 #: Every format this LabDesk reads → its data files. Older batches keep verifying.
-FORMATS: dict[str, tuple[str, ...]] = {FORMAT_1: DATA_FILES_1, FORMAT_2: DATA_FILES}
+FORMATS: dict[str, tuple[str, ...]] = {
+    FORMAT_1: DATA_FILES_1,
+    FORMAT_2: DATA_FILES,
+    FORMAT_3: DATA_FILES,
+}
 READABLE_FORMATS = tuple(FORMATS)
 #: The manifest's `counts` keys → the file whose lines they count, per format.
 COUNT_SOURCES_1 = {
@@ -59,13 +68,15 @@ COUNT_SOURCES_1 = {
 COUNT_SOURCES: dict[str, dict[str, str]] = {
     FORMAT_1: COUNT_SOURCES_1,
     FORMAT_2: {**COUNT_SOURCES_1, "reports": "reports.jsonl"},
+    FORMAT_3: {**COUNT_SOURCES_1, "reports": "reports.jsonl"},
 }
 
 
 def format_of(paths: Iterable[str]) -> str:
-    """The format whose data files are exactly `paths` (ValueError for any other set)."""
+    """The newest format whose data files are exactly `paths` (ValueError for any other
+    set): /2 and /3 share their files, and a writer writes the newest."""
     wanted = sorted(paths)
-    for name, files in FORMATS.items():
+    for name, files in reversed(FORMATS.items()):
         if wanted == sorted(files):
             return name
     raise ValueError(f"not the data files of a batch format: {wanted}")

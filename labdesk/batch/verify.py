@@ -23,6 +23,7 @@ from typing import Any
 from labdesk.batch.format import (
     COUNT_SOURCES,
     FORMAT_2,
+    FORMAT_3,
     FORMATS,
     MANIFEST,
     READABLE_FORMATS,
@@ -251,7 +252,7 @@ def _check_manifest_fields(m: dict[str, Any]) -> None:
     )
     need(isinstance(centre.get("name"), str), "centre.name must be text")
     region = centre.get("region_code")
-    if m.get("format") == FORMAT_2 or region is not None:
+    if m.get("format") in (FORMAT_2, FORMAT_3) or region is not None:
         need(
             isinstance(region, str) and len(region) == 6 and region.isdigit(),
             "centre.region_code (six digits of GB/T 2260; required from labdesk-batch/2)",
@@ -353,6 +354,8 @@ def _check_records(
             )
         if path == "samples.jsonl":
             _check_samples(records)
+        elif path == "results.jsonl":
+            _check_result_values(records)
         elif path == "reports.jsonl":
             _check_reports(records)
         parsed[path] = records
@@ -392,6 +395,32 @@ def _check_samples(records: list[dict[str, Any]]) -> None:
         task = record.get("task")
         if isinstance(task, dict) and not isinstance(task.get("org_level", ""), str):
             raise _reject("content-invalid", f"{where}: task.org_level must be text")
+
+
+VALUE_KINDS = ("unit", "component", "replicate", "reading", "intermediate")
+
+
+def _check_result_values(records: list[dict[str, Any]]) -> None:
+    """/3: a result's `values` (when present) are objects with a known kind, a whole
+    position from 1 and the text as typed; older formats carry none."""
+    for n, record in enumerate(records, 1):
+        values = record.get("values", [])
+        where = f"results.jsonl line {n}"
+        if not isinstance(values, list):
+            raise _reject("content-invalid", f"{where}: values must be a list")
+        for value in values:
+            if not (
+                isinstance(value, dict)
+                and value.get("kind") in VALUE_KINDS
+                and isinstance(value.get("position"), int)
+                and not isinstance(value.get("position"), bool)
+                and value["position"] >= 1
+                and isinstance(value.get("text"), str)
+            ):
+                raise _reject(
+                    "content-invalid",
+                    f"{where}: each value needs kind {VALUE_KINDS}, a position from 1 and its text",
+                )
 
 
 REPORT_STATES = ("current", "superseded", "withdrawn")

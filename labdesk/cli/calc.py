@@ -4,7 +4,16 @@
     labdesk round VALUE --sig N           … to N significant figures
     labdesk round VALUE --decimals N      … to N decimal places (interval 10⁻ᴺ)
     labdesk judge --limit L --value V [--method full|rounded] [--interval I | --decimals D]
-                  [--lod X] [--loq Y] [--unit U] [--json]
+                  [--lod X] [--loq Y] [--unit U] [--factor F] [--rounding gb8170|gb4789.2]
+                  [--screening] [--json]
+
+`judge` speaks every limit the library holds: a sampling plan
+(``--limit "n=5,c=2,m=100 CFU/g,M=1000 CFU/g" --value "80;120;<10;95;300"``), a limit in
+another unit than the result (``--limit "≤1.0 g/kg" --value 850 --unit mg/kg``: the limit
+carries its unit, ``--unit`` is the result's), a sum (``--value "0.35+0.20"``), 以…计
+(``--factor 0.847``: the measured value times the factor is judged), 不得使用 /
+按生产需要适量使用, and screening (``--screening``: above the limit is not judged, it needs
+the confirmatory test).
     labdesk uscc CODE [--json]            check a 统一社会信用代码
 
 `round` prints the rounded value alone on its last line (``60.0``; significant figures
@@ -74,7 +83,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     jdg.add_argument(
         "--limit", required=True, help="the limit as the standard writes it, e.g. ≤0.5"
     )
-    jdg.add_argument("--value", required=True, help="the result as typed: 0.549, ND, <0.01, 阴性")
+    jdg.add_argument(
+        "--value",
+        required=True,
+        help="the result as typed: 0.549, 2.1E4, ND, <0.01, 阴性; a sum 0.35+0.20; a plan's "
+        "unit values 80;120;<10;95;300",
+    )
     jdg.add_argument(
         "--method",
         choices=("full", "rounded"),
@@ -86,7 +100,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     step.add_argument("--decimals", metavar="D", type=int, help="round to D decimal places")
     jdg.add_argument("--lod", metavar="X", help="detection limit (检出限)")
     jdg.add_argument("--loq", metavar="Y", help="quantitation limit (定量限)")
-    jdg.add_argument("--unit", metavar="U", default="", help="unit, e.g. mg/kg")
+    jdg.add_argument(
+        "--unit",
+        metavar="U",
+        default="",
+        help="the result's unit, e.g. mg/kg; converted exactly to the limit's own unit",
+    )
+    jdg.add_argument(
+        "--factor",
+        metavar="F",
+        help="以…计: the measured value times F is judged (e.g. 0.847 苯甲酸钠 → 苯甲酸)",
+    )
+    jdg.add_argument(
+        "--rounding",
+        choices=("gb8170", "gb4789.2"),
+        default="gb8170",
+        help="the item's rounding rule: GB/T 8170 (default) or GB 4789.2 colony counts",
+    )
+    jdg.add_argument(
+        "--screening",
+        action="store_true",
+        help="a screening measurement: clears the limit, but above it needs the confirmatory test",
+    )
     jdg.add_argument("--json", action="store_true", help="print one JSON object")
     jdg.set_defaults(func=_judge)
     _allow_negative_values(jdg)
@@ -135,6 +170,9 @@ def _judge(args: argparse.Namespace) -> int:
         lod=args.lod,
         loq=args.loq,
         unit=args.unit,
+        factor=args.factor,
+        rounding=args.rounding,
+        screening=args.screening,
     )
     compiled = compile_rule(rule)
     verdict = compiled.judge(args.value)
@@ -153,6 +191,13 @@ def _judge(args: argparse.Namespace) -> int:
             "interval": None if compiled.step is None else str(compiled.step),
             "value": args.value,
             "report_only": verdict.report_only,
+            "unit": compiled.unit,
+            "units": list(verdict.units),
+            "components": list(verdict.components),
+            "converted": verdict.converted,
+            "pending": verdict.pending,
+            "rounding": rule.rounding,
+            "plan": _plan_json(compiled.limit.plan),
         }
         print(json.dumps(payload, ensure_ascii=False))
     else:
@@ -162,6 +207,12 @@ def _judge(args: argparse.Namespace) -> int:
         print(f"limit:   {compiled.limit_zh}  ({compiled.limit_en})")
         print(f"value:   {args.value}")
         print(f"method:  {method}")
+        if verdict.converted:
+            print(f"converted: {verdict.converted}")
+        if verdict.components:
+            print(f"components: {' + '.join(verdict.components)}")
+        for number, unit in enumerate(verdict.units, 1):
+            print(f"unit {number}#: {unit}")
         if verdict.rounded is not None:
             print(f"rounded: {verdict.rounded}")
         print(f"report:  {verdict.display}")
@@ -169,6 +220,22 @@ def _judge(args: argparse.Namespace) -> int:
         print(verdict.explanation_zh)
         print(verdict.explanation_en)
     return _EXIT[verdict.verdict]
+
+
+def _plan_json(plan: object) -> dict[str, object] | None:
+    from labdesk.core.plans import SamplingPlan
+
+    if not isinstance(plan, SamplingPlan):
+        return None
+    return {
+        "n": plan.n,
+        "c": plan.c,
+        "m": plan.m_text,
+        "M": plan.M_text or None,
+        "unit": plan.unit,
+        "basis": plan.basis,
+        "classes": 3 if plan.three_class else 2,
+    }
 
 
 def _uscc(args: argparse.Namespace) -> int:

@@ -10,7 +10,9 @@ Accepted (surrounding spaces ignored, full-width characters read as ASCII):
 - below the method's limits: ``<LOD``, ``<LOQ`` (any case; also ``<检出限``, ``<定量限``);
 - a word: 阴性 / 阳性 / 检出 / 未检出 / 符合 / 不符合.
 
-Exponents (``1e-3``), units (``0.5 mg/kg``) and anything else are refused with a
+Numbers follow the one grammar of `core.numbers`: ``2.1E4``, ``1e-3``, ``1.6×10⁴``,
+``1.6×10^4`` are read exactly (a bad exponent, ``1e999``, is refused with its position).
+Units (``0.5 mg/kg``) and anything else are refused with a
 ValidationError naming the field "result": the typed text is stored as the record, so it
 must mean one thing. The original text is always kept in `Entry.text`.
 """
@@ -22,6 +24,7 @@ from decimal import Decimal
 from typing import Literal
 
 from labdesk.core.errors import ValidationError
+from labdesk.core.numbers import NumberSyntaxError, quote, scan_number
 from labdesk.core.rounding import normalize_number_text
 
 __all__ = ["Entry", "EntryKind", "parse_entry"]
@@ -89,11 +92,29 @@ def _invalid(text: str, rule: str, why_en: str, why_zh: str) -> ValidationError:
 
 
 def _decimal(body: str) -> Decimal | None:
-    """A plain decimal with optional sign, or None."""
+    """A number in the one grammar of `core.numbers` (0.549, -12.5, 2.1E4, 1.6×10⁴), or None
+    when ``body`` is not wholly one. A malformed exponent ("1e999", "1e") raises."""
     digits = body[1:] if body[:1] in "+-" else body
-    if not digits or not _NUMBER_CHARS.issuperset(digits) or digits.count(".") > 1 or digits == ".":
+    if not digits:
         return None
-    return Decimal(body)
+    if _NUMBER_CHARS.issuperset(digits):
+        if digits.count(".") > 1 or digits == ".":
+            return None
+        return Decimal(body)
+    if not digits[0].isdigit():
+        return None
+    try:
+        scanned = scan_number(body, 0, "result")
+    except NumberSyntaxError as exc:
+        if any(ch in body for ch in "eE^×⁰¹²³⁴⁵⁶⁷⁸⁹"):
+            raise _invalid(
+                body,
+                "number_syntax",
+                f"expected {exc.expected} at position {exc.position}",
+                f"第 {exc.position + 1} 个字符处的指数不正确（指数不超过 ±30）",
+            ) from None
+        return None
+    return scanned.value if scanned.end == len(body) else None
 
 
 def _stated_lod(text: str, compact: str) -> Decimal | None:
@@ -116,12 +137,13 @@ def parse_entry(text: str) -> Entry:
     """Reads a typed result; raises ValidationError(field="result") when it is not one."""
     if not isinstance(text, str):
         raise _invalid(repr(text), "result_text", "is not text", "不是文本")
-    cleaned = normalize_number_text(text).strip()
+    # Full-width digits and minus variants are never ASCII: an ASCII text needs no mapping.
+    cleaned = (text if text.isascii() else normalize_number_text(text)).strip()
     if not cleaned:
         raise _invalid(text, "required", "is empty", "为空")
     if len(cleaned) > MAX_LENGTH:
         raise _invalid(
-            text[:60], "result_length", f"is longer than {MAX_LENGTH} characters", "过长"
+            quote(text), "result_length", f"is longer than {MAX_LENGTH} characters", "过长"
         )
     value = _decimal(cleaned)
     if value is not None:

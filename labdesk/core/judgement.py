@@ -30,10 +30,27 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import Any, Literal, Protocol
 
+from labdesk.core import item_kinds
 from labdesk.core.entries import MAX_LENGTH, Entry, parse_entry
 from labdesk.core.errors import ValidationError
 from labdesk.core.limits import Limit, parse_limit
-from labdesk.core.rounding import MarkedValue, parse_interval, parse_marked, round_to_interval
+from labdesk.core.numbers import parse_number, quote
+from labdesk.core.rounding import (
+    COLONY_RULE,
+    ROUNDING_RULES,
+    MarkedValue,
+    parse_interval,
+    parse_marked,
+    round_colony_count,
+    round_to_interval,
+)
+from labdesk.core.units import MAX_UNIT_LENGTH, ratio
+from labdesk.core.verdicts import (
+    LABEL_ZH,
+    Verdict,
+    VerdictCode,
+    make_verdict,
+)
 
 __all__ = [
     "CompiledRule",
@@ -45,9 +62,6 @@ __all__ = [
     "judge",
 ]
 
-VerdictCode = Literal["pass", "fail", "not_judged"]
-LABEL_ZH = {"pass": "合格", "fail": "不合格", "not_judged": "不判定"}
-LABEL_EN = {"pass": "pass", "fail": "fail", "not_judged": "not judged"}
 
 _NUMBER_CHARS = frozenset("0123456789.")
 _MARK_TEXT = {1: "(+)", -1: "(−)"}
@@ -55,8 +69,12 @@ _MARK_TEXT = {1: "(+)", -1: "(−)"}
 _NEGATIVE_WORDS = (frozenset({"阴性", "未检出", "符合"}), frozenset({"阳性", "检出", "不符合"}))
 _ABSENT_WORDS = (frozenset({"未检出", "符合"}), frozenset({"检出", "不符合"}))
 _COMPLIES_WORDS = (frozenset({"符合"}), frozenset({"不符合"}))
-MEMO_SIZE = 16384  # verdicts remembered over all compiled rules (see CompiledRule.judge)
-_MEMO: dict[tuple[CompiledRule, str], Verdict] = {}
+_object_new = object.__new__
+_WIDE = Context(prec=120)  # exact for any accepted entry times any accepted scale
+_PLAIN_CHARS = "0123456789."
+MEMO_SIZE = 4096  # verdicts remembered per compiled rule (see CompiledRule.judge)
+# Typed texts whose verdict depends on the rule alone (see CompiledRule._constant).
+_CONSTANT_TEXTS = frozenset({"ND", "nd", "N.D.", "未检出", "<LOD", "<LOQ", "<检出限", "<定量限"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +87,10 @@ class ItemRule:
     decimals: int | None = None
     lod: str | None = None
     loq: str | None = None
-    unit: str = ""
+    unit: str = ""  # the result's unit; converted exactly when the limit states another
+    factor: str | None = None  # 以…计: measured × factor is the limited form (苯甲酸钠 → 苯甲酸)
+    rounding: str = "gb8170"  # or "gb4789.2": colony counts reported by the method's rule
+    screening: bool = False  # clears a limit but cannot fail it (total Hg for methylmercury)
 
 
 # The columns of a library item (lib_items) and of a frozen sample item (sample_items) that
@@ -84,8 +105,22 @@ class ItemColumns(Protocol):
     def __getitem__(self, key: str, /) -> Any: ...
 
 
+# Rule columns a stored item may lack (a library item, a row of a query that does not
+# select them, a database before schema 10): read with these defaults.
+KIND_COLUMNS = {"factor": None, "rounding": "gb8170", "screening": 0}
+
+
+def _optional(item: ItemColumns, column: str) -> Any:
+    try:
+        value = item[column]
+    except (KeyError, IndexError):
+        return KIND_COLUMNS[column]
+    return KIND_COLUMNS[column] if value is None else value
+
+
 def item_rule(item: ItemColumns) -> ItemRule:
-    """The judgement rule of a stored item (a row or dict with `RULE_COLUMNS`)."""
+    """The judgement rule of a stored item (a row or dict with `RULE_COLUMNS`, and
+    optionally the `KIND_COLUMNS` of issue 14)."""
     decimals = item["decimals"]
     return ItemRule(
         limit=str(item["limit_text"]),
@@ -95,71 +130,10 @@ def item_rule(item: ItemColumns) -> ItemRule:
         lod=item["lod"],
         loq=item["loq"],
         unit=str(item["unit"] or ""),
+        factor=_optional(item, "factor"),
+        rounding=str(_optional(item, "rounding")),
+        screening=bool(_optional(item, "screening")),
     )
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome for one result.
-
-    ``compared`` is what was actually compared ("0.5", "<0.01", "阴性"), ``rounded`` the
-    rounded value (rounded method, numeric results only), ``display`` what the report
-    prints. ``limit`` is the canonical Chinese limit; ``report_only`` marks items that are
-    reported without judgement (they never block a 合格 conclusion).
-    """
-
-    verdict: VerdictCode
-    compared: str
-    rounded: str | None
-    display: str
-    explanation_zh: str
-    explanation_en: str
-    limit: str = ""
-    report_only: bool = False
-
-    @property
-    def label_zh(self) -> str:
-        return LABEL_ZH[self.verdict]
-
-    @property
-    def label_en(self) -> str:
-        return LABEL_EN[self.verdict]
-
-    @property
-    def passed(self) -> bool:
-        return self.verdict == "pass"
-
-    @property
-    def failed(self) -> bool:
-        return self.verdict == "fail"
-
-
-_object_new = object.__new__
-
-
-def _make_verdict(
-    code: VerdictCode,
-    compared: str,
-    rounded: str | None,
-    display: str,
-    zh: str,
-    en: str,
-    limit: str,
-    report_only: bool = False,
-) -> Verdict:
-    """Builds a Verdict without the frozen dataclass ``__init__`` (one attribute guard per
-    field made it the costliest step of a judgement). Same object, same fields."""
-    verdict: Verdict = _object_new(Verdict)
-    fields = verdict.__dict__
-    fields["verdict"] = code
-    fields["compared"] = compared
-    fields["rounded"] = rounded
-    fields["display"] = display
-    fields["explanation_zh"] = zh
-    fields["explanation_en"] = en
-    fields["limit"] = limit
-    fields["report_only"] = report_only
-    return verdict
 
 
 def _plain(value: Decimal) -> str:
@@ -168,6 +142,20 @@ def _plain(value: Decimal) -> str:
     if "E" in text:
         text = f"{value:f}"
     return text
+
+
+def _factor(text: str | None) -> Decimal | None:
+    """The 以…计 factor: a positive number (0.847), in the one number grammar."""
+    if text is None or str(text).strip() == "":
+        return None
+    value = parse_number(str(text), "factor")
+    if value <= 0:
+        raise ValidationError(
+            "factor",
+            "factor_positive",
+            f"factor: {quote(str(text))!r} must be above 0 （换算系数须大于 0）",
+        )
+    return value
 
 
 def _positive(text: str | None, field: str) -> Decimal | None:
@@ -187,6 +175,8 @@ class CompiledRule:
     __slots__ = (
         "_below_lod_said",
         "_below_loq_said",
+        "_colony",
+        "_constant",
         "_ctx",
         "_fast",
         "_floor",
@@ -194,17 +184,23 @@ class CompiledRule:
         "_lo",
         "_lo_incl",
         "_lod_display",
+        "_memo",
+        "_plan",
         "_quantum",
+        "_scale",
+        "_screening",
         "_step",
         "_step_is_power",
         "_suffix",
         "_up",
         "_up_incl",
+        "factor",
         "limit",
         "limit_en",
         "limit_zh",
         "lod",
         "loq",
+        "result_unit",
         "rule",
         "step",
         "unit",
@@ -222,14 +218,57 @@ class CompiledRule:
         self.limit: Limit = parse_limit(rule.limit)
         limit = self.limit
         rule_unit = (rule.unit or "").strip()  # a NULL column reads as no unit
-        if rule_unit and limit.unit and rule_unit != limit.unit:
+        if len(rule_unit) > MAX_UNIT_LENGTH:
+            raise ValidationError(
+                "unit", "unit_length", f"unit: {quote(rule_unit)!r} is too long （单位过长）"
+            )
+        # The limit's unit is the one judged and shown; the item's (the result's) is
+        # converted to it exactly, or refused when the two cannot be (units.ratio).
+        unit_ratio = ratio(rule_unit, limit.unit) if rule_unit and limit.unit else None
+        if unit_ratio is not None and limit.is_plan:
             raise ValidationError(
                 "unit",
-                "unit_mismatch",
-                f"unit: the item's unit {rule.unit!r} differs from the limit's {limit.unit!r} "
-                f"（项目单位与限量单位不一致）",
+                "plan_unit",
+                f"unit: enter the units of the plan in its unit {limit.unit} "
+                f"(the item says {rule_unit}) （样品单元结果须以方案单位 {limit.unit} 录入）",
             )
-        self.unit = rule_unit or limit.unit
+        self.unit = limit.unit or rule_unit
+        self.result_unit = rule_unit or self.unit
+        self.factor = _factor(rule.factor)
+        self._scale: Decimal | None = None
+        if self.factor is not None or unit_ratio is not None:
+            if not (limit.is_numeric or limit.is_report_only):
+                raise ValidationError(
+                    "factor" if self.factor is not None else "unit",
+                    "conversion_needs_numeric_limit",
+                    f"a factor or a unit conversion needs a numeric limit, not "
+                    f"{quote(rule.limit)!r} （换算系数或单位换算只用于数值限量）",
+                )
+            self._scale = (self.factor or Decimal(1)) * (unit_ratio or Decimal(1))
+        if rule.rounding not in ROUNDING_RULES:
+            raise ValidationError(
+                "rounding",
+                "rounding_rule",
+                f"rounding: {quote(str(rule.rounding))!r} must be one of "
+                f"{', '.join(ROUNDING_RULES)} （修约规则须为 GB/T 8170 或 GB 4789.2）",
+            )
+        self._colony = rule.rounding == COLONY_RULE
+        if self._colony and rule.method == "rounded" and (rule.interval or rule.decimals):
+            raise ValidationError(
+                "rounding",
+                "one_rounding_rule",
+                "rounding: GB 4789.2 rounds colony counts by its own rule; give no interval "
+                "（GB 4789.2 按自身规则修约，不另给修约间隔）",
+            )
+        self._screening = bool(rule.screening)
+        if self._screening and not (limit.kind == "max" or limit.is_not_detected):
+            raise ValidationError(
+                "screening",
+                "screening_needs_upper_limit",
+                f"screening: a screening measurement can only clear an upper limit "
+                f"(≤, <, 不得检出), not {quote(rule.limit)!r} （筛查项目只适用于上限）",
+            )
+        self._plan = limit.plan
         self.lod = _positive(rule.lod, "lod")
         self.loq = _positive(rule.loq, "loq")
         if self.lod is not None and self.loq is not None and self.lod > self.loq:
@@ -267,7 +306,9 @@ class CompiledRule:
             # Wide enough for any accepted entry (≤ 40 characters) written to this step's
             # places, so quantize never overflows the context.
             self._ctx = Context(prec=MAX_LENGTH + 40 - exponent)
-        unit = f" {self.unit}" if self.unit else ""
+        if self._colony:  # rounds by GB 4789.2 in _round; the step only marks "rounded"
+            self._step, self._quantum = Decimal(1), Decimal(1)
+        unit = f" {self.result_unit}" if self.result_unit else ""  # LOD/LOQ: the method's
         # The item's unit goes after the numbers, before any note (≤0.2 mg/kg（以Pb计）).
         shown = replace(limit, unit=self.unit) if self.unit and limit.is_numeric else limit
         self.limit_zh = shown.describe_zh()
@@ -283,7 +324,7 @@ class CompiledRule:
             f"<LOQ（检出限 {lod_text}，定量限 {loq_text}）",
             f"<LOQ (between LOD {lod_text} and LOQ {loq_text})",
         )
-        self._fast = limit.is_numeric
+        self._fast = limit.is_numeric and self._scale is None and not self._colony
         floors = [x for x in (self.lod, self.loq) if x is not None]
         self._floor = max(floors) if floors else None  # below it: the LOD/LOQ rules apply
         lo, up = limit.lower, limit.upper
@@ -297,29 +338,92 @@ class CompiledRule:
             "fail": (f"，{self.limit_zh}，不合格", f", limit {self.limit_en}: fail"),
         }
         self._label = (" 修约至 ", " rounded to ")
+        # Verdicts that depend on the rule alone, made on first use: ND / 未检出 (the
+        # rule's LOD), <LOD, <LOQ, and any number below the LOD or in [LOD, LOQ) — each
+        # is judged as the same interval whatever was typed. Not a memo of texts.
+        self._constant: dict[str, Verdict] = {}
+        self._memo: dict[str, Verdict] = {}
 
     # ------------------------------------------------------------------ hot path
     def judge(self, text: str) -> Verdict:
         """Judges one typed result. Bad text raises ValidationError(field="result").
 
-        Verdicts are immutable and depend only on the rule and the text, so the last
-        `MEMO_SIZE` verdicts (over all rules) are remembered: lab results repeat (three
-        significant figures, the same blanks and NDs), and screens and summaries re-judge
-        them. The memo is bounded (~15 MB at most) and simply emptied when full.
+        Verdicts are immutable and depend only on the rule and the text, so each compiled
+        rule remembers its last `MEMO_SIZE` verdicts (emptied when full): lab results
+        repeat (three significant figures, the same blanks and NDs) and screens re-judge
+        them. Keyed by the text alone, the memo costs one dict look-up on distinct values
+        (benchmarks/bench_judge_distinct.py) and saves the judgement on repeated ones
+        (bench_judge.py).
         """
         if text.__class__ is not str:
             parse_entry(text)  # raises the ValidationError (field "result") for non-text
-        key = (self, text)
-        verdict = _MEMO.get(key)
+        memo = self._memo
+        verdict = memo.get(text)
+        if verdict is not None:
+            return verdict
+        if (
+            self._fast
+            and len(text) <= MAX_LENGTH
+            and text.isascii()
+            and not text.strip(_PLAIN_CHARS)
+        ):
+            # Digits and points only: Decimal reads exactly these (or refuses "1.2.3", "").
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                verdict = self._judge_text(text)
+            else:
+                floor = self._floor
+                if floor is None or value >= floor:
+                    verdict = self._judge_plain(value)
+                else:
+                    verdict = self._below_floor(text, value)
+        else:
+            verdict = self._constant.get(text) if len(text) <= 6 else None
+            if verdict is None:
+                verdict = self._judge_text(text)
+                if text in _CONSTANT_TEXTS:
+                    self._constant[text] = verdict
+        if self._screening and verdict.verdict == "fail":
+            verdict = item_kinds.needs_confirmation(verdict)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[text] = verdict
+        return verdict
+
+    def _below_floor(self, text: str, value: Decimal) -> Verdict:
+        """A plain number below the LOD or the LOQ: the same verdict for every such value."""
+        lod = self.lod
+        key = "\0lod" if lod is not None and value < lod else "\0loq"
+        verdict = self._constant.get(key)
         if verdict is None:
-            verdict = self._judge_text(text)
-            if len(_MEMO) >= MEMO_SIZE:
-                _MEMO.clear()
-            _MEMO[key] = verdict
+            verdict = self._constant[key] = self._judge_number(text, value, 0)
         return verdict
 
     def _judge_text(self, text: str) -> Verdict:
-        if len(text) <= MAX_LENGTH and _NUMBER_CHARS.issuperset(text):
+        if self._plan is not None:
+            return item_kinds.judge_plan_text(self, text)
+        if text[:1] == "<" and text.isascii():
+            # "<0.01" typed plainly: the entry grammar's answer, without its general reader.
+            rest = text[1:]
+            if rest and not rest.strip(_PLAIN_CHARS) and len(text) <= MAX_LENGTH:
+                try:
+                    bound = Decimal(rest)
+                except InvalidOperation:
+                    bound = None
+                if bound is not None and bound > 0:
+                    said = "<" + _plain(bound)
+                    return self._judge_span(Decimal(0), bound, said, said)
+        if text[:3] == "ND(" and text[-1:] == ")" and text.isascii():
+            inner = text[3:-1]
+            if inner and not inner.strip(_PLAIN_CHARS) and len(text) <= MAX_LENGTH:
+                try:
+                    stated = Decimal(inner)
+                except InvalidOperation:
+                    stated = None
+                if stated is not None and stated > 0:
+                    return self._judge_below_lod(Entry(text, "not_detected", stated, word="未检出"))
+        if len(text) <= MAX_LENGTH and text.isascii() and not text.strip(_PLAIN_CHARS):
             try:
                 value = Decimal(text)
             except InvalidOperation:
@@ -329,8 +433,44 @@ class CompiledRule:
                 if self._fast and (floor is None or value >= floor):
                     return self._judge_plain(value)
                 return self._judge_number(text, value, 0)
+        if "+" in text:
+            parts = item_kinds.split_sum(text)
+            if parts is not None:
+                return item_kinds.judge_sum(self, text, parts)
         entry = parse_entry(text)
         return self.judge_entry(entry)
+
+    def judge_value(self, value: Decimal, said: str) -> Verdict:
+        """A computed value (a sum) against the limit: no LOD/LOQ floor applies to it;
+        ``said`` names it in the explanation ("0.35+0.20=0.55")."""
+        plain = _plain(value)
+        if self.limit.is_report_only:
+            return self._report_only(plain, said)
+        if self._scale is not None or self._colony:
+            return item_kinds.judge_scaled(self, value, 0, said)
+        if self._step is None:
+            code = self._decide(value, 0)
+            zh, en = self._suffix[code]
+            return make_verdict(code, plain, None, plain, said + zh, said + en, self.limit_zh)
+        rounded = _plain(self._round(value, 0))
+        code = self._decide(Decimal(rounded), 0)
+        zh, en = self._suffix[code]
+        to_zh, to_en = self._label
+        return make_verdict(
+            code,
+            rounded,
+            rounded,
+            rounded,
+            said + to_zh + rounded + zh,
+            said + to_en + rounded + en,
+            self.limit_zh,
+        )
+
+    def judge_span_of(
+        self, low: Decimal, high: Decimal, compared: str, said: tuple[str, str]
+    ) -> Verdict:
+        """A value known only to lie in [low, high) (in the result's unit)."""
+        return self._judge_span(low, high, compared, compared, said)
 
     def _judge_plain(self, value: Decimal) -> Verdict:
         """The common case: an unmarked number above any LOD/LOQ against a numeric limit.
@@ -425,17 +565,19 @@ class CompiledRule:
                 f"{shown} is a number but the requirement is a text criterion "
                 f"({self.limit_en}); not judged",
             )
+        if self._scale is not None or self._colony:
+            return item_kinds.judge_scaled(self, value, mark, shown)
         step = self._step
         if step is None:
             code = self._decide(value, mark)
             zh, en = self._suffix[code]
-            return _make_verdict(code, shown, None, plain, shown + zh, shown + en, self.limit_zh)
+            return make_verdict(code, shown, None, plain, shown + zh, shown + en, self.limit_zh)
         rounded = self._round(value, mark)
         rshown = _plain(rounded)
         code = self._decide(rounded, 0)
         zh, en = self._suffix[code]
         to_zh, to_en = self._label
-        return _make_verdict(
+        return make_verdict(
             code,
             rshown,
             rshown,
@@ -446,6 +588,8 @@ class CompiledRule:
         )
 
     def _round(self, value: Decimal, mark: int) -> Decimal:
+        if self._colony:
+            return round_colony_count(value)
         step, quantum = self._step, self._quantum
         assert step is not None and quantum is not None
         if mark:
@@ -529,6 +673,9 @@ class CompiledRule:
                 f"{compared} 不能按文字要求（{self.limit_zh}）判定",
                 f"{compared} cannot be judged against a text criterion ({self.limit_en})",
             )
+        scale = self._scale
+        if scale is not None:  # the interval is in the result's unit: convert both ends
+            low, high = _WIDE.multiply(low, scale), _WIDE.multiply(high, scale)
         closed_high = False
         if self._step is not None:  # rounded method: the rounded values lie in [r(low), r(high)]
             low, high, closed_high = self._round(low, 0), self._round(high, 0), True
@@ -568,7 +715,7 @@ class CompiledRule:
     def _judge_below_lod(self, entry: Entry) -> Verdict:
         stated = entry.value if entry.kind == "not_detected" else None
         if stated is not None:  # "ND(0.01)": this measurement's own LOD
-            unit = f" {self.unit}" if self.unit else ""
+            unit = f" {self.result_unit}" if self.result_unit else ""
             display = f"未检出（检出限 {_plain(stated)}{unit}）"
             said = (display, f"not detected (LOD {_plain(stated)}{unit})")
             if self.limit.is_qualitative:
@@ -653,13 +800,13 @@ class CompiledRule:
 
     # ------------------------------------------------------------------ makers
     def _verdict(self, code: VerdictCode, compared: str, display: str, zh: str, en: str) -> Verdict:
-        return _make_verdict(code, compared, None, display, zh, en, self.limit_zh)
+        return make_verdict(code, compared, None, display, zh, en, self.limit_zh)
 
     def _not_judged(self, display: str, compared: str, zh: str, en: str) -> Verdict:
-        return _make_verdict("not_judged", compared, None, display, zh, en, self.limit_zh)
+        return make_verdict("not_judged", compared, None, display, zh, en, self.limit_zh)
 
     def _report_only(self, display: str, compared: str) -> Verdict:
-        return _make_verdict(
+        return make_verdict(
             "not_judged",
             compared,
             None,
@@ -697,6 +844,7 @@ class Conclusion:
     undecided_items: tuple[str, ...]
     sentence_zh: str
     sentence_en: str
+    pending_items: tuple[str, ...] = ()  # screening items awaiting the confirmatory test
 
 
 def _item_list_zh(names: Sequence[str]) -> str:
@@ -714,12 +862,25 @@ def conclude(product: str, standard: str, items: Sequence[tuple[str, Verdict]]) 
     """
     failing = tuple(name for name, v in items if v.verdict == "fail")
     undecided = tuple(name for name, v in items if v.verdict == "not_judged" and not v.report_only)
+    pending = tuple(name for name, v in items if v.pending)
     judged = [name for name, v in items if not v.report_only]
     std_zh = f" {standard.strip()} " if standard.strip() else ""
     std_en = f" {standard.strip()}" if standard.strip() else " the standard"
     subject_en = f"{product.strip()}: " if product.strip() else ""
-    if failing:
-        code: VerdictCode = "fail"
+    if pending:
+        # A screening value above its limit: neither pass nor fail until the confirmatory
+        # test is done, and a report issued now would have to be corrected then.
+        code: VerdictCode = "not_judged"
+        sentence_zh = (
+            f"经抽样检验，{_item_list_zh(pending)}筛查结果超过限量，需做确证试验，"
+            "确证前不能作出检验结论。"
+        )
+        sentence_en = (
+            f"{subject_en}{', '.join(pending)} screened above the limit; the confirmatory "
+            "test is needed before the sample can be concluded."
+        )
+    elif failing:
+        code = "fail"
         sentence_zh = (
             f"经抽样检验，{_item_list_zh(failing)}不符合{std_zh}标准要求，检验结论为不合格。"
         )
@@ -741,4 +902,5 @@ def conclude(product: str, standard: str, items: Sequence[tuple[str, Verdict]]) 
         undecided,
         sentence_zh.replace("  ", " "),
         sentence_en,
+        pending,
     )

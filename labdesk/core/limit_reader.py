@@ -44,6 +44,7 @@ from labdesk.core.limit_tables import (
     StoredVersion,
     Version,
 )
+from labdesk.core.plan_rows import plan_records
 
 # ---------------------------------------------------------------------------------------
 # Reading
@@ -78,10 +79,11 @@ def read_limit_table(
             ],
         )
     suffix = path.suffix.lower()
+    # GB 29921 prints plans as n / c / m / M columns: folded into one 指标 cell first.
     if suffix == ".csv":
-        return _validate(path, _csv_rows(path), tree, stored)
+        return _validate(path, plan_records(_csv_rows(path)), tree, stored)
     if suffix in (".xlsx", ".xlsm"):
-        return _validate(path, _xlsx_rows(path), tree, stored)
+        return _validate(path, plan_records(_xlsx_rows(path)), tree, stored)
     raise LimitFileError(
         path, [Problem(0, "", "file_type", f"unsupported file type {suffix!r}; use .csv or .xlsx")]
     )

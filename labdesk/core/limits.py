@@ -13,12 +13,23 @@
 ``X₀±Δ``                         X₀−Δ ≤ X ≤ X₀+Δ; "(不含Δ)" excludes both ends, "(不含+Δ)" /
                                  "(不含−Δ)" only the upper / lower end
 不得检出 [/25 g]                  not detected (judged against the method's LOD)
+不得使用                          GB 2760: an additive not permitted — judged as 不得检出
+按生产需要适量使用                 GB 2760: used as production needs — report only, never fails
+``n=5,c=2,m=100 CFU/g,M=1000``    a microbiological sampling plan (`core.plans`)
 阴性, 符合…, 应符合…, 无…, 应无…, 不得有…   a text criterion
 实测, 实测值, 报告实测值, —, —— , /, -    report only: no judgement
 ==============================  ==========================================================
 
 A unit after the numbers (``≤0.2 mg/kg``, ``≤150μg/kg``, ``4.0～7.5 %``) is kept in
-`Limit.unit`. Numbers are plain decimals, optionally ``A×10ⁿ`` / ``A×10^n`` (microbiology).
+`Limit.unit`. Numbers follow the one grammar of `core.numbers`: plain decimals, E-notation
+(``≤1e3`` is ≤1000, never ≤1 with a unit "e3"), ``A×10ⁿ`` / ``A×10^n``; exponents bounded.
+A tolerance may name its exclusion by the number, ``10.0±0.1（不含0.1）`` (= 不含Δ).
+
+GB 2763 marks are kept as marks with their meaning (`Limit.mark`, `LIMIT_MARKS`), never as
+a unit: a trailing ``*`` (临时限量, a temporary limit), ``（临时限量）`` and
+``（再残留限量）`` / ``（EMRL）`` (an extraneous maximum residue limit). GB 2763 prints its
+EMRLs in their own tables; the bracket form is how a row carries that fact here.
+A limit text longer than `MAX_LIMIT_LENGTH` is refused, quoting only its beginning.
 
 Annotations after the limit, as standards print them, are kept but never change the
 comparison (they say what the number means, not where the line is):
@@ -50,29 +61,63 @@ from functools import lru_cache
 from typing import Literal
 
 from labdesk.core.errors import ValidationError
+from labdesk.core.numbers import NumberSyntaxError, quote, scan_number
+from labdesk.core.plans import SamplingPlan, looks_like_plan, parse_plan
 from labdesk.core.rounding import normalize_number_text
 
-__all__ = ["Bound", "Limit", "LimitKind", "LimitSyntaxError", "parse_limit"]
+__all__ = [
+    "LIMIT_MARKS",
+    "MAX_LIMIT_LENGTH",
+    "Bound",
+    "Limit",
+    "LimitKind",
+    "LimitSyntaxError",
+    "parse_limit",
+]
 
 LimitKind = Literal[
-    "max", "min", "range", "tolerance", "equal", "not_detected", "qualitative", "report_only"
+    "max",
+    "min",
+    "range",
+    "tolerance",
+    "equal",
+    "not_detected",
+    "qualitative",
+    "report_only",
+    "plan",
 ]
+MAX_LIMIT_LENGTH = 200  # the longest real limit cell is far shorter; a paste is refused
+NOT_PERMITTED = "不得使用"
+AS_NEEDED = "按生产需要适量使用"
+LIMIT_MARKS: dict[str, tuple[str, str]] = {
+    "*": ("临时限量（GB 2763：该限量为临时限量）", "temporary limit (GB 2763)"),
+    "EMRL": ("再残留限量（GB 2763）", "extraneous maximum residue limit (GB 2763)"),
+}
+_MARK_NOTES = {"临时限量": "*", "再残留限量": "EMRL", "EMRL": "EMRL"}
 NUMERIC_KINDS = frozenset({"max", "min", "range", "tolerance", "equal"})
 
 
 class LimitSyntaxError(ValidationError):
     """A limit text that cannot be read; `.position` (0-based) and `.expected` say where/what."""
 
-    def __init__(self, text: str, position: int, expected: str) -> None:
+    def __init__(
+        self,
+        text: str,
+        position: int,
+        expected: str,
+        *,
+        rule: str = "limit_syntax",
+        message: str | None = None,
+    ) -> None:
         self.text = text
         self.position = position
         self.expected = expected
         found = text[position : position + 8] if position < len(text) else "end of text"
-        message = (
-            f"limit {text!r}: expected {expected} at position {position} (found {found!r}) "
-            f"（限量值“{text}”第 {position + 1} 个字符处应为 {expected}）"
+        message = message or (
+            f"limit {quote(text)!r}: expected {expected} at position {position} "
+            f"(found {found!r}) （限量值“{quote(text)}”第 {position + 1} 个字符处应为 {expected}）"
         )
-        super().__init__("limit", "limit_syntax", message)
+        super().__init__("limit", rule, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +154,13 @@ class Limit:
     excluded: str = ""  # tolerance only: "", "±", "+" or "-"
     note: str = ""  # "以Pb计" from "≤0.2（以Pb计）": shown, never compared
     footnote: str = ""  # "a" from "≤0.05ᵃ" / "≤0.05^a" / "≤0.05 a"
+    plan: SamplingPlan | None = None  # kind "plan"
+    mark: str = ""  # a key of LIMIT_MARKS: "*" temporary, "EMRL" extraneous residue limit
+    wording: str = ""  # 不得使用 / 按生产需要适量使用: the table's own words, shown as written
+
+    @property
+    def mark_meaning(self) -> str:
+        return LIMIT_MARKS[self.mark][0] if self.mark else ""
 
     # -- classification -------------------------------------------------------------
     @property
@@ -126,6 +178,10 @@ class Limit:
     @property
     def is_numeric(self) -> bool:
         return self.kind in NUMERIC_KINDS
+
+    @property
+    def is_plan(self) -> bool:
+        return self.kind == "plan"
 
     @property
     def bounds(self) -> tuple[Bound | None, Bound | None]:
@@ -160,15 +216,21 @@ class Limit:
         """Canonical Chinese text; `parse_limit` reads it back to the same limit."""
         base = self._base_zh()
         note = f"（{self.note}）" if self.note else ""
-        return f"{base}{note}{_footnote_text(base + note, self.footnote)}"
+        mark = {"*": "*", "EMRL": "（再残留限量）"}.get(self.mark, "")
+        return f"{base}{mark}{note}{_footnote_text(base + mark + note, self.footnote)}"
 
     def describe_en(self) -> str:
         """Canonical English text for reports and logs."""
         note = f" ({_note_en(self.note)})" if self.note else ""
         mark = f" [note {self.footnote}]" if self.footnote else ""
-        return f"{self._base_en()}{note}{mark}"
+        meaning = f" ({LIMIT_MARKS[self.mark][1]})" if self.mark else ""
+        return f"{self._base_en()}{meaning}{note}{mark}"
 
     def _base_zh(self) -> str:
+        if self.wording:
+            return self.wording
+        if self.plan is not None:
+            return self.plan.describe_zh()
         unit = f" {self.unit}" if self.unit else ""
         lo, up = self.lower, self.upper
         if self.kind == "max" and up:
@@ -193,6 +255,12 @@ class Limit:
         return "实测"
 
     def _base_en(self) -> str:
+        if self.wording == NOT_PERMITTED:
+            return "not permitted (GB 2760: judged as not detected)"
+        if self.wording == AS_NEEDED:
+            return "used as production needs (GB 2760: reported only)"
+        if self.plan is not None:
+            return self.plan.describe_en()
         unit = f" {self.unit}" if self.unit else ""
         lo, up = self.lower, self.upper
         if self.kind == "max" and up:
@@ -305,49 +373,14 @@ class _Reader:
         return False
 
     def number(self) -> Bound:
-        """A signed decimal, optionally ×10ⁿ / ×10^n."""
+        """A signed number in the grammar of `core.numbers` (1e3, 1.6×10⁴, 10^4 …)."""
         self.skip_space()
-        text, start = self.text, self.pos
-        pos = start
-        if pos < len(text) and text[pos] in "+-":
-            pos += 1
-        digits_start = pos
-        while pos < len(text) and (text[pos] in _ASCII_DIGITS or text[pos] == "."):
-            pos += 1
-        body = text[digits_start:pos]
-        if not body or body == "." or body.count(".") > 1 or body[0] == "." or body[-1] == ".":
-            raise self.fail("a number", start)
-        written = text[start:pos]
-        value = Decimal(written)
-        exponent_end = pos
-        powers: tuple[str, ...] = ("×10", "x10", "X10", "*10")
-        if body == "10" and pos < len(text) and text[pos] in "^⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹":
-            value, pos, powers = Decimal(1), digits_start, ("10",)  # 10³ alone means 1×10³
-        for times in powers:
-            if text.startswith(times, pos):
-                p = pos + len(times)
-                if text.startswith("^", p):
-                    p += 1
-                    e_start = p
-                    if p < len(text) and text[p] in "+-":
-                        p += 1
-                    while p < len(text) and text[p].isdigit() and text[p].isascii():
-                        p += 1
-                    power_text = text[e_start:p]
-                else:
-                    e_start = p
-                    while p < len(text) and text[p] in "⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹":
-                        p += 1
-                    power_text = text[e_start:p].translate(_FROM_SUPERSCRIPT)
-                if power_text in ("", "-", "+") or not -30 <= int(power_text) <= 30:
-                    raise self.fail(
-                        "a power of ten from 10⁻³⁰ to 10³⁰, such as 10³ or 10^3", e_start
-                    )
-                value = value.scaleb(int(power_text))
-                exponent_end = p
-                break
-        self.pos = exponent_end
-        return Bound(value, True, text[start:exponent_end])  # normalised: "０．５" → "0.5"
+        try:
+            scanned = scan_number(self.text, self.pos, "limit", self.original)
+        except NumberSyntaxError as exc:
+            raise self.fail(exc.expected, exc.position) from None
+        self.pos = scanned.end
+        return Bound(scanned.value, True, scanned.written)  # normalised: "０．５" → "0.5"
 
     def unit(self) -> str:
         """An optional unit right after a number (mg/kg, μg/kg, %, CFU/g, mg/m³)."""
@@ -481,7 +514,40 @@ def _note_en(note: str) -> str:
 
 def _parse(original: str) -> Limit:
     text = normalize_number_text(original)
+    if looks_like_plan(text):
+        try:
+            plan = parse_plan(original)
+        except NumberSyntaxError as exc:
+            raise LimitSyntaxError(original, exc.position, exc.expected) from None
+        except ValidationError as exc:
+            # A plan that reads but breaks a rule (c > n, m > M …): still a limit that
+            # cannot be used, so callers that catch LimitSyntaxError see it; rule kept.
+            raise LimitSyntaxError(
+                original,
+                int(getattr(exc, "position", 0)),
+                str(getattr(exc, "expected", exc.rule)),
+                rule=exc.rule,
+                message=str(exc),
+            ) from None
+        return Limit("plan", original, unit=plan.unit, criterion=plan.basis, plan=plan)
+    mark = ""
+    stripped = text.rstrip()
+    if stripped.endswith("*") and not stripped.endswith("**"):
+        mark, text = "*", stripped[:-1] + " " * (len(text) - len(stripped) + 1)
     end, note, footnote = _split_annotations(text)
+    if note in _MARK_NOTES and not mark:
+        mark, note = _MARK_NOTES[note], ""
+    limit = _parse_marked(original, text, end, note, footnote)
+    if mark:
+        if limit.kind not in NUMERIC_KINDS:
+            raise LimitSyntaxError(
+                original, len(original.rstrip()) - 1, "a numeric limit before a GB 2763 mark"
+            )
+        return replace(limit, mark=mark)
+    return limit
+
+
+def _parse_marked(original: str, text: str, end: int, note: str, footnote: str) -> Limit:
     try:
         limit = _parse_core(original, text[:end])
     except LimitSyntaxError:
@@ -519,6 +585,9 @@ def _parse_core(original: str, text: str) -> Limit:
         return Limit("report_only", original)
     reader = _Reader(original, text)
     reader.skip_space()
+    if stripped in (NOT_PERMITTED, AS_NEEDED):
+        kind: LimitKind = "not_detected" if stripped == NOT_PERMITTED else "report_only"
+        return Limit(kind, original, wording=stripped)
     if reader.take(_NOT_DETECTED):
         reader.skip_space()
         basis = text[reader.pos :].strip()
@@ -639,7 +708,7 @@ def _finish_tolerance(reader: _Reader, nominal: Bound, unit: str) -> Limit:
         elif reader.take("±Δ") or reader.take("Δ"):
             excluded = "±"
         else:
-            raise reader.fail("Δ, +Δ or −Δ after 不含")
+            excluded = _numeric_exclusion(reader, delta)
         if not reader.take(")") and not reader.take("）"):
             raise reader.fail("a closing bracket")
     _expect_end(reader)
@@ -661,6 +730,25 @@ def _finish_tolerance(reader: _Reader, nominal: Bound, unit: str) -> Limit:
     )
 
 
+def _numeric_exclusion(reader: _Reader, delta: Bound) -> str:
+    """ "（不含0.1）" / "（不含+0.1）" / "（不含−0.1）": Δ written as its number."""
+    reader.skip_space()
+    side = "±"
+    if reader.take("±"):
+        side = "±"
+    elif reader.text.startswith(("+", "-"), reader.pos):
+        side = reader.text[reader.pos]
+        reader.pos += 1
+    at = reader.pos
+    try:
+        number = reader.number()
+    except LimitSyntaxError:
+        raise reader.fail("Δ, +Δ, −Δ or the tolerance's number after 不含", at) from None
+    if number.value != delta.value or number.text.startswith(("+", "-")):
+        raise reader.fail(f"the tolerance itself ({delta.text}) after 不含, not {number.text}", at)
+    return side
+
+
 def _plain(value: Decimal) -> str:
     return f"{value:f}"
 
@@ -680,8 +768,18 @@ def parse_limit(text: str) -> Limit:
     Results are cached: limits repeat across thousands of results and `Limit` is frozen.
     """
     if not isinstance(text, str):
-        raise LimitSyntaxError(repr(text), 0, "limit text")
+        raise LimitSyntaxError(repr(text)[:QUOTE], 0, "limit text")
+    if len(text) > MAX_LIMIT_LENGTH:
+        raise ValidationError(
+            "limit",
+            "limit_length",
+            f"limit {quote(text)!r} is longer than {MAX_LIMIT_LENGTH} characters "
+            f"（限量值过长，最多 {MAX_LIMIT_LENGTH} 个字符）",
+        )
     return _parse_cached(text)
+
+
+QUOTE = 60
 
 
 @lru_cache(maxsize=4096)

@@ -27,16 +27,18 @@ zeros never claim precision the value does not have. `format_sig_zh` renders ``2
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 
 from labdesk.core.errors import ValidationError
 
 __all__ = [
     "MarkedValue",
+    "format_colony_count",
     "format_sig_zh",
     "normalize_number_text",
     "parse_interval",
     "parse_marked",
+    "round_colony_count",
     "round_to_interval",
     "round_to_sig",
 ]
@@ -219,3 +221,47 @@ def format_sig_zh(value: Decimal) -> str:
     power = "".join(_SUPERSCRIPT[int(ch)] for ch in str(value.adjusted()))
     del sign, digits
     return f"{mantissa}×10{power}"
+
+
+# --------------------------------------------------------------------- GB 4789.2 counts
+#
+# GB 4789.2 (菌落总数测定) reports colony counts by its own rule, not GB/T 8170's: below 100
+# CFU the integer; from 100 two significant figures, the third digit rounded half up
+# (四舍五入), the rest written as zeros or as a power of ten (1.6×10⁴). The domain brief
+# records this as the 2016 rule, believed unchanged in GB 4789.2-2022 (to verify against
+# that text). The rule belongs to the item: an item says which one it follows.
+
+COLONY_RULE = "gb4789.2"
+ROUNDING_RULES = ("gb8170", COLONY_RULE)
+
+
+def round_colony_count(value: Decimal) -> Decimal:
+    """A counted value as GB 4789.2 reports it: 15.5 → 16, 155 → 1.6E+2, 16449 → 1.6E+4."""
+    if value < 0:
+        raise ValidationError(
+            "result",
+            "count_negative",
+            f"a colony count cannot be negative: {value} （菌落数不能为负）",
+        )
+    if value < 100:
+        whole = value.quantize(Decimal(1), ROUND_HALF_UP)
+        if whole < 100:
+            return whole
+        value = whole  # 99.5 → 100, which is then written with two figures
+    step = Decimal(1).scaleb(value.adjusted() - 1)
+    ctx = Context(prec=max(34, len(value.as_tuple().digits) + 8))
+    rounded = ctx.multiply(
+        ctx.divide(value, step).to_integral_value(ROUND_HALF_UP, ctx), step
+    ).quantize(step, context=ctx)
+    if rounded.adjusted() > value.adjusted():  # 995 → 1.0E+3: still two figures
+        rounded = rounded.quantize(Decimal(1).scaleb(rounded.adjusted() - 1), context=ctx)
+    return rounded
+
+
+def format_colony_count(value: Decimal) -> str:
+    """A GB 4789.2 count for the report: 16 → "16", 1.6E+4 → "1.6×10⁴"."""
+    if value < 100:
+        return f"{value:f}"
+    mantissa = value.scaleb(-value.adjusted()).quantize(Decimal("0.1"))
+    power = "".join(_SUPERSCRIPT[int(ch)] for ch in str(value.adjusted()))
+    return f"{mantissa:f}×10{power}"

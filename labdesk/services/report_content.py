@@ -36,6 +36,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from labdesk.core.decision import statement_zh
+from labdesk.core.errors import ValidationError
+from labdesk.core.item_kinds import split_sum
+from labdesk.core.limits import parse_limit
 from labdesk.services import report_sheet
 from labdesk.services.lab_guards import uncertainty_of
 from labdesk.services.report_sheet import Step
@@ -86,9 +89,11 @@ def _text(value: Any) -> str:
 def item_rows(db: Store, sample_id: int) -> list[Any]:
     """The frozen items with their current results (and who entered them, when)."""
     return db.query(
+        # r.*: text, display, verdict, entered_at, and `converted` where the schema has
+        # it (r.entered_by is the user's id; `entered_by_name` the name).
         "SELECT si.seq, si.name, si.unit, si.limit_text, si.test_method, si.standard_no, "
-        "si.standard_year, si.sample_data, r.text, r.display, r.verdict, r.entered_at, "
-        "coalesce(u.display_name, u.username, '') AS entered_by "
+        "si.standard_year, si.sample_data, r.*, "
+        "coalesce(u.display_name, u.username, '') AS entered_by_name "
         "FROM sample_items AS si LEFT JOIN results AS r "
         "ON r.sample_item_id = si.id AND r.superseded_by IS NULL "
         "LEFT JOIN users AS u ON u.id = r.entered_by WHERE si.sample_id = ? ORDER BY si.seq",
@@ -96,20 +101,52 @@ def item_rows(db: Store, sample_id: int) -> list[Any]:
     )
 
 
+def _optional(row: Any, name: str) -> str:
+    try:
+        return _text(row[name])
+    except (KeyError, IndexError):  # a database before schema 10
+        return ""
+
+
+def _printed(row: Any) -> tuple[str, str]:
+    """(result, unit) as the report prints them (issue 14): a converted result in the
+    limit's unit, saying what it was converted from; a sum with its components; a plan's
+    every unit (its display lists them). Anything else exactly as displayed."""
+    result = _text(row["display"]) or _text(row["text"]) or "—"
+    unit = str(row["unit"])
+    converted = _optional(row, "converted")
+    if converted:
+        result = f"{result}（{converted}）"
+        unit = _limit_unit(str(row["limit_text"])) or unit
+    elif row["verdict"] is not None and split_sum(_text(row["text"])) is not None:
+        result = f"{result}（{_text(row['text']).strip()}）"
+    return result, unit
+
+
+def _limit_unit(limit_text: str) -> str:
+    try:
+        return parse_limit(limit_text).unit
+    except ValidationError:
+        return ""
+
+
 def items_from_rows(rows: list[Any]) -> list[ContentItem]:
-    return [
-        ContentItem(
-            seq=int(r["seq"]),
-            name=str(r["name"]),
-            unit=str(r["unit"]),
-            limit=str(r["limit_text"]),
-            result=_text(r["display"]) or _text(r["text"]) or "—",
-            verdict=VERDICT_LABEL.get(_text(r["verdict"]), NOT_TESTED),
-            method=str(r["test_method"]),
-            sample_data=bool(r["sample_data"]),
+    items = []
+    for r in rows:
+        result, unit = _printed(r)
+        items.append(
+            ContentItem(
+                seq=int(r["seq"]),
+                name=str(r["name"]),
+                unit=unit,
+                limit=str(r["limit_text"]),
+                result=result,
+                verdict=VERDICT_LABEL.get(_text(r["verdict"]), NOT_TESTED),
+                method=str(r["test_method"]),
+                sample_data=bool(r["sample_data"]),
+            )
         )
-        for r in rows
-    ]
+    return items
 
 
 def current_items(db: Store, sample_id: int) -> list[ContentItem]:

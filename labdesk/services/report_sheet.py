@@ -130,7 +130,7 @@ def steps(db: Reader, sample_id: int, item_rows: list[Any]) -> tuple[list[Step],
 
     `item_rows` are `report_content.item_rows` (who entered each current result, when)."""
     entered = [r for r in item_rows if r["entered_at"]]
-    testers = "、".join(dict.fromkeys(str(r["entered_by"]) for r in entered))
+    testers = "、".join(dict.fromkeys(str(r["entered_by_name"]) for r in entered))
     tested_on = local_date(max((str(r["entered_at"]) for r in entered), default=None))
     reviewed = _last_event(db, sample_id, "reviewed")
     approved = _last_event(db, sample_id, "approved")

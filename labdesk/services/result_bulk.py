@@ -36,6 +36,7 @@ from labdesk.services.results import (
     chunks,
     insert_values,
     judge_text,
+    kind_values,
     prepare_state,
     refresh_conclusion,
     verdict_columns,
@@ -234,8 +235,14 @@ def write_bulk_in(w: Writer, plan: BulkPlan, *, source: ResultSource | None = No
     inserted = w.insert_many("results", fresh, reason=audit_reason, action=audit_action)
     for index, new_id in zip(fresh_at, inserted, strict=True):
         new_ids[index] = new_id
-    for entry, new_id in zip(plan.entries, new_ids, strict=True):
+    fresh_ids = set(fresh_at)
+    for index, (entry, verdict, new_id) in enumerate(
+        zip(plan.entries, plan.verdicts, new_ids, strict=True)
+    ):
         insert_values(w, new_id, entry.values)
+        if index in fresh_ids:  # write_one stored a correction's own plan units / components
+            unit = str(items[entry.sample_item_id]["unit"] or "")
+            insert_values(w, new_id, kind_values(entry.text.strip(), verdict, unit))
     for sid, state in states.items():
         if state == "submitted":
             refresh_conclusion(w, sid)

@@ -133,7 +133,33 @@ def verdict_columns(verdict: Verdict) -> dict[str, Any]:
         "explanation_zh": verdict.explanation_zh,
         "explanation_en": verdict.explanation_en,
         "report_only": int(verdict.report_only),
+        # Written only when set: a plain result's row is what it was before schema 10.
+        **({"converted": verdict.converted} if verdict.converted else {}),
+        **({"pending": verdict.pending} if verdict.pending else {}),
     }
+
+
+def kind_values(text: str, verdict: Verdict, unit: str = "") -> list[ResultValue]:
+    """The values behind a plan's or a sum's result, as typed: one 'unit' row per unit
+    (1#…n#) or one 'component' row per component. Empty for a plain result."""
+    if verdict.units:
+        from labdesk.core.plans import split_units
+
+        return [
+            ResultValue("unit", number, part, unit=unit)
+            for number, part in enumerate(split_units(text), 1)
+        ]
+    return [
+        ResultValue("component", number, part, unit=unit)
+        for number, part in enumerate(verdict.components, 1)
+    ]
+
+
+def _column(row: dict[str, Any] | Any, name: str) -> Any:
+    try:
+        return row[name]
+    except (KeyError, IndexError):  # a query that does not select it, an older database
+        return ""
 
 
 def verdict_from_row(row: dict[str, Any] | Any, limit: str = "") -> Verdict:
@@ -147,6 +173,8 @@ def verdict_from_row(row: dict[str, Any] | Any, limit: str = "") -> Verdict:
         explanation_en=row["explanation_en"],
         limit=limit,
         report_only=bool(row["report_only"]),
+        converted=str(_column(row, "converted") or ""),
+        pending=str(_column(row, "pending") or ""),
     )
 
 
@@ -210,8 +238,8 @@ def refresh_conclusion(w: Writer, sample_id: int) -> None:
     sample = db.query_one("SELECT sample_name FROM samples WHERE id = ?", (sample_id,))
     assert sample is not None
     rows = db.query(
-        "SELECT i.name, i.limit_text, i.standard_no, i.standard_year, r.verdict, r.compared, "
-        "r.rounded, r.display, r.explanation_zh, r.explanation_en, r.report_only "
+        # r.*: the result's judgement columns, with `pending` where the schema has it
+        "SELECT i.name, i.limit_text, i.standard_no, i.standard_year, r.* "
         "FROM sample_items i LEFT JOIN results r ON r.sample_item_id = i.id "
         "AND r.superseded_by IS NULL WHERE i.sample_id = ? ORDER BY i.seq",
         (sample_id,),
@@ -272,6 +300,7 @@ def write_one(
         "reason": reason,
     }
     new_id = w.insert("results", values, reason=reason, action=kind)
+    insert_values(w, new_id, kind_values(text, verdict, str(item["unit"] or "")))
     if current is not None:
         w.update(
             "results", int(current["id"]), {"superseded_by": new_id}, reason=reason, action=kind

@@ -855,6 +855,27 @@ def migrate_analytical_runs(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Issue 14: the item kinds beyond one value against one limit. A sample item's rule gains
+# the 以…计 factor, the rounding rule (GB/T 8170, or GB 4789.2 for colony counts) and the
+# screening flag (core.judgement.ItemRule); a result keeps what its conversion was
+# ("850 mg/kg → 0.850 g/kg") and whether it waits for a confirmatory test. A plan's unit
+# values and a sum's components are result_values (kinds 'unit' and 'component', v3).
+_ITEM_KINDS_DDL = """
+ALTER TABLE sample_items ADD COLUMN factor TEXT DEFAULT NULL;
+ALTER TABLE sample_items ADD COLUMN rounding TEXT NOT NULL DEFAULT 'gb8170'
+    CHECK (rounding IN ('gb8170', 'gb4789.2'));
+ALTER TABLE sample_items ADD COLUMN screening INTEGER NOT NULL DEFAULT 0
+    CHECK (screening IN (0, 1));
+ALTER TABLE results ADD COLUMN converted TEXT NOT NULL DEFAULT '';
+ALTER TABLE results ADD COLUMN pending TEXT NOT NULL DEFAULT '';
+"""
+
+
+def migrate_item_kinds(conn: sqlite3.Connection) -> None:
+    for statement in _split(_ITEM_KINDS_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _migrate_1,
@@ -866,6 +887,7 @@ MIGRATIONS: list[Migration] = [
     _migrate_food_library,
     _migrate_report_versions,
     migrate_analytical_runs,
+    migrate_item_kinds,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -33,7 +33,8 @@ def test_example_verifies_with_labdesk() -> None:
     data = {name: files[name] for name in DATA_FILES}  # the example is a /2 batch
     archive = build_archive(files["manifest.json"], files["manifest.sig"], data)
     verified = verify_bytes(archive, [key])
-    assert verified.manifest["format"] == FORMAT == "labdesk-batch/2"
+    # the documented example is a /2 batch, which this LabDesk (writing /3) still reads
+    assert verified.manifest["format"] == "labdesk-batch/2" and FORMAT == "labdesk-batch/3"
     assert verified.manifest["sequence"] == 1 and verified.centre_region_code == "340100"
     assert verified.records("results.jsonl")[0]["text"] == "0.35"
     sample = verified.records("samples.jsonl")[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import struct
@@ -14,7 +15,7 @@ import pytest
 
 from labdesk.batch.format import FORMAT, manifest_json
 from labdesk.batch.verify import BatchRejected, Limits, verify_batch, verify_bytes
-from labdesk.signing import Signer
+from labdesk.signing import SM3, Signer
 from tests.batch.factory import (
     entries_of,
     make_batch,
@@ -218,9 +219,9 @@ def test_wrong_format_version(sm2_signer: Signer) -> None:
     entries = dict(entries_of(make_batch(sm2_signer).archive))
     manifest = json.loads(entries.pop("manifest.json"))
     entries.pop("manifest.sig")
-    manifest["format"] = "labdesk-batch/3"
+    manifest["format"] = "labdesk-batch/4"
     data = resign(sm2_signer, manifest, entries)
-    _rejects(data, [sm2_signer.public_key], "unsupported-format", "'labdesk-batch/3'")
+    _rejects(data, [sm2_signer.public_key], "unsupported-format", "'labdesk-batch/4'")
 
 
 def test_a_version_1_batch_still_verifies(sm2_signer: Signer) -> None:
@@ -327,3 +328,29 @@ def test_report_no_may_be_null_or_absent(sm2_signer: Signer) -> None:
     )
     got = [s.get("report_no") for s in verified.records("samples.jsonl")]
     assert got == [None, None, "HF01-2026-000003"]
+
+
+def test_a_version_2_batch_still_verifies_and_3_checks_its_values(sm2_signer: Signer) -> None:
+    entries = dict(entries_of(make_batch(sm2_signer).archive))
+    manifest = json.loads(entries.pop("manifest.json"))
+    entries.pop("manifest.sig")
+    manifest["format"] = "labdesk-batch/2"
+    verified = verify_bytes(resign(sm2_signer, manifest, entries), [sm2_signer.public_key])
+    assert verified.manifest["format"] == "labdesk-batch/2"
+    lines = entries["results.jsonl"].decode().splitlines()
+    bad = json.loads(lines[0])
+    bad["values"] = [{"kind": "unit", "position": 0, "text": "80"}]
+    entries["results.jsonl"] = ("\n".join([json.dumps(bad), *lines[1:]]) + "\n").encode()
+    manifest["format"] = "labdesk-batch/3"
+    for listed in manifest["files"]:  # the manifest names the changed file's new hashes
+        if listed["path"] == "results.jsonl":
+            content = entries["results.jsonl"]
+            listed["size"] = len(content)
+            listed["sha256"] = hashlib.sha256(content).hexdigest()
+            listed["sm3"] = SM3(content).hexdigest()
+    _rejects(
+        resign(sm2_signer, manifest, entries),
+        [sm2_signer.public_key],
+        "content-invalid",
+        "each value needs kind",
+    )

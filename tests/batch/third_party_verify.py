@@ -18,14 +18,22 @@ from pathlib import Path
 
 LIMIT = 200 * 1024 * 1024
 DATA_1 = {"audit.jsonl", "items.jsonl", "results.jsonl", "samples.jsonl", "summary.json"}
-DATA = {"labdesk-batch/1": DATA_1, "labdesk-batch/2": DATA_1 | {"reports.jsonl"}}
+DATA = {
+    "labdesk-batch/1": DATA_1,
+    "labdesk-batch/2": DATA_1 | {"reports.jsonl"},
+    "labdesk-batch/3": DATA_1 | {"reports.jsonl"},  # /2's files; results carry `values`
+}
 COUNTS_1 = {
     "samples": "samples.jsonl",
     "items": "items.jsonl",
     "results": "results.jsonl",
     "audit_entries": "audit.jsonl",
 }
-COUNTS = {"labdesk-batch/1": COUNTS_1, "labdesk-batch/2": {**COUNTS_1, "reports": "reports.jsonl"}}
+COUNTS = {
+    "labdesk-batch/1": COUNTS_1,
+    "labdesk-batch/2": {**COUNTS_1, "reports": "reports.jsonl"},
+    "labdesk-batch/3": {**COUNTS_1, "reports": "reports.jsonl"},
+}
 
 
 class Bad(Exception):
@@ -93,10 +101,10 @@ def verify(batch: Path, pems: list[Path]) -> dict:
     if fmt not in DATA:
         raise Bad(f"unknown format {fmt!r}")
     region = manifest["centre"].get("region_code")
-    if fmt == "labdesk-batch/2" and not (
+    if fmt in ("labdesk-batch/2", "labdesk-batch/3") and not (
         isinstance(region, str) and len(region) == 6 and region.isdigit()
     ):
-        raise Bad("labdesk-batch/2 needs centre.region_code (six digits)")
+        raise Bad(f"{fmt} needs centre.region_code (six digits)")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         trusted = {key_id(p, work): p for p in pems}

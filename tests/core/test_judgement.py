@@ -312,7 +312,8 @@ def test_compiled_rule_is_reusable() -> None:
         (ItemRule("≤0.5", lod="-1"), "lod"),
         (ItemRule("≤0.5", lod="x"), "lod"),
         (ItemRule("≤0.5", lod="0.1", loq="0.05"), "loq"),
-        (ItemRule("≤150 μg/kg", unit="mg/kg"), "unit"),
+        (ItemRule("≤150 μg/kg", unit="mg/L"), "unit"),
+        (ItemRule("≤150 μg/kg", unit="furlongs"), "unit"),
     ],
 )
 def test_bad_rules_are_rejected(rule: ItemRule, field: str) -> None:
