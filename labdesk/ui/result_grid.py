@@ -335,8 +335,8 @@ class ResultGridModel(QAbstractTableModel):
         key = self._columns[index.column()].key
         data = self.row_data(index.row())
         preview = self._previews.get(int(data["id"])) if self._previews else None
-        # Every entry is written: the delegate reuses its span between cells, so a role
-        # left alone would keep the previous cell's value (its colour, say).
+        # Every entry is written or cleared: one left alone keeps what it held before
+        # (seen: a verdict colour spilling into the following cells).
         entries: Iterable[QModelRoleData] = (
             (roleDataSpan,)
             if isinstance(roleDataSpan, QModelRoleData)
