@@ -12,8 +12,8 @@ centre's, so HQ can ingest the folder with the public key written next to them
 
 DEMO ONLY: the passphrase is printed with the demo passwords and stored nowhere else; a
 key whose passphrase is public protects nothing. For the same reason the key is wrapped
-with a cheap argon2id setting (`DEMO_KDF`): its cost would buy no security and would
-be paid once per demo batch.
+with the cheapest argon2id setting a key may have (`DEMO_KDF` = `MIN_KDF`, the users'
+passwords' cost): more would buy no security and be paid once per demo batch.
 """
 
 from __future__ import annotations
@@ -26,14 +26,16 @@ from pathlib import Path
 from labdesk.batch.demo_passphrase import DEMO_KEY_PASSPHRASE
 from labdesk.batch.export import ExportResult, export_batch
 from labdesk.core.errors import WorkflowError
+from labdesk.paths import make_private_folder
 from labdesk.services import auth, keys
 from labdesk.services.context import ServiceContext
 from labdesk.services.demo import DemoPlan, DemoSummary, fill_demo
-from labdesk.signing import KdfParams, Signer, WrongPassphrase
+from labdesk.signing import MIN_KDF, Signer, WrongPassphrase
 from labdesk.store.db import Database, open_database
 
 DEMO_KEY_ALGORITHM = "sm2"
-DEMO_KDF = KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)
+# The cheapest a key may be (the users' passwords' cost): quick, and never a weak example.
+DEMO_KDF = MIN_KDF
 
 
 @dataclass
@@ -117,7 +119,7 @@ def build_demo(
             return keys.load_signer(ctx.db, DEMO_KEY_PASSPHRASE)
 
         def exporter(ctx: ServiceContext, sample_ids: list[int]) -> None:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_private_folder(folder)
             made.append(export_batch(ctx, folder, DEMO_KEY_PASSPHRASE, sample_ids=sample_ids))
 
         summary = fill_demo(
@@ -136,7 +138,7 @@ def build_demo(
             manager = auth.sign_in(db, "manager", _manager_password())
             build.report_pdfs = render_reports(manager, keys.load_signer(db, DEMO_KEY_PASSPHRASE))
         if key:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_private_folder(folder)
             code = str(db.scalar("SELECT code FROM centre WHERE id = 1"))
             pem = folder / f"{code}-public-key.pem"
             pem.write_text(key[0].public_pem, encoding="ascii")

@@ -43,6 +43,7 @@ from labdesk.batch.format import (
     write_archive,
 )
 from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
+from labdesk.paths import private_opener
 from labdesk.services import keys, queries, report_issues, results, workflow
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
@@ -91,7 +92,7 @@ def _write_temp(folder: Path, name: str, write: Callable[[IO[bytes]], object]) -
     """`write` the file under a hidden temporary name and fsync it; removed if that fails."""
     temp = folder / f".{name}.{secrets.token_hex(4)}.part"
     try:
-        with open(temp, "xb") as handle:
+        with open(temp, "xb", opener=private_opener) as handle:  # 0600: issue 21.5
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())

@@ -16,6 +16,7 @@ transaction, so a refused batch leaves the HQ database exactly as it was. Per ce
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,6 +94,7 @@ def load_batch(
         _check_key(store, batch, accept_new_key)
         outcome.warnings += _check_centre(store, batch)
         _check_chain(store, batch)
+        outcome.warnings += _check_audit_growth(store, batch)
         if seq > 1 and not store.query(
             "SELECT 1 FROM hq_batches WHERE centre_code = ? AND sequence = ?", (code, seq - 1)
         ):
@@ -178,6 +180,55 @@ def _check_chain(store: HqStore, batch: VerifiedBatch) -> None:
             "chain-broken",
             f"{code} batch {seq + 1} (already received) does not chain to this batch {seq}",
         )
+
+
+def _audit_head(manifest: Any) -> tuple[int, str] | None:
+    head = manifest.get("audit_head") if isinstance(manifest, dict) else None
+    if not isinstance(head, dict):
+        return None
+    try:
+        return int(head["seq"]), str(head["hash"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _check_audit_growth(store: HqStore, batch: VerifiedBatch) -> list[str]:
+    """A centre's audit chain only grows (issue 21.4): each batch signs the chain head it
+    was built at, and HQ keeps them (the stored manifests). A later batch with a shorter
+    chain, or the same length with another hash, means the centre's record was cut or
+    rewritten (or restored from a backup): said, and the batch kept, for HQ to ask."""
+    code, seq = batch.centre_code, batch.sequence
+    mine = _audit_head(batch.manifest)
+    if mine is None:
+        return []
+    warnings = []
+    for order, compare in (("DESC", "<"), ("ASC", ">")):
+        rows = store.query(
+            f"SELECT sequence, manifest FROM hq_batches WHERE centre_code = ? "
+            f"AND sequence {compare} ? ORDER BY sequence {order} LIMIT 1",
+            (code, seq),
+        )
+        if not rows:
+            continue
+        try:
+            theirs = _audit_head(json.loads(rows[0][1]))
+        except ValueError:
+            theirs = None
+        if theirs is None:
+            continue
+        (early_seq, early), (late_seq, late) = (
+            ((int(rows[0][0]), theirs), (seq, mine)) if compare == "<" else
+            ((seq, mine), (int(rows[0][0]), theirs))
+        )  # fmt: skip
+        if late[0] < early[0] or (late[0] == early[0] and late[1] != early[1]):
+            warnings.append(
+                f"{code}: the centre's audit trail went back — batch {late_seq} was built at "
+                f"entry {late[0]}, but batch {early_seq} at entry {early[0]}"
+                + (" with another hash" if late[0] == early[0] else "")
+                + ": its record was cut, rewritten or restored from a backup; ask the centre "
+                "(中心审计记录倒退)"
+            )
+    return warnings
 
 
 def _insert(store: HqStore, batch: VerifiedBatch) -> int:

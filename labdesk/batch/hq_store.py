@@ -29,6 +29,7 @@ from typing import Any
 
 from labdesk.batch.hq_facts import SAMPLE_FACT_COLUMNS, SampleFacts, item_counts, sample_facts
 from labdesk.core.errors import LabDeskError
+from labdesk.paths import create_private_file
 
 SCHEMA_VERSION = "4"
 _BASE_VERSION = "2"  # what _TABLES creates; migrations take it on from there
@@ -428,6 +429,7 @@ def open_hq(url: str, *, create: bool = True) -> HqStore:
                     "(文件夹不存在)"
                 )
             created = True
+            create_private_file(path)  # 0600, its -wal and -shm follow (issue 21.5)
         try:
             sconn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             sconn.execute("PRAGMA journal_mode=WAL")

@@ -21,10 +21,11 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from labdesk import __version__
 from labdesk.core.errors import LabDeskError
-from labdesk.paths import default_db_path
+from labdesk.paths import default_db_path, private_umask
 
 # Each module registers its own sub-commands. Order sets the order in --help.
 COMMAND_MODULES = (
@@ -146,6 +147,15 @@ class _ExampleHelpFormatter(argparse.HelpFormatter):
         return super()._fill_text(text, width, indent)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's own usage errors quote the bad value whole: shortened like ours."""
+
+    def error(self, message: str) -> NoReturn:
+        from labdesk.cli.failures import shorten
+
+        super().error(shorten(message))
+
+
 class UsageError(Exception):
     """Raised by handlers for input the user can correct; printed without a trace."""
 
@@ -159,7 +169,7 @@ def build_parser(
     registered in full; the others are placeholders that only carry their help line, enough
     for `labdesk --help` and to find out which command a command line asks for.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="labdesk",
         description="LabDesk — offline LIMS for product-quality inspection centres.",
     )
@@ -228,6 +238,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    with private_umask():  # what a command creates is the user's alone (issue 21.5)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.smoke_test:
             from labdesk.cli.smoke import run_smoke_test
@@ -241,7 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # inside the try, so a closed pipe is handled below
         return result
     except (UsageError, LabDeskError) as exc:
-        print(f"labdesk: {exc}", file=sys.stderr)
+        from labdesk.cli.failures import shorten
+
+        print(f"labdesk: {shorten(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("labdesk: interrupted", file=sys.stderr)
@@ -261,5 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if message is None:
             raise
         log.debug("plain failure", exc_info=exc)
-        print(f"labdesk: {message}", file=sys.stderr)
+        from labdesk.cli.failures import shorten
+
+        print(f"labdesk: {shorten(message)}", file=sys.stderr)
         return 2

@@ -25,10 +25,9 @@ USER_ENV = "LABDESK_USER"
 
 def _secret(file: Path | None, env: str, prompt: str, *, confirm: bool = False) -> str:
     if file is not None:
-        try:
-            return file.read_text(encoding="utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise UsageError(f"cannot read {file}: {exc.strerror}") from exc
+        from labdesk.cli.secret_files import read_secret_file
+
+        return read_secret_file(file, f"{prompt.lower()} file").rstrip("\r\n")
     value = os.environ.get(env)
     if value:
         return value

@@ -388,10 +388,9 @@ def _batch_json(b: Any, minimum: int = 10) -> dict[str, Any]:
 
 def _password(args: argparse.Namespace) -> str:
     if args.password_file is not None:
-        try:
-            return str(args.password_file.read_text(encoding="utf-8")).rstrip("\r\n")
-        except OSError as exc:
-            raise UsageError(f"--password-file: {exc.strerror}") from None
+        from labdesk.cli.secret_files import read_secret_file
+
+        return read_secret_file(args.password_file).rstrip("\r\n")
     env = os.environ.get("LABDESK_PASSWORD")
     if env:
         return env
@@ -414,6 +413,9 @@ def cmd_standards_import(args: argparse.Namespace) -> int:
         count = library.import_library(ctx, lib)
     finally:
         db.close()
+    if count == 0 and lib.items:
+        print(f"无变化，未写入 (no change: {args.file} is the library in use; nothing written)")
+        return 0
     print(f"导入 {count} 个检验项目 (imported {count} items) from {args.file}")
     return 0
 

@@ -11,6 +11,26 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+# An error message quotes what was typed so the user can find it; a 120,000-character
+# limit or number quoted whole (twice) buries the message (issue 21.8). Any one run of
+# text longer than this is cut to its start and end, with its length said.
+LONGEST_QUOTED = 60
+LONGEST_PATH = 1024
+_KEEP = 24
+
+
+def shorten(message: str) -> str:
+    """`message` with every overlong run of non-space text cut to a few dozen characters."""
+    import re
+
+    def cut(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if len(text) <= LONGEST_PATH and ("/" in text or "\\" in text):
+            return text  # a file's path: the user needs all of it (to chmod it, say)
+        return f"{text[:_KEEP]}…{text[-8:]} ({len(text):,} characters)"
+
+    return re.sub(rf"[^\s“”\"'‘’]{{{LONGEST_QUOTED + 1},}}", cut, message)
+
 
 def plain_message(exc: BaseException) -> str | None:
     """The line to print for `exc`, or None when it is a bug (keep the traceback)."""

@@ -145,10 +145,12 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
 
 def _password(args: argparse.Namespace, user: str) -> str:
     if args.password_file is not None:
-        try:
-            return str(args.password_file.read_text(encoding="utf-8")).splitlines()[0]
-        except (OSError, IndexError) as exc:
-            raise UsageError(f"--password-file: cannot read a password ({exc})") from None
+        from labdesk.cli.secret_files import read_secret_file
+
+        lines = read_secret_file(args.password_file).splitlines()
+        if not lines:
+            raise UsageError(f"--password-file: {args.password_file} is empty")
+        return lines[0]
     env = os.environ.get("LABDESK_PASSWORD")
     if env:
         return env

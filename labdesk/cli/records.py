@@ -72,6 +72,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit_sub.add_parser("verify", help="re-walk the hash chain and replay the log")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument(
+        "--anchor",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also compare with this anchor (a copy of <db>.anchor or a backup's manifest "
+        "kept elsewhere); the one beside the database and the backups' are always read",
+    )
     verify.set_defaults(func=_audit_verify)
 
     backup = sub.add_parser("backup", help="back up the database (online backup API)")
@@ -101,10 +110,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _read_password(path: Path | None, prompt: str, *, confirm: bool) -> str:
     if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+        from labdesk.cli.secret_files import read_secret_file
+
+        text = read_secret_file(path)
         lines = text.splitlines()
         if not lines or not lines[0]:
             raise UsageError(f"{path} is empty")
@@ -233,23 +241,44 @@ def _report_numbers(reader: Database, ids: list[int]) -> dict[int, str]:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     from labdesk.services.audit import integrity_problems, verify_audit
+    from labdesk.store.anchor import check_against_anchors
     from labdesk.store.db import open_reader
 
     reader = open_reader(db_path(args))
     try:
         integrity = integrity_problems(reader)
         report = verify_audit(reader)
+        anchored = check_against_anchors(reader, args.anchor)
     finally:
         reader.close()
-    ok = report.ok and not integrity
+    ok = report.ok and not integrity and anchored.ok
+    newest = anchored.anchor
     if args.json:
         data = report.as_dict()
         data["integrity"] = integrity or ["ok"]
+        data["anchor"] = (
+            None
+            if newest is None
+            else {
+                "ok": anchored.ok,
+                "seq": newest.seq,
+                "hash": newest.hash,
+                "at_utc": newest.at_utc,
+                "source": newest.source,
+                "problem": anchored.problem,
+            }
+        )
         data["ok"] = ok
         print(json.dumps(data, ensure_ascii=False))
     elif ok:
         print(f"audit trail intact: {report.entries_checked} entries, head {report.head_hash}")
+        if newest is not None:
+            print(f"  holds entry {newest.seq} as recorded by {newest.source} on {newest.at_utc}")
+        else:
+            print("  no anchor found to compare with (one is written when the database closes)")
     else:
+        if not anchored.ok:
+            print(f"audit trail BROKEN (against its anchor): {anchored.problem}")
         if integrity:
             print(f"database integrity check failed: {'; '.join(integrity[:3])}")
         if not report.ok:
@@ -265,17 +294,29 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from labdesk.store.backup import auto_backup, backup_to
+    from labdesk.store.auto_backup import take_automatic_backup
+    from labdesk.store.backup import backup_to
     from labdesk.store.db import open_database, open_reader
 
     # A named copy needs only a consistent read (so it works beside the app and from a
-    # read-only medium); the rotating one also records when it was taken.
-    db = open_reader(db_path(args)) if args.out else open_database(db_path(args), create=False)
+    # read-only medium); the rotating one is verified and recorded as the last good one.
+    if args.out:
+        reader = open_reader(db_path(args))
+        try:
+            path = backup_to(reader, args.out)
+        finally:
+            reader.close()
+        print(f"backed up to {path}")
+        return 0
+    db = open_database(db_path(args), create=False)
     try:
-        path = backup_to(db, args.out) if args.out else auto_backup(db, force=True)
+        outcome = take_automatic_backup(db, force=True)
     finally:
         db.close()
-    print(f"backed up to {path}")
+    if not outcome.ok:
+        print(f"labdesk: the backup was not kept: {outcome.problem}", file=sys.stderr)
+        return 1
+    print(f"backed up to {outcome.path} (verified: {outcome.entries} audit entries)")
     return 0
 
 

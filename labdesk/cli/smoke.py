@@ -267,14 +267,13 @@ def check_batch(run: SmokeRun) -> dict[str, Any]:
     from labdesk.batch.export import export_batch
     from labdesk.batch.verify import BatchRejected, verify_batch, verify_bytes
     from labdesk.services import auth, demo, keys
-    from labdesk.signing import KdfParams
+    from labdesk.signing import MIN_KDF
 
     db = run.db
     _require(db is not None, "no database (the database check did not run)")
     made = demo.fill_demo(db, samples=DEMO_SAMPLES)
     manager = auth.sign_in(db, "manager", "manager-demo")
-    cheap = KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)
-    keys.init_keys(manager, "sm2", SMOKE_PASSPHRASE, kdf=cheap)
+    keys.init_keys(manager, "sm2", SMOKE_PASSPHRASE, kdf=MIN_KDF)
     outbox = run.workdir / "outbox"
     outbox.mkdir()
     result = export_batch(manager, outbox, SMOKE_PASSPHRASE)

@@ -61,6 +61,7 @@ from functools import lru_cache
 from typing import Literal
 
 from labdesk.core.errors import ValidationError
+from labdesk.core.limit_messages import expected_zh
 from labdesk.core.numbers import NumberSyntaxError, quote, scan_number
 from labdesk.core.plans import SamplingPlan, looks_like_plan, parse_plan
 from labdesk.core.rounding import normalize_number_text
@@ -115,7 +116,8 @@ class LimitSyntaxError(ValidationError):
         found = text[position : position + 8] if position < len(text) else "end of text"
         message = message or (
             f"limit {quote(text)!r}: expected {expected} at position {position} "
-            f"(found {found!r}) （限量值“{quote(text)}”第 {position + 1} 个字符处应为 {expected}）"
+            f"(found {found!r}) （限量值“{quote(text)}”第 {position + 1} 个字符处应为"
+            f"{expected_zh(expected)}）"
         )
         super().__init__("limit", rule, message)
 

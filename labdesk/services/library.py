@@ -80,9 +80,44 @@ def write_library(w: Writer, library: StandardsLibrary) -> int:
     return len(rows)
 
 
+_COMPARED = (
+    "category_code", "seq", "code", "name", "name_en", "unit", "limit_text", "method",
+    "interval", "decimals", "lod", "loq", "test_method", "standard_no", "standard_year",
+    "standard_title", "effective_from", "abolished_from", "note", "sample_data",
+)  # fmt: skip
+
+
+def _norm(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def library_unchanged(db: Store, library: StandardsLibrary) -> bool:
+    """True when `library` is exactly the active one: every item and category as stored
+    (re-importing it would only write the same rows again, issue 21.7)."""
+    wanted = sorted(tuple(_norm(row[c]) for c in _COMPARED) for row in _item_rows(library))
+    stored = sorted(
+        tuple(_norm(v) for v in row)
+        for row in db.query(f"SELECT {', '.join(_COMPARED)} FROM lib_items WHERE active = 1")
+    )
+    if wanted != stored:
+        return False
+    categories = {
+        str(r["code"]): (r["name"], r["name_en"], r["standard"], int(r["sample_data"]))
+        for r in db.query("SELECT code, name, name_en, standard, sample_data FROM lib_categories")
+    }
+    sample_data = int(library.has_sample_data)
+    return all(
+        categories.get(cat.code) == (cat.name_zh, cat.name_en, cat.standard, sample_data)
+        for cat in library.categories
+    )
+
+
 def import_library(ctx: ServiceContext, library: StandardsLibrary) -> int:
-    """Admin: makes `library` the active one (audited); returns the number of items."""
+    """Admin: makes `library` the active one (audited); returns the number of items
+    written — 0, and nothing written, when it is the active library already."""
     require(ctx, "import_library")
+    if library_unchanged(ctx.db, library):
+        return 0
     with ctx.db.write(ctx.actor) as w:
         return write_library(w, library)
 

@@ -6,6 +6,7 @@ Public API: `Signer` (generate / sign), `PublicKey` / `load_public_pem` (verify,
 """
 
 from labdesk.signing.keyfile import (
+    MIN_KDF,
     KdfParams,
     WrongPassphrase,
     decrypt_private_key,
@@ -16,6 +17,7 @@ from labdesk.signing.sm3 import SM3, sm3_digest
 
 __all__ = [
     "ALGORITHMS",
+    "MIN_KDF",
     "SIGNATURE_NAMES",
     "SM3",
     "KdfParams",

@@ -34,6 +34,16 @@ class KdfParams:
     memory_cost_kib: int = 65536
     parallelism: int = 4
 
+    def at_least(self, floor: KdfParams) -> bool:
+        """As costly to guess through as `floor`: no less memory, no fewer passes."""
+        return self.memory_cost_kib >= floor.memory_cost_kib and self.time_cost >= floor.time_cost
+
+
+# The floor for a new key: the users' passwords' own cost (OWASP's argon2id minimum,
+# services/auth.py), so the key is never the cheaper way in (issue 21.5). Keys made
+# before with less (demo keys had 8 MiB, t = 1) still unlock: the blob names its cost.
+MIN_KDF = KdfParams(time_cost=2, memory_cost_kib=19456, parallelism=1)
+
 
 def _derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     return hash_secret_raw(
@@ -58,6 +68,13 @@ def encrypt_private_key(
     if not passphrase:
         raise ValidationError("passphrase", "required", "a passphrase is required for the key")
     params = params or KdfParams()
+    if not params.at_least(MIN_KDF):
+        raise ValidationError(
+            "kdf",
+            "minimum",
+            f"the key's argon2id cost ({params.memory_cost_kib} KiB, t={params.time_cost}) is "
+            f"below the passwords' ({MIN_KDF.memory_cost_kib} KiB, t={MIN_KDF.time_cost})",
+        )
     salt = secrets.token_bytes(16)
     nonce = secrets.token_bytes(12)
     header = {

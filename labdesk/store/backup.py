@@ -11,14 +11,18 @@ they live one floor up, in `restore.py`; this module uses only an open database.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from labdesk.paths import create_private_file, make_private_folder
 from labdesk.store.errors import StoreError, translate
 from labdesk.store.health import folder_is_read_only
 from labdesk.store.protocol import Store
+
+log = logging.getLogger(__name__)
 
 KEEP_BACKUPS = 10
 AUTO_INTERVAL = timedelta(days=1)
@@ -39,7 +43,7 @@ def backup_to(db: Store, out: Path) -> Path:
     if out.exists():
         raise StoreError(f"{out} already exists; choose another file name")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(out.parent)
     except OSError as exc:
         raise StoreError(f"cannot create the folder {out.parent}: {exc.strerror}") from exc
     reason = folder_is_read_only(out.parent)
@@ -48,6 +52,7 @@ def backup_to(db: Store, out: Path) -> Path:
     partial = out.with_name(out.name + ".partial")
     _remove_partial(partial)
     try:
+        create_private_file(partial)  # the copy holds everything the database does
         target = sqlite3.connect(str(partial))
         try:
             with db.lock:
@@ -59,6 +64,7 @@ def backup_to(db: Store, out: Path) -> Path:
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, out)
+        _anchor(db, out)
     except sqlite3.Error as exc:
         _remove_partial(partial)
         raise translate(exc, out) from exc
@@ -69,6 +75,27 @@ def backup_to(db: Store, out: Path) -> Path:
         _remove_partial(partial)
         raise
     return out
+
+
+def _anchor(db: Store, out: Path) -> None:
+    """The copy's chain head in its manifest, and the database's in its anchor file
+    (issue 21.4). A copy without its manifest is still a good copy: not fatal."""
+    from labdesk.store.anchor import write_anchor, write_manifest
+
+    try:
+        write_manifest(out)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("no manifest for the backup %s: %s", out, exc)
+    write_anchor(db)
+
+
+def remove_backup(path: Path) -> None:
+    """An automatic backup and its manifest."""
+    from labdesk.store.anchor import manifest_path
+
+    for each in (path, manifest_path(path)):
+        with contextlib.suppress(OSError):
+            each.unlink()
 
 
 def _remove_partial(partial: Path) -> None:
@@ -108,6 +135,5 @@ def auto_backup(db: Store, *, keep: int = KEEP_BACKUPS, force: bool = False) -> 
     db.set_meta(_META_LAST_AUTO, now.isoformat())
     existing = list_backups(db.path)
     for old in existing[: max(0, len(existing) - keep)]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+        remove_backup(old)
     return path

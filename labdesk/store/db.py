@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from labdesk.store import audit, health
+from labdesk.paths import create_private_file, make_private, make_private_folder
+from labdesk.store import anchor, audit, health
 from labdesk.store.audit import Actor, Writer
 from labdesk.store.backup import backup_before_migration
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
@@ -126,6 +127,8 @@ class Database:
 
     def close(self) -> None:
         with self.lock:
+            if not self.readonly and self._file_lock is not None:
+                anchor.write_anchor(self)  # the chain head beside the file (issue 21.4)
             with contextlib.suppress(sqlite3.Error):
                 self.conn.close()
             if self._file_lock is not None:
@@ -177,15 +180,19 @@ def open_database(path: Path, *, create: bool = True) -> Database:
         if not create:
             raise StoreError(f"no database at {path} (数据库文件不存在)")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(path.parent)
         except OSError as exc:
             raise StoreError(f"cannot create the folder {path.parent}: {exc.strerror}") from exc
     health.refuse_writes_on_read_only(path)
     lock = FileLock(path)
     lock.acquire()
     try:
+        if create:
+            create_private_file(path)
         conn = _connect(str(path), uri=False, path=path)
         _configure(conn, path, readonly=False)
+        for private in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+            make_private(private)  # issue 21.5; SQLite gives -wal/-shm the file's mode
         try:
             health.quick_check_on_open(conn, path)
         except BaseException:

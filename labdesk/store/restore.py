@@ -12,6 +12,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from labdesk.paths import create_private_file
 from labdesk.store.audit import AuditReport, verify_audit
 from labdesk.store.backup import stamp
 from labdesk.store.db import open_reader
@@ -61,6 +62,7 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
         staging = db_path.with_name(db_path.name + ".restoring")
         with contextlib.suppress(FileNotFoundError):
             staging.unlink()
+        create_private_file(staging)
         source = sqlite3.connect(f"{Path(backup_file).resolve().as_uri()}?mode=ro", uri=True)
         target = sqlite3.connect(str(staging))
         try:
@@ -74,6 +76,7 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
         if db_path.exists():
             # Through SQLite, so committed pages still in the -wal file come along.
             kept = db_path.with_name(f"{db_path.name}.replaced-{stamp()}")
+            create_private_file(kept)
             old = sqlite3.connect(str(db_path))
             kept_conn = sqlite3.connect(str(kept))
             try:
@@ -85,6 +88,13 @@ def restore(db_path: Path, backup_file: Path) -> Path | None:
             with contextlib.suppress(FileNotFoundError):
                 db_path.with_name(db_path.name + suffix).unlink()
         os.replace(staging, db_path)
+        from labdesk.store.anchor import anchor_restore
+
+        restored = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            anchor_restore(db_path, restored)  # the rewind is deliberate: say so
+        finally:
+            restored.close()
         return kept
     except sqlite3.Error as exc:
         raise translate(exc, backup_file) from exc

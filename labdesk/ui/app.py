@@ -131,7 +131,9 @@ def run_app(args: argparse.Namespace) -> int:
     except LabDeskError as exc:
         return _fail(str(exc))
 
-    session = UiSession(db=db, db_path=db_path, settings=settings)
+    # The automatic backups are the interactive app's (not a screenshot or start-up run).
+    interactive = screenshot_dir is None and os.environ.get(EXIT_WHEN_SHOWN_ENV) != "1"
+    session = UiSession(db=db, db_path=db_path, settings=settings, auto_backups=interactive)
     try:
         if screenshot_dir is not None:
             from labdesk.ui.screenshots import render_screenshots
@@ -141,6 +143,9 @@ def run_app(args: argparse.Namespace) -> int:
             return 0
         return _interactive(app, session, demo=demo)
     finally:
+        from labdesk.ui.operations import writer_pool
+
+        writer_pool().waitForDone()  # a backup still copying finishes before the close
         db.close()
 
 

@@ -55,16 +55,31 @@ def verify_file(db_path: Path, state: TaskState | None = None) -> AuditReport:
     With a `state`, progress goes to its dialog and Cancel there really stops the walk:
     `verify_audit` polls `state.is_cancelled` and raises `VerificationCancelled`.
     """
+    import dataclasses
+
     from labdesk.services.audit import verify_audit
+    from labdesk.store.anchor import check_against_anchors
     from labdesk.store.db import open_reader
 
     reader = open_reader(db_path)
     try:
         if state is None:
-            return verify_audit(reader)
-        return verify_audit(reader, progress=state.set_progress, cancel=state.is_cancelled)
+            report = verify_audit(reader)
+        else:
+            report = verify_audit(reader, progress=state.set_progress, cancel=state.is_cancelled)
+        anchored = check_against_anchors(reader)  # the head kept outside the file (21.4)
     finally:
         reader.close()
+    if report.ok and not anchored.ok:
+        first = anchored.anchor.seq if anchored.anchor is not None else None
+        return dataclasses.replace(
+            report,
+            ok=False,
+            first_broken_seq=first,
+            problem=anchored.problem,
+            problems=[anchored.problem],
+        )
+    return report
 
 
 class AuditScreen(QWidget):

@@ -68,7 +68,10 @@ def create_demo_database(
         db.close()
         if not outbox_existed:
             shutil.rmtree(outbox, ignore_errors=True)
-        for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", ".lock"))):
+        for leftover in (
+            path,
+            *(path.with_name(path.name + s) for s in ("-wal", "-shm", ".lock", ".anchor")),
+        ):
             leftover.unlink(missing_ok=True)
         raise
     finally:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from labdesk.core.errors import LabDeskError
+from labdesk.paths import make_private, make_private_folder, private_opener
 
 log = logging.getLogger("labdesk.ui")
 
@@ -63,9 +64,10 @@ def install_log_file(path: Path) -> Path | None:
     session with no console. Returns the path, or None if it cannot be written."""
     global _log_file
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8"):
-            pass  # writable now: the handler itself is made on the first record
+        make_private_folder(path.parent)
+        with open(path, "a", encoding="utf-8", opener=private_opener):
+            pass
+        make_private(path)  # writable now: the handler itself is made on the first record
     except OSError:
         return None
     handler = _RotatingLog(path)

@@ -219,6 +219,11 @@ class MainWindow(QMainWindow):
         self.unsent_label.setObjectName("status_unsent")
         for label in (self.user_label, self.db_label, self.unsent_label):
             bar.addPermanentWidget(label)
+        from labdesk.ui.backups import BackupKeeper
+
+        self.backups = BackupKeeper(self.session, self)  # daily and on-exit (issue 21.9)
+        bar.addPermanentWidget(self.backups.label)
+        self._exit_backup_taken = False
 
     # ----- screens --------------------------------------------------------------------
 
@@ -394,6 +399,7 @@ class MainWindow(QMainWindow):
         last = self.session.settings.value(LAST_SCREEN_KEY, "tasks", type=str)
         keys = [info.key for info in SCREENS]
         self.show_screen(last if last in keys else "tasks")
+        self.backups.start()
 
     def save_layout(self) -> None:
         settings = self.session.settings
@@ -414,4 +420,11 @@ class MainWindow(QMainWindow):
             if callable(commit):
                 commit()
         self.save_layout()
+        if not self._exit_backup_taken and self.backups.take_on_exit(self._close_after_backup):
+            event.ignore()  # closed again once the exit backup (off the GUI thread) is over
+            return
         super().closeEvent(event)
+
+    def _close_after_backup(self) -> None:
+        self._exit_backup_taken = True
+        self.close()

@@ -67,6 +67,8 @@ class UiSession:
     # The centre's signing key once a manager opened it to approve (ui/report_signing);
     # held in memory until sign-out, never the passphrase.
     report_signer: Any = None
+    # The daily and on-exit automatic backups (ui/backups.py): on in the real app only.
+    auto_backups: bool = False
 
     @property
     def signed_in(self) -> bool:

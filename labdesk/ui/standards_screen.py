@@ -421,6 +421,9 @@ class StandardsScreen(QWidget):
         except LabDeskError as exc:
             self.banner.show_error(str(exc))
             return
+        if count == 0 and library.items:
+            self.banner.show_info(self.tr("No change: this is the library in use already."))
+            return
         self.banner.show_info(self.tr("Imported {0} test items.").format(count))
         self.session.notify_changed("standards")
         self.reload()

@@ -129,6 +129,7 @@ def make_batch(
     reports: list[dict[str, Any]] | None = None,
     legacy: bool = False,
     region: str | None = "340100",
+    audit_head: dict[str, Any] | None = None,
 ) -> SignedBatch:
     """A signed `labdesk-batch/2` batch (centre `region`, `reports` lines), or with
     `legacy` a `labdesk-batch/1` batch (no reports.jsonl, no centre region)."""
@@ -142,6 +143,7 @@ def make_batch(
         created_at=created_at,
         previous_manifest_sha256=previous,
         counts=counts_of(files),
+        audit_head=audit_head,
         centre_region_code=None if legacy else region,
     )
     return sign_batch(header, files, signer)

@@ -163,12 +163,10 @@ def test_a_copied_demo_database_with_a_foreign_key_is_refused(
     db = open_database(copy)
     try:
         from labdesk.services import auth
-        from labdesk.signing import KdfParams
+        from labdesk.signing import MIN_KDF
 
         manager = auth.sign_in(db, "manager", "manager-demo")
-        keys.init_keys(
-            manager, "ed25519", "another passphrase", replace=True, kdf=KdfParams(1, 8192, 1)
-        )
+        keys.init_keys(manager, "ed25519", "another passphrase", replace=True, kdf=MIN_KDF)
         samples = db.scalar("SELECT count(*) FROM samples")
         with pytest.raises(WorkflowError, match="demo passphrase"):
             build_demo(db, samples=40, seed=9)

@@ -268,7 +268,7 @@ def test_manifest_counts_and_json_are_deterministic(centre: Centre, tmp_path: Pa
 def test_demo_database_round_trip(tmp_path: Path) -> None:
     """The record engineer's demo data: export → verify → HQ ingest and summary."""
     from labdesk.services import auth, demo
-    from labdesk.signing import KdfParams
+    from labdesk.signing import MIN_KDF
     from labdesk.store.db import open_database
 
     (tmp_path / "out").mkdir()
@@ -276,7 +276,7 @@ def test_demo_database_round_trip(tmp_path: Path) -> None:
     try:
         demo.fill_demo(db, samples=120)
         manager = auth.sign_in(db, "manager", "manager-demo")
-        keys.init_keys(manager, "sm2", "demo passphrase", kdf=KdfParams(1, 8192, 1))
+        keys.init_keys(manager, "sm2", "demo passphrase", kdf=MIN_KDF)
         approved = db.scalar("SELECT count(*) FROM samples WHERE state = 'approved'")
         assert approved > 0
         result = export_batch(manager, tmp_path / "out", "demo passphrase")

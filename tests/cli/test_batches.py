@@ -55,6 +55,7 @@ def test_keys_init_refuses_second_key_and_needs_passphrase(
     assert code == 2 and "LABDESK_KEY_PASSPHRASE" in err
     phrase = tmp_path / "phrase.txt"
     phrase.write_text("a new long passphrase\n")
+    phrase.chmod(0o600)
     args = [
         "--db",
         str(centre_db),

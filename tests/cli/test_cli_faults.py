@@ -144,7 +144,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
+def _signed_in(monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
+    # `qapp` first: the PDF commands run in-process would otherwise make a bare
+    # QGuiApplication, and every later QWidget test in this process would abort.
     passwords = {u: p for u, _, _, p in DEMO_ACCOUNTS}
     monkeypatch.setenv("LABDESK_USER", "manager")
     monkeypatch.setenv("LABDESK_PASSWORD", passwords["manager"])
@@ -279,3 +281,27 @@ def test_hq_demo_refuses_a_missing_folder(tmp_path: Path) -> None:
     code, _out, err = run(["hq", "--db", str(typo), "demo", "--centres", "1", "--samples", "20"])
     assert code == 2 and "does not exist" in err
     assert not typo.parent.exists()
+
+
+HUGE = "9" * 120_000
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["samples", "--status", HUGE],
+        ["due", "--from", "2026-01-01", "--working-days", HUGE],
+        ["standards", "export", "--out", f"/tmp/{HUGE[:200]}/x.csv"],
+        ["qc", "westgard", "--mean", "1", "--sd", "1", "--values", f"1,{HUGE}x"],
+    ],
+    ids=["samples", "due", "export", "qc"],
+)
+def test_a_huge_value_is_quoted_in_part(argv: list[str], demo: Path) -> None:
+    """A 120,000-character value in a message is cut to a few dozen characters with its
+    length said (issue 21.8), whichever command quotes it."""
+    code, _out, err = run(["--db", str(demo), *argv])
+    assert code == 2, err
+    assert len(err) < 2000, f"{len(err)} characters of message"
+    assert "Traceback" not in err
+    if len(max(argv, key=len)) > 1000:
+        assert "characters)" in err

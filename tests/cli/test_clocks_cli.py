@@ -91,6 +91,7 @@ def test_calendar_import_list_and_due_with_the_centre_calendar(
 ) -> None:
     password = tmp_path / "pw"
     password.write_text(PASSWORD)
+    password.chmod(0o600)
     calendar = tmp_path / f"{NEXT}.csv"
     # Test data, not the State Council's notice.
     calendar.write_text(f"year,{NEXT}\nsource,test data\ndate,kind,name\n{NEXT}-01-01,休,元旦\n")
@@ -132,6 +133,7 @@ def test_clocks_show_and_refresh(
     assert lines["delivery"]["status"] == "none"  # general products
     password = tmp_path / "pw"
     password.write_text(PASSWORD)
+    password.chmod(0o600)
     code, out, _ = _run(
         capsys,
         [

@@ -18,6 +18,7 @@ def lab(tmp_path: Path) -> tuple[Path, Path]:
     db = tmp_path / "lab.sqlite"
     secret = tmp_path / "pw.txt"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    secret.chmod(0o600)
     args = ["--db", str(db), "setup", "--name", "中心", "--code", "HF01", "--region", "340100"]
     assert main([*args, "--admin", "admin", "--password-file", str(secret)]) == 0
     return db, secret
@@ -216,6 +217,7 @@ def test_add_item_puts_one_more_item_on_a_food_sample_with_its_reason(
     centre.db.close()
     secret = tmp_path / "tech.txt"
     secret.write_text(CENTRE_PASSWORD + "\n", encoding="utf-8")
+    secret.chmod(0o600)
     base = ["--db", str(tmp_path / "c.sqlite"), "library", "add-item", "AH2026F0001"]
     auth = ["--user", "tech", "--password-file", str(secret)]
     capsys.readouterr()

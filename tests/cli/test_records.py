@@ -74,6 +74,7 @@ def test_setup_refuses_a_code_that_cannot_name_a_batch_file(
 ) -> None:
     pw = tmp_path / "pw.txt"
     pw.write_text("admin-secret-1\n", encoding="utf-8")
+    pw.chmod(0o600)
     args = ["--db", str(tmp_path / "lab.sqlite"), "setup", "--name", "中心", "--region", "340100"]
     assert main([*args, "--code", "AH 01", "--admin", "boss", "--password-file", str(pw)]) == 2
     assert "centre code 'AH 01'" in capsys.readouterr().err
@@ -199,8 +200,10 @@ def test_setup_then_users(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     path = tmp_path / "lab.sqlite"
     admin_pw = tmp_path / "admin.txt"
     admin_pw.write_text("admin-secret-1\n", encoding="utf-8")
+    admin_pw.chmod(0o600)
     user_pw = tmp_path / "user.txt"
     user_pw.write_text("user-secret-1\n", encoding="utf-8")
+    user_pw.chmod(0o600)
     args = ["--db", str(path), "setup", "--name", "某中心", "--code", "AH01", "--region", "340100"]
     assert main([*args, "--admin", "boss", "--password-file", str(admin_pw)]) == 0
     assert "SAMPLE standards library" in capsys.readouterr().out

@@ -12,11 +12,11 @@ import pytest
 from labdesk.core.errors import PermissionDenied
 from labdesk.services import keys
 from labdesk.services.audit import verify_audit
-from labdesk.signing import KdfParams
+from labdesk.signing import MIN_KDF
 from labdesk.store.schema import ROLES
 from tests.services.recordkit import World, snapshot
 
-CHEAP = KdfParams(time_cost=1, memory_cost_kib=8192, parallelism=1)
+CHEAP = MIN_KDF
 PASSPHRASE = "key passphrase 1"
 
 

@@ -703,7 +703,9 @@ def test_standards_import_and_abolish_need_an_admin(
     dialog = screen.preview_import(path)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert not screen.banner.is_error, screen.banner.text()
-    assert db.scalar("SELECT count(*) FROM lib_items") > before
+    # The file is the library in use: nothing is written again (issue 21.7).
+    assert "No change" in screen.banner.text()
+    assert db.scalar("SELECT count(*) FROM lib_items") == before
 
     # Abolish the first standard from a date through the dialog: a reason is required,
     # only that standard's rows change, and nothing is re-imported.
