@@ -99,7 +99,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # COMMANDS, so every command has one; tests/cli/test_cli_examples.py runs each help).
 EXAMPLES: dict[str, str] = {
     "round": "labdesk round 60.28 --interval 0.5        # 60.5",
-    "judge": 'labdesk judge --limit "≤0.5" --value 0.549 --method rounded --json',
+    "judge": 'labdesk judge --limit "n=5,c=2,m=100 CFU/g,M=1000 CFU/g" '
+    '--value "80;120;<10;95;300" --json',
     "uscc": "labdesk uscc 914403001922038216",
     "calc": 'labdesk calc --formula "(rho - rho0) * V * f / m" --var rho=12.3 --var rho0=0.3 '
     "--var V=25 --var f=1 --var m=0.5012 --places 3 --json",

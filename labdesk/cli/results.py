@@ -1,9 +1,12 @@
-"""`labdesk results import|mappings|set-lod`: results from a file, and an item's LOD.
+"""`labdesk results import|mappings|set-lod|set-rule`: results from a file, an item's LOD
+and its issue-14 rule (以…计 factor, rounding rule, screening).
 
     labdesk --db X results import FILE [--mapping NAME] [--column FIELD=TITLE]…
                                        [--save-mapping NAME] [--dry-run] [--json]
     labdesk --db X results mappings [--json]
     labdesk --db X results set-lod SAMPLE_NO ITEM --lod X --reason TEXT
+    labdesk --db X results set-rule SAMPLE_NO ITEM [--factor F] [--rounding R]
+                                    [--screening yes|no] --reason TEXT
 
 `import` signs in as the other writing commands do (`--user` or $LABDESK_USER; the
 password from `--password-file`, $LABDESK_PASSWORD or a prompt), reads the file (.xlsx,
@@ -91,6 +94,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     lod.add_argument("--reason", required=True, metavar="TEXT", help="why (kept in the audit)")
     _add_sign_in(lod)
     lod.set_defaults(func=_set_lod)
+
+    kind = verbs.add_parser(
+        "set-rule",
+        help="set an item's 以…计 factor, rounding rule or screening flag, with a reason",
+        description="Set how ITEM of SAMPLE_NO is judged (issue 14): --factor (以…计: the "
+        "measured value times F is judged; '' clears it), --rounding (gb8170 or gb4789.2 "
+        "for colony counts), --screening yes|no (above the limit needs the confirmatory "
+        "test). Audited with the reason; a current result is judged again.",
+    )
+    kind.add_argument("sample_no", metavar="SAMPLE_NO")
+    kind.add_argument("item", metavar="ITEM")
+    kind.add_argument("--factor", metavar="F", help="以…计 factor, e.g. 0.847")
+    kind.add_argument("--rounding", choices=("gb8170", "gb4789.2"))
+    kind.add_argument("--screening", choices=("yes", "no"))
+    kind.add_argument("--reason", required=True, metavar="TEXT", help="why (kept in the audit)")
+    _add_sign_in(kind)
+    kind.set_defaults(func=_set_rule)
 
 
 def _columns(pairs: list[str]) -> dict[str, str | None]:
@@ -222,6 +242,54 @@ def _mappings(args: argparse.Namespace) -> int:
     for name, mapping in saved.items():
         mapped = ", ".join(f"{f}={mapping.get(f)}" for f in FIELD_NAMES if mapping.get(f))
         print(f"{name}: {mapped}")
+    return 0
+
+
+def _find_item(db: Any, sample_no: str, item: str) -> Any:
+    from labdesk.core.errors import NotFound
+
+    key = item.strip().casefold()
+    items = db.query(
+        "SELECT i.id, i.code, i.name, i.name_en FROM sample_items AS i "
+        "JOIN samples AS s ON s.id = i.sample_id WHERE s.sample_no = ? ORDER BY i.seq",
+        (sample_no,),
+    )
+    if not items:
+        raise NotFound(f"没有样品 {sample_no} (no sample {sample_no})")
+    chosen = next(
+        (
+            r
+            for r in items
+            if key in (str(r[c] or "").strip().casefold() for c in ("code", "name", "name_en"))
+        ),
+        None,
+    )
+    if chosen is None:
+        raise NotFound(f"样品 {sample_no} 没有检验项目“{item}” (no such item)")
+    return chosen
+
+
+def _set_rule(args: argparse.Namespace) -> int:
+    from labdesk.cli.batches import _sign_in
+    from labdesk.services import item_rules
+
+    db = _open(args)
+    try:
+        ctx = _sign_in(args, db)
+        chosen = _find_item(db, args.sample_no, args.item)
+        verdict = item_rules.set_item_rule(
+            ctx,
+            int(chosen["id"]),
+            reason=args.reason,
+            factor=args.factor,
+            rounding=args.rounding,
+            screening=None if args.screening is None else args.screening == "yes",
+        )
+    finally:
+        db.close()
+    print(f"{args.sample_no} {chosen['name']}: rule set 判定规则已修改")
+    if verdict is not None:
+        print(f"current result now: {verdict.display} → {_VERDICT[verdict.verdict]}")
     return 0
 
 

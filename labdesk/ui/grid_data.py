@@ -110,6 +110,7 @@ def sample_rows(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
 ITEM_SELECT = (
     "SELECT si.id, si.sample_id, s.sample_no, s.sample_name, s.state, si.seq, si.name, si.unit, "
     "si.limit_text, si.method, si.interval, si.decimals, si.lod, si.loq, si.test_method, "
+    "si.factor, si.rounding, si.screening, "  # the rule's issue-14 columns (item_rule)
     "r.id AS result_id, r.text AS result_text, r.rounded, r.verdict, r.display, "
     "r.explanation_zh, r.explanation_en, r.attempt, r.kind, r.instrument "
     "FROM sample_items si JOIN samples s ON s.id = si.sample_id "

@@ -16,6 +16,10 @@ explanation cells show the preview (italic) until the entry is accepted or aband
 Keys: Enter accepts and moves down, Tab accepts and moves right, arrows move, typing
 starts an entry, Ctrl+V pastes a tab/newline block from a spreadsheet into consecutive
 cells, Ctrl+C copies the selection the same way.
+
+A sampling-plan item (n=5,c=2,m=…,M=…) takes its n unit values in its one result cell,
+typed as ``80;120;<10;95;300`` (Enter accepts and moves on, like any cell); a row of n
+cells pasted from Excel onto it fills its units (the cells become that one entry).
 """
 
 from __future__ import annotations
@@ -291,6 +295,12 @@ class ResultGridModel(QAbstractTableModel):
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
         return self._cache.get(item_id) or {"id": item_id, "name": "?", "state": ""}
+
+    def plan_units(self, row: int) -> int:
+        """n for a sampling-plan item (its units are entered together), else 0."""
+        rule = self._rule(self.row_data(row))
+        plan = rule.limit.plan if isinstance(rule, CompiledRule) else None
+        return plan.n if plan is not None else 0
 
     def _rule(self, data: dict[str, Any]) -> CompiledRule | LabDeskError:
         item_id = int(data["id"])
@@ -1010,6 +1020,14 @@ class ResultTableView(QTableView):
                     model.fetchMore(QModelIndex())
                 if row >= model.rowCount():
                     break
+                if (
+                    len(cells) > 1
+                    and model.column_key(start.column()) == "result"
+                    and model.plan_units(row)
+                ):
+                    # An Excel row of unit values (1#…n#) pasted on a sampling-plan item:
+                    # its cells are that item's units, entered as one result.
+                    cells = [";".join(cell.strip() for cell in cells if cell.strip())]
                 for c, cell in enumerate(cells):
                     index = model.index(row, start.column() + c)
                     if not index.isValid() or not (model.flags(index) & Qt.ItemFlag.ItemIsEditable):

@@ -156,3 +156,19 @@ def test_every_command_help_shows_one_example(
     out = capsys.readouterr().out
     assert f"example:\n  {EXAMPLES[command]}" in out
     assert EXAMPLES[command].startswith("labdesk ") and f" {command}" in EXAMPLES[command]
+
+
+def test_set_rule_makes_an_item_screening(lab: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--db", str(lab), "results", "set-rule", "S-004", "CARBOFURAN"]
+    code, _, err = run(capsys, *args, "--factor", "-1", "--reason", "x")
+    assert code == 2 and "factor" in err
+    code, out, _ = run(capsys, *args, "--screening", "yes", "--reason", "筛查方法")
+    assert code == 0 and "rule set" in out
+    import sqlite3
+
+    with sqlite3.connect(lab) as raw:
+        screening = raw.execute(
+            "SELECT i.screening FROM sample_items i JOIN samples s ON s.id = i.sample_id "
+            "WHERE s.sample_no = 'S-004' AND i.code = 'CARBOFURAN'"
+        ).fetchone()
+    assert screening == (1,)

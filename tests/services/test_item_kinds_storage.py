@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from labdesk.services import report_content, results
 from labdesk.store.audit import verify_audit
 from tests.services.recordkit import World, item_ids, sample_in_state
@@ -81,3 +83,24 @@ def test_a_screening_item_above_its_limit_holds_the_conclusion(world: World) -> 
     )
     assert sample is not None and sample["conclusion_code"] == "not_judged"
     assert "确证试验" in sample["conclusion_zh"]
+
+
+def test_set_item_rule_rejudges_with_a_reason(world: World) -> None:
+    from labdesk.core.errors import ValidationError
+    from labdesk.services import item_rules
+
+    sample_id = sample_in_state(world, "testing")
+    item_id = item_ids(world, sample_id)[0]
+    _set_item(world, item_id, limit_text="≤1.0 g/kg", unit="g/kg", lod=None, loq=None)
+    assert results.enter_result(world.tech, item_id, "1.1").verdict == "fail"
+    with pytest.raises(ValidationError) as refused:
+        item_rules.set_item_rule(world.tech, item_id, factor="0", reason="苯甲酸钠以苯甲酸计")
+    assert refused.value.field == "factor"
+    with pytest.raises(ValidationError):
+        item_rules.set_item_rule(world.tech, item_id, factor="0.847", reason="")
+    verdict = item_rules.set_item_rule(world.tech, item_id, factor="0.847", reason="以苯甲酸计")
+    assert verdict is not None and verdict.verdict == "pass"
+    assert verdict.converted == "1.1 g/kg × 0.847 = 0.9317 g/kg"
+    current = results.current_result(world.db, item_id)
+    assert current is not None and current["kind"] == "correction"
+    assert verify_audit(world.db).ok
