@@ -64,8 +64,8 @@ STORED_COLUMNS = (
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """A limit file larger than this (16 MiB) is refused before it is read."""
 # Measured (docs/robustness.md): `labdesk library import` of 90,000 GB 2763-style rows
-# (5.7 MB) peaks at 121 MB, of 120,000 at 213 MB; the bound keeps an import under 200 MB
-# (issue 21.7). GB 2763-2021 has about 10,000 limits.
+# (5.7 MB) peaks at 121 MB; in-process, 120,000 rows at 153 MB and 300,000 at 336 MB. The
+# bound keeps an import well under 200 MB (issue 21.7). GB 2763-2021 has about 10,000.
 MAX_ROWS = 90_000
 
 # canonical field → accepted headers (compared after NFKC, without spaces or brackets)
