@@ -248,7 +248,8 @@ _DIMENSION_SQL: dict[str, tuple[str, str, str]] = {
         "LEFT JOIN food_classes AS fc ON fc.code = s.food_class_code",
     ),
     "region": ("coalesce(e.region_code, '')", "", ""),
-    "enterprise": ("coalesce(s.enterprise_id, '')", "coalesce(e.name, '')", ""),
+    # The id as text: one type in the coalesce (PostgreSQL does not mix integer and '').
+    "enterprise": ("coalesce(CAST(s.enterprise_id AS TEXT), '')", "coalesce(e.name, '')", ""),
     "source": ("coalesce(t.source, '')", "", ""),
     "state": ("s.state", "", ""),
 }

@@ -139,7 +139,7 @@ class PgConnection:
         elif word.startswith(("COMMIT", "ROLLBACK")):
             self._open_tx = False  # the attempt ends the transaction, whatever its outcome
         if translated.ddl:
-            return self._ddl(translated.sql)
+            return self._ddl(translated.sql, translated.after)
         cursor = self.raw.cursor(row_factory=_row_factory)
         cursor.execute(translated.sql, _params(translated, parameters))
         return cursor
@@ -157,11 +157,13 @@ class PgConnection:
         """A cursor as sqlite3's `conn.cursor()`: execute() speaks the store's dialect."""
         return _Cursor(self)
 
-    def _ddl(self, sql: str) -> Any:
+    def _ddl(self, sql: str, after: tuple[str, ...] = ()) -> Any:
         exists = set(self.tables())
         statement, later = pg_sql.split_forward_keys(sql, exists)
         cursor = self.raw.cursor()
         cursor.execute(statement.replace("%%", "%"))
+        for statement_after in after:
+            cursor.execute(statement_after)
         for target_table, alter in ((a.split("REFERENCES ")[1].split(" ")[0], a) for a in later):
             self._pending_keys.append((target_table, alter))
         if self._pending_keys:
@@ -291,14 +293,6 @@ class PostgresEngine(Engine):
         raw.execute(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})").fetchone()
         for statement in pg_sql.BOOTSTRAP:  # PostgreSQL's own SQL: not translated
             raw.execute(statement)
-        try:
-            with _savepoint(conn):
-                raw.execute(pg_sql.NOCASE_COLLATION)
-        except psycopg.Error as exc:
-            raise StoreError(
-                "the PostgreSQL server has no ICU collations (case-insensitive user names "
-                "need them): install a server built with ICU"
-            ) from exc
 
     def probe(self, conn: Connection) -> tuple[bool, int]:
         assert isinstance(conn, PgConnection)
@@ -331,17 +325,6 @@ class PostgresEngine(Engine):
             error.__cause__ = exc
             return error
         return exc
-
-
-@contextlib.contextmanager
-def _savepoint(conn: Connection) -> Iterator[None]:
-    conn.execute("SAVEPOINT labdesk_try")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK TO SAVEPOINT labdesk_try")
-        raise
-    conn.execute("RELEASE SAVEPOINT labdesk_try")
 
 
 POSTGRES = PostgresEngine()

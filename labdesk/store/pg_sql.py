@@ -6,8 +6,9 @@ ground of both engines, and what differs is rewritten here, in one place:
 * placeholders: `?` → `%s`, `?N` → `%(pN)s`, `:name` → `%(name)s`; a literal `%` → `%%`;
 * `SELECT value FROM json_each(?)` (a list of ids as one JSON parameter) →
   `json_array_elements_text(…)` cast to bigint;
-* `LIKE` → `ILIKE` (SQLite's LIKE ignores ASCII case), `COLLATE NOCASE` → the
-  case-insensitive ICU collation `labdesk_nocase`, `CAST(… AS REAL)` → double precision;
+* `LIKE` → `ILIKE` (SQLite's LIKE ignores ASCII case), `x = ? COLLATE NOCASE` and a
+  user looked up by name → `lower(x) = lower(?)`, `WHERE 1` → `WHERE true`,
+  `CAST(… AS REAL)` → double precision;
 * `BEGIN IMMEDIATE` → `BEGIN` (the chain head's row lock serializes writers instead);
 * the PRAGMAs the store reads (`user_version`, `table_info`, `integrity_check`, …) and
   "is there a table X" asked of `sqlite_master`;
@@ -36,10 +37,6 @@ BOOTSTRAP = (
     "LANGUAGE sql IMMUTABLE AS 'SELECT coalesce($1, 0) + CASE WHEN $2 THEN 1 ELSE 0 END'",
     "CREATE OR REPLACE AGGREGATE sum(boolean) (SFUNC = labdesk_bool_add, STYPE = bigint)",
 )
-NOCASE_COLLATION = (
-    "CREATE COLLATION IF NOT EXISTS labdesk_nocase "
-    "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
-)
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?(\d+)|\?|:([A-Za-z_]\w*)|%|--[^\n]*")
 _JSON_EACH = re.compile(r"SELECT\s+value\s+FROM\s+json_each\(([^()]*)\)", re.IGNORECASE)
@@ -49,6 +46,11 @@ _CATALOGUE_VIEW = (
     "FROM (SELECT 'table' AS type, table_name::text AS name, table_name::text AS tbl_name "
     "FROM information_schema.tables WHERE table_schema = current_schema()) AS sqlite_master"
 )
+_EQ_NOCASE = re.compile(r"((?:\w+\.)?\w+)\s*=\s*\?\s+COLLATE\s+NOCASE\b", re.IGNORECASE)
+_FROM_USERS = re.compile(r"\b(?:FROM|JOIN)\s+users\b", re.IGNORECASE)
+_USER_LOOKUP = re.compile(r"\b((?:\w+\.)?username)\s*=\s*\?", re.IGNORECASE)
+# "WHERE 1" (no filter): SQLite takes an integer as a condition, PostgreSQL wants a boolean.
+_WHERE_ONE = re.compile(r"\bWHERE\s+1\b(?!\s*[-+*/=<>!.])")
 _LIKE = re.compile(r"\bLIKE\b", re.IGNORECASE)
 _NOCASE = re.compile(r"\bCOLLATE\s+NOCASE\b", re.IGNORECASE)
 _REAL = re.compile(r"\bAS\s+REAL\b", re.IGNORECASE)
@@ -58,13 +60,16 @@ _PRAGMA = re.compile(r"^\s*PRAGMA\s+(\w+)\s*(?:\(\s*(\w+)\s*\)|=\s*(\S+))?\s*;?\
 class Translated:
     """A statement for psycopg, and how its parameters are passed (tuple or dict)."""
 
-    __slots__ = ("ddl", "named", "numbered", "sql")
+    __slots__ = ("after", "ddl", "named", "numbered", "sql")
 
-    def __init__(self, sql: str, numbered: bool, named: bool, ddl: bool) -> None:
+    def __init__(
+        self, sql: str, numbered: bool, named: bool, ddl: bool, after: tuple[str, ...] = ()
+    ) -> None:
         self.sql = sql
         self.numbered = numbered
         self.named = named
         self.ddl = ddl
+        self.after = after  # DDL to run right after this statement
 
 
 @lru_cache(maxsize=4096)
@@ -76,7 +81,9 @@ def translate(sql: str) -> Translated:
     if head.startswith("BEGIN IMMEDIATE"):
         return Translated("BEGIN", False, False, False)
     ddl = head.startswith(("CREATE", "ALTER", "DROP"))
+    after: tuple[str, ...] = ()
     if ddl:
+        after = tuple(nocase_indexes(sql))
         sql = translate_ddl(sql)
     sql = _JSON_EACH.sub(
         lambda m: (
@@ -86,7 +93,12 @@ def translate(sql: str) -> Translated:
         sql,
     )
     sql = _CATALOGUE.sub(_CATALOGUE_VIEW, sql)
-    sql = _NOCASE.sub("COLLATE labdesk_nocase", sql)
+    if not ddl:
+        sql = _EQ_NOCASE.sub(r"lower(\1) = lower(?)", sql)
+        if _FROM_USERS.search(sql):
+            sql = _USER_LOOKUP.sub(r"lower(\1) = lower(?)", sql)
+        sql = _WHERE_ONE.sub("WHERE true", sql)
+    sql = _NOCASE.sub('COLLATE "C"', sql)
     sql = _LIKE.sub("ILIKE", sql)
     sql = _REAL.sub("AS double precision", sql)
     numbered = named = False
@@ -112,7 +124,7 @@ def translate(sql: str) -> Translated:
         else:
             parts.append("%s")
     parts.append(sql[last:])
-    return Translated("".join(parts), numbered, named, ddl)
+    return Translated("".join(parts), numbered, named, ddl, after)
 
 
 def _pragma(statement: str) -> str:
@@ -164,6 +176,21 @@ _REFERENCES = re.compile(r"\bREFERENCES\s+\w+\s*\(\s*\w+\s*\)", re.IGNORECASE)
 _ID_KEY = re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 
 
+def nocase_indexes(sql: str) -> list[str]:
+    """The case-insensitive unique indexes standing in for a CREATE TABLE's
+    `UNIQUE COLLATE NOCASE` columns."""
+    created = _CREATE_TABLE.match(sql)
+    if created is None:
+        return []
+    table = created.group(1).lower()
+    out = []
+    for match in _NOCASE_COLUMN.finditer(sql):
+        column = match.group(1).split()[0]
+        if "UNIQUE" in match.group(2).upper():
+            out.append(f"CREATE UNIQUE INDEX {table}_{column}_nocase ON {table} (lower({column}))")
+    return out
+
+
 def translate_ddl(sql: str) -> str:
     trigger = _TRIGGER.match(sql.strip())
     if trigger is not None:
@@ -177,7 +204,11 @@ def translate_ddl(sql: str) -> str:
             f"EXECUTE FUNCTION labdesk_refuse('{message}')"
         )
     sql = re.sub(r"\)\s*STRICT\s*;?\s*$", ")", sql.strip(), flags=re.IGNORECASE)
-    sql = _NOCASE_COLUMN.sub(lambda m: f"{m.group(1)} COLLATE labdesk_nocase{m.group(2)}", sql)
+    # SQLite's NOCASE column (users.username): kept byte-wise like every text column,
+    # unique case-insensitively by an index on lower() (nocase_indexes), and compared
+    # case-insensitively where the program looks users up (translate: _USER_LOOKUP). A
+    # nondeterministic collation would clash with every other text it meets (coalesce).
+    sql = _NOCASE_COLUMN.sub(lambda m: f"{m.group(1)}{m.group(2)}", sql)
     if re.match(r"\s*CREATE\s+TABLE|\s*ALTER\s+TABLE", sql, re.IGNORECASE):
         sql = _TEXT.sub('TEXT COLLATE "C"', sql)
     sql = _ID_KEY.sub("id BIGINT PRIMARY KEY", sql)
