@@ -37,6 +37,7 @@ class CompiledRule(Protocol):
 
     limit: Limit
     limit_zh: str
+    limit_en: str
     unit: str
     result_unit: str
     factor: Decimal | None
@@ -247,7 +248,7 @@ def judge_plan_text(rule: CompiledRule, text: str) -> Verdict:
             rounded = rule._round(count, 0)
             return rounded, _plain(rounded)
 
-    outcome = judge_plan(plan, values, report)
+    outcome = judge_plan(plan, values, report, described=(rule.limit_zh, rule.limit_en))
     shown = "; ".join(outcome.shown)
     verdict = make_verdict(
         outcome.code,  # type: ignore[arg-type]
