@@ -1,10 +1,11 @@
 """HQ ingest of 100 signed batches vs a raw verify-and-insert of the same files.
 
-Data (fixed, setup only): 100 chained SM2-signed batches (quick: 20) from one centre in the
-current format (`labdesk.batch.format.FORMAT`, the one an export writes; setup refuses to
-build any other), each with 50 samples shaped as an export writes them (task, enterprise
-with its region, report class, failing items), 150 items, 150 results, 50 reports (with
-their canonical content) and 300 audit entries, in an inbox folder.
+Data (fixed, setup only): 100 chained SM2-signed batches (quick: 20) from one centre in
+the current format (`labdesk.batch.format.FORMAT`, the one an export writes, now /3;
+setup refuses to build any other), each with 50 samples shaped as an export writes them
+(task, enterprise with its region, report class, failing items), 150 items, 150 results
+(each with its `values`), 50 reports (with their canonical content) and 300 audit
+entries, in an inbox folder.
 
 Ours: `labdesk.batch.hq.ingest` into a fresh SQLite HQ database — inbox ordering, size
 and name checks from the ZIP directory, capped streaming decompression, SHA-256 *and* SM3
@@ -109,7 +110,9 @@ def _files(batch: int) -> dict[str, bytes]:
             results.append(
                 {"sample_id": sid, "item_seq": seq, "text": "0.01", "verdict": "pass",
                  "attempt": 1, "current": True, "kind": "entry", "entered_by": "tech",
-                 "entered_at": "2026-10-05T02:11:09.000000Z"}
+                 "entered_at": "2026-10-05T02:11:09.000000Z", "converted": "",
+                 "pending": 0, "values": [{"kind": "replicate", "position": 1,
+                                           "text": "0.01"}]}
             )  # fmt: skip
         for a in range(6):
             audit.append(

@@ -7,10 +7,8 @@ when the result was entered. Only the layout is decided here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from labdesk.core.errors import NotFound
@@ -26,7 +24,7 @@ from labdesk.reports.model import (
     TestReportDoc,
     conclusion_sentence,
 )
-from labdesk.services import report_content
+from labdesk.services import report_content, report_sheet
 
 #: States whose report is final; any other prints a "not approved" remark.
 FINAL_STATES = ("approved", "exported")
@@ -35,16 +33,6 @@ NOT_TESTED = report_content.NOT_TESTED
 
 class Reader(Protocol):
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ...) -> list[Any]: ...
-
-
-def local_date(utc_text: str | None) -> str:
-    """The local calendar date of a stored UTC instant ("" when absent)."""
-    if not utc_text:
-        return ""
-    moment = datetime.fromisoformat(utc_text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone().date().isoformat()
 
 
 #: Printed instead of a report number on a report not yet approved.
@@ -69,52 +57,11 @@ def _centre(db: Reader) -> tuple[str, str]:
 
 
 def _sample_row(db: Reader, sample_no: str) -> Any:
-    rows = db.query(
-        "SELECT s.*, coalesce(e.name, '') AS ent_name, coalesce(e.uscc, '') AS ent_uscc, "
-        "coalesce(e.address, '') AS ent_address, coalesce(e.legal_rep, '') AS ent_legal_rep, "
-        "coalesce(e.contact, '') AS ent_contact, coalesce(e.phone, '') AS ent_phone, "
-        "coalesce(t.task_no, '') AS task_no, coalesce(t.source, '') AS task_source, "
-        "coalesce(t.category, '') AS task_category, coalesce(c.name, s.category_code) AS cat_name, "
-        "coalesce(t.purpose, '') AS task_purpose, "
-        "(SELECT r.report_class FROM reports AS r WHERE r.sample_id = s.id "
-        "AND r.state = 'current' ORDER BY r.version DESC LIMIT 1) AS report_class "
-        "FROM samples AS s LEFT JOIN enterprises AS e ON e.id = s.enterprise_id "
-        "LEFT JOIN tasks AS t ON t.id = s.task_id "
-        "LEFT JOIN lib_categories AS c ON c.code = s.category_code WHERE s.sample_no = ?",
-        [sample_no],
-    )
-    if not rows:
-        raise NotFound(f"没有样品 {sample_no} (no sample {sample_no})")
-    return rows[0]
+    return report_sheet.sample_row(db, sample_no)
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _samplers(row: Any) -> list[str]:
-    try:
-        names = json.loads(row["samplers"] or "[]")
-    except ValueError:
-        return []
-    return [str(n) for n in names] if isinstance(names, list) else []
-
-
-def _quantity(qty: Any, unit: Any) -> str:
-    return f"{_text(qty)}{_text(unit)}" if _text(qty) else ""
-
-
-def _last_event(db: Reader, sample_id: int, to_state: str) -> Signoff | None:
-    rows = db.query(
-        "SELECT coalesce(u.display_name, u.username, '') AS name, ev.at_utc "
-        "FROM sample_events AS ev LEFT JOIN users AS u ON u.id = ev.user_id "
-        "WHERE ev.sample_id = ? AND ev.to_state = ? "
-        "ORDER BY ev.id DESC LIMIT 1",
-        [sample_id, to_state],
-    )
-    if not rows:
-        return None
-    return Signoff("", str(rows[0]["name"]), local_date(rows[0]["at_utc"]))
+_text, _samplers, _quantity = report_sheet.text, report_sheet.samplers, report_sheet.quantity
+local_date = report_sheet.local_date
 
 
 def _issue(db: Reader, sample_id: int, version: int | None) -> dict[str, Any] | None:
@@ -162,72 +109,40 @@ def report_document(
     items = report_content.item_rows(db, int(s["id"]))  # type: ignore[arg-type]
     issue = _issue(db, int(s["id"]), version)
     report_class = _text(issue["report_class"] if issue is not None else s["report_class"])
-    live = report_content.printed(db, int(s["id"]), items)  # type: ignore[arg-type]
-    category, basis, rule = live.category, live.basis, live.decision_rule
+    live = report_content.printed(
+        db,  # type: ignore[arg-type]
+        int(s["id"]),
+        items,
+        report_class=report_class,
+    )
+    fields = [Field(label, value) for label, value in live.fields]
+    steps, rule, conclusion = live.steps, live.decision_rule, live.conclusion
+    content = None
     if issue is not None and issue.get("content"):
         content = report_content.parse(issue["content"])
         report_class = content.report_class  # as the issue printed (and signed) it
-        if content.category is None:  # /1 content: the context as the database says
-            report_items = [
-                replace(_as_report_item(i), result=i.result + live.u_notes.get(i.seq, ""))
-                for i in content.items
-            ]
-        else:  # /2: category, basis, rule and U are signed with the items
-            category, basis = content.category, str(content.basis)
-            rule = str(content.decision_rule)
-            report_items = [
-                replace(_as_report_item(i), result=i.result + i.u) for i in content.items
-            ]
-    else:
+    if content is not None and content.fields is not None:
+        # /2: everything the report says is the signed content, as issued
+        fields = [Field(label, value) for label, value in content.fields]
+        steps, rule = content.steps or [], str(content.decision_rule)
+        conclusion = str(content.conclusion)
+        report_items = [replace(_as_report_item(i), result=i.result + i.u) for i in content.items]
+    else:  # /1 content (items and class signed) or not issued: the rest from the database
+        fields = [Field(f.label, report_class) if f.label == "报告类别" else f for f in fields]
+        shown = content.items if content is not None else report_content.items_from_rows(items)
         report_items = [
             replace(_as_report_item(i), result=i.result + live.u_notes.get(i.seq, ""))
-            for i in report_content.items_from_rows(items)
+            for i in shown
         ]
-    standards = report_content.standards_of(items)
-    conclusion = _text(s["conclusion_zh"])
     if not conclusion and items and all(r["verdict"] for r in items):
         conclusion = conclusion_sentence(
             [i.name for i in report_items if i.verdict == FAIL],
-            standards,
+            report_content.standards_of(items),
             judged=any(i.verdict in (PASS, FAIL) for i in report_items),
         )
-    entered = [r for r in items if r["entered_at"]]
-    testers = "、".join(dict.fromkeys(str(r["entered_by_name"]) for r in entered))
-    tested_on = local_date(max((str(r["entered_at"]) for r in entered), default=None))
-    reviewed = _last_event(db, int(s["id"]), "reviewed")
-    approved = _last_event(db, int(s["id"]), "approved")
-    signoffs = [
-        Signoff("检验", testers, tested_on),
-        Signoff("审核", reviewed.name if reviewed else "", reviewed.date if reviewed else ""),
-        Signoff("批准", approved.name if approved else "", approved.date if approved else ""),
-    ]
+    signoffs = [Signoff(x.role, x.name, x.date) for x in steps]
+    approved = next((x for x in steps if x.role == "批准" and x.date), None)
     final = s["state"] in FINAL_STATES
-    fields = [
-        Field("受检单位", _text(s["ent_name"])),
-        Field("统一社会信用代码", _text(s["ent_uscc"])),
-        Field("受检单位地址", _text(s["ent_address"])),
-        Field("标称生产者", _text(s["producer_name"])),
-        Field("生产者地址", _text(s["producer_address"])),
-        Field("商标", _text(s["brand"])),
-        Field("规格型号", _text(s["spec_model"])),
-        Field(
-            "生产日期/批号",
-            " / ".join(x for x in (_text(s["production_date"]), _text(s["batch_no"])) if x),
-        ),
-        Field("产品类别", category),
-        Field("执行标准", _text(s["executive_standard"])),
-        Field("判定依据", basis),  # the standard versions the frozen items came from
-        Field("任务来源", _text(s["task_source"])),
-        Field("任务类别", _text(s["task_category"])),
-        Field("检验目的", _text(s["task_purpose"])),
-        Field("报告类别", report_class),
-        Field("抽样日期", _text(s["sampling_date"])),
-        Field("收样日期", _text(s["received_date"])),
-        Field("抽样数量", _quantity(s["sample_qty"], s["qty_unit"])),
-        Field("抽样单位", _text(s["sampling_org"])),
-        Field("抽样单编号", _text(s["sample_no"])),
-        Field("抽样人员", "、".join(_samplers(s))),
-    ]
     issued = approved.date if (approved and final) else ""
     if issue is not None:
         issued = local_date(str(issue["issued_at"]))

@@ -17,26 +17,31 @@ path, else the product category's name); `basis` the 判定依据 (the standard 
 the frozen items, 、-separated); `decision_rule` the rule the conformity statement used
 (ISO/IEC 17025 7.8.6); an item's `u` the note printed after its result for an item judged
 with a guard band ("（U = 0.02，k = 2）", else ""), its `sample_data` true when its limit is
-sample data, not a confirmed official limit (the report marks it and says so).
+sample data, not a confirmed official limit (the report marks it and says so); `fields`
+the sample's fields as printed, `conclusion` the 检验结论 sentence and `signoffs` the
+检验 / 审核 / 批准 steps (`services.report_sheet`). An issued report is printed from this
+content alone (besides its number, version, date and QR code, which the payload holds).
 
 JSON, UTF-8, keys sorted, no insignificant spaces (`ensure_ascii=False`), no final
 newline. Every value is the stored text (limits and results as typed or as the judgement
 displayed them), never a number re-formatted. Reports issued before /2 carry
-`labdesk-report-content/1` (no category, basis, decision rule or U): they keep verifying
-and are printed as before, those four from the database.
+`labdesk-report-content/1` (items and class only): they keep verifying and are printed
+as before, the rest from the database.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from labdesk.core.decision import statement_zh
 from labdesk.core.errors import ValidationError
 from labdesk.core.item_kinds import split_sum
 from labdesk.core.limits import parse_limit
+from labdesk.services import report_sheet
 from labdesk.services.lab_guards import uncertainty_of
+from labdesk.services.report_sheet import Step
 from labdesk.signing import sm3_digest
 from labdesk.store.protocol import Store
 
@@ -156,6 +161,9 @@ class Printed:
     basis: str  # 判定依据
     decision_rule: str
     u_notes: dict[int, str]  # item seq → "（U = …，k = 2）"
+    fields: list[tuple[str, str]] = field(default_factory=list)  # the sample's, as printed
+    conclusion: str = ""  # the conclusion sentence (检验结论)
+    steps: list[Step] = field(default_factory=list)  # 检验 / 审核 / 批准
 
 
 def food_class_path(db: Store, code: str) -> str:
@@ -181,17 +189,12 @@ def standards_of(rows: list[Any]) -> list[str]:
     ]
 
 
-def _category(db: Store, sample_id: int) -> str:
-    row = db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
-    if row is None:
-        return ""
+def category_of(db: Store, row: Any) -> str:
+    """产品类别 of a `report_sheet.sample_row`: a food sample's class path, else the
+    product category's name."""
     columns = row.keys()  # (a sqlite3.Row: `in` on the row itself looks at its values)
     food = _text(row["food_class_code"]) if "food_class_code" in columns else ""
-    if food:
-        return food_class_path(db, food)
-    code = _text(row["category_code"])
-    name = db.scalar("SELECT name FROM lib_categories WHERE code = ?", (code,)) if code else None
-    return _text(name) or code
+    return food_class_path(db, food) if food else _text(row["cat_name"])
 
 
 def _decision_rule(db: Store, sample_id: int) -> tuple[str, dict[int, str]]:
@@ -223,16 +226,28 @@ def _decision_rule(db: Store, sample_id: int) -> tuple[str, dict[int, str]]:
     return statement, notes
 
 
-def printed(db: Store, sample_id: int, rows: list[Any] | None = None) -> Printed:
-    """The 产品类别, 判定依据, decision rule and U notes the sample's report prints now
-    (`rows`: its `item_rows`, when already read)."""
+def printed(
+    db: Store, sample_id: int, rows: list[Any] | None = None, *, report_class: str | None = None
+) -> Printed:
+    """What the sample's report prints now besides its items' columns: 产品类别, 判定依据,
+    the decision rule, U notes, the sample's fields, the conclusion and the sign-offs
+    (`rows`: its `item_rows`, when already read; `report_class`: the one being issued,
+    else the current report's)."""
     items = item_rows(db, sample_id) if rows is None else rows
     statement, notes = _decision_rule(db, sample_id)
+    s = report_sheet.sample_row(db, sample_id=sample_id)
+    category = category_of(db, s)
+    basis = "、".join(dict.fromkeys(x for x in standards_of(items) if x))
+    chosen = _text(s["report_class"]) if report_class is None else report_class
+    steps, _approved = report_sheet.steps(db, sample_id, items)
     return Printed(
-        category=_category(db, sample_id),
-        basis="、".join(dict.fromkeys(x for x in standards_of(items) if x)),
+        category=category,
+        basis=basis,
         decision_rule=statement,
         u_notes=notes,
+        fields=report_sheet.sample_fields(s, category=category, basis=basis, report_class=chosen),
+        conclusion=_text(s["conclusion_zh"]),
+        steps=steps,
     )
 
 
@@ -252,6 +267,9 @@ def canonical(
         "category": extras.category,
         "basis": extras.basis,
         "decision_rule": extras.decision_rule,
+        "fields": [{"label": label, "value": value} for label, value in extras.fields],
+        "conclusion": extras.conclusion,
+        "signoffs": [{"role": x.role, "name": x.name, "date": x.date} for x in extras.steps],
         "items": [replace(item, u=extras.u_notes.get(item.seq, "")).as_dict() for item in items],
     }
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
@@ -269,7 +287,7 @@ def current_content(
         version,
         items_from_rows(rows),
         report_class=report_class,
-        extras=printed(db, sample_id, rows),
+        extras=printed(db, sample_id, rows, report_class=report_class),
     )
 
 
@@ -286,6 +304,9 @@ class Content:
     category: str | None = None
     basis: str | None = None
     decision_rule: str | None = None
+    fields: list[tuple[str, str]] | None = None
+    conclusion: str | None = None
+    steps: list[Step] | None = None
 
 
 def parse(content: str | bytes) -> Content:
@@ -320,4 +341,7 @@ def parse(content: str | bytes) -> Content:
         category=str(value["category"]),
         basis=str(value["basis"]),
         decision_rule=str(value["decision_rule"]),
+        fields=[(str(f["label"]), str(f["value"])) for f in value["fields"]],
+        conclusion=str(value["conclusion"]),
+        steps=[Step(str(x["role"]), str(x["name"]), str(x["date"])) for x in value["signoffs"]],
     )

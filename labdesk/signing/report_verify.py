@@ -66,9 +66,18 @@ class VerifiedReport:
             out["report_class"] = self.content.get("report_class", "")
             out["items"] = self.content.get("items", [])
             # labdesk-report-content/2 signs what the report prints beside its items.
-            for key in ("category", "basis", "decision_rule"):
+            # (the content's conclusion sentence as `conclusion_text`: `conclusion` is the
+            # payload's 合格 / 不合格, a field kept stable)
+            for key, name in (
+                ("category", "category"),
+                ("basis", "basis"),
+                ("decision_rule", "decision_rule"),
+                ("fields", "fields"),
+                ("conclusion", "conclusion_text"),
+                ("signoffs", "signoffs"),
+            ):
                 if key in self.content:
-                    out[key] = self.content[key]
+                    out[name] = self.content[key]
         return out
 
 

@@ -205,14 +205,18 @@ def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:
         QTimer.singleShot(0, dialog.reject)  # after the first pass of the event loop
         dialog.exec()
         return 0
-    prefetch_main_window(session)  # while the person types
-    while True:
-        dialog = SignInDialog(session, show_demo_accounts=demo or backend.is_demo(session.db))
-        if dialog.exec() != SignInDialog.DialogCode.Accepted:
-            return 0
-        if not _run_main_window(app, session):
-            return 0
-        session.sign_out()
+    prefetch = prefetch_main_window(session)  # while the person types
+    try:
+        while True:
+            dialog = SignInDialog(session, show_demo_accounts=demo or backend.is_demo(session.db))
+            if dialog.exec() != SignInDialog.DialogCode.Accepted:
+                return 0
+            prefetch.join()  # done by now unless the person typed faster than it imports
+            if not _run_main_window(app, session):
+                return 0
+            session.sign_out()
+    finally:
+        prefetch.join()  # never leave an import running into interpreter shutdown
 
 
 def prefetch_main_window(session: UiSession) -> threading.Thread:

@@ -24,6 +24,14 @@ from labdesk.cli import build_parser, main
 from labdesk.services.auth import DEMO_ACCOUNTS
 from tests.cli.faults import damage, demo_database, read_only_folder
 
+
+@pytest.fixture(autouse=True)
+def _widgets_application(qapp: object) -> None:
+    """Commands that render (demo, report …) create a QGuiApplication when none runs; the
+    first one of the test process must be pytest-qt's QApplication, or every later test
+    that builds a widget (the in-process smoke test, the UI tests) aborts."""
+
+
 # Commands that open a window rather than answer on the terminal (covered by the UI tests).
 WINDOWED = {("hq",)}
 # Argument values that get a command past its own checks to the files it opens.

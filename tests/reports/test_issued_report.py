@@ -307,3 +307,35 @@ def test_sample_data_limits_are_marked_on_the_report_and_signed(
     assert "样例数据" in text and "不是官方限量" in text
     checked = verify_pdf(path.read_bytes(), [centre.signer.public_key])
     assert all(i["sample_data"] is True for i in checked.as_dict()["items"])
+
+
+def test_the_signed_content_holds_every_field_the_report_prints(centre: Centre) -> None:
+    """The reader sees nothing the payload does not cover: the sample's fields, the
+    conclusion and the sign-offs are in the signed content, and an issued report prints
+    them from it — a later change in the database does not change the issued report."""
+    from labdesk.reports.data import report_document
+
+    (sample_id,) = approved_samples(centre, 1)
+    report = report_issues.current_report(centre.db, sample_id)
+    assert report is not None
+    content = report_content.parse(report["content"])
+    doc = report_document(centre.db, "AH202600001")
+    assert content.fields == [(f.label, f.value) for f in doc.fields]
+    assert dict(content.fields)["受检单位"] == "合肥某某食品有限公司"
+    assert dict(content.fields)["报告类别"] == report["report_class"]
+    assert content.conclusion == doc.conclusion and "不合格" in str(content.conclusion)
+    assert content.steps is not None
+    assert [(x.role, x.name) for x in content.steps] == [
+        (s.role, s.name) for s in doc.signoffs
+    ] and content.steps[2].name == "boss"
+    enterprise = int(
+        centre.db.scalar("SELECT enterprise_id FROM samples WHERE id = ?", (sample_id,))
+    )
+    with centre.db.write(centre.manager.actor) as w:
+        w.update("enterprises", enterprise, {"name": "改名后的公司"}, action="rename")
+    again = report_document(centre.db, "AH202600001")
+    assert {f.label: f.value for f in again.fields}["受检单位"] == "合肥某某食品有限公司"
+    # verify-report's JSON: the payload's conclusion stays 合格 / 不合格, the sentence apart.
+    shown = verify_pdf(kept_pdf(centre, sample_id), [centre.signer.public_key]).as_dict()
+    assert shown["conclusion"] == "不合格" and shown["conclusion_text"] == content.conclusion
+    assert shown["fields"][0] == {"label": "受检单位", "value": "合肥某某食品有限公司"}
