@@ -17,6 +17,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from tests.support import IN_CI
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _widgets_application() -> object:
+    """One QApplication for the whole session, made first. Rendering a PDF makes a bare
+    QGuiApplication when no application exists (reports/pdf.py), and a widget created in
+    the same process after it aborts the interpreter: a CLI test that renders in-process
+    (tests/cli/test_cli_faults.py) then killed every later widget test."""
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
 @pytest.fixture
 def pg_url() -> str:
     """URL of a scratch PostgreSQL database for HQ tests (scripts/pg-test-server.sh)."""

@@ -166,7 +166,7 @@ def export_batch(
             f"centre code {code!r} cannot name a batch file: use 1-32 of A-Z a-z 0-9 _ -",
         )
 
-    reader = open_reader(ctx.db.path)
+    reader = open_reader(ctx.db.target)
     try:
         reader.conn.execute("BEGIN")  # one snapshot for everything read below
         head = queries.audit_head(reader)

@@ -21,11 +21,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from labdesk import __version__
 from labdesk.core.errors import LabDeskError
 from labdesk.paths import default_db_path, private_umask
+
+if TYPE_CHECKING:
+    from labdesk.store.engine import DbTarget
 
 # Each module registers its own sub-commands. Order sets the order in --help.
 COMMAND_MODULES = (
@@ -38,6 +41,7 @@ COMMAND_MODULES = (
     "labdesk.cli.clocks",  # due, calendar, clocks, national-sheet
     "labdesk.cli.results",  # results import, mappings, set-lod
     "labdesk.cli.library",  # library foods / limits / stats / import / settings
+    "labdesk.cli.store_admin",  # store info / copy / grant
 )
 
 # command → (module that registers it, its help in `labdesk --help`). Must match what
@@ -93,6 +97,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import results from a file; an item's detection limit",
     ),
     "library": ("labdesk.cli.library", "the food library: classification, limits, imports"),
+    "store": ("labdesk.cli.store_admin", "the database: engine, copy a centre, server roles"),
 }
 
 # One example per command, shown at the end of `labdesk COMMAND --help` (kept here, beside
@@ -114,6 +119,7 @@ EXAMPLES: dict[str, str] = {
     "backup": "labdesk --db lab.sqlite backup --out copy.sqlite",
     "restore": "labdesk --db lab.sqlite restore copy.sqlite",
     "users": "labdesk --db lab.sqlite users list",
+    "store": "labdesk store copy --from lab.sqlite --to postgresql://labdesk@db.example/centre",
     "keys": "labdesk --db lab.sqlite keys export --out centre.pem",
     "export": "labdesk --db lab.sqlite export --out OUTBOX --user manager --task T-2026-01",
     "batches": "labdesk --db lab.sqlite batches list",
@@ -177,10 +183,11 @@ def build_parser(
     parser.add_argument("--version", action="version", version=f"LabDesk {__version__}")
     parser.add_argument(
         "--db",
-        type=Path,
+        # A str, not a Path: Path() would fold the '//' of a postgresql:// URL.
         default=None,
-        metavar="PATH",
-        help=f"the database file (default: {default_db_path()})",
+        metavar="PATH|URL",
+        help=f"the database file (default: {default_db_path()}) or a PostgreSQL URL "
+        "postgresql://USER@HOST/DB (password from ~/.pgpass or PGPASSWORD)",
     )
     parser.add_argument(
         "--lang", choices=("zh", "en"), default=None, help="interface language (default: zh)"
@@ -221,9 +228,26 @@ def build_parser(
     return parser
 
 
+def db_target(args: argparse.Namespace) -> DbTarget:
+    """The database the user named with --db (a file or a PostgreSQL URL), or the
+    per-user default file. A URL with a password in it is refused (StoreError)."""
+    if args.db is None:
+        return default_db_path()
+    from labdesk.store.engine import target_of
+
+    return target_of(str(args.db))
+
+
 def db_path(args: argparse.Namespace) -> Path:
-    """The database the user named with --db, or the per-user default."""
-    return Path(args.db) if args.db is not None else default_db_path()
+    """The database file named with --db, for the commands that need a file (backups,
+    demo): a PostgreSQL URL is refused plainly, never taken as a folder name."""
+    target = db_target(args)
+    if not isinstance(target, Path):
+        raise UsageError(
+            f"this command works on a database file, and {target} is a PostgreSQL database "
+            "(for a server's backups use pg_dump: docs/deployment.md) (此命令仅适用于数据库文件)"
+        )
+    return target
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 
 PASSPHRASE_ENV = "LABDESK_KEY_PASSPHRASE"
 PASSWORD_ENV = "LABDESK_PASSWORD"
@@ -73,8 +73,8 @@ def _add_secrets(parser: argparse.ArgumentParser, *, user: bool = True) -> None:
 def _open(args: argparse.Namespace) -> Any:
     from labdesk.store.db import open_database
 
-    path = db_path(args)
-    if not path.exists():
+    path = db_target(args)
+    if isinstance(path, Path) and not path.exists():
         raise UsageError(f"no database at {path}")
     return open_database(path, create=False)
 
@@ -83,7 +83,7 @@ def _read(args: argparse.Namespace) -> Any:
     """A read-only connection: works beside the desktop app and from read-only media."""
     from labdesk.store.db import open_reader
 
-    return open_reader(db_path(args))
+    return open_reader(db_target(args))
 
 
 def _sign_in(args: argparse.Namespace, db: Any) -> Any:

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 
 
 def _day(text: str) -> date:
@@ -105,7 +105,7 @@ def cmd_due(args: argparse.Namespace) -> int:
             from labdesk.services.calendars import centre_calendar
             from labdesk.store.db import open_reader
 
-            reader = open_reader(db_path(args))
+            reader = open_reader(db_target(args))
             try:
                 calendar = centre_calendar(reader)
             finally:
@@ -120,7 +120,7 @@ def _signed_in(args: argparse.Namespace) -> Any:
     from labdesk.services import auth
     from labdesk.store.db import open_database
 
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         return db, auth.sign_in(db, args.user, _password(args))
     except BaseException:
@@ -160,7 +160,7 @@ def cmd_calendar_list(args: argparse.Namespace) -> int:
     from labdesk.services.calendars import year_list
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         years = year_list(reader)
     finally:
@@ -179,7 +179,7 @@ def cmd_clocks_show(args: argparse.Namespace) -> int:
     from labdesk.services.clocks import sample_clock_lines
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         sample_id = queries.sample_id_by_no(reader, args.sample_no)
         lines = sample_clock_lines(reader, sample_id, args.today or date.today())
@@ -209,7 +209,7 @@ def cmd_national_sheet(args: argparse.Namespace) -> int:
     from labdesk.services.national_sheet import export_sheet
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         count = export_sheet(reader, args.out, date_from=args.date_from, date_to=args.date_to)
     finally:

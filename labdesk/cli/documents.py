@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -123,7 +123,7 @@ def _date(text: str | None, option: str) -> date | None:
 def _reader(args: argparse.Namespace) -> Any:
     from labdesk.store.db import open_reader
 
-    return open_reader(db_path(args))
+    return open_reader(db_target(args))
 
 
 # -- summary -------------------------------------------------------------------------------
@@ -407,7 +407,7 @@ def cmd_standards_import(args: argparse.Namespace) -> int:
     from labdesk.store.db import open_database
 
     lib = load_library(args.file)  # a bad file fails here, before the database is opened
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         ctx = auth.sign_in(db, args.user, _password(args))
         count = library.import_library(ctx, lib)

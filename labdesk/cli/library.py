@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -110,8 +110,8 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
     from labdesk.store.db import open_database, open_reader
     from labdesk.store.schema import audited_tables
 
-    path = db_path(args)
-    if path.exists():
+    path = db_target(args)
+    if not isinstance(path, Path) or path.exists():
         db = open_reader(path)
         try:
             if "food_classes" not in audited_tables(db.user_version):
@@ -340,7 +340,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     path: Path = args.file
     classification = _is_classification(path)
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         if _is_templates(path):
             if args.preview:
@@ -415,7 +415,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
     from labdesk.services import auth, food_library
     from labdesk.store.db import open_database
 
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
         food_library.set_items_date_rule(ctx, args.items_date)
@@ -433,7 +433,7 @@ def cmd_add_item(args: argparse.Namespace) -> int:
     from labdesk.services.food_samples import add_food_item
     from labdesk.store.db import open_database
 
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         sample_id = db.scalar("SELECT id FROM samples WHERE sample_no = ?", (args.sample_no,))
         if sample_id is None:

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_path, db_target
 
 if TYPE_CHECKING:
     from labdesk.services.context import ServiceContext
@@ -130,7 +130,7 @@ def _setup(args: argparse.Namespace) -> int:
     from labdesk.store.db import open_database
 
     password = _read_password(args.password_file, "admin password: ", confirm=True)
-    db = open_database(db_path(args))
+    db = open_database(db_target(args))
     try:
         ctx = auth.setup_centre(
             db,
@@ -144,7 +144,7 @@ def _setup(args: argparse.Namespace) -> int:
         if not args.no_sample_library:
             library.ensure_library(ctx)
             print("loaded the shipped SAMPLE standards library (sample data, not authoritative)")
-        print(f"centre {args.name} set up in {db.path}; administrator: {args.admin}")
+        print(f"centre {args.name} set up in {db.target}; administrator: {args.admin}")
     finally:
         db.close()
     return 0
@@ -202,7 +202,7 @@ def _samples(args: argparse.Namespace) -> int:
     from labdesk.services import queries
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         flt = queries.SampleFilter(states=(args.status,) if args.status else ())
         ids = queries.sample_ids(reader, flt)
@@ -244,7 +244,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
     from labdesk.store.anchor import check_against_anchors
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         integrity = integrity_problems(reader)
         report = verify_audit(reader)
@@ -300,6 +300,7 @@ def _backup(args: argparse.Namespace) -> int:
 
     # A named copy needs only a consistent read (so it works beside the app and from a
     # read-only medium); the rotating one is verified and recorded as the last good one.
+    # A file only: db_path refuses a server URL (pg_dump backs up a server).
     if args.out:
         reader = open_reader(db_path(args))
         try:
@@ -335,7 +336,7 @@ def _users_list(args: argparse.Namespace) -> int:
     from labdesk.services import auth
     from labdesk.store.db import open_reader
 
-    reader = open_reader(db_path(args))
+    reader = open_reader(db_target(args))
     try:
         users = auth.list_users(reader)
     finally:
@@ -357,7 +358,7 @@ def _users_add(args: argparse.Namespace) -> int:
         args.as_password_file, f"{args.as_user}'s password: ", confirm=False
     )
     password = _read_password(args.password_file, f"password for {args.username}: ", confirm=True)
-    db = open_database(db_path(args), create=False)
+    db = open_database(db_target(args), create=False)
     try:
         ctx = auth.sign_in(db, args.as_user, admin_password)
         auth.add_user(ctx, args.username, args.display_name, args.role, password)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 from labdesk.cli.batches import _add_secrets, _load_trust, _open, _sign_in, read_passphrase
 
 
@@ -230,7 +230,7 @@ def cmd_reports_history(args: argparse.Namespace) -> int:
     from labdesk.services import report_issues
     from labdesk.store.db import open_reader
 
-    db = open_reader(db_path(args))
+    db = open_reader(db_target(args))
     try:
         rows = report_issues.report_history(db, _sample_id(db, args.sample_no))
     finally:
@@ -307,7 +307,7 @@ def cmd_marks_show(args: argparse.Namespace) -> int:
     from labdesk.services import marks
     from labdesk.store.db import open_reader
 
-    db = open_reader(db_path(args))
+    db = open_reader(db_target(args))
     try:
         found = marks.marks(db)
     finally:
@@ -370,7 +370,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
     from labdesk.store.db import open_reader
 
     portions = [p.strip() for p in args.portions.split(",") if p.strip()]
-    db = open_reader(db_path(args))
+    db = open_reader(db_target(args))
     try:
         wanted = labels.sample_labels(db, args.samples, portions)
     finally:

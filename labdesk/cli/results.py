@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labdesk.cli import UsageError, db_path
+from labdesk.cli import UsageError, db_target
 
 FIELD_NAMES = ("sample_no", "item", "result", "unit", "instrument", "method")
 _VERDICT = {"pass": "合格 pass", "fail": "不合格 fail", "not_judged": "不判定 not judged"}
@@ -129,8 +129,8 @@ def _columns(pairs: list[str]) -> dict[str, str | None]:
 def _open(args: argparse.Namespace) -> Any:
     from labdesk.store.db import open_database
 
-    path = db_path(args)
-    if not path.exists():
+    path = db_target(args)
+    if isinstance(path, Path) and not path.exists():
         raise UsageError(f"no database at {path}")
     return open_database(path, create=False)
 
@@ -139,7 +139,7 @@ def _read(args: argparse.Namespace) -> Any:
     """A read-only connection: works beside the desktop app and from read-only media."""
     from labdesk.store.db import open_reader
 
-    return open_reader(db_path(args))
+    return open_reader(db_target(args))
 
 
 def _report(prepared: Any, rows: list[Any]) -> dict[str, Any]:

@@ -288,12 +288,17 @@ def sign_in(db: Database, username: str, password: str) -> ServiceContext:
     if not user["active"]:
         raise AuthError(f"account {user['username']} is disabled (账户已停用)")
     if not _verify(user["password_hash"], password):
-        failures = int(user["failed_attempts"]) + 1
-        changes: dict[str, Any] = {"failed_attempts": failures}
-        if failures >= MAX_FAILURES:
-            until = now + LOCKOUT
-            changes = {"failed_attempts": 0, "locked_until": _iso(until)}
         with db.write(SYSTEM) as w:
+            # Counted from the row as it is inside the write: on a server, failures typed
+            # at other workstations meanwhile count too (writers are serialized).
+            fresh = w.conn.execute(
+                "SELECT failed_attempts FROM users WHERE id = ?", (user["id"],)
+            ).fetchone()
+            failures = int(fresh[0]) + 1
+            changes: dict[str, Any] = {"failed_attempts": failures}
+            if failures >= MAX_FAILURES:
+                until = now + LOCKOUT
+                changes = {"failed_attempts": 0, "locked_until": _iso(until)}
             w.update("users", user["id"], changes, action="sign_in_failed")
         if failures >= MAX_FAILURES:
             raise AccountLocked(user["username"], now + LOCKOUT)

@@ -353,7 +353,7 @@ def fill_demo(
         )
     elif not centre["demo"]:
         raise WorkflowError(
-            f"{db.path} holds a real centre ({centre['name']}); demo data goes only into "
+            f"{db.target} holds a real centre ({centre['name']}); demo data goes only into "
             "a new or demo database (演示数据只能写入演示数据库)"
         )
     else:

@@ -32,6 +32,7 @@ from labdesk.core.judgement import (
     item_rule,
 )
 from labdesk.services import lab_guards
+from labdesk.services.conflicts import UNCHECKED, ensure_current_result
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import transition
@@ -323,8 +324,12 @@ def enter_result(
     reason: str | None = None,
     instrument: str | None = None,
     method: str | None = None,
+    seen_result_id: int | None = UNCHECKED,
 ) -> Verdict:
-    """Records (or corrects) the result of one item and returns its verdict; commits at once."""
+    """Records (or corrects) the result of one item and returns its verdict; commits at once.
+
+    `seen_result_id` is the current result the user's screen showed (None: none): if
+    another user changed it since, `conflicts.EditConflict` and nothing is written."""
     require(ctx, "enter_result")
     item = _item_context(ctx.db, sample_item_id)
     check_state(item)
@@ -343,6 +348,7 @@ def enter_result(
             "already submitted (修改已提交的结果须填写原因)",
         )
     with ctx.db.write(ctx.actor) as w:
+        ensure_current_result(w, sample_item_id, seen_result_id)
         state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
         write_one(
             w,

@@ -284,7 +284,8 @@ def breakdown(
     label = label_sql or key_sql
     ordering = "failed DESC, samples DESC, key" if order == "failed" else "key"
     sql = (
-        f"SELECT {key_sql} AS key, {label} AS label, {_COUNT_COLUMNS} "
+        # max(): the label follows from the key; PostgreSQL wants it aggregated.
+        f"SELECT {key_sql} AS key, max({label}) AS label, {_COUNT_COLUMNS} "
         f"{_from(where, key_sql, label)} {join} "
         f"WHERE {where} GROUP BY 1 ORDER BY {ordering}"
     )
@@ -305,7 +306,10 @@ def failing_items(
         f"{_from(where)} JOIN sample_items AS si ON si.sample_id = s.id "
         "JOIN results AS r ON r.sample_item_id = si.id AND r.superseded_by IS NULL "
         f"WHERE {where} AND {_CONCLUDED} "
-        "GROUP BY si.name HAVING failed > 0 ORDER BY failed DESC, tested DESC, name"
+        # HAVING names the expression, not its alias: PostgreSQL has no output
+        # aliases in HAVING.
+        "GROUP BY si.name HAVING sum(r.verdict = 'fail') > 0 "
+        "ORDER BY failed DESC, tested DESC, name"
     )
     if limit is not None:
         sql += " LIMIT ?"
@@ -734,7 +738,8 @@ def batch_summary(db: Reader, batch_id: int | None) -> BatchSummary:
         "sum(r.verdict = 'fail') AS failed FROM samples AS s "
         "JOIN sample_items AS si ON si.sample_id = s.id "
         "JOIN results AS r ON r.sample_item_id = si.id AND r.superseded_by IS NULL "
-        f"WHERE {scope} GROUP BY si.name HAVING failed > 0 ORDER BY failed DESC, name",
+        f"WHERE {scope} GROUP BY si.name HAVING sum(r.verdict = 'fail') > 0 "
+        "ORDER BY failed DESC, name",
         params,
     )
     approvers = db.query(

@@ -156,13 +156,24 @@ def next_report_no(db: Store, year: int) -> str:
     """
     code = str(db.scalar("SELECT code FROM centre WHERE id = 1") or "")
     prefix = f"{code}-{year}-" if code else f"{year}-"
-    # The range uses the unique index; GLOB keeps only exactly six digits after the prefix
-    # (a code like "AB-2026" must not lend its numbers to code "AB"). ':' sorts after '9'.
-    last = db.scalar(
-        "SELECT max(CAST(substr(report_no, -6) AS INTEGER)) FROM samples "
-        "WHERE report_no >= ? AND report_no < ? AND report_no GLOB ?",
-        (prefix, prefix + ":", prefix + "[0-9]" * REPORT_SERIAL_DIGITS),
+    # The range uses the unique index, newest first; only exactly six digits after the
+    # prefix count (a code like "AB-2026" must not lend its numbers to code "AB"). ':'
+    # sorts after '9'. Digits are checked here rather than by GLOB, the same on both
+    # engines: the newest of the right length is normally the answer at once.
+    last = 0
+    sql = (
+        "SELECT report_no FROM samples WHERE report_no >= ? AND report_no < ? "
+        "AND length(report_no) = ? ORDER BY report_no DESC"
     )
+    params = (prefix, prefix + ":", len(prefix) + REPORT_SERIAL_DIGITS)
+    for limit in (" LIMIT 1", ""):
+        for row in db.query(sql + limit, params):
+            serial_text = str(row[0])[len(prefix) :]
+            if serial_text.isascii() and serial_text.isdigit():
+                last = int(serial_text)
+                break
+        if last or not limit:
+            break
     serial = int(last or 0) + 1
     if serial >= 10**REPORT_SERIAL_DIGITS:
         raise WorkflowError(

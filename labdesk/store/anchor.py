@@ -186,7 +186,10 @@ class AnchorCheck:
 
 def check_against_anchors(db: Store, extra: list[Path] | None = None) -> AnchorCheck:
     """The chain still holds the newest anchor's entry with its hash (or no anchor)."""
-    anchors = find_anchors(db.path, extra)
+    if db.engine.is_file:
+        anchors = find_anchors(db.path, extra)
+    else:  # a server database has no folder beside it: only the anchors named
+        anchors = [a for p in extra or [] if (a := _read(Path(p), f"the anchor {Path(p).name}"))]
     restored = max((a.restored_at for a in anchors if a.restored_at), default="")
     if restored:  # a restore rewound the chain on purpose: what came before it is void
         anchors = [a for a in anchors if a.restored_at or a.at_utc >= restored]

@@ -45,6 +45,8 @@ from labdesk.store.schema import (
 GENESIS_HASH = "0" * 64
 _FLUSH_EVERY = 20_000
 _UPDATE_CHUNK = 10_000  # ids per json_each query in update_many (bounds memory)
+# Ranges of entry numbers a connection remembers having appended (own_entries_between).
+OWN_ENTRIES_KEPT = 1_000
 # verify_audit reports progress (and polls for cancellation) every this many entries.
 PROGRESS_EVERY = 1_000
 
@@ -249,7 +251,8 @@ class Writer:
         moment = datetime.now().astimezone()
         self.at_utc = _utc_text(moment)
         self.at_offset = local_offset(moment)
-        head = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        # On a server this locks the head row until commit: the chain's one append order.
+        head = conn.execute(db.engine.head_select).fetchone()
         self._seq: int = int(head[0])
         self._hash: str = str(head[1])
         self._pending: list[tuple[Any, ...]] = []
@@ -613,10 +616,31 @@ def _utc_text(moment: datetime) -> str:
 @contextlib.contextmanager
 def write(db: Store, actor: Actor) -> Iterator[Writer]:
     """An audited transaction; everything commits together or not at all."""
-    with db.transaction() as conn:
-        writer = Writer(db, conn, actor)
-        yield writer
-        writer.flush()
+    own: list[tuple[int, int]] = db.__dict__.setdefault("own_entries", [])
+    mine: tuple[int, int] | None = None
+    try:
+        with db.transaction() as conn:
+            writer = Writer(db, conn, actor)
+            first = writer._seq + 1
+            yield writer
+            writer.flush()
+            if writer._seq >= first:
+                # The entries this connection appended, noted before the commit makes
+                # them visible: a window tells its own changes from another's
+                # (ui/change_watch.py) without a race.
+                mine = (first, writer._seq)
+                own.append(mine)
+                del own[:-OWN_ENTRIES_KEPT]
+    except BaseException:
+        if mine is not None and mine in own:
+            own.remove(mine)
+        raise
+
+
+def own_entries_between(db: Store, after: int, upto: int) -> int:
+    """How many audit entries numbered after..upto this connection appended itself."""
+    own: list[tuple[int, int]] = db.__dict__.get("own_entries", [])
+    return sum(max(0, min(last, upto) - max(first, after + 1) + 1) for first, last in own)
 
 
 # ---------------------------------------------------------------------------------
@@ -724,7 +748,9 @@ def verify_audit(
     True, verification stops by raising `VerificationCancelled`.
     """
     findings = _Findings()
-    with db.lock:
+    # One read transaction: a writer in another process appends beside us, and each
+    # statement seeing its own moment would report the newer entries as "missing".
+    with db.lock, db.snapshot():
         conn = db.conn
         total = 0
         if progress is not None or cancel is not None:

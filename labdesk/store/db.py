@@ -1,5 +1,10 @@
 """Opening the LabDesk database: PRAGMAs, the single-writer lock, migrations.
 
+The file may also be a PostgreSQL database (`--db postgresql://…`): `open_database` and
+`open_reader` take a path or a `ServerUrl`, and everything that differs between the two
+engines is behind `db.engine` (store/engine.py); on a server, any number of processes
+write and the audit chain's head row serializes them.
+
 One `Database` per file per process does all the writing (the *single-writer
 discipline*): its connection is opened with `check_same_thread=False` so the UI may
 hand it between threads, but every transaction runs under `Database.lock`, so two
@@ -26,9 +31,10 @@ from labdesk.paths import create_private_file, make_private, make_private_folder
 from labdesk.store import anchor, audit, health
 from labdesk.store.audit import Actor, Writer
 from labdesk.store.backup import backup_before_migration
+from labdesk.store.engine import SQLITE, DbTarget, Engine, ServerUrl, file_only, target_of
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
 from labdesk.store.lock import FileLock
-from labdesk.store.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+from labdesk.store.schema import LATEST_VERSION, MIGRATIONS
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +45,30 @@ class Database:
     """A connection to a LabDesk database plus the lock that makes it the only writer."""
 
     def __init__(
-        self, path: Path, conn: sqlite3.Connection, lock: FileLock | None, *, readonly: bool
+        self,
+        path: DbTarget,
+        conn: sqlite3.Connection,
+        lock: FileLock | None,
+        *,
+        readonly: bool,
+        engine: Engine = SQLITE,
     ) -> None:
-        self.path = path
+        self.target = path
+        # On PostgreSQL `conn` is a PgConnection, which offers the same calls (engine.py).
         self.conn = conn
+        self.engine = engine
         self.readonly = readonly
         self._file_lock = lock
         # Serialises transactions between threads sharing this Database.
         self.lock = threading.RLock()
         self._in_transaction = False
+
+    @property
+    def path(self) -> Path:
+        """The database file; on a server, a clear refusal (the caller needs a file)."""
+        if isinstance(self.target, ServerUrl):
+            raise file_only(self.target)
+        return self.target
 
     # -- reading -------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
@@ -55,8 +76,8 @@ class Database:
         with self.lock:
             try:
                 return self.conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                raise translate(exc, self.path) from exc
+            except self.engine.errors as exc:
+                raise self.engine.translate(exc, self.target) from exc
 
     def query_one(
         self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
@@ -84,25 +105,39 @@ class Database:
             self._in_transaction = True
             try:
                 try:
-                    self.conn.execute("BEGIN IMMEDIATE")
-                except sqlite3.Error as exc:
-                    raise translate(exc, self.path) from exc
+                    self.engine.begin_write(self.conn)
+                except self.engine.errors as exc:
+                    raise self.engine.translate(exc, self.target) from exc
                 try:
                     yield self.conn
                 except BaseException:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
+                    self._rollback()
                     raise
                 try:
                     self.conn.execute("COMMIT")
-                except sqlite3.Error as exc:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
-                    raise translate(exc, self.path) from exc
-            except sqlite3.Error as exc:
-                raise translate(exc, self.path) from exc
+                except self.engine.errors as exc:
+                    self._rollback()
+                    raise self.engine.translate(exc, self.target) from exc
+            except self.engine.errors as exc:
+                raise self.engine.translate(exc, self.target) from exc
             finally:
                 self._in_transaction = False
+
+    def _rollback(self) -> None:
+        # A connection the server dropped cannot roll back: the server already did.
+        with contextlib.suppress(*self.engine.errors):
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction (a consistent view while other processes write)."""
+        with self.lock:
+            try:
+                with self.engine.snapshot(self.conn):
+                    yield
+            except self.engine.errors as exc:
+                raise self.engine.translate(exc, self.target) from exc
 
     def write(self, actor: Actor) -> contextlib.AbstractContextManager[Writer]:
         """An audited transaction: `with db.write(actor) as w: w.insert(...)`."""
@@ -129,7 +164,7 @@ class Database:
         with self.lock:
             if not self.readonly and self._file_lock is not None:
                 anchor.write_anchor(self)  # the chain head beside the file (issue 21.4)
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*self.engine.errors):
                 self.conn.close()
             if self._file_lock is not None:
                 self._file_lock.release()
@@ -167,15 +202,18 @@ def _configure(conn: sqlite3.Connection, path: Path, *, readonly: bool) -> None:
         raise translate(exc, path) from exc
 
 
-def open_database(path: Path, *, create: bool = True) -> Database:
+def open_database(path: DbTarget | str, *, create: bool = True) -> Database:
     """Opens (or creates) the database at `path` as this process's single writer.
 
     Raises `DatabaseLocked` if another process has it open, `SchemaTooNew` if a newer
     LabDesk wrote it, `NotALabDeskDatabase` for a foreign file, `StoreError` for disk
     problems. An older schema is backed up beside the file and migrated in one
-    transaction.
+    transaction. A `postgresql://` URL opens the server database (engine.py).
     """
-    path = Path(path)
+    target = target_of(path)
+    if isinstance(target, ServerUrl):
+        return _open_server(target, readonly=False)
+    path = target
     if not path.exists():
         if not create:
             raise StoreError(f"no database at {path} (数据库文件不存在)")
@@ -210,9 +248,12 @@ def open_database(path: Path, *, create: bool = True) -> Database:
         raise
 
 
-def open_reader(path: Path) -> Database:
+def open_reader(path: DbTarget | str) -> Database:
     """A read-only connection for a worker thread; needs no lock and never writes."""
-    path = Path(path)
+    target = target_of(path)
+    if isinstance(target, ServerUrl):
+        return _open_server(target, readonly=True)
+    path = target
     if not path.exists():
         raise StoreError(f"no database at {path} (数据库文件不存在)")
     conn = _connect(health.reader_uri(path), uri=True, path=path)
@@ -235,7 +276,30 @@ def open_reader(path: Path) -> Database:
     return db
 
 
-def _too_new(path: Path, version: int) -> SchemaTooNew:
+def _open_server(target: ServerUrl, *, readonly: bool) -> Database:
+    from labdesk.store.pg_engine import POSTGRES, connect
+
+    conn = connect(target, readonly=readonly)
+    # Typed as sqlite3's: PgConnection offers the calls the store makes (engine.py).
+    db = Database(target, conn, None, readonly=readonly, engine=POSTGRES)  # type: ignore[arg-type]
+    try:
+        if readonly:
+            foreign, version = POSTGRES.probe(conn)
+            if foreign or version == 0:
+                raise NotALabDeskDatabase(
+                    f"{target} is not a LabDesk database (不是 LabDesk 数据库)"
+                )
+            if version > LATEST_VERSION:
+                raise _too_new(target, version)
+        else:
+            _check_and_migrate(db)
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def _too_new(path: DbTarget, version: int) -> SchemaTooNew:
     return SchemaTooNew(
         f"{path} was written by a newer LabDesk (schema {version}, this program knows "
         f"{LATEST_VERSION}); update LabDesk to open it (请升级 LabDesk)"
@@ -243,28 +307,31 @@ def _too_new(path: Path, version: int) -> SchemaTooNew:
 
 
 def _check_and_migrate(db: Database) -> None:
+    engine = db.engine
     try:
-        app_id = int(db.conn.execute("PRAGMA application_id").fetchone()[0])
-        version = int(db.conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = db.conn.execute(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-        ).fetchone()[0]
-    except sqlite3.Error as exc:
-        raise translate(exc, db.path) from exc
-    if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables > 0):
-        raise NotALabDeskDatabase(f"{db.path} is not a LabDesk database (不是 LabDesk 数据库文件)")
+        foreign, version = engine.probe(db.conn)
+    except engine.errors as exc:
+        raise engine.translate(exc, db.target) from exc
+    if foreign:
+        raise NotALabDeskDatabase(
+            f"{db.target} is not a LabDesk database (不是 LabDesk 数据库文件)"
+        )
     if version > LATEST_VERSION:
-        raise _too_new(db.path, version)
+        raise _too_new(db.target, version)
     if version == LATEST_VERSION:
         return
-    if version > 0:
+    if version > 0 and engine.is_file:
         saved = backup_before_migration(db, version)
         log.info("backed up %s to %s before migrating from schema %d", db.path, saved, version)
     with db.transaction() as conn:
+        # Two workstations opening a new server database at once: one migrates.
+        engine.lock_schema(conn)
+        foreign, version = engine.probe(conn)
+        if foreign or version > LATEST_VERSION:
+            raise NotALabDeskDatabase(f"{db.target} changed while opening it: open it again")
         for step in range(version, LATEST_VERSION):
             MIGRATIONS[step](conn)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {LATEST_VERSION}")
+        engine.stamp(conn, LATEST_VERSION)
 
 
 def utc_now() -> datetime:

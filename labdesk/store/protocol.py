@@ -15,16 +15,26 @@ import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from labdesk.store.engine import DbTarget, Engine
 
 
 class Store(Protocol):
     """An open LabDesk database: its file, connection, transaction lock and reads."""
 
-    path: Path
+    # A PostgreSQL connection stands in for sqlite3's with the same calls (engine.py).
     conn: sqlite3.Connection
     lock: threading.RLock
     readonly: bool
+    target: DbTarget
+    engine: Engine
+
+    @property
+    def path(self) -> Path: ...
+
+    def snapshot(self) -> AbstractContextManager[None]: ...
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]: ...
 

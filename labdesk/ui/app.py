@@ -100,13 +100,22 @@ def run_app(args: argparse.Namespace) -> int:
     from labdesk.ui.about import app_icon
 
     app.setWindowIcon(app_icon())
-    db_path = Path(args.db) if getattr(args, "db", None) is not None else default_db_path()
+    from labdesk.store.engine import DbTarget, file_only, target_of
+
+    given = getattr(args, "db", None)
+    try:
+        # A file, or postgresql://… (never taken as a folder name; no password in it).
+        db_path: DbTarget = target_of(str(given)) if given is not None else default_db_path()
+    except LabDeskError as exc:
+        return _fail(str(exc))
     demo = bool(getattr(args, "demo", False))
     screenshot_dir: Path | None = getattr(args, "screenshot", None)
 
     from labdesk.ui import backend
 
-    if (demo or screenshot_dir is not None) and not db_path.exists():
+    if (demo or screenshot_dir is not None) and not isinstance(db_path, Path):
+        return _fail(str(file_only(db_path)))  # the demo is made in a file
+    if (demo or screenshot_dir is not None) and isinstance(db_path, Path) and not db_path.exists():
         error = _create_demo(db_path)
         if error is not None:
             return _fail(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QItemSelection, Qt, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.services.audit import AuditReport
+from labdesk.store.engine import DbTarget
 from labdesk.ui.manager_lazy import LazyRowsModel
 from labdesk.ui.manager_queries import (
     AuditQuery,
@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 PAGE = 300
 
 
-def verify_file(db_path: Path, state: TaskState | None = None) -> AuditReport:
+def verify_file(db_path: DbTarget, state: TaskState | None = None) -> AuditReport:
     """The worker: verify the trail over a read-only connection (never the writer).
 
     With a `state`, progress goes to its dialog and Cancel there really stops the walk:
@@ -207,7 +207,7 @@ class AuditScreen(QWidget):
         """Reload the list now and the filter choices off the GUI thread (listing the
         distinct actions reads the whole trail)."""
         self.search()
-        db_path = Path(self.session.db_path)
+        db_path = self.session.db_path
 
         def work(state: TaskState) -> tuple[list[str], list[str]]:
             from labdesk.store.db import open_reader
@@ -361,7 +361,7 @@ class AuditScreen(QWidget):
         self.banner.clear_message()
         self.verify_button.setEnabled(False)
         self.verify_label.setText(self.tr("Verifying…"))
-        db_path = Path(self.session.db_path)
+        db_path = self.session.db_path
 
         def work(state: TaskState) -> AuditReport:
             state.set_progress(0, 0)

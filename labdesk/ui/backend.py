@@ -13,6 +13,7 @@ from labdesk.store.errors import DatabaseLocked
 
 if TYPE_CHECKING:
     from labdesk.store.db import Database
+    from labdesk.store.engine import DbTarget
     from labdesk.ui.operations import TaskState
     from labdesk.ui.session import UiSession
 
@@ -30,8 +31,9 @@ __all__ = [
 DEMO_SAMPLES = 300
 
 
-def open_db(path: Path) -> Database:
-    """Open `path` as this process's single writer (raises DatabaseLocked if taken)."""
+def open_db(path: DbTarget) -> Database:
+    """Open `path` as this process's single writer (raises DatabaseLocked if taken);
+    on a PostgreSQL server, one of its many writers."""
     from labdesk.store.db import open_database
 
     return open_database(path)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -36,6 +35,7 @@ from labdesk.core.errors import LabDeskError
 from labdesk.core.rates import MIN_SAMPLES
 from labdesk.services import summary
 from labdesk.services.summary import BatchSummary, Counts
+from labdesk.store.engine import DbTarget
 from labdesk.ui.manager_queries import exported_batch_rows
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import Operation, TaskState, run_operation
@@ -62,7 +62,7 @@ class BatchesLoad:
     entries: list[BatchEntry]
 
 
-def load_batches(db_path: Path) -> BatchesLoad:
+def load_batches(db_path: DbTarget) -> BatchesLoad:
     """The worker: the pending batch's summary and the exported batches' list, read over
     a read-only connection. An exported batch's full summary is read when selected."""
     from labdesk.store.db import open_reader
@@ -281,7 +281,7 @@ class BatchesScreen(QWidget):
         if self._loading:
             return
         self._loading = True
-        db_path = Path(self.session.db_path)
+        db_path = self.session.db_path
 
         def work(state: TaskState) -> BatchesLoad:
             return load_batches(db_path)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.rates import MIN_SAMPLES
 from labdesk.services import summary
 from labdesk.services.summary import DashboardData, DrillDown, Group, SummaryFilter
+from labdesk.store.engine import DbTarget
 from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
 from labdesk.ui.manager_format import month_keys, state_title
 from labdesk.ui.manager_lazy import LazyRowsModel
@@ -77,7 +78,7 @@ class DashboardLoad:
 
 
 def load_dashboard(
-    db_path: Path, flt: SummaryFilter, *, with_choices: bool, today: date | None = None
+    db_path: DbTarget, flt: SummaryFilter, *, with_choices: bool, today: date | None = None
 ) -> DashboardLoad:
     """The worker: every figure over its own read-only connection (never the writer)."""
     from labdesk.store.db import open_reader
@@ -99,7 +100,7 @@ def load_dashboard(
 
 
 def drill_sample_ids(
-    db_path: Path, flt: SummaryFilter, drill: DrillDown, today: date | None = None
+    db_path: DbTarget, flt: SummaryFilter, drill: DrillDown, today: date | None = None
 ) -> list[int]:
     from labdesk.store.db import open_reader
 
@@ -460,7 +461,7 @@ class DashboardScreen(QWidget):
             return
         self._loading = True
         with_choices = not self._choices_loaded
-        db_path = Path(self.session.db_path)
+        db_path = self.session.db_path
         today = self._today()
 
         def work(state: TaskState) -> DashboardLoad:
@@ -629,7 +630,7 @@ class DashboardScreen(QWidget):
         self.banner.clear_message()
         try:
             flt = self.current_filter()
-            ids = drill_sample_ids(Path(self.session.db_path), flt, drill, self._today())
+            ids = drill_sample_ids(self.session.db_path, flt, drill, self._today())
         except Exception as exc:
             self._show_failure(exc)
             return
@@ -694,7 +695,7 @@ class DashboardScreen(QWidget):
         except Exception as exc:
             self._show_failure(exc)
             return
-        db_path = Path(self.session.db_path)
+        db_path = self.session.db_path
         today = self._today()
 
         def work(state: TaskState) -> Path:

@@ -14,12 +14,17 @@ import traceback
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
+    QTextEdit,
     QWidget,
 )
 
@@ -106,6 +111,12 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.update_status()
         self.setWindowTitle(self.tr("LabDesk — {0}").format(session.db_path.name))
+        # On a server, other workstations write too: refresh what they changed.
+        from labdesk.ui.change_watch import ChangeWatch
+
+        self.change_watch = ChangeWatch(session)
+        self.change_watch.remoteChange.connect(self._on_remote_change)
+        self.change_watch.start()
 
     # ----- building -----------------------------------------------------------------
 
@@ -304,6 +315,22 @@ class MainWindow(QMainWindow):
                 self._stale.add(key)
         QTimer.singleShot(0, self.update_status)
 
+    def _on_remote_change(self) -> None:
+        """Another workstation changed the record: hidden screens refresh when shown; the
+        visible one now, unless the user is typing in it (never lose what they type)."""
+        current = self.current_key()
+        for key in self._screens:
+            if key != current:
+                self._stale.add(key)
+        focus = QApplication.focusWidget()
+        widget = self._screens.get(current)
+        typing = isinstance(focus, QLineEdit | QAbstractSpinBox | QTextEdit | QPlainTextEdit)
+        if current and widget is not None and typing and focus and widget.isAncestorOf(focus):
+            self._stale.add(current)
+        elif current:
+            self._refresh(current)
+        self.update_status()
+
     # ----- status ---------------------------------------------------------------------
 
     def update_status(self) -> None:
@@ -423,6 +450,7 @@ class MainWindow(QMainWindow):
         if not self._exit_backup_taken and self.backups.take_on_exit(self._close_after_backup):
             event.ignore()  # closed again once the exit backup (off the GUI thread) is over
             return
+        self.change_watch.stop()
         super().closeEvent(event)
 
     def _close_after_backup(self) -> None:

@@ -493,7 +493,12 @@ class ResultGridModel(QAbstractTableModel):
             index,
             item_id,
             lambda: results.enter_result(
-                self.session.context, item_id, text.strip(), reason=reason or None
+                self.session.context,
+                item_id,
+                text.strip(),
+                reason=reason or None,
+                # Another workstation's change since this row was read is refused.
+                seen_result_id=data.get("result_id"),
             ),
             lambda verdict: self.tr("Saved {0} = {1}: {2}").format(
                 data.get("name", ""), text.strip(), verdict_text(verdict.verdict)
@@ -512,6 +517,13 @@ class ResultGridModel(QAbstractTableModel):
         try:
             outcome = write()
         except LabDeskError as exc:
+            from labdesk.services.conflicts import EditConflict
+
+            if isinstance(exc, EditConflict):
+                # Changed at another workstation: show its value now (the message says so).
+                self._previews.pop(item_id, None)
+                self._cache.pop(item_id, None)
+                self._emit_row(index.row())
             self.message.emit(str(exc), True)
             return False
         self._previews.pop(item_id, None)
@@ -550,6 +562,7 @@ class ResultGridModel(QAbstractTableModel):
                 current,
                 reason=reason or None,
                 instrument=instrument.strip(),
+                seen_result_id=data.get("result_id"),
             ),
             lambda _verdict: self.tr("Instrument of {0}: {1}").format(
                 data.get("name", ""), instrument.strip()

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 
 if TYPE_CHECKING:
     from labdesk.store.db import Database
+    from labdesk.store.engine import DbTarget
 
 ORGANISATION = "LabDesk"
 APPLICATION = "LabDesk"
@@ -57,7 +58,8 @@ class UiSession:
     """
 
     db: Database
-    db_path: Path
+    # A file, or a PostgreSQL server's database (store/engine.py).
+    db_path: DbTarget
     settings: QSettings
     context: Any = None
     user_name: str = ""

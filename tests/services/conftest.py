@@ -1,7 +1,12 @@
-"""Fixtures for the record's service tests (see recordkit.py)."""
+"""Fixtures for the record's service tests (see recordkit.py).
+
+`LABDESK_TEST_ENGINE=postgresql` runs the same tests on the PostgreSQL test server
+($LABDESK_TEST_PG_URL): the template is then a server database, copied per test.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,17 +14,35 @@ import pytest
 
 from tests.services.recordkit import World, build_template, copy_database, open_world
 
+ON_SERVER = os.environ.get("LABDESK_TEST_ENGINE") == "postgresql"
+
 
 @pytest.fixture(scope="session")
-def record_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def record_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
+    if ON_SERVER:
+        from tests.store.pg_world import database_name, new_database
+
+        with new_database(os.environ["LABDESK_TEST_PG_URL"]) as url:
+            build_template(url)
+            yield database_name(url)
+        return
     path = tmp_path_factory.mktemp("record-template") / "template.sqlite"
     build_template(path)
-    return path
+    yield path
 
 
 @pytest.fixture
-def world(record_template: Path, tmp_path: Path) -> Iterator[World]:
+def world(record_template: Path | str, tmp_path: Path) -> Iterator[World]:
+    if ON_SERVER:
+        from tests.store.pg_world import new_database
+
+        with new_database(os.environ["LABDESK_TEST_PG_URL"], template=str(record_template)) as url:
+            w = open_world(url)
+            yield w
+            w.db.close()
+        return
     path = tmp_path / "labdesk.sqlite"
+    assert isinstance(record_template, Path)
     copy_database(record_template, path)
     w = open_world(path)
     yield w

@@ -54,7 +54,7 @@ USERS = (
 )
 
 
-def build_template(path: Path) -> None:
+def build_template(path: Path | str) -> None:
     db = open_database(path)
     try:
         admin = auth.setup_centre(
@@ -89,7 +89,7 @@ def copy_database(source: Path, target: Path) -> None:
         dst.close()
 
 
-def open_world(path: Path) -> World:
+def open_world(path: Path | str) -> World:
     db = open_database(path)
     users = {u["username"]: u for u in auth.list_users(db)}
 

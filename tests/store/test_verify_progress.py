@@ -22,8 +22,8 @@ ROWS = 2 * PROGRESS_EVERY + 345  # enterprises: one audit entry each, plus the c
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "p.sqlite")
+def db(engine_target: Path | str) -> Iterator[Database]:
+    database = open_database(engine_target)
     with database.write(SYSTEM) as w:
         w.insert(
             "centre",
@@ -90,7 +90,7 @@ def test_the_audit_screens_call_works_on_a_reader(db: Database) -> None:
     # labdesk/ui/audit_screen.py: verify(reader, progress=state.set_progress) when the
     # service's verify_audit has a `progress` parameter.
     assert "progress" in inspect.signature(audit_service.verify_audit).parameters
-    reader = open_reader(db.path)
+    reader = open_reader(db.target)
     try:
         seen: list[tuple[int, int]] = []
         report = audit_service.verify_audit(

@@ -1,0 +1,351 @@
+"""PostgreSQL behind the store: a psycopg connection that behaves like sqlite3's.
+
+`PgConnection.execute()` takes the program's SQLite-dialect SQL (translated once per
+statement text by `pg_sql.translate`) and returns a psycopg cursor whose rows index by
+position and by column name, like `sqlite3.Row`. The connection is in autocommit mode
+and the store issues BEGIN/COMMIT itself, exactly as with sqlite3's
+`isolation_level=None`. Integral numerics (what `sum()` of integers returns) come back
+as `int`, as from SQLite.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import psycopg
+from psycopg import adapt, pq
+
+from labdesk.store import pg_sql
+from labdesk.store.engine import Connection, Engine, ServerUrl
+from labdesk.store.errors import StoreError
+
+CONNECT_TIMEOUT_S = 10
+# Any key fits: the number only has to be the same in every LabDesk process.
+_MIGRATION_LOCK = 0x4C44534B
+
+
+class _RowBase(tuple[Any, ...]):
+    """A result row: by position, or by (case-insensitive) column name, like sqlite3.Row."""
+
+    __slots__ = ()
+    _index: ClassVar[dict[str, int]] = {}
+    _names: ClassVar[tuple[str, ...]] = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self._index[key.lower()])
+            except KeyError:
+                raise IndexError(f"No item with that key: {key}") from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+_ROW_CLASSES: dict[tuple[str, ...], type[_RowBase]] = {}
+
+
+def _row_class(names: tuple[str, ...]) -> type[_RowBase]:
+    cls = _ROW_CLASSES.get(names)
+    if cls is None:
+        index: dict[str, int] = {}
+        for position, name in enumerate(names):
+            index.setdefault(name.lower(), position)
+        cls = type("Row", (_RowBase,), {"__slots__": (), "_index": index, "_names": names})
+        if len(_ROW_CLASSES) < 2048:
+            _ROW_CLASSES[names] = cls
+    return cls
+
+
+def _row_factory(cursor: Any) -> Any:
+    description = cursor.description
+    if description is None:
+        return tuple
+    cls = _row_class(tuple(d.name for d in description))
+    return cls
+
+
+class _IntegralNumericLoader(adapt.Loader):
+    """numeric → int when integral (sum of integers), else Decimal (never float)."""
+
+    def load(self, data: Any) -> Any:
+        value = Decimal(bytes(data).decode("ascii"))
+        if value == value.to_integral_value() and "." not in str(value) and "E" not in str(value):
+            return int(value)
+        return value
+
+
+def _params(translated: pg_sql.Translated, parameters: Any) -> Any:
+    if translated.numbered:
+        return {f"p{i}": value for i, value in enumerate(parameters, start=1)}
+    if translated.named:
+        return dict(parameters)
+    return tuple(parameters) if not isinstance(parameters, tuple) else parameters
+
+
+class PgConnection:
+    """A psycopg connection speaking the store's dialect (see the module docstring)."""
+
+    def __init__(self, raw: psycopg.Connection[Any], target: ServerUrl, *, readonly: bool) -> None:
+        self.raw = raw
+        self.target = target
+        self.readonly = readonly
+        # Foreign keys to tables a migration creates later: (target table, ALTER …).
+        self._pending_keys: list[tuple[str, str]] = []
+        self._open_tx = False
+
+    @property
+    def lost(self) -> bool:
+        return self.raw.closed or self.raw.broken
+
+    @property
+    def in_transaction(self) -> bool:
+        if self.lost:  # the server rolled back; the ROLLBACK still closes ours (below)
+            return self._open_tx
+        return self.raw.info.transaction_status != pq.TransactionStatus.IDLE
+
+    def _reconnect(self) -> None:
+        """A connection the server or network dropped is replaced before the next
+        statement; the statement that met the break failed (StoreError), and the server
+        rolled its transaction back, so nothing was half-written."""
+        with contextlib.suppress(psycopg.Error):
+            self.raw.close()
+        self.raw = _raw_connect(self.target, readonly=self.readonly)
+
+    def _check_link(self, sql: str) -> bool:
+        """Reconnects a lost link between transactions; inside one, refuses (the rest of
+        the transaction must never run on a new connection, in autocommit). False when
+        the statement is a ROLLBACK that the lost link already did."""
+        if self.lost:
+            if self._open_tx:
+                if sql.strip().upper() == "ROLLBACK":
+                    self._open_tx = False
+                    return False
+                raise psycopg.OperationalError("the connection was lost inside a transaction")
+            self._reconnect()
+        return True
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        if not self._check_link(sql):
+            return None
+        translated = pg_sql.translate(sql)
+        word = translated.sql[:8].upper()
+        if word.startswith("BEGIN"):
+            self._open_tx = True
+        elif word.startswith(("COMMIT", "ROLLBACK")):
+            self._open_tx = False  # the attempt ends the transaction, whatever its outcome
+        if translated.ddl:
+            return self._ddl(translated.sql)
+        cursor = self.raw.cursor(row_factory=_row_factory)
+        cursor.execute(translated.sql, _params(translated, parameters))
+        return cursor
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
+        self._check_link(sql)
+        translated = pg_sql.translate(sql)
+        cursor = self.raw.cursor(row_factory=_row_factory)
+        rows = [_params(translated, p) for p in parameters]
+        if rows:
+            cursor.executemany(translated.sql, rows)
+        return cursor
+
+    def cursor(self) -> _Cursor:
+        """A cursor as sqlite3's `conn.cursor()`: execute() speaks the store's dialect."""
+        return _Cursor(self)
+
+    def _ddl(self, sql: str) -> Any:
+        exists = set(self.tables())
+        statement, later = pg_sql.split_forward_keys(sql, exists)
+        cursor = self.raw.cursor()
+        cursor.execute(statement.replace("%%", "%"))
+        for target_table, alter in ((a.split("REFERENCES ")[1].split(" ")[0], a) for a in later):
+            self._pending_keys.append((target_table, alter))
+        if self._pending_keys:
+            exists = set(self.tables())
+            still: list[tuple[str, str]] = []
+            for target_table, alter in self._pending_keys:
+                if target_table in exists:
+                    cursor.execute(alter)
+                else:
+                    still.append((target_table, alter))
+            self._pending_keys = still
+        return cursor
+
+    def tables(self) -> list[str]:
+        cursor = self.raw.execute(
+            "SELECT table_name::text FROM information_schema.tables "
+            "WHERE table_schema = current_schema()"
+        )
+        return [str(r[0]) for r in cursor.fetchall()]
+
+    def close(self) -> None:
+        with contextlib.suppress(psycopg.Error):
+            self.raw.close()
+
+
+class _Cursor:
+    """`conn.cursor()` for code written against sqlite3 (row_factory None: plain tuples)."""
+
+    def __init__(self, conn: PgConnection) -> None:
+        self._conn = conn
+        self._cursor: Any = None
+        self.row_factory: Any = None
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        self._conn._check_link(sql)
+        translated = pg_sql.translate(sql)
+        self._cursor = self._conn.raw.cursor()
+        self._cursor.execute(translated.sql, _params(translated, parameters))
+        return self
+
+    @property
+    def description(self) -> Any:
+        return None if self._cursor is None else self._cursor.description
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cursor.fetchall())
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        return list(self._cursor.fetchmany(size))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cursor)
+
+
+def connect(target: ServerUrl, *, readonly: bool) -> PgConnection:
+    return PgConnection(_raw_connect(target, readonly=readonly), target, readonly=readonly)
+
+
+def _raw_connect(target: ServerUrl, *, readonly: bool) -> psycopg.Connection[Any]:
+    try:
+        raw = psycopg.connect(
+            target.url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            application_name="labdesk",
+        )
+    except psycopg.OperationalError as exc:
+        raise StoreError(_connect_message(target, exc)) from exc
+    raw.adapters.register_loader("numeric", _IntegralNumericLoader)
+    # Comparisons and sorting as in SQLite; no statement waits on a lock for ever.
+    raw.execute("SET lock_timeout = '30s'")
+    if readonly:
+        raw.execute("SET default_transaction_read_only = on")
+    return raw
+
+
+def _connect_message(target: ServerUrl, exc: psycopg.OperationalError) -> str:
+    text = str(exc).strip()
+    low = text.lower()
+    if "password authentication failed" in low or "no password supplied" in low:
+        plain = (
+            "the server refused the user name or password: check ~/.pgpass or PGPASSWORD "
+            "(用户名或密码错误)"
+        )
+    elif "does not exist" in low and "database" in low:
+        plain = (
+            "the server has no such database: create it first (docs/deployment.md) (数据库不存在)"
+        )
+    elif "role" in low and "does not exist" in low:
+        plain = (
+            "the server has no such user (role): ask the administrator to create it (用户不存在)"
+        )
+    elif any(
+        needle in low
+        for needle in ("could not connect", "connection refused", "timeout", "no such file")
+    ):
+        plain = (
+            "the database server cannot be reached: check the address and that the server "
+            "is running (无法连接数据库服务器)"
+        )
+    else:
+        plain = "the database server refused the connection (数据库服务器拒绝连接)"
+    first = text.splitlines()[0] if text else ""
+    return f"{target}: {plain} [{first}]"
+
+
+class PostgresEngine(Engine):
+    name = "postgresql"
+    is_file = False
+    errors: tuple[type[BaseException], ...] = (psycopg.Error,)
+    integrity_errors: tuple[type[BaseException], ...] = (psycopg.errors.IntegrityError,)
+    # Every audited transaction locks the chain head first: one append order for all.
+    head_select = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+
+    def begin_write(self, conn: Connection) -> None:
+        conn.execute("BEGIN")
+
+    def begin_snapshot(self, conn: Connection) -> None:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def lock_schema(self, conn: Connection) -> None:
+        assert isinstance(conn, PgConnection)
+        raw = conn.raw
+        raw.execute(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})").fetchone()
+        for statement in pg_sql.BOOTSTRAP:  # PostgreSQL's own SQL: not translated
+            raw.execute(statement)
+        try:
+            with _savepoint(conn):
+                raw.execute(pg_sql.NOCASE_COLLATION)
+        except psycopg.Error as exc:
+            raise StoreError(
+                "the PostgreSQL server has no ICU collations (case-insensitive user names "
+                "need them): install a server built with ICU"
+            ) from exc
+
+    def probe(self, conn: Connection) -> tuple[bool, int]:
+        assert isinstance(conn, PgConnection)
+        tables = set(conn.tables())
+        if "labdesk_schema" not in tables:
+            # Tables of another program: never migrate over them.
+            return bool(tables), 0
+        row = conn.execute("SELECT version, app FROM labdesk_schema WHERE id = 1").fetchone()
+        if row is None:
+            return False, 0
+        return str(row[1]) != "labdesk", int(row[0])
+
+    def stamp(self, conn: Connection, version: int) -> None:
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+
+    def translate(self, exc: BaseException, where: object) -> BaseException:
+        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            error = StoreError(
+                f"{where}: the connection to the database server was lost; nothing of the "
+                "unfinished change was saved — try again (与数据库服务器的连接中断，未保存)"
+            )
+            error.__cause__ = exc
+            return error
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            error = StoreError(f"{where}: the database server refused: {exc} (权限不足)")
+            error.__cause__ = exc
+            return error
+        if isinstance(exc, psycopg.errors.DiskFull):
+            error = StoreError(f"{where}: the database server's disk is full (服务器磁盘已满)")
+            error.__cause__ = exc
+            return error
+        return exc
+
+
+@contextlib.contextmanager
+def _savepoint(conn: Connection) -> Iterator[None]:
+    conn.execute("SAVEPOINT labdesk_try")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO SAVEPOINT labdesk_try")
+        raise
+    conn.execute("RELEASE SAVEPOINT labdesk_try")
+
+
+POSTGRES = PostgresEngine()
+
+
+def column_names(cursor: Any) -> Sequence[str]:
+    return [d.name for d in cursor.description or ()]

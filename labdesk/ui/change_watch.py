@@ -1,0 +1,95 @@
+"""Lists refresh when another workstation changes something (a centre on a server).
+
+Every change of the record appends to the audit chain, so the chain head's entry number
+(`audit_head.seq`) is a change counter for the whole centre. A background thread reads
+it every `INTERVAL_S` seconds on its own read-only connection (off the GUI thread: a
+server that is away must not freeze the window) and, when it moved past what this
+window's connection appended itself (`audit.own_entries_between`), emits
+`remoteChange`. One indexed single-row query per poll; its
+cost is measured in docs/deployment.md. A SQLite file has one writer process, this
+window, so nothing is watched there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from labdesk.core.errors import LabDeskError
+from labdesk.ui.session import UiSession
+
+log = logging.getLogger(__name__)
+
+INTERVAL_S = 3.0
+HEAD_SQL = "SELECT seq FROM audit_head WHERE id = 1"
+
+
+class ChangeWatch(QObject):
+    """Polls the centre's change counter; `remoteChange` when another client wrote."""
+
+    remoteChange = Signal()
+
+    def __init__(self, session: UiSession, interval_s: float = INTERVAL_S) -> None:
+        super().__init__()
+        self.session = session
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._known = -1  # the newest counter value this window has accounted for
+
+    @property
+    def active(self) -> bool:
+        return self._thread is not None
+
+    def start(self) -> None:
+        if isinstance(self.session.db_path, Path) or self._thread is not None:
+            return
+        self._known = self._read_own()
+        self._thread = threading.Thread(target=self._run, name="change-watch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=self.interval_s + 15)
+
+    def _read_own(self) -> int:
+        try:
+            return int(self.session.db.scalar(HEAD_SQL) or 0)
+        except LabDeskError:
+            return self._known
+
+    def _others_wrote(self, seq: int) -> bool:
+        """Entries after the last poll that this window's connection did not append."""
+        from labdesk.store.audit import own_entries_between
+
+        with self._lock:
+            known, self._known = self._known, max(self._known, seq)
+        if seq <= known:
+            return False
+        return seq - known > own_entries_between(self.session.db, known, seq)
+
+    def _run(self) -> None:
+        from labdesk.store.db import open_reader
+
+        reader = None
+        while not self._stop.wait(self.interval_s):
+            try:
+                if reader is None:
+                    reader = open_reader(self.session.db_path)
+                seq = int(reader.scalar(HEAD_SQL) or 0)
+            except LabDeskError as exc:  # the server is away: try again next time
+                log.info("change watch: %s", exc)
+                if reader is not None:
+                    reader.close()
+                    reader = None
+                continue
+            if self._others_wrote(seq):
+                self.remoteChange.emit()  # queued to the GUI thread (QObject's thread)
+        if reader is not None:
+            reader.close()
