@@ -61,9 +61,12 @@ STORED_COLUMNS = (
 )
 """lib_limits columns after (id, version_id), in table order: what `stored_rows` gives."""
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""A limit file larger than this (64 MiB) is refused before it is read."""
-MAX_ROWS = 500_000
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""A limit file larger than this (16 MiB) is refused before it is read."""
+# Measured (docs/robustness.md): `labdesk library import` of 90,000 GB 2763-style rows
+# (5.7 MB) peaks at 121 MB; in-process, 120,000 rows at 153 MB and 300,000 at 336 MB. The
+# bound keeps an import well under 200 MB (issue 21.7). GB 2763-2021 has about 10,000.
+MAX_ROWS = 90_000
 
 # canonical field → accepted headers (compared after NFKC, without spaces or brackets)
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -400,11 +400,15 @@ def change_own_password(ctx: ServiceContext, old_password: str, new_password: st
     if not old_password:
         raise ValidationError("old_password", "required", "old password: required (请输入原密码)")
     if not _verify(user["password_hash"], old_password):
-        failures = int(user["failed_attempts"]) + 1
-        changes: dict[str, Any] = {"failed_attempts": failures}
-        if failures >= MAX_FAILURES:
-            changes = {"failed_attempts": 0, "locked_until": _iso(_now() + LOCKOUT)}
         with ctx.db.write(ctx.actor) as w:
+            # Counted inside the write, as at sign-in: failures at other workstations count.
+            fresh = w.conn.execute(
+                "SELECT failed_attempts FROM users WHERE id = ?", (user["id"],)
+            ).fetchone()
+            failures = int(fresh[0]) + 1
+            changes: dict[str, Any] = {"failed_attempts": failures}
+            if failures >= MAX_FAILURES:
+                changes = {"failed_attempts": 0, "locked_until": _iso(_now() + LOCKOUT)}
             w.update("users", user["id"], changes, action="password_change_failed")
         if failures >= MAX_FAILURES:
             raise AccountLocked(user["username"], datetime.fromisoformat(changes["locked_until"]))

@@ -152,9 +152,13 @@ def run_app(args: argparse.Namespace) -> int:
             return 0
         return _interactive(app, session, demo=demo)
     finally:
-        from labdesk.ui.operations import writer_pool
-
-        writer_pool().waitForDone()  # a backup still copying finishes before the close
+        # A backup still copying finishes before the close. Operations (backups included)
+        # only run through labdesk.ui.operations: if nothing imported it, nothing is
+        # running, and importing it just to wait would cost the sign-in window's start
+        # PySide's whole `Qt` namespace (~20–30 ms, docs/performance.md).
+        operations = sys.modules.get("labdesk.ui.operations")
+        if operations is not None:
+            operations.writer_pool().waitForDone()
         db.close()
 
 
