@@ -9,6 +9,8 @@ The shape of the data follows domain.md: 85–92 % of judged samples pass, failu
 cluster in a few items and categories (pesticides on chives, heavy metals in rice, textile
 formaldehyde/pH), every workflow state occurs, some approved samples await export. The
 centre is marked `demo = 1` and its users have the passwords in `auth.DEMO_ACCOUNTS`.
+Tasks carry a 检验目的 and a food flag, some samples are registered against food-library
+classes, and open reports are spread over the report clock (`services.demo_plan`).
 
 Exported samples need a real signed batch, which only the batch layer (above this one)
 can make: `labdesk.batch.demo.build_demo` runs this generator with an `exporter` that signs
