@@ -19,7 +19,7 @@ These functions are the CompiledRule's own slow paths, kept apart so the common 
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Context, Decimal
+from decimal import Context, Decimal, InvalidOperation
 from typing import Protocol
 
 from labdesk.core.entries import parse_entry
@@ -37,6 +37,7 @@ class CompiledRule(Protocol):
 
     limit: Limit
     limit_zh: str
+    limit_en: str
     unit: str
     result_unit: str
     factor: Decimal | None
@@ -59,6 +60,7 @@ class CompiledRule(Protocol):
 __all__ = ["MAX_COMPONENTS", "judge_plan_text", "judge_scaled", "judge_sum", "split_sum"]
 
 MAX_COMPONENTS = 20
+_PLAIN_CHARS = "0123456789."
 _WIDE = Context(prec=120)  # exact for any accepted entry times any accepted scale
 
 
@@ -76,6 +78,14 @@ def split_sum(text: str) -> list[str] | None:
     A "+" is a separator outside brackets (``15.5(+)`` is a mark), after the first
     character (``+2`` is a sign) and not in an exponent (``1e+3``, ``10^+3``).
     """
+    if text.isascii() and not any(ch in text for ch in "()^eE"):
+        # No bracket, no exponent: every "+" after the first character separates.
+        lead = 1 if text[:1] == "+" else 0
+        pieces = text[lead:].split("+")
+        if len(pieces) == 1:
+            return None
+        pieces[0] = text[:lead] + pieces[0]
+        return pieces
     normal = normalize_number_text(text)
     parts: list[str] = []
     depth = 0
@@ -124,6 +134,17 @@ def judge_sum(rule: CompiledRule, text: str, parts: list[str]) -> Verdict:
     exact = True
     shown: list[str] = []
     for part in parts:
+        plain = part.strip()
+        if plain.isascii() and plain and not plain.strip(_PLAIN_CHARS) and plain[0] != ".":
+            try:
+                value = Decimal(plain)
+            except InvalidOperation:
+                pass
+            else:  # a plain component: what parse_entry would give, without its reader
+                low += value
+                high += value
+                shown.append(_plain(value))
+                continue
         entry = parse_entry(part)
         if entry.mark:
             raise ValidationError(
@@ -247,7 +268,7 @@ def judge_plan_text(rule: CompiledRule, text: str) -> Verdict:
             rounded = rule._round(count, 0)
             return rounded, _plain(rounded)
 
-    outcome = judge_plan(plan, values, report)
+    outcome = judge_plan(plan, values, report, described=(rule.limit_zh, rule.limit_en))
     shown = "; ".join(outcome.shown)
     verdict = make_verdict(
         outcome.code,  # type: ignore[arg-type]

@@ -177,6 +177,7 @@ class CompiledRule:
         "_below_loq_said",
         "_colony",
         "_constant",
+        "_conv",
         "_ctx",
         "_fast",
         "_floor",
@@ -324,7 +325,21 @@ class CompiledRule:
             f"<LOQ（检出限 {lod_text}，定量限 {loq_text}）",
             f"<LOQ (between LOD {lod_text} and LOQ {loq_text})",
         )
-        self._fast = limit.is_numeric and self._scale is None and not self._colony
+        self._fast = limit.is_numeric and not self._colony
+        # How a converted value is named (the same words as item_kinds.judge_scaled):
+        # shown + mid + converted + unit, then the note. Precomputed for the fast path.
+        source = f" {self.result_unit}" if self.result_unit else ""
+        target = f" {self.unit}" if self.unit else ""
+        if self.factor is not None:
+            factor = _plain(self.factor)
+            self._conv = (
+                f"{source} × {factor} = ",
+                target,
+                f"（以…计，换算系数 {factor}）",
+                f" (expressed as, factor {factor})",
+            )
+        else:
+            self._conv = (f"{source} → ", target, "（单位换算）", " (unit converted)")
         floors = [x for x in (self.lod, self.loq) if x is not None]
         self._floor = max(floors) if floors else None  # below it: the LOD/LOQ rules apply
         lo, up = limit.lower, limit.upper
@@ -374,10 +389,12 @@ class CompiledRule:
                 verdict = self._judge_text(text)
             else:
                 floor = self._floor
-                if floor is None or value >= floor:
+                if floor is not None and value < floor:
+                    verdict = self._below_floor(text, value)
+                elif self._scale is None:
                     verdict = self._judge_plain(value)
                 else:
-                    verdict = self._below_floor(text, value)
+                    verdict = self._judge_plain_scaled(value)
         else:
             verdict = self._constant.get(text) if len(text) <= 6 else None
             if verdict is None:
@@ -511,6 +528,49 @@ class CompiledRule:
             fields["explanation_en"] = f"{shown} rounded to {rshown}{en}"
         fields["limit"] = self.limit_zh
         fields["report_only"] = False
+        return verdict
+
+    def _judge_plain_scaled(self, value: Decimal) -> Verdict:
+        """`_judge_plain` for a rule that converts (unit ratio and/or 以…计 factor): the
+        same verdict and words as `item_kinds.judge_scaled`, without its general path."""
+        scale = self._scale
+        assert scale is not None
+        shown = str(value)
+        if "E" in shown:
+            shown = f"{value:f}"
+        x = _WIDE.multiply(value, scale)
+        xs = str(x)
+        if "E" in xs:
+            xs = f"{x:f}"
+        mid, tail, note_zh, note_en = self._conv
+        converted = f"{shown}{mid}{xs}{tail}"
+        step = self._step
+        rshown = xs
+        if step is not None:
+            x = self._round(x, 0)
+            rshown = str(x)
+            if "E" in rshown:
+                rshown = f"{x:f}"
+            note_zh = f"{note_zh} 修约至 {rshown}"
+            note_en = f"{note_en} rounded to {rshown}"
+        lo, up = self._lo, self._up
+        if (lo is not None and (x < lo or (x == lo and not self._lo_incl))) or (
+            up is not None and (x > up or (x == up and not self._up_incl))
+        ):
+            code: VerdictCode = "fail"
+        else:
+            code = "pass"
+        zh, en = self._suffix[code]
+        verdict: Verdict = _object_new(Verdict)
+        fields = verdict.__dict__
+        fields["verdict"] = code
+        fields["compared"] = fields["display"] = rshown
+        fields["rounded"] = None if step is None else rshown
+        fields["explanation_zh"] = f"{converted}{note_zh}{zh}"
+        fields["explanation_en"] = f"{converted}{note_en}{en}"
+        fields["limit"] = self.limit_zh
+        fields["report_only"] = False
+        fields["converted"] = converted
         return verdict
 
     def judge_entry(self, entry: Entry) -> Verdict:

@@ -382,10 +382,12 @@ def judge_plan(
     values: Sequence[UnitValue | Decimal],
     report: Callable[[Decimal], tuple[Decimal, str]] | None = None,
     field: str = "result",
+    described: tuple[str, str] | None = None,
 ) -> PlanOutcome:
     """One verdict from all units. ``report`` rounds a count as the item says (value
     compared, text shown); None compares counts as typed. A plain count may be given as
-    its Decimal (`read_units`)."""
+    its Decimal (`read_units`). ``described`` is the plan as the explanation names it
+    (zh, en), when the caller has it already (a compiled rule does)."""
     if len(values) != plan.n:
         raise ValidationError(
             field,
@@ -431,7 +433,7 @@ def judge_plan(
         code = "pass"
     else:
         code = "not_judged"
-    zh, en = _explain(plan, shown, code, sure_m, maybe_m, sure_big, maybe_big)
+    zh, en = _explain(plan, shown, code, sure_m, maybe_m, sure_big, maybe_big, described)
     return PlanOutcome(code, tuple(shown), sure_m, sure_big, undecided, zh, en)
 
 
@@ -446,13 +448,15 @@ def _explain(
     maybe_m: int,
     sure_big: int,
     maybe_big: int,
+    described: tuple[str, str] | None = None,
 ) -> tuple[str, str]:
     unit = f" {plan.unit}" if plan.unit else ""
     numbers = range(1, len(shown) + 1)
     listed = "、".join(map("{}#{}".format, numbers, shown))
     listed_en = ", ".join(map("{}# {}".format, numbers, shown))
-    head_zh = f"{listed}{unit}；{plan.describe_zh()}"
-    head_en = f"{listed_en}{unit}; {plan.describe_en()}"
+    plan_zh, plan_en = described or (plan.describe_zh(), plan.describe_en())
+    head_zh = f"{listed}{unit}；{plan_zh}"
+    head_en = f"{listed_en}{unit}; {plan_en}"
     level = "检出" if plan.presence else "超过 m"
     level_en = "detected" if plan.presence else "above m"
     if code == "fail" and sure_big:

@@ -161,3 +161,26 @@ def test_sum_is_exact(parts: list[object]) -> None:
 def test_judge_never_crashes(text: str) -> None:
     with contextlib.suppress(ValidationError):
         judge(ItemRule("≤0.5 g/kg", unit="mg/kg", lod="0.01"), text)
+
+
+@given(
+    st.decimals(min_value=0, max_value=100000, places=3),
+    st.sampled_from(
+        [
+            ItemRule("≤1.0 g/kg", unit="mg/kg"),
+            ItemRule("≤1.0 g/kg", unit="g/kg", factor="0.847"),
+            ItemRule("≤0.2 mg/kg", unit="μg/kg", method="rounded"),
+            ItemRule("4.0～7.5 g/100g", unit="mg/kg"),
+        ]
+    ),
+)
+def test_the_fast_conversion_path_says_what_the_general_one_does(
+    value: object, item: ItemRule
+) -> None:
+    from decimal import Decimal
+
+    from labdesk.core.item_kinds import judge_scaled
+
+    text = f"{value:f}"  # type: ignore[str-format]
+    compiled = compile_rule(item)
+    assert compiled.judge(text) == judge_scaled(compiled, Decimal(text), 0, text)
