@@ -9,6 +9,8 @@ The shape of the data follows domain.md: 85–92 % of judged samples pass, failu
 cluster in a few items and categories (pesticides on chives, heavy metals in rice, textile
 formaldehyde/pH), every workflow state occurs, some approved samples await export. The
 centre is marked `demo = 1` and its users have the passwords in `auth.DEMO_ACCOUNTS`.
+Tasks carry a 检验目的 and a food flag, some samples are registered against food-library
+classes, and open reports are spread over the report clock (`services.demo_plan`).
 
 Exported samples need a real signed batch, which only the batch layer (above this one)
 can make: `labdesk.batch.demo.build_demo` runs this generator with an `exporter` that signs
@@ -29,9 +31,11 @@ from typing import Any
 
 from labdesk.core.errors import ValidationError, WorkflowError
 from labdesk.core.uscc import make_uscc, org_code_check_digit, validate_uscc
-from labdesk.services import auth, clocks, library
+from labdesk.services import auth, clocks, demo_plan, library
+from labdesk.services.calendars import centre_calendar
 from labdesk.services.context import Actor, ServiceContext
 from labdesk.services.enterprises import EnterpriseForm, enterprise_values
+from labdesk.services.food_samples import choose_food_items, freeze_food_items
 from labdesk.services.results import judge_text, refresh_conclusion
 from labdesk.services.samples import SampleForm, sample_values, transition
 from labdesk.services.tasks import TaskForm, task_values
@@ -385,17 +389,20 @@ def fill_demo(
         w.actor = manager
         task_rows = []
         existing_tasks = int(db.scalar("SELECT count(*) FROM tasks"))
-        categories = ("监督抽检", "风险监测", "专项")
         for quarter in range(6):
+            category, purpose, food = demo_plan.TASK_KINDS[quarter]
             start = today - timedelta(days=90 * (5 - quarter) + 60)
             task_rows.append(
                 task_values(
                     TaskForm(
                         task_no=f"RW{start.year}-{existing_tasks + quarter + 1:03d}",
                         source=_SOURCES[quarter % len(_SOURCES)],
-                        category=categories[quarter % 3],
+                        category=category,
                         plan=f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
-                        "产品质量抽检计划（演示）",
+                        + ("食品安全" if food else "产品质量")
+                        + "抽检计划（演示）",
+                        purpose=purpose,
+                        food=food,
                         deadline=start + timedelta(days=120),
                         org_level=plan.task_levels[quarter % len(plan.task_levels)]
                         if plan is not None and plan.task_levels
@@ -411,7 +418,7 @@ def fill_demo(
     enterprise_ids = [int(r[0]) for r in db.query("SELECT id FROM enterprises ORDER BY id")]
     enterprise_uscc = {int(r[0]): str(r[1]) for r in db.query("SELECT id, uscc FROM enterprises")}
     task_list = [
-        dict(r) for r in db.query("SELECT id, task_no, created_at FROM tasks ORDER BY id")
+        dict(r) for r in db.query("SELECT id, task_no, created_at, food FROM tasks ORDER BY id")
     ][-6:]
     lib_items = [dict(r) for r in db.query("SELECT * FROM lib_items WHERE active = 1 ORDER BY seq")]
     category_codes = sorted({str(i["category_code"]) for i in lib_items})
@@ -422,6 +429,14 @@ def fill_demo(
     dates = sorted(
         (today - timedelta(days=rng.randint(1, days)) for _ in range(samples)), reverse=False
     )
+    # No date whose clocks would fall in a year no calendar knows; open reports spread
+    # over the report clock (some due this week); some samples of food classes.
+    calendar = centre_calendar(db)
+    latest = demo_plan.latest_day(today, calendar)
+    dates = [min(d, latest) for d in dates]
+    receipts = demo_plan.receipt_plan(states, dates, today, latest, calendar, seed)
+    food_classes = demo_plan.food_classes(db)
+    food_at = demo_plan.food_indices(samples, seed) if food_classes else set()
     by_uscc = {code: id_ for id_, code in enterprise_uscc.items()}
     start_no = int(db.scalar("SELECT count(*) FROM samples"))
     pending_export: list[int] = []
@@ -445,6 +460,9 @@ def fill_demo(
                 else:
                     enterprise_id = by_uscc[choice.enterprise_uscc]
                 category = choice.category or rng.choice(category_codes)
+                food_class = None
+                if index in food_at and choice.category is None:
+                    food_class = food_classes[index % len(food_classes)]
                 result = _make_sample(
                     w,
                     rng,
@@ -457,13 +475,14 @@ def fill_demo(
                     cancelled=final == "cancelled",
                     enterprise_id=enterprise_id,
                     enterprise_uscc=enterprise_uscc,
-                    task=task_list[
-                        min(len(task_list) - 1, index * len(task_list) // max(1, samples))
-                    ],
+                    task=_task_for(task_list, index, samples, food=food_class is not None),
                     category=category,
                     lib_items=lib_items,
                     bias=_bias(summary) if choice.bias is None else choice.bias,
                     signer=signer,
+                    food_class=food_class,
+                    received_on=receipts.get(index),
+                    latest=latest,
                 )
                 summary.results += result[0]
                 if result[1] is not None:
@@ -488,6 +507,18 @@ def fill_demo(
     summary.samples = samples
     summary.states = state_counts
     return summary
+
+
+def _task_for(
+    task_list: list[dict[str, Any]], index: int, samples: int, *, food: bool
+) -> dict[str, Any]:
+    """The task of the sample's time, or its neighbour of the sample's kind (food samples
+    under food tasks, other products under the others)."""
+    at = min(len(task_list) - 1, index * len(task_list) // max(1, samples))
+    for near in (at, at + 1, at - 1, at + 2, at - 2):
+        if 0 <= near < len(task_list) and bool(task_list[near]["food"]) == food:
+            return task_list[near]
+    return task_list[at]
 
 
 def _bias(summary: DemoSummary) -> Decimal:
@@ -520,6 +551,9 @@ def _make_sample(
     lib_items: list[dict[str, Any]],
     signer: Signer | None = None,
     bias: Decimal = Decimal(1),
+    food_class: tuple[str, str] | None = None,
+    received_on: date | None = None,
+    latest: date | None = None,
 ) -> tuple[int, bool | None, int]:
     """Takes one sample from registration to `final`; returns (results, passed?, id)."""
     db = w.db
@@ -536,7 +570,7 @@ def _make_sample(
     if not items:  # no version in force that day: sample later in the library's life
         items = [i for i in lib_items if i["category_code"] == category]
         sampling = max(date.fromisoformat(i["effective_from"] or day) for i in items)
-        sampling = min(sampling, today)
+        sampling = min(sampling, latest or today)
         day = sampling.isoformat()
         items = [
             i
@@ -545,10 +579,13 @@ def _make_sample(
             and (i["abolished_from"] is None or i["abolished_from"] > day)
         ]
     sample_name = _product_name(category, rng)
+    if food_class is not None:
+        sample_name = rng.choice(demo_plan.FOOD_PRODUCTS[food_class[1]])
     form = SampleForm(
         sample_no=sample_no,
         sample_name=sample_name,
-        category_code=category,
+        category_code="" if food_class else category,
+        food_class_code=food_class[0] if food_class else "",
         sampling_date=sampling,
         enterprise_uscc=enterprise_uscc[enterprise_id],
         task_id=int(task["id"]),
@@ -560,7 +597,9 @@ def _make_sample(
         batch_no=f"{sampling:%Y%m%d}{rng.randint(1, 9)}",
         production_date=sampling - timedelta(days=rng.randint(0, 60)),
         shelf_life=rng.choice(("12个月", "6个月", "/", "3天")),
-        executive_standard=items[0]["standard_no"] + "-" + items[0]["standard_year"],
+        executive_standard=""
+        if food_class
+        else items[0]["standard_no"] + "-" + items[0]["standard_year"],
         lot_size=str(rng.randint(20, 500)),
         sample_qty=str(rng.randint(2, 6)),
         reserve_qty=str(rng.randint(1, 3)),
@@ -573,6 +612,11 @@ def _make_sample(
         unit_acknowledged=True,
     )
     values = sample_values(db, form, draft=final == "draft", today=today)
+    food_items = None
+    if food_class is not None and final != "draft":
+        # As `samples.register_sample` does: the food library's proposal for the class.
+        food_items = choose_food_items(db, form)
+        values.update(items_basis=food_items.basis, items_on=food_items.on.isoformat())
     values.update(
         state="draft" if final == "draft" else "registered",
         created_by=tech.user_id,
@@ -589,12 +633,25 @@ def _make_sample(
         return target >= _PROGRESS.index(step)
 
     if state == "registered":
-        frozen = [library.frozen_item(sample_id, seq, i) for seq, i in enumerate(items, start=1)]
-        item_ids = w.insert_many("sample_items", frozen, action="freeze")
-        for row, new_id in zip(frozen, item_ids, strict=True):
-            row["id"] = new_id
+        if food_items is not None:
+            freeze_food_items(w, sample_id, state, food_items)
+            frozen = [
+                dict(r)
+                for r in db.query(
+                    "SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", (sample_id,)
+                )
+            ]
+        else:
+            frozen = [
+                library.frozen_item(sample_id, seq, i) for seq, i in enumerate(items, start=1)
+            ]
+            item_ids = w.insert_many("sample_items", frozen, action="freeze")
+            for row, new_id in zip(frozen, item_ids, strict=True):
+                row["id"] = new_id
         if reach("received"):
-            received = min(today, sampling + timedelta(days=rng.randint(0, 3)))
+            received = min(latest or today, sampling + timedelta(days=rng.randint(0, 3)))
+            if received_on is not None:
+                received = max(sampling, received_on)
             transition(
                 w,
                 sample_id,
@@ -608,8 +665,11 @@ def _make_sample(
             transition(w, sample_id, "received", "testing", "start_testing")
             state = "testing"
             fail_p = _CATEGORY_FAIL.get(category, _DEFAULT_FAIL) * bias
-            fails = Decimal(rng.random()) < fail_p
             hot_names = _HOT_ITEMS.get(category, ())
+            if food_class is not None:
+                fail_p = Decimal(demo_plan.FOOD_FAIL.get(food_class[1], "0.05")) * bias
+                hot_names = demo_plan.FOOD_HOT_ITEMS.get(food_class[1], ())
+            fails = Decimal(rng.random()) < fail_p
             hot = [r for r in frozen if r["name"] in hot_names] or frozen
             failing_ids = {rng.choice(hot)["id"]} if fails else set()
             if fails and rng.random() < 0.1:

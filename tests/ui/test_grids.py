@@ -66,7 +66,9 @@ def test_mode_b_lists_one_item_across_samples_and_enters(
         "SELECT s.category_code, si.name, count(*) AS n FROM sample_items si "
         "JOIN samples s ON s.id = si.sample_id "
         "WHERE s.state IN ('received', 'testing', 'returned') "
-        "GROUP BY s.category_code, si.name ORDER BY n DESC LIMIT 1"
+        # an item that takes "ND": with an LOD, or qualitative (不得检出)
+        "AND (coalesce(si.lod, '') <> '' OR si.limit_text LIKE '%不得检出%') "
+        "GROUP BY s.category_code, si.name ORDER BY n DESC, si.name LIMIT 1"
     )
     assert row is not None
     monkeypatch.setattr(grid_data, "PAGE_SIZE", 2)
