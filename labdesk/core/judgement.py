@@ -77,6 +77,24 @@ MEMO_SIZE = 4096  # verdicts remembered per compiled rule (see CompiledRule.judg
 _CONSTANT_TEXTS = frozenset({"ND", "nd", "N.D.", "未检出", "<LOD", "<LOQ", "<检出限", "<定量限"})
 
 
+# Explanation builders for `verdicts.lazy_verdict` (called with the verdict's fields).
+def _why_plain(fields: dict[str, Any], suffix: tuple[str, str]) -> tuple[str, str]:
+    shown: str = fields["compared"]
+    return shown + suffix[0], shown + suffix[1]
+
+
+def _why_rounded(fields: dict[str, Any], suffix: tuple[str, str]) -> tuple[str, str]:
+    shown, rshown = fields["_said"], fields["rounded"]
+    return f"{shown} 修约至 {rshown}{suffix[0]}", f"{shown} rounded to {rshown}{suffix[1]}"
+
+
+def _why_converted(
+    fields: dict[str, Any], note_zh: str, note_en: str, suffix: tuple[str, str]
+) -> tuple[str, str]:
+    converted = fields["converted"]
+    return f"{converted}{note_zh}{suffix[0]}", f"{converted}{note_en}{suffix[1]}"
+
+
 @dataclass(frozen=True, slots=True)
 class ItemRule:
     """How one test item is judged. All numbers as the decimal text the standard gives."""
@@ -195,6 +213,8 @@ class CompiledRule:
         "_suffix",
         "_up",
         "_up_incl",
+        "_why_plain",
+        "_why_rounded",
         "factor",
         "limit",
         "limit_en",
@@ -353,6 +373,8 @@ class CompiledRule:
             "fail": (f"，{self.limit_zh}，不合格", f", limit {self.limit_en}: fail"),
         }
         self._label = (" 修约至 ", " rounded to ")
+        self._why_plain = {code: (_why_plain, tail) for code, tail in self._suffix.items()}
+        self._why_rounded = {code: (_why_rounded, tail) for code, tail in self._suffix.items()}
         # Verdicts that depend on the rule alone, made on first use: ND / 未检出 (the
         # rule's LOD), <LOD, <LOQ, and any number below the LOD or in [LOD, LOQ) — each
         # is judged as the same interval whatever was typed. Not a memo of texts.
@@ -513,21 +535,19 @@ class CompiledRule:
             code: VerdictCode = "fail"
         else:
             code = "pass"
-        zh, en = self._suffix[code]
         verdict: Verdict = _object_new(Verdict)
         fields = verdict.__dict__
         fields["verdict"] = code
+        # The explanations are built only if read (see verdicts._Explanation).
         if step is None:
             fields["compared"] = fields["display"] = shown
             fields["rounded"] = None
-            fields["explanation_zh"] = shown + zh
-            fields["explanation_en"] = shown + en
+            fields["_why"] = self._why_plain[code]  # shared: nothing built per result
         else:
             fields["compared"] = fields["display"] = fields["rounded"] = rshown
-            fields["explanation_zh"] = f"{shown} 修约至 {rshown}{zh}"
-            fields["explanation_en"] = f"{shown} rounded to {rshown}{en}"
+            fields["_said"] = shown
+            fields["_why"] = self._why_rounded[code]
         fields["limit"] = self.limit_zh
-        fields["report_only"] = False
         return verdict
 
     def _judge_plain_scaled(self, value: Decimal) -> Verdict:
@@ -560,16 +580,13 @@ class CompiledRule:
             code: VerdictCode = "fail"
         else:
             code = "pass"
-        zh, en = self._suffix[code]
         verdict: Verdict = _object_new(Verdict)
         fields = verdict.__dict__
         fields["verdict"] = code
         fields["compared"] = fields["display"] = rshown
         fields["rounded"] = None if step is None else rshown
-        fields["explanation_zh"] = f"{converted}{note_zh}{zh}"
-        fields["explanation_en"] = f"{converted}{note_en}{en}"
+        fields["_why"] = (_why_converted, note_zh, note_en, self._suffix[code])
         fields["limit"] = self.limit_zh
-        fields["report_only"] = False
         fields["converted"] = converted
         return verdict
 
