@@ -79,7 +79,29 @@ class _IntegralNumericLoader(adapt.Loader):
         return value
 
 
+def _without_nul(translated: pg_sql.Translated, parameters: Any) -> Any:
+    """PostgreSQL text cannot hold a NUL character (SQLite's can). A lookup with one can
+    match nothing stored, so it looks for U+FFFE instead (a noncharacter, which typed text
+    never holds); a write with one is refused plainly instead of failing in the driver."""
+    values = parameters.values() if isinstance(parameters, dict) else parameters
+    if not any(isinstance(v, str) and "\x00" in v for v in values):
+        return parameters
+    if translated.sql.lstrip()[:6].upper() not in ("SELECT", "WITH"):
+        raise StoreError(
+            "a text holds a NUL character (\\x00), which the database server cannot store: "
+            "remove it and try again (文本含有空字符，无法保存)"
+        )
+
+    def clean(value: Any) -> Any:
+        return value.replace("\x00", "\ufffe") if isinstance(value, str) else value
+
+    if isinstance(parameters, dict):
+        return {key: clean(value) for key, value in parameters.items()}
+    return [clean(value) for value in parameters]
+
+
 def _params(translated: pg_sql.Translated, parameters: Any) -> Any:
+    parameters = _without_nul(translated, parameters)
     if translated.numbered:
         return {f"p{i}": value for i, value in enumerate(parameters, start=1)}
     if translated.named:

@@ -287,3 +287,13 @@ def test_killed_server_backends_lose_no_acknowledged_entry(world_target: Path | 
                     "SELECT sample_item_id, text FROM results WHERE id = ?", (int(rest[0]),)
                 )
                 assert row is not None and (row[0], row[1]) == (int(rest[1]), rest[2])
+
+
+def test_a_nul_character_is_looked_up_as_absent_and_refused_in_a_write(pg_url: str) -> None:
+    """PostgreSQL text cannot hold NUL (a scanned code may carry one): a lookup finds
+    nothing, a write says why, and nothing is written."""
+    with fresh_schema(pg_url) as url, open_database(url) as db:
+        assert db.query("SELECT * FROM users WHERE username = ?", ("ad\x00min",)) == []
+        with pytest.raises(StoreError, match="NUL"):
+            db.set_meta("note", "a\x00b")
+        assert db.get_meta("note") is None
