@@ -28,6 +28,21 @@ def _widgets_application() -> object:
     return QApplication.instance() or QApplication([])
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> object:
+    """Every test starts in English (Qt's source language): a test or an in-process
+    command that installs the Chinese translators, or leaves QLocale's default Chinese
+    (which the UI's own wording follows), would otherwise decide the language of every
+    test after it, by run order."""
+    yield
+    from PySide6.QtCore import QLocale
+
+    from labdesk.ui import i18n
+
+    if i18n._installed or QLocale().language() == QLocale.Language.Chinese:
+        i18n.install_translators("en")  # no translators, QLocale's default English again
+
+
 @pytest.fixture
 def pg_url() -> str:
     """URL of a scratch PostgreSQL database for HQ tests (scripts/pg-test-server.sh)."""

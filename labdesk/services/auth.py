@@ -276,6 +276,27 @@ def _user_row(db: Database, username: str) -> dict[str, Any] | None:
     return None if row is None else dict(row)
 
 
+def _count_failure(
+    db: Database, actor: Actor, user: dict[str, Any], now: datetime, *, action: str
+) -> int:
+    """Counts one wrong password against `user` (sign-in and changing one's own password
+    share the lockout) and returns the attempts left; raises AccountLocked at the limit."""
+    with db.write(actor) as w:
+        # Counted from the row as it is inside the write: on a server, failures typed at
+        # other workstations meanwhile count too (writers are serialized).
+        fresh = w.conn.execute(
+            "SELECT failed_attempts FROM users WHERE id = ?", (user["id"],)
+        ).fetchone()
+        failures = int(fresh[0]) + 1
+        changes: dict[str, Any] = {"failed_attempts": failures}
+        if failures >= MAX_FAILURES:
+            changes = {"failed_attempts": 0, "locked_until": _iso(now + LOCKOUT)}
+        w.update("users", user["id"], changes, action=action)
+    if failures >= MAX_FAILURES:
+        raise AccountLocked(user["username"], now + LOCKOUT)
+    return MAX_FAILURES - failures
+
+
 def sign_in(db: Database, username: str, password: str) -> ServiceContext:
     """Checks the password; returns the user's context or raises AuthError/AccountLocked."""
     user = _user_row(db, username)
@@ -288,21 +309,7 @@ def sign_in(db: Database, username: str, password: str) -> ServiceContext:
     if not user["active"]:
         raise AuthError(f"account {user['username']} is disabled (账户已停用)")
     if not _verify(user["password_hash"], password):
-        with db.write(SYSTEM) as w:
-            # Counted from the row as it is inside the write: on a server, failures typed
-            # at other workstations meanwhile count too (writers are serialized).
-            fresh = w.conn.execute(
-                "SELECT failed_attempts FROM users WHERE id = ?", (user["id"],)
-            ).fetchone()
-            failures = int(fresh[0]) + 1
-            changes: dict[str, Any] = {"failed_attempts": failures}
-            if failures >= MAX_FAILURES:
-                until = now + LOCKOUT
-                changes = {"failed_attempts": 0, "locked_until": _iso(until)}
-            w.update("users", user["id"], changes, action="sign_in_failed")
-        if failures >= MAX_FAILURES:
-            raise AccountLocked(user["username"], now + LOCKOUT)
-        left = MAX_FAILURES - failures
+        left = _count_failure(db, SYSTEM, user, now, action="sign_in_failed")
         raise AuthError(
             f"wrong username or password; {left} attempt(s) left before the account "
             f"is locked (用户名或密码错误)"
@@ -400,19 +407,8 @@ def change_own_password(ctx: ServiceContext, old_password: str, new_password: st
     if not old_password:
         raise ValidationError("old_password", "required", "old password: required (请输入原密码)")
     if not _verify(user["password_hash"], old_password):
-        with ctx.db.write(ctx.actor) as w:
-            # Counted inside the write, as at sign-in: failures at other workstations count.
-            fresh = w.conn.execute(
-                "SELECT failed_attempts FROM users WHERE id = ?", (user["id"],)
-            ).fetchone()
-            failures = int(fresh[0]) + 1
-            changes: dict[str, Any] = {"failed_attempts": failures}
-            if failures >= MAX_FAILURES:
-                changes = {"failed_attempts": 0, "locked_until": _iso(_now() + LOCKOUT)}
-            w.update("users", user["id"], changes, action="password_change_failed")
-        if failures >= MAX_FAILURES:
-            raise AccountLocked(user["username"], datetime.fromisoformat(changes["locked_until"]))
-        raise WrongOldPassword(MAX_FAILURES - failures)
+        left = _count_failure(ctx.db, ctx.actor, user, _now(), action="password_change_failed")
+        raise WrongOldPassword(left)
     _check_password(new_password, "new_password")
     if new_password == old_password:
         raise ValidationError(
