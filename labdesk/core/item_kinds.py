@@ -20,15 +20,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Context, Decimal, InvalidOperation
-from typing import Protocol
+from typing import Any, Protocol
 
 from labdesk.core.entries import parse_entry
 from labdesk.core.errors import ValidationError
 from labdesk.core.limits import Limit
 from labdesk.core.numbers import quote
-from labdesk.core.plans import SamplingPlan, judge_plan, read_units
+from labdesk.core.plans import SamplingPlan, classify_plan, explain_plan, read_units
 from labdesk.core.rounding import format_colony_count, normalize_number_text, round_colony_count
-from labdesk.core.verdicts import PENDING_CONFIRMATION, Verdict, VerdictCode, make_verdict
+from labdesk.core.verdicts import (
+    PENDING_CONFIRMATION,
+    Verdict,
+    VerdictCode,
+    lazy_verdict,
+    make_verdict,
+)
 
 
 class CompiledRule(Protocol):
@@ -268,19 +274,22 @@ def judge_plan_text(rule: CompiledRule, text: str) -> Verdict:
             rounded = rule._round(count, 0)
             return rounded, _plain(rounded)
 
-    outcome = judge_plan(plan, values, report, described=(rule.limit_zh, rule.limit_en))
-    shown = "; ".join(outcome.shown)
-    verdict = make_verdict(
-        outcome.code,  # type: ignore[arg-type]
-        shown,
-        None,
-        shown,
-        outcome.explanation_zh,
-        outcome.explanation_en,
-        rule.limit_zh,
+    code, units, sure_m, maybe_m, sure_big, maybe_big, _undecided = classify_plan(
+        plan, values, report
     )
-    verdict.__dict__["units"] = outcome.shown
+    shown = "; ".join(units)
+    described = (rule.limit_zh, rule.limit_en)
+    # The explanation lists every unit; it is built only when read (verdicts._Explanation).
+    why = (_explain_plan, plan, code, sure_m, maybe_m, sure_big, maybe_big, described)
+    verdict = lazy_verdict(code, shown, None, shown, why, rule.limit_zh)  # type: ignore[arg-type]
+    verdict.__dict__["units"] = tuple(units)
     return verdict
+
+
+def _explain_plan(
+    fields: dict[str, Any], plan: SamplingPlan, code: str, *counts: Any
+) -> tuple[str, str]:
+    return explain_plan(plan, fields["units"], code, *counts)
 
 
 # ---------------------------------------------------------------------- screening

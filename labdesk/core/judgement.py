@@ -25,7 +25,7 @@ Marks: a full-value comparison of "0.5(+)" with "≤0.5" fails (the true value w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import Any, Literal, Protocol
@@ -75,6 +75,43 @@ _PLAIN_CHARS = "0123456789."
 MEMO_SIZE = 4096  # verdicts remembered per compiled rule (see CompiledRule.judge)
 # Typed texts whose verdict depends on the rule alone (see CompiledRule._constant).
 _CONSTANT_TEXTS = frozenset({"ND", "nd", "N.D.", "未检出", "<LOD", "<LOQ", "<检出限", "<定量限"})
+
+
+def _fails_test(
+    lo: Decimal | None, lo_incl: bool, up: Decimal | None, up_incl: bool
+) -> Callable[[Decimal], bool]:
+    """``value -> True`` when the value is outside [lo, up] (each end open or closed); for
+    one end this is the bound's own comparison method, a single C call."""
+    if lo is None and up is None:
+        return lambda _value: False
+    if lo is None:
+        assert up is not None
+        return up.__lt__ if up_incl else up.__le__  # up < x: above the limit
+    if up is None:
+        return lo.__gt__ if lo_incl else lo.__ge__  # lo > x: below the limit
+
+    def fails(x: Decimal) -> bool:
+        return x < lo or x > up or (x == lo and not lo_incl) or (x == up and not up_incl)
+
+    return fails
+
+
+# Explanation builders for `verdicts.lazy_verdict` (called with the verdict's fields).
+def _why_plain(fields: dict[str, Any], suffix: tuple[str, str]) -> tuple[str, str]:
+    shown: str = fields["compared"]
+    return shown + suffix[0], shown + suffix[1]
+
+
+def _why_rounded(fields: dict[str, Any], suffix: tuple[str, str]) -> tuple[str, str]:
+    shown, rshown = fields["_said"], fields["rounded"]
+    return f"{shown} 修约至 {rshown}{suffix[0]}", f"{shown} rounded to {rshown}{suffix[1]}"
+
+
+def _why_converted(
+    fields: dict[str, Any], note_zh: str, note_en: str, suffix: tuple[str, str]
+) -> tuple[str, str]:
+    converted = fields["converted"]
+    return f"{converted}{note_zh}{suffix[0]}", f"{converted}{note_en}{suffix[1]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +216,7 @@ class CompiledRule:
         "_constant",
         "_conv",
         "_ctx",
+        "_fails",
         "_fast",
         "_floor",
         "_label",
@@ -186,13 +224,16 @@ class CompiledRule:
         "_lo_incl",
         "_lod_display",
         "_memo",
+        "_plain_fields",
         "_plan",
         "_quantum",
+        "_rounded_fields",
         "_scale",
         "_screening",
         "_step",
         "_step_is_power",
         "_suffix",
+        "_unscaled_full",
         "_up",
         "_up_incl",
         "factor",
@@ -353,6 +394,22 @@ class CompiledRule:
             "fail": (f"，{self.limit_zh}，不合格", f", limit {self.limit_en}: fail"),
         }
         self._label = (" 修约至 ", " rounded to ")
+        # For the hot path (`_judge_plain`): whether a value fails the numeric limit, as one
+        # call, and each code's shared verdict fields, indexed by that answer.
+        self._unscaled_full = self._scale is None and self._step is None
+        self._fails = _fails_test(self._lo, self._lo_incl, self._up, self._up_incl)
+        self._plain_fields, self._rounded_fields = (
+            tuple(
+                {
+                    "verdict": code,
+                    "rounded": None,
+                    "_why": (builder, self._suffix[code]),
+                    "limit": self.limit_zh,
+                }
+                for code in ("pass", "fail")
+            )
+            for builder in (_why_plain, _why_rounded)
+        )
         # Verdicts that depend on the rule alone, made on first use: ND / 未检出 (the
         # rule's LOD), <LOD, <LOQ, and any number below the LOD or in [LOD, LOQ) — each
         # is judged as the same interval whatever was typed. Not a memo of texts.
@@ -376,13 +433,9 @@ class CompiledRule:
         verdict = memo.get(text)
         if verdict is not None:
             return verdict
-        if (
-            self._fast
-            and len(text) <= MAX_LENGTH
-            and text.isascii()
-            and not text.strip(_PLAIN_CHARS)
-        ):
-            # Digits and points only: Decimal reads exactly these (or refuses "1.2.3", "").
+        if self._fast and len(text) <= MAX_LENGTH and not text.strip(_PLAIN_CHARS):
+            # Digits and points only (ASCII, then): Decimal reads exactly these (or refuses
+            # "1.2.3", "").
             try:
                 value = Decimal(text)
             except InvalidOperation:
@@ -391,6 +444,18 @@ class CompiledRule:
                 floor = self._floor
                 if floor is not None and value < floor:
                     verdict = self._below_floor(text, value)
+                elif self._unscaled_full:
+                    # `_judge_plain` written out for its commonest case (no rounding, no
+                    # conversion). Typed without a leading zero or a trailing point, the
+                    # text is already the value's plain form.
+                    if text[-1] != "." and (text[0] in "123456789" or text[:2] == "0."):
+                        shown = text
+                    else:
+                        shown = _plain(value)
+                    verdict = _object_new(Verdict)
+                    fields = verdict.__dict__
+                    fields.update(self._plain_fields[self._fails(value)])
+                    fields["compared"] = fields["display"] = shown
                 elif self._scale is None:
                     verdict = self._judge_plain(value)
                 else:
@@ -498,36 +563,21 @@ class CompiledRule:
         shown = str(value)
         if "E" in shown:
             shown = f"{value:f}"
-        step = self._step
-        if step is None:
-            x = value
-        else:
-            x = self._round(value, 0)
-            rshown = str(x)
-            if "E" in rshown:
-                rshown = f"{x:f}"
-        lo, up = self._lo, self._up
-        if (lo is not None and (x < lo or (x == lo and not self._lo_incl))) or (
-            up is not None and (x > up or (x == up and not self._up_incl))
-        ):
-            code: VerdictCode = "fail"
-        else:
-            code = "pass"
-        zh, en = self._suffix[code]
         verdict: Verdict = _object_new(Verdict)
         fields = verdict.__dict__
-        fields["verdict"] = code
-        if step is None:
+        if self._step is None:
+            # The fields shared by every verdict of this code come from a per-rule template,
+            # the explanations built only if read (see verdicts._Explanation).
+            fields.update(self._plain_fields[self._fails(value)])
             fields["compared"] = fields["display"] = shown
-            fields["rounded"] = None
-            fields["explanation_zh"] = shown + zh
-            fields["explanation_en"] = shown + en
-        else:
-            fields["compared"] = fields["display"] = fields["rounded"] = rshown
-            fields["explanation_zh"] = f"{shown} 修约至 {rshown}{zh}"
-            fields["explanation_en"] = f"{shown} rounded to {rshown}{en}"
-        fields["limit"] = self.limit_zh
-        fields["report_only"] = False
+            return verdict
+        x = self._round(value, 0)
+        rshown = str(x)
+        if "E" in rshown:
+            rshown = f"{x:f}"
+        fields.update(self._rounded_fields[self._fails(x)])
+        fields["compared"] = fields["display"] = fields["rounded"] = rshown
+        fields["_said"] = shown
         return verdict
 
     def _judge_plain_scaled(self, value: Decimal) -> Verdict:
@@ -560,16 +610,13 @@ class CompiledRule:
             code: VerdictCode = "fail"
         else:
             code = "pass"
-        zh, en = self._suffix[code]
         verdict: Verdict = _object_new(Verdict)
         fields = verdict.__dict__
         fields["verdict"] = code
         fields["compared"] = fields["display"] = rshown
         fields["rounded"] = None if step is None else rshown
-        fields["explanation_zh"] = f"{converted}{note_zh}{zh}"
-        fields["explanation_en"] = f"{converted}{note_en}{en}"
+        fields["_why"] = (_why_converted, note_zh, note_en, self._suffix[code])
         fields["limit"] = self.limit_zh
-        fields["report_only"] = False
         fields["converted"] = converted
         return verdict
 

@@ -35,6 +35,8 @@ __all__ = [
     "PlanSyntaxError",
     "SamplingPlan",
     "UnitValue",
+    "classify_plan",
+    "explain_plan",
     "judge_plan",
     "looks_like_plan",
     "parse_plan",
@@ -382,17 +384,14 @@ def _above(value: UnitValue, level: Decimal) -> bool | None:
     return None
 
 
-def judge_plan(
+def classify_plan(
     plan: SamplingPlan,
     values: Sequence[UnitValue | Decimal],
     report: Callable[[Decimal], tuple[Decimal, str]] | None = None,
     field: str = "result",
-    described: tuple[str, str] | None = None,
-) -> PlanOutcome:
-    """One verdict from all units. ``report`` rounds a count as the item says (value
-    compared, text shown); None compares counts as typed. A plain count may be given as
-    its Decimal (`read_units`). ``described`` is the plan as the explanation names it
-    (zh, en), when the caller has it already (a compiled rule does)."""
+) -> tuple[str, list[str], int, int, int, int, int]:
+    """`judge_plan` without the explanation (built only when read, see
+    `explain_plan`): (code, units shown, sure_m, maybe_m, sure_big, maybe_big, undecided)."""
     if len(values) != plan.n:
         raise ValidationError(
             field,
@@ -438,14 +437,31 @@ def judge_plan(
         code = "pass"
     else:
         code = "not_judged"
-    zh, en = _explain(plan, shown, code, sure_m, maybe_m, sure_big, maybe_big, described)
+    return code, shown, sure_m, maybe_m, sure_big, maybe_big, undecided
+
+
+def judge_plan(
+    plan: SamplingPlan,
+    values: Sequence[UnitValue | Decimal],
+    report: Callable[[Decimal], tuple[Decimal, str]] | None = None,
+    field: str = "result",
+    described: tuple[str, str] | None = None,
+) -> PlanOutcome:
+    """One verdict from all units. ``report`` rounds a count as the item says (value
+    compared, text shown); None compares counts as typed. A plain count may be given as
+    its Decimal (`read_units`). ``described`` is the plan as the explanation names it
+    (zh, en), when the caller has it already (a compiled rule does)."""
+    code, shown, sure_m, maybe_m, sure_big, maybe_big, undecided = classify_plan(
+        plan, values, report, field
+    )
+    zh, en = explain_plan(plan, shown, code, sure_m, maybe_m, sure_big, maybe_big, described)
     return PlanOutcome(code, tuple(shown), sure_m, sure_big, undecided, zh, en)
 
 
 _DETECTED_VALUE = UnitValue("检出", "detected", Decimal(0), None, open_low=True)
 
 
-def _explain(
+def explain_plan(
     plan: SamplingPlan,
     shown: Sequence[str],
     code: str,

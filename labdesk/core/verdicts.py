@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["LABEL_EN", "LABEL_ZH", "Verdict", "VerdictCode", "make_verdict"]
+__all__ = ["LABEL_EN", "LABEL_ZH", "Verdict", "VerdictCode", "lazy_verdict", "make_verdict"]
 
 VerdictCode = Literal["pass", "fail", "not_judged"]
 LABEL_ZH = {"pass": "合格", "fail": "不合格", "not_judged": "不判定"}
@@ -54,7 +54,55 @@ class Verdict:
         return self.verdict == "fail"
 
 
+# The explanation texts are built on first access (most verdicts of a batch or a screen are
+# never explained): a lazily made Verdict carries ``_why`` = (builder, *args) in its
+# ``__dict__``, and ``builder(fields, *args)`` returns (zh, en), ``fields`` being that
+# ``__dict__`` (a builder shared by many verdicts reads each one's own values). These
+# non-data descriptors sit on the class, so a value set by ``__init__`` (or already built)
+# in the instance's ``__dict__`` wins over them; eq, repr, hash, ``replace`` and pickling
+# read the texts through getattr and see the same strings an eager Verdict holds.
+class _Explanation:
+    __slots__ = ("_english",)
+
+    def __init__(self, english: bool) -> None:
+        self._english = english
+
+    def __get__(self, verdict: object, owner: type | None = None) -> Any:
+        if verdict is None:
+            return self
+        fields = verdict.__dict__
+        why = fields.pop("_why")
+        zh, en = why[0](fields, *why[1:])
+        fields["explanation_zh"] = zh
+        fields["explanation_en"] = en
+        return en if self._english else zh
+
+
+setattr(Verdict, "explanation_zh", _Explanation(False))  # noqa: B010 (a field, typed str)
+setattr(Verdict, "explanation_en", _Explanation(True))  # noqa: B010
+
 _object_new = object.__new__
+
+
+def lazy_verdict(
+    code: VerdictCode,
+    compared: str,
+    rounded: str | None,
+    display: str,
+    why: tuple[Any, ...],
+    limit: str,
+) -> Verdict:
+    """A Verdict whose explanations ``why[0](fields, *why[1:])`` -> (zh, en) are built
+    when first read; every other field as `make_verdict` sets it."""
+    verdict: Verdict = _object_new(Verdict)
+    fields = verdict.__dict__
+    fields["verdict"] = code
+    fields["compared"] = compared
+    fields["rounded"] = rounded
+    fields["display"] = display
+    fields["_why"] = why
+    fields["limit"] = limit
+    return verdict
 
 
 def make_verdict(

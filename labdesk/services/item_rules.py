@@ -18,16 +18,7 @@ from labdesk.core.judgement import Verdict
 from labdesk.services import lab_guards
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
-from labdesk.services.results import (
-    _item_context,
-    check_state,
-    current_result,
-    judge_text,
-    prepare_state,
-    refresh_conclusion,
-    rule_for,
-    write_one,
-)
+from labdesk.services.results import _item_context, change_item, check_state, rule_for
 
 __all__ = ["set_item_rule"]
 
@@ -71,28 +62,4 @@ def set_item_rule(
     rule_for(changed)  # raises for a bad factor, an unknown rounding rule, screening a minimum
     if all(item.get(key) == value for key, value in changes.items()):
         return None
-    current = current_result(ctx.db, sample_item_id)
-    verdict = None
-    if current is not None:
-        shown = str(current["text"])
-        verdict = judge_text(changed, shown, lab_guards.uncertainty_of(ctx.db, item, shown))
-    with ctx.db.write(ctx.actor) as w:
-        w.update("sample_items", sample_item_id, changes, reason=why, action="set_rule")
-        if current is None or verdict is None:
-            return None
-        if (verdict.verdict, verdict.display) == (current["verdict"], current["display"]):
-            return verdict
-        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
-        write_one(
-            w,
-            changed,
-            str(current["text"]),
-            verdict,
-            kind="entry",
-            reason=why,
-            instrument=str(current["instrument"] or ""),
-            method=str(current["method"] or ""),
-        )
-        if state == "submitted":
-            refresh_conclusion(w, int(item["sample_id"]))
-    return verdict
+    return change_item(ctx, item, changes, reason=why, action="set_rule")

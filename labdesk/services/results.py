@@ -490,6 +490,19 @@ def set_item_lod(ctx: ServiceContext, sample_item_id: int, lod: str, reason: str
     rule_for(changed)  # raises for a bad LOD (not a positive decimal, above LOQ)
     if str(item["lod"] or "") == text:
         return None
+    return change_item(ctx, item, {"lod": text}, reason=why, action="set_lod")
+
+
+def change_item(
+    ctx: ServiceContext, item: dict[str, Any], changes: dict[str, Any], *, reason: str, action: str
+) -> Verdict | None:
+    """Writes `changes` to a sample's frozen item (audited, with `reason`) and judges its
+    current result again under the changed item; when the verdict or the way it is
+    reported changes, the same text is recorded again as a correction with the same
+    reason. Returns the current result's new verdict, or None when it has none. The
+    caller has checked the permission, the state and the changes themselves."""
+    sample_item_id = int(item["id"])
+    changed = dict(item, **changes)
     current = current_result(ctx.db, sample_item_id)
     verdict = None
     if current is not None:
@@ -498,19 +511,19 @@ def set_item_lod(ctx: ServiceContext, sample_item_id: int, lod: str, reason: str
         shown = str(current["text"])
         verdict = judge_text(changed, shown, lab_guards.uncertainty_of(ctx.db, item, shown))
     with ctx.db.write(ctx.actor) as w:
-        w.update("sample_items", sample_item_id, {"lod": text}, reason=why, action="set_lod")
+        w.update("sample_items", sample_item_id, changes, reason=reason, action=action)
         if current is None or verdict is None:
             return None
         if (verdict.verdict, verdict.display) == (current["verdict"], current["display"]):
             return verdict
-        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
+        state = prepare_state(w, int(item["sample_id"]), item["sample_state"], reason)
         write_one(
             w,
             changed,
             str(current["text"]),
             verdict,
             kind="entry",
-            reason=why,
+            reason=reason,
             instrument=str(current["instrument"] or ""),
             method=str(current["method"] or ""),
         )
