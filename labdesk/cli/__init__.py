@@ -252,7 +252,11 @@ def db_path(args: argparse.Namespace) -> Path:
     if not isinstance(target, Path):
         raise UsageError(
             f"this command works on a database file, and {target} is a PostgreSQL database "
-            "(for a server's backups use pg_dump: docs/deployment.md) (此命令仅适用于数据库文件)"
+            "(for a server's backups use pg_dump: docs/deployment.md) (此命令仅适用于数据库文件)",
+            en=f"this command works on a database file, and {target} is a PostgreSQL database "
+            "(for a server's backups use pg_dump: docs/deployment.md)",
+            zh=f"此命令仅适用于数据库文件，而 {target} 是 PostgreSQL 数据库"
+            "（服务器的备份请用 pg_dump：docs/deployment.md）",
         )
     return target
 

@@ -25,7 +25,7 @@ class DatabaseLocked(StoreError):
         self.path = path
         self.pid = pid
         holder = f"process {pid}" if pid else "another process"
-        holder_zh = f"进程 {pid}" if pid else "另一个程序"
+        holder_zh = f"进程 {pid} " if pid else "另一个程序"
         super().__init__(
             f"the database {path} is already open in {holder}; "
             "close the other LabDesk window or command first (数据库已被另一个程序打开)",
