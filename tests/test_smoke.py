@@ -146,7 +146,7 @@ def held_database(tmp_path: Path) -> Iterator[Path]:
 def test_smoke_test_on_a_database_open_elsewhere_is_refused_politely(
     held_database: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["--db", str(held_database), "--smoke-test"])
+    code = main(["--lang", "en", "--db", str(held_database), "--smoke-test"])
     captured = capsys.readouterr()
     assert code == 2
     assert captured.out == ""

@@ -421,12 +421,16 @@ def open_hq(url: str, *, create: bool = True) -> HqStore:
             if not create:
                 raise HqStoreError(
                     f"no HQ database at {path}: check --db (`labdesk hq ingest` creates one) "
-                    "(HQ 数据库不存在)"
+                    "(HQ 数据库不存在)",
+                    en=f"no HQ database at {path}: check --db (`labdesk hq ingest` creates one)",
+                    zh=f"HQ 数据库不存在：{path}，请检查 --db（`labdesk hq ingest` 会创建数据库）",
                 )
             if not path.parent.is_dir():
                 raise HqStoreError(
                     f"the folder {path.parent} does not exist: create it first, or check --db "
-                    "(文件夹不存在)"
+                    "(文件夹不存在)",
+                    en=f"the folder {path.parent} does not exist: create it first, or check --db",
+                    zh=f"文件夹 {path.parent} 不存在：请先创建，或检查 --db",
                 )
             created = True
             create_private_file(path)  # 0600, its -wal and -shm follow (issue 21.5)

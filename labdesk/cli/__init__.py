@@ -163,8 +163,9 @@ class _Parser(argparse.ArgumentParser):
         super().error(shorten(message))
 
 
-class UsageError(Exception):
-    """Raised by handlers for input the user can correct; printed without a trace."""
+class UsageError(LabDeskError):
+    """Raised by handlers for input the user can correct; printed without a trace (in
+    the language of --lang, as any LabDeskError)."""
 
 
 def build_parser(
@@ -228,6 +229,12 @@ def build_parser(
     return parser
 
 
+def cli_language(args: argparse.Namespace) -> str:
+    """The language of the top-level --lang: "en" when asked for, else "zh" (the default,
+    as in the desktop app)."""
+    return "en" if getattr(args, "lang", None) == "en" else "zh"
+
+
 def db_target(args: argparse.Namespace) -> DbTarget:
     """The database the user named with --db (a file or a PostgreSQL URL), or the
     per-user default file. A URL with a password in it is refused (StoreError)."""
@@ -245,7 +252,11 @@ def db_path(args: argparse.Namespace) -> Path:
     if not isinstance(target, Path):
         raise UsageError(
             f"this command works on a database file, and {target} is a PostgreSQL database "
-            "(for a server's backups use pg_dump: docs/deployment.md) (此命令仅适用于数据库文件)"
+            "(for a server's backups use pg_dump: docs/deployment.md) (此命令仅适用于数据库文件)",
+            en=f"this command works on a database file, and {target} is a PostgreSQL database "
+            "(for a server's backups use pg_dump: docs/deployment.md)",
+            zh=f"此命令仅适用于数据库文件，而 {target} 是 PostgreSQL 数据库"
+            "（服务器的备份请用 pg_dump：docs/deployment.md）",
         )
     return target
 
@@ -268,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    language = cli_language(args)
     try:
         if args.smoke_test:
             from labdesk.cli.smoke import run_smoke_test
@@ -280,10 +292,11 @@ def _run(args: argparse.Namespace) -> int:
         result: int = args.func(args)
         sys.stdout.flush()  # inside the try, so a closed pipe is handled below
         return result
-    except (UsageError, LabDeskError) as exc:
+    except LabDeskError as exc:  # UsageError among them
         from labdesk.cli.failures import shorten
 
-        print(f"labdesk: {shorten(str(exc))}", file=sys.stderr)
+        # One language, the one asked for (issue 21.8): an error's English or its Chinese.
+        print(f"labdesk: {shorten(exc.in_language(language), language)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("labdesk: interrupted", file=sys.stderr)
@@ -299,11 +312,11 @@ def _run(args: argparse.Namespace) -> int:
         # one line. Anything else is a bug and keeps its trace (re-raised).
         from labdesk.cli.failures import plain_message
 
-        message = plain_message(exc)
+        message = plain_message(exc, language)
         if message is None:
             raise
         log.debug("plain failure", exc_info=exc)
         from labdesk.cli.failures import shorten
 
-        print(f"labdesk: {shorten(message)}", file=sys.stderr)
+        print(f"labdesk: {shorten(message, language)}", file=sys.stderr)
         return 2

@@ -239,6 +239,7 @@ def _plan_json(plan: object) -> dict[str, object] | None:
 
 
 def _uscc(args: argparse.Namespace) -> int:
+    from labdesk.core.numbers import quote
     from labdesk.core.uscc import describe, validate_uscc
 
     check = validate_uscc(args.code)
@@ -257,7 +258,8 @@ def _uscc(args: argparse.Namespace) -> int:
             state = "valid" if check.valid else "invalid"
         else:
             state = "有效" if check.valid else "无效"
-        print(f"{check.normalized or args.code}: {state}")
+        # Quoted, not echoed whole: a 120,000-character paste is not repeated (issue 21.8).
+        print(f"{quote(check.normalized or args.code, language=language)}: {state}")
         if message:
             print(message)
     return 0 if check.valid else 1

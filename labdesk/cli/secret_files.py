@@ -25,7 +25,11 @@ def read_secret_file(path: Path, option: str = "--password-file") -> str:
         raise UsageError(
             f"{option}: {path} can be read or changed by other users (mode "
             f"{stat.S_IMODE(mode):04o}); make it private first: chmod 600 {path} "
-            "(密码文件权限过宽)"
+            "(密码文件权限过宽)",
+            en=f"{option}: {path} can be read or changed by other users (mode "
+            f"{stat.S_IMODE(mode):04o}); make it private first: chmod 600 {path}",
+            zh=f"{option}：密码文件 {path} 权限过宽，其他用户可读写（权限 "
+            f"{stat.S_IMODE(mode):04o}）；请先设为仅本人可用：chmod 600 {path}",
         )
     try:
         return path.read_text(encoding="utf-8")

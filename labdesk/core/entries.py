@@ -83,11 +83,14 @@ _ACCEPTED_ZH = (
 
 
 def _invalid(text: str, rule: str, why_en: str, why_zh: str) -> ValidationError:
+    shown = quote(text)
     return ValidationError(
         "result",
         rule,
-        f"result {text!r}: {why_en}. Accepted: {_ACCEPTED_EN}. "
-        f"（结果“{text}”{why_zh}。可填写：{_ACCEPTED_ZH}）",
+        f"result {shown!r}: {why_en}. Accepted: {_ACCEPTED_EN}. "
+        f"（结果“{shown}”{why_zh}。可填写：{_ACCEPTED_ZH}）",
+        en=f"result {quote(text, language='en')!r}: {why_en}. Accepted: {_ACCEPTED_EN}.",
+        zh=f"结果“{quote(text, language='zh')}”{why_zh}。可填写：{_ACCEPTED_ZH}",
     )
 
 
@@ -142,9 +145,7 @@ def parse_entry(text: str) -> Entry:
     if not cleaned:
         raise _invalid(text, "required", "is empty", "为空")
     if len(cleaned) > MAX_LENGTH:
-        raise _invalid(
-            quote(text), "result_length", f"is longer than {MAX_LENGTH} characters", "过长"
-        )
+        raise _invalid(text, "result_length", f"is longer than {MAX_LENGTH} characters", "过长")
     value = _decimal(cleaned)
     if value is not None:
         return Entry(text, "number", value)

@@ -3,22 +3,100 @@
 Anything derived from `LabDeskError` carries a message fit to show a user as it is
 (the UI shows it plainly, the CLI prints it and exits 2). Any other exception is a
 bug: it is logged with its trace.
+
+`str(exc)` keeps both languages ("English （中文）"), as logs and older callers read it;
+`exc.in_language("zh" | "en")` is the message wholly in one language (issue 21.8), from
+the `texts` the raiser gave, else split from the combined text.
 """
 
 from __future__ import annotations
 
+import re
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60“”]")
+_OPEN = "(（"
+_CLOSE = ")）"
+
 
 class LabDeskError(Exception):
-    """A problem the user can act on. `str(exc)` is the message to show."""
+    """A problem the user can act on. `str(exc)` is the message to show; `texts`, when the
+    raiser gave them, says it in each language alone ({"en": …, "zh": …})."""
+
+    def __init__(self, *args: object, en: str | None = None, zh: str | None = None) -> None:
+        super().__init__(*args)
+        self.texts: dict[str, str] = {}
+        if en is not None:
+            self.texts["en"] = en
+        if zh is not None:
+            self.texts["zh"] = zh
+
+    def in_language(self, language: str) -> str:
+        """The message in `language` ("zh" or "en") alone."""
+        texts = getattr(self, "texts", None) or {}  # a subclass may skip our __init__
+        chosen = texts.get(language)
+        if chosen is not None:
+            return chosen
+        return split_gloss(str(self), language)
+
+
+def split_gloss(message: str, language: str) -> str:
+    """One language of a combined "English text (中文释义)" message.
+
+    The Chinese is the bracketed gloss that ends the message, when it holds Chinese and
+    the text before it does not; a message of one language only is returned as it is.
+    """
+    text = message.rstrip()
+    if not text or text[-1] not in _CLOSE:
+        return message
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        char = text[index]
+        if char in _CLOSE:
+            depth += 1
+        elif char in _OPEN:
+            depth -= 1
+            if depth == 0:
+                english, chinese = text[:index].rstrip(), text[index + 1 : -1].strip()
+                if not english or not _CJK.search(chinese):
+                    return message
+                return _with_what_was_named(chinese, english) if language == "zh" else english
+    return message
+
+
+# What an English message quotes of the user's input ('NOPE', a path): a terse Chinese
+# gloss ("样品不存在") would lose which one, so it is carried over, quoted, not translated.
+_NAMED = re.compile(
+    r"(?<![A-Za-z])'([^'\n]{1,80})'(?![A-Za-z])|(?<!\S)((?:/|[A-Za-z]:\\)[^\s,;:()]+)"
+)
+
+
+def _with_what_was_named(chinese: str, english: str) -> str:
+    named = []
+    for match in _NAMED.finditer(english):
+        quoted, path = match.groups()
+        item = quoted if quoted is not None else path.rstrip(".")
+        if item and item not in chinese and item not in named:
+            named.append(item)
+    if not named:
+        return chinese
+    return chinese + "：" + "，".join(f"“{item}”" for item in named)
 
 
 class ValidationError(LabDeskError):
     """Bad input: names the field and the rule it broke. Nothing was written."""
 
-    def __init__(self, field: str, rule: str, message: str | None = None) -> None:
+    def __init__(
+        self,
+        field: str,
+        rule: str,
+        message: str | None = None,
+        *,
+        en: str | None = None,
+        zh: str | None = None,
+    ) -> None:
         self.field = field
         self.rule = rule
-        super().__init__(message or f"{field}: {rule}")
+        super().__init__(message or f"{field}: {rule}", en=en, zh=zh)
 
 
 class PermissionDenied(LabDeskError):

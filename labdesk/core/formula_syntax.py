@@ -87,7 +87,11 @@ class FormulaError(ValidationError):
         where_en = f" at position {position}" if position is not None else ""
         where_zh = f"，第 {position + 1} 个字符" if position is not None else ""
         super().__init__(
-            field_name, rule, f"{field_name}: {message_en}{where_en}（{message_zh}{where_zh}）"
+            field_name,
+            rule,
+            f"{field_name}: {message_en}{where_en}（{message_zh}{where_zh}）",
+            en=f"{field_name}: {message_en}{where_en}",
+            zh=f"{message_zh}{where_zh}",
         )
 
 

@@ -109,17 +109,28 @@ class LimitSyntaxError(ValidationError):
         *,
         rule: str = "limit_syntax",
         message: str | None = None,
+        en: str | None = None,
+        zh: str | None = None,
     ) -> None:
         self.text = text
         self.position = position
         self.expected = expected
         found = text[position : position + 8] if position < len(text) else "end of text"
-        message = message or (
-            f"limit {quote(text)!r}: expected {expected} at position {position} "
-            f"(found {found!r}) （限量值“{quote(text)}”第 {position + 1} 个字符处应为"
-            f"{expected_zh(expected)}）"
-        )
-        super().__init__("limit", rule, message)
+        if message is None:
+            message = (
+                f"limit {quote(text)!r}: expected {expected} at position {position} "
+                f"(found {found!r}) （限量值“{quote(text)}”第 {position + 1} 个字符处应为"
+                f"{expected_zh(expected)}）"
+            )
+            en = (
+                f"limit {quote(text, language='en')!r}: expected {expected} at position "
+                f"{position} (found {found!r})"
+            )
+            zh = (
+                f"限量值“{quote(text, language='zh')}”第 {position + 1} 个字符处应为"
+                f"{expected_zh(expected)}"
+            )
+        super().__init__("limit", rule, message, en=en, zh=zh)
 
 
 @dataclass(frozen=True, slots=True)
@@ -530,6 +541,8 @@ def _parse(original: str) -> Limit:
                 str(getattr(exc, "expected", exc.rule)),
                 rule=exc.rule,
                 message=str(exc),
+                en=exc.texts.get("en"),
+                zh=exc.texts.get("zh"),
             ) from None
         return Limit("plan", original, unit=plan.unit, criterion=plan.basis, plan=plan)
     mark = ""

@@ -47,10 +47,15 @@ _FROM_SUPERSCRIPT = str.maketrans("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+012345
 _TIMES = ("×10", "x10", "X10", "*10", "·10", "✕10")
 
 
-def quote(text: str, limit: int = QUOTE_CHARS) -> str:
-    """``text`` for a message: at most ``limit`` characters, an ellipsis when cut."""
+def quote(text: str, limit: int = QUOTE_CHARS, language: str | None = None) -> str:
+    """``text`` for a message: at most ``limit`` characters, an ellipsis when cut; the
+    length said in ``language`` ("zh", "en"), or in both when None (a combined message)."""
     if len(text) <= limit:
         return text
+    if language == "zh":
+        return f"{text[:limit]}…（共 {len(text)} 个字符）"
+    if language == "en":
+        return f"{text[:limit]}… ({len(text)} characters)"
     return f"{text[:limit]}…（共 {len(text)} 个字符 / {len(text)} characters）"
 
 
@@ -63,12 +68,17 @@ class NumberSyntaxError(ValidationError):
         self.expected = expected_en
         found = text[position : position + 8] if position < len(text) else "end of text"
         found_zh = text[position : position + 8] if position < len(text) else "结尾"
+        shown_zh = quote(text, language="zh")
+        zh = f"“{shown_zh}”第 {position + 1} 个字符处（{found_zh}）应为{expected_zh}"
         super().__init__(
             field,
             "number_syntax",
             f"{field} {quote(text)!r}: expected {expected_en} at position {position} "
             f"(found {found!r}) （“{quote(text)}”第 {position + 1} 个字符处（{found_zh}）"
             f"应为{expected_zh}）",
+            en=f"{field} {quote(text, language='en')!r}: expected {expected_en} at position "
+            f"{position} (found {found!r})",
+            zh=zh,
         )
 
 

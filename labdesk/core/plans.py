@@ -65,6 +65,9 @@ class PlanSyntaxError(ValidationError):
             "plan_syntax",
             f"limit {quote(text)!r}: expected {expected_en} at position {position} "
             f"（采样方案“{quote(text)}”第 {position + 1} 个字符处应为{expected_zh}）",
+            en=f"limit {quote(text, language='en')!r}: expected {expected_en} at position "
+            f"{position}",
+            zh=f"采样方案“{quote(text, language='zh')}”第 {position + 1} 个字符处应为{expected_zh}",
         )
 
 
@@ -110,7 +113,9 @@ def looks_like_plan(text: str) -> bool:
 
 
 def _rule(rule: str, en: str, zh: str) -> ValidationError:
-    return ValidationError("limit", rule, f"limit: {en} （采样方案：{zh}）")
+    return ValidationError(
+        "limit", rule, f"limit: {en} （采样方案：{zh}）", en=f"limit: {en}", zh=f"采样方案：{zh}"
+    )
 
 
 def parse_plan(original: str) -> SamplingPlan:

@@ -139,6 +139,11 @@ def ratio(source: str, target: str, field: str = "unit") -> Decimal | None:
                 f"{field}: unknown unit {quote(text)!r}, so {quote(source)} cannot be converted to "
                 f"{quote(target)}. Known: {', '.join(_TABLE)} "
                 f"（未知单位“{quote(text)}”，无法由 {quote(source)} 换算为 {quote(target)}）",
+                en=f"{field}: unknown unit {quote(text, language='en')!r}, so "
+                f"{quote(source, language='en')} cannot be converted to "
+                f"{quote(target, language='en')}. Known: {', '.join(_TABLE)}",
+                zh=f"未知单位“{quote(text, language='zh')}”，无法由"
+                f"“{quote(source, language='zh')}”换算为“{quote(target, language='zh')}”",
             )
     assert a is not None and b is not None
     if a.dimension != b.dimension:

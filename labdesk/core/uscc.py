@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass
 
 from labdesk.core.errors import ValidationError
+from labdesk.core.numbers import quote
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -164,10 +165,21 @@ class UsccError(ValidationError):
     """A code refused by a service: names the field, and carries the `problem` so that
     each interface can say it in its own language."""
 
-    def __init__(self, field: str, problem: UsccProblem, prefix: str = "") -> None:
+    def __init__(
+        self, field: str, problem: UsccProblem, prefix: str = "", code: str | None = None
+    ) -> None:
         self.problem = problem
         head = prefix or field
-        super().__init__(field, "uscc", f"{head}: {_reason(problem)}")
+        typed = "" if code is None else f" {quote(code, language='en')!r}"
+        typed_zh = "" if code is None else f"“{quote(code, language='zh')}”"
+        super().__init__(
+            field,
+            "uscc",
+            f"{head}: {_reason(problem)}",
+            # The field as named in English ("USCC" when a caller named it in Chinese).
+            en=f"{field if field.isascii() else 'USCC'}{typed}: {describe(problem, 'en')}",
+            zh=f"统一社会信用代码{typed_zh}：{describe(problem, 'zh')}",
+        )
 
 
 def _reason(problem: UsccProblem) -> str:

@@ -170,6 +170,9 @@ def check_centre_code(code: str) -> str:
             f"centre code {text!r}: 1–32 characters of A–Z a–z 0–9 _ - only, since it names "
             f"the batch files ({CENTRE_CODE_RULE}; "
             "中心代码只能由字母、数字、_、- 组成，最长 32 位)",
+            en=f"centre code {text!r}: 1–32 characters of A–Z a–z 0–9 _ - only, since it "
+            f"names the batch files ({CENTRE_CODE_RULE})",
+            zh=f"中心代码“{text}”只能由字母、数字、_、- 组成，最长 32 位（它用于批次文件名）",
         )
     return text
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError
+from labdesk.core.numbers import quote
 from labdesk.core.uscc import UsccError, validate_uscc
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
@@ -32,7 +33,9 @@ def normalized_uscc(code: str, field: str = "uscc") -> str:
     """The normalized code or ValidationError naming the rule it breaks."""
     check = validate_uscc(code)
     if check.problem is not None:
-        raise UsccError(field, check.problem, prefix=f"{field} (统一社会信用代码) {code!r}")
+        raise UsccError(
+            field, check.problem, prefix=f"{field} (统一社会信用代码) {quote(code)!r}", code=code
+        )
     return check.normalized
 
 

@@ -216,7 +216,11 @@ def open_database(path: DbTarget | str, *, create: bool = True) -> Database:
     path = target
     if not path.exists():
         if not create:
-            raise StoreError(f"no database at {path} (数据库文件不存在)")
+            raise StoreError(
+                f"no database at {path} (数据库文件不存在)",
+                en=f"no database at {path}",
+                zh=f"数据库文件不存在：{path}",
+            )
         try:
             make_private_folder(path.parent)
         except OSError as exc:
@@ -255,7 +259,11 @@ def open_reader(path: DbTarget | str) -> Database:
         return _open_server(target, readonly=True)
     path = target
     if not path.exists():
-        raise StoreError(f"no database at {path} (数据库文件不存在)")
+        raise StoreError(
+            f"no database at {path} (数据库文件不存在)",
+            en=f"no database at {path}",
+            zh=f"数据库文件不存在：{path}",
+        )
     conn = _connect(health.reader_uri(path), uri=True, path=path)
     try:
         _configure(conn, path, readonly=True)

@@ -25,9 +25,13 @@ class DatabaseLocked(StoreError):
         self.path = path
         self.pid = pid
         holder = f"process {pid}" if pid else "another process"
+        holder_zh = f"进程 {pid} " if pid else "另一个程序"
         super().__init__(
             f"the database {path} is already open in {holder}; "
-            "close the other LabDesk window or command first (数据库已被另一个程序打开)"
+            "close the other LabDesk window or command first (数据库已被另一个程序打开)",
+            en=f"the database {path} is already open in {holder}; "
+            "close the other LabDesk window or command first",
+            zh=f"数据库 {path} 已被{holder_zh}打开：请先关闭另一个 LabDesk 窗口或命令",
         )
 
 

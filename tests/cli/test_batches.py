@@ -92,7 +92,9 @@ def test_export_list_rewrite_verify_hq(
     code, _, err = run(capsys, *db, "export", "--out", str(out_dir), "--user", "boss")
     assert code == 2 and "LABDESK_KEY_PASSPHRASE" in err
     monkeypatch.setenv("LABDESK_KEY_PASSPHRASE", PASSPHRASE)
-    code, _, err = run(capsys, *db, "export", "--out", str(out_dir), "--user", "tech")
+    code, _, err = run(
+        capsys, "--lang", "en", *db, "export", "--out", str(out_dir), "--user", "tech"
+    )
     assert code == 2 and "may not" in err
     code, out, _ = run(capsys, *db, "export", "--out", str(out_dir), "--user", "boss")
     assert code == 0 and "batch 1, 3 samples" in out

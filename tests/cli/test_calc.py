@@ -66,7 +66,7 @@ def test_round_negative_marked_value(capsys: pytest.CaptureFixture[str], argv: l
 
 @pytest.mark.parametrize("interval", ["3", "0", "-1"])
 def test_round_bad_interval_exits_2(capsys: pytest.CaptureFixture[str], interval: str) -> None:
-    code, out, err = _run(capsys, ["round", "1.25", "--interval", interval])
+    code, out, err = _run(capsys, ["--lang", "en", "round", "1.25", "--interval", interval])
     assert code == 2 and out == "" and "interval" in err
 
 
@@ -153,7 +153,7 @@ def test_judge_detection_and_report_only(
 def test_judge_input_errors_exit_2(
     capsys: pytest.CaptureFixture[str], argv: list[str], word: str
 ) -> None:
-    code, out, err = _run(capsys, ["judge", *argv])
+    code, out, err = _run(capsys, ["--lang", "en", "judge", *argv])
     assert code == 2 and out == "" and word in err
 
 

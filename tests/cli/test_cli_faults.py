@@ -235,7 +235,7 @@ def test_read_commands_refuse_a_damaged_file(
 ) -> None:
     db = tmp_path / "lab.sqlite"
     shutil.copy(damaged / "lab.sqlite", db)
-    code, _out, err = run(["--db", str(db), *words])
+    code, _out, err = run(["--lang", "en", "--db", str(db), *words])
     assert code == 2
     assert "damaged" in err and "restore the latest backup" in err
 
@@ -260,7 +260,7 @@ def test_writes_on_a_read_only_medium_give_the_reason(words: list[str], read_onl
 
 def test_hq_read_commands_create_nothing(tmp_path: Path) -> None:
     typo = tmp_path / "typo" / "dir" / "hq.sqlite"
-    code, out, err = run(["hq", "--db", str(typo), "summary"])
+    code, out, err = run(["--lang", "en", "hq", "--db", str(typo), "summary"])
     assert code == 2 and "no HQ database" in err and not out
     assert not (tmp_path / "typo").exists()
     existing = tmp_path / "hq.sqlite"
@@ -274,7 +274,7 @@ def test_hq_ingest_creates_only_inside_an_existing_folder(demo: Path, tmp_path: 
     assert pem, "the demo writes its public key beside its batches"
     trust = ["--trust", str(pem[0])]
     typo = tmp_path / "typo" / "hq.sqlite"
-    code, _out, err = run(["hq", "--db", str(typo), "ingest", str(outbox), *trust])
+    code, _out, err = run(["--lang", "en", "hq", "--db", str(typo), "ingest", str(outbox), *trust])
     assert code == 2 and "does not exist" in err and not typo.parent.exists()
     fresh = tmp_path / "hq.sqlite"
     code, _out, err = run(["hq", "--db", str(fresh), "ingest", str(outbox), *trust])
@@ -286,7 +286,9 @@ def test_hq_ingest_creates_only_inside_an_existing_folder(demo: Path, tmp_path: 
 
 def test_hq_demo_refuses_a_missing_folder(tmp_path: Path) -> None:
     typo = tmp_path / "typo" / "hq.sqlite"
-    code, _out, err = run(["hq", "--db", str(typo), "demo", "--centres", "1", "--samples", "20"])
+    code, _out, err = run(
+        ["--lang", "en", "hq", "--db", str(typo), "demo", "--centres", "1", "--samples", "20"]
+    )
     assert code == 2 and "does not exist" in err
     assert not typo.parent.exists()
 
@@ -307,7 +309,7 @@ HUGE = "9" * 120_000
 def test_a_huge_value_is_quoted_in_part(argv: list[str], demo: Path) -> None:
     """A 120,000-character value in a message is cut to a few dozen characters with its
     length said (issue 21.8), whichever command quotes it."""
-    code, _out, err = run(["--db", str(demo), *argv])
+    code, _out, err = run(["--lang", "en", "--db", str(demo), *argv])
     assert code == 2, err
     assert len(err) < 2000, f"{len(err)} characters of message"
     assert "Traceback" not in err

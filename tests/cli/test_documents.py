@@ -166,7 +166,7 @@ def test_standards_export_then_import_as_admin(
     password = tmp_path / "pw"
     password.write_text(PASSWORD + "\n", encoding="utf-8")
     password.chmod(0o600)
-    args = ["--db", str(db_file), "standards", "import", str(exported)]
+    args = ["--lang", "en", "--db", str(db_file), "standards", "import", str(exported)]
     assert main([*args, "--user", "tech", "--password-file", str(password)]) == 2
     assert "admin" in capsys.readouterr().err
     assert main([*args, "--user", "admin", "--password-file", str(password)]) == 0

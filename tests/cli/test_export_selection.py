@@ -38,7 +38,7 @@ def exported(outbox: Path) -> list[str]:
 
 
 def run(capsys: pytest.CaptureFixture[str], db: Path, *argv: str) -> tuple[int, str]:
-    code = main(["--db", str(db), "export", *argv])
+    code = main(["--lang", "en", "--db", str(db), "export", *argv])  # its messages in English
     out, err = capsys.readouterr()
     return code, out + err
 

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 
-def run(*args: str) -> tuple[int, dict[str, object] | None, str]:
+def run(*args: str, lang: str = "zh") -> tuple[int, dict[str, object] | None, str]:
     proc = subprocess.run(
-        [sys.executable, "-m", "labdesk", "judge", *args],
+        [sys.executable, "-m", "labdesk", "--lang", lang, "judge", *args],
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -89,7 +89,7 @@ def test_plan_json_lists_units_and_plan() -> None:
     ],
 )
 def test_bad_input_exits_2_naming_the_field(args: list[str], rule_word: str) -> None:
-    code, _, output = run(*args)
+    code, _, output = run(*args, lang="en")
     assert code == 2 and rule_word in output and "Traceback" not in output
 
 

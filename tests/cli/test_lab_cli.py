@@ -57,7 +57,9 @@ def test_calc_steps_and_exact_values(capsys: pytest.CaptureFixture[str]) -> None
 def test_calc_refusals(
     capsys: pytest.CaptureFixture[str], formula: str, variables: list[str], needle: str
 ) -> None:
-    code, out, err = _run(capsys, ["calc", "--formula", formula, *variables, "--json"])
+    code, out, err = _run(
+        capsys, ["--lang", "en", "calc", "--formula", formula, *variables, "--json"]
+    )
     assert code == 2
     assert out == ""
     assert needle in err and "position" in err
@@ -67,7 +69,7 @@ def test_calc_var_syntax(capsys: pytest.CaptureFixture[str]) -> None:
     for bad in (["--var", "rho"], ["--var", "x=1", "--var", "x=2"], ["--var", "__x=1"]):
         code, _, err = _run(capsys, ["calc", "--formula", "1", *bad])
         assert code == 2 and "--var" in err
-    code, _, err = _run(capsys, ["calc", "--formula", "x", "--var", "x=0.1.2"])
+    code, _, err = _run(capsys, ["--lang", "en", "calc", "--formula", "x", "--var", "x=0.1.2"])
     assert code == 2 and "x" in err
 
 
@@ -94,7 +96,9 @@ def test_replicates(capsys: pytest.CaptureFixture[str]) -> None:
     payload = json.loads(out)
     assert code == 1
     assert (payload["mean"], payload["within"]) == ("0.1305", False)
-    code, _, err = _run(capsys, ["replicates", "--values", "0.1", "--max-rel-diff", "20"])
+    code, _, err = _run(
+        capsys, ["--lang", "en", "replicates", "--values", "0.1", "--max-rel-diff", "20"]
+    )
     assert code == 2 and "two" in err
 
 
@@ -110,7 +114,9 @@ def test_westgard(capsys: pytest.CaptureFixture[str]) -> None:
         capsys, ["qc", "westgard", "--mean", "10", "--sd", "1", "--values", "10.2,12.5", "--json"]
     )
     assert code == 0 and json.loads(out)["rejected"] is False
-    code, _, err = _run(capsys, ["qc", "westgard", "--mean", "10", "--sd", "0", "--values", "1"])
+    code, _, err = _run(
+        capsys, ["--lang", "en", "qc", "westgard", "--mean", "10", "--sd", "0", "--values", "1"]
+    )
     assert code == 2 and "sd" in err
     code, out, _ = _run(capsys, ["qc", "westgard", "--mean", "-0.5", "--sd", "1", "--values", "-1"])
     assert code == 0 and "no rule violated" in out

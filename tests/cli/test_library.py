@@ -74,7 +74,7 @@ def test_limits_of_rice_name_where_each_came_from(
     assert isinstance(old, list)
     assert {i["standard_year"] for i in old if i["standard_no"] == "GB 2762"} == {"2017"}
     capsys.readouterr()
-    assert main([*base[:5], "面包", "--json"]) == 2
+    assert main(["--lang", "en", *base[:5], "面包", "--json"]) == 2
     assert "no food class" in capsys.readouterr().err
 
 

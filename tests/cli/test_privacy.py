@@ -120,7 +120,7 @@ def test_a_password_file_others_can_read_is_refused(tmp_path: Path) -> None:
     secret.write_text("admin-secret-1\n", encoding="utf-8")
     secret.chmod(0o644)
     argv = ["--db", str(db), "setup", "--name", "中心", "--code", "HF01", "--region", "340100"]
-    code, err = run([*argv, "--admin", "boss", "--password-file", str(secret)])
+    code, err = run(["--lang", "en", *argv, "--admin", "boss", "--password-file", str(secret)])
     assert code == 2
     assert "can be read or changed by other users (mode 0644)" in err
     assert f"chmod 600 {secret}" in err
@@ -139,7 +139,7 @@ def test_a_passphrase_file_others_can_read_is_refused(tmp_path: Path) -> None:
     os.environ["LABDESK_PASSWORD"] = password
     try:
         code, err = run(
-            ["--db", str(db), "keys", "init", "--user", "manager", "--replace",
+            ["--lang", "en", "--db", str(db), "keys", "init", "--user", "manager", "--replace",
              "--passphrase-file", str(phrase)]
         )  # fmt: skip
     finally:

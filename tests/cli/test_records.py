@@ -76,6 +76,7 @@ def test_setup_refuses_a_code_that_cannot_name_a_batch_file(
     pw.write_text("admin-secret-1\n", encoding="utf-8")
     pw.chmod(0o600)
     args = ["--db", str(tmp_path / "lab.sqlite"), "setup", "--name", "中心", "--region", "340100"]
+    args = ["--lang", "en", *args]
     assert main([*args, "--code", "AH 01", "--admin", "boss", "--password-file", str(pw)]) == 2
     assert "centre code 'AH 01'" in capsys.readouterr().err
 
@@ -185,7 +186,7 @@ def test_writing_commands_are_refused_while_another_process_holds_the_file(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
-        assert main(["--db", str(demo_copy), "backup"]) == 2
+        assert main(["--lang", "en", "--db", str(demo_copy), "backup"]) == 2
         err = capsys.readouterr().err
         assert f"process {holder.pid}" in err
         assert main(["--db", str(demo_copy), "restore", str(demo_copy)]) == 2
@@ -226,5 +227,5 @@ def test_setup_then_users(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_a_missing_database_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--db", str(tmp_path / "none.sqlite"), "samples"]) == 2
+    assert main(["--lang", "en", "--db", str(tmp_path / "none.sqlite"), "samples"]) == 2
     assert "no database" in capsys.readouterr().err

@@ -124,8 +124,9 @@ def test_labels_command(
     assert code == 0 and "8 labels on 1 page(s) (a4)" in out
     assert out_pdf.read_bytes().startswith(b"%PDF-")
     code, _out, err = run(
-        capsys, "--db", str(centre_db), "labels", "--sample", "NOPE", "--out", str(out_pdf)
-    )
+        capsys, "--lang", "en", "--db", str(centre_db), "labels", "--sample", "NOPE",
+        "--out", str(out_pdf),
+    )  # fmt: skip
     assert code == 2 and "no sample NOPE" in err
     code, _out, err = run(
         capsys, "--db", str(centre_db), "labels", "--sample", "AH202600001",
@@ -224,7 +225,9 @@ def test_marks_commands(
     db_arg = ("--db", str(centre_db))
     code, out, _ = run(capsys, *db_arg, "marks", "show")
     assert code == 0 and "reports show neither" in out
-    code, _out, err = run(capsys, *db_arg, "marks", "set", "cma", str(image), "--user", "boss")
+    code, _out, err = run(
+        capsys, "--lang", "en", *db_arg, "marks", "set", "cma", str(image), "--user", "boss"
+    )
     assert code == 2 and "may not" in err  # a manager is not the administrator
     code, out, err = run(capsys, *db_arg, "marks", "set", "cma", str(image), "--position",
                          "top-right", "--size", "18", "--user", "admin")  # fmt: skip

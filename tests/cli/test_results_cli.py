@@ -113,7 +113,9 @@ def test_a_mapping_is_edited_saved_and_reused(
 
 def test_import_signs_in(lab: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = gbk_csv(tmp_path / "r.csv", GBK_ROWS)
-    code, _, err = run(capsys, "--db", str(lab), "results", "import", str(path), "--user", "rev")
+    code, _, err = run(
+        capsys, "--lang", "en", "--db", str(lab), "results", "import", str(path), "--user", "rev"
+    )
     assert code == 2 and "may not enter results" in err
     assert results_of(lab, "S-003") == []
 
@@ -159,7 +161,7 @@ def test_every_command_help_shows_one_example(
 
 
 def test_set_rule_makes_an_item_screening(lab: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["--db", str(lab), "results", "set-rule", "S-004", "CARBOFURAN"]
+    args = ["--lang", "en", "--db", str(lab), "results", "set-rule", "S-004", "CARBOFURAN"]
     code, _, err = run(capsys, *args, "--factor", "-1", "--reason", "x")
     assert code == 2 and "factor" in err
     code, out, _ = run(capsys, *args, "--screening", "yes", "--reason", "筛查方法")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from labdesk.core.errors import LabDeskError, split_gloss
 from labdesk.core.limits import LimitSyntaxError, parse_limit
 from labdesk.paths import resources_dir
 
@@ -262,3 +263,88 @@ def test_every_limit_error_phrase_has_its_chinese() -> None:
         if "{" not in p and limit_messages.expected_zh(p) == limit_messages.GENERIC_ZH
     ]
     assert not missing, missing
+
+
+# --- One language per message (issue 21.8): an error's `in_language` -------------------
+
+QUOTED = re.compile(r"“[^”]*”|'[^']*'|\"[^\"]*\"")
+
+
+def unquoted(text: str) -> str:
+    """`text` less what it quotes of the user's input (quoted, never translated)."""
+    return QUOTED.sub(" ", text)
+
+
+def assert_wholly_chinese(text: str) -> None:
+    assert CJK.search(text), f"no Chinese in {text!r}"
+    assert not english_words(unquoted(text)), text
+
+
+def assert_wholly_english(text: str) -> None:
+    assert re.search(r"[A-Za-z]{3}", text), f"no English in {text!r}"
+    assert not CJK.search(without_data(unquoted(text))), text
+
+
+def _refusal(name: str) -> LabDeskError:
+    from labdesk.core.entries import parse_entry
+    from labdesk.core.numbers import scan_number
+    from labdesk.core.units import ratio
+    from labdesk.core.uscc import require_uscc
+    from labdesk.services.enterprises import normalized_uscc
+
+    calls = {
+        "limit syntax": lambda: parse_limit("≤abc"),
+        "plan c>n": lambda: parse_limit("n=5, c=6, m=100, M=1000 CFU/g"),
+        "plan syntax": lambda: parse_limit("n=5, c=1, m=abc CFU/g"),
+        "unknown unit": lambda: ratio("furlong", "mg/kg"),
+        "uscc": lambda: require_uscc("91350100M000100Y4X"),
+        "uscc of an enterprise": lambda: normalized_uscc("9" * 120_000),
+        "number": lambda: scan_number("1.2e999", 0, "value"),
+        "huge result": lambda: parse_entry("9" * 120_000),
+    }
+    with pytest.raises(LabDeskError) as raised:
+        calls[name]()
+    return raised.value
+
+
+REFUSALS = (
+    "limit syntax", "plan c>n", "plan syntax", "unknown unit", "uscc", "uscc of an enterprise",
+    "number", "huge result",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", REFUSALS)
+def test_a_refusal_says_itself_in_one_language(name: str) -> None:
+    error = _refusal(name)
+    assert set(error.texts) == {"zh", "en"}, "split at the source"
+    assert_wholly_chinese(error.in_language("zh"))
+    assert_wholly_english(error.in_language("en"))
+    # Both languages in str(): logs and older callers read it as before.
+    assert CJK.search(str(error)) and re.search(r"[A-Za-z]{3}", str(error))
+    assert len(error.in_language("zh")) < 400 and len(error.in_language("en")) < 800
+
+
+SPLITS = [
+    (
+        "no database at /x/l.db (数据库文件不存在)",
+        "no database at /x/l.db",
+        "数据库文件不存在：“/x/l.db”",
+    ),
+    ("sample 'NOPE' is gone (样品不存在)", "sample 'NOPE' is gone", "样品不存在：“NOPE”"),
+    (
+        "units (单位不兼容：mg（质量）不能换算为 mL（体积）)",
+        "units",
+        "单位不兼容：mg（质量）不能换算为 mL（体积）",
+    ),
+    ("Pass rate (合格率) is low", None, None),
+    ("only English (here)", None, None),
+    ("只有中文", None, None),
+]
+
+
+@pytest.mark.parametrize(("combined", "english", "chinese"), SPLITS)
+def test_a_combined_message_splits_at_its_final_gloss(
+    combined: str, english: str | None, chinese: str | None
+) -> None:
+    assert split_gloss(combined, "en") == (english or combined)
+    assert split_gloss(combined, "zh") == (chinese or combined)

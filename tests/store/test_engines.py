@@ -31,7 +31,7 @@ def test_a_server_url_is_never_taken_as_a_file(
     unreachable = "postgresql://labdesk@127.0.0.1:1/centre"
     assert main(["--db", unreachable, "samples"]) == 2
     assert "cannot be reached" in capsys.readouterr().err
-    assert main(["--db", unreachable, "restore", "copy.sqlite"]) == 2
+    assert main(["--lang", "en", "--db", unreachable, "restore", "copy.sqlite"]) == 2
     assert "database file" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []  # no "postgresql:" folder, nothing at all
 
