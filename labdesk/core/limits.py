@@ -778,7 +778,8 @@ def _expect_end(reader: _Reader) -> None:
 
 
 def parse_limit(text: str) -> Limit:
-    """Reads a limit cell; raises `LimitSyntaxError` (a ValidationError, field "limit").
+    """Reads a limit cell; raises `LimitSyntaxError` (a ValidationError, field "limit"),
+    or a ValidationError with rule "limit_length" for a text above MAX_LIMIT_LENGTH.
 
     Results are cached: limits repeat across thousands of results and `Limit` is frozen.
     """

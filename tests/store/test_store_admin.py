@@ -61,7 +61,7 @@ def test_a_centre_moves_to_the_server_and_back(
         assert info["engine"] == "postgresql" and info["samples"] == before["samples"]
         assert info["audit_head_seq"] == before["audit_log"]
         # A second copy into the now full target is refused, nothing written.
-        assert main(["store", "copy", "--from", str(source), "--to", url]) == 2
+        assert main(["--lang", "en", "store", "copy", "--from", str(source), "--to", url]) == 2
         assert "not empty" in capsys.readouterr().err
         assert _counts(url) == before
         back = tmp_path / "back.sqlite"
@@ -130,7 +130,7 @@ def test_grant_refuses_a_file_and_odd_role_names(
     assert main(["--db", str(tmp_path / "x.sqlite"), "store", "grant", "app"]) == 2
     assert "PostgreSQL" in capsys.readouterr().err
     with fresh_schema(pg_url) as url:
-        assert main(["--db", url, "store", "grant", "app; DROP TABLE users"]) == 2
+        assert main(["--lang", "en", "--db", url, "store", "grant", "app; DROP TABLE users"]) == 2
         assert "role" in capsys.readouterr().err
         assert main(["--db", url, "store", "grant", "labdesk_app", "--print"]) == 0
         sql = capsys.readouterr().out
