@@ -272,7 +272,7 @@ def test_the_report_names_the_food_class_and_the_versions_used(world: World) -> 
 
 def test_an_item_added_after_registration_needs_a_reason_and_is_audited(world: World) -> None:
     from labdesk.core.errors import WorkflowError
-    from labdesk.services.food_samples import add_food_item
+    from labdesk.services.item_changes import add_food_item
 
     sample_id = _rice(world)
     with pytest.raises(ValidationError) as caught:
