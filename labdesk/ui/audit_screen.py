@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.services.audit import AuditReport
 from labdesk.store.engine import DbTarget
+from labdesk.ui.errors import error_text
 from labdesk.ui.manager_lazy import LazyRowsModel
 from labdesk.ui.manager_queries import (
     AuditQuery,
@@ -293,7 +294,7 @@ class AuditScreen(QWidget):
         try:
             query = self.current_query()
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            self.banner.show_error(error_text(exc))
             self.model.set_source(None)
             return
         self._entries = {}
