@@ -68,7 +68,10 @@ def verify_file(db_path: DbTarget, state: TaskState | None = None) -> AuditRepor
             report = verify_audit(reader)
         else:
             report = verify_audit(reader, progress=state.set_progress, cancel=state.is_cancelled)
-        anchored = check_against_anchors(reader)  # the head kept outside the file (21.4)
+        from labdesk.batch.outbox_anchors import outbox_anchors
+
+        # The head kept outside the file (21.4): the anchor file, backups, the outbox.
+        anchored = check_against_anchors(reader, more=outbox_anchors(reader).anchors)
     finally:
         reader.close()
     if report.ok and not anchored.ok:
