@@ -93,7 +93,7 @@ def test_signed_in_start_builds_the_first_screen_only(demo_path: Path, tmp_path:
 
 
 def test_signed_in_start_refuses_a_wrong_password(demo_path: Path, tmp_path: Path) -> None:
-    run = _start(demo_path, tmp_path, sign_in="manager:not-the-password")
+    run = _start(demo_path, tmp_path, sign_in="manager:not-the-password", extra=["--lang", "en"])
     assert _report(run)["code"] == 2
     assert "wrong username or password" in run.stderr
 
