@@ -39,6 +39,7 @@ from labdesk.services.samples import transition
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
+from labdesk.store.schema import live_item
 
 # States in which results may be written; received/returned move to testing first.
 ENTRY_STATES = ("received", "testing", "returned", "submitted", "reviewed", "approved")
@@ -242,7 +243,7 @@ def refresh_conclusion(w: Writer, sample_id: int) -> None:
         # r.*: the result's judgement columns, with `pending` where the schema has it
         "SELECT i.name, i.limit_text, i.standard_no, i.standard_year, r.* "
         "FROM sample_items i LEFT JOIN results r ON r.sample_item_id = i.id "
-        "AND r.superseded_by IS NULL WHERE i.sample_id = ? ORDER BY i.seq",
+        f"AND r.superseded_by IS NULL WHERE i.sample_id = ? AND {live_item('i')} ORDER BY i.seq",
         (sample_id,),
     )
     standards: list[str] = []

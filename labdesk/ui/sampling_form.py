@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.uscc import validate_uscc
+from labdesk.store.schema import live_item
 from labdesk.ui.errors import user_message
 from labdesk.ui.labels import chinese_ui, method_text, state_title
 from labdesk.ui.session import UiSession
@@ -602,7 +603,7 @@ class SamplingForm(QWidget):
         try:
             items = library.items_for(self.session.db, str(code), on)
         except LabDeskError as exc:
-            self.items_note.setText(str(exc))
+            self.items_note.setText(user_message(exc))
             return
         standards = sorted({f"{i['standard_no']}-{i['standard_year']}".strip("-") for i in items})
         self.items_note.setText(
@@ -680,7 +681,7 @@ class SamplingForm(QWidget):
                 executive_standard=self.executive_standard.text().strip(),
             )
         except LabDeskError as exc:
-            self.items_note.setText(str(exc))
+            self.items_note.setText(user_message(exc))
             return
         items = proposal.items + proposal.available
         self._food_keys = [i["key"] for i in items]
@@ -729,7 +730,8 @@ class SamplingForm(QWidget):
         assert self.sample_id is not None
         items = self.session.db.query(
             "SELECT name, limit_text, unit, method, standard_no, standard_year, source, mark, "
-            "mark_meaning, sample_data FROM sample_items WHERE sample_id = ? ORDER BY seq",
+            "mark_meaning, sample_data FROM sample_items "
+            f"WHERE sample_id = ? AND {live_item()} ORDER BY seq",
             [self.sample_id],
         )
         self.items_note.setText(self.tr("{0} items frozen onto this sample").format(len(items)))
@@ -1162,7 +1164,7 @@ class SamplingFormDialog(QDialog):
             action()
         except ValidationError as exc:
             if not self.form.show_error(exc):
-                self.message.setText(str(exc))
+                self.message.setText(user_message(exc))
             else:
                 self.message.setText(self.tr("Please correct the fields marked in red."))
             return False
@@ -1171,7 +1173,7 @@ class SamplingFormDialog(QDialog):
             self.form.form_errors(draft=draft)
             return False
         except LabDeskError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(user_message(exc))
             return False
         return True
 
