@@ -667,8 +667,7 @@ def write(db: Store, actor: Actor, *, shared: bool = False) -> Iterator[Writer]:
     own: list[tuple[int, int]] = db.__dict__.setdefault("own_entries", [])
     mine: tuple[int, int] | None = None
     try:
-        with db.transaction() as conn:
-            db.engine.begin_audited(conn, shared=shared)
+        with db.transaction(audited="shared" if shared else "alone") as conn:
             writer = Writer(db, conn, actor)
             yield writer
             writer.flush()

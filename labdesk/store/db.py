@@ -91,7 +91,7 @@ class Database:
 
     # -- writing -------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, audited: str = "") -> Iterator[sqlite3.Connection]:
         """`BEGIN IMMEDIATE` … `COMMIT` (or `ROLLBACK` on any exception).
 
         Use `write(actor)` for audited tables; this bare form is for unaudited
@@ -105,8 +105,9 @@ class Database:
             self._in_transaction = True
             try:
                 try:
-                    self.engine.begin_write(self.conn)
+                    self.engine.begin_write(self.conn, audited)
                 except self.engine.errors as exc:
+                    self._rollback()  # a BEGIN that went through, its lock that did not
                     raise self.engine.translate(exc, self.target) from exc
                 try:
                     yield self.conn

@@ -147,10 +147,6 @@ class Engine:
     # Appended to a SELECT of rows a transaction is about to change (Writer.update/lock).
     row_lock = ""
 
-    def begin_audited(self, conn: Connection, *, shared: bool) -> None:
-        """Called at the start of an audited transaction (audit.write): a no-op where one
-        writer has the whole file; on a server, alone or beside other shared writes."""
-
     def take_ids(self, conn: Connection, table: str, count: int, known: int | None) -> int:
         """The first of `count` new consecutive ids of `table`, for this transaction.
 
@@ -166,7 +162,10 @@ class Engine:
         missing. A no-op on a file."""
         return False
 
-    def begin_write(self, conn: Connection) -> None:
+    def begin_write(self, conn: Connection, audited: str = "") -> None:
+        """Starts a write transaction. `audited` is "" (bookkeeping, migrations), "alone"
+        or "shared" (audit.write): where one writer has the whole file, all the same; on
+        a server, an audited one runs alone or beside other shared ones."""
         raise NotImplementedError
 
     def begin_snapshot(self, conn: Connection) -> None:
@@ -202,7 +201,7 @@ class Engine:
 class SqliteEngine(Engine):
     name = "sqlite"
 
-    def begin_write(self, conn: Connection) -> None:
+    def begin_write(self, conn: Connection, audited: str = "") -> None:
         conn.execute("BEGIN IMMEDIATE")
 
     def begin_snapshot(self, conn: Connection) -> None:

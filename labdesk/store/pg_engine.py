@@ -206,6 +206,13 @@ class PgConnection:
         cursor.execute(translated.sql, _params(translated, parameters))
         return cursor
 
+    def begin_with(self, statements: str) -> None:
+        """BEGIN and the statements after it (PostgreSQL's own SQL, no parameters) sent
+        as one simple query: one round trip."""
+        self._check_link("BEGIN")
+        self._open_tx = True
+        self.raw.execute(statements)
+
     def executemany(self, sql: str, parameters: Any, /) -> Any:
         self._check_link(sql)
         translated = pg_sql.translate(sql)
@@ -344,10 +351,6 @@ class PostgresEngine(Engine):
     head_select = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
     row_lock = " FOR UPDATE"
 
-    def begin_audited(self, conn: Connection, *, shared: bool) -> None:
-        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-        conn.execute(f"SELECT {function}({_AUDITED_LOCK})").fetchone()
-
     def take_ids(self, conn: Connection, table: str, count: int, known: int | None) -> int:
         # Reserved anew each time: a later block of this transaction need not follow on.
         return int(conn.execute("SELECT labdesk_take_ids(?, ?)", (table, count)).fetchone()[0])
@@ -375,8 +378,16 @@ class PostgresEngine(Engine):
             )
         return True
 
-    def begin_write(self, conn: Connection) -> None:
-        conn.execute("BEGIN")
+    def begin_write(self, conn: Connection, audited: str = "") -> None:
+        if not audited:
+            conn.execute("BEGIN")
+            return
+        assert isinstance(conn, PgConnection)
+        function = (
+            "pg_advisory_xact_lock_shared" if audited == "shared" else "pg_advisory_xact_lock"
+        )
+        # One round trip: the transaction and its lock in one simple query.
+        conn.begin_with(f"BEGIN; SELECT {function}({_AUDITED_LOCK})")
 
     def begin_snapshot(self, conn: Connection) -> None:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -403,6 +414,16 @@ class PostgresEngine(Engine):
         conn.execute(f"PRAGMA user_version = {int(version)}")
 
     def translate(self, exc: BaseException, where: object) -> BaseException:
+        if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.DeadlockDetected):
+            # Both are OperationalErrors, but the connection is fine: the server gave up
+            # waiting (lock_timeout) or broke a deadlock by cancelling this transaction.
+            error = StoreError(
+                f"{where}: the database is busy with another workstation's change to the "
+                "same records; nothing of this change was saved — try again "
+                "(数据库正忙于其他工作站的修改，未保存，请重试)"
+            )
+            error.__cause__ = exc
+            return error
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
             error = StoreError(
                 f"{where}: the connection to the database server was lost; nothing of the "
