@@ -140,6 +140,16 @@ class Database:
             except self.engine.errors as exc:
                 raise self.engine.translate(exc, self.target) from exc
 
+    def wait_for_change(self, timeout: float) -> bool:
+        """Waits up to `timeout` seconds for another connection's audited commit; True
+        when one was announced (a server's notification), False when the time ran out
+        (a file announces nothing: it just waits). The head is worth reading either way."""
+        with self.lock:
+            try:
+                return self.engine.wait_for_change(self.conn, timeout)
+            except self.engine.errors as exc:
+                raise self.engine.translate(exc, self.target) from exc
+
     def write(
         self, actor: Actor, *, shared: bool = False
     ) -> contextlib.AbstractContextManager[Writer]:

@@ -41,6 +41,18 @@ def id_sequence(table: str) -> str:
 # another session's, hence the advisory lock, held only for these statements (a session
 # lock, released on error too: a transaction lock would be held until the commit and
 # serialize every writer of the table again).
+# Every audited commit moves the head: its new seq is announced on this channel (NOTIFY
+# is delivered at commit, never for a transaction rolled back), so a window waiting with
+# LISTEN learns of another workstation's change at once instead of at its next poll.
+CHANGE_CHANNEL = "labdesk_audit"
+NOTIFY_HEAD = (
+    "CREATE OR REPLACE FUNCTION labdesk_audit_notify() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN PERFORM pg_notify('{CHANGE_CHANNEL}', NEW.seq::text); RETURN NULL; END $$",
+    "DROP TRIGGER IF EXISTS labdesk_audit_notify ON audit_head",
+    "CREATE TRIGGER labdesk_audit_notify AFTER UPDATE ON audit_head FOR EACH ROW "
+    "EXECUTE FUNCTION labdesk_audit_notify()",
+)
+
 TAKE_IDS = """
 CREATE OR REPLACE FUNCTION labdesk_take_ids(tbl text, n bigint) RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -159,6 +171,7 @@ class PgConnection:
         # Foreign keys to tables a migration creates later: (target table, ALTER …).
         self._pending_keys: list[tuple[str, str]] = []
         self._open_tx = False
+        self.listening = False  # LISTEN issued on this link (wait_for_change)
 
     @property
     def lost(self) -> bool:
@@ -177,6 +190,7 @@ class PgConnection:
         with contextlib.suppress(psycopg.Error):
             self.raw.close()
         self.raw = _raw_connect(self.target, readonly=self.readonly)
+        self.listening = False
 
     def _check_link(self, sql: str) -> bool:
         """Reconnects a lost link between transactions; inside one, refuses (the rest of
@@ -360,14 +374,19 @@ class PostgresEngine(Engine):
         names = [id_sequence(t) for t in tables]
         row = conn.raw.execute(
             "SELECT to_regprocedure('labdesk_take_ids(text,bigint)') IS NULL, array("
-            "SELECT name FROM unnest(%s::text[]) AS s(name) WHERE to_regclass(name) IS NULL)",
+            "SELECT name FROM unnest(%s::text[]) AS s(name) WHERE to_regclass(name) IS NULL), "
+            "NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'labdesk_audit_notify' "
+            "AND tgrelid = to_regclass('audit_head'))",
             (names,),
         ).fetchone()
         assert row is not None
         absent = set(row[1])
-        if check_only or not (row[0] or absent):
-            return bool(row[0] or absent)
+        missing = bool(row[0] or absent or row[2])
+        if check_only or not missing:
+            return missing
         conn.raw.execute(TAKE_IDS)
+        for statement in NOTIFY_HEAD:
+            conn.raw.execute(statement)
         for table, name in zip(tables, names, strict=True):
             if name not in absent:
                 continue  # never moved back: other sessions may hold ids from it
@@ -377,6 +396,20 @@ class PostgresEngine(Engine):
                 f"SELECT setval('{name}', greatest(max(id), 1), max(id) IS NOT NULL) FROM {table}"
             )
         return True
+
+    def wait_for_change(self, conn: Connection, timeout: float) -> bool:
+        assert isinstance(conn, PgConnection)
+        conn._check_link("")
+        if not conn.listening:
+            conn.raw.execute(f"LISTEN {CHANGE_CHANNEL}")
+            conn.listening = True
+        announced = False
+        for _ in conn.raw.notifies(timeout=timeout, stop_after=1):
+            announced = True
+        if announced:  # a burst of commits: one wake-up
+            for _ in conn.raw.notifies(timeout=0.0):
+                pass
+        return announced
 
     def begin_write(self, conn: Connection, audited: str = "") -> None:
         if not audited:
