@@ -22,7 +22,7 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -91,11 +91,15 @@ class Database:
 
     # -- writing -------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self, *, audited: str = "") -> Iterator[sqlite3.Connection]:
+    def transaction(
+        self, *, audited: str = "", before_commit: Callable[[], None] | None = None
+    ) -> Iterator[sqlite3.Connection]:
         """`BEGIN IMMEDIATE` … `COMMIT` (or `ROLLBACK` on any exception).
 
         Use `write(actor)` for audited tables; this bare form is for unaudited
-        bookkeeping (meta) and migrations.
+        bookkeeping (meta) and migrations. `before_commit` sends the transaction's last
+        statements (the audit append) in one pipeline with the COMMIT (on a server, one
+        round trip); if any of it fails, everything is rolled back.
         """
         if self.readonly:
             raise StoreError(f"{self.path} is open read-only")
@@ -115,10 +119,15 @@ class Database:
                     self._rollback()
                     raise
                 try:
-                    self.conn.execute("COMMIT")
-                except self.engine.errors as exc:
+                    with self.engine.pipeline(self.conn):
+                        if before_commit is not None:
+                            before_commit()
+                        self.conn.execute("COMMIT")
+                except BaseException as exc:
                     self._rollback()
-                    raise self.engine.translate(exc, self.target) from exc
+                    if isinstance(exc, self.engine.errors):
+                        raise self.engine.translate(exc, self.target) from exc
+                    raise
             except self.engine.errors as exc:
                 raise self.engine.translate(exc, self.target) from exc
             finally:

@@ -25,7 +25,7 @@ import contextlib
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -156,6 +156,19 @@ class Engine:
         if known is not None:
             return known
         return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+
+    def pipeline(self, conn: Connection) -> contextlib.AbstractContextManager[Any]:
+        """Statements inside are sent without waiting for each answer (a server's
+        pipeline mode; errors surface when it ends). A file is in-process: as usual."""
+        return contextlib.nullcontext()
+
+    def append_audit(
+        self, conn: Connection, entries: list[tuple[Any, ...]], first: bool
+    ) -> Callable[[], tuple[int, int]] | None:
+        """Appends the Writer's pending entries on the server (see Writer.flush) and
+        returns how to read (first, last) entry number once answered; None: the Writer
+        chains them itself (a file's one writer)."""
+        return None
 
     def wait_for_change(self, conn: Connection, timeout: float) -> bool:
         """Database.wait_for_change: nothing announces a change in a file."""

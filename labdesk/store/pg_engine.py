@@ -11,7 +11,7 @@ as `int`, as from SQLite.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -41,6 +41,49 @@ def id_sequence(table: str) -> str:
 # another session's, hence the advisory lock, held only for these statements (a session
 # lock, released on error too: a transaction lock would be held until the commit and
 # serialize every writer of the table again).
+# The Writer's pending entries appended in one call (Writer.flush): the head locked, each
+# entry's seq, prev_hash and hash computed here — the same text as audit.entry_hash: the
+# JSON middle part comes built from the program, seq is an integer's decimal digits and
+# prev_hash hex — the rows inserted and the head moved. Sent in one pipeline with the
+# COMMIT, the head's lock is held only while the server works.
+APPEND = """
+CREATE OR REPLACE FUNCTION labdesk_append(
+  p_middle text[], p_at_utc text[], p_at_offset text[], p_user_id bigint[],
+  p_username text[], p_action text[], p_table text[], p_record bigint[], p_field text[],
+  p_old text[], p_new text[], p_reason text[]) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  s bigint;
+  h text;
+  d text;
+  first bigint;
+BEGIN
+  SELECT seq, hash INTO s, h FROM audit_head WHERE id = 1 FOR UPDATE;
+  first := s + 1;
+  FOR i IN 1 .. coalesce(cardinality(p_middle), 0) LOOP
+    s := s + 1;
+    d := encode(sha256(convert_to('[' || s || ',' || p_middle[i] || ',"' || h || '"]'
+         || chr(10) || coalesce(p_old[i], '') || chr(10) || coalesce(p_new[i], ''), 'UTF8')),
+         'hex');
+    INSERT INTO audit_log (seq, at_utc, at_offset, user_id, username, action, table_name,
+        record_id, field, old_value, new_value, reason, prev_hash, hash)
+      VALUES (s, p_at_utc[i], p_at_offset[i], p_user_id[i], p_username[i], p_action[i],
+        p_table[i], p_record[i], p_field[i], p_old[i], p_new[i], p_reason[i], h, d);
+    h := d;
+  END LOOP;
+  UPDATE audit_head SET seq = s, hash = h WHERE id = 1;
+  RETURN first;
+END $$
+"""
+_APPEND_CALL = (
+    "SELECT labdesk_append(%s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], "
+    "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])"
+)
+_APPEND_SIGNATURE = (
+    "labdesk_append(text[],text[],text[],bigint[],text[],text[],text[],bigint[],text[],"
+    "text[],text[],text[])"
+)
+
 # Every audited commit moves the head: its new seq is announced on this channel (NOTIFY
 # is delivered at commit, never for a transaction rolled back), so a window waiting with
 # LISTEN learns of another workstation's change at once instead of at its next poll.
@@ -373,7 +416,8 @@ class PostgresEngine(Engine):
         assert isinstance(conn, PgConnection)
         names = [id_sequence(t) for t in tables]
         row = conn.raw.execute(
-            "SELECT to_regprocedure('labdesk_take_ids(text,bigint)') IS NULL, array("
+            "SELECT to_regprocedure('labdesk_take_ids(text,bigint)') IS NULL "
+            f"OR to_regprocedure('{_APPEND_SIGNATURE}') IS NULL, array("
             "SELECT name FROM unnest(%s::text[]) AS s(name) WHERE to_regclass(name) IS NULL), "
             "NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'labdesk_audit_notify' "
             "AND tgrelid = to_regclass('audit_head'))",
@@ -385,6 +429,7 @@ class PostgresEngine(Engine):
         if check_only or not missing:
             return missing
         conn.raw.execute(TAKE_IDS)
+        conn.raw.execute(APPEND)
         for statement in NOTIFY_HEAD:
             conn.raw.execute(statement)
         for table, name in zip(tables, names, strict=True):
@@ -396,6 +441,28 @@ class PostgresEngine(Engine):
                 f"SELECT setval('{name}', greatest(max(id), 1), max(id) IS NOT NULL) FROM {table}"
             )
         return True
+
+    def pipeline(self, conn: Connection) -> contextlib.AbstractContextManager[Any]:
+        assert isinstance(conn, PgConnection)
+        conn._check_link("")  # a link lost inside the transaction refuses here
+        return conn.raw.pipeline()
+
+    def append_audit(
+        self, conn: Connection, entries: list[tuple[Any, ...]], first: bool
+    ) -> Callable[[], tuple[int, int]] | None:
+        assert isinstance(conn, PgConnection)
+        conn._check_link("")
+        columns = [list(column) for column in zip(*entries, strict=True)]
+        cursor = conn.raw.cursor()
+        cursor.execute(_APPEND_CALL, columns)
+        count = len(entries)
+
+        def answer() -> tuple[int, int]:
+            row = cursor.fetchone()
+            assert row is not None
+            return int(row[0]), int(row[0]) + count - 1
+
+        return answer
 
     def wait_for_change(self, conn: Connection, timeout: float) -> bool:
         assert isinstance(conn, PgConnection)
