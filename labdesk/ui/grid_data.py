@@ -129,6 +129,18 @@ def item_rows(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     return {int(r["id"]): dict(r) for r in rows}
 
 
+def limit_texts(db: Database, ids: Sequence[int]) -> list[str]:
+    """The distinct limits of these sample items (the grid sizes its plan-unit columns
+    from them). The ids travel as one JSON parameter, so any number fits."""
+    if not ids:
+        return []
+    rows = db.query(
+        "SELECT DISTINCT limit_text FROM sample_items WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(ids))],
+    )
+    return [str(r[0] or "") for r in rows]
+
+
 def sample_item_ids(db: Database, sample_id: int) -> list[int]:
     """Mode A: the items of one sample in form order (a sample has tens, not millions)."""
     rows = db.query(
