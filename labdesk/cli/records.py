@@ -81,6 +81,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="also compare with this anchor (a copy of <db>.anchor or a backup's manifest "
         "kept elsewhere); the one beside the database and the backups' are always read",
     )
+    verify.add_argument(
+        "--outbox",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also read the audit heads signed into the centre's batches in DIR (a copy of "
+        "the outbox kept elsewhere); the centre's own outbox folder is always read",
+    )
     verify.set_defaults(func=_audit_verify)
 
     backup = sub.add_parser("backup", help="back up the database (online backup API)")
@@ -240,6 +249,7 @@ def _report_numbers(reader: Database, ids: list[int]) -> dict[int, str]:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
+    from labdesk.batch.outbox_anchors import outbox_anchors
     from labdesk.services.audit import integrity_problems, verify_audit
     from labdesk.store.anchor import check_against_anchors
     from labdesk.store.db import open_reader
@@ -248,7 +258,8 @@ def _audit_verify(args: argparse.Namespace) -> int:
     try:
         integrity = integrity_problems(reader)
         report = verify_audit(reader)
-        anchored = check_against_anchors(reader, args.anchor)
+        outbox = outbox_anchors(reader, args.outbox)  # the heads its batches signed (21.4)
+        anchored = check_against_anchors(reader, args.anchor, outbox.anchors)
     finally:
         reader.close()
     ok = report.ok and not integrity and anchored.ok
@@ -268,6 +279,7 @@ def _audit_verify(args: argparse.Namespace) -> int:
                 "problem": anchored.problem,
             }
         )
+        data["outbox_notes"] = outbox.notes
         data["ok"] = ok
         print(json.dumps(data, ensure_ascii=False))
     elif ok:
@@ -276,6 +288,8 @@ def _audit_verify(args: argparse.Namespace) -> int:
             print(f"  holds entry {newest.seq} as recorded by {newest.source} on {newest.at_utc}")
         else:
             print("  no anchor found to compare with (one is written when the database closes)")
+        for note in outbox.notes:
+            print(f"  note: {note}")
     else:
         if not anchored.ok:
             print(f"audit trail BROKEN (against its anchor): {anchored.problem}")

@@ -57,10 +57,29 @@ def split_gloss(message: str, language: str) -> str:
             depth -= 1
             if depth == 0:
                 english, chinese = text[:index].rstrip(), text[index + 1 : -1].strip()
-                if not english or not _CJK.search(chinese):
+                if english and _CJK.search(english) and _ENGLISH_PROSE.search(chinese):
+                    if _CJK.search(chinese):
+                        return message  # Chinese on both sides: one Chinese message
+                    return _reversed(english, chinese, language)
+                if not english or not _CJK.search(chinese) or _CJK.search(english):
                     return message
                 return _with_what_was_named(chinese, english) if language == "zh" else english
     return message
+
+
+# "file.csv: 文件为空 (the file is empty)": a few messages give the Chinese first and the
+# English in brackets; a leading "name: " (no Chinese in it) belongs to both.
+_LEADING_NAME = re.compile(r"^[^\u3400-\u9fff“”（）]*?:\s+")
+
+
+_ENGLISH_PROSE = re.compile(r"[A-Za-z]{2,}[ ,'-]+[A-Za-z]{2,}")
+
+
+def _reversed(chinese: str, english: str, language: str) -> str:
+    if language == "zh":
+        return chinese
+    lead = _LEADING_NAME.match(chinese)
+    return (lead.group(0) if lead else "") + english
 
 
 # What an English message quotes of the user's input ('NOPE', a path): a terse Chinese

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,12 +185,18 @@ class AnchorCheck:
     problem: str = ""
 
 
-def check_against_anchors(db: Store, extra: list[Path] | None = None) -> AnchorCheck:
-    """The chain still holds the newest anchor's entry with its hash (or no anchor)."""
+def check_against_anchors(
+    db: Store, extra: list[Path] | None = None, more: Sequence[Anchor] = ()
+) -> AnchorCheck:
+    """The chain still holds the newest anchor's entry with its hash (or no anchor).
+
+    `more`: anchors found elsewhere (the heads signed into the outbox's batches,
+    batch/outbox_anchors.py), on either engine."""
     if db.engine.is_file:
         anchors = find_anchors(db.path, extra)
     else:  # a server database has no folder beside it: only the anchors named
         anchors = [a for p in extra or [] if (a := _read(Path(p), f"the anchor {Path(p).name}"))]
+    anchors += more
     restored = max((a.restored_at for a in anchors if a.restored_at), default="")
     if restored:  # a restore rewound the chain on purpose: what came before it is void
         anchors = [a for a in anchors if a.restored_at or a.at_utc >= restored]

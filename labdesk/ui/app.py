@@ -107,7 +107,9 @@ def run_app(args: argparse.Namespace) -> int:
         # A file, or postgresql://… (never taken as a folder name; no password in it).
         db_path: DbTarget = target_of(str(given)) if given is not None else default_db_path()
     except LabDeskError as exc:
-        return _fail(str(exc))
+        from labdesk.ui.errors import error_text
+
+        return _fail(error_text(exc))
     demo = bool(getattr(args, "demo", False))
     screenshot_dir: Path | None = getattr(args, "screenshot", None)
 
@@ -138,7 +140,9 @@ def run_app(args: argparse.Namespace) -> int:
             title=QCoreApplication.translate("App", "Already open"),
         )
     except LabDeskError as exc:
-        return _fail(str(exc))
+        from labdesk.ui.errors import error_text
+
+        return _fail(error_text(exc))
 
     # The automatic backups are the interactive app's (not a screenshot or start-up run).
     interactive = screenshot_dir is None and os.environ.get(EXIT_WHEN_SHOWN_ENV) != "1"
@@ -179,9 +183,9 @@ def _create_demo(path: Path) -> str | None:
         backend.create_demo_database(path, state=state)
 
     def failed(exc: BaseException) -> None:
-        if not isinstance(exc, LabDeskError):
-            log.error("demo database creation failed", exc_info=exc)
-        errors.append(str(exc))
+        from labdesk.ui.errors import error_text  # logs a bug with its trace
+
+        errors.append(error_text(exc))
 
     op = run_operation(
         None,
@@ -273,7 +277,9 @@ def _benchmark_start(app: QApplication, session: UiSession) -> int:
     try:
         apply_sign_in(session, auth.sign_in(session.db, user, password))
     except LabDeskError as exc:
-        return _fail(str(exc))
+        from labdesk.ui.errors import error_text
+
+        return _fail(error_text(exc))
     prefetch.join()
     _run_main_window(app, session, exit_when_shown=True)
     return 0

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.services.audit import AuditReport
 from labdesk.store.engine import DbTarget
+from labdesk.ui.errors import error_text
 from labdesk.ui.manager_lazy import LazyRowsModel
 from labdesk.ui.manager_queries import (
     AuditQuery,
@@ -67,7 +68,10 @@ def verify_file(db_path: DbTarget, state: TaskState | None = None) -> AuditRepor
             report = verify_audit(reader)
         else:
             report = verify_audit(reader, progress=state.set_progress, cancel=state.is_cancelled)
-        anchored = check_against_anchors(reader)  # the head kept outside the file (21.4)
+        from labdesk.batch.outbox_anchors import outbox_anchors
+
+        # The head kept outside the file (21.4): the anchor file, backups, the outbox.
+        anchored = check_against_anchors(reader, more=outbox_anchors(reader).anchors)
     finally:
         reader.close()
     if report.ok and not anchored.ok:
@@ -293,7 +297,7 @@ class AuditScreen(QWidget):
         try:
             query = self.current_query()
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            self.banner.show_error(error_text(exc))
             self.model.set_source(None)
             return
         self._entries = {}

@@ -36,6 +36,7 @@ from labdesk.core.rates import MIN_SAMPLES
 from labdesk.services import summary
 from labdesk.services.summary import BatchSummary, Counts
 from labdesk.store.engine import DbTarget
+from labdesk.ui.errors import error_text
 from labdesk.ui.manager_queries import exported_batch_rows
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import Operation, TaskState, run_operation
@@ -440,7 +441,7 @@ class BatchesScreen(QWidget):
         try:
             auth.set_outbox_dir(self.session.context, folder)  # manager or admin
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            self.banner.show_error(error_text(exc))
             return
         self.session.notify_changed("centre")
         self._show_key_and_outbox()
@@ -519,10 +520,10 @@ class BatchesScreen(QWidget):
         try:
             path = rewrite_batch(self.session.db, sequence, folder)
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            self.banner.show_error(error_text(exc))
         except OSError as exc:
             self.banner.show_error(
-                self.tr("Could not write the batch file: {0}").format(exc.strerror or exc)
+                self.tr("Could not write the batch file: {0}").format(error_text(exc))
             )
         else:
             self.banner.show_info(self.tr("Batch {0} written again to {1}").format(sequence, path))

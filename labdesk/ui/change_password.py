@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError, ValidationError
+from labdesk.ui.errors import error_text
 from labdesk.ui.session import UiSession
 
 
@@ -86,7 +87,7 @@ class ChangePasswordDialog(QDialog):
             )
         if exc.rule == "unchanged":
             return self.tr("The new password must differ from the current one."), self.new
-        return str(exc), self.new
+        return error_text(exc), self.new
 
     def try_change(self) -> None:
         from labdesk.services import auth
@@ -113,6 +114,6 @@ class ChangePasswordDialog(QDialog):
             )
             return
         except LabDeskError as exc:  # e.g. disabled meanwhile: say it as the service does
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         self.accept()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.ui.clock_panel import KIND_TITLES, OUTCOME_TITLES, _t
+from labdesk.ui.errors import error_text
 from labdesk.ui.session import UiSession
 
 DUE_BRUSH = QBrush(QColor("#fbecc0"))
@@ -234,7 +235,7 @@ class BackupsTab(QWidget):
         try:
             action()
         except LabDeskError as exc:
-            self.message.show_message(str(exc), True)
+            self.message.show_message(error_text(exc), True)
             return False
         self.message.show_message(done, False)
         self.session.notify_changed("backups")
@@ -422,7 +423,7 @@ class CasesTab(QWidget):
         try:
             action()
         except LabDeskError as exc:
-            self.message.show_message(str(exc), True)
+            self.message.show_message(error_text(exc), True)
             return False
         self.message.show_message(done, False)
         self.session.notify_changed("cases")
@@ -559,14 +560,12 @@ class CalendarTab(QWidget):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            self.message.show_message(
-                self.tr("Cannot read {0}: {1}").format(path, exc.strerror), True
-            )
+            self.message.show_message(error_text(exc), True)  # names the file and why
             return False
         try:
             outcome = import_calendar(self.session.context, data, path.name)
         except LabDeskError as exc:
-            self.message.show_message(str(exc), True)
+            self.message.show_message(error_text(exc), True)
             return False
         if outcome.unchanged:
             text = self.tr("The calendar of {0} is already imported: nothing changed.").format(

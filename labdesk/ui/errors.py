@@ -78,14 +78,55 @@ def install_log_file(path: Path) -> Path | None:
     return path
 
 
-def user_message(exc: BaseException) -> str:
-    """The text to show for an exception (the message for user errors, a summary for bugs)."""
+def ui_language() -> str:
+    """The interface's language, "zh" or "en" (`install_translators` sets the default locale)."""
+    from PySide6.QtCore import QLocale
+
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+
+def _fault_text(exc: BaseException, language: str) -> str | None:
+    """A fault the user can act on that is not a LabDeskError (a missing folder, a
+    read-only medium, a damaged database), in `language`; None for a bug."""
+    if isinstance(exc, OSError):
+        from labdesk.core.os_faults import describe_os_error_in_both, names_a_known_fault
+
+        if not names_a_known_fault(exc):
+            return None
+        english, chinese = describe_os_error_in_both(exc)
+        return chinese if language == "zh" else english
+    import sqlite3
+
+    if isinstance(exc, sqlite3.DatabaseError):
+        from labdesk.store.errors import StoreError, translate
+
+        translated = translate(exc)
+        if isinstance(translated, StoreError):
+            return translated.in_language(language)
+    return None
+
+
+def is_bug(exc: BaseException) -> bool:
+    """True when `exc` is not the user's to act on (log it with its trace)."""
+    return not isinstance(exc, LabDeskError) and _fault_text(exc, "en") is None
+
+
+def user_message(exc: BaseException, language: str | None = None) -> str:
+    """The text to show for an exception, wholly in the interface language (issue 21.8):
+    the message for what the user can act on, a plain sentence (never the exception's own
+    English, never a trace) for a bug."""
+    chosen = language or ui_language()
     if isinstance(exc, LabDeskError):
         from labdesk.ui.uscc_text import uscc_error_text
 
-        return uscc_error_text(exc) or str(exc)
-    message = QCoreApplication.translate("Errors", "An unexpected error occurred: {0}").format(
-        f"{type(exc).__name__}: {exc}"
+        return uscc_error_text(exc) or exc.in_language(chosen)
+    fault = _fault_text(exc, chosen)
+    if fault is not None:
+        return fault
+    message = QCoreApplication.translate(
+        "Errors",
+        "An unexpected error occurred inside LabDesk (a fault in the program, not in "
+        "what you did).",
     )
     if _log_file is not None:
         message += "\n\n" + QCoreApplication.translate(
@@ -94,20 +135,24 @@ def user_message(exc: BaseException) -> str:
     return message
 
 
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """Show `exc` in a plain dialog. Bugs are logged with their trace first."""
-    if not isinstance(exc, LabDeskError):
+def error_text(exc: BaseException) -> str:
+    """`user_message(exc)`, after logging a bug with its trace: what every screen shows
+    for an exception it caught (never `str(exc)`, which holds both languages)."""
+    if is_bug(exc):
         log.error(
             "unexpected error: %s",
             "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
         )
-        QMessageBox.critical(
-            parent, QCoreApplication.translate("Errors", "LabDesk — error"), user_message(exc)
-        )
+    return user_message(exc)
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Show `exc` in a plain dialog. Bugs are logged with their trace first."""
+    text = error_text(exc)
+    if is_bug(exc):
+        QMessageBox.critical(parent, QCoreApplication.translate("Errors", "LabDesk — error"), text)
     else:
-        QMessageBox.warning(
-            parent, QCoreApplication.translate("Errors", "LabDesk"), user_message(exc)
-        )
+        QMessageBox.warning(parent, QCoreApplication.translate("Errors", "LabDesk"), text)
 
 
 def install_excepthook() -> None:

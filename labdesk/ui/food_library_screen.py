@@ -92,7 +92,9 @@ class LimitImportDialog(QDialog):
             self.ok_button.setEnabled(False)
             return
         except LabDeskError as exc:
-            self.summary_label.setText(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.summary_label.setText(error_text(exc))
             self.ok_button.setEnabled(False)
             return
         table = self.table
@@ -247,7 +249,9 @@ class FoodLibraryPanel(QWidget):
             tree = food_library.load_tree(self.session.db)
         except LabDeskError as exc:
             self.tree.blockSignals(False)
-            self.class_label.setText(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.class_label.setText(error_text(exc))
             return
         self._tree = tree
         for cls in tree.walk():
@@ -418,10 +422,13 @@ class FoodLibraryPanel(QWidget):
     def _import_failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
         if isinstance(exc, LabDeskError):
-            self.banner.show_error(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.banner.show_error(error_text(exc))
             return
-        log.error("importing a limit table failed", exc_info=exc)
-        self.banner.show_error(self.tr("The import failed: {0}").format(exc))
+        from labdesk.ui.errors import error_text  # logs the bug with its trace
+
+        self.banner.show_error(self.tr("The import failed: {0}").format(error_text(exc)))
 
     def _imported(self, outcome: Any) -> None:
         self.import_button.setEnabled(True)

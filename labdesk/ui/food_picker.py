@@ -60,7 +60,9 @@ class FoodClassPicker(QWidget):
         except LabDeskError as exc:
             self.tree = None
             self.edit.setEnabled(False)
-            self.path_label.setText(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.path_label.setText(error_text(exc))
 
     # ----- state ----------------------------------------------------------------------
 

@@ -258,11 +258,14 @@ class FoodTemplatePanel(QWidget):
         try:
             count = food_library.set_template(ctx, self.class_code, entries)
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.banner.show_error(error_text(exc))
             return
         except Exception as exc:  # a bug: logged with its trace, said plainly
-            log.error("saving a food template failed", exc_info=exc)
-            self.banner.show_error(self.tr("Saving failed: {0}").format(exc))
+            from labdesk.ui.errors import error_text  # logs the bug with its trace
+
+            self.banner.show_error(self.tr("Saving failed: {0}").format(error_text(exc)))
             return
         self.banner.show_info(done.format(self._class_text(self.class_code), count))
         self.saved.emit(self.class_code)

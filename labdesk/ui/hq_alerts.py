@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 from labdesk.province import alerts as province_alerts
 from labdesk.province.alerts import decimal_of
 from labdesk.services.summary import Rate
+from labdesk.ui.errors import error_text
 from labdesk.ui.hq_labels import rate_text
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import TaskState, run_operation
@@ -83,7 +84,7 @@ class HqAlertsScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
-        self.banner.show_error(str(exc))
+        self.banner.show_error(error_text(exc))
 
     def _loaded(self, report: province_alerts.AlertsReport) -> None:
         self.report = report

@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from labdesk.core.errors import LabDeskError
+from labdesk.ui.errors import error_text
 
 
 def run_hq_app(url: str, language: str | None) -> int:
@@ -31,8 +32,8 @@ def run_hq_app(url: str, language: str | None) -> int:
     try:
         open_hq(url).close()  # opens (and upgrades) once, so a bad URL is said plainly here
     except LabDeskError as exc:
-        print(f"labdesk: {exc}", file=sys.stderr)
-        QMessageBox.critical(None, "LabDesk HQ", str(exc))
+        print(f"labdesk: {error_text(exc)}", file=sys.stderr)
+        QMessageBox.critical(None, "LabDesk HQ", error_text(exc))
         return 2
     window = HqWindow(lambda: open_hq(url), url)
     window.show()

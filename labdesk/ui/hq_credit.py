@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.province import credit as province_credit
+from labdesk.ui.errors import error_text
 from labdesk.ui.hq_labels import exclusion_text, verdict_text
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import TaskState, run_operation
@@ -195,7 +196,7 @@ class HqCreditScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
-        self.banner.show_error(str(exc))
+        self.banner.show_error(error_text(exc))
 
     def _loaded(self, report: province_credit.CreditReport) -> None:
         self.report = report

@@ -30,6 +30,7 @@ from labdesk.province import rates as province_rates
 from labdesk.province import regions
 from labdesk.province.evidence import SampleRef, samples_in
 from labdesk.province.scope import TASK_LEVELS, Scope, parse_period
+from labdesk.ui.errors import error_text
 from labdesk.ui.hq_labels import exclusion_text, rate_text, verdict_text
 from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
 from labdesk.ui.manager_widgets import FigureTile, MessageBanner, RowsModel, make_table, titled
@@ -205,7 +206,7 @@ class HqRatesScreen(QWidget):
         try:
             scope = self.scope()
         except Exception as exc:  # a bad period typed by hand: ValidationError
-            self.banner.show_error(str(exc))
+            self.banner.show_error(error_text(exc))
             return
         by, within = ("county", self.within) if self.within else ("city", "")
         self.loading = True
@@ -224,7 +225,7 @@ class HqRatesScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
-        self.banner.show_error(str(exc))
+        self.banner.show_error(error_text(exc))
 
     def _loaded(self, load: RatesLoad) -> None:
         self.load = load

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.services import instrument_import, methods, runs
+from labdesk.ui.errors import error_text
 from labdesk.ui.labels import chinese_ui, verdict_text
 from labdesk.ui.session import UiSession
 
@@ -175,7 +176,7 @@ class InstrumentImportDialog(QDialog):
             )
         except LabDeskError as exc:
             self.plan = None
-            self._show_errors([str(exc)])
+            self._show_errors([error_text(exc)])
             return
         self._fill_mapping()
         self._fill_preview()
@@ -270,7 +271,7 @@ class InstrumentImportDialog(QDialog):
             )
         except LabDeskError as exc:
             self.errors.clear()
-            self.errors.addItem(str(exc))
+            self.errors.addItem(error_text(exc))
             self.summary.setText(self.tr("Refused: nothing was imported."))
             return False
         self.session.notify_changed("results")

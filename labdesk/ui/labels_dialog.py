@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
+from labdesk.ui.errors import error_text
 from labdesk.ui.session import UiSession
 
 AT_REGISTRATION_KEY = "labels/at_registration"
@@ -143,7 +144,7 @@ class LabelsDialog(QDialog):
         try:
             return sample_labels(self.session.db, self.sample_nos, portions), LAYOUTS[key]
         except LabDeskError as exc:
-            self._say(str(exc), True)
+            self._say(error_text(exc), True)
             return None
 
     def _say(self, text: str, error: bool) -> None:
@@ -163,7 +164,7 @@ class LabelsDialog(QDialog):
         try:
             pages = write_labels_pdf(labels, layout, Path(path))
         except OSError as exc:
-            self._say(self.tr("Could not write {0}: {1}").format(path, exc.strerror), True)
+            self._say(error_text(exc), True)  # names the file and why, in the UI's language
             return False
         done = self.tr("{0} labels saved to {1} ({2} pages).")
         self._say(done.format(len(labels), path, pages), False)
@@ -182,7 +183,7 @@ class LabelsDialog(QDialog):
         try:
             print_labels(labels, layout, printer)
         except OSError as exc:
-            self._say(self.tr("Printing failed: {0}").format(exc), True)
+            self._say(self.tr("Printing failed: {0}").format(error_text(exc)), True)
             return False
         self._say(self.tr("{0} labels sent to the printer.").format(len(labels)), False)
         return True

@@ -59,11 +59,9 @@ class ScreenLoadError(QLabel):
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.setText(
-            self.tr("This screen could not be opened: {0}").format(
-                f"{type(error).__name__}: {error}"
-            )
-        )
+        from labdesk.ui.errors import user_message  # already logged with its trace
+
+        self.setText(self.tr("This screen could not be opened: {0}").format(user_message(error)))
 
     def refresh(self) -> None:
         """Nothing to refresh: the error stays until the module is fixed."""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
+from labdesk.ui.errors import error_text
 
 ROW_HEIGHT = 24
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -181,7 +182,7 @@ def run_guarded(banner: MessageBanner, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except LabDeskError as exc:
-        banner.show_error(str(exc))
+        banner.show_error(error_text(exc))
         return None
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.services import methods
 from labdesk.ui.entry import InlineMessage
+from labdesk.ui.errors import error_text
 from labdesk.ui.run_dialogs import _ServiceDialog
 from labdesk.ui.session import UiSession
 
@@ -332,7 +333,7 @@ class MethodsScreen(QWidget):
         try:  # the same values for every determination; a blank input is typed too
             done = compute_item(spec, [given] * spec.replicates)
         except LabDeskError as exc:
-            self.try_result.setText(str(exc))
+            self.try_result.setText(error_text(exc))
             return
         steps = "; ".join(f"{n} = {v}" for n, v in done.replicates[0].intermediates)
         self.try_result.setText(

@@ -24,6 +24,7 @@ from labdesk.core.errors import LabDeskError
 from labdesk.services import methods
 from labdesk.services.run_views import control_series
 from labdesk.ui.control_chart import ControlChart
+from labdesk.ui.errors import error_text
 from labdesk.ui.session import UiSession
 
 
@@ -96,7 +97,7 @@ class QcChartScreen(QWidget):
         try:
             series = control_series(self.session.db, str(code))
         except LabDeskError as exc:
-            self.caption.setText(str(exc))
+            self.caption.setText(error_text(exc))
             return
         self.chart.set_series(series.values, series.mean, series.sd)
         self.caption.setText(

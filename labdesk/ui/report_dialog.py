@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
+from labdesk.ui.errors import error_text
 from labdesk.ui.report_signing import with_signer
 from labdesk.ui.session import UiSession
 
@@ -210,7 +211,7 @@ class ReportDialog(QDialog):
             else:  # an old version never kept: rendered now, not kept as "issued"
                 pdf = render_issue(self.session.db, int(issue["id"]), signer)
         except LabDeskError as exc:
-            self._say(str(exc), True)
+            self._say(error_text(exc), True)
             return False
         return self._write(issue, pdf)
 
@@ -222,7 +223,7 @@ class ReportDialog(QDialog):
         try:
             Path(path).write_bytes(pdf)
         except OSError as exc:
-            self._say(self.tr("Could not write {0}: {1}").format(path, exc.strerror), True)
+            self._say(error_text(exc), True)  # names the file and why, in the UI's language
             return False
         if issue["state"] == "current":
             self._say(self.tr("Saved {0}, the report in force.").format(path), False)
@@ -275,7 +276,7 @@ class ReportDialog(QDialog):
         try:
             report_issues.open_correction(self.session.context, self.sample_id, reason)
         except LabDeskError as exc:
-            self._say(str(exc), True)
+            self._say(error_text(exc), True)
             return False
         self._say(self.tr("Correction opened: the sample is back with the technicians."), False)
         self.session.notify_changed("samples")
@@ -289,7 +290,7 @@ class ReportDialog(QDialog):
         try:
             report_issues.withdraw(self.session.context, self.sample_id, reason)
         except LabDeskError as exc:
-            self._say(str(exc), True)
+            self._say(error_text(exc), True)
             return False
         self._say(self.tr("Report withdrawn; HQ is told with the next batch."), False)
         self.session.notify_changed("samples")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
+from labdesk.ui.errors import error_text, user_message
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class PassphraseDialog(QDialog):
             self.passphrase.selectAll()
             return
         except LabDeskError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))
             return
         self.passphrase.clear()
         self.session.report_signer = self.opened
@@ -135,8 +136,8 @@ def keep_issued_pdf(session: UiSession, sample_id: int, signer: Any) -> str:
     try:
         issue_pdf(session.context, int(report["id"]), signer)
     except LabDeskError as exc:
-        return str(exc)
-    except Exception:  # a bug: the approval stands, the PDF can be made later
+        return error_text(exc)
+    except Exception as exc:  # a bug: the approval stands, the PDF can be made later
         log.exception("could not render the issued report PDF of sample %s", sample_id)
-        return "internal error"
+        return user_message(exc)
     return ""

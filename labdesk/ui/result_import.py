@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.services.excel_import import FIELD_LABELS, ColumnMapping
 from labdesk.services.result_import import FIELDS, PlanRow, Prepared
+from labdesk.ui.errors import error_text
 from labdesk.ui.labels import VERDICT_BRUSHES, verdict_text
 from labdesk.ui.manager_widgets import MessageBanner
 from labdesk.ui.operations import TaskState, run_operation
@@ -268,7 +269,7 @@ class ResultImportDialog(QDialog):
         try:
             mapping = result_import.load_mapping(self.session.db, name)
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            self.banner.show_error(error_text(exc))
             return
         self._recheck(mapping, name)
 
@@ -309,11 +310,9 @@ class ResultImportDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
-        if not isinstance(exc, LabDeskError):
-            log.error("checking a result file failed", exc_info=exc)
         self.prepared = None
         self.rows_model.set_rows([])
-        self.banner.show_error(str(exc))
+        self.banner.show_error(error_text(exc))
         self.summary.setText(self.tr("Nothing will be imported."))
         self._set_editable(False)
 
@@ -366,7 +365,7 @@ class ResultImportDialog(QDialog):
         try:
             result_import.save_mapping(self.session.context, name, self.current_mapping())
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            self.banner.show_error(error_text(exc))
             return False
         self._fill_saved(select=name)
         self.banner.show_info(self.tr("Mapping saved as {0}.").format(name))
@@ -392,9 +391,7 @@ class ResultImportDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.busy = False
-            if not isinstance(exc, LabDeskError):
-                log.error("result import failed", exc_info=exc)
-            self.banner.show_error(str(exc))
+            self.banner.show_error(error_text(exc))
 
         run_operation(
             self,

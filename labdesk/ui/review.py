@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui.entry import InlineMessage
+from labdesk.ui.errors import error_text
 from labdesk.ui.history import describe_action, describe_value, local_time
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui, state_title, verdict_text
@@ -437,7 +438,7 @@ class ReviewScreen(QWidget):
             else:
                 workflow.return_sample(ctx, sample_id, reason)
         except LabDeskError as exc:
-            self.message.show_message(str(exc), True)
+            self.message.show_message(error_text(exc), True)
             return False
         done = {
             "review": self.tr("Marked reviewed."),

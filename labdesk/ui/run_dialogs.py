@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.services import instruments, methods, runs
+from labdesk.ui.errors import error_text
 from labdesk.ui.session import UiSession
 
 
@@ -65,7 +66,7 @@ class _ServiceDialog(QDialog):
         try:
             self.outcome = self.submit()
         except LabDeskError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))
             return
         self.accept()
 

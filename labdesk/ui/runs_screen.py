@@ -39,6 +39,7 @@ from labdesk.core.errors import LabDeskError
 from labdesk.core.qc import QC_NAMES_EN, QC_NAMES_ZH
 from labdesk.services import methods, runs
 from labdesk.ui.entry import InlineMessage
+from labdesk.ui.errors import error_text
 from labdesk.ui.instrument_import_dialog import InstrumentImportDialog, short
 from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui, verdict_text
 from labdesk.ui.raw_data_panel import RawDataPanel
@@ -447,7 +448,7 @@ class RunsScreen(QWidget):
         try:
             outcome = runs.submit_run(self.session.context, run_id)
         except LabDeskError as exc:
-            self.message.show_message(str(exc), True)
+            self.message.show_message(error_text(exc), True)
             return False
         if outcome.state == "held":
             text = self.tr(
@@ -487,7 +488,7 @@ class RunsScreen(QWidget):
                 render_raw_data_pdf(self.session.db, int(item["sample_id"]), target)
                 written.append(target)
         except (LabDeskError, OSError) as exc:
-            self.message.show_message(str(exc), True)
+            self.message.show_message(error_text(exc), True)
             return written
         self.message.show_message(
             self.tr("Raw-data sheets written: {0}").format(len(written)), False

@@ -434,7 +434,9 @@ class SamplesScreen(QWidget):
         try:
             samples.cancel_sample(self.session.context, sample_id, reason)
         except LabDeskError as exc:
-            self.message.setText(self.tr("Not cancelled: {0}").format(exc))
+            from labdesk.ui.errors import error_text
+
+            self.message.setText(self.tr("Not cancelled: {0}").format(error_text(exc)))
             return False
         self.message.setText(self.tr("Sample cancelled."))
         self.refresh()

@@ -602,7 +602,7 @@ class SamplingForm(QWidget):
         try:
             items = library.items_for(self.session.db, str(code), on)
         except LabDeskError as exc:
-            self.items_note.setText(str(exc))
+            self.items_note.setText(user_message(exc))
             return
         standards = sorted({f"{i['standard_no']}-{i['standard_year']}".strip("-") for i in items})
         self.items_note.setText(
@@ -680,7 +680,7 @@ class SamplingForm(QWidget):
                 executive_standard=self.executive_standard.text().strip(),
             )
         except LabDeskError as exc:
-            self.items_note.setText(str(exc))
+            self.items_note.setText(user_message(exc))
             return
         items = proposal.items + proposal.available
         self._food_keys = [i["key"] for i in items]
@@ -1162,7 +1162,7 @@ class SamplingFormDialog(QDialog):
             action()
         except ValidationError as exc:
             if not self.form.show_error(exc):
-                self.message.setText(str(exc))
+                self.message.setText(user_message(exc))
             else:
                 self.message.setText(self.tr("Please correct the fields marked in red."))
             return False
@@ -1171,7 +1171,7 @@ class SamplingFormDialog(QDialog):
             self.form.form_errors(draft=draft)
             return False
         except LabDeskError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(user_message(exc))
             return False
         return True
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.services.labels import ScanHit, ScanRefused, receive_scanned, resolve_code
+from labdesk.ui.errors import error_text
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.labels import state_title
 from labdesk.ui.session import UiSession
@@ -47,7 +48,7 @@ def refusal_text(exc: ScanRefused) -> str:
     """The refusal in the interface language (one language per message)."""
     source = _REFUSALS.get(exc.reason)
     if source is None:
-        return str(exc)
+        return error_text(exc)
     state = state_title(exc.state) if exc.state else ""
     return QCoreApplication.translate("Scanning", source).format(exc.code, state)
 
@@ -164,7 +165,7 @@ class ReceivingDialog(QDialog):
             _show(self.message, refusal_text(exc), True)
             return
         except LabDeskError as exc:  # the service's refusal (permission, dates)
-            _show(self.message, str(exc), True)
+            _show(self.message, error_text(exc), True)
             return
         self.received.append(hit.sample_id)
         self.list.insertItem(0, hit.sample_no)

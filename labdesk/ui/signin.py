@@ -164,7 +164,9 @@ class SignInDialog(QDialog):
         try:
             context = auth.sign_in(self.session.db, username, self.password.text())
         except LabDeskError as exc:
-            self.message.setText(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.message.setText(error_text(exc))
             self.password.selectAll()
             self.password.setFocus()
             return

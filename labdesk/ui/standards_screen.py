@@ -116,7 +116,9 @@ class ImportPreviewDialog(QDialog):
             return
         except (LabDeskError, OSError) as exc:
             self.problems = []
-            self.summary_label.setText(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.summary_label.setText(error_text(exc))
             self.ok_button.setEnabled(False)
             return
         self.problems = []
@@ -419,7 +421,9 @@ class StandardsScreen(QWidget):
         try:
             count = library_service.import_library(self.session.context, library)
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.banner.show_error(error_text(exc))
             return
         if count == 0 and library.items:
             self.banner.show_info(self.tr("No change: this is the library in use already."))
@@ -454,10 +458,14 @@ class StandardsScreen(QWidget):
                 write_library_excel(library, path.with_suffix(".xlsx"))
                 path = path.with_suffix(".xlsx")
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.banner.show_error(error_text(exc))
             return
         except OSError as exc:
-            self.banner.show_error(self.tr("Could not write {0}: {1}").format(path, exc.strerror))
+            from labdesk.ui.errors import error_text
+
+            self.banner.show_error(error_text(exc))  # names the file and why
             return
         self.banner.show_info(
             self.tr("{0} test items written to {1}").format(len(library.items), path)
@@ -492,7 +500,9 @@ class StandardsScreen(QWidget):
                 self.session.context, standard.number, standard.year, day, reason
             )
         except LabDeskError as exc:
-            self.banner.show_error(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.banner.show_error(error_text(exc))
             return
         self.banner.show_info(
             self.tr("{0} is marked abolished from {1}.").format(standard.key, day.isoformat())

@@ -132,10 +132,14 @@ class TaskDialog(QDialog):
         try:
             self.task_id = tasks.create_task(self.session.context, form)
         except ValidationError as exc:
-            self.error.setText(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.error.setText(error_text(exc))
             return
         except LabDeskError as exc:
-            self.error.setText(str(exc))
+            from labdesk.ui.errors import error_text
+
+            self.error.setText(error_text(exc))
             return
         self.session.notify_changed("tasks")
         self.accept()

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.services import auth
 from labdesk.store.schema import ROLES
+from labdesk.ui.errors import error_text
 from labdesk.ui.session import UiSession
 
 # Column widths (px): Fixed headers, the locked-until column stretches last.
@@ -136,10 +137,10 @@ class UserActionDialog(QDialog):
         try:
             self.submit(self)
         except ValidationError as exc:
-            self.show_field_error(exc.field, str(exc))
+            self.show_field_error(exc.field, error_text(exc))
             return
         except LabDeskError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))
             return
         self.accept()
 
@@ -439,7 +440,7 @@ class UsersScreen(QWidget):
         try:
             auth.unlock_user(context, int(user["id"]))
         except LabDeskError as exc:
-            self.message.setText(self.tr("Refused: {0}").format(exc))
+            self.message.setText(self.tr("Refused: {0}").format(error_text(exc)))
             return False
         self._done(self.tr("{0} unlocked.").format(user["username"]))
         return True

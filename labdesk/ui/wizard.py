@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
+from labdesk.ui.errors import error_text
 from labdesk.ui.session import UiSession
 
 MIN_PASSWORD = 8
@@ -242,7 +243,7 @@ class FirstRunWizard(QWizard):
                 admin_display_name=a.display_name.text().strip(),
             )
         except LabDeskError as exc:
-            self.finish_page.error.setText(str(exc))
+            self.finish_page.error.setText(error_text(exc))
             return
         if k.create_key.isChecked():
             from labdesk.services import keys
@@ -257,7 +258,9 @@ class FirstRunWizard(QWizard):
                 QMessageBox.warning(
                     self,
                     self.tr("Signing key not created"),
-                    self.tr("The centre was created, but not the signing key: {0}").format(exc),
+                    self.tr("The centre was created, but not the signing key: {0}").format(
+                        error_text(exc)
+                    ),
                 )
             finally:
                 QApplication.restoreOverrideCursor()

@@ -163,8 +163,8 @@ Switch to that window, or close it and try again.</source>
 <context>
     <name>Errors</name>
     <message>
-        <source>An unexpected error occurred: {0}</source>
-        <translation>发生意外错误：{0}</translation>
+        <source>An unexpected error occurred inside LabDesk (a fault in the program, not in what you did).</source>
+        <translation>LabDesk 内部发生意外错误（这是程序的缺陷，不是您操作的问题）。</translation>
     </message>
     <message>
         <source>The details are in the log file: {0}</source>

@@ -167,7 +167,7 @@ def test_backup_samples_register_and_dispose_by_two_people(
     assert keep_until is not None and keep_until.text()  # the sample is concluded
     _click_row(qtbot, tab.table, 0)
     _click(qtbot, tab.request_disposal)
-    assert tab.message.is_error and "须保存至" in tab.message.text()
+    assert tab.message.is_error and "to be kept until" in tab.message.text()
     tab.today = FAR
     tab.refresh()
     assert "due for disposal" in tab.reminder.text()

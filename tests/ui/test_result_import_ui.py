@@ -113,7 +113,7 @@ def test_a_bad_file_is_said_plainly(qtbot: QtBot, session: UiSession, tmp_path: 
     dialog.file_provider = lambda _parent: empty
     qtbot.mouseClick(dialog.choose_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy and dialog.banner.isVisible(), timeout=TIMEOUT)
-    assert dialog.banner.is_error and "为空" in dialog.banner.text()
+    assert dialog.banner.is_error and "the file is empty" in dialog.banner.text()
     assert not dialog.import_button.isEnabled()
 
 
