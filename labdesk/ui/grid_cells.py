@@ -8,15 +8,17 @@ read-only and never touches the database: it runs for every painted cell.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QFont
 
 from labdesk.core.verdicts import Verdict
 from labdesk.ui.grid_columns import (
     BACKGROUND,
+    DISPLAY,
     FONT,
     PENDING_BRUSH,
     PREVIEW_BRUSH,
@@ -49,12 +51,84 @@ class RowState:
     waiting: str | None = None
 
 
+# One cell as the model's item holds it: text (None: no text), background, font, tooltip.
+Cell = tuple[str | None, QBrush | None, QFont | None, str | None]
+
+
 class CellText:
-    """Cell values by column key and role (fonts made once: asked per painted cell)."""
+    """Cell values by column key and role (fonts made once: asked per filled cell)."""
 
     def __init__(self) -> None:
         self.italic = QFont()
         self.italic.setItalic(True)
+        self._words: dict[tuple[str, str | None], str] = {}  # translated method/verdict
+
+    def forget_words(self) -> None:
+        """Translations are looked up again (after a load: the language may have changed)."""
+        self._words.clear()
+
+    def _word(self, kind: str, code: str | None) -> str:
+        word = self._words.get((kind, code))
+        if word is None:
+            word = method_text(str(code)) if kind == "method" else verdict_text(code)
+            self._words[(kind, code)] = word
+        return word
+
+    def row(self, data: dict[str, Any], state: RowState | None, keys: Sequence[str]) -> list[Cell]:
+        """Every cell of a row. A row with nothing beyond its stored columns (the common
+        case: no preview, no plan, nothing waiting) is built in one pass; any other
+        goes role by role through `value`."""
+        if state is not None:
+            value = self.value
+            return [
+                (
+                    value(key, data, state, DISPLAY),
+                    value(key, data, state, BACKGROUND),
+                    value(key, data, state, FONT),
+                    value(key, data, state, TOOLTIP),
+                )
+                for key in keys
+            ]
+        out: list[Cell] = []
+        get = data.get
+        for key in keys:
+            if key == "sample":
+                out.append(
+                    (f"{get('sample_no', '')} {get('sample_name', '')}".strip(), None, None, None)
+                )
+            elif key == "item":
+                out.append((str(get("name", "")), None, None, None))
+            elif key == "unit":
+                out.append((str(get("unit") or ""), None, None, None))
+            elif key == "limit":
+                out.append((str(get("limit_text") or ""), None, None, None))
+            elif key == "method":
+                out.append((self._word("method", str(get("method", "full"))), None, None, None))
+            elif key == "result":
+                attempt = get("attempt")
+                tip = (
+                    QCoreApplication.translate("ResultGridModel", "Retest, attempt {0}").format(
+                        attempt
+                    )
+                    if attempt and int(attempt) > 1
+                    else None
+                )
+                out.append((str(get("result_text") or ""), None, None, tip))
+            elif key == "rounded":
+                out.append((str(get("rounded") or get("display") or ""), None, None, None))
+            elif key == "verdict":
+                code = get("verdict")
+                out.append(
+                    (self._word("verdict", code), VERDICT_BRUSHES.get(code or ""), None, None)
+                )
+            elif key == "instrument":
+                out.append((str(get("instrument") or ""), None, None, None))
+            elif key == "explanation":
+                text = self.explanation(data, None)
+                out.append((text, None, None, text or None))
+            else:  # a plan unit's cell on a row that is not a plan
+                out.append((None, None, None, None))
+        return out
 
     def value(self, key: str, data: dict[str, Any], state: RowState | None, role: int) -> Any:
         preview = state.preview if state is not None else None

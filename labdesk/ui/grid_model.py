@@ -1,9 +1,17 @@
-"""The result grid's model: id-only rows, contents fetched in blocks as they are painted.
+"""The result grid's rows: ids only, contents fetched in blocks as they are shown.
 
 Mode A lists the items of one sample; mode B one item across many samples, paged in by
-keyset as the user scrolls; a run lists its items. Row contents are fetched in blocks
-the first time a row is painted and kept in a small bounded cache, so memory does not
-grow with the number of rows.
+keyset as the user scrolls; a run lists its items. Row contents are fetched from the
+database in blocks (a bounded cache of row dicts), so memory does not grow with the
+number of rows.
+
+Painting never calls into Python per cell (issue 13: the first paint at ≤ 1.5× Qt's own
+C++ model). The model is a `QStandardItemModel` whose rows are empty until shown: the
+view asks `fill_rows` for the rows it is about to paint (one Python call per paint), and
+those rows get C++ items holding each cell's text, colour, font, tooltip and flags
+(grid_cells.py decides them). At most `FILLED_ROWS` rows hold items; the oldest are
+emptied again. Mode A and a run (tens of rows) are filled when loaded. A row is filled
+again whenever what it shows changes (a preview, a write, typed units).
 
 Entry: `setData` on the result column (or a plan unit's column, grid_units.py) calls
 `services.results.enter_result`, which judges and commits at once. Refused text returns
@@ -14,21 +22,19 @@ False and the reason goes out through the `message` signal (the screen shows it 
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
-from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
-    QModelRoleData,
-    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from labdesk.core.errors import LabDeskError
 from labdesk.core.judgement import CompiledRule, compile_rule, item_rule
@@ -36,12 +42,14 @@ from labdesk.ui import grid_data, grid_units
 from labdesk.ui.errors import user_message
 from labdesk.ui.grid_cells import CellText, Preview, RowState
 from labdesk.ui.grid_columns import (
+    BACKGROUND,
     DISPLAY,
     EDITABLE_FLAGS,
     FLAGS,
+    FONT,
     ITEM_COLUMNS,
-    ROLES,
     SAMPLE_COLUMN,
+    TOOLTIP,
     Column,
     with_units,
 )
@@ -51,14 +59,19 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 FETCH_BLOCK = 64
 CACHE_ROWS = 2000
+FILLED_ROWS = 600  # rows holding C++ items: a few screens' worth
+_FLAGS_ROLE = int(Qt.ItemDataRole.UserRole.value) - 1  # where QStandardItem keeps its flags
+_READ_ONLY = int(FLAGS.value)
+_TAKES_VALUE = int(EDITABLE_FLAGS.value)
 
 
-class GridRows(QAbstractTableModel):
+class GridRows(QStandardItemModel):
     """Id-only rows of frozen sample items with their current results (the reading half
     of `ResultGridModel`: loading, shape, cells, previews)."""
 
     message = Signal(str, bool)  # text, is_error
     committed = Signal(int)  # sample_item_id
+    columnsLaidOut = Signal()  # the columns changed (the view puts its editor on them)
 
     def __init__(self, session: UiSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +82,14 @@ class GridRows(QAbstractTableModel):
         self._columns: tuple[Column, ...] = ITEM_COLUMNS
         self._titles: list[str] = []
         self.unit_columns = 0
+        self._keys: list[str] = []
+        self._numbers: list[int] = []
+        self._result_column = 0
+        self._cells = CellText()
+        prototype = QStandardItem()  # what Qt makes each cell's item from
+        prototype.setFlags(FLAGS)
+        self.setItemPrototype(prototype)
+        self._touched: set[int] = set()  # rows that hold (or held) items since the load
         self._set_columns(ITEM_COLUMNS)
         self._cache: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._rules: dict[int, CompiledRule | LabDeskError] = {}
@@ -80,7 +101,7 @@ class GridRows(QAbstractTableModel):
         self._item_name = ""
         self._category = ""
         self.sample_id: int | None = None
-        self._cells = CellText()
+        self._filled: OrderedDict[int, None] = OrderedDict()  # rows holding items, oldest first
 
     # ----- loading --------------------------------------------------------------------
 
@@ -95,6 +116,13 @@ class GridRows(QAbstractTableModel):
             else QCoreApplication.translate("ResultGrid", c.source_title)
             for c in self._columns
         ]
+        self._keys = [c.key for c in self._columns]
+        self._numbers = [c.unit_number for c in self._columns]
+        self._result_column = self._keys.index("result")
+        self._cells.forget_words()
+        self.setColumnCount(len(self._columns))
+        self.setHorizontalHeaderLabels(self._titles)
+        self.columnsLaidOut.emit()
 
     def _units_for(self, ids: list[int]) -> int:
         """How many unit columns these rows need (the largest plan n among them)."""
@@ -102,43 +130,51 @@ class GridRows(QAbstractTableModel):
             return 0
         return grid_units.widest_plan(grid_data.limit_texts(self.session.db, ids))
 
+    def _load(
+        self,
+        mode: str,
+        base: tuple[Column, ...],
+        ids: list[int],
+        more: bool,
+        limits: list[str] | None = None,
+    ) -> None:
+        """Shows `ids` (a reset: no row holds items until filled); `limits`, when the
+        ids' query read them, size the plan-unit columns without another query."""
+        self.mode = mode
+        self._reset_rows()
+        self._ids = ids
+        self._more = more
+        if self.rowCount():
+            self.clear()  # QStandardItemModel's own reset: no rows, no columns, no items
+        self._filled.clear()
+        self._touched.clear()
+        units = grid_units.widest_plan(limits) if limits is not None else self._units_for(ids)
+        self._set_columns(base, units)
+        self.setRowCount(len(ids))
+        if mode != "item":
+            self.fill_rows(0, len(ids) - 1)  # tens of rows: all filled at once
+
     def load_sample(self, sample_id: int | None) -> None:
         """Mode A: one row per test item of the sample."""
-        self.beginResetModel()
-        self.mode = "sample"
         self.sample_id = sample_id
-        self._reset_rows()
-        self._ids = (
-            [] if sample_id is None else grid_data.sample_item_ids(self.session.db, sample_id)
+        pairs = (
+            [] if sample_id is None else grid_data.sample_item_limits(self.session.db, sample_id)
         )
-        self._set_columns(ITEM_COLUMNS, self._units_for(self._ids))
-        self._more = False
-        self.endResetModel()
+        self._load("sample", ITEM_COLUMNS, [i for i, _ in pairs], False, [t for _, t in pairs])
 
     def load_item(self, item_name: str, category_code: str) -> None:
         """Mode B: one item across the samples awaiting results, paged in on scroll."""
-        self.beginResetModel()
-        self.mode = "item"
         self.sample_id = None
         self._item_name, self._category = item_name, category_code
-        self._reset_rows()
-        self._ids = grid_data.item_across_samples_page(
-            self.session.db, item_name, category_code, None
-        )
-        self._set_columns((SAMPLE_COLUMN, *ITEM_COLUMNS), self._units_for(self._ids))
-        self._more = len(self._ids) == grid_data.PAGE_SIZE
-        self.endResetModel()
+        pairs = grid_data.item_page_limits(self.session.db, item_name, category_code, None)
+        ids = [i for i, _ in pairs]
+        more = len(ids) == grid_data.PAGE_SIZE
+        self._load("item", (SAMPLE_COLUMN, *ITEM_COLUMNS), ids, more, [t for _, t in pairs])
 
     def load_items(self, sample_item_ids: list[int]) -> None:
         """A run's items (any samples), in the order given; entry works as in mode A."""
-        self.beginResetModel()
-        self.mode = "run"
         self.sample_id = None
-        self._reset_rows()
-        self._ids = list(sample_item_ids)
-        self._set_columns((SAMPLE_COLUMN, *ITEM_COLUMNS), self._units_for(self._ids))
-        self._more = False
-        self.endResetModel()
+        self._load("run", (SAMPLE_COLUMN, *ITEM_COLUMNS), list(sample_item_ids), False)
 
     def _reset_rows(self) -> None:
         self._cache.clear()
@@ -156,6 +192,16 @@ class GridRows(QAbstractTableModel):
     def reload(self) -> None:
         """Refetch row contents (ids stay); after someone else changed data."""
         self._cache.clear()
+        rows = list(self._filled)
+        self._filled.clear()
+        for start in range(0, len(rows), FETCH_BLOCK):
+            self._fetch([self._ids[r] for r in rows[start : start + FETCH_BLOCK]])
+        blocked = self.blockSignals(True)
+        try:
+            for row in rows:
+                self._fill_row(row, self.row_data(row))
+        finally:
+            self.blockSignals(blocked)
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1)
@@ -167,30 +213,23 @@ class GridRows(QAbstractTableModel):
     def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or not self._more or not self._ids:
             return
-        page = grid_data.item_across_samples_page(
+        pairs = grid_data.item_page_limits(
             self.session.db, self._item_name, self._category, self._ids[-1]
         )
+        page = [i for i, _ in pairs]
         self._more = len(page) == grid_data.PAGE_SIZE
         if not page:
             return
-        units = self._units_for(page)
+        units = grid_units.widest_plan(t for _, t in pairs)
         if units > self.unit_columns:  # a later page holds a plan with more units
             at = self.column_of("result") + 1 + self.unit_columns
-            self.beginInsertColumns(QModelIndex(), at, at + units - self.unit_columns - 1)
+            self.insertColumns(at, units - self.unit_columns)
             self._set_columns(self._base, units)
-            self.endInsertColumns()
-        start = len(self._ids)
-        self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self.reload()  # the filled plan rows show their new unit cells
         self._ids.extend(page)
-        self.endInsertRows()
+        self.setRowCount(len(self._ids))
 
     # ----- shape ----------------------------------------------------------------------
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
 
     def column_key(self, column: int) -> str:
         return self._columns[column].key
@@ -220,24 +259,14 @@ class GridRows(QAbstractTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if int(role) != DISPLAY:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self._titles[section]
-        return str(section + 1)
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return FLAGS
-        column = self._columns[index.column()]
-        if column.key == "result":
-            return EDITABLE_FLAGS
-        if column.unit_number and column.unit_number <= self.plan_units(index.row()):
-            return EDITABLE_FLAGS
-        return FLAGS
+    def editable(self, row: int, column: int) -> bool:
+        """Whether the cell takes a value: the result, or a plan's unit 1…n."""
+        if not 0 <= row < len(self._ids) or not 0 <= column < len(self._columns):
+            return False
+        col = self._columns[column]
+        if col.key == "result":
+            return True
+        return bool(col.unit_number) and col.unit_number <= self.plan_units(row)
 
     # ----- rows -----------------------------------------------------------------------
 
@@ -252,18 +281,27 @@ class GridRows(QAbstractTableModel):
             self._cache.move_to_end(item_id)
             return data
         start = max(0, row - FETCH_BLOCK // 4)
-        block = [i for i in self._ids[start : start + FETCH_BLOCK] if i not in self._cache]
+        if not self._fetch(
+            [i for i in self._ids[start : start + FETCH_BLOCK] if i not in self._cache]
+        ):
+            return {"id": item_id, "name": "…", "state": "", "unread": True}
+        return self._cache.get(item_id) or {"id": item_id, "name": "?", "state": ""}
+
+    def _fetch(self, block: list[int]) -> bool:
+        """Rows of these ids into the cache (bounded); False if the database cannot be read."""
+        if not block:
+            return True
         try:
             fetched = grid_data.item_rows(self.session.db, block)
         except LabDeskError:
-            return {"id": item_id, "name": "…", "state": ""}
+            return False
         for key in block:
             if key in fetched:
                 self._cache[key] = found = fetched[key]
                 self._note_plan(key, found)
         while len(self._cache) > CACHE_ROWS:
             self._cache.popitem(last=False)
-        return self._cache.get(item_id) or {"id": item_id, "name": "?", "state": ""}
+        return True
 
     def _note_plan(self, item_id: int, data: dict[str, Any]) -> None:
         """A plan item's row keeps its n (its unit cells need it on every paint)."""
@@ -319,43 +357,91 @@ class GridRows(QAbstractTableModel):
         """Fetch the row again on its next paint (after a write)."""
         self._cache.pop(item_id, None)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        role = int(role)
-        if role not in ROLES or not index.isValid():
-            return None
-        key = self._columns[index.column()].key
-        data = self.row_data(index.row())
-        state = self._states.get(int(data["id"])) if self._states else None
-        return self._cells.value(key, data, state, role)
+    # ----- items (what the view paints) ----------------------------------------------
 
-    def multiData(
-        self,
-        index: ModelIndex,
-        roleDataSpan: QModelRoleDataSpan | QModelRoleData,
-    ) -> None:
-        """All the roles a delegate asks for a cell in one call (Qt 6's item delegates
-        ask seven roles per painted cell through this; the default calls data() seven
-        times, each a C++ → Python call): the row is looked up once per cell."""
-        if not index.isValid():
+    def fill_rows(self, first: int, last: int) -> None:
+        """Rows `first`…`last` hold their C++ items (the view calls this before it paints
+        them): painting then asks no Python per cell."""
+        last = min(last, len(self._ids) - 1)
+        missing = [r for r in range(max(first, 0), last + 1) if r not in self._filled]
+        if not missing:
+            for row in range(max(first, 0), last + 1):
+                self._filled.move_to_end(row)
             return
-        key = self._columns[index.column()].key
-        data = self.row_data(index.row())
+        # One query for the rows to fill (not a block around each: the first paint of a
+        # screen fetches the ~30 rows it shows, no more).
+        # No cyclic garbage collection while fetching and filling: they make only
+        # short-lived objects that reference counting frees, and a collection they
+        # triggered walked the whole heap (measured: a screen's fill 1.2 ms → 5.4 ms
+        # when one ran inside the paint).
+        collecting = gc.isenabled()
+        gc.disable()
+        blocked = self.blockSignals(True)  # the view is about to paint them
+        try:
+            self._fetch([self._ids[r] for r in missing if self._ids[r] not in self._cache])
+            for row in missing:
+                self._fill_row(row, self.row_data(row))
+        finally:
+            if collecting:
+                gc.enable()
+            self.blockSignals(blocked)
+        self._evict()
+
+    def is_filled(self, row: int) -> bool:
+        return row in self._filled
+
+    def _fill_row(self, row: int, data: dict[str, Any]) -> None:
+        """The row's cells (signals blocked by the caller: it repaints or is painting).
+
+        Written with the base class's setData, so Qt makes each item from the model's
+        read-only prototype: no Python object per cell (a Python-made QStandardItem that
+        Qt later deletes, on a reset or a refill, leaves a dangling wrapper behind), and
+        no setFlags from Python (it converts its enum argument: ~4 ms a screen). Flags
+        go in the role QStandardItem keeps them in."""
         state = self._states.get(int(data["id"])) if self._states else None
-        value = self._cells.value
-        # Every entry is written or cleared: one left alone keeps what it held before
-        # (seen: a verdict colour spilling into the following cells).
-        entries: Iterable[QModelRoleData] = (
-            (roleDataSpan,)
-            if isinstance(roleDataSpan, QModelRoleData)
-            else cast("Iterable[QModelRoleData]", roleDataSpan)  # a span iterates by index
-        )
-        for role_data in entries:
-            role = role_data.role()
-            cell = value(key, data, state, role) if role in ROLES else None
-            if cell is None:
-                role_data.clearData()
-            else:
-                role_data.setData(cell)
+        cells = self._cells.row(data, state, self._keys)
+        units = state.plan_n if state is not None else 0
+        fresh = row not in self._touched  # never held items: only what is set is written
+        self._touched.add(row)
+        index, put = self.index, QStandardItemModel.setData
+        numbers, result = self._numbers, self._result_column
+        for column, (text, brush, font, tip) in enumerate(cells):
+            at = index(row, column)
+            number = numbers[column]
+            takes = column == result or 0 < number <= units
+            put(self, at, text, DISPLAY)  # also makes the item (None: no text)
+            if fresh:
+                if takes:
+                    put(self, at, _TAKES_VALUE, _FLAGS_ROLE)
+                if brush is not None:
+                    put(self, at, brush, BACKGROUND)
+                if font is not None:
+                    put(self, at, font, FONT)
+                if tip:
+                    put(self, at, tip, TOOLTIP)
+            else:  # every role again: one left alone would keep what it showed before
+                put(self, at, _TAKES_VALUE if takes else _READ_ONLY, _FLAGS_ROLE)
+                put(self, at, brush, BACKGROUND)
+                put(self, at, font, FONT)
+                put(self, at, tip or None, TOOLTIP)
+        if data.get("unread"):
+            self._filled.pop(row, None)  # the database could not be read: try again later
+        else:
+            self._filled[row] = None
+            self._filled.move_to_end(row)
+
+    def _evict(self) -> None:
+        """Empties the rows filled longest ago beyond FILLED_ROWS (memory stays flat)."""
+        if len(self._filled) <= FILLED_ROWS:
+            return
+        blocked = self.blockSignals(True)
+        try:
+            while len(self._filled) > FILLED_ROWS:
+                row, _ = self._filled.popitem(last=False)
+                for column in range(len(self._columns)):
+                    self.takeItem(row, column)
+        finally:
+            self.blockSignals(blocked)
 
     # ----- preview --------------------------------------------------------------------
 
@@ -417,6 +503,14 @@ class GridRows(QAbstractTableModel):
         self._emit_row(row)
 
     def _emit_row(self, row: int) -> None:
+        """The row shows what it holds now (filled again, then repainted)."""
+        data = self.row_data(row)
+        blocked = self.blockSignals(True)
+        try:
+            self._fill_row(row, data)
+        finally:
+            self.blockSignals(blocked)
+        self._evict()
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
 
     def judge_preview(self, row: int, text: str) -> str:

