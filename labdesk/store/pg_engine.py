@@ -196,14 +196,17 @@ class PgConnection:
             return None
         translated = pg_sql.translate(sql)
         word = translated.sql[:8].upper()
-        if word.startswith("BEGIN"):
-            self._open_tx = True
-        elif word.startswith(("COMMIT", "ROLLBACK")):
+        if word.startswith(("COMMIT", "ROLLBACK")):
             self._open_tx = False  # the attempt ends the transaction, whatever its outcome
         if translated.ddl:
             return self._ddl(translated.sql, translated.after)
         cursor = self.raw.cursor(row_factory=_row_factory)
         cursor.execute(translated.sql, _params(translated, parameters))
+        if word.startswith("BEGIN"):
+            # Only once the server began it: a BEGIN that met a dropped link began
+            # nothing, and marking it open would refuse every later statement as
+            # "lost inside a transaction" instead of reconnecting.
+            self._open_tx = True
         return cursor
 
     def executemany(self, sql: str, parameters: Any, /) -> Any:
