@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -60,6 +61,28 @@ STORED_COLUMNS = (
     "sample_data",
 )
 """lib_limits columns after (id, version_id), in table order: what `stored_rows` gives."""
+
+STORED_DEFAULTS: dict[str, object] = {
+    "excluded": "[]",
+    "excluded_names": "[]",
+    "table_ref": "",
+    "name_en": "",
+    "unit": "",
+    "method": "full",
+    "interval": None,
+    "decimals": None,
+    "lod": None,
+    "loq": None,
+    "test_method": "",
+    "mark": "",
+    "mark_meaning": "",
+    "grade": "",
+    "note": "",
+    "source": "",
+    "sample_data": 0,
+}
+"""The lib_limits columns with a default (store/schema.py), and that default: a column
+every row of a version leaves at it is not bound when the rows are inserted."""
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """A limit file larger than this (16 MiB) is refused before it is read."""
@@ -257,6 +280,40 @@ class LimitTable:
                 )
         self._stored[key] = rows
         return rows
+
+    def inserted_rows(self, key: str) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+        """The version's stored rows narrowed to the columns some row sets (the others
+        are left to their defaults, which `stored_rows` holds): (columns, rows)."""
+        rows = self.stored_rows(key)
+        source = self.rows_of(key)
+        # A column some row sets, by the LimitRow field it comes from (map and any run
+        # in C and stop at the first row that sets it); a limit file never sets the
+        # rule columns (method, interval, decimals, lod, loq).
+        set_by = {
+            "excluded": "excluded_codes",
+            "excluded_names": "excluded",
+            "table_ref": "table",
+            "name_en": "item_en",
+            "unit": "unit",
+            "test_method": "test_method",
+            "mark": "mark",
+            "mark_meaning": "mark",
+            "grade": "grade",
+            "note": "note",
+            "source": "source",
+            "sample_data": "sample_data",
+        }
+        keep = [
+            i
+            for i, column in enumerate(STORED_COLUMNS)
+            if column not in STORED_DEFAULTS
+            or (column in set_by and any(map(operator.attrgetter(set_by[column]), source)))
+        ]
+        columns = tuple(STORED_COLUMNS[i] for i in keep)
+        if len(keep) == len(STORED_COLUMNS):
+            return columns, rows
+        pick = operator.itemgetter(*keep)
+        return columns, list(map(pick, rows))
 
     def body_digest(self, key: str) -> str:
         """`core.content.body_digest` of the version's stored rows."""

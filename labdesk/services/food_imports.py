@@ -194,7 +194,10 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
     # version row (schema.CONTENT_TABLES; `audit verify` recomputes it).
     for key, version_id in fresh.items():
         stored_rows = table.stored_rows(key)
-        digest = w.insert_content("lib_limits", version_id, stored_rows, table.body_digest(key))
+        columns, inserted = table.inserted_rows(key)
+        digest = w.insert_content(
+            "lib_limits", version_id, inserted, table.body_digest(key), columns=columns
+        )
         w.update(
             "lib_versions",
             version_id,
