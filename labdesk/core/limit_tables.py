@@ -128,7 +128,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "source": ("来源", "source"),
     "sample_data": ("样例数据", "sample_data"),
     "kind": ("标准类型", "kind"),
+    # the item's rule (issue 14), frozen onto sample items with the limit
+    "factor": ("以…计系数", "换算系数", "折算系数", "factor"),
+    "rounding": ("修约规则", "修约", "rounding"),
+    "screening": ("筛查", "筛查项目", "screening"),
 }
+RULE_FIELDS = ("factor", "rounding", "screening")
 HEADER_INDEX = {
     re.sub(r"\s", "", unicodedata.normalize("NFKC", alias)).casefold(): name
     for name, aliases in HEADERS.items()
@@ -221,6 +226,20 @@ class LimitRow:
     note: str
     source: str
     sample_data: bool
+    # the item's rule as the file states it (None / "" / False: not stated)
+    factor: str | None = None
+    rounding: str = ""
+    screening: bool = False
+
+
+@dataclass(frozen=True)
+class ItemRuleRow:
+    """The rule a version states for one item code (`lib_item_rules`)."""
+
+    code: str
+    factor: str | None
+    rounding: str
+    screening: bool
 
 
 @dataclass
@@ -315,6 +334,20 @@ class LimitTable:
         pick = operator.itemgetter(*keep)
         return columns, list(map(pick, rows))
 
+    def rules(self, key: str) -> list[ItemRuleRow]:
+        """The item rules the version's rows state, one per item code (the reader
+        refused disagreeing rows), by code; rows stating none give none."""
+        found: dict[str, ItemRuleRow] = {}
+        for row in self.rows:
+            if row.standard != key or row.item_code in found:
+                continue
+            if row.factor is None and not row.rounding and not row.screening:
+                continue
+            found[row.item_code] = ItemRuleRow(
+                row.item_code, row.factor, row.rounding or "gb8170", row.screening
+            )
+        return [found[code] for code in sorted(found)]
+
     def body_digest(self, key: str) -> str:
         """`core.content.body_digest` of the version's stored rows."""
         known = self._bodies.get(key)
@@ -335,6 +368,11 @@ class LimitTable:
             list(version.replaces),
         ]
         text = json.dumps(head, ensure_ascii=False) + ":" + self.body_digest(key)
+        rules = self.rules(key)
+        if rules:  # a version stating no rule keeps the digest it had before rules existed
+            text += ":" + json.dumps(
+                [[r.code, r.factor, r.rounding, r.screening] for r in rules], ensure_ascii=False
+            )
         return hashlib.sha256(text.encode()).hexdigest()
 
 

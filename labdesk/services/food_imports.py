@@ -205,6 +205,22 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
             action="limits_import",
         )
         outcome.rows += len(stored_rows)
+        rules = table.rules(key)
+        if rules:  # the items' rules the version states, frozen onto samples with the limit
+            w.insert_many(
+                "lib_item_rules",
+                [
+                    {
+                        "version_id": version_id,
+                        "code": r.code,
+                        "factor": r.factor,
+                        "rounding": r.rounding,
+                        "screening": int(r.screening),
+                    }
+                    for r in rules
+                ],
+                action="limits_import",
+            )
     return outcome
 
 
