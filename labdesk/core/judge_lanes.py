@@ -16,14 +16,16 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, Protocol
 
 from labdesk.core.entries import MAX_LENGTH
-from labdesk.core.numbers import plain
+from labdesk.core.item_kinds import MAX_COMPONENTS
+from labdesk.core.numbers import WIDE, plain
 from labdesk.core.plans import SamplingPlan
-from labdesk.core.verdicts import Building, Verdict, VerdictCode
+from labdesk.core.verdicts import Building, Verdict, VerdictCode, set_field
 
 __all__ = ["MEMO_SIZE", "LaneRule", "lanes"]
 
 MEMO_SIZE = 4096  # verdicts remembered per compiled rule (see `lanes`)
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
 _new_building = object.__new__
 
 
@@ -44,6 +46,13 @@ class LaneRule(Protocol):
     _plain_whys: tuple[tuple[VerdictCode, tuple[Any, ...]], ...]
     _rounded_whys: tuple[tuple[VerdictCode, tuple[Any, ...]], ...]
     _below_whys: dict[str, tuple[Any, ...]]
+    _converted_whys: tuple[tuple[VerdictCode, tuple[Any, ...]], ...]
+    _conv: tuple[str, str, str, str]
+    _kind: str
+    _numeric: bool
+    _step: Decimal | None
+    _up: Decimal | None
+    _lo: Decimal | None
 
     _fails: Callable[[Decimal], bool]
 
@@ -56,6 +65,7 @@ class LaneRule(Protocol):
     ) -> Verdict: ...
     def _judge_stated_lod(self, stated: Decimal, digits: str | None = None) -> Verdict: ...
     def _span_code(self, low: Decimal, high: Decimal, closed_high: bool) -> VerdictCode: ...
+    def judge_value(self, value: Decimal, said: str) -> Verdict: ...
 
 
 def _canonical(digits: str) -> bool:
@@ -91,10 +101,17 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
     span_code = rule._span_code
     below_whys = rule._below_whys
     plain_span = numeric and rule._unscaled_full
+    # [0, x) against an upper limit above 0 alone: passes when x is at most the limit
+    # (open at x, so x = a "<" limit passes too), else it is not judged (`_span_code`).
+    below_up = rule._up if plain_span and rule._lo is None and rule._up else None
+    judge_value = rule.judge_value
+    sums = rule._numeric or rule._kind == "report_only"  # else refused on the general path
 
     def bounds(text: str) -> Verdict:
-        """``<x`` and ``ND(x)`` in ASCII (x > 0); else the general path."""
-        if text[:1] == "<":
+        """``<x``, ``ND(x)`` (x > 0) and a sum of plain numbers in ASCII; else the
+        general path."""
+        first = text[0]
+        if first == "<":
             rest = text[1:]
             if rest and rest.replace(".", "", 1).isdigit():
                 bound = Decimal(rest)
@@ -104,18 +121,38 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                         return span(_ZERO, bound, said, said)
                     # `_judge_span` of [0, x) against a full-value numeric limit.
                     built: Any = new(Building)
-                    built.verdict = code = span_code(_ZERO, bound, False)
+                    if below_up is not None:
+                        code: VerdictCode = "pass" if bound <= below_up else "not_judged"
+                    else:
+                        code = span_code(_ZERO, bound, False)
+                    built.verdict = code
                     built.compared = built.display = said
                     built._why = below_whys[code]
                     built.limit = limit_zh
                     built.__class__ = Verdict
                     return built
-        elif text[:3] == "ND(" and text[-1] == ")":
-            inner = text[3:-1]
-            if inner and inner.replace(".", "", 1).isdigit():
-                stated = Decimal(inner)
-                if stated:
-                    return stated_lod(stated, inner if _canonical(inner) else None)
+        elif first == "N":
+            if text[:3] == "ND(" and text[-1] == ")":
+                inner = text[3:-1]
+                if inner and inner.replace(".", "", 1).isdigit():
+                    stated = Decimal(inner)
+                    if stated:
+                        return stated_lod(stated, inner if _canonical(inner) else None)
+        elif sums and "+" in text and first != "+":
+            parts = text.split("+")
+            if len(parts) <= MAX_COMPONENTS:
+                # `item_kinds.judge_sum` for plain components: the same sum, the same words.
+                total = _ZERO
+                shown = []
+                for part in parts:
+                    if not part or part[0] == "." or not part.replace(".", "", 1).isdigit():
+                        return general(text)
+                    value = Decimal(part)
+                    total += value
+                    shown.append(part if _canonical(part) else plain(value))
+                verdict = judge_value(total, "+".join(shown) + "=" + plain(total))
+                set_field(verdict, "components", tuple(parts))
+                return verdict
         return general(text)
 
     # The memo: verdicts are immutable and depend only on the rule and the text, and lab
@@ -169,6 +206,55 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
             return verdict
 
         return judge_rounded
+
+    scale = rule._scale
+    if numeric and scale is not None and (rule._step is None or rule._step_is_power):
+        multiply = WIDE.multiply
+        mid, tail = rule._conv[0], rule._conv[1]
+        converted_whys = rule._converted_whys
+        rounding = rule._step is not None
+        step_quantum, step_context = rule._quantum or _ONE, rule._ctx
+
+        def judge_converted(text: str) -> Verdict:
+            try:
+                verdict = memo_get(text)
+            except TypeError:  # unhashable, so not text: refused there
+                return general(text)
+            if verdict is not None:
+                return verdict
+            if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+                verdict = general(text)
+            elif not text.replace(".", "", 1).isdigit():
+                verdict = bounds(text)
+            else:
+                value = Decimal(text)  # digits and one point at most: read exactly
+                if floor is not None and value < floor:
+                    verdict = below_floor(text, value)
+                else:
+                    # `_judge_plain_scaled` written out: one exact multiplication.
+                    x = multiply(value, scale)
+                    xs = str(x)
+                    if "E" in xs:
+                        xs = f"{x:f}"
+                    built: Any = new(Building)
+                    built.converted = (text if _canonical(text) else plain(value)) + mid + xs + tail
+                    if rounding:
+                        x = x.quantize(step_quantum, ROUND_HALF_EVEN, step_context)
+                        xs = str(x)
+                        if "E" in xs:
+                            xs = f"{x:f}"
+                        built.rounded = xs
+                    built.verdict, built._why = converted_whys[fails(x)]
+                    built.compared = built.display = xs
+                    built.limit = limit_zh
+                    built.__class__ = Verdict
+                    verdict = built
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[text] = verdict
+            return verdict
+
+        return judge_converted
 
     if not (numeric and rule._unscaled_full):
 
