@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, Protocol
 
 from labdesk.core.entries import MAX_LENGTH
-from labdesk.core.item_kinds import MAX_COMPONENTS
+from labdesk.core.item_kinds import MAX_COMPONENTS, judge_plan_text
+from labdesk.core.item_kinds import CompiledRule as PlanRule
 from labdesk.core.numbers import WIDE, plain
 from labdesk.core.plans import SamplingPlan
 from labdesk.core.verdicts import Building, Verdict, VerdictCode, set_field
@@ -29,7 +30,7 @@ _ONE = Decimal(1)
 _new_building = object.__new__
 
 
-class LaneRule(Protocol):
+class LaneRule(PlanRule, Protocol):
     """What the lanes read of a `core.judgement.CompiledRule` when it compiles (a Protocol
     here, so that this module does not import judgement back)."""
 
@@ -85,8 +86,12 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
     reference: tests/core/test_judge_lanes.py holds the two equal on every field.
     """
     general = rule._judge_general
-    if rule._screening or rule._plan is not None:
-        return general  # a screening verdict is rewritten after judging; plans are items
+    if rule._screening:
+        return general  # a screening verdict is rewritten after judging
+    memo: dict[str, Verdict] = {}
+    memo_get = memo.get
+    if rule._plan is not None:
+        return _plan_lane(rule, general, memo)
     span = rule._judge_span
     stated_lod = rule._judge_stated_lod
     numeric = rule._fast
@@ -155,13 +160,11 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                 return verdict
         return general(text)
 
-    # The memo: verdicts are immutable and depend only on the rule and the text, and lab
-    # results repeat (three significant figures, the same blanks and NDs), so each rule
-    # keeps its last `MEMO_SIZE` verdicts by text (emptied when full). It is written into
-    # each lane below, not wrapped around them: a wrapping call cost distinct values twice
-    # what the look-up and the store do (docs/performance.md).
-    memo: dict[str, Verdict] = {}
-    memo_get = memo.get
+    # The memo (`memo` above): verdicts are immutable and depend only on the rule and the
+    # text, and lab results repeat (three significant figures, the same blanks and NDs), so
+    # each rule keeps its last `MEMO_SIZE` verdicts by text (emptied when full). It is
+    # written into each lane below, not wrapped around them: a wrapping call cost distinct
+    # values twice what the look-up and the store do (docs/performance.md).
 
     if numeric and rule._scale is None and rule._step_is_power:
         quantum, context, rounded_whys = rule._quantum, rule._ctx, rule._rounded_whys
@@ -318,3 +321,27 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
         return verdict
 
     return judge_full
+
+
+def _plan_lane(
+    rule: LaneRule, general: Callable[[str], Verdict], memo: dict[str, Verdict]
+) -> Callable[[str], Verdict]:
+    """A sampling plan's `judge`: the units straight to `item_kinds.judge_plan_text`,
+    remembered as any rule's verdicts are (a presence test's 未检出;未检出;… repeats)."""
+    memo_get = memo.get
+    judge_units = judge_plan_text
+
+    def judge_plan(text: str) -> Verdict:
+        try:
+            verdict = memo_get(text)
+        except TypeError:  # unhashable, so not text: refused there
+            return general(text)
+        if verdict is not None:
+            return verdict
+        verdict = judge_units(rule, text) if text.__class__ is str else general(text)
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[text] = verdict
+        return verdict
+
+    return judge_plan
