@@ -41,6 +41,7 @@ __all__ = [
     "looks_like_plan",
     "parse_plan",
     "parse_unit_values",
+    "read_unit",
     "read_units",
     "split_units",
 ]
@@ -248,25 +249,29 @@ def parse_unit_values(text: str, field: str = "result") -> list[UnitValue]:
     ]
 
 
+def read_unit(text: str, number: int, field: str = "result") -> UnitValue:
+    """One unit's value typed alone (unit `number`, 1-based: a grid's n# cell); refused,
+    naming the unit, if empty or holding a separator (one value per unit)."""
+    part = text.strip()
+    if not part:
+        raise ValidationError(
+            field,
+            "unit_empty",
+            f"{field} {number}#: a unit value is empty （第 {number} 个样品单元结果不能为空）",
+        )
+    if len(part) > 42 or _SEPARATORS.search(part):
+        raise ValidationError(
+            field,
+            "unit_format",
+            f"{field} {number}#: {quote(part)!r} holds more than one value; type one value per "
+            f"unit （第 {number} 个样品单元只填一个结果）",
+        )
+    return _unit_value(part, field, number)
+
+
 def split_units(text: str) -> list[str]:
     """The unit values of a plan result as typed, in order (for storing each one)."""
     return [part.strip() for part in _SEPARATORS.split(text.strip())]
-
-
-def _mantissa(text: str) -> bool:
-    """Digits, or digits, a point and digits (what `scan_number` reads before ×10/E)."""
-    return (
-        text.replace(".", "", 1).isdigit() and text.isascii() and text[0] != "." and text[-1] != "."
-    )
-
-
-def _power(text: str) -> int | None:
-    """A power of ten written as plain ASCII digits, within `MAX_EXPONENT`; else None."""
-    if text.isdigit() and text.isascii() and len(text) <= 2:
-        power = int(text)
-        if power <= MAX_EXPONENT:
-            return power
-    return None
 
 
 def read_units(
@@ -314,11 +319,21 @@ def read_units(
             head, times, tail = part.partition("×10^")
             if not times:
                 head, times, tail = part.partition("E")
-            if times and _mantissa(head):
-                power = _power(tail)
-                if power is not None:
-                    out.append(Decimal(head).scaleb(power))
-                    continue
+            # `_mantissa(head)` and `_power(tail)`, written out (35 % of a count sheet's
+            # values above 100 are written so).
+            if (
+                times
+                and tail.isdigit()
+                and len(tail) <= 2
+                and tail.isascii()
+                and head.replace(".", "", 1).isdigit()
+                and head.isascii()
+                and head[0] != "."
+                and head[-1] != "."
+                and int(tail) <= MAX_EXPONENT
+            ):
+                out.append(Decimal(head).scaleb(int(tail)))
+                continue
         part = part.strip()
         if not part:
             raise ValidationError(
