@@ -270,8 +270,8 @@ class PgConnection:
         """BEGIN and the statements after it (PostgreSQL's own SQL, no parameters) sent
         as one simple query: one round trip."""
         self._check_link("BEGIN")
-        self._open_tx = True
         self.raw.execute(statements)
+        self._open_tx = True  # as in execute: only once the server began it
 
     def executemany(self, sql: str, parameters: Any, /) -> Any:
         self._check_link(sql)
@@ -539,13 +539,13 @@ class PostgresEngine(Engine):
         if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.DeadlockDetected):
             # Both are OperationalErrors, but the connection is fine: the server gave up
             # waiting (lock_timeout) or broke a deadlock by cancelling this transaction.
-            error = StoreError(
+            busy = StoreError(
                 f"{where}: the database is busy with another workstation's change to the "
                 "same records; nothing of this change was saved — try again "
                 "(数据库正忙于其他工作站的修改，未保存，请重试)"
             )
-            error.__cause__ = exc
-            return error
+            busy.__cause__ = exc
+            return busy
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
             error: StoreError = ServerAway(
                 f"{where}: the connection to the database server was lost; nothing of the "
