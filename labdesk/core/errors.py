@@ -36,7 +36,13 @@ class LabDeskError(Exception):
         chosen = texts.get(language)
         if chosen is not None:
             return chosen
-        return split_gloss(str(self), language)
+        text = split_gloss(str(self), language)
+        if language == "zh" and not _CJK.search(text):
+            # Raised in English only: its Chinese from the catalogue (core/messages_zh.py).
+            from labdesk.core.messages_zh import translate
+
+            return translate(text) or text
+        return text
 
 
 def split_gloss(message: str, language: str) -> str:
