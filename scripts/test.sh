@@ -23,3 +23,10 @@ echo "== ruff format --check"; .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy
 echo "== import contracts"; .venv/bin/lint-imports
 echo "== pytest"; .venv/bin/python -m pytest "$@"
+# The services tests again on the server: every test through the record `world` runs on
+# PostgreSQL (the others build their own SQLite files and ran above). ~3–4 min on 2 cores;
+# LABDESK_TEST_SERVICES_PG=0 skips it.
+if [ -n "${LABDESK_TEST_PG_URL:-}" ] && [ "${LABDESK_TEST_SERVICES_PG:-1}" != 0 ]; then
+  echo "== pytest tests/services on PostgreSQL"
+  LABDESK_TEST_ENGINE=postgresql .venv/bin/python -m pytest -q -p no:cacheprovider tests/services
+fi

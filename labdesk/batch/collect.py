@@ -235,6 +235,7 @@ def collect_records(
     item_records = [
         {"sample_id": sample_no[row["sample_id"]], **_public(row, _ITEM_HIDDEN)} for row in items
     ]
+    _name_withdrawers(conn, item_records)
     values = _result_values(conn, [row["id"] for row in results])
     result_records = []
     for row in results:
@@ -247,6 +248,23 @@ def collect_records(
     return BatchRecords(
         sample_records, item_records, result_records, audit_records, reports, audited
     )
+
+
+def _name_withdrawers(conn: sqlite3.Connection, records: list[dict[str, Any]]) -> None:
+    """An item withdrawn from its sample (issue 15) names who withdrew it by username,
+    as results name who entered them: a user's row id means nothing outside."""
+    ids = {r["withdrawn_by"] for r in records if r.get("withdrawn_by") is not None}
+    if not ids:
+        return
+    names = dict(
+        conn.execute(
+            "SELECT id, username FROM users WHERE id IN (SELECT value FROM json_each(?))",
+            (_ids_param(sorted(ids)),),
+        ).fetchall()
+    )
+    for record in records:
+        if record.get("withdrawn_by") is not None:
+            record["withdrawn_by"] = names.get(record["withdrawn_by"], "")
 
 
 def _result_values(

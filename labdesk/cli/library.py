@@ -1,4 +1,5 @@
-"""`labdesk library foods | limits | stats | import | templates | add-item | settings`.
+"""`labdesk library foods | limits | stats | import | templates | add-item | remove-item |
+settings`.
 
     labdesk --db PATH library foods [--json]                 the classification tree
     labdesk --db PATH library limits --food NAME [--on DATE] [--grade G] [--standard S] [--json]
@@ -6,6 +7,7 @@
     labdesk --db PATH library import FILE [--preview] [--user U] [--password-file F]
     labdesk --db PATH library templates [--json]             the item templates per class
     labdesk --db PATH library add-item SAMPLE_NO --item "GB 2762|SN" --reason R --user U
+    labdesk --db PATH library remove-item SAMPLE_NO --item "GB 2762|SN" --reason R --user U
     labdesk --db PATH library settings --items-date sampling_date|production_date --user U
 
 Reading commands open the file read-only (they work beside a running app). When the
@@ -79,6 +81,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     add.add_argument("--json", action="store_true", help="print the frozen item as JSON")
     _sign_in_arguments(add)
     add.set_defaults(func=cmd_add_item)
+
+    remove = verbs.add_parser(
+        "remove-item",
+        help="remove a test item without a result from a sample, with a reason (technician)",
+    )
+    remove.add_argument("sample_no", metavar="SAMPLE_NO")
+    remove.add_argument(
+        "--item",
+        required=True,
+        metavar="ITEM",
+        help='the item: "standard|code" (e.g. "GB 2762|SN"), its number on the sample, or its name',
+    )
+    remove.add_argument("--reason", required=True, help="why the item is removed (audited)")
+    remove.add_argument("--json", action="store_true", help="print the removed item as JSON")
+    _sign_in_arguments(remove)
+    remove.set_defaults(func=cmd_remove_item)
 
     settings = verbs.add_parser("settings", help="the lab's library rules (admin)")
     settings.add_argument(
@@ -425,12 +443,62 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remove_item(args: argparse.Namespace) -> int:
+    """A test item taken off a sample (`item_changes.withdraw_item`): kept, marked
+    withdrawn with the reason, out of the results, the conclusion and the report."""
+    from labdesk.core.errors import NotFound
+    from labdesk.services import auth
+    from labdesk.services.item_changes import find_item, withdraw_item
+    from labdesk.store.db import open_database
+
+    db = open_database(db_target(args), create=False)
+    try:
+        sample_id = db.scalar("SELECT id FROM samples WHERE sample_no = ?", (args.sample_no,))
+        if sample_id is None:
+            raise NotFound(f"没有样品 {args.sample_no} (no sample {args.sample_no})")
+        ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+        item_id = find_item(db, int(sample_id), args.item)
+        withdraw_item(ctx, item_id, args.reason)
+        row = db.query_one(
+            "SELECT seq, standard_no, code, name, withdrawn_at, withdrawn_reason "
+            "FROM sample_items WHERE id = ?",
+            (item_id,),
+        )
+        left = db.scalar(
+            "SELECT count(*) FROM sample_items WHERE sample_id = ? AND withdrawn_at IS NULL",
+            (sample_id,),
+        )
+    finally:
+        db.close()
+    assert row is not None
+    if args.json:
+        _print_json(
+            {
+                "sample_no": args.sample_no,
+                "item": args.item.strip(),
+                "seq": int(row["seq"]),
+                "name": row["name"],
+                "standard_no": row["standard_no"],
+                "code": row["code"],
+                "withdrawn_at": row["withdrawn_at"],
+                "reason": row["withdrawn_reason"],
+                "items_left": int(left),
+            }
+        )
+        return 0
+    print(
+        f"{args.sample_no}: item {row['seq']} {row['name']} removed "
+        f"({row['withdrawn_reason']}); {left} items left"
+    )
+    return 0
+
+
 def cmd_add_item(args: argparse.Namespace) -> int:
-    """One more applicable item on a registered food sample (`food_samples.add_food_item`):
+    """One more applicable item on a registered food sample (`item_changes.add_food_item`):
     frozen from the versions in force on the sample's items date, the reason audited."""
     from labdesk.core.errors import NotFound
     from labdesk.services import auth
-    from labdesk.services.food_samples import add_food_item
+    from labdesk.services.item_changes import add_food_item
     from labdesk.store.db import open_database
 
     db = open_database(db_target(args), create=False)

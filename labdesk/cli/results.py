@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from labdesk.cli import UsageError, db_target
+from labdesk.store.schema import live_item
 
 FIELD_NAMES = ("sample_no", "item", "result", "unit", "instrument", "method")
 _VERDICT = {"pass": "合格 pass", "fail": "不合格 fail", "not_judged": "不判定 not judged"}
@@ -286,7 +287,8 @@ def _find_item(db: Any, sample_no: str, item: str) -> Any:
     key = item.strip().casefold()
     items = db.query(
         "SELECT i.id, i.code, i.name, i.name_en FROM sample_items AS i "
-        "JOIN samples AS s ON s.id = i.sample_id WHERE s.sample_no = ? ORDER BY i.seq",
+        "JOIN samples AS s ON s.id = i.sample_id WHERE s.sample_no = ? "
+        f"AND {live_item('i')} ORDER BY i.seq",
         (sample_no,),
     )
     if not items:
@@ -339,7 +341,8 @@ def _set_lod(args: argparse.Namespace) -> int:
         key = args.item.strip().casefold()
         items = db.query(
             "SELECT i.id, i.code, i.name, i.name_en FROM sample_items AS i "
-            "JOIN samples AS s ON s.id = i.sample_id WHERE s.sample_no = ? ORDER BY i.seq",
+            "JOIN samples AS s ON s.id = i.sample_id WHERE s.sample_no = ? "
+            f"AND {live_item('i')} ORDER BY i.seq",
             (args.sample_no,),
         )
         if not items:

@@ -66,6 +66,7 @@ MAX_LENGTH = 40  # no instrument reports more digits; longer text is a paste acc
 _MARKS = {"(+)": 1, "(-)": -1}
 _MARK_TEXT = {1: "(+)", -1: "(−)", 0: ""}
 _WORDS = {"阴性", "阳性", "检出", "符合", "不符合"}
+WORDS = frozenset(_WORDS)  # the words a result may be, as typed
 _NOT_DETECTED = {"ND", "N.D.", "N.D", "未检出"}
 _BELOW_LOD = {"LOD", "检出限"}
 _BELOW_LOQ = {"LOQ", "定量限"}

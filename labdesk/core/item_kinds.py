@@ -30,10 +30,11 @@ from labdesk.core.plans import SamplingPlan, classify_plan, explain_plan, read_u
 from labdesk.core.rounding import format_colony_count, normalize_number_text, round_colony_count
 from labdesk.core.verdicts import (
     PENDING_CONFIRMATION,
+    Building,
     Verdict,
     VerdictCode,
-    lazy_verdict,
     make_verdict,
+    set_field,
 )
 
 
@@ -54,6 +55,7 @@ class CompiledRule(Protocol):
     _step: Decimal | None
     _plan: SamplingPlan | None
     _suffix: dict[str, tuple[str, str]]
+    _described: tuple[str, str]
 
     def _round(self, value: Decimal, mark: int) -> Decimal: ...
     def _decide(self, x: Decimal, mark: int) -> VerdictCode: ...
@@ -68,6 +70,7 @@ __all__ = ["MAX_COMPONENTS", "judge_plan_text", "judge_scaled", "judge_sum", "sp
 MAX_COMPONENTS = 20
 _PLAIN_CHARS = "0123456789."
 _WIDE = Context(prec=120)  # exact for any accepted entry times any accepted scale
+_new_building = object.__new__
 
 
 def _plain(value: Decimal) -> str:
@@ -202,7 +205,9 @@ def judge_sum(rule: CompiledRule, text: str, parts: list[str]) -> Verdict:
         said = f"{joined}（和 {_plain(low)}～<{_plain(high)}）"
         said_en = f"{joined} (sum {_plain(low)} to below {_plain(high)})"
         verdict = rule.judge_span_of(low, high, f"<{_plain(high)}", (said, said_en))
-    return replace(verdict, components=components)
+    # The verdict of the total was made here and is seen by no one else yet.
+    set_field(verdict, "components", components)
+    return verdict
 
 
 # ------------------------------------------------------------------- conversions
@@ -250,7 +255,7 @@ def judge_scaled(rule: CompiledRule, value: Decimal, mark: int, shown: str) -> V
         code, compared, rounded_text, display, said_zh + zh, said_en + en, rule.limit_zh
     )
     if converted:
-        verdict.__dict__["converted"] = converted
+        set_field(verdict, "converted", converted)
     return verdict
 
 
@@ -277,19 +282,19 @@ def judge_plan_text(rule: CompiledRule, text: str) -> Verdict:
     code, units, sure_m, maybe_m, sure_big, maybe_big, _undecided = classify_plan(
         plan, values, report
     )
-    shown = "; ".join(units)
-    described = (rule.limit_zh, rule.limit_en)
-    # The explanation lists every unit; it is built only when read (verdicts._Explanation).
-    why = (_explain_plan, plan, code, sure_m, maybe_m, sure_big, maybe_big, described)
-    verdict = lazy_verdict(code, shown, None, shown, why, rule.limit_zh)  # type: ignore[arg-type]
-    verdict.__dict__["units"] = tuple(units)
-    return verdict
+    # The explanation lists every unit; it is built only when read (Verdict.__getattr__).
+    built: Any = _new_building(Building)
+    built.verdict = code
+    built.compared = built.display = "; ".join(units)
+    built._why = (_explain_plan, plan, code, sure_m, maybe_m, sure_big, maybe_big, rule._described)
+    built.limit = rule.limit_zh
+    built.units = tuple(units)
+    built.__class__ = Verdict
+    return built
 
 
-def _explain_plan(
-    fields: dict[str, Any], plan: SamplingPlan, code: str, *counts: Any
-) -> tuple[str, str]:
-    return explain_plan(plan, fields["units"], code, *counts)
+def _explain_plan(verdict: Verdict, plan: SamplingPlan, code: str, *counts: Any) -> tuple[str, str]:
+    return explain_plan(plan, verdict.units, code, *counts)
 
 
 # ---------------------------------------------------------------------- screening

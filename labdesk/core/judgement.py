@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import Any, Literal, Protocol
 
 from labdesk.core import item_kinds
-from labdesk.core.entries import MAX_LENGTH, Entry, parse_entry
+from labdesk.core.entries import MAX_LENGTH, WORDS, Entry, parse_entry
 from labdesk.core.errors import ValidationError
 from labdesk.core.limits import Limit, parse_limit
 from labdesk.core.numbers import parse_number, quote
@@ -47,6 +47,7 @@ from labdesk.core.rounding import (
 from labdesk.core.units import MAX_UNIT_LENGTH, ratio
 from labdesk.core.verdicts import (
     LABEL_ZH,
+    Building,
     Verdict,
     VerdictCode,
     make_verdict,
@@ -69,12 +70,17 @@ _MARK_TEXT = {1: "(+)", -1: "(−)"}
 _NEGATIVE_WORDS = (frozenset({"阴性", "未检出", "符合"}), frozenset({"阳性", "检出", "不符合"}))
 _ABSENT_WORDS = (frozenset({"未检出", "符合"}), frozenset({"检出", "不符合"}))
 _COMPLIES_WORDS = (frozenset({"符合"}), frozenset({"不符合"}))
-_object_new = object.__new__
+_new_building = object.__new__
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
 _WIDE = Context(prec=120)  # exact for any accepted entry times any accepted scale
+_wide_multiply = _WIDE.multiply
 _PLAIN_CHARS = "0123456789."
-MEMO_SIZE = 4096  # verdicts remembered per compiled rule (see CompiledRule.judge)
 # Typed texts whose verdict depends on the rule alone (see CompiledRule._constant).
-_CONSTANT_TEXTS = frozenset({"ND", "nd", "N.D.", "未检出", "<LOD", "<LOQ", "<检出限", "<定量限"})
+MEMO_SIZE = 4096  # verdicts remembered per compiled rule (see `_lanes`)
+_CONSTANT_TEXTS = frozenset(
+    {"ND", "nd", "N.D.", "未检出", "<LOD", "<LOQ", "<检出限", "<定量限"} | WORDS
+)
 
 
 def _fails_test(
@@ -96,22 +102,52 @@ def _fails_test(
     return fails
 
 
-# Explanation builders for `verdicts.lazy_verdict` (called with the verdict's fields).
-def _why_plain(fields: dict[str, Any], suffix: tuple[str, str]) -> tuple[str, str]:
-    shown: str = fields["compared"]
+# Explanation builders for `verdicts.lazy_verdict`: ``builder(verdict, *args)`` -> (zh, en),
+# run when an explanation is first read. Each writes exactly the words the eager form
+# wrote; ``said`` names the result (zh, en), None meaning ``verdict.compared``.
+def _why_plain(verdict: Verdict, suffix: tuple[str, str]) -> tuple[str, str]:
+    shown = verdict.compared
     return shown + suffix[0], shown + suffix[1]
 
 
-def _why_rounded(fields: dict[str, Any], suffix: tuple[str, str]) -> tuple[str, str]:
-    shown, rshown = fields["_said"], fields["rounded"]
+def _why_rounded(verdict: Verdict, suffix: tuple[str, str]) -> tuple[str, str]:
+    shown, rshown = verdict._said, verdict.rounded
     return f"{shown} 修约至 {rshown}{suffix[0]}", f"{shown} rounded to {rshown}{suffix[1]}"
 
 
-def _why_converted(
-    fields: dict[str, Any], note_zh: str, note_en: str, suffix: tuple[str, str]
+def _why_said(
+    verdict: Verdict, said: tuple[str, str] | None, suffix: tuple[str, str]
 ) -> tuple[str, str]:
-    converted = fields["converted"]
+    if said is None:
+        shown = verdict.compared
+        return shown + suffix[0], shown + suffix[1]
+    return said[0] + suffix[0], said[1] + suffix[1]
+
+
+def _why_stated(verdict: Verdict, unit: str, suffix: tuple[str, str]) -> tuple[str, str]:
+    """ND with its own LOD: named by the display (未检出（检出限 0.01 mg/kg）) and the LOD
+    in ``compared`` ("<0.01")."""
+    return (
+        verdict.display + suffix[0],
+        "not detected (LOD " + verdict.compared[1:] + unit + ")" + suffix[1],
+    )
+
+
+def _why_converted(
+    verdict: Verdict, note_zh: str, note_en: str, suffix: tuple[str, str]
+) -> tuple[str, str]:
+    converted = verdict.converted
     return f"{converted}{note_zh}{suffix[0]}", f"{converted}{note_en}{suffix[1]}"
+
+
+def _why_converted_rounded(
+    verdict: Verdict, note_zh: str, note_en: str, suffix: tuple[str, str]
+) -> tuple[str, str]:
+    converted, rshown = verdict.converted, verdict.rounded
+    return (
+        f"{converted}{note_zh} 修约至 {rshown}{suffix[0]}",
+        f"{converted}{note_en} rounded to {rshown}{suffix[1]}",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,31 +248,41 @@ class CompiledRule:
     __slots__ = (
         "_below_lod_said",
         "_below_loq_said",
+        "_below_whys",
         "_colony",
         "_constant",
         "_conv",
+        "_converted_whys",
         "_ctx",
+        "_described",
         "_fails",
         "_fast",
         "_floor",
+        "_kind",
         "_label",
         "_lo",
         "_lo_incl",
         "_lod_display",
-        "_memo",
-        "_plain_fields",
+        "_nd_fail",
+        "_numeric",
+        "_plain_whys",
         "_plan",
         "_quantum",
-        "_rounded_fields",
+        "_rounded_whys",
         "_scale",
         "_screening",
+        "_span_open",
+        "_stated_pass",
         "_step",
         "_step_is_power",
         "_suffix",
+        "_text_criterion",
+        "_unit_tail",
         "_unscaled_full",
         "_up",
         "_up_incl",
         "factor",
+        "judge",
         "limit",
         "limit_en",
         "limit_zh",
@@ -247,6 +293,10 @@ class CompiledRule:
         "step",
         "unit",
     )
+
+    # Judges one typed result; bad text raises ValidationError(field="result"). A closure
+    # made for this rule when it compiles (`_lanes`): see there why.
+    judge: Callable[[str], Verdict]
 
     def __init__(self, rule: ItemRule) -> None:
         if rule.method not in ("full", "rounded"):
@@ -355,6 +405,7 @@ class CompiledRule:
         shown = replace(limit, unit=self.unit) if self.unit and limit.is_numeric else limit
         self.limit_zh = shown.describe_zh()
         self.limit_en = shown.describe_en()
+        self._described = (self.limit_zh, self.limit_en)
         self._lod_display = (
             f"未检出（检出限 {_plain(self.lod)}{unit}）" if self.lod is not None else "未检出"
         )
@@ -398,79 +449,59 @@ class CompiledRule:
         # call, and each code's shared verdict fields, indexed by that answer.
         self._unscaled_full = self._scale is None and self._step is None
         self._fails = _fails_test(self._lo, self._lo_incl, self._up, self._up_incl)
-        self._plain_fields, self._rounded_fields = (
-            tuple(
-                {
-                    "verdict": code,
-                    "rounded": None,
-                    "_why": (builder, self._suffix[code]),
-                    "limit": self.limit_zh,
-                }
-                for code in ("pass", "fail")
-            )
-            for builder in (_why_plain, _why_rounded)
+        # Each code's shared (code, _why) pair, indexed by that answer.
+        self._plain_whys = tuple(
+            (code, (_why_plain, self._suffix[code])) for code in ("pass", "fail")
         )
+        # A converted value's (code, _why) pairs: the notes are the rule's own.
+        _, _, note_zh, note_en = self._conv
+        builder = _why_converted if self._step is None else _why_converted_rounded
+        self._converted_whys = tuple(
+            (code, (builder, note_zh, note_en, self._suffix[code])) for code in ("pass", "fail")
+        )
+        self._rounded_whys = tuple(
+            (code, (_why_rounded, self._suffix[code])) for code in ("pass", "fail")
+        )
+        # The words of the interval paths (`_judge_span`), as tails after the result.
+        lz, le = self.limit_zh, self.limit_en
+        self._kind = limit.kind
+        self._numeric = limit.is_numeric
+        self._nd_fail = (f"，已检出，{lz}，不合格", f": detected, limit {le}: fail")
+        self._span_open = (
+            f" 只给出范围，真值可能符合也可能不符合 {lz}，无法判定",
+            f" only bounds the value, which may or may not meet {le}; not judged",
+        )
+        self._text_criterion = (
+            f" 不能按文字要求（{lz}）判定",
+            f" cannot be judged against a text criterion ({le})",
+        )
+        self._unit_tail = unit
+        self._stated_pass = (_why_stated, unit, self._suffix["pass"])
+        # `<x` against an unconverted full-value limit, by the code of its interval.
+        self._below_whys = {
+            "pass": (_why_said, None, self._suffix["pass"]),
+            "fail": (_why_said, None, self._suffix["fail"]),
+            "not_judged": (_why_said, None, self._span_open),
+        }
         # Verdicts that depend on the rule alone, made on first use: ND / 未检出 (the
         # rule's LOD), <LOD, <LOQ, and any number below the LOD or in [LOD, LOQ) — each
         # is judged as the same interval whatever was typed. Not a memo of texts.
         self._constant: dict[str, Verdict] = {}
-        self._memo: dict[str, Verdict] = {}
+        self.judge = _lanes(self)
 
-    # ------------------------------------------------------------------ hot path
-    def judge(self, text: str) -> Verdict:
-        """Judges one typed result. Bad text raises ValidationError(field="result").
-
-        Verdicts are immutable and depend only on the rule and the text, so each compiled
-        rule remembers its last `MEMO_SIZE` verdicts (emptied when full): lab results
-        repeat (three significant figures, the same blanks and NDs) and screens re-judge
-        them. Keyed by the text alone, the memo costs one dict look-up on distinct values
-        (benchmarks/bench_judge_distinct.py) and saves the judgement on repeated ones
-        (bench_judge.py).
-        """
+    # ------------------------------------------------------------------ general path
+    def _judge_general(self, text: str) -> Verdict:
+        """Judges what the lanes of `judge` (`_lanes`) leave: words, ND/<LOD/<LOQ, marks,
+        sums, full-width or spaced text, plans, screening, and refusals."""
         if text.__class__ is not str:
             parse_entry(text)  # raises the ValidationError (field "result") for non-text
-        memo = self._memo
-        verdict = memo.get(text)
-        if verdict is not None:
-            return verdict
-        if self._fast and len(text) <= MAX_LENGTH and not text.strip(_PLAIN_CHARS):
-            # Digits and points only (ASCII, then): Decimal reads exactly these (or refuses
-            # "1.2.3", "").
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                verdict = self._judge_text(text)
-            else:
-                floor = self._floor
-                if floor is not None and value < floor:
-                    verdict = self._below_floor(text, value)
-                elif self._unscaled_full:
-                    # `_judge_plain` written out for its commonest case (no rounding, no
-                    # conversion). Typed without a leading zero or a trailing point, the
-                    # text is already the value's plain form.
-                    if text[-1] != "." and (text[0] in "123456789" or text[:2] == "0."):
-                        shown = text
-                    else:
-                        shown = _plain(value)
-                    verdict = _object_new(Verdict)
-                    fields = verdict.__dict__
-                    fields.update(self._plain_fields[self._fails(value)])
-                    fields["compared"] = fields["display"] = shown
-                elif self._scale is None:
-                    verdict = self._judge_plain(value)
-                else:
-                    verdict = self._judge_plain_scaled(value)
-        else:
-            verdict = self._constant.get(text) if len(text) <= 6 else None
-            if verdict is None:
-                verdict = self._judge_text(text)
-                if text in _CONSTANT_TEXTS:
-                    self._constant[text] = verdict
+        verdict = self._constant.get(text) if len(text) <= 6 else None
+        if verdict is None:
+            verdict = self._judge_text(text)
+            if text in _CONSTANT_TEXTS:
+                self._constant[text] = verdict
         if self._screening and verdict.verdict == "fail":
             verdict = item_kinds.needs_confirmation(verdict)
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
-        memo[text] = verdict
         return verdict
 
     def _below_floor(self, text: str, value: Decimal) -> Verdict:
@@ -504,7 +535,7 @@ class CompiledRule:
                 except InvalidOperation:
                     stated = None
                 if stated is not None and stated > 0:
-                    return self._judge_below_lod(Entry(text, "not_detected", stated, word="未检出"))
+                    return self._judge_stated_lod(stated)
         if len(text) <= MAX_LENGTH and text.isascii() and not text.strip(_PLAIN_CHARS):
             try:
                 value = Decimal(text)
@@ -513,7 +544,9 @@ class CompiledRule:
             if value is not None:
                 floor = self._floor
                 if self._fast and (floor is None or value >= floor):
-                    return self._judge_plain(value)
+                    if self._scale is None:
+                        return self._judge_plain(value)
+                    return self._judge_plain_scaled(value)
                 return self._judge_number(text, value, 0)
         if "+" in text:
             parts = item_kinds.split_sum(text)
@@ -526,27 +559,28 @@ class CompiledRule:
         """A computed value (a sum) against the limit: no LOD/LOQ floor applies to it;
         ``said`` names it in the explanation ("0.35+0.20=0.55")."""
         plain = _plain(value)
-        if self.limit.is_report_only:
+        if self._kind == "report_only":
             return self._report_only(plain, said)
-        if self._scale is not None or self._colony:
+        if self._colony:
             return item_kinds.judge_scaled(self, value, 0, said)
+        if self._scale is not None:  # the words of item_kinds.judge_scaled, built lazily
+            return self._judge_plain_scaled(value, said)
+        built: Any = _new_building(Building)
         if self._step is None:
             code = self._decide(value, 0)
-            zh, en = self._suffix[code]
-            return make_verdict(code, plain, None, plain, said + zh, said + en, self.limit_zh)
-        rounded = _plain(self._round(value, 0))
-        code = self._decide(Decimal(rounded), 0)
-        zh, en = self._suffix[code]
-        to_zh, to_en = self._label
-        return make_verdict(
-            code,
-            rounded,
-            rounded,
-            rounded,
-            said + to_zh + rounded + zh,
-            said + to_en + rounded + en,
-            self.limit_zh,
-        )
+            built.verdict = code
+            built._why = (_why_said, (said, said), self._suffix[code])
+            built.compared = built.display = plain
+        else:
+            rounded = _plain(self._round(value, 0))
+            code = self._decide(Decimal(rounded), 0)
+            built.verdict = code
+            built._why = self._rounded_whys[code == "fail"][1]
+            built._said = said
+            built.compared = built.display = built.rounded = rounded
+        built.limit = self.limit_zh
+        built.__class__ = Verdict
+        return built
 
     def judge_span_of(
         self, low: Decimal, high: Decimal, compared: str, said: tuple[str, str]
@@ -554,71 +588,66 @@ class CompiledRule:
         """A value known only to lie in [low, high) (in the result's unit)."""
         return self._judge_span(low, high, compared, compared, said)
 
-    def _judge_plain(self, value: Decimal) -> Verdict:
-        """The common case: an unmarked number above any LOD/LOQ against a numeric limit.
+    def _judge_plain(self, value: Decimal, shown: str | None = None) -> Verdict:
+        """The common case: an unmarked number above any LOD/LOQ against a numeric limit,
+        ``value`` read from digits and points alone (so never negative); ``shown`` is its
+        plain form when the caller has it.
 
-        The same logic as `_judge_number` + `_decide`, written out because it runs for
-        almost every result (see benchmarks/bench_judge.py).
+        The same verdict and words as `_judge_number` + `_decide`, written out because it
+        runs for almost every result (see benchmarks/bench_judge.py).
         """
-        shown = str(value)
-        if "E" in shown:
-            shown = f"{value:f}"
-        verdict: Verdict = _object_new(Verdict)
-        fields = verdict.__dict__
-        if self._step is None:
-            # The fields shared by every verdict of this code come from a per-rule template,
-            # the explanations built only if read (see verdicts._Explanation).
-            fields.update(self._plain_fields[self._fails(value)])
-            fields["compared"] = fields["display"] = shown
-            return verdict
-        x = self._round(value, 0)
-        rshown = str(x)
-        if "E" in rshown:
-            rshown = f"{x:f}"
-        fields.update(self._rounded_fields[self._fails(x)])
-        fields["compared"] = fields["display"] = fields["rounded"] = rshown
-        fields["_said"] = shown
-        return verdict
+        if shown is None:
+            shown = str(value)
+            if "E" in shown:
+                shown = f"{value:f}"
+        built: Any = _new_building(Building)
+        step = self._step
+        if step is None:
+            built.verdict, built._why = self._plain_whys[self._fails(value)]
+            built.compared = built.display = shown
+        else:
+            if self._step_is_power:  # `_round` for 10⁻ⁿ; no sign to clear (see above)
+                x = value.quantize(self._quantum or _ONE, ROUND_HALF_EVEN, self._ctx)
+            else:
+                x = self._round(value, 0)
+            rshown = str(x)
+            if "E" in rshown:
+                rshown = f"{x:f}"
+            built.verdict, built._why = self._rounded_whys[self._fails(x)]
+            built.compared = built.display = built.rounded = rshown
+            built._said = shown
+        built.limit = self.limit_zh
+        built.__class__ = Verdict
+        return built
 
-    def _judge_plain_scaled(self, value: Decimal) -> Verdict:
+    def _judge_plain_scaled(self, value: Decimal, shown: str | None = None) -> Verdict:
         """`_judge_plain` for a rule that converts (unit ratio and/or 以…计 factor): the
         same verdict and words as `item_kinds.judge_scaled`, without its general path."""
         scale = self._scale
         assert scale is not None
-        shown = str(value)
-        if "E" in shown:
-            shown = f"{value:f}"
-        x = _WIDE.multiply(value, scale)
+        if shown is None:
+            shown = str(value)
+            if "E" in shown:
+                shown = f"{value:f}"
+        x = _wide_multiply(value, scale)
         xs = str(x)
         if "E" in xs:
             xs = f"{x:f}"
-        mid, tail, note_zh, note_en = self._conv
-        converted = f"{shown}{mid}{xs}{tail}"
-        step = self._step
-        rshown = xs
-        if step is not None:
+        built: Any = _new_building(Building)
+        built.converted = shown + self._conv[0] + xs + self._conv[1]
+        if self._step is None:
+            built.verdict, built._why = self._converted_whys[self._fails(x)]
+            built.compared = built.display = xs
+        else:
             x = self._round(x, 0)
             rshown = str(x)
             if "E" in rshown:
                 rshown = f"{x:f}"
-            note_zh = f"{note_zh} 修约至 {rshown}"
-            note_en = f"{note_en} rounded to {rshown}"
-        lo, up = self._lo, self._up
-        if (lo is not None and (x < lo or (x == lo and not self._lo_incl))) or (
-            up is not None and (x > up or (x == up and not self._up_incl))
-        ):
-            code: VerdictCode = "fail"
-        else:
-            code = "pass"
-        verdict: Verdict = _object_new(Verdict)
-        fields = verdict.__dict__
-        fields["verdict"] = code
-        fields["compared"] = fields["display"] = rshown
-        fields["rounded"] = None if step is None else rshown
-        fields["_why"] = (_why_converted, note_zh, note_en, self._suffix[code])
-        fields["limit"] = self.limit_zh
-        fields["converted"] = converted
-        return verdict
+            built.verdict, built._why = self._converted_whys[self._fails(x)]
+            built.compared = built.display = built.rounded = rshown
+        built.limit = self.limit_zh
+        built.__class__ = Verdict
+        return built
 
     def judge_entry(self, entry: Entry) -> Verdict:
         """Judges an already parsed `Entry`."""
@@ -732,37 +761,28 @@ class CompiledRule:
         high: Decimal,
         display: str,
         compared: str,
-        said: tuple[str, str] | None = None,
+        said: Any = None,
         *,
         lod: Decimal | None = None,
+        namer: Callable[..., tuple[str, str]] | None = None,
     ) -> Verdict:
         """The true value lies in [low, high); decide if all, none or some of it passes.
 
         ``said`` is how the explanation names the result (zh, en); default ``compared``.
         ``lod`` replaces the rule's LOD (an entry that states its own, "ND(0.01)").
+        ``namer(verdict, said, tail)`` builds the explanation; default `_why_said`.
         """
-        said_zh, said_en = said or (compared, compared)
-        limit = self.limit
-        if limit.is_report_only:
+        if namer is None:
+            namer = _why_said
+        kind = self._kind
+        if kind == "report_only":
             return self._report_only(display, compared)
-        if limit.is_not_detected:
+        if kind == "not_detected":
             lod = self.lod if lod is None else lod
             if lod is not None and high <= lod:
-                return self._verdict(
-                    "pass",
-                    compared,
-                    display,
-                    f"{said_zh}，{self.limit_zh}，合格",
-                    f"{said_en}, limit {self.limit_en}: pass",
-                )
+                return self._lazy("pass", compared, display, (namer, said, self._suffix["pass"]))
             if lod is not None and low >= lod:
-                return self._verdict(
-                    "fail",
-                    compared,
-                    display,
-                    f"{said_zh}，已检出，{self.limit_zh}，不合格",
-                    f"{said_en}: detected, limit {self.limit_en}: fail",
-                )
+                return self._lazy("fail", compared, display, (namer, said, self._nd_fail))
             return self._not_judged(
                 display,
                 compared,
@@ -773,12 +793,9 @@ class CompiledRule:
                 + ("" if lod is not None else " (no LOD given)")
                 + "; not judged",
             )
-        if not limit.is_numeric:
-            return self._not_judged(
-                display,
-                compared,
-                f"{compared} 不能按文字要求（{self.limit_zh}）判定",
-                f"{compared} cannot be judged against a text criterion ({self.limit_en})",
+        if not self._numeric:
+            return self._lazy(
+                "not_judged", compared, display, (_why_said, None, self._text_criterion)
             )
         scale = self._scale
         if scale is not None:  # the interval is in the result's unit: convert both ends
@@ -795,15 +812,8 @@ class CompiledRule:
             )
         code = self._span_code(low, high, closed_high)
         if code == "not_judged":
-            return self._not_judged(
-                display,
-                compared,
-                f"{said_zh} 只给出范围，真值可能符合也可能不符合 {self.limit_zh}，无法判定",
-                f"{said_en} only bounds the value, which may or may not meet "
-                f"{self.limit_en}; not judged",
-            )
-        zh, en = self._suffix[code]
-        return self._verdict(code, compared, display, said_zh + zh, said_en + en)
+            return self._lazy(code, compared, display, (namer, said, self._span_open))
+        return self._lazy(code, compared, display, (namer, said, self._suffix[code]))
 
     def _span_code(self, low: Decimal, high: Decimal, closed_high: bool) -> VerdictCode:
         """Values in [low, high) (or [low, high]) against the bounds: all pass, none, or some."""
@@ -819,17 +829,32 @@ class CompiledRule:
         lower_ok = lo is None or low > lo or (low == lo and self._lo_incl)
         return "pass" if upper_ok and lower_ok else "not_judged"
 
+    def _judge_stated_lod(self, stated: Decimal, plain: str | None = None) -> Verdict:
+        """ND with this measurement's own LOD, "ND(0.01)" (stated > 0); ``plain`` is the
+        LOD's plain form when the caller has it."""
+        if plain is None:
+            plain = _plain(stated)
+        unit = self._unit_tail
+        display = "未检出（检出限 " + plain + unit + "）"
+        kind = self._kind
+        if kind == "not_detected":  # below its own LOD: always passes (see _judge_span)
+            built: Any = _new_building(Building)
+            built.verdict = "pass"
+            built.compared = "<" + plain
+            built.display = display
+            built._why = self._stated_pass
+            built.limit = self.limit_zh
+            built.__class__ = Verdict
+            return built
+        if kind == "qualitative":
+            return self._judge_word("未检出", display)
+        return self._judge_span(
+            _ZERO, stated, display, "<" + plain, unit, lod=stated, namer=_why_stated
+        )
+
     def _judge_below_lod(self, entry: Entry) -> Verdict:
-        stated = entry.value if entry.kind == "not_detected" else None
-        if stated is not None:  # "ND(0.01)": this measurement's own LOD
-            unit = f" {self.result_unit}" if self.result_unit else ""
-            display = f"未检出（检出限 {_plain(stated)}{unit}）"
-            said = (display, f"not detected (LOD {_plain(stated)}{unit})")
-            if self.limit.is_qualitative:
-                return self._judge_word("未检出", display)
-            return self._judge_span(
-                Decimal(0), stated, display, f"<{_plain(stated)}", said, lod=stated
-            )
+        if entry.kind == "not_detected" and entry.value is not None:
+            return self._judge_stated_lod(entry.value)
         lod = self.lod
         if self.limit.is_qualitative:
             return self._judge_word("未检出", self._lod_display)
@@ -893,11 +918,9 @@ class CompiledRule:
                 f"{word!r} is not a number and cannot be compared with {self.limit_en}",
             )
         if word in passing:
-            zh, en = self._suffix["pass"]
-            return self._verdict("pass", word, shown, word + zh, word + en)
+            return self._lazy("pass", word, shown, (_why_said, None, self._suffix["pass"]))
         if word in failing:
-            zh, en = self._suffix["fail"]
-            return self._verdict("fail", word, shown, word + zh, word + en)
+            return self._lazy("fail", word, shown, (_why_said, None, self._suffix["fail"]))
         return self._not_judged(
             shown,
             word,
@@ -906,6 +929,19 @@ class CompiledRule:
         )
 
     # ------------------------------------------------------------------ makers
+    def _lazy(
+        self, code: VerdictCode, compared: str, display: str, why: tuple[Any, ...]
+    ) -> Verdict:
+        """A Verdict whose explanations ``why`` builds when first read."""
+        built: Any = _new_building(Building)
+        built.verdict = code
+        built.compared = compared
+        built.display = display
+        built._why = why
+        built.limit = self.limit_zh
+        built.__class__ = Verdict
+        return built
+
     def _verdict(self, code: VerdictCode, compared: str, display: str, zh: str, en: str) -> Verdict:
         return make_verdict(code, compared, None, display, zh, en, self.limit_zh)
 
@@ -923,6 +959,182 @@ class CompiledRule:
             self.limit_zh,
             True,
         )
+
+
+def _canonical(digits: str) -> bool:
+    """Whether digits with at most one point are already their value's plain form: no
+    trailing point, and no leading zero or point unless "0." begins it."""
+    return digits[-1] != "." and (digits[1:2] == "." or "0" != digits[0] != ".")
+
+
+def _lanes(rule: CompiledRule) -> Callable[[str], Verdict]:
+    """The `CompiledRule.judge` of one rule: a closure with what the rule's commonest
+    entries need bound as its own variables, made once when the rule compiles.
+
+    Most typed results are ASCII digits with at most one point (0.052), and the rest
+    mostly ``<x`` and ``ND(x)``; for these the closure goes straight to the verdict —
+    no entry object, no dispatch on what the rule is, explanations left to build when
+    read — and everything else goes to `CompiledRule._judge_general`, which is the
+    reference: tests/core/test_judge_lanes.py holds the two equal on every field.
+    """
+    general = rule._judge_general
+    if rule._screening or rule._plan is not None:
+        return general  # a screening verdict is rewritten after judging; plans are items
+    span = rule._judge_span
+    stated_lod = rule._judge_stated_lod
+    numeric = rule._fast
+    floor = rule._floor
+    below_floor = rule._below_floor
+    number = rule._judge_plain if rule._scale is None else rule._judge_plain_scaled
+    whys = rule._plain_whys
+    fails = rule._fails
+    limit_zh = rule.limit_zh
+    new = _new_building
+
+    span_code = rule._span_code
+    below_whys = rule._below_whys
+    plain_span = numeric and rule._unscaled_full
+
+    def bounds(text: str) -> Verdict:
+        """``<x`` and ``ND(x)`` in ASCII (x > 0); else the general path."""
+        if text[:1] == "<":
+            rest = text[1:]
+            if rest and rest.replace(".", "", 1).isdigit():
+                bound = Decimal(rest)
+                if bound:
+                    said = text if _canonical(rest) else "<" + _plain(bound)
+                    if not plain_span:
+                        return span(_ZERO, bound, said, said)
+                    # `_judge_span` of [0, x) against a full-value numeric limit.
+                    built: Any = new(Building)
+                    built.verdict = code = span_code(_ZERO, bound, False)
+                    built.compared = built.display = said
+                    built._why = below_whys[code]
+                    built.limit = limit_zh
+                    built.__class__ = Verdict
+                    return built
+        elif text[:3] == "ND(" and text[-1] == ")":
+            inner = text[3:-1]
+            if inner and inner.replace(".", "", 1).isdigit():
+                stated = Decimal(inner)
+                if stated:
+                    return stated_lod(stated, inner if _canonical(inner) else None)
+        return general(text)
+
+    # The memo: verdicts are immutable and depend only on the rule and the text, and lab
+    # results repeat (three significant figures, the same blanks and NDs), so each rule
+    # keeps its last `MEMO_SIZE` verdicts by text (emptied when full). It is written into
+    # each lane below, not wrapped around them: a wrapping call cost distinct values twice
+    # what the look-up and the store do (docs/performance.md).
+    memo: dict[str, Verdict] = {}
+    memo_get = memo.get
+
+    if numeric and rule._scale is None and rule._step_is_power:
+        quantum, context, rounded_whys = rule._quantum, rule._ctx, rule._rounded_whys
+        assert quantum is not None
+
+        def judge_rounded(text: str) -> Verdict:
+            try:
+                verdict = memo_get(text)
+            except TypeError:  # unhashable, so not text: refused there
+                return general(text)
+            if verdict is not None:
+                return verdict
+            if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+                verdict = general(text)
+            elif not text.replace(".", "", 1).isdigit():
+                verdict = bounds(text)
+            else:
+                value = Decimal(text)  # digits and one point at most: read exactly
+                if floor is not None and value < floor:
+                    verdict = below_floor(text, value)
+                else:
+                    # `_judge_plain` with a step of 10⁻ⁿ, written out: one quantize (a
+                    # value read from digits has no sign to clear).
+                    x = value.quantize(quantum, ROUND_HALF_EVEN, context)
+                    rshown = str(x)
+                    if "E" in rshown:
+                        rshown = f"{x:f}"
+                    built: Any = new(Building)
+                    built.verdict, built._why = rounded_whys[fails(x)]
+                    built.compared = built.display = built.rounded = rshown
+                    built._said = (
+                        text  # `_canonical`, written out
+                        if text[-1] != "." and (text[1:2] == "." or "0" != text[0] != ".")
+                        else _plain(value)
+                    )
+                    built.limit = limit_zh
+                    built.__class__ = Verdict
+                    verdict = built
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[text] = verdict
+            return verdict
+
+        return judge_rounded
+
+    if not (numeric and rule._unscaled_full):
+
+        def judge(text: str) -> Verdict:
+            try:
+                verdict = memo_get(text)
+            except TypeError:  # unhashable, so not text: refused there
+                return general(text)
+            if verdict is not None:
+                return verdict
+            if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+                verdict = general(text)
+            elif not text.replace(".", "", 1).isdigit():
+                verdict = bounds(text)
+            elif not numeric:
+                verdict = general(text)
+            else:
+                value = Decimal(text)
+                if floor is not None and value < floor:
+                    verdict = below_floor(text, value)
+                else:
+                    verdict = number(value, text if _canonical(text) else _plain(value))
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[text] = verdict
+            return verdict
+
+        return judge
+
+    def judge_full(text: str) -> Verdict:
+        try:
+            verdict = memo_get(text)
+        except TypeError:  # unhashable, so not text: refused there
+            return general(text)
+        if verdict is not None:
+            return verdict
+        if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+            verdict = general(text)
+        elif not text.replace(".", "", 1).isdigit():
+            verdict = bounds(text)
+        else:
+            value = Decimal(text)  # digits and one point at most: read exactly
+            if floor is not None and value < floor:
+                verdict = below_floor(text, value)
+            else:
+                # `_judge_plain` written out for the commonest rule (no rounding, no
+                # conversion): a Verdict filled in as a `Building`.
+                built: Any = new(Building)
+                built.verdict, built._why = whys[fails(value)]
+                built.compared = built.display = (
+                    text  # `_canonical`, written out
+                    if text[-1] != "." and (text[1:2] == "." or "0" != text[0] != ".")
+                    else _plain(value)
+                )
+                built.limit = limit_zh
+                built.__class__ = Verdict
+                verdict = built
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[text] = verdict
+        return verdict
+
+    return judge_full
 
 
 def compile_rule(rule: ItemRule | str) -> CompiledRule:

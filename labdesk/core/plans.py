@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from labdesk.core.errors import ValidationError
-from labdesk.core.numbers import NumberSyntaxError, quote, scan_number
+from labdesk.core.numbers import MAX_EXPONENT, NumberSyntaxError, quote, scan_number
 from labdesk.core.rounding import normalize_number_text
 
 __all__ = [
@@ -244,7 +244,7 @@ def parse_unit_values(text: str, field: str = "result") -> list[UnitValue]:
     """The unit values of a plan result, in order (1#, 2#, …)."""
     return [
         v if isinstance(v, UnitValue) else UnitValue(_plain(v), "count", v, v)
-        for v in read_units(text, field)
+        for v in read_units(text, field, scientific=False)
     ]
 
 
@@ -253,21 +253,42 @@ def split_units(text: str) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(text.strip())]
 
 
-def read_units(text: str, field: str = "result") -> list[UnitValue | Decimal]:
-    """As `parse_unit_values`, a plain count given as its Decimal (the common case, read
-    without building a UnitValue: a plan item is judged 100,000 times in a batch)."""
+def _mantissa(text: str) -> bool:
+    """Digits, or digits, a point and digits (what `scan_number` reads before ×10/E)."""
+    return (
+        text.replace(".", "", 1).isdigit() and text.isascii() and text[0] != "." and text[-1] != "."
+    )
+
+
+def _power(text: str) -> int | None:
+    """A power of ten written as plain ASCII digits, within `MAX_EXPONENT`; else None."""
+    if text.isdigit() and text.isascii() and len(text) <= 2:
+        power = int(text)
+        if power <= MAX_EXPONENT:
+            return power
+    return None
+
+
+def read_units(
+    text: str, field: str = "result", *, scientific: bool = True
+) -> list[UnitValue | Decimal]:
+    """As `parse_unit_values`, a count given as its Decimal (the common case, read
+    without building a UnitValue: a plan item is judged 100,000 times in a batch). With
+    ``scientific`` a count written ``1.6×10^4`` or ``2.1E4`` is given as its Decimal too
+    (the value `scan_number` reads, ``Decimal(mantissa).scaleb(power)``); without, as a
+    UnitValue keeping its text."""
     if len(text) > MAX_UNITS * 42:
         raise ValidationError(
             field, "result_length", f"{field}: too long for {MAX_UNITS} unit values （结果过长）"
         )
     stripped = text.strip()
     if (
-        stripped.isascii()
+        "；" not in stripped
         and "\t" not in stripped
         and "\n" not in stripped
         and "\r" not in stripped
     ):
-        parts = stripped.split(";")
+        parts = stripped.split(";")  # what `_SEPARATORS` would split
     else:
         parts = _SEPARATORS.split(stripped)
     out: list[UnitValue | Decimal] = []
@@ -280,8 +301,24 @@ def read_units(text: str, field: str = "result") -> list[UnitValue | Decimal]:
             out.append(word)
             continue
         if part[:1] == "<" and part[1:].isdigit() and part.isascii() and part[1:].strip("0"):
-            out.append(UnitValue(part, "below", Decimal(0), Decimal(part[1:]), open_high=True))
+            below = _BELOW.get(part)
+            if below is None:
+                if len(_BELOW) >= 256:
+                    _BELOW.clear()
+                below = _BELOW[part] = UnitValue(
+                    part, "below", Decimal(0), Decimal(part[1:]), open_high=True
+                )
+            out.append(below)
             continue
+        if scientific:
+            head, times, tail = part.partition("×10^")
+            if not times:
+                head, times, tail = part.partition("E")
+            if times and _mantissa(head):
+                power = _power(tail)
+                if power is not None:
+                    out.append(Decimal(head).scaleb(power))
+                    continue
         part = part.strip()
         if not part:
             raise ValidationError(
@@ -294,6 +331,9 @@ def read_units(text: str, field: str = "result") -> list[UnitValue | Decimal]:
     return out
 
 
+# "<10" and its like, each made once: UnitValues are immutable, and a count sheet
+# repeats its lowest dilution's bound on every unit below it (bounded, emptied when full).
+_BELOW: dict[str, UnitValue] = {}
 _WORD_VALUES = {
     **{w: UnitValue(w, "not_detected", Decimal(0), Decimal(0)) for w in ("未检出", "ND", "阴性")},
     **{w: UnitValue(w, "detected", Decimal(0), None, open_low=True) for w in ("检出", "阳性")},
@@ -399,17 +439,23 @@ def classify_plan(
             f"{field}: {len(values)} unit values given, the plan has n={plan.n} "
             f"（给出 {len(values)} 个样品单元结果，方案 n={plan.n}）",
         )
-    m, big, presence = plan.m, plan.M, plan.presence
+    m, big, presence = plan.m, plan.M, bool(plan.basis)
     shown: list[str] = []
     sure_m = maybe_m = sure_big = maybe_big = undecided = 0
     for value in values:
         if value.__class__ is UnitValue:
             assert isinstance(value, UnitValue)
-            if value.kind == "count":
+            kind = value.kind
+            if kind == "count":
                 value = value.low
             else:
-                shown.append(normalize_number_text(value.text).strip())
-                if presence and value.kind == "above" and value.low > 0:
+                text = value.text  # normalising maps no ASCII character
+                shown.append(
+                    text.strip() if text.isascii() else normalize_number_text(text).strip()
+                )
+                if kind == "not_detected":
+                    continue  # [0, 0]: above no m and no M, and settled
+                if presence and kind == "above" and value.low > 0:
                     value = _DETECTED_VALUE
                 over_m = _above(value, m)
                 over_big = _above(value, big) if big is not None else False
@@ -423,7 +469,9 @@ def classify_plan(
         if report is not None:
             value, text = report(value)
         else:
-            text = _plain(value)
+            text = str(value)  # `_plain`, written out
+            if "E" in text:
+                text = f"{value:f}"
         shown.append(text)
         if value > m:  # a count above m (in a presence plan: any count above 0)
             sure_m += 1

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-__all__ = ["LABEL_EN", "LABEL_ZH", "Verdict", "VerdictCode", "lazy_verdict", "make_verdict"]
+__all__ = [
+    "LABEL_EN",
+    "LABEL_ZH",
+    "Verdict",
+    "VerdictCode",
+    "lazy_verdict",
+    "make_verdict",
+    "set_field",
+    "why_format",
+]
 
 VerdictCode = Literal["pass", "fail", "not_judged"]
 LABEL_ZH = {"pass": "合格", "fail": "不合格", "not_judged": "不判定"}
@@ -13,8 +22,32 @@ LABEL_EN = {"pass": "pass", "fail": "fail", "not_judged": "not judged"}
 PENDING_CONFIRMATION = "confirmatory_test"
 
 
-@dataclass(frozen=True)
-class Verdict:
+class _Lazy:
+    """The private slots behind a Verdict's lazy fields: ``_why`` = (builder, *args), and
+    ``_said``, the typed value a shared builder names (a rounded value's "0.56")."""
+
+    __slots__ = ("_said", "_why")
+
+    if TYPE_CHECKING:
+        _said: str
+        _why: tuple[Any, ...]
+
+
+# Read when a field was never set (see Verdict.__getattr__): the dataclass defaults, and
+# ``rounded`` (None for all but the rounded method).
+_UNSET = {
+    "rounded": None,
+    "limit": "",
+    "report_only": False,
+    "units": (),
+    "components": (),
+    "converted": "",
+    "pending": "",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict(_Lazy):
     """The outcome for one result.
 
     ``compared`` is what was actually compared ("0.5", "<0.01", "阴性"), ``rounded`` the
@@ -53,35 +86,65 @@ class Verdict:
     def failed(self) -> bool:
         return self.verdict == "fail"
 
+    if not TYPE_CHECKING:  # mypy would otherwise accept any attribute name
 
-# The explanation texts are built on first access (most verdicts of a batch or a screen are
-# never explained): a lazily made Verdict carries ``_why`` = (builder, *args) in its
-# ``__dict__``, and ``builder(fields, *args)`` returns (zh, en), ``fields`` being that
-# ``__dict__`` (a builder shared by many verdicts reads each one's own values). These
-# non-data descriptors sit on the class, so a value set by ``__init__`` (or already built)
-# in the instance's ``__dict__`` wins over them; eq, repr, hash, ``replace`` and pickling
-# read the texts through getattr and see the same strings an eager Verdict holds.
-class _Explanation:
-    __slots__ = ("_english",)
-
-    def __init__(self, english: bool) -> None:
-        self._english = english
-
-    def __get__(self, verdict: object, owner: type | None = None) -> Any:
-        if verdict is None:
-            return self
-        fields = verdict.__dict__
-        why = fields.pop("_why")
-        zh, en = why[0](fields, *why[1:])
-        fields["explanation_zh"] = zh
-        fields["explanation_en"] = en
-        return en if self._english else zh
+        def __getattr__(self, name: str) -> Any:
+            # Python calls this only for a slot never set. Most verdicts of a batch or a
+            # screen are never explained, so a judgement leaves the explanations unset and
+            # records how to build them (``_why``); the first read builds both and keeps
+            # them. The other unset fields read as their defaults. Eq, repr, hash,
+            # ``replace`` and pickling read every field through getattr, so they see the
+            # same strings and values an eagerly built Verdict holds.
+            if name in _UNSET:
+                return _UNSET[name]
+            if name == "explanation_zh" or name == "explanation_en":
+                try:
+                    why = self._why
+                except AttributeError:
+                    raise AttributeError(name) from None
+                zh, en = why[0](self, *why[1:])
+                _setattr(self, "explanation_zh", zh)
+                _setattr(self, "explanation_en", en)
+                return en if name == "explanation_en" else zh
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
-setattr(Verdict, "explanation_zh", _Explanation(False))  # noqa: B010 (a field, typed str)
-setattr(Verdict, "explanation_en", _Explanation(True))  # noqa: B010
+class Building(_Lazy):
+    """A Verdict being filled in: the same slots, without the frozen guard (one Python
+    call per field made that guard the costliest step of a judgement). A judgement sets
+    the fields it has, then ``__class__ = Verdict``; nothing else ever sees a Building."""
 
+    __slots__ = Verdict.__slots__
+
+    if TYPE_CHECKING:
+        verdict: VerdictCode
+        compared: str
+        rounded: str | None
+        display: str
+        explanation_zh: str
+        explanation_en: str
+        limit: str
+        report_only: bool
+        units: tuple[str, ...]
+        components: tuple[str, ...]
+        converted: str
+        pending: str
+
+
+_setattr = object.__setattr__
 _object_new = object.__new__
+
+
+def set_field(verdict: Verdict, name: str, value: Any) -> None:
+    """Sets a field of a Verdict just made and not yet seen by anyone else (a sum's
+    components on the verdict of its total)."""
+    _setattr(verdict, name, value)
+
+
+def why_format(verdict: Verdict, zh: str, en: str, *values: Any) -> tuple[str, str]:
+    """A builder for ``_why``: the two templates filled with ``values`` (positional
+    ``{}`` fields only, so the texts filled in are never read as templates)."""
+    return zh.format(*values), en.format(*values)
 
 
 def lazy_verdict(
@@ -92,16 +155,17 @@ def lazy_verdict(
     why: tuple[Any, ...],
     limit: str,
 ) -> Verdict:
-    """A Verdict whose explanations ``why[0](fields, *why[1:])`` -> (zh, en) are built
+    """A Verdict whose explanations ``why[0](verdict, *why[1:])`` -> (zh, en) are built
     when first read; every other field as `make_verdict` sets it."""
-    verdict: Verdict = _object_new(Verdict)
-    fields = verdict.__dict__
-    fields["verdict"] = code
-    fields["compared"] = compared
-    fields["rounded"] = rounded
-    fields["display"] = display
-    fields["_why"] = why
-    fields["limit"] = limit
+    verdict: Any = _object_new(Building)
+    verdict.verdict = code
+    verdict.compared = compared
+    if rounded is not None:
+        verdict.rounded = rounded
+    verdict.display = display
+    verdict._why = why
+    verdict.limit = limit
+    verdict.__class__ = Verdict
     return verdict
 
 
@@ -115,16 +179,18 @@ def make_verdict(
     limit: str,
     report_only: bool = False,
 ) -> Verdict:
-    """Builds a Verdict without the frozen dataclass ``__init__`` (one attribute guard per
-    field made it the costliest step of a judgement). Same object, same fields."""
-    verdict: Verdict = _object_new(Verdict)
-    fields = verdict.__dict__
-    fields["verdict"] = code
-    fields["compared"] = compared
-    fields["rounded"] = rounded
-    fields["display"] = display
-    fields["explanation_zh"] = zh
-    fields["explanation_en"] = en
-    fields["limit"] = limit
-    fields["report_only"] = report_only
+    """Builds a Verdict without the frozen dataclass ``__init__``. Same object, same
+    fields."""
+    verdict: Any = _object_new(Building)
+    verdict.verdict = code
+    verdict.compared = compared
+    if rounded is not None:
+        verdict.rounded = rounded
+    verdict.display = display
+    verdict.explanation_zh = zh
+    verdict.explanation_en = en
+    verdict.limit = limit
+    if report_only:
+        verdict.report_only = True
+    verdict.__class__ = Verdict
     return verdict

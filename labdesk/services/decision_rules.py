@@ -15,6 +15,7 @@ from labdesk.core.decision import check_rule
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
+from labdesk.store.schema import live_item
 
 
 def set_items_rule(
@@ -54,7 +55,8 @@ def set_task_rule(ctx: ServiceContext, task_id: int, rule: str, reason: str) -> 
     """The contract's rule: every item of the task's samples not yet exported."""
     rows = ctx.db.query(
         "SELECT si.id FROM sample_items si JOIN samples s ON s.id = si.sample_id "
-        "WHERE s.task_id = ? AND s.state NOT IN ('exported', 'cancelled') ORDER BY si.id",
+        "WHERE s.task_id = ? AND s.state NOT IN ('exported', 'cancelled') "
+        f"AND {live_item('si')} ORDER BY si.id",
         (task_id,),
     )
     return set_items_rule(ctx, [int(r[0]) for r in rows], rule, reason)

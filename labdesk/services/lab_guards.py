@@ -34,6 +34,11 @@ def _get(item: Any, key: str) -> Any:
 
 def check_entry(db: Store, actor: Actor, item: Any) -> None:
     """Before a result is recorded for `item` (a sample_items row)."""
+    if _get(item, "withdrawn_at") is not None:
+        raise WorkflowError(
+            f"item {item['name']} was removed from the sample ({_get(item, 'withdrawn_reason')}): "
+            "no result can be recorded for it (该项目已删除)"
+        )
     method_code = _get(item, "method_code")
     if not method_code:
         return

@@ -15,7 +15,7 @@ from typing import Any
 
 from labdesk.core.errors import NotFound
 from labdesk.store.db import Database
-from labdesk.store.schema import AUDITED_TABLES, SAMPLE_STATES
+from labdesk.store.schema import AUDITED_TABLES, SAMPLE_STATES, live_item
 
 
 @dataclass(frozen=True)
@@ -150,13 +150,17 @@ def _user_names(db: Database) -> dict[int, str]:
     return {int(r[0]): str(r[1]) for r in db.query("SELECT id, username FROM users")}
 
 
-def sample_items_with_results(db: Database, sample_id: int) -> list[dict[str, Any]]:
+def sample_items_with_results(
+    db: Database, sample_id: int, *, withdrawn: bool = False
+) -> list[dict[str, Any]]:
     """Frozen items in order, each with `current` (result dict or None) and `history`
-    (superseded results, oldest first). Result dicts carry `entered_by_name`."""
+    (superseded results, oldest first). Result dicts carry `entered_by_name`. Items
+    withdrawn from the sample are left out unless `withdrawn` (the full record)."""
+    live = "" if withdrawn else f" AND {live_item()}"
     items = [
         dict(r)
         for r in db.query(
-            "SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", (sample_id,)
+            f"SELECT * FROM sample_items WHERE sample_id = ?{live} ORDER BY seq", (sample_id,)
         )
     ]
     if not items:
@@ -307,7 +311,7 @@ def sample_export_record(db: Database, sample_id: int) -> dict[str, Any]:
     the form (with enterprise and task), frozen items with current and superseded results,
     the conclusion, workflow events (with usernames) and the sample's audit entries."""
     detail = sample_detail(db, sample_id)
-    items = sample_items_with_results(db, sample_id)
+    items = sample_items_with_results(db, sample_id, withdrawn=True)
     centre = db.query_one("SELECT name, code, region_code FROM centre WHERE id = 1")
     return {
         "sample": {k: v for k, v in detail.items() if k not in ("enterprise", "task")},

@@ -44,6 +44,7 @@ from labdesk.services.lab_guards import uncertainty_of
 from labdesk.services.report_sheet import Step
 from labdesk.signing import sm3_digest
 from labdesk.store.protocol import Store
+from labdesk.store.schema import live_item
 
 FORMAT_1 = "labdesk-report-content/1"
 FORMAT = "labdesk-report-content/2"  # what an issue writes
@@ -96,7 +97,8 @@ def item_rows(db: Store, sample_id: int) -> list[Any]:
         "coalesce(u.display_name, u.username, '') AS entered_by_name "
         "FROM sample_items AS si LEFT JOIN results AS r "
         "ON r.sample_item_id = si.id AND r.superseded_by IS NULL "
-        "LEFT JOIN users AS u ON u.id = r.entered_by WHERE si.sample_id = ? ORDER BY si.seq",
+        "LEFT JOIN users AS u ON u.id = r.entered_by "
+        f"WHERE si.sample_id = ? AND {live_item('si')} ORDER BY si.seq",
         (sample_id,),
     )
 
@@ -203,6 +205,8 @@ def _decision_rule(db: Store, sample_id: int) -> tuple[str, dict[int, str]]:
     printed beside the result. Databases older than decision rules: simple acceptance."""
     rows = db.query("SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", (sample_id,))
     columns = list(rows[0].keys()) if rows else []
+    if "withdrawn_at" in columns:
+        rows = [r for r in rows if r["withdrawn_at"] is None]
     if "decision_rule" not in columns:
         return statement_zh("simple"), {}
     guarded = [r for r in rows if r["decision_rule"] == "guard_band"]

@@ -39,6 +39,7 @@ from labdesk.services.samples import transition
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
+from labdesk.store.schema import live_item
 
 # States in which results may be written; received/returned move to testing first.
 ENTRY_STATES = ("received", "testing", "returned", "submitted", "reviewed", "approved")
@@ -242,7 +243,7 @@ def refresh_conclusion(w: Writer, sample_id: int) -> None:
         # r.*: the result's judgement columns, with `pending` where the schema has it
         "SELECT i.name, i.limit_text, i.standard_no, i.standard_year, r.* "
         "FROM sample_items i LEFT JOIN results r ON r.sample_item_id = i.id "
-        "AND r.superseded_by IS NULL WHERE i.sample_id = ? ORDER BY i.seq",
+        f"AND r.superseded_by IS NULL WHERE i.sample_id = ? AND {live_item('i')} ORDER BY i.seq",
         (sample_id,),
     )
     standards: list[str] = []
@@ -331,23 +332,31 @@ def enter_result(
     `seen_result_id` is the current result the user's screen showed (None: none): if
     another user changed it since, `conflicts.EditConflict` and nothing is written."""
     require(ctx, "enter_result")
-    item = _item_context(ctx.db, sample_item_id)
-    check_state(item)
-    lab_guards.check_entry(ctx.db, ctx.actor, item)
-    verdict = judge_text(item, text)  # raises before anything is written
-    typed = text.strip()
-    current = current_result(ctx.db, sample_item_id)
-    why = (reason or "").strip()
-    if current is not None and current["text"] == typed and not instrument and not method:
-        return verdict  # the same value again: nothing to record
-    if _needs_reason(ctx.db, item, current is not None) and not why:
-        raise ValidationError(
-            "reason",
-            "required",
-            f"reason: required to change a result of sample {item['sample_no']}, which was "
-            "already submitted (修改已提交的结果须填写原因)",
+    # Beside other workstations' entries (shared): every check below is made on rows
+    # read after the sample's row is locked, so a change to the sample (its state, its
+    # items' results) by anyone else is either before it all or after the commit.
+    with ctx.db.write(ctx.actor, shared=True) as w:
+        sample_id = ctx.db.scalar(
+            "SELECT sample_id FROM sample_items WHERE id = ?", (sample_item_id,)
         )
-    with ctx.db.write(ctx.actor) as w:
+        if sample_id is None or w.lock("samples", int(sample_id)) is None:
+            raise NotFound(f"test item #{sample_item_id} does not exist")
+        item = _item_context(ctx.db, sample_item_id)
+        check_state(item)
+        lab_guards.check_entry(ctx.db, ctx.actor, item)
+        verdict = judge_text(item, text)  # raises before anything is written
+        typed = text.strip()
+        current = current_result(ctx.db, sample_item_id)
+        why = (reason or "").strip()
+        if current is not None and current["text"] == typed and not instrument and not method:
+            return verdict  # the same value again: nothing to record
+        if _needs_reason(ctx.db, item, current is not None) and not why:
+            raise ValidationError(
+                "reason",
+                "required",
+                f"reason: required to change a result of sample {item['sample_no']}, which "
+                "was already submitted (修改已提交的结果须填写原因)",
+            )
         ensure_current_result(w, sample_item_id, seen_result_id)
         state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
         write_one(

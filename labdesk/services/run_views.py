@@ -19,6 +19,7 @@ from labdesk.services import methods, results
 from labdesk.services.run_record import decode_values
 from labdesk.services.runs import get_run, run_items
 from labdesk.store.protocol import Store
+from labdesk.store.schema import live_item
 
 
 @dataclass(frozen=True)
@@ -104,9 +105,10 @@ def provenance(db: Store, sample_item_id: int) -> Provenance:
 
 
 def sample_provenance(db: Store, sample_id: int) -> list[Provenance]:
-    """Every item of the sample, in form order."""
+    """Every item of the sample still to be tested, in form order."""
     rows = db.query(
-        "SELECT id FROM sample_items WHERE sample_id = ? ORDER BY seq, id", (sample_id,)
+        f"SELECT id FROM sample_items WHERE sample_id = ? AND {live_item()} ORDER BY seq, id",
+        (sample_id,),
     )
     return [provenance(db, int(r[0])) for r in rows]
 

@@ -41,6 +41,7 @@ from labdesk.services.instruments import check_usable
 from labdesk.services.permissions import require
 from labdesk.services.samples import now_iso
 from labdesk.store.protocol import Store
+from labdesk.store.schema import live_item
 
 QC_PREFIX = {"blank": "BLK", "duplicate": "DUP", "spike": "SPK", "crm": "CRM", "control": "QC"}
 WAITING_STATES = ("received", "testing", "returned")
@@ -68,7 +69,7 @@ def waiting_items(db: Store, method_code: str, limit: int = 2000) -> list[dict[s
         "SELECT si.id, si.sample_id, s.sample_no, s.sample_name, si.name, si.code, si.unit, "
         "si.limit_text, si.test_method, si.method_code, s.state FROM sample_items si "
         "JOIN samples s ON s.id = si.sample_id "
-        f"WHERE s.state IN ({marks}) "
+        f"WHERE s.state IN ({marks}) AND {live_item('si')} "
         "AND (si.method_code = ? OR (si.method_code = '' AND si.code = ? "
         "     AND (? = '' OR si.test_method = ?))) "
         "AND NOT EXISTS (SELECT 1 FROM results r WHERE r.sample_item_id = si.id "

@@ -29,6 +29,7 @@ from labdesk.signing import Signer
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
+from labdesk.store.schema import live_item
 
 __all__ = [
     "PERMISSIONS",
@@ -63,7 +64,8 @@ class ExportBatch:
 
 def missing_results(db: Database, sample_id: int) -> list[str]:
     rows = db.query(
-        "SELECT i.name FROM sample_items i WHERE i.sample_id = ? AND NOT EXISTS "
+        f"SELECT i.name FROM sample_items i WHERE i.sample_id = ? AND {live_item('i')} "
+        "AND NOT EXISTS "
         "(SELECT 1 FROM results r WHERE r.sample_item_id = i.id AND r.superseded_by IS NULL) "
         "ORDER BY i.seq",
         (sample_id,),

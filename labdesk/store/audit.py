@@ -251,10 +251,15 @@ class Writer:
         moment = datetime.now().astimezone()
         self.at_utc = _utc_text(moment)
         self.at_offset = local_offset(moment)
-        # On a server this locks the head row until commit: the chain's one append order.
-        head = conn.execute(db.engine.head_select).fetchone()
-        self._seq: int = int(head[0])
-        self._hash: str = str(head[1])
+        # The chain head is read (on a server: locked) only when the entries are appended,
+        # at the end of the transaction (`flush`): the lock that orders every workstation's
+        # entries is held for the append and the COMMIT, not for the whole transaction.
+        self._head: tuple[int, str] | None = None
+        self.first_seq = 0  # the first entry this transaction appended (0: none yet)
+        self._seq = 0
+        # Entries waiting for their place in the chain: the hashed text's middle part
+        # (every hashed field but seq and prev_hash, as JSON) and the stored columns
+        # between seq and prev_hash.
         self._pending: list[tuple[Any, ...]] = []
         self._next_id: dict[str, int] = {}
 
@@ -269,13 +274,24 @@ class Writer:
         return info
 
     def _allocate(self, table: str, count: int) -> int:
-        start = self._next_id.get(table)
-        if start is None:
-            start = int(
-                self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
-            )
+        """The first of `count` new consecutive ids of `table` (engine.take_ids)."""
+        start = self.db.engine.take_ids(self.conn, table, count, self._next_id.get(table))
         self._next_id[table] = start + count
         return start
+
+    def lock(self, table: str, record_id: int, columns: Sequence[str] = ("id",)) -> Any:
+        """Reads `columns` of one row and holds it against other writers until the commit
+        (on a server, `FOR UPDATE`; a file has one writer). A service's check made on the
+        returned row holds for the rest of the transaction, also in a `shared` write that
+        runs beside other workstations' (see `write`). None if the row does not exist."""
+        info = self._info(table)
+        unknown = set(columns) - info.column_set
+        if unknown:
+            raise ValueError(f"{table} has no column(s) {sorted(unknown)}")
+        return self.conn.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE id = ?{self.db.engine.row_lock}",
+            (record_id,),
+        ).fetchone()
 
     def _append(
         self,
@@ -287,38 +303,67 @@ class Writer:
         new_json: str | None,
         reason: str,
     ) -> None:
-        self._seq += 1
         actor = self.actor
-        # The stored row is the hashed fields followed by the hash itself.
-        fields = (
-            self._seq,
-            self.at_utc,
-            self.at_offset,
-            actor.user_id,
-            actor.username,
-            action,
-            table,
-            record_id,
-            field_name,
-            old_json,
-            new_json,
-            reason,
-            self._hash,
+        middle = _ENTRY_ENCODER.encode(
+            [
+                self.at_utc,
+                self.at_offset,
+                actor.user_id,
+                actor.username,
+                action,
+                table,
+                record_id,
+                field_name,
+                reason,
+            ]
+        )[1:-1]
+        self._pending.append(
+            (
+                middle,
+                self.at_utc,
+                self.at_offset,
+                actor.user_id,
+                actor.username,
+                action,
+                table,
+                record_id,
+                field_name,
+                old_json,
+                new_json,
+                reason,
+            )
         )
-        digest = entry_hash(*fields)
-        self._pending.append((*fields, digest))
-        self._hash = digest
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
 
     def flush(self) -> None:
-        """Writes buffered audit entries and moves the head (done at commit anyway)."""
-        if self._pending:
-            self.conn.executemany(_AUDIT_INSERT, self._pending)
-            self._pending.clear()
-            self.conn.execute(
-                "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (self._seq, self._hash)
-            )
+        """Appends the buffered entries to the chain and moves the head (done at commit).
+
+        The first flush of a transaction reads the head (on a server `FOR UPDATE`: the
+        chain's one append order, held until the COMMIT); each entry then gets the next
+        seq, its predecessor's hash and its own, the text being `entry_hash`'s."""
+        if not self._pending:
+            return
+        if self._head is None:
+            head = self.conn.execute(self.db.engine.head_select).fetchone()
+            self._head = (int(head[0]), str(head[1]))
+            self.first_seq = self._head[0] + 1
+        seq, prev = self._head
+        sha256 = hashlib.sha256
+        rows: list[tuple[Any, ...]] = []
+        append = rows.append
+        for entry in self._pending:
+            seq += 1
+            old, new = entry[9], entry[10]
+            canonical = f'[{seq},{entry[0]},"{prev}"]\n{old or ""}\n{new or ""}'
+            digest = sha256(canonical.encode("utf-8")).hexdigest()
+            append((seq, *entry[1:], prev, digest))
+            prev = digest
+        self._pending.clear()
+        self._head = (seq, prev)
+        self._seq = seq
+        self.conn.executemany(_AUDIT_INSERT, rows)
+        self.conn.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (seq, prev))
 
     def _check_keys(self, table: str, info: _TableInfo, keys: Any) -> None:
         unknown = set(keys) - info.column_set
@@ -354,7 +399,12 @@ class Writer:
         columns = info.columns
         defaults = info.defaults
         blob_indexes = info.blob_indexes
-        next_id = self._allocate(table, 0)
+        automatic = sum(1 for values in rows if values.get("id") is None)
+        if automatic and automatic != len(rows):
+            # A block of new ids is reserved up front (on a server, from the table's
+            # sequence): rows bringing their own id would have to fit around it.
+            raise ValueError(f"insert_many into {table}: give every row its id, or none")
+        next_id = self._allocate(table, automatic) if automatic else 0
         full_rows: list[tuple[Any, ...]] = []
         ids: list[int] = []
         # Rows whose JSON the fast path cannot build: index → the row as a dict.
@@ -375,13 +425,12 @@ class Writer:
             if record_id is None:
                 record_id = logged["id"] = next_id
                 next_id += 1
-            elif record_id >= next_id:
-                next_id = record_id + 1
             ids.append(record_id)
             full_rows.append(tuple(logged.values()))
             if blob_indexes or not simple:
                 general[index] = logged
-        self._next_id[table] = next_id
+        if not automatic:
+            self._next_id.pop(table, None)  # ids of their own: the next block asks the table
 
         self.conn.executemany(info.insert_sql, full_rows)
         self._log_inserts(table, columns, blob_indexes, ids, full_rows, general, reason, action)
@@ -400,7 +449,7 @@ class Writer:
         reason: str,
         action: str,
     ) -> None:
-        """Appends one insert entry per row to the pending audit entries (the hash chain)."""
+        """Adds one insert entry per row to the pending audit entries (chained at `flush`)."""
         actor = self.actor
         user_id, username = actor.user_id, actor.username
         at_utc, at_offset = self.at_utc, self.at_offset
@@ -409,9 +458,7 @@ class Writer:
         encode_entry = _ENTRY_ENCODER.encode
         fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
         fixed_after = encode_entry([None, reason])[1:-1]
-        sha256 = hashlib.sha256
         pending = self._pending
-        seq, prev = self._seq, self._hash
         for index, (record_id, row) in enumerate(zip(ids, full_rows, strict=True)):
             logged = general.get(index)
             if logged is None:
@@ -423,13 +470,10 @@ class Writer:
                         name = columns[blob]
                         logged[name] = _plain(table, name, logged[name])
                 new_json = encode_row(logged)
-            seq += 1
-            # Same text as entry_hash's, built from the parts fixed within the batch.
-            canonical = f'[{seq},{fixed_before},{record_id},{fixed_after},"{prev}"]\n\n{new_json}'
-            digest = sha256(canonical.encode()).hexdigest()
+            # The hashed text's middle, built from the parts fixed within the batch.
             pending.append(
                 (
-                    seq,
+                    f"{fixed_before},{record_id},{fixed_after}",
                     at_utc,
                     at_offset,
                     user_id,
@@ -441,12 +485,8 @@ class Writer:
                     None,
                     new_json,
                     reason,
-                    prev,
-                    digest,
                 )
             )
-            prev = digest
-        self._seq, self._hash = seq, prev
 
     def insert_content(
         self,
@@ -506,8 +546,10 @@ class Writer:
                 f"cannot update {table} column(s) {sorted(unknown | {'id'} & set(changes))}"
             )
         names = list(changes)
+        # Locked until the commit (on a server): the old value logged is the one replaced.
         current = self.conn.execute(
-            f"SELECT {', '.join(names)} FROM {table} WHERE id = ?", (record_id,)
+            f"SELECT {', '.join(names)} FROM {table} WHERE id = ?{self.db.engine.row_lock}",
+            (record_id,),
         ).fetchone()
         if current is None:
             raise LookupError(f"{table} #{record_id} does not exist")
@@ -568,7 +610,7 @@ class Writer:
         current: dict[int, tuple[Any, ...]] = {}
         select = (
             f"SELECT id, {', '.join(names)} FROM {table} "
-            "WHERE id IN (SELECT value FROM json_each(?))"
+            f"WHERE id IN (SELECT value FROM json_each(?)){self.db.engine.row_lock}"
         )
         for start in range(0, len(ids), _UPDATE_CHUNK):
             chunk = json.dumps(ids[start : start + _UPDATE_CHUNK])
@@ -614,21 +656,27 @@ def _utc_text(moment: datetime) -> str:
 
 
 @contextlib.contextmanager
-def write(db: Store, actor: Actor) -> Iterator[Writer]:
-    """An audited transaction; everything commits together or not at all."""
+def write(db: Store, actor: Actor, *, shared: bool = False) -> Iterator[Writer]:
+    """An audited transaction; everything commits together or not at all.
+
+    On a server, an audited transaction runs alone (`shared=False`: every service's
+    check-then-write holds as on a file) or, `shared=True`, beside other shared ones: for
+    a service whose checks each hold a row lock on what they protect (`Writer.lock`), so
+    the only thing shared writes wait for is the chain head, locked for the append at
+    the end. A file has one writer either way."""
     own: list[tuple[int, int]] = db.__dict__.setdefault("own_entries", [])
     mine: tuple[int, int] | None = None
     try:
         with db.transaction() as conn:
+            db.engine.begin_audited(conn, shared=shared)
             writer = Writer(db, conn, actor)
-            first = writer._seq + 1
             yield writer
             writer.flush()
-            if writer._seq >= first:
+            if writer.first_seq:
                 # The entries this connection appended, noted before the commit makes
                 # them visible: a window tells its own changes from another's
                 # (ui/change_watch.py) without a race.
-                mine = (first, writer._seq)
+                mine = (writer.first_seq, writer._seq)
                 own.append(mine)
                 del own[:-OWN_ENTRIES_KEPT]
     except BaseException:

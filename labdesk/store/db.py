@@ -34,7 +34,7 @@ from labdesk.store.backup import backup_before_migration
 from labdesk.store.engine import SQLITE, DbTarget, Engine, ServerUrl, file_only, target_of
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
 from labdesk.store.lock import FileLock
-from labdesk.store.schema import LATEST_VERSION, MIGRATIONS
+from labdesk.store.schema import LATEST_VERSION, MIGRATIONS, audited_tables, content_tables
 
 log = logging.getLogger(__name__)
 
@@ -139,9 +139,15 @@ class Database:
             except self.engine.errors as exc:
                 raise self.engine.translate(exc, self.target) from exc
 
-    def write(self, actor: Actor) -> contextlib.AbstractContextManager[Writer]:
-        """An audited transaction: `with db.write(actor) as w: w.insert(...)`."""
-        return audit.write(self, actor)
+    def write(
+        self, actor: Actor, *, shared: bool = False
+    ) -> contextlib.AbstractContextManager[Writer]:
+        """An audited transaction: `with db.write(actor) as w: w.insert(...)`.
+
+        `shared=True` lets it run beside other workstations' shared writes on a server;
+        only for a service whose every check holds a row lock (`Writer.lock`): audit.write.
+        """
+        return audit.write(self, actor, shared=shared)
 
     # -- meta ----------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -327,6 +333,7 @@ def _check_and_migrate(db: Database) -> None:
     if version > LATEST_VERSION:
         raise _too_new(db.target, version)
     if version == LATEST_VERSION:
+        _prepare(db)
         return
     if version > 0 and engine.is_file:
         saved = backup_before_migration(db, version)
@@ -340,6 +347,27 @@ def _check_and_migrate(db: Database) -> None:
         for step in range(version, LATEST_VERSION):
             MIGRATIONS[step](conn)
         engine.stamp(conn, LATEST_VERSION)
+        engine.prepare(conn, _id_tables(LATEST_VERSION))
+
+
+def _id_tables(version: int) -> list[str]:
+    """The tables whose ids the Writer allocates (engine.take_ids)."""
+    return [*audited_tables(version), *content_tables(version)]
+
+
+def _prepare(db: Database) -> None:
+    """What the engine keeps beside the schema (a server's id sequences), made if a
+    database of this schema version was created without it."""
+    engine = db.engine
+    tables = _id_tables(LATEST_VERSION)
+    try:
+        if not engine.prepare(db.conn, tables, check_only=True):
+            return
+    except engine.errors as exc:
+        raise engine.translate(exc, db.target) from exc
+    with db.transaction() as conn:
+        engine.lock_schema(conn)
+        engine.prepare(conn, tables)
 
 
 def utc_now() -> datetime:

@@ -12,9 +12,11 @@ dialect — SQLite's, as it always has — and never asks which engine it runs o
   `pg_sql.py`. The version lives in the one-row table `labdesk_schema`.
 
 The audit chain is serialized on its head row on both: SQLite has one writer per file
-(the file lock and `BEGIN IMMEDIATE`); on PostgreSQL every audited transaction first
-locks `audit_head` (`SELECT … FOR UPDATE`), so entries are appended in one order by any
-number of workstations, and ids allocated under that lock cannot collide.
+(the file lock and `BEGIN IMMEDIATE`); on PostgreSQL every audited transaction locks
+`audit_head` (`SELECT … FOR UPDATE`) to append its entries at its end, so they are
+appended in one order by any number of workstations. Audited transactions run one at a
+time unless they are `shared` (an advisory lock, shared or exclusive: audit.write), and
+ids come from one sequence per table (`take_ids`), so concurrent writers never collide.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -142,6 +144,27 @@ class Engine:
     # Constraint and trigger refusals (a UNIQUE key, an append-only trigger).
     integrity_errors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
     head_select = "SELECT seq, hash FROM audit_head WHERE id = 1"
+    # Appended to a SELECT of rows a transaction is about to change (Writer.update/lock).
+    row_lock = ""
+
+    def begin_audited(self, conn: Connection, *, shared: bool) -> None:
+        """Called at the start of an audited transaction (audit.write): a no-op where one
+        writer has the whole file; on a server, alone or beside other shared writes."""
+
+    def take_ids(self, conn: Connection, table: str, count: int, known: int | None) -> int:
+        """The first of `count` new consecutive ids of `table`, for this transaction.
+
+        `known` is the id after the last one this transaction took (None: none yet).
+        The file's one writer takes max(id) + 1; a server reserves them (sequences)."""
+        if known is not None:
+            return known
+        return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+
+    def prepare(self, conn: Connection, tables: Sequence[str], *, check_only: bool = False) -> bool:
+        """Creates what the engine needs beside the migrated schema (a server's id
+        sequences) where it is missing; True if something was (`check_only`: would be)
+        missing. A no-op on a file."""
+        return False
 
     def begin_write(self, conn: Connection) -> None:
         raise NotImplementedError

@@ -43,6 +43,24 @@ class NotALabDeskDatabase(StoreError):
     """The file is a SQLite database of some other program, or not a database at all."""
 
 
+class ConstraintViolation(StoreError):
+    """The database refused a write: a UNIQUE key, a CHECK, a foreign key or an
+    append-only trigger. The same type on both engines (the driver's own error is its
+    `__cause__`), so a service or test never names sqlite3 or psycopg. The transaction
+    was rolled back: nothing of the change was saved."""
+
+    def __init__(self, where: object, detail: str) -> None:
+        first = detail.strip().splitlines()[0] if detail.strip() else "constraint failed"
+        prefix = f"{where}: " if where is not None else ""
+        super().__init__(
+            f"{prefix}the database refused the change ({first}); nothing was saved "
+            "(数据库拒绝了此修改，未保存)",
+            en=f"{prefix}the database refused the change ({first}); nothing was saved",
+            zh=f"{prefix}数据库拒绝了此修改（{first}），未保存",
+        )
+        self.detail = first
+
+
 # Substrings of sqlite3 messages (stable across SQLite 3.3x-3.4x) → plain explanations.
 _USER_ERRORS: tuple[tuple[str, str], ...] = (
     ("database or disk is full", "the disk is full: free some space and try again (磁盘已满)"),
@@ -63,10 +81,14 @@ _USER_ERRORS: tuple[tuple[str, str], ...] = (
 def translate(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:
     """The exception to raise instead of `exc`: a StoreError for user problems, else `exc`."""
     message = str(exc)
+    if isinstance(exc, sqlite3.IntegrityError):
+        error: Exception = ConstraintViolation(path, message)
+        error.__cause__ = exc
+        return error
     for needle, plain in _USER_ERRORS:
         if needle in message:
             where = f"{path}: " if path is not None else ""
-            error = StoreError(f"{where}{plain}")
-            error.__cause__ = exc
-            return error
+            plain_error = StoreError(f"{where}{plain}")
+            plain_error.__cause__ = exc
+            return plain_error
     return exc

@@ -4,9 +4,10 @@ The tables belong to an owner role (the one that first opened the database and r
 migrations); the desktop app and the lab commands log in as another role, granted here:
 SELECT, INSERT and UPDATE on the record's tables, but on `audit_log` only SELECT and
 INSERT — no UPDATE, DELETE or TRUNCATE — and on `audit_head` SELECT and UPDATE, which
-its trigger lets move forward only. The append-only triggers refuse an UPDATE or DELETE
-of the log even by the owner; a superuser can drop them, and then `audit verify` still
-finds the edit, since the chain's hashes no longer match (docs/deployment.md).
+its trigger lets move forward only; and the id sequences. The append-only triggers refuse
+an UPDATE or DELETE of the log even by the owner; a superuser can drop them, and then
+`audit verify` still finds the edit, since the chain's hashes no longer match
+(docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ def grant_statements(role: str, schema: str) -> list[str]:
     return [
         f"GRANT USAGE ON SCHEMA {schema} TO {role}",
         f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        # New ids come from one sequence per table (nextval, and setval past rows that
+        # brought their own id: pg_engine.TAKE_IDS).
+        f"GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}",
         f"REVOKE DELETE, TRUNCATE ON audit_head FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON labdesk_schema FROM {role}",

@@ -25,6 +25,46 @@ from labdesk.store.errors import StoreError
 CONNECT_TIMEOUT_S = 10
 # Any key fits: the number only has to be the same in every LabDesk process.
 _MIGRATION_LOCK = 0x4C44534B
+# Held by every audited transaction: exclusive (it runs alone, as on a file) or shared
+# (beside other shared ones, its checks holding row locks): audit.write.
+_AUDITED_LOCK = 0x4C44534C
+
+
+def id_sequence(table: str) -> str:
+    """The sequence of a table's ids."""
+    return f"labdesk_id_{table}"
+
+
+# A block of `n` consecutive new ids of `tbl`. The sequence hands out ids that no other
+# transaction can take; the table's max(id) keeps it ahead of rows inserted with their
+# own ids (`store copy`, a restore). A block wider than one id must not interleave with
+# another session's, hence the advisory lock, held only for these statements (a session
+# lock, released on error too: a transaction lock would be held until the commit and
+# serialize every writer of the table again).
+TAKE_IDS = """
+CREATE OR REPLACE FUNCTION labdesk_take_ids(tbl text, n bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  top bigint;
+  taken bigint;
+  first bigint;
+BEGIN
+  PERFORM pg_advisory_lock(1279546188, hashtext(tbl));
+  BEGIN
+    EXECUTE format('SELECT coalesce(max(id), 0) FROM %I', tbl) INTO top;
+    taken := nextval(('labdesk_id_' || tbl)::regclass);
+    first := greatest(taken, top + 1);
+    IF n > 1 OR first <> taken THEN
+      PERFORM setval(('labdesk_id_' || tbl)::regclass, first + n - 1);
+    END IF;
+  EXCEPTION WHEN OTHERS THEN
+    PERFORM pg_advisory_unlock(1279546188, hashtext(tbl));
+    RAISE;
+  END;
+  PERFORM pg_advisory_unlock(1279546188, hashtext(tbl));
+  RETURN first;
+END $$
+"""
 
 
 class _RowBase(tuple[Any, ...]):
@@ -300,8 +340,40 @@ class PostgresEngine(Engine):
     is_file = False
     errors: tuple[type[BaseException], ...] = (psycopg.Error,)
     integrity_errors: tuple[type[BaseException], ...] = (psycopg.errors.IntegrityError,)
-    # Every audited transaction locks the chain head first: one append order for all.
+    # Every audited transaction locks the chain head to append: one order for all.
     head_select = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
+    row_lock = " FOR UPDATE"
+
+    def begin_audited(self, conn: Connection, *, shared: bool) -> None:
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        conn.execute(f"SELECT {function}({_AUDITED_LOCK})").fetchone()
+
+    def take_ids(self, conn: Connection, table: str, count: int, known: int | None) -> int:
+        # Reserved anew each time: a later block of this transaction need not follow on.
+        return int(conn.execute("SELECT labdesk_take_ids(?, ?)", (table, count)).fetchone()[0])
+
+    def prepare(self, conn: Connection, tables: Sequence[str], *, check_only: bool = False) -> bool:
+        assert isinstance(conn, PgConnection)
+        names = [id_sequence(t) for t in tables]
+        row = conn.raw.execute(
+            "SELECT to_regprocedure('labdesk_take_ids(text,bigint)') IS NULL, array("
+            "SELECT name FROM unnest(%s::text[]) AS s(name) WHERE to_regclass(name) IS NULL)",
+            (names,),
+        ).fetchone()
+        assert row is not None
+        absent = set(row[1])
+        if check_only or not (row[0] or absent):
+            return bool(row[0] or absent)
+        conn.raw.execute(TAKE_IDS)
+        for table, name in zip(tables, names, strict=True):
+            if name not in absent:
+                continue  # never moved back: other sessions may hold ids from it
+            conn.raw.execute(f"CREATE SEQUENCE {name}")
+            # Ahead of the rows already there (a database made before the sequences).
+            conn.raw.execute(
+                f"SELECT setval('{name}', greatest(max(id), 1), max(id) IS NOT NULL) FROM {table}"
+            )
+        return True
 
     def begin_write(self, conn: Connection) -> None:
         conn.execute("BEGIN")
@@ -338,6 +410,12 @@ class PostgresEngine(Engine):
             )
             error.__cause__ = exc
             return error
+        if isinstance(exc, psycopg.errors.IntegrityError):
+            from labdesk.store.errors import ConstraintViolation
+
+            violation = ConstraintViolation(where, str(exc))
+            violation.__cause__ = exc
+            return violation
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             error = StoreError(f"{where}: the database server refused: {exc} (权限不足)")
             error.__cause__ = exc

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from labdesk.core.errors import LabDeskError
 from labdesk.paths import data_dir, default_db_path
@@ -314,5 +314,8 @@ def _fail(message: str, title: str | None = None) -> int:
     """Say what went wrong in a dialog (stderr too, for scripts) and return exit code 2."""
     print(f"labdesk: {message}", file=sys.stderr)
     if QApplication.platformName() != "offscreen":
+        # Imported here: QMessageBox's type (and its enums) cost the sign-in window ~2 ms.
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(None, title or QCoreApplication.translate("App", "LabDesk"), message)
     return 2

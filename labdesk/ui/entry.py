@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
+from labdesk.store.schema import live_item
 from labdesk.ui import grid_data
 from labdesk.ui.labels import state_title
 from labdesk.ui.layout_state import restore_header, save_header
@@ -221,7 +222,7 @@ class ResultEntryScreen(QWidget):
         item_id = None
         if choice is not None:
             item_id = self.session.db.scalar(
-                "SELECT id FROM sample_items WHERE sample_id = ? AND name = ?",
+                f"SELECT id FROM sample_items WHERE sample_id = ? AND name = ? AND {live_item()}",
                 [sample_id, choice[1]],
             )
         ids = self.model.ids()

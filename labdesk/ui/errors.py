@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from labdesk.core.errors import LabDeskError
 from labdesk.paths import make_private, make_private_folder, private_opener
@@ -148,6 +148,8 @@ def error_text(exc: BaseException) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
     """Show `exc` in a plain dialog. Bugs are logged with their trace first."""
+    from PySide6.QtWidgets import QMessageBox  # not at import: the sign-in window's start
+
     text = error_text(exc)
     if is_bug(exc):
         QMessageBox.critical(parent, QCoreApplication.translate("Errors", "LabDesk — error"), text)
@@ -166,6 +168,8 @@ def install_excepthook() -> None:
         # Offscreen (screenshots, CI) nobody could close a dialog: the log is enough.
         if QApplication.instance() is not None and QApplication.platformName() != "offscreen":
             try:
+                from PySide6.QtWidgets import QMessageBox
+
                 QMessageBox.critical(
                     QApplication.activeWindow(),
                     QCoreApplication.translate("Errors", "LabDesk — error"),

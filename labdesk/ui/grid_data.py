@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from labdesk.store.schema import live_item
+
 if TYPE_CHECKING:
     from labdesk.store.db import Database
 
@@ -132,7 +134,8 @@ def item_rows(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
 def sample_item_ids(db: Database, sample_id: int) -> list[int]:
     """Mode A: the items of one sample in form order (a sample has tens, not millions)."""
     rows = db.query(
-        "SELECT id FROM sample_items WHERE sample_id = ? ORDER BY seq, id", (sample_id,)
+        f"SELECT id FROM sample_items WHERE sample_id = ? AND {live_item()} ORDER BY seq, id",
+        (sample_id,),
     )
     return [int(r[0]) for r in rows]
 
@@ -162,7 +165,7 @@ def item_across_samples_page(
         sample_clauses.append(f"s.state IN ({', '.join('?' * len(states))})")
         params.extend(states)
     rows = db.query(
-        "SELECT si.id FROM sample_items si WHERE si.name = ? "
+        f"SELECT si.id FROM sample_items si WHERE si.name = ? AND {live_item('si')} "
         + ("AND si.id < ? " if before_id is not None else "")
         + f"AND EXISTS (SELECT 1 FROM samples s WHERE {' AND '.join(sample_clauses)}) "
         "ORDER BY si.id DESC LIMIT ?",
@@ -178,7 +181,7 @@ def item_choices(db: Database) -> list[tuple[str, str, str]]:
         "SELECT DISTINCT s.category_code, coalesce(c.name, s.category_code) AS category_name, "
         "si.name FROM sample_items si JOIN samples s ON s.id = si.sample_id "
         "LEFT JOIN lib_categories c ON c.code = s.category_code "
-        f"WHERE s.state IN ({marks}) ORDER BY s.category_code, si.name",
+        f"WHERE s.state IN ({marks}) AND {live_item('si')} ORDER BY s.category_code, si.name",
         list(ENTRY_STATES),
     )
     return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]

@@ -290,6 +290,12 @@ class SamplesScreen(QWidget):
             self.tr("The issued report: versions, PDF, correction, withdrawal")
         )
         self.report_button.clicked.connect(self.start_report)
+        self.items_button = QPushButton(self.tr("Test &items…"))
+        self.items_button.setObjectName("samples_items")
+        self.items_button.setToolTip(
+            self.tr("Add or remove the selected sample's test items, with a reason")
+        )
+        self.items_button.clicked.connect(lambda: self.start_items())
         self._dialogs: dict[str, QWidget] = {}
         self.message = QLabel()
         self.message.setObjectName("samples_message")
@@ -324,6 +330,7 @@ class SamplesScreen(QWidget):
         actions.addWidget(self.labels_button)
         actions.addWidget(self.receive_button)
         actions.addWidget(self.report_button)
+        actions.addWidget(self.items_button)
         actions.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -524,6 +531,20 @@ class SamplesScreen(QWidget):
         return self._open_dialog(
             "labels", LabelsDialog(self.session, [self._number(sample_id)], self)
         )
+
+    def start_items(self, sample_id: int | None = None) -> QWidget | None:
+        """The selected (or given) sample's test items: add or remove one, with a reason
+        (ui/sample_items_dialog; the service decides what may change)."""
+        from labdesk.ui.sample_items_dialog import SampleItemsDialog
+
+        if sample_id is None:
+            sample_id = self.table.current_sample_id()
+        if sample_id is None:
+            self.message.setText(self.tr("Select the sample first."))
+            return None
+        dialog = SampleItemsDialog(self.session, sample_id, self)
+        dialog.changed.connect(self.refresh)
+        return self._open_dialog("items", dialog)
 
     def start_receiving(self) -> QWidget:
         """Receiving mode: scan the samples as they arrive."""

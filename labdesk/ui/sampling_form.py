@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.uscc import validate_uscc
+from labdesk.store.schema import live_item
 from labdesk.ui.errors import user_message
 from labdesk.ui.labels import chinese_ui, method_text, state_title
 from labdesk.ui.session import UiSession
@@ -729,7 +730,8 @@ class SamplingForm(QWidget):
         assert self.sample_id is not None
         items = self.session.db.query(
             "SELECT name, limit_text, unit, method, standard_no, standard_year, source, mark, "
-            "mark_meaning, sample_data FROM sample_items WHERE sample_id = ? ORDER BY seq",
+            "mark_meaning, sample_data FROM sample_items "
+            f"WHERE sample_id = ? AND {live_item()} ORDER BY seq",
             [self.sample_id],
         )
         self.items_note.setText(self.tr("{0} items frozen onto this sample").format(len(items)))

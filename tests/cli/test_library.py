@@ -222,7 +222,7 @@ def test_add_item_puts_one_more_item_on_a_food_sample_with_its_reason(
     auth = ["--user", "tech", "--password-file", str(secret)]
     capsys.readouterr()
     assert main([*base, "--item", "GB 2762|SN", "--reason", " ", *auth]) == 2
-    assert "reason" in capsys.readouterr().err
+    assert "原因" in capsys.readouterr().err
     added = _json(
         capsys, [*base, "--item", "GB 2762|SN", "--reason", "罐装加测锡", "--json", *auth]
     )
@@ -230,6 +230,23 @@ def test_add_item_puts_one_more_item_on_a_food_sample_with_its_reason(
     assert (added["name"], added["limit_text"], added["standard"]) == ("锡", "≤250", "GB 2762-2022")
     assert added["source"].startswith("GB 2762-2022") and added["sample_data"] is False
     assert main([*base, "--item", "GB 2762|SN", "--reason", "again", *auth]) == 2
-    assert "already on the sample" in capsys.readouterr().err
+    assert "已在该样品上" in capsys.readouterr().err
     assert main([*base, "--item", "GB 2762|NOPE", "--reason", "x", *auth]) == 2
-    assert "no limit of this item applies" in capsys.readouterr().err
+    assert "没有适用" in capsys.readouterr().err
+    # remove-item takes it off again, with a reason; the sample keeps it, withdrawn.
+    remove = ["--db", str(tmp_path / "c.sqlite"), "library", "remove-item", "AH2026F0001"]
+    assert main([*remove, "--item", "GB 2762|SN", "--reason", "", *auth]) == 2
+    assert "原因" in capsys.readouterr().err
+    removed = _json(
+        capsys, [*remove, "--item", "GB 2762|SN", "--reason", "委托方取消", "--json", *auth]
+    )
+    assert isinstance(removed, dict)
+    assert (removed["name"], removed["code"], removed["reason"]) == ("锡", "SN", "委托方取消")
+    assert removed["withdrawn_at"] and removed["items_left"] >= 1
+    assert main([*remove, "--item", "GB 2762|SN", "--reason", "again", *auth]) == 2
+    assert "样品无检验项目 GB 2762|SN" in capsys.readouterr().err
+    # A removed item may be added back: a new number on the sample.
+    again = _json(capsys, [*base, "--item", "GB 2762|SN", "--reason", "恢复", "--json", *auth])
+    assert isinstance(again, dict) and again["seq"] > added["seq"]
+    assert main([*remove, "--item", str(again["seq"]), "--reason", "再次取消", *auth]) == 0
+    assert "removed (再次取消)" in capsys.readouterr().out

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 
 import pytest
 
@@ -27,13 +28,22 @@ CASES = [
 ]
 
 
+def _is_set(verdict: Verdict, name: str) -> bool:
+    """Whether a slot holds a value, without the lazy fallback (`Verdict.__getattr__`)."""
+    try:
+        object.__getattribute__(verdict, name)
+    except AttributeError:
+        return False
+    return True
+
+
 @pytest.mark.parametrize(("rule", "text", "zh", "en"), CASES)
 def test_explanations_built_on_first_read(rule: ItemRule, text: str, zh: str, en: str) -> None:
     verdict = compile_rule(rule).judge(text)
-    assert "explanation_zh" not in vars(verdict)  # not built by judging
+    assert not _is_set(verdict, "explanation_zh")  # not built by judging
     assert verdict.explanation_zh.startswith(zh)
-    assert verdict.explanation_en.startswith(en)
-    assert "_why" not in vars(verdict)  # built once, then kept
+    assert _is_set(verdict, "explanation_zh") and _is_set(verdict, "explanation_en")
+    assert verdict.explanation_en.startswith(en)  # built once, then kept
 
 
 @pytest.mark.parametrize(("rule", "text", "zh", "en"), CASES)
@@ -51,8 +61,29 @@ def test_lazy_verdict_equals_eager(rule: ItemRule, text: str, zh: str, en: str) 
         other.report_only,
         other.units,
     )
-    assert "explanation_zh" in vars(eager)
+    assert _is_set(eager, "explanation_zh")
     assert lazy == eager and hash(lazy) == hash(eager)
     assert pickle.loads(pickle.dumps(compile_rule(rule).judge(text))) == eager
     replaced = replace(compile_rule(rule).judge(text), pending="x")
     assert replaced.explanation_en == eager.explanation_en
+
+
+@pytest.mark.parametrize(("rule", "text", "zh", "en"), CASES)
+def test_a_judged_verdict_is_a_frozen_verdict(rule: ItemRule, text: str, zh: str, en: str) -> None:
+    verdict = compile_rule(rule).judge(text)
+    assert type(verdict) is Verdict  # the Building it was filled in as never escapes
+    with pytest.raises(FrozenInstanceError):
+        verdict.verdict = "pass"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        verdict.explanation_zh = "x"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        verdict.no_such_field  # type: ignore[attr-defined]  # noqa: B018
+
+
+@pytest.mark.parametrize(("rule", "text", "zh", "en"), CASES)
+def test_unset_fields_read_as_their_defaults(rule: ItemRule, text: str, zh: str, en: str) -> None:
+    verdict = compile_rule(rule).judge(text)
+    assert verdict.report_only is False and verdict.components == ()
+    assert verdict.converted == "" and verdict.pending == ""
+    assert verdict.limit == compile_rule(rule).limit_zh
+    assert copy.copy(verdict) == verdict and copy.deepcopy(verdict) == verdict

@@ -47,3 +47,22 @@ def world(record_template: Path | str, tmp_path: Path) -> Iterator[World]:
     w = open_world(path)
     yield w
     w.db.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the server run, only the tests that go through the record `world` (the engine
+    under test): the others build their own SQLite files and already ran in the SQLite
+    pass, so running them again would test nothing new."""
+    if not ON_SERVER:
+        return
+    here = Path(__file__).parent
+
+    def elsewhere(item: pytest.Item) -> bool:
+        # This hook sees the whole session's items: judge only the services tests.
+        return here not in item.path.parents or "world" in getattr(item, "fixturenames", ())
+
+    kept = [i for i in items if elsewhere(i)]
+    dropped = [i for i in items if not elsewhere(i)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -205,3 +205,41 @@ def snapshot(db: Database) -> tuple[Any, ...]:
     head = db.query_one("SELECT seq, hash FROM audit_head")
     assert head is not None
     return (int(head[0]), str(head[1]), *counts)
+
+
+class Backdoor:
+    """A connection beside the program, as someone editing the database behind its back:
+    plain sqlite3 on a file; on a server, a superuser's autocommit connection (the same
+    SQLite-dialect statements, translated by the store's own layer)."""
+
+    def __init__(self, db: Database) -> None:
+        self.on_server = not db.engine.is_file
+        if self.on_server:
+            from labdesk.store.engine import ServerUrl
+            from labdesk.store.pg_engine import connect
+
+            assert isinstance(db.target, ServerUrl)
+            self.conn: Any = connect(db.target, readonly=False)
+        else:
+            self.conn = sqlite3.connect(db.path, isolation_level=None)
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.conn.execute(sql, params)
+
+    def triggers_off(self) -> None:
+        """The append-only triggers out of the way (and, on a server, the foreign keys:
+        `session_replication_role = replica` stops every ordinary trigger)."""
+        if self.on_server:
+            self.conn.raw.execute("SET session_replication_role = replica")
+            return
+        for trigger in ("audit_log_no_update", "audit_log_no_delete", "audit_head_forward_only"):
+            self.conn.execute(f"DROP TRIGGER {trigger}")
+
+    def foreign_keys_off(self) -> None:
+        if self.on_server:
+            self.conn.raw.execute("SET session_replication_role = replica")
+        else:
+            self.conn.execute("PRAGMA foreign_keys = OFF")
+
+    def close(self) -> None:
+        self.conn.close()

@@ -272,7 +272,7 @@ def test_the_report_names_the_food_class_and_the_versions_used(world: World) -> 
 
 def test_an_item_added_after_registration_needs_a_reason_and_is_audited(world: World) -> None:
     from labdesk.core.errors import WorkflowError
-    from labdesk.services.food_samples import add_food_item
+    from labdesk.services.item_changes import add_food_item
 
     sample_id = _rice(world)
     with pytest.raises(ValidationError) as caught:
@@ -291,4 +291,33 @@ def test_an_item_added_after_registration_needs_a_reason_and_is_audited(world: W
     samples.cancel_sample(world.manager, sample_id, "duplicate")
     with pytest.raises(WorkflowError):
         add_food_item(world.tech, sample_id, "GB 2761|AFB1", "late")
+    assert verify_audit(world.db).ok
+
+
+def test_an_item_removed_after_registration_is_kept_withdrawn_and_can_come_back(
+    world: World,
+) -> None:
+    from labdesk.core.errors import WorkflowError
+    from labdesk.services import results, workflow
+    from labdesk.services.item_changes import add_food_item, addable_items, withdraw_item
+
+    sample_id = _rice(world)
+    items = _frozen(world, sample_id)
+    lead = next(i for i in items if i["code"] == "PB")
+    withdraw_item(world.tech, int(lead["id"]), "委托方只检农残")
+    live = queries.sample_items_with_results(world.db, sample_id)
+    assert lead["id"] not in [i["id"] for i in live] and len(live) == len(items) - 1
+    full = queries.sample_items_with_results(world.db, sample_id, withdrawn=True)
+    assert len(full) == len(items)
+    sample = world.db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
+    assert "GB 2762|PB" in addable_items(world.db, sample)
+    back = add_food_item(world.tech, sample_id, "GB 2762|PB", "委托方恢复检铅")
+    assert back != lead["id"]
+    assert len(queries.sample_items_with_results(world.db, sample_id)) == len(items)
+    samples.receive_sample(world.tech, sample_id)
+    samples.start_testing(world.tech, sample_id)
+    results.enter_result(world.tech, back, "0.01")
+    with pytest.raises(WorkflowError, match="has a result"):
+        withdraw_item(world.tech, back, "no")
+    assert "铅" not in workflow.missing_results(world.db, sample_id)
     assert verify_audit(world.db).ok

@@ -74,7 +74,7 @@ def test_report_command_writes_the_sheet_beside_the_report(
 
     _sample_id, number = _measured(world, tmp_path)
     out = tmp_path / "out"
-    code = main(["--db", str(world.db.path), "report", number, "--out", str(out), "--raw-data"])
+    code = main(["--db", str(world.db.target), "report", number, "--out", str(out), "--raw-data"])
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [f"{number}-原始记录.pdf", f"{number}.pdf"]
 

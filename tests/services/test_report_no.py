@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from labdesk.services.audit import verify_audit
 from labdesk.services.demo import fill_demo
 from labdesk.services.samples import transition
 from labdesk.store.db import open_database
+from labdesk.store.errors import ConstraintViolation
 from tests.services.recordkit import World, item_ids, sample_in_state, snapshot
 
 
@@ -98,7 +98,7 @@ def test_report_numbers_are_unique_in_the_database(world: World) -> None:
     a = sample_in_state(world, "approved")
     b = sample_in_state(world, "reviewed")
     number = _report_no(world, a)
-    with pytest.raises(sqlite3.IntegrityError), world.db.write(world.manager.actor) as w:
+    with pytest.raises(ConstraintViolation), world.db.write(world.manager.actor) as w:
         transition(w, b, "reviewed", "approved", "approve", extra={"report_no": number})
     assert _report_no(world, b) is None
 

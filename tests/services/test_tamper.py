@@ -1,19 +1,19 @@
-"""Tampering behind the program's back (plain sqlite3, triggers dropped) is caught."""
+"""Tampering behind the program's back is caught: plain sqlite3 with the triggers dropped on
+a file, a superuser with the triggers off on a server (LABDESK_TEST_ENGINE=postgresql)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
 
 from labdesk.services import queries, results
 from labdesk.services.audit import verify_audit
-from tests.services.recordkit import World, item_ids, sample_in_state
+from tests.services.recordkit import Backdoor, World, item_ids, sample_in_state
 
 
 @pytest.fixture
-def tampered(world: World) -> Iterator[tuple[World, sqlite3.Connection, int]]:
+def tampered(world: World) -> Iterator[tuple[World, Backdoor, int]]:
     """An approved sample with a corrected result, and a raw connection to the file."""
     sample_id = sample_in_state(world, "testing")
     first = item_ids(world, sample_id)[0]
@@ -21,12 +21,12 @@ def tampered(world: World) -> Iterator[tuple[World, sqlite3.Connection, int]]:
         results.enter_result(world.tech, item_id, "0.001")
     results.enter_result(world.tech, first, "0.002")  # a correction before submission
     assert verify_audit(world.db).ok
-    raw = sqlite3.connect(world.db.path, isolation_level=None)
+    raw = Backdoor(world.db)
     yield world, raw, sample_id
     raw.close()
 
 
-def _last_seq(raw: sqlite3.Connection, table: str, record_id: int) -> int:
+def _last_seq(raw: Backdoor, table: str, record_id: int) -> int:
     return int(
         raw.execute(
             "SELECT max(seq) FROM audit_log WHERE table_name = ? AND record_id = ?",
@@ -35,13 +35,11 @@ def _last_seq(raw: sqlite3.Connection, table: str, record_id: int) -> int:
     )
 
 
-def _drop_triggers(raw: sqlite3.Connection) -> None:
-    raw.execute("DROP TRIGGER audit_log_no_update")
-    raw.execute("DROP TRIGGER audit_log_no_delete")
-    raw.execute("DROP TRIGGER audit_head_forward_only")
+def _drop_triggers(raw: Backdoor) -> None:
+    raw.triggers_off()
 
 
-def test_an_edited_result_value_is_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
+def test_an_edited_result_value_is_caught(tampered: tuple[World, Backdoor, int]) -> None:
     world, raw, _ = tampered
     result_id = int(raw.execute("SELECT max(id) FROM results").fetchone()[0])
     raw.execute("UPDATE results SET text = '0.0001' WHERE id = ?", (result_id,))
@@ -51,7 +49,7 @@ def test_an_edited_result_value_is_caught(tampered: tuple[World, sqlite3.Connect
     assert report.first_broken_seq == _last_seq(raw, "results", result_id)
 
 
-def test_an_edited_verdict_is_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
+def test_an_edited_verdict_is_caught(tampered: tuple[World, Backdoor, int]) -> None:
     world, raw, _ = tampered
     raw.execute("UPDATE results SET verdict = 'fail' WHERE id = 1")
     report = verify_audit(world.db)
@@ -59,7 +57,7 @@ def test_an_edited_verdict_is_caught(tampered: tuple[World, sqlite3.Connection, 
     assert "results #1.verdict" in report.problem
 
 
-def test_an_edited_sample_field_is_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
+def test_an_edited_sample_field_is_caught(tampered: tuple[World, Backdoor, int]) -> None:
     world, raw, sample_id = tampered
     raw.execute("UPDATE samples SET sample_name = '番茄' WHERE id = ?", (sample_id,))
     report = verify_audit(world.db)
@@ -68,13 +66,13 @@ def test_an_edited_sample_field_is_caught(tampered: tuple[World, sqlite3.Connect
     assert report.first_broken_seq == _last_seq(raw, "samples", sample_id)
 
 
-def test_a_frozen_limit_edited_is_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
+def test_a_frozen_limit_edited_is_caught(tampered: tuple[World, Backdoor, int]) -> None:
     world, raw, _ = tampered
     raw.execute("UPDATE sample_items SET limit_text = '≤5' WHERE id = 1")
     assert "sample_items #1.limit_text" in verify_audit(world.db).problem
 
 
-def test_an_edited_audit_row_is_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
+def test_an_edited_audit_row_is_caught(tampered: tuple[World, Backdoor, int]) -> None:
     world, raw, _ = tampered
     _drop_triggers(raw)
     raw.execute("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = 20")
@@ -85,7 +83,7 @@ def test_an_edited_audit_row_is_caught(tampered: tuple[World, sqlite3.Connection
 
 
 def test_an_audit_value_rewritten_to_match_an_edited_table_is_caught(
-    tampered: tuple[World, sqlite3.Connection, int],
+    tampered: tuple[World, Backdoor, int],
 ) -> None:
     world, raw, _ = tampered
     _drop_triggers(raw)
@@ -103,7 +101,7 @@ def test_an_audit_value_rewritten_to_match_an_edited_table_is_caught(
     assert report.first_broken_seq == seq
 
 
-def test_a_deleted_audit_row_is_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
+def test_a_deleted_audit_row_is_caught(tampered: tuple[World, Backdoor, int]) -> None:
     world, raw, _ = tampered
     _drop_triggers(raw)
     raw.execute("DELETE FROM audit_log WHERE seq = 15")
@@ -113,7 +111,7 @@ def test_a_deleted_audit_row_is_caught(tampered: tuple[World, sqlite3.Connection
     assert "entry 15 is missing" in report.problem
 
 
-def test_reordered_audit_rows_are_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
+def test_reordered_audit_rows_are_caught(tampered: tuple[World, Backdoor, int]) -> None:
     world, raw, _ = tampered
     _drop_triggers(raw)
     # Swap the contents of entries 30 and 31, keeping their seq numbers.
@@ -129,7 +127,7 @@ def test_reordered_audit_rows_are_caught(tampered: tuple[World, sqlite3.Connecti
     assert report.first_broken_seq == 30
 
 
-def test_a_truncated_log_is_caught(tampered: tuple[World, sqlite3.Connection, int]) -> None:
+def test_a_truncated_log_is_caught(tampered: tuple[World, Backdoor, int]) -> None:
     world, raw, _ = tampered
     _drop_triggers(raw)
     last = int(raw.execute("SELECT max(seq) FROM audit_log").fetchone()[0])
@@ -141,7 +139,7 @@ def test_a_truncated_log_is_caught(tampered: tuple[World, sqlite3.Connection, in
 
 
 def test_a_truncated_log_with_a_rewritten_head_is_still_caught_by_replay(
-    tampered: tuple[World, sqlite3.Connection, int],
+    tampered: tuple[World, Backdoor, int],
 ) -> None:
     world, raw, _ = tampered
     _drop_triggers(raw)
@@ -155,11 +153,11 @@ def test_a_truncated_log_with_a_rewritten_head_is_still_caught_by_replay(
 
 
 def test_a_row_deleted_behind_the_programs_back_is_caught(
-    tampered: tuple[World, sqlite3.Connection, int],
+    tampered: tuple[World, Backdoor, int],
 ) -> None:
     world, raw, _ = tampered
     result_id = int(raw.execute("SELECT max(id) FROM results").fetchone()[0])
-    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.foreign_keys_off()
     raw.execute("DELETE FROM results WHERE id = ?", (result_id,))
     report = verify_audit(world.db)
     assert not report.ok
@@ -167,12 +165,12 @@ def test_a_row_deleted_behind_the_programs_back_is_caught(
 
 
 def test_a_row_inserted_behind_the_programs_back_is_caught(
-    tampered: tuple[World, sqlite3.Connection, int],
+    tampered: tuple[World, Backdoor, int],
 ) -> None:
     world, raw, _ = tampered
     raw.execute(
-        "INSERT INTO results (sample_item_id, text, verdict, entered_by, entered_at) "
-        "VALUES (1, '0.5', 'pass', 2, 'now')"
+        "INSERT INTO results (id, sample_item_id, text, verdict, entered_by, entered_at) "
+        "VALUES ((SELECT max(id) + 1 FROM results), 1, '0.5', 'pass', 2, 'now')"
     )
     report = verify_audit(world.db)
     assert not report.ok
@@ -180,7 +178,7 @@ def test_a_row_inserted_behind_the_programs_back_is_caught(
 
 
 def test_intact_history_reads_back_old_and_new(
-    tampered: tuple[World, sqlite3.Connection, int],
+    tampered: tuple[World, Backdoor, int],
 ) -> None:
     world, _, sample_id = tampered
     history = queries.sample_history(world.db, sample_id)

@@ -170,6 +170,26 @@ def test_triggers_refuse_update_and_delete_of_the_log(db: Database) -> None:
         db.conn.execute("UPDATE audit_head SET seq = 0")
 
 
+def test_a_refused_write_is_one_error_type_on_both_engines(db: Database) -> None:
+    """A UNIQUE key refusing a write reads the same on SQLite and PostgreSQL, and the
+    transaction is rolled back whole: neither the row nor its audit entry is kept."""
+    from labdesk.store.errors import ConstraintViolation, StoreError
+
+    row = {"uscc": "U1", "name": "n", "region_code": "340100", "created_at": "t"}
+    with db.write(ACTOR) as w:
+        w.insert("enterprises", row)
+    entries = len(_entries(db))
+    with pytest.raises(ConstraintViolation) as caught, db.write(ACTOR) as w:
+        w.insert("enterprises", dict(row, uscc="U2"))
+        w.insert("enterprises", row)
+    assert isinstance(caught.value, StoreError)
+    assert isinstance(caught.value.__cause__, db.engine.integrity_errors)
+    assert "nothing was saved" in caught.value.in_language("en")
+    assert db.scalar("SELECT count(*) FROM enterprises") == 1
+    assert len(_entries(db)) == entries
+    assert verify_audit(db).ok
+
+
 def test_insert_many_assigns_consecutive_ids_and_one_entry_each(db: Database) -> None:
     rows = [
         {"uscc": f"U{i}", "name": f"n{i}", "region_code": "340100", "created_at": "t"}

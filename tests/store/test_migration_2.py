@@ -12,6 +12,7 @@ from labdesk.services import clocks, workflow
 from labdesk.services.audit import verify_audit
 from labdesk.services.samples import transition
 from labdesk.store import db as db_module
+from labdesk.store import schema
 from labdesk.store.db import open_database
 from labdesk.store.restore import check_backup
 from labdesk.store.schema import LATEST_VERSION, MIGRATIONS
@@ -24,6 +25,7 @@ def _build_version_1(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, i
     monkeypatch.setattr(db_module, "LATEST_VERSION", 1)
     # Schema-1 LabDesk stored no clocks (schema 5): its samples carry none.
     monkeypatch.setattr(clocks, "refresh_in", lambda *args, **kwargs: 0)
+    monkeypatch.setattr(schema, "LIVE_ITEM_SQL", "1 = 1")  # no withdrawn items then
     build_template(path)
     world = open_world(path)
     try:

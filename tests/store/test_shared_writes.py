@@ -1,0 +1,193 @@
+"""Workstations writing at once on a server (issue 18.2): results are entered side by side
+(`db.write(shared=True)`), every other audited change runs alone, ids come from sequences,
+and the chain head is locked only for the append at the end of each transaction."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from labdesk.services import queries, results, samples
+from labdesk.services.conflicts import EditConflict
+from labdesk.store.audit import SYSTEM, verify_audit
+from labdesk.store.db import Database, open_database
+from tests.services.recordkit import World, open_world, sample_form
+from tests.store.engines import fresh_schema
+
+_ENTERPRISE = {"name": "n", "region_code": "340100", "created_at": "t"}
+
+
+@pytest.fixture
+def server(pg_url: str) -> Iterator[str]:
+    with fresh_schema(pg_url) as url:
+        open_database(url).close()
+        yield url
+
+
+def _in_thread(work: Callable[[], object]) -> tuple[threading.Thread, list[BaseException]]:
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the test thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, failures
+
+
+def _insert(db: Database, uscc: str, *, shared: bool) -> None:
+    with db.write(SYSTEM, shared=shared) as w:
+        w.insert("enterprises", {"uscc": uscc, **_ENTERPRISE})
+
+
+def test_a_shared_write_runs_while_another_is_open(server: str) -> None:
+    """The head is not held through a transaction: a second shared write commits while the
+    first is still open, and the chain still verifies with both."""
+    with open_database(server) as a, open_database(server) as b:
+        with a.write(SYSTEM, shared=True) as w:
+            w.insert("enterprises", {"uscc": "A1", **_ENTERPRISE})
+            thread, failures = _in_thread(lambda: _insert(b, "B1", shared=True))
+            thread.join(timeout=20)
+            assert not thread.is_alive(), "the second shared write waited for the first"
+            assert not failures
+        rows = a.query("SELECT id, uscc FROM enterprises ORDER BY uscc")
+        assert [r["uscc"] for r in rows] == ["A1", "B1"]
+        assert len({r["id"] for r in rows}) == 2
+        assert verify_audit(a).ok
+
+
+def test_an_exclusive_write_waits_for_the_shared_ones(server: str) -> None:
+    """Every audited change but result entry runs alone, as on a file: it starts only
+    when the shared writes open before it have committed."""
+    with open_database(server) as a, open_database(server) as b:
+        with a.write(SYSTEM, shared=True) as w:
+            w.insert("enterprises", {"uscc": "A1", **_ENTERPRISE})
+            thread, failures = _in_thread(lambda: _insert(b, "B1", shared=False))
+            thread.join(timeout=1.0)
+            assert thread.is_alive(), "the exclusive write ran beside a shared one"
+        thread.join(timeout=20)
+        assert not thread.is_alive() and not failures
+        assert verify_audit(a).ok
+
+
+def test_ids_follow_rows_inserted_with_their_own_ids(server: str) -> None:
+    """A row inserted with its own id (a copy, a restore) moves the sequence past it."""
+    with open_database(server) as db:
+        with db.write(SYSTEM) as w:
+            w.insert("enterprises", {"id": 41, "uscc": "X", **_ENTERPRISE})
+        with db.write(SYSTEM) as w:
+            assert w.insert("enterprises", {"uscc": "Y", **_ENTERPRISE}) == 42
+            assert w.insert_many(
+                "enterprises", [{"uscc": f"Z{i}", **_ENTERPRISE} for i in range(3)]
+            ) == [43, 44, 45]
+        assert verify_audit(db).ok
+
+
+def test_a_database_made_before_the_sequences_gets_them_on_open(server: str) -> None:
+    with open_database(server) as db:
+        _insert(db, "A1", shared=False)
+        db.conn.raw.execute("DROP SEQUENCE labdesk_id_enterprises")  # type: ignore[attr-defined]
+        db.conn.raw.execute("DROP FUNCTION labdesk_take_ids")  # type: ignore[attr-defined]
+    with open_database(server) as db:
+        with db.write(SYSTEM) as w:
+            assert w.insert("enterprises", {"uscc": "B1", **_ENTERPRISE}) == 2
+        assert verify_audit(db).ok
+
+
+def _items(world: World, count: int) -> list[int]:
+    sample_id = samples.register_sample(world.tech, sample_form(sample_no="RACE-1"))
+    samples.receive_sample(world.tech, sample_id)
+    return [int(r["id"]) for r in queries.sample_items_with_results(world.db, sample_id)][:count]
+
+
+@pytest.fixture
+def workstations(pg_url: str, pg_record_template: str) -> Iterator[list[World]]:
+    from tests.store.pg_world import new_database
+
+    with new_database(pg_url, template=pg_record_template) as url:
+        worlds = [open_world(url) for _ in range(4)]
+        yield worlds
+        for world in worlds:
+            world.db.close()
+
+
+def _race(workstations: list[World], item: int) -> tuple[list[str], list[str]]:
+    """Every workstation enters the item's first result at the same moment."""
+    start = threading.Barrier(len(workstations))
+    saved: list[str] = []
+    refused: list[str] = []
+
+    def enter(world: World, text: str) -> None:
+        start.wait(timeout=20)
+        try:
+            results.enter_result(world.tech, item, text, seen_result_id=None)
+            saved.append(text)
+        except EditConflict:
+            refused.append(text)
+
+    threads = [
+        _in_thread(lambda w=w, t=f"0.0{i + 1}": enter(w, t)) for i, w in enumerate(workstations)
+    ]
+    for thread, failures in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive() and not failures, failures
+    return saved, refused
+
+
+def test_first_entries_racing_on_one_item_keep_exactly_one(workstations: list[World]) -> None:
+    """Four workstations enter the first result of the same items at the same moment:
+    for each item one is saved, the others are told (EditConflict), and the item has one
+    current result. Without the sample's row lock all four would be saved."""
+    for item in _items(workstations[0], 6):
+        saved, refused = _race(workstations, item)
+        assert len(saved) == 1 and len(refused) == len(workstations) - 1
+        rows = workstations[0].db.query(
+            "SELECT text FROM results WHERE sample_item_id = ? AND superseded_by IS NULL",
+            (item,),
+        )
+        assert [r["text"] for r in rows] == saved
+    assert verify_audit(workstations[0].db).ok
+
+
+def test_workstations_entering_at_once_lose_nothing(workstations: list[World]) -> None:
+    """Each workstation enters and corrects results of its own sample while the others do:
+    every acknowledged value is the current one, ids are unique, the chain verifies."""
+    per_world: dict[int, list[int]] = {}
+    for index, world in enumerate(workstations):
+        sample_id = samples.register_sample(world.tech, sample_form(sample_no=f"MANY-{index}"))
+        samples.receive_sample(world.tech, sample_id)
+        per_world[index] = [
+            int(r["id"]) for r in queries.sample_items_with_results(world.db, sample_id)
+        ]
+    acknowledged: dict[int, str] = {}
+    lock = threading.Lock()
+
+    def work(index: int) -> None:
+        world = workstations[index]
+        for round_ in range(3):
+            for item in per_world[index]:
+                text = f"0.0{round_ + 1}{index}"
+                results.enter_result(world.tech, item, text)
+                with lock:
+                    acknowledged[item] = text
+
+    threads = [_in_thread(lambda i=i: work(i)) for i in range(len(workstations))]
+    for thread, failures in threads:
+        thread.join(timeout=240)
+        assert not thread.is_alive() and not failures, failures
+    db = workstations[0].db
+    current = {
+        int(r["sample_item_id"]): str(r["text"])
+        for r in db.query("SELECT sample_item_id, text FROM results WHERE superseded_by IS NULL")
+    }
+    assert {item: current[item] for item in acknowledged} == acknowledged
+    assert db.scalar("SELECT count(*) FROM results") == db.scalar(
+        "SELECT count(DISTINCT id) FROM results"
+    )
+    report = verify_audit(db)
+    assert report.ok, report.problem

@@ -1,0 +1,147 @@
+"""The start-up path itself: what the sign-in window and the main window load, and
+PySide's cheaper import scan.
+
+(Speed is measured in benchmarks/bench_startup*.py; these tests check that the path
+the benchmarks time is the real one, that it works, and that it stays lean.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from labdesk.store.db import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Run the app through its benchmark hook and report what it loaded.
+PROBE = """
+import json, sys
+from labdesk.cli import main
+code = main(sys.argv[1:])
+import PySide6.QtCore as qtcore
+import PySide6.QtWidgets as qtwidgets
+print(json.dumps({
+    "code": code,
+    "modules": sorted(sys.modules),
+    "qt_namespace": "Qt" in qtcore.__dict__,
+    "message_box": "QMessageBox" in qtwidgets.__dict__,
+}))
+"""
+
+
+def _start(
+    db: Path, tmp_path: Path, *, sign_in: str | None = None, extra: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        LABDESK_SETTINGS_FILE=str(tmp_path / "start.ini"),
+        LABDESK_EXIT_WHEN_SHOWN="1",
+        HOME=str(tmp_path),
+    )
+    env.pop("LABDESK_AUTO_SIGN_IN", None)
+    if sign_in is not None:
+        env["LABDESK_AUTO_SIGN_IN"] = sign_in
+    return subprocess.run(
+        [sys.executable, "-c", PROBE, "--db", str(db), *(extra or [])],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def _report(run: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert run.returncode == 0, run.stderr
+    report: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return report
+
+
+# Never needed before the first window: the data-heavy libraries, the signing and
+# report code, the server driver, the main window and its screens.
+HEAVY = ("pandas", "pyqtgraph", "numpy", "psycopg", "cryptography", "labdesk.reports")
+
+
+def test_the_sign_in_window_loads_only_what_it_shows(demo_path: Path, tmp_path: Path) -> None:
+    report = _report(_start(demo_path, tmp_path))
+    assert report["code"] == 0
+    modules = set(report["modules"])
+    assert "labdesk.ui.signin" in modules
+    for heavy in (*HEAVY, "argon2", "labdesk.ui.main_window", "labdesk.ui.tasks"):
+        assert heavy not in modules, heavy
+    assert not any(
+        m.startswith("labdesk.batch.") and m != "labdesk.batch.demo_passphrase" for m in modules
+    )
+    # PySide builds its whole `Qt` namespace (~130 enum types) on first use.
+    assert report["qt_namespace"] is False
+    assert report["message_box"] is False  # only made to show an error
+
+
+def test_signed_in_start_builds_the_first_screen_only(demo_path: Path, tmp_path: Path) -> None:
+    report = _report(_start(demo_path, tmp_path, sign_in="manager:manager-demo"))
+    assert report["code"] == 0
+    modules = set(report["modules"])
+    assert {"argon2", "labdesk.ui.main_window", "labdesk.ui.tasks"} <= modules
+    for heavy in (*HEAVY, "labdesk.ui.dashboard", "labdesk.ui.entry", "labdesk.ui.review"):
+        assert heavy not in modules, heavy
+
+
+def test_signed_in_start_refuses_a_wrong_password(demo_path: Path, tmp_path: Path) -> None:
+    run = _start(demo_path, tmp_path, sign_in="manager:not-the-password", extra=["--lang", "en"])
+    assert _report(run)["code"] == 2
+    assert "wrong username or password" in run.stderr
+
+
+def test_a_held_database_is_refused_in_one_line(
+    demo_db: Database, demo_path: Path, tmp_path: Path
+) -> None:
+    run = _start(demo_path, tmp_path, extra=["--lang", "en"])
+    assert _report(run)["code"] == 2
+    assert "already open" in run.stderr
+
+
+def test_the_import_scan_gives_pyside_s_answer() -> None:
+    import inspect
+    import json as json_module
+
+    import labdesk.ui  # installs the scan
+    import labdesk.ui.app as app_module
+
+    feature = sys.modules["shibokensupport.feature"]
+    scan = feature._mod_uses_pyside
+    assert getattr(scan, "labdesk_fast", False)
+    for module in (app_module, json_module, labdesk.ui, inspect, sys):
+        try:
+            expected = "PySide6" in inspect.getsource(module)
+        except (TypeError, OSError):
+            expected = False
+        assert scan(module) is expected, module.__name__
+
+
+def test_settings_equal_to_the_stored_ones_leave_the_file_alone(tmp_path: Path) -> None:
+    from PySide6.QtCore import QByteArray
+
+    from labdesk.ui.session import open_settings
+
+    path = tmp_path / "settings.ini"
+    first = open_settings(path)
+    first.setValue("main_window/geometry", QByteArray(b"\x01\x02geometry"))
+    first.setValue("main_window/screen", "tasks")
+    first.sync()
+    before = path.read_bytes()
+    path.write_bytes(before + b"\n; a mark only a rewrite would remove\n")
+    again = open_settings(path)
+    again.setValue("main_window/geometry", QByteArray(b"\x01\x02geometry"))
+    again.setValue("main_window/screen", "tasks")
+    again.sync()
+    assert path.read_bytes().endswith(b"; a mark only a rewrite would remove\n")
+    again.setValue("main_window/screen", "samples")  # a change is still written
+    again.sync()
+    assert open_settings(path).value("main_window/screen") == "samples"
+    assert b"; a mark" not in path.read_bytes()
