@@ -129,7 +129,6 @@ MESSAGES_ZH: dict[str, str] = {
     "run {} is {}, not held by QC": "检测批 {0} 的状态为 {1}，并未因质控而挂起",
     "sample {} is already in export batch #{}": "样品 {0} 已在导出批次 #{1} 中",
     "sample {} is {}: cannot {} (only when {})": "样品 {0} 的状态为 {1}：不能执行 {2}（仅限 {3} 状态）",
-    "sample {} is {}: items can be added only when {}": "样品 {0} 的状态为 {1}：只有在 {2} 状态才能添加项目",
     "sample {} is {}: rule not changed": "样品 {0} 的状态为 {1}：判定规则未修改",
     "sd: must be above 0": "标准差：须大于 0",
     "significant figures: {} is not a whole number ≥ 1": "有效数字：{0} 不是 ≥ 1 的整数",
@@ -228,6 +227,22 @@ MESSAGES_ZH: dict[str, str] = {
     "{}[{}]: {}": "{0}[{1}]：{2}",
 }
 
+# The other way: messages raised in Chinese only, or mixed so that no split reads them.
+MESSAGES_EN: dict[str, str] = {
+    "文件不存在: {}": "no such file: {0}",
+    "无法读取 Excel 97-2003 文件 {}: {}": "cannot read the Excel 97-2003 file {0}: {1}",
+    "无法读取 Excel 文件 {}: {}": "cannot read the Excel file {0}: {1}",
+    "结束日期早于开始日期": "the end date is before the start date",
+    "文件中没有列“{}”": "the file has no column “{0}”",
+    "列“{}”同时用作“{}”和“{}”": "column “{0}” is used for both “{1}” and “{2}”",
+    "第 {} 行: {} (nothing imported / 未导入任何结果)": "row {0}: {1} (nothing imported)",
+    "报告字体缺失 / report font missing: {}": "report font missing: {0}",
+    "报告字体无法加载 / cannot load the report font: {}": "cannot load the report font: {0}",
+    "{}: levels must go up (层级须递增): {}": "{0}: levels must go up: {1}",
+    "method: {} must be 'full' (全数值比较法) or 'rounded' (修约值比较法)": "method: {0} must be 'full' or 'rounded'",
+    "{}: 只支持 .xlsx、.xls 和 .csv 文件 (only .xlsx / .xls / .csv)": "{0}: only .xlsx / .xls / .csv files",
+}
+
 # Words a message names as data (a state, a code): kept as they are, never "translated".
 _VALUE = "(.+?)"
 # Templates whose value is a number: "row {}" must not read "row 3: …" whole.
@@ -236,9 +251,9 @@ _NUMBERED = {"row {}"}
 
 
 @cache
-def _patterns() -> list[tuple[re.Pattern[str], str]]:
+def _patterns(to_english: bool = False) -> list[tuple[re.Pattern[str], str]]:
     compiled = []
-    for english, chinese in MESSAGES_ZH.items():
+    for english, chinese in (MESSAGES_EN if to_english else MESSAGES_ZH).items():
         literal = english.replace("{{", "\0").replace("}}", "\1")
         parts = [re.escape(p.replace("\0", "{").replace("\1", "}")) for p in literal.split("{}")]
         value = _NUMBER if english in _NUMBERED else _VALUE
@@ -248,9 +263,14 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     return compiled
 
 
-def translate(message: str, depth: int = 0) -> str | None:
+def translate_en(message: str) -> str | None:
+    """`message` (raised in Chinese) in English, or None when no template reads it."""
+    return translate(message, 2, to_english=True)
+
+
+def translate(message: str, depth: int = 0, *, to_english: bool = False) -> str | None:
     """`message` in Chinese, or None when no template reads it."""
-    for pattern, chinese in _patterns():
+    for pattern, chinese in _patterns(to_english):
         found = pattern.fullmatch(message)
         if found is None:
             continue
