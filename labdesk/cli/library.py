@@ -278,6 +278,10 @@ def cmd_limits(args: argparse.Namespace) -> int:
             "test_method": i["test_method"],
             "food_code": code,
             "food_path": path,
+            # the item's rule the version states (frozen onto a sample with the limit)
+            "factor": i["factor"],
+            "rounding": i["rounding"],
+            "screening": bool(i["screening"]),
         }
         for i in composed.items
     ]
@@ -288,8 +292,20 @@ def cmd_limits(args: argparse.Namespace) -> int:
     for i in items:
         flag = "  [SAMPLE DATA]" if i["sample_data"] else ""
         mark = f" {i['mark']}" if i["mark"] else ""
-        print(f"  {i['name']}  {i['limit_text']}{mark} {i['unit']}  — {i['source']}{flag}")
+        rule = _rule_note(i)
+        print(f"  {i['name']}  {i['limit_text']}{mark} {i['unit']}{rule}  — {i['source']}{flag}")
     return 0
+
+
+def _rule_note(item: dict[str, Any]) -> str:
+    parts = []
+    if item["factor"]:
+        parts.append(f"以…计 ×{item['factor']}")
+    if item["rounding"] != "gb8170":
+        parts.append("GB 4789.2")
+    if item["screening"]:
+        parts.append("筛查 screening")
+    return f"  [{'; '.join(parts)}]" if parts else ""
 
 
 # -- stats -----------------------------------------------------------------------------

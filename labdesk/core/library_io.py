@@ -22,6 +22,7 @@ from pathlib import Path
 
 from labdesk.core.cells import append_xlsx_row, csv_row, formula_cells, restore
 from labdesk.core.errors import ValidationError
+from labdesk.core.limit_rules import read_rule_cells
 from labdesk.core.standards import (
     METHODS,
     LibraryError,
@@ -59,6 +60,10 @@ COLUMNS = (
     "note",
 )
 """Column order written by `write_library_csv` / `write_library_excel`."""
+RULE_COLUMNS = ("factor", "rounding", "screening")
+"""The item's rule (issue 14): optional on reading, written after `COLUMNS` when some
+item states one."""
+_KNOWN = frozenset(COLUMNS + RULE_COLUMNS)
 
 REQUIRED_COLUMNS = (
     "standard_number",
@@ -261,8 +266,9 @@ def _from_rows(path: Path, rows: list[list[str]]) -> StandardsLibrary:
             continue
         if name in position:
             problems.append(FileProblem(1, name, "column appears twice"))
-        elif name not in COLUMNS:
-            problems.append(FileProblem(1, name, f"unknown column (known: {', '.join(COLUMNS)})"))
+        elif name not in _KNOWN:
+            listed = ", ".join(COLUMNS + RULE_COLUMNS)
+            problems.append(FileProblem(1, name, f"unknown column (known: {listed})"))
         position.setdefault(name, index)
     for name in REQUIRED_COLUMNS:
         if name not in position:
@@ -401,6 +407,13 @@ def _from_rows(path: Path, rows: list[list[str]]) -> StandardsLibrary:
         seen_items[triple] = row_no
         if len(problems) > before:
             continue
+        rule, rule_found = read_rule_cells(
+            limit, cell("unit"), cell("factor"), cell("rounding"), cell("screening")
+        )
+        for column, _rule, message in rule_found:
+            bad(column, message)
+        if rule_found:
+            continue
         items.append(
             TestItemDef(
                 category=code,
@@ -417,6 +430,9 @@ def _from_rows(path: Path, rows: list[list[str]]) -> StandardsLibrary:
                 test_method=cell("test_method"),
                 standard=std.key,
                 note=cell("note"),
+                factor=rule[0],
+                rounding=rule[1] or "gb8170",
+                screening=rule[2],
             )
         )
         item_rows.append(row_no)
@@ -445,7 +461,13 @@ def _from_rows(path: Path, rows: list[list[str]]) -> StandardsLibrary:
 
 def library_rows(library: StandardsLibrary) -> list[list[str]]:
     """The flat table for `library`, header first, every cell as text."""
-    table = [list(COLUMNS)]
+    # The rule columns only when some item states a rule: a library without any keeps
+    # the file it was read from, byte for byte.
+    ruled = any(
+        i.factor is not None or i.rounding != "gb8170" or i.screening for i in library.items
+    )
+    columns = COLUMNS + RULE_COLUMNS if ruled else COLUMNS
+    table = [list(columns)]
     cats = {c.code: c for c in library.categories}
     for item in library.items:
         std = library.standard(item.standard)
@@ -472,8 +494,11 @@ def library_rows(library: StandardsLibrary) -> list[list[str]]:
             "loq": item.loq or "",
             "test_method": item.test_method,
             "note": item.note,
+            "factor": item.factor or "",
+            "rounding": "" if item.rounding == "gb8170" else item.rounding,
+            "screening": "true" if item.screening else "",
         }
-        table.append([values[name] for name in COLUMNS])
+        table.append([values[name] for name in columns])
     return table
 
 

@@ -26,6 +26,7 @@ from labdesk.core.food_limits import (
     standard_kind,
 )
 from labdesk.core.foods import FoodTree
+from labdesk.core.limit_rules import read_rule_cells
 from labdesk.core.limit_tables import (
     CARRY_DOWN,
     FALSE_WORDS,
@@ -35,6 +36,7 @@ from labdesk.core.limit_tables import (
     KINDS,
     MAX_FILE_BYTES,
     MAX_ROWS,
+    RULE_FIELDS,
     STANDARD_KEY,
     TRUE_WORDS,
     LimitFileError,
@@ -256,6 +258,10 @@ def _validate(
         at("note"),
         at("source"),
     )
+    rule_index = [position.get(n, blank) for n in RULE_FIELDS]
+    has_rules = any(n in position for n in RULE_FIELDS)
+    rule_memo: dict[tuple[str, ...], tuple[tuple[str | None, str, bool], Found]] = {}
+    item_rules: dict[tuple[str, str], tuple[tuple[str | None, str, bool], int]] = {}
     version_index = [(n, position[n]) for n in version_fields]
     carried_version: dict[str, str] = {}
     carried_item = carried_table = carried_standard = ""
@@ -347,6 +353,28 @@ def _validate(
 
         item_code = r[i_item_code].strip() or item_name
         grade = r[i_grade].strip()
+        rule: tuple[str | None, str, bool] = (None, "", False)
+        if has_rules and not limit_found:
+            cells_key = (limit_text, unit, *(r[i].strip() for i in rule_index))
+            rule_hit = rule_memo.get(cells_key)
+            if rule_hit is None:
+                rule_hit = rule_memo[cells_key] = read_rule_cells(*cells_key)
+            rule, rule_found = rule_hit
+            if rule_found:
+                found.extend(rule_found)
+            elif rule != (None, "", False):
+                stated = item_rules.get((key, item_code))
+                if stated is None:
+                    item_rules[(key, item_code)] = (rule, row_no)
+                elif stated[0] != rule:
+                    found.append(
+                        (
+                            "factor",
+                            "rule_agrees",
+                            f"{item_name}: the rule differs from row {stated[1]}: one rule "
+                            "(factor, rounding, screening) per item in a version",
+                        )
+                    )
         if not found:
             known = versions.get(key)
             if known is None:
@@ -399,6 +427,7 @@ def _validate(
                 r[i_note].strip(),
                 r[i_source].strip(),
                 sample,
+                *rule,
             )
         )
     if not rows and not problems:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -60,6 +61,28 @@ STORED_COLUMNS = (
     "sample_data",
 )
 """lib_limits columns after (id, version_id), in table order: what `stored_rows` gives."""
+
+STORED_DEFAULTS: dict[str, object] = {
+    "excluded": "[]",
+    "excluded_names": "[]",
+    "table_ref": "",
+    "name_en": "",
+    "unit": "",
+    "method": "full",
+    "interval": None,
+    "decimals": None,
+    "lod": None,
+    "loq": None,
+    "test_method": "",
+    "mark": "",
+    "mark_meaning": "",
+    "grade": "",
+    "note": "",
+    "source": "",
+    "sample_data": 0,
+}
+"""The lib_limits columns with a default (store/schema.py), and that default: a column
+every row of a version leaves at it is not bound when the rows are inserted."""
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """A limit file larger than this (16 MiB) is refused before it is read."""
@@ -105,7 +128,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "source": ("来源", "source"),
     "sample_data": ("样例数据", "sample_data"),
     "kind": ("标准类型", "kind"),
+    # the item's rule (issue 14), frozen onto sample items with the limit
+    "factor": ("以…计系数", "换算系数", "折算系数", "factor"),
+    "rounding": ("修约规则", "修约", "rounding"),
+    "screening": ("筛查", "筛查项目", "screening"),
 }
+RULE_FIELDS = ("factor", "rounding", "screening")
 HEADER_INDEX = {
     re.sub(r"\s", "", unicodedata.normalize("NFKC", alias)).casefold(): name
     for name, aliases in HEADERS.items()
@@ -198,6 +226,20 @@ class LimitRow:
     note: str
     source: str
     sample_data: bool
+    # the item's rule as the file states it (None / "" / False: not stated)
+    factor: str | None = None
+    rounding: str = ""
+    screening: bool = False
+
+
+@dataclass(frozen=True)
+class ItemRuleRow:
+    """The rule a version states for one item code (`lib_item_rules`)."""
+
+    code: str
+    factor: str | None
+    rounding: str
+    screening: bool
 
 
 @dataclass
@@ -258,6 +300,54 @@ class LimitTable:
         self._stored[key] = rows
         return rows
 
+    def inserted_rows(self, key: str) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+        """The version's stored rows narrowed to the columns some row sets (the others
+        are left to their defaults, which `stored_rows` holds): (columns, rows)."""
+        rows = self.stored_rows(key)
+        source = self.rows_of(key)
+        # A column some row sets, by the LimitRow field it comes from (map and any run
+        # in C and stop at the first row that sets it); a limit file never sets the
+        # rule columns (method, interval, decimals, lod, loq).
+        set_by = {
+            "excluded": "excluded_codes",
+            "excluded_names": "excluded",
+            "table_ref": "table",
+            "name_en": "item_en",
+            "unit": "unit",
+            "test_method": "test_method",
+            "mark": "mark",
+            "mark_meaning": "mark",
+            "grade": "grade",
+            "note": "note",
+            "source": "source",
+            "sample_data": "sample_data",
+        }
+        keep = [
+            i
+            for i, column in enumerate(STORED_COLUMNS)
+            if column not in STORED_DEFAULTS
+            or (column in set_by and any(map(operator.attrgetter(set_by[column]), source)))
+        ]
+        columns = tuple(STORED_COLUMNS[i] for i in keep)
+        if len(keep) == len(STORED_COLUMNS):
+            return columns, rows
+        pick = operator.itemgetter(*keep)
+        return columns, list(map(pick, rows))
+
+    def rules(self, key: str) -> list[ItemRuleRow]:
+        """The item rules the version's rows state, one per item code (the reader
+        refused disagreeing rows), by code; rows stating none give none."""
+        found: dict[str, ItemRuleRow] = {}
+        for row in self.rows:
+            if row.standard != key or row.item_code in found:
+                continue
+            if row.factor is None and not row.rounding and not row.screening:
+                continue
+            found[row.item_code] = ItemRuleRow(
+                row.item_code, row.factor, row.rounding or "gb8170", row.screening
+            )
+        return [found[code] for code in sorted(found)]
+
     def body_digest(self, key: str) -> str:
         """`core.content.body_digest` of the version's stored rows."""
         known = self._bodies.get(key)
@@ -278,6 +368,11 @@ class LimitTable:
             list(version.replaces),
         ]
         text = json.dumps(head, ensure_ascii=False) + ":" + self.body_digest(key)
+        rules = self.rules(key)
+        if rules:  # a version stating no rule keeps the digest it had before rules existed
+            text += ":" + json.dumps(
+                [[r.code, r.factor, r.rounding, r.screening] for r in rules], ensure_ascii=False
+            )
         return hashlib.sha256(text.encode()).hexdigest()
 
 

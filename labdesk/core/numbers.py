@@ -22,7 +22,7 @@ dozen characters, never echoed whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from labdesk.core.errors import ValidationError
 from labdesk.core.rounding import normalize_number_text
@@ -30,9 +30,11 @@ from labdesk.core.rounding import normalize_number_text
 __all__ = [
     "MAX_EXPONENT",
     "QUOTE_CHARS",
+    "WIDE",
     "NumberSyntaxError",
     "Scanned",
     "parse_number",
+    "plain",
     "quote",
     "scan_number",
     "superscript",
@@ -45,6 +47,17 @@ _SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPTS = frozenset("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹")
 _FROM_SUPERSCRIPT = str.maketrans("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+0123456789")
 _TIMES = ("×10", "x10", "X10", "*10", "·10", "✕10")
+# Exact for any accepted entry (≤ 40 characters) times any accepted scale (a unit ratio
+# within 10^±30 times a factor), so a conversion never rounds.
+WIDE = Context(prec=120)
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as plain digits (no exponent), the way a report prints it."""
+    text = str(value)
+    if "E" in text:
+        text = f"{value:f}"
+    return text
 
 
 def quote(text: str, limit: int = QUOTE_CHARS, language: str | None = None) -> str:

@@ -89,6 +89,10 @@ class TestItemDef:
     test_method: str
     standard: str
     note: str = ""
+    # the item's rule (issue 14), frozen onto sample items with the limit
+    factor: str | None = None  # 以…计 factor (苯甲酸钠 → 苯甲酸: 0.847)
+    rounding: str = "gb8170"  # or "gb4789.2" (colony counts)
+    screening: bool = False  # clears a limit, cannot fail it
 
     def interval_value(self) -> Decimal | None:
         return None if self.interval is None else Decimal(self.interval)

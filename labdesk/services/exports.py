@@ -234,6 +234,9 @@ def stored_library(db: Any) -> Any:
                 test_method=str(r["test_method"]),
                 standard=std.key,
                 note=str(r["note"]),
+                factor=r["factor"],
+                rounding=str(r["rounding"]),
+                screening=bool(r["screening"]),
             )
         )
     return StandardsLibrary(standards.values(), categories.values(), defs)

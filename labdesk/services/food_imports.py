@@ -194,7 +194,10 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
     # version row (schema.CONTENT_TABLES; `audit verify` recomputes it).
     for key, version_id in fresh.items():
         stored_rows = table.stored_rows(key)
-        digest = w.insert_content("lib_limits", version_id, stored_rows, table.body_digest(key))
+        columns, inserted = table.inserted_rows(key)
+        digest = w.insert_content(
+            "lib_limits", version_id, inserted, table.body_digest(key), columns=columns
+        )
         w.update(
             "lib_versions",
             version_id,
@@ -202,6 +205,22 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
             action="limits_import",
         )
         outcome.rows += len(stored_rows)
+        rules = table.rules(key)
+        if rules:  # the items' rules the version states, frozen onto samples with the limit
+            w.insert_many(
+                "lib_item_rules",
+                [
+                    {
+                        "version_id": version_id,
+                        "code": r.code,
+                        "factor": r.factor,
+                        "rounding": r.rounding,
+                        "screening": int(r.screening),
+                    }
+                    for r in rules
+                ],
+                action="limits_import",
+            )
     return outcome
 
 

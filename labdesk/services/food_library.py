@@ -102,6 +102,10 @@ _ITEM_COLUMNS = (
     ("standard_no", "v.standard_no"),
     ("standard_year", "v.standard_year"),
     ("kind", "v.kind"),
+    # the item's rule the version states (lib_item_rules; the defaults when none)
+    ("factor", "ru.factor"),
+    ("rounding", "coalesce(ru.rounding, 'gb8170')"),
+    ("screening", "coalesce(ru.screening, 0)"),
 )
 _ITEM_KEYS = tuple(k for k, _ in _ITEM_COLUMNS)
 (_ID, _CLASS, _CLASS_NAME, _EXCLUDED, _TABLE, _CODE) = range(6)
@@ -109,6 +113,7 @@ _GRADE, _STANDARD_NO, _STANDARD_YEAR, _KIND = 18, 21, 22, 23
 _CANDIDATES_SQL = (
     f"SELECT {', '.join(c for _, c in _ITEM_COLUMNS)} "
     "FROM lib_limits AS l JOIN lib_versions AS v ON v.id = l.version_id "
+    "LEFT JOIN lib_item_rules AS ru ON ru.version_id = l.version_id AND ru.code = l.code "
     "WHERE v.active = 1 AND l.class_code IN ({marks}) "
     "AND (v.effective_from IS NULL OR v.effective_from <= ?) "
     "AND (v.abolished_from IS NULL OR v.abolished_from > ?) "

@@ -74,7 +74,7 @@ def choose_food_items(db: Store, form: Any) -> FoodItemsChoice:
     )
     proposed = [i["key"] for i in proposal.items]
     if form.item_keys is None:
-        chosen = list(proposal.items)
+        chosen = proposal.items
     else:
         pool = {i["key"]: i for i in proposal.items + proposal.available}
         unknown = [k for k in form.item_keys if k not in pool]
@@ -85,9 +85,14 @@ def choose_food_items(db: Store, form: Any) -> FoodItemsChoice:
                 f"{', '.join(unknown)}: no limit of these items applies to the class on {on}",
             )
         chosen = [pool[k] for k in dict.fromkeys(form.item_keys)]
-    keys = [i["key"] for i in chosen]
-    added = [k for k in keys if k not in proposed]
-    removed = [k for k in proposed if k not in keys]
+    if form.item_keys is None:  # the proposal as it is: nothing added or removed
+        added: list[str] = []
+        removed: list[str] = []
+    else:
+        keys = [i["key"] for i in chosen]
+        proposed_set, key_set = set(proposed), set(keys)
+        added = [k for k in keys if k not in proposed_set]
+        removed = [k for k in proposed if k not in key_set]
     reason = form.items_reason.strip()
     if (added or removed) and not reason:
         raise _bad(

@@ -106,43 +106,44 @@ def add_food_item(ctx: Any, sample_id: int, key: str, reason: str) -> int:
             "items_reason: a reason is required to add a test item",
             "项目变更原因：增加检验项目须填写原因",
         )
-    sample = ctx.db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
-    if sample is None:
-        raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
-    if not sample["food_class_code"]:
-        raise _bad(
-            "food_class_code",
-            "food_sample",
-            "food_class_code: only a food sample takes items from the food library",
-            "食品分类：只有食品样品可从食品标准库增加项目",
-        )
-    if sample["state"] not in ADDABLE_STATES:
-        raise _refused(
-            f"sample {sample['sample_no']} is {sample['state']}: items can be added only "
-            f"when {' / '.join(ADDABLE_STATES)}",
-            f"样品 {sample['sample_no']} 已提交审核或已结束，不能增加检验项目",
-        )
-    item = addable_items(ctx.db, sample).get(key)
-    if item is None:
-        if key in _live_keys(ctx.db, sample_id):
+    # The checks read inside the (exclusive) write: nothing can change in between.
+    with ctx.db.write(ctx.actor) as w:
+        sample = ctx.db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
+        if sample is None:
+            raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
+        if not sample["food_class_code"]:
+            raise _bad(
+                "food_class_code",
+                "food_sample",
+                "food_class_code: only a food sample takes items from the food library",
+                "食品分类：只有食品样品可从食品标准库增加项目",
+            )
+        if sample["state"] not in ADDABLE_STATES:
+            raise _refused(
+                f"sample {sample['sample_no']} is {sample['state']}: items can be added only "
+                f"when {' / '.join(ADDABLE_STATES)}",
+                f"样品 {sample['sample_no']} 已提交审核或已结束，不能增加检验项目",
+            )
+        item = addable_items(ctx.db, sample).get(key)
+        if item is None:
+            if key in _live_keys(ctx.db, sample_id):
+                raise _bad(
+                    "item_keys",
+                    "unique",
+                    f"item_keys: {key} is already on the sample",
+                    f"检验项目：{key} 已在该样品上",
+                )
             raise _bad(
                 "item_keys",
-                "unique",
-                f"item_keys: {key} is already on the sample",
-                f"检验项目：{key} 已在该样品上",
+                "applicable",
+                f"item_keys: {key}: no limit of this item applies on {_on(sample)}",
+                f"检验项目：{key} 在 {_on(sample)} 没有适用于该食品分类的限量",
             )
-        raise _bad(
-            "item_keys",
-            "applicable",
-            f"item_keys: {key}: no limit of this item applies on {_on(sample)}",
-            f"检验项目：{key} 在 {_on(sample)} 没有适用于该食品分类的限量",
+        seq = 1 + int(
+            ctx.db.scalar(
+                "SELECT coalesce(max(seq), 0) FROM sample_items WHERE sample_id = ?", (sample_id,)
+            )
         )
-    seq = 1 + int(
-        ctx.db.scalar(
-            "SELECT coalesce(max(seq), 0) FROM sample_items WHERE sample_id = ?", (sample_id,)
-        )
-    )
-    with ctx.db.write(ctx.actor) as w:
         item_id = w.insert(
             "sample_items", frozen_item(sample_id, seq, item), reason=why, action="add_item"
         )
@@ -180,52 +181,53 @@ def withdraw_item(ctx: ServiceContext, sample_item_id: int, reason: str) -> None
             "项目变更原因：删除检验项目须填写原因",
         )
     db = ctx.db
-    item = db.query_one(
-        "SELECT si.*, s.sample_no, s.state AS sample_state FROM sample_items si "
-        "JOIN samples s ON s.id = si.sample_id WHERE si.id = ?",
-        (sample_item_id,),
-    )
-    if item is None:
-        raise NotFound(f"test item #{sample_item_id} does not exist (检验项目不存在)")
-    label = f"{item['name']} (item {item['seq']} of {item['sample_no']})"
-    label_zh = f"{item['sample_no']} 第{item['seq']}项 {item['name']}"
-    if item["withdrawn_at"] is not None:
-        raise _refused(f"{label} was already removed", f"{label_zh} 已删除")
-    if item["sample_state"] not in WITHDRAWABLE_STATES:
-        raise _refused(
-            f"sample {item['sample_no']} is {item['sample_state']}: items can be removed "
-            f"only when {' / '.join(WITHDRAWABLE_STATES)}",
-            f"样品 {item['sample_no']} 已提交审核或已结束，不能删除检验项目",
-        )
-    if db.scalar("SELECT 1 FROM results WHERE sample_item_id = ? LIMIT 1", (sample_item_id,)):
-        raise _refused(
-            f"{label} has a result: an item with a result cannot be removed — correct the "
-            "result or leave it to the reviewer",
-            f"{label_zh} 已有检验结果，不能删除：请更正结果或由审核人判定",
-        )
-    run = db.scalar(
-        "SELECT r.run_no FROM run_items ri JOIN runs r ON r.id = ri.run_id "
-        "WHERE ri.sample_item_id = ? AND r.state != 'cancelled' ORDER BY r.id LIMIT 1",
-        (sample_item_id,),
-    )
-    if run is not None:
-        raise _refused(
-            f"{label} is in run {run}: cancel the run or leave the item in it",
-            f"{label_zh} 已在检测批 {run} 中，不能删除",
-        )
-    others = db.scalar(
-        f"SELECT count(*) FROM sample_items WHERE sample_id = ? AND id != ? AND {live_item()}",
-        (item["sample_id"], sample_item_id),
-    )
-    if not others:
-        raise _refused(
-            f"{label} is the sample's last test item: cancel the sample instead",
-            f"{label_zh} 是该样品最后一个检验项目，不能删除：请作废样品",
-        )
-    key = str(item["name"])
-    if item["code"]:
-        key += f" ({item['standard_no']}|{item['code']})"
+    # The checks read inside the (exclusive) write: no result or run can come between.
     with db.write(ctx.actor) as w:
+        item = db.query_one(
+            "SELECT si.*, s.sample_no, s.state AS sample_state FROM sample_items si "
+            "JOIN samples s ON s.id = si.sample_id WHERE si.id = ?",
+            (sample_item_id,),
+        )
+        if item is None:
+            raise NotFound(f"test item #{sample_item_id} does not exist (检验项目不存在)")
+        label = f"{item['name']} (item {item['seq']} of {item['sample_no']})"
+        label_zh = f"{item['sample_no']} 第{item['seq']}项 {item['name']}"
+        if item["withdrawn_at"] is not None:
+            raise _refused(f"{label} was already removed", f"{label_zh} 已删除")
+        if item["sample_state"] not in WITHDRAWABLE_STATES:
+            raise _refused(
+                f"sample {item['sample_no']} is {item['sample_state']}: items can be removed "
+                f"only when {' / '.join(WITHDRAWABLE_STATES)}",
+                f"样品 {item['sample_no']} 已提交审核或已结束，不能删除检验项目",
+            )
+        if db.scalar("SELECT 1 FROM results WHERE sample_item_id = ? LIMIT 1", (sample_item_id,)):
+            raise _refused(
+                f"{label} has a result: an item with a result cannot be removed — correct the "
+                "result or leave it to the reviewer",
+                f"{label_zh} 已有检验结果，不能删除：请更正结果或由审核人判定",
+            )
+        run = db.scalar(
+            "SELECT r.run_no FROM run_items ri JOIN runs r ON r.id = ri.run_id "
+            "WHERE ri.sample_item_id = ? AND r.state != 'cancelled' ORDER BY r.id LIMIT 1",
+            (sample_item_id,),
+        )
+        if run is not None:
+            raise _refused(
+                f"{label} is in run {run}: cancel the run or leave the item in it",
+                f"{label_zh} 已在检测批 {run} 中，不能删除",
+            )
+        others = db.scalar(
+            f"SELECT count(*) FROM sample_items WHERE sample_id = ? AND id != ? AND {live_item()}",
+            (item["sample_id"], sample_item_id),
+        )
+        if not others:
+            raise _refused(
+                f"{label} is the sample's last test item: cancel the sample instead",
+                f"{label_zh} 是该样品最后一个检验项目，不能删除：请作废样品",
+            )
+        key = str(item["name"])
+        if item["code"]:
+            key += f" ({item['standard_no']}|{item['code']})"
         w.update(
             "sample_items",
             sample_item_id,

@@ -53,6 +53,14 @@ def _item_rows(library: StandardsLibrary) -> list[dict[str, Any]]:
                 "active": 1,
             }
         )
+        # the item's rule, only when it states one (a library of an older schema has no
+        # rule columns; the defaults are the columns')
+        if item.factor is not None:
+            rows[-1]["factor"] = item.factor
+        if item.rounding != "gb8170":
+            rows[-1]["rounding"] = item.rounding
+        if item.screening:
+            rows[-1]["screening"] = 1
     return rows
 
 
@@ -84,7 +92,9 @@ _COMPARED = (
     "category_code", "seq", "code", "name", "name_en", "unit", "limit_text", "method",
     "interval", "decimals", "lod", "loq", "test_method", "standard_no", "standard_year",
     "standard_title", "effective_from", "abolished_from", "note", "sample_data",
+    "factor", "rounding", "screening",
 )  # fmt: skip
+_RULE_DEFAULTS = {"factor": None, "rounding": "gb8170", "screening": 0}
 
 
 def _norm(value: Any) -> str:
@@ -94,7 +104,10 @@ def _norm(value: Any) -> str:
 def library_unchanged(db: Store, library: StandardsLibrary) -> bool:
     """True when `library` is exactly the active one: every item and category as stored
     (re-importing it would only write the same rows again, issue 21.7)."""
-    wanted = sorted(tuple(_norm(row[c]) for c in _COMPARED) for row in _item_rows(library))
+    wanted = sorted(
+        tuple(_norm(row.get(c, _RULE_DEFAULTS.get(c))) for c in _COMPARED)
+        for row in _item_rows(library)
+    )
     stored = sorted(
         tuple(_norm(v) for v in row)
         for row in db.query(f"SELECT {', '.join(_COMPARED)} FROM lib_items WHERE active = 1")
@@ -224,9 +237,14 @@ FROZEN_COLUMNS = (
     "source",
     "mark",
     "mark_meaning",
+    # the item's rule (issue 14): 以…计 factor, rounding rule, screening flag
+    "factor",
+    "rounding",
+    "screening",
 )
 # Columns a flat library item (lib_items) does not have: left to the column defaults.
-_FOOD_ONLY = frozenset({"source", "mark", "mark_meaning"})
+# And the rule columns, which a library of a schema before them lacks.
+_FOOD_ONLY = frozenset({"source", "mark", "mark_meaning", "factor", "rounding", "screening"})
 
 
 _ALL_COLUMNS = operator.itemgetter(*FROZEN_COLUMNS)

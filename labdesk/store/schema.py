@@ -903,6 +903,34 @@ def live_item(alias: str = "") -> str:
     return LIVE_ITEM_SQL.format(p=f"{alias}." if alias else "")
 
 
+# Issue 14 follow-up: a library row carries the item's rule (its 以…计 factor, the
+# rounding rule, the screening flag), frozen onto the sample item at registration like
+# its limit. A flat library item has the columns; a food-library version has one row per
+# item code that states a rule (lib_limits are content rows whose stored digest names
+# their columns, so the rule sits beside them, audited, not in them).
+_LIBRARY_RULES_DDL = """
+ALTER TABLE lib_items ADD COLUMN factor TEXT DEFAULT NULL;
+ALTER TABLE lib_items ADD COLUMN rounding TEXT NOT NULL DEFAULT 'gb8170'
+    CHECK (rounding IN ('gb8170', 'gb4789.2'));
+ALTER TABLE lib_items ADD COLUMN screening INTEGER NOT NULL DEFAULT 0
+    CHECK (screening IN (0, 1));
+CREATE TABLE lib_item_rules (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES lib_versions (id),
+    code TEXT NOT NULL,
+    factor TEXT DEFAULT NULL,
+    rounding TEXT NOT NULL DEFAULT 'gb8170' CHECK (rounding IN ('gb8170', 'gb4789.2')),
+    screening INTEGER NOT NULL DEFAULT 0 CHECK (screening IN (0, 1)),
+    UNIQUE (version_id, code)
+) STRICT;
+"""
+
+
+def migrate_library_rules(conn: sqlite3.Connection) -> None:
+    for statement in _split(_LIBRARY_RULES_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _migrate_1,
@@ -916,6 +944,7 @@ MIGRATIONS: list[Migration] = [
     migrate_analytical_runs,
     migrate_item_kinds,
     migrate_withdrawn_items,
+    migrate_library_rules,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -954,6 +983,7 @@ _NEW_AUDITED: dict[Migration, tuple[str, ...]] = {
         "run_items",
         "run_files",
     ),
+    migrate_library_rules: ("lib_item_rules",),
 }
 AUDITED_TABLES = _V1_AUDITED + tuple(
     table for migration in MIGRATIONS for table in _NEW_AUDITED.get(migration, ())

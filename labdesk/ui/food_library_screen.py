@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
+from labdesk.ui.rule_text import rule_text
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ class LimitImportDialog(QDialog):
                 self.tr("Unit"),
                 self.tr("Grade"),
                 self.tr("Sample data"),
+                self.tr("Rule"),
             ]
         )
         yes = self.tr("yes")
@@ -142,6 +144,7 @@ class LimitImportDialog(QDialog):
                     r.unit,
                     r.grade,
                     yes if r.sample_data else "",
+                    rule_text(r.factor, r.rounding, r.screening),
                 )
                 for r in table.rows[:PREVIEW_ROWS]
             ]
@@ -204,6 +207,7 @@ class FoodLibraryPanel(QWidget):
                 self.tr("Standard"),
                 self.tr("Source"),
                 self.tr("Sample data"),
+                self.tr("Rule"),
             ],
             parent=self,
         )
@@ -332,6 +336,7 @@ class FoodLibraryPanel(QWidget):
                     f"{i['standard_no']}-{i['standard_year']}",
                     i["source"],
                     sample_text if i["sample_data"] else "",
+                    rule_text(i["factor"], i["rounding"], i["screening"]),
                 )
                 for i in composed.items
             ],

@@ -39,6 +39,7 @@ from labdesk.core.errors import LabDeskError
 from labdesk.ui.manager_format import method_title
 from labdesk.ui.manager_queries import StandardRow, library_items, standards
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
+from labdesk.ui.rule_text import rule_text
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def item_cells(item: dict[str, Any], sample_text: str, no_text: str) -> tuple[An
         std,
         in_force,
         sample_text if item["sample_data"] else no_text,
+        rule_text(item.get("factor"), item.get("rounding"), item.get("screening")),
     )
 
 
@@ -144,6 +146,7 @@ class ImportPreviewDialog(QDialog):
                 self.tr("Judgement"),
                 self.tr("LOD"),
                 self.tr("LOQ"),
+                self.tr("Rule"),
             ]
         )
         self.model.set_rows(
@@ -157,6 +160,7 @@ class ImportPreviewDialog(QDialog):
                     method_title(i.method),
                     i.lod or "",
                     i.loq or "",
+                    rule_text(i.factor, i.rounding, i.screening),
                 )
                 for i in lib.items
             ]
@@ -302,6 +306,7 @@ class StandardsScreen(QWidget):
                 self.tr("Standard"),
                 self.tr("In force"),
                 self.tr("Sample data"),
+                self.tr("Rule"),
             ],
             parent=self,
         )

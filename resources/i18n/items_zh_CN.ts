@@ -107,4 +107,47 @@
         <translation>增加或删除所选样品的检验项目（须填写原因）</translation>
     </message>
 </context>
+<context>
+    <name>FoodLibraryPanel</name>
+    <message>
+        <source>Rule</source>
+        <translation>判定规则</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreviewDialog</name>
+    <message>
+        <source>Rule</source>
+        <translation>判定规则</translation>
+    </message>
+</context>
+<context>
+    <name>StandardsScreen</name>
+    <message>
+        <source>Rule</source>
+        <translation>判定规则</translation>
+    </message>
+</context>
+<context>
+    <name>ItemRule</name>
+    <message>
+        <source>expressed as: × {0}</source>
+        <translation>以…计：× {0}</translation>
+    </message>
+    <message>
+        <source>GB 4789.2 rounding</source>
+        <translation>按 GB 4789.2 修约</translation>
+    </message>
+    <message>
+        <source>screening</source>
+        <translation>筛查</translation>
+    </message>
+</context>
+<context>
+    <name>LimitImportDialog</name>
+    <message>
+        <source>Rule</source>
+        <translation>判定规则</translation>
+    </message>
+</context>
 </TS>

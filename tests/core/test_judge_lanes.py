@@ -107,6 +107,13 @@ def test_the_lanes_give_what_the_general_reader_gives(index: int, text: str) -> 
     assert outcome(fresh.judge, text) == outcome(reference, COMPILED[index], text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, len(RULES) - 1), st.lists(_plain, min_size=1, max_size=4).map("+".join))
+def test_a_sum_of_plain_numbers_is_judged_as_item_kinds_judges_it(index: int, text: str) -> None:
+    fresh = compile_rule(RULES[index])
+    assert outcome(fresh.judge, text) == outcome(COMPILED[index]._judge_general, text)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, len(RULES) - 1), _texts)
 def test_a_repeated_text_gets_the_same_verdict(index: int, text: str) -> None:

@@ -141,3 +141,36 @@ def test_plan_parser_never_crashes(text: str) -> None:
 def test_unit_values_never_crash(text: str) -> None:
     with contextlib.suppress(ValidationError):
         parse_unit_values(text)
+
+
+_mantissas = st.one_of(
+    st.integers(0, 999).map(str),
+    st.builds(lambda a, b: f"{a}.{b}", st.integers(0, 99), st.integers(0, 99)),
+    st.sampled_from(["", ".5", "5.", "1.2.3", "-1.6", " 1.6"]),
+)
+_powers = st.one_of(st.integers(0, 40).map(str), st.sampled_from(["", "-2", "+3", "٣", "1.5"]))
+_written = st.one_of(
+    st.builds(lambda m, p: f"{m}×10^{p}", _mantissas, _powers),
+    st.builds(lambda m, p: f"{m}E{p}", _mantissas, _powers),
+    st.sampled_from(["80", "<10", "<0", "未检出", "检出", ">1000", "1.6×10⁴", "2.1e4"]),
+)
+
+
+@given(st.lists(_written, min_size=5, max_size=5))
+def test_counts_written_with_a_power_read_as_the_scanner_reads_them(units: list[str]) -> None:
+    """The judging lane of `read_units` (``1.6×10^4``, ``2.1E4`` as Decimals) gives the
+    verdict, units and explanation that the general unit reader gives."""
+    text = ";".join(units)
+    fast = slow = None
+    with contextlib.suppress(ValidationError):
+        fast = compile_rule(ItemRule(THREE)).judge(text)
+    with contextlib.suppress(ValidationError):
+        plan = parse_plan(THREE)
+        slow = judge_plan(plan, parse_unit_values(text), described=None)
+    if fast is None or slow is None:
+        assert fast is None and slow is None
+        return
+    assert (fast.verdict, fast.units) == (slow.code, slow.shown)
+    assert fast.explanation_zh == slow.explanation_zh.replace(
+        plan.describe_zh(), compile_rule(ItemRule(THREE)).limit_zh
+    )

@@ -321,3 +321,38 @@ def test_an_item_removed_after_registration_is_kept_withdrawn_and_can_come_back(
         withdraw_item(world.tech, back, "no")
     assert "铅" not in workflow.missing_results(world.db, sample_id)
     assert verify_audit(world.db).ok
+
+
+def test_limit_rows_are_stored_whole_though_only_the_columns_set_are_bound(
+    world: World, tmp_path: Path
+) -> None:
+    path = _file(
+        tmp_path / "mrl.csv",
+        MRL,
+        [
+            ["GB 9999-2021", "2021-09-03", "", "甲胺磷", "METHAMIDOPHOS", "大米", "0.05"],
+            ["GB 9999-2021", "2021-09-03", "", "乐果", "DIMETHOATE", "大米", "0.05*"],
+        ],
+    )
+    table = food_imports.read_limits(world.db, path)
+    columns, narrow = table.inserted_rows("GB 9999-2021")
+    # never set by a limit file: left to the defaults; the mark is set on one row
+    assert not {"method", "interval", "decimals", "lod", "loq", "grade"} & set(columns)
+    assert {"mark", "mark_meaning", "limit_text"} <= set(columns)
+    assert len(narrow) == 2 and len(narrow[0]) == len(columns)
+    food_imports.import_limits(world.admin, table)
+    version = world.db.scalar(
+        "SELECT id FROM lib_versions WHERE standard_no = 'GB 9999' AND standard_year = '2021'"
+    )
+    stored = [
+        tuple(r)[2:]
+        for r in world.db.query(
+            "SELECT * FROM lib_limits WHERE version_id = ? ORDER BY id", (version,)
+        )
+    ]
+    assert stored == table.stored_rows("GB 9999-2021")
+    assert verify_audit(world.db).ok
+    with pytest.raises(ValueError, match="body digest"), world.db.write(world.admin.actor) as w:
+        w.insert_content("lib_limits", int(version), narrow, columns=columns)
+    with pytest.raises(ValueError, match="table order"), world.db.write(world.admin.actor) as w:
+        w.insert_content("lib_limits", int(version), narrow, "x", columns=columns[::-1])

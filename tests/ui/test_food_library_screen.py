@@ -132,3 +132,42 @@ def test_a_clean_file_is_imported_and_the_same_file_again_changes_nothing(
     qtbot.mouseClick(again.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "No change" in screen.food_panel.banner.text(), timeout=10_000)
     assert session.db.scalar("SELECT seq FROM audit_head") == head
+
+
+def test_a_file_with_item_rules_shows_them_in_the_preview_and_the_limits(
+    qtbot: QtBot, session: UiSession, tmp_path: Path
+) -> None:
+    sign_in_as(session, "admin")
+    screen = _screen(qtbot, session)
+    path = tmp_path / "rules.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*HEADER, "换算系数", "筛查", "标准类型"])
+        writer.writerow(
+            [
+                "GB 9998-2021",
+                "2021-09-03",
+                "",
+                "苯甲酸",
+                "BENZOIC",
+                "大米",
+                "1.0",
+                "0.847",
+                "",
+                "additive",
+            ]
+        )
+        writer.writerow(
+            ["GB 9998-2021", "2021-09-03", "", "总汞", "HG", "大米", "0.02", "", "是", "additive"]
+        )
+    dialog = screen.food_panel.preview_import(path)
+    qtbot.waitUntil(dialog.isVisible)
+    preview = {r[2]: r for r in _rows(dialog.model)}
+    assert "0.847" in str(preview["苯甲酸"][-1])
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "GB 9998-2021" in screen.food_panel.banner.text(), timeout=10_000)
+    _click_class(qtbot, screen, "dm")
+    rows = {r[0]: r for r in _rows(screen.food_panel.limits_model)}
+    assert "0.847" in str(rows["苯甲酸"][-1])
+    assert str(rows["总汞"][-1]) in ("screening", "筛查")
+    assert rows["铅"][-1] == ""  # the plain rule says nothing
