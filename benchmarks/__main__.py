@@ -55,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{o.name:<12} {o.ours_s:>10.4f} {o.baseline_s:>11.4f} {o.ratio:>7.2f} "
                 f"{o.target:>7.2f}  {'yes' if o.met else 'NO ':<3} {o.peak_rss_mb:>12.1f}"
             )
+        for o in outcomes:
+            if o.extra:  # e.g. the start-ups' children's own peak RSS
+                print(f"{o.name}: " + ", ".join(f"{k} {v}" for k, v in sorted(o.extra.items())))
     return 0
 
 

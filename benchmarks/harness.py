@@ -8,7 +8,7 @@ A benchmark module `benchmarks/bench_<name>.py` defines `BENCHMARK = Benchmark(.
 
 Rounds alternate ours and baseline so that background noise hits both alike; the median
 of each is reported with their ratio. Peak memory (ru_maxrss of the process) is recorded
-after each benchmark.
+after each benchmark, with what the benchmark put in its `extra` (after its teardown).
 """
 
 from __future__ import annotations
@@ -51,9 +51,15 @@ class Outcome:
     peak_rss_mb: float
     description: str
     baseline_description: str
+    # What a benchmark records beside the timing, e.g. the start-ups' children's own peak
+    # RSS (the process's peak above is the harness's, not the child's).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        fields = dict(self.__dict__)
+        if not fields["extra"]:
+            del fields["extra"]  # the JSON of a benchmark without extras stays as it was
+        return fields
 
 
 def discover() -> list[Benchmark]:
@@ -101,4 +107,5 @@ def run(bench: Benchmark, quick: bool) -> Outcome:
         peak_rss_mb=round(peak_kb / 1024, 1),
         description=bench.description,
         baseline_description=bench.baseline_description,
+        extra=dict(bench.extra),
     )

@@ -12,8 +12,23 @@ the `texts` the raiser gave, else split from the combined text.
 from __future__ import annotations
 
 import re
+from functools import cache
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60“”]")
+# The patterns are compiled on first use, not at import: every process imports this
+# module, few split a message, and the CJK character classes alone cost ~3–10 ms to
+# compile (the sign-in window's start paid them; docs/performance.md).
+_CJK_CLASS = r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60“”]"
+
+
+@cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def _cjk() -> re.Pattern[str]:
+    return _pattern(_CJK_CLASS)
+
+
 _OPEN = "(（"
 _CLOSE = ")）"
 
@@ -36,7 +51,24 @@ class LabDeskError(Exception):
         chosen = texts.get(language)
         if chosen is not None:
             return chosen
-        return split_gloss(str(self), language)
+        if language == "en" and _cjk().search(str(self)):
+            from labdesk.core.messages_zh import translate_en
+
+            known = translate_en(str(self))
+            if known is not None:
+                return known
+        text = split_gloss(str(self), language)
+        if language == "zh" and not _cjk().search(text):
+            # Raised in English only: its Chinese from the catalogue (core/messages_zh.py).
+            from labdesk.core.messages_zh import translate
+
+            return translate(text) or text
+        if language == "en" and _cjk().search(text):
+            # Raised in Chinese (or mixed): its English from the same module, if known.
+            from labdesk.core.messages_zh import translate_en
+
+            return translate_en(text) or text
+        return text
 
 
 def split_gloss(message: str, language: str) -> str:
@@ -57,11 +89,12 @@ def split_gloss(message: str, language: str) -> str:
             depth -= 1
             if depth == 0:
                 english, chinese = text[:index].rstrip(), text[index + 1 : -1].strip()
-                if english and _CJK.search(english) and _ENGLISH_PROSE.search(chinese):
-                    if _CJK.search(chinese):
-                        return message  # Chinese on both sides: one Chinese message
-                    return _reversed(english, chinese, language)
-                if not english or not _CJK.search(chinese) or _CJK.search(english):
+                if english and _mostly_chinese(english):
+                    prose = _pattern(_ENGLISH_PROSE).search(chinese)
+                    if prose and not _cjk().search(chinese):
+                        return _reversed(english, chinese, language)
+                    return message  # Chinese before the bracket: one Chinese message
+                if not english or not _cjk().search(chinese):
                     return message
                 return _with_what_was_named(chinese, english) if language == "zh" else english
     return message
@@ -69,29 +102,33 @@ def split_gloss(message: str, language: str) -> str:
 
 # "file.csv: 文件为空 (the file is empty)": a few messages give the Chinese first and the
 # English in brackets; a leading "name: " (no Chinese in it) belongs to both.
-_LEADING_NAME = re.compile(r"^[^\u3400-\u9fff“”（）]*?:\s+")
+_LEADING_NAME = r"^[^\u3400-\u9fff“”（）]*?:\s+"
 
 
-_ENGLISH_PROSE = re.compile(r"[A-Za-z]{2,}[ ,'-]+[A-Za-z]{2,}")
+# English words, not a unit or a code: "the file is empty", "applicant: required".
+_ENGLISH_PROSE = r"[A-Za-z]{2,}[\s,:;'-]+[A-Za-z]{2,}|(?<![A-Za-z])[A-Za-z]{5,}"
+
+
+def _mostly_chinese(text: str) -> bool:
+    """More Chinese than English in `text` (a Chinese character counts for two letters)."""
+    return len(_cjk().findall(text)) * 2 >= len(_pattern("[A-Za-z]").findall(text))
 
 
 def _reversed(chinese: str, english: str, language: str) -> str:
     if language == "zh":
         return chinese
-    lead = _LEADING_NAME.match(chinese)
+    lead = _pattern(_LEADING_NAME).match(chinese)
     return (lead.group(0) if lead else "") + english
 
 
 # What an English message quotes of the user's input ('NOPE', a path): a terse Chinese
 # gloss ("样品不存在") would lose which one, so it is carried over, quoted, not translated.
-_NAMED = re.compile(
-    r"(?<![A-Za-z])'([^'\n]{1,80})'(?![A-Za-z])|(?<!\S)((?:/|[A-Za-z]:\\)[^\s,;:()]+)"
-)
+_NAMED = r"(?<![A-Za-z])'([^'\n]{1,80})'(?![A-Za-z])|(?<!\S)((?:/|[A-Za-z]:\\)[^\s,;:()]+)"
 
 
 def _with_what_was_named(chinese: str, english: str) -> str:
     named = []
-    for match in _NAMED.finditer(english):
+    for match in _pattern(_NAMED).finditer(english):
         quoted, path = match.groups()
         item = quoted if quoted is not None else path.rstrip(".")
         if item and item not in chinese and item not in named:

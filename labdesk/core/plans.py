@@ -41,6 +41,7 @@ __all__ = [
     "looks_like_plan",
     "parse_plan",
     "parse_unit_values",
+    "read_unit",
     "read_units",
     "split_units",
 ]
@@ -246,6 +247,26 @@ def parse_unit_values(text: str, field: str = "result") -> list[UnitValue]:
         v if isinstance(v, UnitValue) else UnitValue(_plain(v), "count", v, v)
         for v in read_units(text, field, scientific=False)
     ]
+
+
+def read_unit(text: str, number: int, field: str = "result") -> UnitValue:
+    """One unit's value typed alone (unit `number`, 1-based: a grid's n# cell); refused,
+    naming the unit, if empty or holding a separator (one value per unit)."""
+    part = text.strip()
+    if not part:
+        raise ValidationError(
+            field,
+            "unit_empty",
+            f"{field} {number}#: a unit value is empty （第 {number} 个样品单元结果不能为空）",
+        )
+    if len(part) > 42 or _SEPARATORS.search(part):
+        raise ValidationError(
+            field,
+            "unit_format",
+            f"{field} {number}#: {quote(part)!r} holds more than one value; type one value per "
+            f"unit （第 {number} 个样品单元只填一个结果）",
+        )
+    return _unit_value(part, field, number)
 
 
 def split_units(text: str) -> list[str]:

@@ -18,6 +18,11 @@ class StoreError(LabDeskError):
     """A storage problem the user can act on (disk full, read-only, damaged file)."""
 
 
+class ServerAway(StoreError):
+    """The database server cannot be reached or the connection to it was lost: nothing of
+    the change was written, and the same change may be tried again once it is back."""
+
+
 class DatabaseLocked(StoreError):
     """Another LabDesk process already has the database open for writing."""
 

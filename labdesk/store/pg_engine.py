@@ -20,7 +20,7 @@ from psycopg import adapt, pq
 
 from labdesk.store import pg_sql
 from labdesk.store.engine import Connection, Engine, ServerUrl
-from labdesk.store.errors import StoreError
+from labdesk.store.errors import ServerAway, StoreError
 
 CONNECT_TIMEOUT_S = 10
 # Any key fits: the number only has to be the same in every LabDesk process.
@@ -196,14 +196,17 @@ class PgConnection:
             return None
         translated = pg_sql.translate(sql)
         word = translated.sql[:8].upper()
-        if word.startswith("BEGIN"):
-            self._open_tx = True
-        elif word.startswith(("COMMIT", "ROLLBACK")):
+        if word.startswith(("COMMIT", "ROLLBACK")):
             self._open_tx = False  # the attempt ends the transaction, whatever its outcome
         if translated.ddl:
             return self._ddl(translated.sql, translated.after)
         cursor = self.raw.cursor(row_factory=_row_factory)
         cursor.execute(translated.sql, _params(translated, parameters))
+        if word.startswith("BEGIN"):
+            # Only once the server began it: a BEGIN that met a dropped link began
+            # nothing, and marking it open would refuse every later statement as
+            # "lost inside a transaction" instead of reconnecting.
+            self._open_tx = True
         return cursor
 
     def executemany(self, sql: str, parameters: Any, /) -> Any:
@@ -296,7 +299,8 @@ def _raw_connect(target: ServerUrl, *, readonly: bool) -> psycopg.Connection[Any
             application_name="labdesk",
         )
     except psycopg.OperationalError as exc:
-        raise StoreError(_connect_message(target, exc)) from exc
+        message, away = _connect_message(target, exc)
+        raise (ServerAway(message) if away else StoreError(message)) from exc
     raw.adapters.register_loader("numeric", _IntegralNumericLoader)
     # Comparisons and sorting as in SQLite; no statement waits on a lock for ever.
     raw.execute("SET lock_timeout = '30s'")
@@ -305,9 +309,11 @@ def _raw_connect(target: ServerUrl, *, readonly: bool) -> psycopg.Connection[Any
     return raw
 
 
-def _connect_message(target: ServerUrl, exc: psycopg.OperationalError) -> str:
+def _connect_message(target: ServerUrl, exc: psycopg.OperationalError) -> tuple[str, bool]:
+    """The plain message, and whether the server is away (as opposed to refusing us)."""
     text = str(exc).strip()
     low = text.lower()
+    away = False
     if "password authentication failed" in low or "no password supplied" in low:
         plain = (
             "the server refused the user name or password: check ~/.pgpass or PGPASSWORD "
@@ -329,10 +335,26 @@ def _connect_message(target: ServerUrl, exc: psycopg.OperationalError) -> str:
             "the database server cannot be reached: check the address and that the server "
             "is running (无法连接数据库服务器)"
         )
+        away = True
+    elif any(
+        needle in low
+        for needle in (
+            "not currently accepting connections",
+            "the database system is starting up",
+            "the database system is shutting down",
+            "the database system is in recovery mode",
+        )
+    ):
+        # Up but not taking connections now (a restart, maintenance): away for a while.
+        plain = (
+            "the database server is not taking connections now (restarting or in "
+            "maintenance): try again shortly (数据库服务器暂时不接受连接)"
+        )
+        away = True
     else:
         plain = "the database server refused the connection (数据库服务器拒绝连接)"
     first = text.splitlines()[0] if text else ""
-    return f"{target}: {plain} [{first}]"
+    return f"{target}: {plain} [{first}]", away
 
 
 class PostgresEngine(Engine):
@@ -404,7 +426,7 @@ class PostgresEngine(Engine):
 
     def translate(self, exc: BaseException, where: object) -> BaseException:
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
-            error = StoreError(
+            error: StoreError = ServerAway(
                 f"{where}: the connection to the database server was lost; nothing of the "
                 "unfinished change was saved — try again (与数据库服务器的连接中断，未保存)"
             )

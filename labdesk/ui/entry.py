@@ -29,18 +29,20 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.store.schema import live_item
 from labdesk.ui import grid_data
+from labdesk.ui.errors import user_message
 from labdesk.ui.labels import state_title
 from labdesk.ui.layout_state import restore_header, save_header
 from labdesk.ui.result_grid import ResultGridModel, ResultTableView
 from labdesk.ui.session import UiSession
 
 
-def layout_key(mode: str) -> str:
-    """Settings key of the grid's column layout in `mode` ("sample" or "item").
+def layout_key(mode: str, units: int = 0) -> str:
+    """Settings key of the grid's column layout in `mode` ("sample" or "item"), with
+    `units` plan-unit columns (1#…n#): a layout saved for other columns is not applied.
 
     "v2": states saved by earlier builds hold the never-applied 100 px widths.
     """
-    return f"entry/v2/{mode}"
+    return f"entry/v2/{mode}" + (f"/units{units}" if units else "")
 
 
 class InlineMessage(QLabel):
@@ -110,6 +112,7 @@ class ResultEntryScreen(QWidget):
         self.model = ResultGridModel(session, self)
         # The mode whose column widths the header currently shows (None: not yet sized).
         self._layout_mode: str | None = None
+        self._layout_units = 0
         self.view = ResultTableView(self)
         self.view.setModel(self.model)
         self.message = InlineMessage(self)
@@ -123,9 +126,10 @@ class ResultEntryScreen(QWidget):
         layout.addWidget(self.message)
         hint = QLabel(
             self.tr(
-                "Enter accepts and moves down · Tab moves right · Esc abandons · Ctrl+V pastes "
-                "a block from Excel · Ctrl+R records a retest · accepted: numbers, ND, 未检出, "
-                "<0.01, <LOD, <LOQ, 阴性 …"
+                "Enter accepts and moves on (a plan's units 1#…n# one after another) · Tab "
+                "moves to the next cell · Esc abandons · Ctrl+V pastes a block from Excel · "
+                "Ctrl+R records a retest · accepted: numbers, ND, 未检出, <0.01, <LOD, <LOQ, "
+                "阴性 …"
             )
         )
         hint.setObjectName("entry_hint")
@@ -168,9 +172,15 @@ class ResultEntryScreen(QWidget):
         # Only a header whose widths were applied for the current mode is worth keeping:
         # saving the never-sized header (every column 100 px) before the first load was
         # what made the default widths never take effect.
-        if self._layout_mode is not None and self._layout_mode == self.model.mode:
+        if (
+            self._layout_mode is not None
+            and self._layout_mode == self.model.mode
+            and self._layout_units == self.model.unit_columns
+        ):
             save_header(
-                self.session.settings, layout_key(self._layout_mode), self.view.horizontalHeader()
+                self.session.settings,
+                layout_key(self._layout_mode, self._layout_units),
+                self.view.horizontalHeader(),
             )
 
     def commit_pending(self) -> None:
@@ -296,12 +306,15 @@ class ResultEntryScreen(QWidget):
         for column, width in enumerate(self.model.column_widths()):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             header.resizeSection(column, max(width, metrics.horizontalAdvance(title) + 24))
-        restore_header(self.session.settings, layout_key(self.model.mode), header)
+        restore_header(
+            self.session.settings, layout_key(self.model.mode, self.model.unit_columns), header
+        )
         # Whatever a saved state said, the columns stay user-resizable and the
         # explanation takes the rest of the width (never ResizeToContents: slow).
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self._layout_mode = self.model.mode
+        self._layout_units = self.model.unit_columns
         self.fit_verdict()
 
     def fit_verdict(self) -> None:
@@ -386,7 +399,7 @@ class ResultEntryScreen(QWidget):
                 samples.receive_sample(self.session.context, sample_id)
             samples.start_testing(self.session.context, sample_id)
         except LabDeskError as exc:
-            self.message.show_message(str(exc), True)
+            self.message.show_message(user_message(exc), True)
             return
         self.session.notify_changed("samples")
         self.message.show_message(self.tr("Testing started."), False)
@@ -405,7 +418,7 @@ class ResultEntryScreen(QWidget):
         try:
             workflow.submit(self.session.context, int(str(brief["id"])))
         except LabDeskError as exc:
-            self.message.show_message(str(exc), True)
+            self.message.show_message(user_message(exc), True)
             return
         self.session.notify_changed("samples")
         self.message.show_message(

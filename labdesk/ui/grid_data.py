@@ -131,13 +131,31 @@ def item_rows(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     return {int(r["id"]): dict(r) for r in rows}
 
 
+def limit_texts(db: Database, ids: Sequence[int]) -> list[str]:
+    """The distinct limits of these sample items (the grid sizes its plan-unit columns
+    from them). The ids travel as one JSON parameter, so any number fits."""
+    if not ids:
+        return []
+    rows = db.query(
+        "SELECT DISTINCT limit_text FROM sample_items WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(ids))],
+    )
+    return [str(r[0] or "") for r in rows]
+
+
 def sample_item_ids(db: Database, sample_id: int) -> list[int]:
     """Mode A: the items of one sample in form order (a sample has tens, not millions)."""
+    return [i for i, _ in sample_item_limits(db, sample_id)]
+
+
+def sample_item_limits(db: Database, sample_id: int) -> list[tuple[int, str]]:
+    """Mode A's (id, limit) pairs: the limits size the plan-unit columns."""
     rows = db.query(
-        f"SELECT id FROM sample_items WHERE sample_id = ? AND {live_item()} ORDER BY seq, id",
+        f"SELECT id, limit_text FROM sample_items WHERE sample_id = ? AND {live_item()} "
+        "ORDER BY seq, id",
         (sample_id,),
     )
-    return [int(r[0]) for r in rows]
+    return [(int(r[0]), str(r[1] or "")) for r in rows]
 
 
 def item_across_samples_page(
@@ -148,7 +166,20 @@ def item_across_samples_page(
     limit: int | None = None,
     states: tuple[str, ...] = ENTRY_STATES,
 ) -> list[int]:
-    """Mode B: sample_item ids of one item across samples (newest first), a page at a time.
+    """Mode B: sample_item ids of one item across samples (newest first), a page at a time."""
+    page = item_page_limits(db, item_name, category_code, before_id, limit, states)
+    return [i for i, _ in page]
+
+
+def item_page_limits(
+    db: Database,
+    item_name: str,
+    category_code: str,
+    before_id: int | None,
+    limit: int | None = None,
+    states: tuple[str, ...] = ENTRY_STATES,
+) -> list[tuple[int, str]]:
+    """Mode B's page as (id, limit) pairs (the limits size the plan-unit columns).
 
     The sample conditions sit in a correlated EXISTS so SQLite walks sample_items by
     rowid backwards and stops after `limit` hits; a JOIN made it build a Bloom filter
@@ -165,13 +196,13 @@ def item_across_samples_page(
         sample_clauses.append(f"s.state IN ({', '.join('?' * len(states))})")
         params.extend(states)
     rows = db.query(
-        f"SELECT si.id FROM sample_items si WHERE si.name = ? AND {live_item('si')} "
+        f"SELECT si.id, si.limit_text FROM sample_items si WHERE si.name = ? AND {live_item('si')} "
         + ("AND si.id < ? " if before_id is not None else "")
         + f"AND EXISTS (SELECT 1 FROM samples s WHERE {' AND '.join(sample_clauses)}) "
         "ORDER BY si.id DESC LIMIT ?",
         [*params, limit or PAGE_SIZE],
     )
-    return [int(r[0]) for r in rows]
+    return [(int(r[0]), str(r[1] or "")) for r in rows]
 
 
 def item_choices(db: Database) -> list[tuple[str, str, str]]:

@@ -14,17 +14,13 @@ import traceback
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QApplication,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QPlainTextEdit,
     QSplitter,
     QStackedWidget,
-    QTextEdit,
     QWidget,
 )
 
@@ -320,6 +316,10 @@ class MainWindow(QMainWindow):
         for key in self._screens:
             if key != current:
                 self._stale.add(key)
+        # Imported here: the spin box and text edit types (and their enums) are not needed
+        # to show the window (docs/performance.md).
+        from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QPlainTextEdit, QTextEdit
+
         focus = QApplication.focusWidget()
         widget = self._screens.get(current)
         typing = isinstance(focus, QLineEdit | QAbstractSpinBox | QTextEdit | QPlainTextEdit)

@@ -1,0 +1,246 @@
+"""Writes the database server could not take, kept and retried off the GUI thread.
+
+When the server is away (issue 18.5), a value typed in the grid is not thrown away and
+not claimed as saved: the row shows it as waiting (its own colour, "not saved yet"),
+the message line says the server is away, and a worker thread tries the same service
+write again on its own connection, waiting 1, 2, 4, 8, 15 then 30 s between attempts.
+The GUI thread never waits for the server here. When a write commits, the row shows the
+stored result and the message says it was saved; a write the service now refuses (the
+result was changed at another workstation meanwhile, the sample left entry) is said
+plainly with the value that was not saved. Nothing is half-written: each attempt is one
+transaction of the service, rolled back by the server if the connection breaks.
+
+Values typed while writes are waiting join the queue without trying the GUI's
+connection first (one value per item: the last typed wins, as in the cell).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from labdesk.core.errors import LabDeskError
+
+if TYPE_CHECKING:
+    from labdesk.store.db import Database
+    from labdesk.ui.grid_model import GridRows
+
+log = logging.getLogger(__name__)
+
+BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+
+
+def server_away(exc: BaseException) -> bool:
+    """Whether `exc` says the database server is away (the write may be tried again)."""
+    from labdesk.store.errors import ServerAway
+
+    return isinstance(exc, ServerAway)
+
+
+@dataclass
+class Waiting:
+    item_id: int
+    text: str
+    write: Callable[[Any], Any]
+    saved_message: Callable[[Any], str]
+
+
+class RetryQueue(QObject):
+    """The grid's waiting writes and the worker that retries them."""
+
+    # From the worker thread, delivered queued on the GUI thread (this object's thread).
+    savedLater = Signal(object, object)  # Waiting, outcome
+    refusedLater = Signal(object, str)  # Waiting, message
+    attempted = Signal(int, float)  # attempt number, seconds until the next one
+
+    def __init__(
+        self, model: GridRows, saved: Callable[[int, Any, Callable[[Any], str]], None]
+    ) -> None:
+        super().__init__(model)
+        self.model = model
+        self._on_saved = saved  # GridWrites.saved: the row shows the stored result
+        self._lock = threading.Lock()
+        self._waiting: dict[int, Waiting] = {}
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.backoff: tuple[float, ...] = BACKOFF_S
+        self.savedLater.connect(self._saved)
+        self.refusedLater.connect(self._refused)
+        self.attempted.connect(self._still_away)
+
+    @property
+    def active(self) -> bool:
+        with self._lock:
+            return bool(self._waiting)
+
+    def waiting_ids(self) -> list[int]:
+        with self._lock:
+            return list(self._waiting)
+
+    def away_text(self, exc: BaseException) -> str:
+        from labdesk.ui.errors import user_message
+
+        return (
+            QCoreApplication.translate(
+                "ResultGridModel",
+                "The database server is away: your value is kept here (not saved yet) and "
+                "saved as soon as the server is back.",
+            )
+            + " "
+            + user_message(exc)
+        )
+
+    def put(
+        self,
+        item_id: int,
+        text: str,
+        write: Callable[[Any], Any],
+        saved: Callable[[Any], str],
+    ) -> None:
+        with self._lock:
+            self._waiting[item_id] = Waiting(item_id, text, write, saved)
+            if self._thread is None or not self._thread.is_alive():
+                self._stop.clear()
+                self._thread = threading.Thread(target=self._run, name="grid-retry", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    # ----- worker thread ----------------------------------------------------------------
+
+    def _run(self) -> None:
+        db: Database | None = None
+        attempt = 0
+        try:
+            while not self._stop.is_set():
+                with self._lock:
+                    batch = list(self._waiting.values())
+                if not batch:
+                    return
+                db, away = self._attempt(db, batch)
+                if not away:
+                    attempt = 0
+                    continue
+                delay = self.backoff[min(attempt, len(self.backoff) - 1)]
+                attempt += 1
+                self.attempted.emit(attempt, delay)
+                self._wake.clear()
+                self._stop.wait(delay)
+        finally:
+            if db is not None:
+                db.close()
+            with self._lock:
+                self._thread = None
+                if self._waiting and not self._stop.is_set():  # put() raced our exit
+                    self._thread = threading.Thread(
+                        target=self._run, name="grid-retry", daemon=True
+                    )
+                    self._thread.start()
+
+    def _attempt(self, db: Database | None, batch: list[Waiting]) -> tuple[Database | None, bool]:
+        """One pass over the waiting writes; (connection, whether the server is away)."""
+        from labdesk.services.context import ServiceContext
+        from labdesk.store.db import open_database
+
+        try:
+            if db is None:
+                db = open_database(self.model.session.db_path)
+        except LabDeskError as exc:
+            if server_away(exc):
+                return None, True
+            for waiting in batch:
+                self._finish(waiting, None, exc)
+            return None, False
+        ctx = ServiceContext(db, self.model.session.context.actor)
+        for waiting in batch:
+            if self._stop.is_set():
+                break
+            try:
+                outcome = waiting.write(ctx)
+            except LabDeskError as exc:
+                if server_away(exc):
+                    db.close()
+                    return None, True
+                self._finish(waiting, None, exc)
+                continue
+            except Exception as exc:  # a bug: logged with its trace, never lost silently
+                log.exception("retrying a result write failed")
+                self._finish(waiting, None, exc)
+                continue
+            self._finish(waiting, outcome, None)
+        return db, False
+
+    def _finish(self, waiting: Waiting, outcome: Any, exc: BaseException | None) -> None:
+        with self._lock:
+            if self._waiting.get(waiting.item_id) is waiting:
+                del self._waiting[waiting.item_id]
+        if exc is None:
+            self.savedLater.emit(waiting, outcome)
+        else:
+            from labdesk.ui.errors import user_message
+
+            self.refusedLater.emit(waiting, user_message(exc))
+
+    # ----- GUI thread -------------------------------------------------------------------
+
+    def _saved(self, waiting: Waiting, outcome: Any) -> None:
+        self._on_saved(
+            waiting.item_id,
+            outcome,
+            lambda result: QCoreApplication.translate(
+                "ResultGridModel", "The server is back. {0}"
+            ).format(waiting.saved_message(result)),
+        )
+        self._keep_newer(waiting.item_id)
+
+    def _keep_newer(self, item_id: int) -> None:
+        """A value typed again while the earlier one was being written still waits."""
+        with self._lock:
+            newer = self._waiting.get(item_id)
+        state = self.model._states.get(item_id)
+        if newer is not None and state is not None:
+            state.waiting = newer.text
+            row = self.model.row_of(item_id)
+            if row is not None:
+                self.model.emit_row(row)
+
+    def _refused(self, waiting: Waiting, message: str) -> None:
+        model = self.model
+        state = model._states.get(waiting.item_id)
+        if state is not None:
+            state.waiting = None
+        model.forget_row(waiting.item_id)
+        row = model.row_of(waiting.item_id)
+        if row is not None:
+            model.emit_row(row)
+        self._keep_newer(waiting.item_id)
+        model.message.emit(
+            QCoreApplication.translate("ResultGridModel", "{0} was not saved: {1}").format(
+                waiting.text, message
+            ),
+            True,
+        )
+
+    def _still_away(self, attempt: int, delay: float) -> None:
+        count = len(self.waiting_ids())
+        if count:
+            self.model.message.emit(
+                QCoreApplication.translate(
+                    "ResultGridModel",
+                    "The database server is still away: {0} value(s) kept here, not saved "
+                    "yet; trying again in {1} s (attempt {2}).",
+                ).format(count, f"{delay:g}", attempt),
+                True,
+            )

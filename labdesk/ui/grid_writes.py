@@ -1,0 +1,331 @@
+"""Every write the result grid makes, each through one service call committed at once.
+
+A refusal becomes the model's `message` (shown inline) and False; a success refreshes
+the row, says what was saved and tells the other screens. A plan item's units are
+collected in the row until all n are in, then written as one result (grid_units.py).
+When the database server is away, the typed value is kept in the row as waiting and
+written again by `grid_retry.RetryQueue` off the GUI thread (issue 18.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+
+from labdesk.core.errors import LabDeskError
+from labdesk.ui import grid_units
+from labdesk.ui.errors import user_message
+from labdesk.ui.labels import verdict_text
+
+if TYPE_CHECKING:
+    from labdesk.ui.grid_model import GridRows, ModelIndex
+    from labdesk.ui.grid_retry import RetryQueue
+
+# States in which a change needs a reason (the service enforces it; the UI asks first).
+REASON_STATES = frozenset({"submitted", "reviewed", "approved"})
+
+# One service write, given the service context to write with (the GUI's, or a retry
+# worker's own connection).
+Write = Callable[[Any], Any]
+
+
+class GridWrites:
+    def __init__(self, model: GridRows) -> None:
+        self.model = model
+        # The last unit an entry in a unit cell filled: Enter moves on after it.
+        self.last_unit = 0
+        self._retry: RetryQueue | None = None
+
+    @property
+    def retry(self) -> RetryQueue:
+        """The waiting writes (made when first needed: most grids never need it)."""
+        if self._retry is None:
+            from labdesk.ui.grid_retry import RetryQueue
+
+            self._retry = RetryQueue(self.model, self.saved)
+        return self._retry
+
+    @property
+    def waiting(self) -> bool:
+        return self._retry is not None and self._retry.active
+
+    def needs_reason(self, index: ModelIndex) -> bool:
+        """Replacing a result of a sample that was ever submitted needs a reason.
+
+        The service enforces the rule; the grid asks for the reason before writing so
+        the technician is not refused after pressing Enter.
+        """
+        if not index.isValid():
+            return False
+        data = self.model.row_data(index.row())
+        if data.get("result_id") is None:
+            return False
+        if data.get("state") in REASON_STATES:
+            return True
+        from labdesk.services import results
+
+        try:
+            return bool(results.was_submitted(self.model.session.db, int(data["sample_id"])))
+        except LabDeskError:
+            return False  # unreadable now: the service checks again when it writes
+
+    def enter(self, index: ModelIndex, text: str, reason: str | None) -> bool:
+        if not index.isValid():
+            return False
+        number = self.model.unit_number(index.column())
+        if number:
+            return self.enter_units(index.row(), {number: text}, reason)
+        if self.model.column_key(index.column()) != "result":
+            return False
+        return self.enter_text(index.row(), text, reason)
+
+    def enter_text(self, row: int, text: str, reason: str | None) -> bool:
+        """The result cell: one value (or a plan's units separated by ;)."""
+        model = self.model
+        data = model.row_data(row)
+        typed = text.strip()
+        state = model.state(row)
+        if typed == str(data.get("result_text") or "") and typed and state.waiting is None:
+            state.preview = None
+            model.emit_row(row)
+            return True  # unchanged: nothing to write
+        if not typed:
+            state.preview = None
+            model.emit_row(row)
+            model.message.emit(
+                QCoreApplication.translate(
+                    "ResultGridModel", "A result cannot be emptied; type the correct value."
+                ),
+                True,
+            )
+            return False
+        from labdesk.services import results
+
+        item_id = int(data["id"])
+        seen = data.get("result_id")
+
+        def write(ctx: Any) -> Any:
+            return results.enter_result(
+                ctx,
+                item_id,
+                typed,
+                reason=reason or None,
+                # Another workstation's change since this row was read is refused.
+                seen_result_id=seen,
+            )
+
+        return self.commit(
+            row,
+            write,
+            lambda verdict: QCoreApplication.translate(
+                "ResultGridModel", "Saved {0} = {1}: {2}"
+            ).format(data.get("name", ""), typed, verdict_text(verdict.verdict)),
+            waiting=typed,
+        )
+
+    def enter_units(self, row: int, typed: dict[int, str], reason: str | None) -> bool:
+        """Units of a plan item: kept in the row until all n are in, then one result."""
+        model = self.model
+        n = model.plan_units(row)
+        if not n:
+            return False
+        data = model.row_data(row)
+        units = model.units(row)
+        self.last_unit = 0
+        try:
+            for number, text in sorted(typed.items()):
+                units = grid_units.spread(units, number, text)
+                count = len(grid_units.split_units(text)) if text.strip() else 1
+                self.last_unit = max(self.last_unit, number + count - 1)
+        except LabDeskError as exc:
+            model.message.emit(user_message(exc), True)
+            return False
+        state = model.state(row)
+        state.preview = None
+        stored = grid_units.stored_units(data.get("result_text"), n)
+        if data.get("result_id") is not None and units == stored:
+            state.draft = None
+            model.emit_row(row)
+            return True  # unchanged: nothing to write
+        left = grid_units.missing(units)
+        if left and data.get("result_id") is not None:
+            model.emit_row(row)
+            model.message.emit(
+                QCoreApplication.translate(
+                    "ResultGridModel", "A result cannot be emptied; type the correct value."
+                ),
+                True,
+            )
+            return False
+        state.draft = units  # shown as typed; dropped once the n units are saved
+        if left:
+            model.emit_row(row)
+            model.message.emit(
+                QCoreApplication.translate(
+                    "ResultGridModel",
+                    "{0}: {1} of {2} units still to enter — nothing saved until all are in.",
+                ).format(data.get("name", ""), left, n),
+                False,
+            )
+            return True
+        return self.enter_text(row, grid_units.joined(units), reason)
+
+    def commit(
+        self,
+        row: int,
+        write: Write,
+        saved_message: Callable[[Any], str],
+        waiting: str | None = None,
+    ) -> bool:
+        """Runs one service write for a row; a refusal becomes the message and False, a
+        success refreshes the row, says `saved_message(result)` and tells the screens.
+
+        `waiting`: the text to keep in the row if the server is away; the write is then
+        retried off the GUI thread (grid_retry) and True is returned (nothing is lost,
+        the row shows it as not saved)."""
+        model = self.model
+        item_id = model.item_id(row)
+        state = model.state(row)
+        if waiting is not None and self.waiting:
+            # The server is known to be away: queue behind the waiting values instead of
+            # making the window wait for a connection attempt.
+            self._wait(row, item_id, waiting, write, saved_message)
+            model.message.emit(
+                QCoreApplication.translate(
+                    "ResultGridModel",
+                    "Kept here, not saved yet: the database server is away; it is saved as "
+                    "soon as the server is back.",
+                ),
+                True,
+            )
+            return True
+        try:
+            outcome = write(model.session.context)
+        except LabDeskError as exc:
+            from labdesk.services.conflicts import EditConflict
+            from labdesk.ui.grid_retry import server_away
+
+            if waiting is not None and server_away(exc):
+                self._wait(row, item_id, waiting, write, saved_message)
+                model.message.emit(self.retry.away_text(exc), True)
+                return True
+            if isinstance(exc, EditConflict):
+                # Changed at another workstation: show its value now (the message says so).
+                state.preview = None
+                model.forget_row(item_id)
+                model.emit_row(row)
+            model.message.emit(user_message(exc), True)
+            return False
+        self.saved(item_id, outcome, saved_message)
+        return True
+
+    def _wait(
+        self,
+        row: int,
+        item_id: int,
+        text: str,
+        write: Write,
+        saved_message: Callable[[Any], str],
+    ) -> None:
+        state = self.model.state(row)
+        state.preview = None
+        state.waiting = text
+        self.model.emit_row(row)
+        self.retry.put(item_id, text, write, saved_message)
+
+    def saved(self, item_id: int, outcome: Any, saved_message: Callable[[Any], str]) -> None:
+        """After a committed write (here or by the retry worker): the row shows the
+        stored result, the message says what was saved."""
+        model = self.model
+        state = model._states.get(item_id)
+        if state is not None:
+            state.preview = None
+            state.draft = None
+            state.waiting = None
+        model.forget_row(item_id)
+        row = model.row_of(item_id)
+        if row is not None:
+            model.emit_row(row)
+        model.message.emit(saved_message(outcome), False)
+        model.committed.emit(item_id)
+        model.session.notify_changed("results")
+
+    def set_instrument(self, index: ModelIndex, instrument: str, reason: str | None) -> bool:
+        """Record the instrument of the row's current result: the service records the same
+        value again with the instrument (a change after submission needs a reason, like any
+        change). False (and a message) if refused."""
+        if not index.isValid():
+            return False
+        from labdesk.services import results
+
+        data = self.model.row_data(index.row())
+        item_id = int(data["id"])
+        current = str(data.get("result_text") or "")
+        if data.get("result_id") is None or not current:
+            self.model.message.emit(
+                QCoreApplication.translate(
+                    "ResultGridModel", "Enter the result before its instrument."
+                ),
+                True,
+            )
+            return False
+        if instrument.strip() == str(data.get("instrument") or ""):
+            return True  # unchanged: nothing to write
+        if not instrument.strip():
+            self.model.message.emit(
+                QCoreApplication.translate(
+                    "ResultGridModel", "Type the instrument (name or number)."
+                ),
+                True,
+            )
+            return False
+        return self.commit(
+            index.row(),
+            lambda ctx: results.enter_result(
+                ctx,
+                item_id,
+                current,
+                reason=reason or None,
+                instrument=instrument.strip(),
+                seen_result_id=data.get("result_id"),
+            ),
+            lambda _verdict: QCoreApplication.translate(
+                "ResultGridModel", "Instrument of {0}: {1}"
+            ).format(data.get("name", ""), instrument.strip()),
+        )
+
+    def set_lod(self, index: ModelIndex, lod: str, reason: str) -> bool:
+        """Enter the detection limit (检出限) of the row's item, with a reason (audited);
+        a current result is judged again under it. False (and a message) if refused."""
+        if not index.isValid():
+            return False
+        from labdesk.services import results
+
+        data = self.model.row_data(index.row())
+        item_id = int(data["id"])
+        self.model.forget_rule(item_id)  # the rule changes with its LOD
+        return self.commit(
+            index.row(),
+            lambda ctx: results.set_item_lod(ctx, item_id, lod.strip(), reason),
+            lambda _verdict: QCoreApplication.translate(
+                "ResultGridModel", "Detection limit of {0}: {1}"
+            ).format(data.get("name", ""), lod.strip()),
+        )
+
+    def retest(self, index: ModelIndex, text: str, reason: str) -> bool:
+        """Record a retest (attempt + 1, the earlier result kept). False if refused."""
+        if not index.isValid():
+            return False
+        from labdesk.services import results
+
+        data = self.model.row_data(index.row())
+        item_id = int(data["id"])
+        return self.commit(
+            index.row(),
+            lambda ctx: results.retest(ctx, item_id, text.strip(), reason),
+            lambda verdict: QCoreApplication.translate(
+                "ResultGridModel", "Retest of {0} = {1}: {2}"
+            ).format(data.get("name", ""), text.strip(), verdict_text(verdict.verdict)),
+        )

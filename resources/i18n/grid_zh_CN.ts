@@ -1,0 +1,46 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ResultEntryScreen</name>
+    <message>
+        <source>Enter accepts and moves on (a plan's units 1#…n# one after another) · Tab moves to the next cell · Esc abandons · Ctrl+V pastes a block from Excel · Ctrl+R records a retest · accepted: numbers, ND, 未检出, &lt;0.01, &lt;LOD, &lt;LOQ, 阴性 …</source>
+        <translation>回车确认并前进（采样方案的样品单元 1#…n# 依次录入）· Tab 移到下一格 · Esc 放弃 · Ctrl+V 粘贴 Excel 区域 · Ctrl+R 记录复检 · 可录入：数字、ND、未检出、&lt;0.01、&lt;LOD、&lt;LOQ、阴性 …</translation>
+    </message>
+</context>
+<context>
+    <name>ResultGridModel</name>
+    <message>
+        <source>Not saved yet: waiting for the database server, retrying</source>
+        <translation>尚未保存：正在等待数据库服务器，自动重试中</translation>
+    </message>
+    <message>
+        <source>{0} of {1} units still to enter — nothing saved until all are in</source>
+        <translation>{1} 个样品单元中还有 {0} 个未录入——全部录入后才保存</translation>
+    </message>
+    <message>
+        <source>The database server is away: your value is kept here (not saved yet) and saved as soon as the server is back.</source>
+        <translation>数据库服务器无法连接：您录入的值保留在此处（尚未保存），服务器恢复后立即保存。</translation>
+    </message>
+    <message>
+        <source>The server is back. {0}</source>
+        <translation>服务器已恢复。{0}</translation>
+    </message>
+    <message>
+        <source>{0} was not saved: {1}</source>
+        <translation>{0} 未保存：{1}</translation>
+    </message>
+    <message>
+        <source>The database server is still away: {0} value(s) kept here, not saved yet; trying again in {1} s (attempt {2}).</source>
+        <translation>数据库服务器仍无法连接：{0} 个值保留在此处，尚未保存；{1} 秒后重试（第 {2} 次）。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} of {2} units still to enter — nothing saved until all are in.</source>
+        <translation>{0}：{2} 个样品单元中还有 {1} 个未录入——全部录入后才保存。</translation>
+    </message>
+    <message>
+        <source>Kept here, not saved yet: the database server is away; it is saved as soon as the server is back.</source>
+        <translation>已保留在此处，尚未保存：数据库服务器无法连接；服务器恢复后立即保存。</translation>
+    </message>
+</context>
+</TS>
