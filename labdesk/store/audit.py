@@ -33,6 +33,8 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from labdesk.core.content import body_digest, content_digest
+from labdesk.store.actor import SYSTEM as SYSTEM  # re-exported: audit.SYSTEM, audit.Actor
+from labdesk.store.actor import Actor as Actor
 from labdesk.store.protocol import Store
 from labdesk.store.schema import (
     AUDITED_TABLES,
@@ -56,18 +58,6 @@ CancelCheck = Callable[[], bool]
 
 class VerificationCancelled(Exception):
     """`verify_audit` stopped because its `cancel()` callback returned True."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is writing: a signed-in user, or the program itself (user_id None)."""
-
-    user_id: int | None
-    username: str
-    role: str = ""
-
-
-SYSTEM = Actor(None, "system", "system")
 
 
 # Created once: json.dumps with keyword arguments builds a new encoder on every call.

@@ -25,16 +25,18 @@ import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labdesk.paths import create_private_file, make_private, make_private_folder
-from labdesk.store import anchor, audit, health
-from labdesk.store.audit import Actor, Writer
+from labdesk.store import health
 from labdesk.store.backup import backup_before_migration
 from labdesk.store.engine import SQLITE, DbTarget, Engine, ServerUrl, file_only, target_of
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
 from labdesk.store.lock import FileLock
 from labdesk.store.schema import LATEST_VERSION, MIGRATIONS, audited_tables, content_tables
+
+if TYPE_CHECKING:
+    from labdesk.store.audit import Actor, Writer
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +149,8 @@ class Database:
         `shared=True` lets it run beside other workstations' shared writes on a server;
         only for a service whose every check holds a row lock (`Writer.lock`): audit.write.
         """
+        from labdesk.store import audit  # the chain's encoders: not needed to read
+
         return audit.write(self, actor, shared=shared)
 
     # -- meta ----------------------------------------------------------------------
@@ -169,6 +173,8 @@ class Database:
     def close(self) -> None:
         with self.lock:
             if not self.readonly and self._file_lock is not None:
+                from labdesk.store import anchor
+
                 anchor.write_anchor(self)  # the chain head beside the file (issue 21.4)
             with contextlib.suppress(*self.engine.errors):
                 self.conn.close()
