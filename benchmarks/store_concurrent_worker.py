@@ -69,8 +69,10 @@ def main() -> None:
     raw_items = iter(_items(ctx, 100 + index, needed, uscc))
     user_id = int(ctx.actor.user_id or 0)
     raw = psycopg.connect(url, autocommit=True)
-    # Ids of their own: the raw inserts of eight connections never collide.
-    raw_id = 10_000_000 * (index + 1)
+    # Ids of their own, below zero: the raw inserts of eight connections never collide,
+    # and never with the service's ids, which the store keeps above max(id) (a raw id
+    # above them would move ours past it, and the next raw round would meet ours).
+    raw_id = -10_000_000 * (index + 1)
     print("READY", flush=True)
     for line in sys.stdin:
         verb, _, count_text = line.strip().partition(" ")
@@ -92,7 +94,7 @@ def main() -> None:
             )
             for _ in range(count):
                 item_id = next(raw_items)
-                raw_id += 1
+                raw_id -= 1
                 at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
                 start = time.perf_counter()
                 raw.execute(
