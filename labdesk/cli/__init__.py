@@ -149,7 +149,7 @@ class _ExampleHelpFormatter(argparse.HelpFormatter):
     """Wraps descriptions as usual but keeps the example's lines as written."""
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
-        if text.startswith("example:"):
+        if text.startswith(("example:", "示例：")):
             return "".join(indent + line for line in text.splitlines(keepends=True))
         return super()._fill_text(text, width, indent)
 
@@ -158,9 +158,12 @@ class _Parser(argparse.ArgumentParser):
     """argparse's own usage errors quote the bad value whole: shortened like ours."""
 
     def error(self, message: str) -> NoReturn:
+        from labdesk.cli import parser_zh
         from labdesk.cli.failures import shorten
 
-        super().error(shorten(message))
+        if parser_zh.current() == "zh":  # our own type refusals inside argparse's frame
+            message = parser_zh.type_error_zh(message)
+        super().error(shorten(message, parser_zh.current()))
 
 
 class UsageError(LabDeskError):
@@ -265,17 +268,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     # First pass with placeholders: which command is it? (--help, --version and top-level
     # usage errors end here, exactly as with the full parser.) Then parse for real with
     # that command's module registered; no command (the desktop app) needs no second build.
-    parser = build_parser()
-    known, _rest = parser.parse_known_args(argv)
-    if known.command is not None:
-        parser = build_parser(known.command)
-    args = parser.parse_args(argv)
+    language = _argv_language(sys.argv[1:] if argv is None else argv)
+    from labdesk.cli.parser_zh import argparse_in, translate_helps
+
+    # argparse's own words (usage, errors, --help) in the language of --lang (21.8).
+    with argparse_in(language):
+        parser = build_parser()
+        if language == "zh":
+            translate_helps(parser)
+        known, _rest = parser.parse_known_args(argv)
+        if known.command is not None:
+            parser = build_parser(known.command)
+            if language == "zh":
+                translate_helps(parser)
+        args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     with private_umask():  # what a command creates is the user's alone (issue 21.5)
         return _run(args)
+
+
+def _argv_language(argv: Sequence[str]) -> str:
+    """The --lang a command line asks for, read before argparse (whose words follow it):
+    "en" for `--lang en` / `--lang=en`, else "zh" (the default)."""
+    words = list(argv)
+    for index, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang" and index + 1 < len(words):
+            return "en" if words[index + 1] == "en" else "zh"
+        if word.startswith("--lang="):
+            return "en" if word == "--lang=en" else "zh"
+    return "zh"
 
 
 def _run(args: argparse.Namespace) -> int:

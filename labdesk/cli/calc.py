@@ -160,6 +160,7 @@ def _round(args: argparse.Namespace) -> int:
 
 
 def _judge(args: argparse.Namespace) -> int:
+    from labdesk.cli import cli_language
     from labdesk.core.judgement import ItemRule, compile_rule
 
     rule = ItemRule(
@@ -200,11 +201,11 @@ def _judge(args: argparse.Namespace) -> int:
             "plan": _plan_json(compiled.limit.plan),
         }
         print(json.dumps(payload, ensure_ascii=False))
-    else:
-        method = "修约值比较法 rounded" if rule.method == "rounded" else "全数值比较法 full"
+    elif cli_language(args) == "en":
+        method = "rounded value" if rule.method == "rounded" else "full value"
         if compiled.step is not None:
             method += f", interval {compiled.step}"
-        print(f"limit:   {compiled.limit_zh}  ({compiled.limit_en})")
+        print(f"limit:   {compiled.limit_en}")
         print(f"value:   {args.value}")
         print(f"method:  {method}")
         if verdict.converted:
@@ -216,10 +217,30 @@ def _judge(args: argparse.Namespace) -> int:
         if verdict.rounded is not None:
             print(f"rounded: {verdict.rounded}")
         print(f"report:  {verdict.display}")
-        print(f"verdict: {verdict.label_zh} {verdict.verdict}")
-        print(verdict.explanation_zh)
+        print(f"verdict: {_VERDICT_EN[verdict.verdict]}")
         print(verdict.explanation_en)
+    else:  # Chinese, the default (issue 21.8: one language per run; JSON keeps both)
+        method = "修约值比较法" if rule.method == "rounded" else "全数值比较法"
+        if compiled.step is not None:
+            method += f"，修约间隔 {compiled.step}"
+        print(f"限量：{compiled.limit_zh}")
+        print(f"结果：{args.value}")
+        print(f"判定方法：{method}")
+        if verdict.converted:
+            print(f"换算：{verdict.converted}")
+        if verdict.components:
+            print(f"分量：{' + '.join(verdict.components)}")
+        for number, unit in enumerate(verdict.units, 1):
+            print(f"第 {number} 个单元：{unit}")
+        if verdict.rounded is not None:
+            print(f"修约值：{verdict.rounded}")
+        print(f"报告值：{verdict.display}")
+        print(f"判定：{verdict.label_zh}")
+        print(verdict.explanation_zh)
     return _EXIT[verdict.verdict]
+
+
+_VERDICT_EN = {"pass": "pass", "fail": "fail", "not_judged": "not judged"}
 
 
 def _plan_json(plan: object) -> dict[str, object] | None:

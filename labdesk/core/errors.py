@@ -51,7 +51,24 @@ class LabDeskError(Exception):
         chosen = texts.get(language)
         if chosen is not None:
             return chosen
-        return split_gloss(str(self), language)
+        if language == "en" and _cjk().search(str(self)):
+            from labdesk.core.messages_zh import translate_en
+
+            known = translate_en(str(self))
+            if known is not None:
+                return known
+        text = split_gloss(str(self), language)
+        if language == "zh" and not _cjk().search(text):
+            # Raised in English only: its Chinese from the catalogue (core/messages_zh.py).
+            from labdesk.core.messages_zh import translate
+
+            return translate(text) or text
+        if language == "en" and _cjk().search(text):
+            # Raised in Chinese (or mixed): its English from the same module, if known.
+            from labdesk.core.messages_zh import translate_en
+
+            return translate_en(text) or text
+        return text
 
 
 def split_gloss(message: str, language: str) -> str:
@@ -72,11 +89,12 @@ def split_gloss(message: str, language: str) -> str:
             depth -= 1
             if depth == 0:
                 english, chinese = text[:index].rstrip(), text[index + 1 : -1].strip()
-                if english and _cjk().search(english) and _pattern(_ENGLISH_PROSE).search(chinese):
-                    if _cjk().search(chinese):
-                        return message  # Chinese on both sides: one Chinese message
-                    return _reversed(english, chinese, language)
-                if not english or not _cjk().search(chinese) or _cjk().search(english):
+                if english and _mostly_chinese(english):
+                    prose = _pattern(_ENGLISH_PROSE).search(chinese)
+                    if prose and not _cjk().search(chinese):
+                        return _reversed(english, chinese, language)
+                    return message  # Chinese before the bracket: one Chinese message
+                if not english or not _cjk().search(chinese):
                     return message
                 return _with_what_was_named(chinese, english) if language == "zh" else english
     return message
@@ -87,7 +105,13 @@ def split_gloss(message: str, language: str) -> str:
 _LEADING_NAME = r"^[^\u3400-\u9fff“”（）]*?:\s+"
 
 
-_ENGLISH_PROSE = r"[A-Za-z]{2,}[ ,'-]+[A-Za-z]{2,}"
+# English words, not a unit or a code: "the file is empty", "applicant: required".
+_ENGLISH_PROSE = r"[A-Za-z]{2,}[\s,:;'-]+[A-Za-z]{2,}|(?<![A-Za-z])[A-Za-z]{5,}"
+
+
+def _mostly_chinese(text: str) -> bool:
+    """More Chinese than English in `text` (a Chinese character counts for two letters)."""
+    return len(_cjk().findall(text)) * 2 >= len(_pattern("[A-Za-z]").findall(text))
 
 
 def _reversed(chinese: str, english: str, language: str) -> str:

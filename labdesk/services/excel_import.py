@@ -159,14 +159,19 @@ def read_table(path: Path) -> ImportTable:
     else:
         text, encoding = decode_text(path.read_bytes(), path.name)
         frame = _read_csv_text(path, text)
+        del text  # each copy of a file at the 20 MB bound counts (docs/robustness.md)
         header = [str(c) for c in frame.columns]
         body = [[str(v) for v in row] for row in frame.itertuples(index=False)]
+        del frame
     width = max([len(header), *(len(r) for r in body)], default=0)
     header = [*header, *[""] * (width - len(header))]
-    body = [[*r, *[""] * (width - len(r))] for r in body]
+    for index, row in enumerate(body):  # padded in place: a second list of rows would cost
+        if len(row) < width:
+            body[index] = [*row, *[""] * (width - len(row))]
     columns = _unique_titles(header)
     refuse_one_column(path.name, columns)
     frame = pd.DataFrame(body, columns=columns, dtype=str)
+    del body
     frame = frame.fillna("").astype(str)
     # Trailing empty rows are common in sheets; keep interior blank rows so numbers match Excel.
     nonblank = frame.apply(lambda col: col.str.strip() != "").any(axis=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,7 +99,13 @@ def test_judge_domain_example_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_judge_human_text(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, ["judge", "--limit", "不大于0.5", "--value", "0.4"])
     assert code == EXIT_PASS
-    assert "合格 pass" in out and "≤0.5" in out
+    assert "判定：合格" in out and "≤0.5" in out
+    # One language per run (issue 21.8): Chinese by default, no English word in it.
+    assert not re.search(r"[A-Za-z]{3,}", out), out
+    code, out, _ = _run(capsys, ["--lang", "en", "judge", "--limit", "不大于0.5", "--value", "0.4"])
+    assert code == EXIT_PASS
+    assert "verdict: pass" in out and "at most 0.5" in out
+    assert not re.search(r"[\u3400-\u9fff]", out), out
 
 
 @pytest.mark.parametrize(
@@ -186,7 +193,7 @@ def test_real_subprocess_judge() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "0.549 修约至 0.5，≤0.5，合格" in done.stdout
-    assert "rounded: 0.5" in done.stdout
+    assert "修约值：0.5" in done.stdout
 
 
 def test_real_subprocess_round_negative() -> None:

@@ -122,6 +122,8 @@ def test_samples_with_an_unknown_status_is_a_usage_error(
     demo_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--db", str(demo_file), "samples", "--status", "lost"]) == 2
+    assert "未知状态：lost" in capsys.readouterr().err  # Chinese by default (issue 21.8)
+    assert main(["--lang", "en", "--db", str(demo_file), "samples", "--status", "lost"]) == 2
     assert "unknown state" in capsys.readouterr().err
 
 

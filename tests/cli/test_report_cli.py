@@ -110,6 +110,8 @@ def test_a_scanned_payload_verifies_and_a_truncated_or_re_encoded_one_does_not(
         code, out, _ = run(capsys, "verify-report", "--payload", bad, "--trust", pem, "--json")
         assert code == 1 and json.loads(out)["reason"] == reason, (bad[:40], out)
     code, _out, err = run(capsys, "verify-report", "--trust", pem)
+    assert code == 2 and "二者之一" in err
+    code, _out, err = run(capsys, "--lang", "en", "verify-report", "--trust", pem)
     assert code == 2 and "one of the two" in err
 
 
@@ -132,7 +134,7 @@ def test_labels_command(
         capsys, "--db", str(centre_db), "labels", "--sample", "AH202600001",
         "--portions", "sample,lid", "--out", str(out_pdf),
     )  # fmt: skip
-    assert code == 2 and "portion 'lid'" in err
+    assert code == 2 and "分样 'lid'" in err
 
 
 def test_correction_withdrawal_export_and_hq_history(

@@ -156,6 +156,10 @@ def test_every_command_help_shows_one_example(
     with pytest.raises(SystemExit):
         main([command, "--help"])
     out = capsys.readouterr().out
+    assert f"示例：\n  {EXAMPLES[command]}" in out  # Chinese by default
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", command, "--help"])
+    out = capsys.readouterr().out
     assert f"example:\n  {EXAMPLES[command]}" in out
     assert EXAMPLES[command].startswith("labdesk ") and f" {command}" in EXAMPLES[command]
 
