@@ -2,7 +2,9 @@
 
 Ours: 8 client processes, each entering its results one by one through the service layer
 (`results.enter_result`: permissions, state, judgement, one audited transaction per
-result, every transaction serialized on the audit chain's head row).
+result; the entries run side by side, each locking its sample's row, and are serialized
+only for the append to the audit chain, which the server does in one call sent with the
+COMMIT).
 Baseline: the same 8 processes inserting the same number of result rows with a bare
 psycopg INSERT on their own connections, one commit each, no audit.
 Both run concurrently (all 8 at once); the time is the wall clock until the last client

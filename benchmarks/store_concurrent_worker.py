@@ -3,7 +3,7 @@
 `python -m benchmarks.store_concurrent_worker URL INDEX ITEMS` registers (untimed) enough
 samples to have ITEMS result items per round, prints READY, then obeys lines on stdin:
 `ours N` enters the next N results through the service layer (`results.enter_result`:
-permission, state, judgement, the audited write serialized on the chain head), one
+permission, state, judgement, the audited write appended to the chain at its commit), one
 commit each; `raw N` inserts N result rows with a bare psycopg INSERT, one commit each;
 `quit` ends. Each command answers one JSON line: the per-entry latencies in seconds.
 """

@@ -20,7 +20,7 @@ from labdesk.core.item_kinds import MAX_COMPONENTS, judge_plan_text
 from labdesk.core.item_kinds import CompiledRule as PlanRule
 from labdesk.core.numbers import WIDE, plain
 from labdesk.core.plans import SamplingPlan
-from labdesk.core.verdicts import Building, Verdict, VerdictCode, set_field
+from labdesk.core.verdicts import Building, Verdict, VerdictCode
 
 __all__ = ["MEMO_SIZE", "LaneRule", "lanes"]
 
@@ -66,7 +66,9 @@ class LaneRule(PlanRule, Protocol):
     ) -> Verdict: ...
     def _judge_stated_lod(self, stated: Decimal, digits: str | None = None) -> Verdict: ...
     def _span_code(self, low: Decimal, high: Decimal, closed_high: bool) -> VerdictCode: ...
-    def judge_value(self, value: Decimal, said: str) -> Verdict: ...
+    def judge_value(
+        self, value: Decimal, said: str, components: tuple[str, ...] = ()
+    ) -> Verdict: ...
 
 
 def _canonical(digits: str) -> bool:
@@ -154,10 +156,12 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                         return general(text)
                     value = Decimal(part)
                     total += value
-                    shown.append(part if _canonical(part) else plain(value))
-                verdict = judge_value(total, "+".join(shown) + "=" + plain(total))
-                set_field(verdict, "components", tuple(parts))
-                return verdict
+                    shown.append(
+                        part  # `_canonical`, written out
+                        if part[-1] != "." and (part[1:2] == "." or part[0] != "0")
+                        else plain(value)
+                    )
+                return judge_value(total, "+".join(shown) + "=" + plain(total), tuple(parts))
         return general(text)
 
     # The memo (`memo` above): verdicts are immutable and depend only on the rule and the
@@ -240,7 +244,16 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                     if "E" in xs:
                         xs = f"{x:f}"
                     built: Any = new(Building)
-                    built.converted = (text if _canonical(text) else plain(value)) + mid + xs + tail
+                    built.converted = (
+                        (
+                            text  # `_canonical`, written out
+                            if text[-1] != "." and (text[1:2] == "." or "0" != text[0] != ".")
+                            else plain(value)
+                        )
+                        + mid
+                        + xs
+                        + tail
+                    )
                     if rounding:
                         x = x.quantize(step_quantum, ROUND_HALF_EVEN, step_context)
                         xs = str(x)

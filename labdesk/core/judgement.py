@@ -66,12 +66,13 @@ from labdesk.core.units import MAX_UNIT_LENGTH, ratio
 from labdesk.core.verdict_words import (
     why_converted,
     why_converted_rounded,
+    why_named,
     why_plain,
     why_rounded,
     why_said,
     why_stated,
 )
-from labdesk.core.verdicts import Building, Verdict, VerdictCode, make_verdict
+from labdesk.core.verdicts import Building, Verdict, VerdictCode, make_verdict, set_field
 
 __all__ = [
     "KIND_COLUMNS",
@@ -155,6 +156,7 @@ class CompiledRule(IntervalJudgement):
         "_step",
         "_step_is_power",
         "_suffix",
+        "_sum_whys",
         "_text_criterion",
         "_unit_tail",
         "_unscaled_full",
@@ -308,6 +310,8 @@ class CompiledRule(IntervalJudgement):
         self._converted_whys: Whys = tuple(
             (code, (builder, note_zh, note_en, self._suffix[code])) for code in _CODES
         )
+        # A sum's (code, _why) pairs: named by what ``_said`` holds ("0.35+0.20=0.55").
+        self._sum_whys: Whys = tuple((code, (why_named, self._suffix[code])) for code in _CODES)
         self._rounded_whys: Whys = tuple(
             (code, (why_rounded, self._suffix[code])) for code in _CODES
         )
@@ -404,29 +408,30 @@ class CompiledRule(IntervalJudgement):
         entry = parse_entry(text)
         return self.judge_entry(entry)
 
-    def judge_value(self, value: Decimal, said: str) -> Verdict:
+    def judge_value(self, value: Decimal, said: str, components: tuple[str, ...] = ()) -> Verdict:
         """A computed value (a sum) against the limit: no LOD/LOQ floor applies to it;
-        ``said`` names it in the explanation ("0.35+0.20=0.55")."""
-        digits = plain(value)
-        if self._kind == "report_only":
-            return self._report_only(digits, said)
-        if self._colony:
-            return item_kinds.judge_scaled(self, value, 0, said)
+        ``said`` names it in the explanation ("0.35+0.20=0.55"); ``components`` as typed."""
+        if self._kind == "report_only" or self._colony:
+            if self._kind == "report_only":
+                verdict = self._report_only(plain(value), said)
+            else:
+                verdict = item_kinds.judge_scaled(self, value, 0, said)
+            if components:
+                set_field(verdict, "components", components)
+            return verdict
         if self._scale is not None:  # the words of item_kinds.judge_scaled, built lazily
-            return self._judge_plain_scaled(value, said)
+            return self._judge_plain_scaled(value, said, components)
         built: Any = _new_building(Building)
+        built._said = said
         if self._step is None:
-            code = self._decide(value, 0)
-            built.verdict = code
-            built._why = (why_said, (said, said), self._suffix[code])
-            built.compared = built.display = digits
+            built.verdict, built._why = self._sum_whys[self._fails(value)]
+            built.compared = built.display = plain(value)
         else:
             rounded = plain(self._round(value, 0))
-            code = self._decide(Decimal(rounded), 0)
-            built.verdict = code
-            built._why = self._rounded_whys[code == "fail"][1]
-            built._said = said
+            built.verdict, built._why = self._rounded_whys[self._fails(Decimal(rounded))]
             built.compared = built.display = built.rounded = rounded
+        if components:
+            built.components = components
         built.limit = self.limit_zh
         built.__class__ = Verdict
         return built
@@ -469,7 +474,9 @@ class CompiledRule(IntervalJudgement):
         built.__class__ = Verdict
         return built
 
-    def _judge_plain_scaled(self, value: Decimal, shown: str | None = None) -> Verdict:
+    def _judge_plain_scaled(
+        self, value: Decimal, shown: str | None = None, components: tuple[str, ...] = ()
+    ) -> Verdict:
         """`_judge_plain` for a rule that converts (unit ratio and/or 以…计 factor): the
         same verdict and words as `item_kinds.judge_scaled`, without its general path."""
         scale = self._scale
@@ -494,6 +501,8 @@ class CompiledRule(IntervalJudgement):
                 rshown = f"{x:f}"
             built.verdict, built._why = self._converted_whys[self._fails(x)]
             built.compared = built.display = built.rounded = rshown
+        if components:
+            built.components = components
         built.limit = self.limit_zh
         built.__class__ = Verdict
         return built

@@ -14,6 +14,7 @@ from labdesk.core.verdicts import Verdict
 __all__ = [
     "why_converted",
     "why_converted_rounded",
+    "why_named",
     "why_plain",
     "why_rounded",
     "why_said",
@@ -29,6 +30,12 @@ def why_plain(verdict: Verdict, suffix: tuple[str, str]) -> tuple[str, str]:
 def why_rounded(verdict: Verdict, suffix: tuple[str, str]) -> tuple[str, str]:
     shown, rshown = verdict._said, verdict.rounded
     return f"{shown} 修约至 {rshown}{suffix[0]}", f"{shown} rounded to {rshown}{suffix[1]}"
+
+
+def why_named(verdict: Verdict, suffix: tuple[str, str]) -> tuple[str, str]:
+    """Named by ``verdict._said`` in both languages (a sum: "0.35+0.20=0.55")."""
+    said = verdict._said
+    return said + suffix[0], said + suffix[1]
 
 
 def why_said(

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Any, Literal
 __all__ = [
     "LABEL_EN",
     "LABEL_ZH",
+    "Building",
     "Verdict",
     "VerdictCode",
-    "lazy_verdict",
     "make_verdict",
     "set_field",
-    "why_format",
 ]
 
 VerdictCode = Literal["pass", "fail", "not_judged"]
@@ -139,34 +138,6 @@ def set_field(verdict: Verdict, name: str, value: Any) -> None:
     """Sets a field of a Verdict just made and not yet seen by anyone else (a sum's
     components on the verdict of its total)."""
     _setattr(verdict, name, value)
-
-
-def why_format(verdict: Verdict, zh: str, en: str, *values: Any) -> tuple[str, str]:
-    """A builder for ``_why``: the two templates filled with ``values`` (positional
-    ``{}`` fields only, so the texts filled in are never read as templates)."""
-    return zh.format(*values), en.format(*values)
-
-
-def lazy_verdict(
-    code: VerdictCode,
-    compared: str,
-    rounded: str | None,
-    display: str,
-    why: tuple[Any, ...],
-    limit: str,
-) -> Verdict:
-    """A Verdict whose explanations ``why[0](verdict, *why[1:])`` -> (zh, en) are built
-    when first read; every other field as `make_verdict` sets it."""
-    verdict: Any = _object_new(Building)
-    verdict.verdict = code
-    verdict.compared = compared
-    if rounded is not None:
-        verdict.rounded = rounded
-    verdict.display = display
-    verdict._why = why
-    verdict.limit = limit
-    verdict.__class__ = Verdict
-    return verdict
 
 
 def make_verdict(

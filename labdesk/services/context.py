@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from labdesk.store.audit import SYSTEM, Actor
+from labdesk.store.actor import SYSTEM, Actor
 from labdesk.store.db import Database
 
 __all__ = ["SYSTEM", "Actor", "ServiceContext", "system_context"]

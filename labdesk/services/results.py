@@ -272,6 +272,9 @@ def refresh_conclusion(w: Writer, sample_id: int) -> None:
     )
 
 
+_READ_IT = object()  # write_one: the current result is not known yet
+
+
 def write_one(
     w: Writer,
     item: dict[str, Any],
@@ -282,8 +285,12 @@ def write_one(
     reason: str,
     instrument: str,
     method: str,
+    current: Any = _READ_IT,
 ) -> int:
-    current = current_result(w.db, item["id"])
+    """Writes a new result of `item` and supersedes the current one; `current` is that
+    result (or None) when the caller has just read it in this transaction."""
+    if current is _READ_IT:
+        current = current_result(w.db, item["id"])
     attempt = 1
     if current is not None:
         attempt = int(current["attempt"]) + (1 if kind == "retest" else 0)
@@ -357,7 +364,8 @@ def enter_result(
                 f"reason: required to change a result of sample {item['sample_no']}, which "
                 "was already submitted (修改已提交的结果须填写原因)",
             )
-        ensure_current_result(w, sample_item_id, seen_result_id)
+        if seen_result_id != (None if current is None else int(current["id"])):
+            ensure_current_result(w, sample_item_id, seen_result_id)  # names who and when
         state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
         write_one(
             w,
@@ -368,6 +376,7 @@ def enter_result(
             reason=why,
             instrument=(instrument or "").strip(),
             method=(method or "").strip(),
+            current=current,
         )
         if state == "submitted":
             refresh_conclusion(w, int(item["sample_id"]))

@@ -22,7 +22,6 @@ what an attacker who controls the whole disk can and cannot hide.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -122,6 +121,8 @@ def write_manifest(backup: Path) -> Path:
         seq, head = chain_head(conn)
     finally:
         conn.close()
+    import hashlib  # manifests only: not at every close
+
     digest = hashlib.sha256()
     with open(backup, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -33,6 +33,8 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from labdesk.core.content import body_digest, content_digest
+from labdesk.store.actor import SYSTEM as SYSTEM  # re-exported: audit.SYSTEM, audit.Actor
+from labdesk.store.actor import Actor as Actor
 from labdesk.store.protocol import Store
 from labdesk.store.schema import (
     AUDITED_TABLES,
@@ -56,18 +58,6 @@ CancelCheck = Callable[[], bool]
 
 class VerificationCancelled(Exception):
     """`verify_audit` stopped because its `cancel()` callback returned True."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is writing: a signed-in user, or the program itself (user_id None)."""
-
-    user_id: int | None
-    username: str
-    role: str = ""
-
-
-SYSTEM = Actor(None, "system", "system")
 
 
 # Created once: json.dumps with keyword arguments builds a new encoder on every call.
@@ -261,6 +251,8 @@ class Writer:
         # (every hashed field but seq and prev_hash, as JSON) and the stored columns
         # between seq and prev_hash.
         self._pending: list[tuple[Any, ...]] = []
+        # Server-side appends sent, whose (first, last) entry numbers are still to be read.
+        self._appended: list[Callable[[], tuple[int, int]]] = []
         self._next_id: dict[str, int] = {}
 
     # -- helpers -------------------------------------------------------------------
@@ -336,13 +328,23 @@ class Writer:
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
 
-    def flush(self) -> None:
+    def flush(self, *, at_commit: bool = False) -> None:
         """Appends the buffered entries to the chain and moves the head (done at commit).
 
-        The first flush of a transaction reads the head (on a server `FOR UPDATE`: the
+        The first append of a transaction reads the head (on a server `FOR UPDATE`: the
         chain's one append order, held until the COMMIT); each entry then gets the next
-        seq, its predecessor's hash and its own, the text being `entry_hash`'s."""
+        seq, its predecessor's hash and its own, the text being `entry_hash`'s. A server
+        does it all in one call (pg_engine.APPEND), sent `at_commit` in one pipeline with
+        the COMMIT: the head is then locked only while the server works, never while
+        this program waits for its turn on a busy CPU."""
         if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        done = self.db.engine.append_audit(self.conn, pending, self._head is None)
+        if done is not None:
+            self._appended.append(done)
+            if not at_commit:
+                self.appended()
             return
         if self._head is None:
             head = self.conn.execute(self.db.engine.head_select).fetchone()
@@ -352,18 +354,27 @@ class Writer:
         sha256 = hashlib.sha256
         rows: list[tuple[Any, ...]] = []
         append = rows.append
-        for entry in self._pending:
+        for entry in pending:
             seq += 1
             old, new = entry[9], entry[10]
             canonical = f'[{seq},{entry[0]},"{prev}"]\n{old or ""}\n{new or ""}'
             digest = sha256(canonical.encode("utf-8")).hexdigest()
             append((seq, *entry[1:], prev, digest))
             prev = digest
-        self._pending.clear()
         self._head = (seq, prev)
         self._seq = seq
         self.conn.executemany(_AUDIT_INSERT, rows)
         self.conn.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (seq, prev))
+
+    def appended(self) -> tuple[int, int] | None:
+        """(first, last) entry number this transaction appended, None if none; on a
+        server, once the append's answer came (after the commit's pipeline)."""
+        while self._appended:
+            first, last = self._appended.pop(0)()
+            if not self.first_seq:
+                self.first_seq = first
+            self._seq = last
+        return (self.first_seq, self._seq) if self.first_seq else None
 
     def _check_keys(self, table: str, info: _TableInfo, keys: Any) -> None:
         unknown = set(keys) - info.column_set
@@ -689,29 +700,28 @@ def write(db: Store, actor: Actor, *, shared: bool = False) -> Iterator[Writer]:
     the only thing shared writes wait for is the chain head, locked for the append at
     the end. A file has one writer either way."""
     own: list[tuple[int, int]] = db.__dict__.setdefault("own_entries", [])
-    mine: tuple[int, int] | None = None
-    try:
-        with db.transaction() as conn:
-            db.engine.begin_audited(conn, shared=shared)
+    writers: list[Writer] = []
+    # db.lock is held until the entries are noted below: a window's watch reads the
+    # list under it (own_entries_between), so it never takes this connection's commit,
+    # announced at once on a server, for another workstation's (ui/change_watch.py).
+    with db.lock:
+        with db.transaction(
+            audited="shared" if shared else "alone",
+            before_commit=lambda: writers[0].flush(at_commit=True),
+        ) as conn:
             writer = Writer(db, conn, actor)
+            writers.append(writer)
             yield writer
-            writer.flush()
-            if writer.first_seq:
-                # The entries this connection appended, noted before the commit makes
-                # them visible: a window tells its own changes from another's
-                # (ui/change_watch.py) without a race.
-                mine = (writer.first_seq, writer._seq)
-                own.append(mine)
-                del own[:-OWN_ENTRIES_KEPT]
-    except BaseException:
-        if mine is not None and mine in own:
-            own.remove(mine)
-        raise
+        mine = writer.appended()
+        if mine is not None:
+            own.append(mine)
+            del own[:-OWN_ENTRIES_KEPT]
 
 
 def own_entries_between(db: Store, after: int, upto: int) -> int:
     """How many audit entries numbered after..upto this connection appended itself."""
-    own: list[tuple[int, int]] = db.__dict__.get("own_entries", [])
+    with db.lock:  # not while one of its transactions is committing (write)
+        own: list[tuple[int, int]] = list(db.__dict__.get("own_entries", []))
     return sum(max(0, min(last, upto) - max(first, after + 1) + 1) for first, last in own)
 
 

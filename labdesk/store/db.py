@@ -22,19 +22,21 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labdesk.paths import create_private_file, make_private, make_private_folder
-from labdesk.store import anchor, audit, health
-from labdesk.store.audit import Actor, Writer
+from labdesk.store import health
 from labdesk.store.backup import backup_before_migration
 from labdesk.store.engine import SQLITE, DbTarget, Engine, ServerUrl, file_only, target_of
 from labdesk.store.errors import NotALabDeskDatabase, SchemaTooNew, StoreError, translate
 from labdesk.store.lock import FileLock
 from labdesk.store.schema import LATEST_VERSION, MIGRATIONS, audited_tables, content_tables
+
+if TYPE_CHECKING:
+    from labdesk.store.audit import Actor, Writer
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +93,15 @@ class Database:
 
     # -- writing -------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(
+        self, *, audited: str = "", before_commit: Callable[[], None] | None = None
+    ) -> Iterator[sqlite3.Connection]:
         """`BEGIN IMMEDIATE` … `COMMIT` (or `ROLLBACK` on any exception).
 
         Use `write(actor)` for audited tables; this bare form is for unaudited
-        bookkeeping (meta) and migrations.
+        bookkeeping (meta) and migrations. `before_commit` sends the transaction's last
+        statements (the audit append) in one pipeline with the COMMIT (on a server, one
+        round trip); if any of it fails, everything is rolled back.
         """
         if self.readonly:
             raise StoreError(f"{self.path} is open read-only")
@@ -105,8 +111,9 @@ class Database:
             self._in_transaction = True
             try:
                 try:
-                    self.engine.begin_write(self.conn)
+                    self.engine.begin_write(self.conn, audited)
                 except self.engine.errors as exc:
+                    self._rollback()  # a BEGIN that went through, its lock that did not
                     raise self.engine.translate(exc, self.target) from exc
                 try:
                     yield self.conn
@@ -114,10 +121,15 @@ class Database:
                     self._rollback()
                     raise
                 try:
-                    self.conn.execute("COMMIT")
-                except self.engine.errors as exc:
+                    with self.engine.pipeline(self.conn):
+                        if before_commit is not None:
+                            before_commit()
+                        self.conn.execute("COMMIT")
+                except BaseException as exc:
                     self._rollback()
-                    raise self.engine.translate(exc, self.target) from exc
+                    if isinstance(exc, self.engine.errors):
+                        raise self.engine.translate(exc, self.target) from exc
+                    raise
             except self.engine.errors as exc:
                 raise self.engine.translate(exc, self.target) from exc
             finally:
@@ -139,6 +151,16 @@ class Database:
             except self.engine.errors as exc:
                 raise self.engine.translate(exc, self.target) from exc
 
+    def wait_for_change(self, timeout: float) -> bool:
+        """Waits up to `timeout` seconds for another connection's audited commit; True
+        when one was announced (a server's notification), False when the time ran out
+        (a file announces nothing: it just waits). The head is worth reading either way."""
+        with self.lock:
+            try:
+                return self.engine.wait_for_change(self.conn, timeout)
+            except self.engine.errors as exc:
+                raise self.engine.translate(exc, self.target) from exc
+
     def write(
         self, actor: Actor, *, shared: bool = False
     ) -> contextlib.AbstractContextManager[Writer]:
@@ -147,6 +169,8 @@ class Database:
         `shared=True` lets it run beside other workstations' shared writes on a server;
         only for a service whose every check holds a row lock (`Writer.lock`): audit.write.
         """
+        from labdesk.store import audit  # the chain's encoders: not needed to read
+
         return audit.write(self, actor, shared=shared)
 
     # -- meta ----------------------------------------------------------------------
@@ -169,6 +193,8 @@ class Database:
     def close(self) -> None:
         with self.lock:
             if not self.readonly and self._file_lock is not None:
+                from labdesk.store import anchor
+
                 anchor.write_anchor(self)  # the chain head beside the file (issue 21.4)
             with contextlib.suppress(*self.engine.errors):
                 self.conn.close()

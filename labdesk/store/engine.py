@@ -24,7 +24,8 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -147,10 +148,6 @@ class Engine:
     # Appended to a SELECT of rows a transaction is about to change (Writer.update/lock).
     row_lock = ""
 
-    def begin_audited(self, conn: Connection, *, shared: bool) -> None:
-        """Called at the start of an audited transaction (audit.write): a no-op where one
-        writer has the whole file; on a server, alone or beside other shared writes."""
-
     def take_ids(self, conn: Connection, table: str, count: int, known: int | None) -> int:
         """The first of `count` new consecutive ids of `table`, for this transaction.
 
@@ -160,13 +157,34 @@ class Engine:
             return known
         return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
+    def pipeline(self, conn: Connection) -> contextlib.AbstractContextManager[Any]:
+        """Statements inside are sent without waiting for each answer (a server's
+        pipeline mode; errors surface when it ends). A file is in-process: as usual."""
+        return contextlib.nullcontext()
+
+    def append_audit(
+        self, conn: Connection, entries: list[tuple[Any, ...]], first: bool
+    ) -> Callable[[], tuple[int, int]] | None:
+        """Appends the Writer's pending entries on the server (see Writer.flush) and
+        returns how to read (first, last) entry number once answered; None: the Writer
+        chains them itself (a file's one writer)."""
+        return None
+
+    def wait_for_change(self, conn: Connection, timeout: float) -> bool:
+        """Database.wait_for_change: nothing announces a change in a file."""
+        time.sleep(timeout)
+        return False
+
     def prepare(self, conn: Connection, tables: Sequence[str], *, check_only: bool = False) -> bool:
         """Creates what the engine needs beside the migrated schema (a server's id
         sequences) where it is missing; True if something was (`check_only`: would be)
         missing. A no-op on a file."""
         return False
 
-    def begin_write(self, conn: Connection) -> None:
+    def begin_write(self, conn: Connection, audited: str = "") -> None:
+        """Starts a write transaction. `audited` is "" (bookkeeping, migrations), "alone"
+        or "shared" (audit.write): where one writer has the whole file, all the same; on
+        a server, an audited one runs alone or beside other shared ones."""
         raise NotImplementedError
 
     def begin_snapshot(self, conn: Connection) -> None:
@@ -202,7 +220,7 @@ class Engine:
 class SqliteEngine(Engine):
     name = "sqlite"
 
-    def begin_write(self, conn: Connection) -> None:
+    def begin_write(self, conn: Connection, audited: str = "") -> None:
         conn.execute("BEGIN IMMEDIATE")
 
     def begin_snapshot(self, conn: Connection) -> None:

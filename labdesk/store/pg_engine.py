@@ -11,7 +11,7 @@ as `int`, as from SQLite.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -41,6 +41,61 @@ def id_sequence(table: str) -> str:
 # another session's, hence the advisory lock, held only for these statements (a session
 # lock, released on error too: a transaction lock would be held until the commit and
 # serialize every writer of the table again).
+# The Writer's pending entries appended in one call (Writer.flush): the head locked, each
+# entry's seq, prev_hash and hash computed here — the same text as audit.entry_hash: the
+# JSON middle part comes built from the program, seq is an integer's decimal digits and
+# prev_hash hex — the rows inserted and the head moved. Sent in one pipeline with the
+# COMMIT, the head's lock is held only while the server works.
+APPEND = """
+CREATE OR REPLACE FUNCTION labdesk_append(
+  p_middle text[], p_at_utc text[], p_at_offset text[], p_user_id bigint[],
+  p_username text[], p_action text[], p_table text[], p_record bigint[], p_field text[],
+  p_old text[], p_new text[], p_reason text[]) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  s bigint;
+  h text;
+  d text;
+  first bigint;
+BEGIN
+  SELECT seq, hash INTO s, h FROM audit_head WHERE id = 1 FOR UPDATE;
+  first := s + 1;
+  FOR i IN 1 .. coalesce(cardinality(p_middle), 0) LOOP
+    s := s + 1;
+    d := encode(sha256(convert_to('[' || s || ',' || p_middle[i] || ',"' || h || '"]'
+         || chr(10) || coalesce(p_old[i], '') || chr(10) || coalesce(p_new[i], ''), 'UTF8')),
+         'hex');
+    INSERT INTO audit_log (seq, at_utc, at_offset, user_id, username, action, table_name,
+        record_id, field, old_value, new_value, reason, prev_hash, hash)
+      VALUES (s, p_at_utc[i], p_at_offset[i], p_user_id[i], p_username[i], p_action[i],
+        p_table[i], p_record[i], p_field[i], p_old[i], p_new[i], p_reason[i], h, d);
+    h := d;
+  END LOOP;
+  UPDATE audit_head SET seq = s, hash = h WHERE id = 1;
+  RETURN first;
+END $$
+"""
+_APPEND_CALL = (
+    "SELECT labdesk_append(%s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], "
+    "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])"
+)
+_APPEND_SIGNATURE = (
+    "labdesk_append(text[],text[],text[],bigint[],text[],text[],text[],bigint[],text[],"
+    "text[],text[],text[])"
+)
+
+# Every audited commit moves the head: its new seq is announced on this channel (NOTIFY
+# is delivered at commit, never for a transaction rolled back), so a window waiting with
+# LISTEN learns of another workstation's change at once instead of at its next poll.
+CHANGE_CHANNEL = "labdesk_audit"
+NOTIFY_HEAD = (
+    "CREATE OR REPLACE FUNCTION labdesk_audit_notify() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN PERFORM pg_notify('{CHANGE_CHANNEL}', NEW.seq::text); RETURN NULL; END $$",
+    "DROP TRIGGER IF EXISTS labdesk_audit_notify ON audit_head",
+    "CREATE TRIGGER labdesk_audit_notify AFTER UPDATE ON audit_head FOR EACH ROW "
+    "EXECUTE FUNCTION labdesk_audit_notify()",
+)
+
 TAKE_IDS = """
 CREATE OR REPLACE FUNCTION labdesk_take_ids(tbl text, n bigint) RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -159,6 +214,7 @@ class PgConnection:
         # Foreign keys to tables a migration creates later: (target table, ALTER …).
         self._pending_keys: list[tuple[str, str]] = []
         self._open_tx = False
+        self.listening = False  # LISTEN issued on this link (wait_for_change)
 
     @property
     def lost(self) -> bool:
@@ -177,6 +233,7 @@ class PgConnection:
         with contextlib.suppress(psycopg.Error):
             self.raw.close()
         self.raw = _raw_connect(self.target, readonly=self.readonly)
+        self.listening = False
 
     def _check_link(self, sql: str) -> bool:
         """Reconnects a lost link between transactions; inside one, refuses (the rest of
@@ -208,6 +265,13 @@ class PgConnection:
             # "lost inside a transaction" instead of reconnecting.
             self._open_tx = True
         return cursor
+
+    def begin_with(self, statements: str) -> None:
+        """BEGIN and the statements after it (PostgreSQL's own SQL, no parameters) sent
+        as one simple query: one round trip."""
+        self._check_link("BEGIN")
+        self.raw.execute(statements)
+        self._open_tx = True  # as in execute: only once the server began it
 
     def executemany(self, sql: str, parameters: Any, /) -> Any:
         self._check_link(sql)
@@ -366,10 +430,6 @@ class PostgresEngine(Engine):
     head_select = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
     row_lock = " FOR UPDATE"
 
-    def begin_audited(self, conn: Connection, *, shared: bool) -> None:
-        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-        conn.execute(f"SELECT {function}({_AUDITED_LOCK})").fetchone()
-
     def take_ids(self, conn: Connection, table: str, count: int, known: int | None) -> int:
         # Reserved anew each time: a later block of this transaction need not follow on.
         return int(conn.execute("SELECT labdesk_take_ids(?, ?)", (table, count)).fetchone()[0])
@@ -378,15 +438,22 @@ class PostgresEngine(Engine):
         assert isinstance(conn, PgConnection)
         names = [id_sequence(t) for t in tables]
         row = conn.raw.execute(
-            "SELECT to_regprocedure('labdesk_take_ids(text,bigint)') IS NULL, array("
-            "SELECT name FROM unnest(%s::text[]) AS s(name) WHERE to_regclass(name) IS NULL)",
+            "SELECT to_regprocedure('labdesk_take_ids(text,bigint)') IS NULL "
+            f"OR to_regprocedure('{_APPEND_SIGNATURE}') IS NULL, array("
+            "SELECT name FROM unnest(%s::text[]) AS s(name) WHERE to_regclass(name) IS NULL), "
+            "NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'labdesk_audit_notify' "
+            "AND tgrelid = to_regclass('audit_head'))",
             (names,),
         ).fetchone()
         assert row is not None
         absent = set(row[1])
-        if check_only or not (row[0] or absent):
-            return bool(row[0] or absent)
+        missing = bool(row[0] or absent or row[2])
+        if check_only or not missing:
+            return missing
         conn.raw.execute(TAKE_IDS)
+        conn.raw.execute(APPEND)
+        for statement in NOTIFY_HEAD:
+            conn.raw.execute(statement)
         for table, name in zip(tables, names, strict=True):
             if name not in absent:
                 continue  # never moved back: other sessions may hold ids from it
@@ -397,8 +464,52 @@ class PostgresEngine(Engine):
             )
         return True
 
-    def begin_write(self, conn: Connection) -> None:
-        conn.execute("BEGIN")
+    def pipeline(self, conn: Connection) -> contextlib.AbstractContextManager[Any]:
+        assert isinstance(conn, PgConnection)
+        conn._check_link("")  # a link lost inside the transaction refuses here
+        return conn.raw.pipeline()
+
+    def append_audit(
+        self, conn: Connection, entries: list[tuple[Any, ...]], first: bool
+    ) -> Callable[[], tuple[int, int]] | None:
+        assert isinstance(conn, PgConnection)
+        conn._check_link("")
+        columns = [list(column) for column in zip(*entries, strict=True)]
+        cursor = conn.raw.cursor()
+        cursor.execute(_APPEND_CALL, columns)
+        count = len(entries)
+
+        def answer() -> tuple[int, int]:
+            row = cursor.fetchone()
+            assert row is not None
+            return int(row[0]), int(row[0]) + count - 1
+
+        return answer
+
+    def wait_for_change(self, conn: Connection, timeout: float) -> bool:
+        assert isinstance(conn, PgConnection)
+        conn._check_link("")
+        if not conn.listening:
+            conn.raw.execute(f"LISTEN {CHANGE_CHANNEL}")
+            conn.listening = True
+        announced = False
+        for _ in conn.raw.notifies(timeout=timeout, stop_after=1):
+            announced = True
+        if announced:  # a burst of commits: one wake-up
+            for _ in conn.raw.notifies(timeout=0.0):
+                pass
+        return announced
+
+    def begin_write(self, conn: Connection, audited: str = "") -> None:
+        if not audited:
+            conn.execute("BEGIN")
+            return
+        assert isinstance(conn, PgConnection)
+        function = (
+            "pg_advisory_xact_lock_shared" if audited == "shared" else "pg_advisory_xact_lock"
+        )
+        # One round trip: the transaction and its lock in one simple query.
+        conn.begin_with(f"BEGIN; SELECT {function}({_AUDITED_LOCK})")
 
     def begin_snapshot(self, conn: Connection) -> None:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -425,6 +536,16 @@ class PostgresEngine(Engine):
         conn.execute(f"PRAGMA user_version = {int(version)}")
 
     def translate(self, exc: BaseException, where: object) -> BaseException:
+        if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.DeadlockDetected):
+            # Both are OperationalErrors, but the connection is fine: the server gave up
+            # waiting (lock_timeout) or broke a deadlock by cancelling this transaction.
+            busy = StoreError(
+                f"{where}: the database is busy with another workstation's change to the "
+                "same records; nothing of this change was saved — try again "
+                "(数据库正忙于其他工作站的修改，未保存，请重试)"
+            )
+            busy.__cause__ = exc
+            return busy
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
             error: StoreError = ServerAway(
                 f"{where}: the connection to the database server was lost; nothing of the "

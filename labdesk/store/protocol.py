@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -44,7 +44,9 @@ class Store(Protocol):
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any: ...
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def transaction(
+        self, *, audited: str = "", before_commit: Callable[[], None] | None = None
+    ) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def get_meta(self, key: str) -> str | None: ...
 

@@ -2,28 +2,36 @@
 
 Every change of the record appends to the audit chain, so the chain head's entry number
 (`audit_head.seq`) is a change counter for the whole centre. A background thread reads
-it every `INTERVAL_S` seconds on its own read-only connection (off the GUI thread: a
-server that is away must not freeze the window) and, when it moved past what this
-window's connection appended itself (`audit.own_entries_between`), emits
-`remoteChange`. One indexed single-row query per poll; its
-cost is measured in docs/deployment.md. A SQLite file has one writer process, this
-window, so nothing is watched there.
+it on its own read-only connection (off the GUI thread: a server that is away must not
+freeze the window) whenever the server announces a commit (LISTEN/NOTIFY: each audited
+commit moves the head, whose trigger notifies), and at the latest every `INTERVAL_S`
+seconds; when it moved past what this window's connection appended itself
+(`audit.own_entries_between`), it emits `remoteChange`. One indexed single-row query per
+wake-up; its cost and the delay are measured in docs/deployment.md. A SQLite file has one
+writer process, this window, so nothing is watched there.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui.session import UiSession
 
+if TYPE_CHECKING:
+    from labdesk.store.db import Database
+
 log = logging.getLogger(__name__)
 
 INTERVAL_S = 3.0
+# How long one wait for a notification blocks before `stop` is looked at again.
+_SLICE_S = 0.25
 HEAD_SQL = "SELECT seq FROM audit_head WHERE id = 1"
 
 
@@ -40,6 +48,7 @@ class ChangeWatch(QObject):
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._known = -1  # the newest counter value this window has accounted for
+        self._failed = False  # the last attempt met a server that was away
 
     @property
     def active(self) -> bool:
@@ -78,13 +87,20 @@ class ChangeWatch(QObject):
         from labdesk.store.db import open_reader
 
         reader = None
-        while not self._stop.wait(self.interval_s):
+        while not self._stop.is_set():
             try:
                 if reader is None:
+                    if self._stop.wait(self.interval_s if self._failed else 0):
+                        break
                     reader = open_reader(self.session.db_path)
+                    self._failed = False
+                self._wait(reader)
+                if self._stop.is_set():
+                    break
                 seq = int(reader.scalar(HEAD_SQL) or 0)
             except LabDeskError as exc:  # the server is away: try again next time
                 log.info("change watch: %s", exc)
+                self._failed = True
                 if reader is not None:
                     reader.close()
                     reader = None
@@ -93,3 +109,12 @@ class ChangeWatch(QObject):
                 self.remoteChange.emit()  # queued to the GUI thread (QObject's thread)
         if reader is not None:
             reader.close()
+
+    def _wait(self, reader: Database) -> None:
+        """Until a commit is announced (LISTEN/NOTIFY on a server) or `interval_s` passed
+        (the poll stays as the fallback), in short slices so that `stop` is prompt."""
+        deadline = time.monotonic() + self.interval_s
+        while not self._stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or reader.wait_for_change(min(left, _SLICE_S)):
+                return

@@ -36,6 +36,10 @@ ACTIONS = {
     "approve": QT_TRANSLATE_NOOP("History", "Approved"),
     "cancel": QT_TRANSLATE_NOOP("History", "Cancelled"),
     "export": QT_TRANSLATE_NOOP("History", "Exported"),
+    # issue 15: a test item added or removed after registration, with its reason
+    "add_item": QT_TRANSLATE_NOOP("History", "Test item added"),
+    "remove_item": QT_TRANSLATE_NOOP("History", "Test item removed"),
+    "items_changed": QT_TRANSLATE_NOOP("History", "Test items changed"),
 }
 
 TABLES = {
@@ -56,6 +60,9 @@ FIELDS = {
     "received_date": QT_TRANSLATE_NOOP("History", "received on"),
     "report_due_date": QT_TRANSLATE_NOOP("History", "report due"),
     "export_batch_id": QT_TRANSLATE_NOOP("History", "export batch"),
+    "withdrawn_at": QT_TRANSLATE_NOOP("History", "removed at"),
+    "withdrawn_by": QT_TRANSLATE_NOOP("History", "removed by"),
+    "withdrawn_reason": QT_TRANSLATE_NOOP("History", "reason for removal"),
 }
 
 

@@ -150,4 +150,31 @@
         <translation>判定规则</translation>
     </message>
 </context>
+<context>
+    <name>History</name>
+    <message>
+        <source>Test item added</source>
+        <translation>增加检验项目</translation>
+    </message>
+    <message>
+        <source>Test item removed</source>
+        <translation>删除检验项目</translation>
+    </message>
+    <message>
+        <source>Test items changed</source>
+        <translation>检验项目变更</translation>
+    </message>
+    <message>
+        <source>removed at</source>
+        <translation>删除时间</translation>
+    </message>
+    <message>
+        <source>removed by</source>
+        <translation>删除人</translation>
+    </message>
+    <message>
+        <source>reason for removal</source>
+        <translation>删除原因</translation>
+    </message>
+</context>
 </TS>

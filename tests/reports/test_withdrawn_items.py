@@ -95,6 +95,12 @@ def test_a_removed_item_leaves_the_report_and_stays_in_the_batch(
         results.enter_result(centre.tech, int(gone["id"]), "0.01")
     live = queries.sample_items_with_results(centre.db, sample_id)
     assert [i["id"] for i in live] == [i["id"] for i in items if i["id"] != gone["id"]]
+    # The result grid lists it neither for the sample nor across samples.
+    from labdesk.ui import grid_data
+
+    assert grid_data.sample_item_ids(centre.db, sample_id) == [i["id"] for i in live]
+    across = grid_data.item_across_samples_page(centre.db, str(gone["name"]), "", None)
+    assert gone["id"] not in across
     for item in live:
         results.enter_result(centre.tech, int(item["id"]), "0.01")
     assert workflow.missing_results(centre.db, sample_id) == []

@@ -217,3 +217,59 @@ def test_a_column_added_by_a_migration_replays_as_its_default(db: Database) -> N
     assert verify_audit(db).ok
     db.conn.execute("UPDATE centre SET phone = '0551'")
     assert "centre #1.phone" in verify_audit(db).problem
+
+
+def _fail_after_append(monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    """The audit append at commit (a pipeline on a server) fails after its own writes."""
+    from labdesk.store import audit
+
+    real_flush = audit.Writer.flush
+
+    def flush(self: audit.Writer, *, at_commit: bool = False) -> None:
+        real_flush(self, at_commit=at_commit)
+        if not at_commit:
+            return
+        if failure == "python":
+            raise RuntimeError("a bug while appending")
+        self.conn.execute("INSERT INTO audit_log (seq) VALUES (NULL)")  # NOT NULL refuses
+
+    monkeypatch.setattr(audit.Writer, "flush", flush)
+
+
+@pytest.mark.parametrize("failure", ["python", "database"])
+def test_a_failure_in_the_commit_tail_writes_nothing(
+    db: Database, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    from labdesk.store.errors import StoreError
+
+    with monkeypatch.context() as patch:
+        _fail_after_append(patch, failure)
+        with pytest.raises((RuntimeError, StoreError)):
+            _centre(db)
+    assert db.query("SELECT * FROM centre") == []
+    assert _entries(db) == []
+    assert db.scalar("SELECT seq FROM audit_head WHERE id = 1") == 0
+    assert db.__dict__.get("own_entries", []) == []
+    _centre(db)  # the connection is usable again, and the chain starts afresh
+    assert [e["seq"] for e in _entries(db)] == [1]
+    assert verify_audit(db).ok
+
+
+def test_every_character_hashes_alike_on_both_engines(db: Database) -> None:
+    """The chain is computed by the program on a file and by the server on PostgreSQL:
+    quotes, backslashes, control characters, newlines, emoji and CJK text hash the same
+    (verify recomputes every entry with audit.entry_hash)."""
+    tricky = "a\"b\\c\n\t\r\x01 名称 😀 \u2028\u00e9 'q'"
+    with db.write(Actor(None, 'ü"ser\\名', "admin")) as w:
+        record = w.insert(
+            "enterprises",
+            {"uscc": "U1", "name": tricky, "region_code": "340100", "created_at": "t"},
+            reason=tricky,
+        )
+        w.update("enterprises", record, {"name": tricky + "2"}, reason='改 \\ "')
+    entries = _entries(db)
+    assert len(entries) == 2
+    for entry in entries:
+        assert entry["hash"] == entry_hash(*tuple(entry)[:13])
+    assert json.loads(entries[0]["new_value"])["name"] == tricky
+    assert verify_audit(db).ok

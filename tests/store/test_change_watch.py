@@ -50,3 +50,35 @@ def test_another_workstations_change_refreshes_the_window(
         watch.stop()
         other.db.close()
         here.close()
+
+
+def test_a_commit_elsewhere_is_announced_without_waiting_for_the_poll(
+    world_target: Path | str, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """On a server the watch LISTENs: with a poll of a minute, another workstation's
+    change still arrives within seconds (NOTIFY at its commit), and stop() is prompt."""
+    if isinstance(world_target, Path):
+        pytest.skip("a SQLite file has one writer: this window")
+    import time
+
+    from labdesk.store.db import open_database
+    from labdesk.store.engine import target_of
+
+    here = open_database(world_target)
+    session = UiSession(
+        db=here, db_path=target_of(str(world_target)), settings=open_settings(tmp_path / "s.ini")
+    )
+    watch = change_watch.ChangeWatch(session, interval_s=60.0)
+    other = open_world(world_target)
+    try:
+        watch.start()
+        time.sleep(1.0)  # the watch's connection is listening
+        with qtbot.waitSignal(watch.remoteChange, timeout=10_000):
+            samples.register_sample(other.tech, sample_form(sample_no="REMOTE-2"))
+        started = time.monotonic()
+        watch.stop()
+        assert time.monotonic() - started < 5
+    finally:
+        watch.stop()
+        other.db.close()
+        here.close()

@@ -75,6 +75,29 @@ def test_an_exclusive_write_waits_for_the_shared_ones(server: str) -> None:
         assert verify_audit(a).ok
 
 
+def test_a_write_that_waited_too_long_is_refused_plainly_and_nothing_stays_open(
+    server: str,
+) -> None:
+    """The server gives up waiting (lock_timeout): the user is told the database is busy,
+    not that the connection was lost, and the next change goes through."""
+    from labdesk.store.errors import StoreError
+
+    with open_database(server) as a, open_database(server) as b:
+        b.conn.raw.execute("SET lock_timeout = '200ms'")  # type: ignore[attr-defined]
+        with a.write(SYSTEM, shared=True) as w:
+            w.insert("enterprises", {"uscc": "A1", **_ENTERPRISE})
+            with pytest.raises(StoreError, match="busy") as refused:
+                _insert(b, "B1", shared=False)
+            assert "lost" not in str(refused.value)
+        assert not b.conn.in_transaction
+        _insert(b, "B2", shared=False)
+        assert [r[0] for r in b.query("SELECT uscc FROM enterprises ORDER BY uscc")] == [
+            "A1",
+            "B2",
+        ]
+        assert verify_audit(b).ok
+
+
 def test_ids_follow_rows_inserted_with_their_own_ids(server: str) -> None:
     """A row inserted with its own id (a copy, a restore) moves the sequence past it."""
     with open_database(server) as db:

@@ -771,3 +771,28 @@ def test_standards_import_and_abolish_need_an_admin(
         )
         == 0
     )
+
+
+def test_a_library_item_rule_is_previewed_imported_and_listed(
+    qtbot: QtBot, db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    path = _stored_library_csv(db, tmp_path / "library.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[0] += ["factor", "rounding", "screening"]
+    rows[1] += ["0.847", "", ""]
+    for row in rows[2:]:
+        row += ["", "", ""]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    name = rows[1][rows[0].index("item_name_zh")]
+    admin = _session(db, db_path, tmp_path, "admin")
+    screen = _standards(qtbot, admin)
+    dialog = screen.preview_import(path)
+    assert dialog.ok_button.isEnabled()
+    assert "0.847" in _table(dialog.table)[0][-1]
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not screen.banner.is_error, screen.banner.text()
+    assert db.scalar("SELECT count(*) FROM lib_items WHERE active = 1 AND factor = '0.847'") == 1
+    listed = [r for r in _table(screen.items_table) if r[1] == name and "0.847" in r[-1]]
+    assert len(listed) == 1
