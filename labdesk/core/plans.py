@@ -297,7 +297,7 @@ def read_units(
     else:
         parts = _SEPARATORS.split(stripped)
     out: list[UnitValue | Decimal] = []
-    for index, part in enumerate(parts):
+    for part in parts:
         if part.isdigit() and part.isascii():
             out.append(Decimal(part))
             continue
@@ -342,7 +342,7 @@ def read_units(
                 f"{field} {quote(text)!r}: a unit value is empty; give one value per unit, "
                 "separated by ; （每个样品单元须有一个结果，以 ; 分隔，不得为空）",
             )
-        out.append(_unit_value(part, field, index + 1))
+        out.append(_unit_value(part, field, len(out) + 1))  # one value per part so far
     return out
 
 
@@ -458,8 +458,7 @@ def classify_plan(
     shown: list[str] = []
     sure_m = maybe_m = sure_big = maybe_big = undecided = 0
     for value in values:
-        if value.__class__ is UnitValue:
-            assert isinstance(value, UnitValue)
+        if isinstance(value, UnitValue):  # else a plain count, as its Decimal
             kind = value.kind
             if kind == "count":
                 value = value.low
@@ -480,7 +479,6 @@ def classify_plan(
                 maybe_big += over_big is not False
                 undecided += (over_m is None) + (over_m is True and over_big is None)
                 continue
-        assert isinstance(value, Decimal)
         if report is not None:
             value, text = report(value)
         else:

@@ -95,7 +95,6 @@ def add_food_item(ctx: Any, sample_id: int, key: str, reason: str) -> int:
     """
     from labdesk.services.library import frozen_item
     from labdesk.services.permissions import require
-    from labdesk.services.results import refresh_conclusion
 
     require(ctx, "edit_sample")
     why = (reason or "").strip()
@@ -161,15 +160,14 @@ def add_food_item(ctx: Any, sample_id: int, key: str, reason: str) -> int:
             reason=why,
             action="items_changed",
         )
-        refresh_conclusion(w, sample_id)  # one more item without a result yet
     return item_id
 
 
 def withdraw_item(ctx: ServiceContext, sample_item_id: int, reason: str) -> None:
     """Technician: withdraws one test item from its sample, with `reason` in the audit
-    trail (see the module's rules). Recomputes the sample's conclusion without it."""
+    trail (see the module's rules). The conclusion leaves it out when the sample is
+    submitted (`workflow.submit` computes it from the items still to be tested)."""
     from labdesk.services.permissions import require
-    from labdesk.services.results import refresh_conclusion
 
     require(ctx, "edit_sample")
     why = (reason or "").strip()
@@ -253,7 +251,6 @@ def withdraw_item(ctx: ServiceContext, sample_item_id: int, reason: str) -> None
             reason=why,
             action="items_changed",
         )
-        refresh_conclusion(w, int(item["sample_id"]))
 
 
 def find_item(db: Any, sample_id: int, ref: str) -> int:

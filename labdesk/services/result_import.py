@@ -150,9 +150,13 @@ def check(
         return ImportPlan(table.source, mapping, [], [error], mapping_name=mapping_name or "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanRow:
-    """One data row of the file in the preview: what it says and what it would give."""
+    """One data row of the file in the preview: what it says and what it would give.
+
+    It keeps the plan's own RowError objects and words them when asked: at the
+    100,000-row bound the worded problems made up front cost 30 MB, and slots 10 MB
+    more (docs/robustness.md)."""
 
     row: int
     sample_no: str
@@ -160,20 +164,25 @@ class PlanRow:
     result: str
     verdict: str  # "pass" / "fail" / "not_judged", or "" when refused or blank
     display: str
-    problems: tuple[str, ...]  # "C（结果）: rule — message" for a refused row
+    refusals: tuple[RowError, ...] = ()
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """ "C（结果）: rule — message" for each reason a row is refused."""
+        return tuple(f"{e.column}: {e.rule} — {e.message}" for e in self.refusals)
 
     @property
     def refused(self) -> bool:
-        return bool(self.problems)
+        return bool(self.refusals)
 
 
 def plan_rows(prepared: Prepared) -> list[PlanRow]:
     """Every data row with its verdict or its problems (the preview shows them all)."""
     table, mapping, plan = prepared.table, prepared.mapping, prepared.plan
     entries = {e.row: e for e in plan.entries}
-    problems: dict[int, list[str]] = {}
+    problems: dict[int, list[RowError]] = {}
     for error in plan.errors:
-        problems.setdefault(error.row, []).append(f"{error.column}: {error.rule} — {error.message}")
+        problems.setdefault(error.row, []).append(error)
     frame = table.frame
     # Each mapped column read once as a list: `frame.iloc[i][c]` per cell made a Series per
     # row (100,000 rows at the 20 MB bound: most of the 20 s a check took).
@@ -199,7 +208,7 @@ def plan_rows(prepared: Prepared) -> list[PlanRow]:
                 *values,
                 verdict=entry.verdict if entry else "",
                 display=entry.display if entry else "",
-                problems=tuple(problems.get(row_no, ())),
+                refusals=tuple(problems.get(row_no, ())),
             )
         )
     for row_no, found in sorted(problems.items()):

@@ -186,6 +186,10 @@ class ResultEntryScreen(QWidget):
     def commit_pending(self) -> None:
         self.view.commit_open_editor()
 
+    def unsaved_values(self) -> list[str]:
+        """Items whose typed values are not saved yet (the window asks before closing)."""
+        return self.model.unsaved()
+
     def open_record(self, record: object) -> None:
         """Navigation target: `record` is a sample id."""
         if isinstance(record, int):

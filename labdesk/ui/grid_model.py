@@ -390,6 +390,10 @@ class GridRows(QStandardItemModel):
     def is_filled(self, row: int) -> bool:
         return row in self._filled
 
+    def filled_rows(self) -> int:
+        """How many rows hold items now (bounded by FILLED_ROWS)."""
+        return len(self._filled)
+
     def _fill_row(self, row: int, data: dict[str, Any]) -> None:
         """The row's cells (signals blocked by the caller: it repaints or is painting).
 

@@ -81,6 +81,11 @@ class HqRatesScreen(QWidget):
         self.samples: list[SampleRef] = []
         self.within = ""  # '' = the province's cities; a city code = its counties
         self.loading = False
+        # Each load is numbered per kind (rates, samples); only the latest one's answer is
+        # shown. Without this a slower earlier load (the province's cities) could land
+        # after a drill-down and fill the county table with city rows.
+        self._latest = {"rates": 0, "samples": 0}
+        self._waiting: set[str] = set()
         self._chose_default_period = False
         self.save_path_provider: Callable[[], Path | None] = self._ask_save_path
 
@@ -209,8 +214,8 @@ class HqRatesScreen(QWidget):
             self.banner.show_error(error_text(exc))
             return
         by, within = ("county", self.within) if self.within else ("city", "")
-        self.loading = True
         open_store = self.open_store
+        token = self._start_load("rates")
 
         def work(state: TaskState) -> RatesLoad:
             return load_rates(open_store, scope, by, within)
@@ -219,17 +224,29 @@ class HqRatesScreen(QWidget):
             self,
             work,
             label=self.tr("Counting pass rates…"),
-            on_success=self._loaded,
-            on_failure=self._failed,
+            on_success=lambda load: self._loaded(load) if self._answered("rates", token) else None,
+            on_failure=lambda exc: self._failed(exc) if self._answered("rates", token) else None,
         )
 
+    def _start_load(self, kind: str) -> int:
+        self._latest[kind] += 1
+        self._waiting.add(kind)
+        self.loading = True
+        return self._latest[kind]
+
+    def _answered(self, kind: str, token: int) -> bool:
+        """True when this is the latest load of its kind (then it is no longer awaited)."""
+        if token != self._latest[kind]:
+            return False
+        self._waiting.discard(kind)
+        self.loading = bool(self._waiting)
+        return True
+
     def _failed(self, exc: BaseException) -> None:
-        self.loading = False
         self.banner.show_error(error_text(exc))
 
     def _loaded(self, load: RatesLoad) -> None:
         self.load = load
-        self.loading = False
         self._fill_choices(load)
         if not self._chose_default_period and load.periods:
             # The headline figure is a year's, against the year before: start there.
@@ -345,18 +362,22 @@ class HqRatesScreen(QWidget):
     def show_samples(self, region: str) -> None:
         scope = self.scope()
         open_store = self.open_store
-        self.loading = True
+        token = self._start_load("samples")
 
         def work(state: TaskState) -> list[SampleRef]:
             return load_samples(open_store, scope, region)
 
         run_operation(
-            self, work, label=self.tr("Listing samples…"), on_success=self._samples_loaded,
-            on_failure=self._failed,
-        )  # fmt: skip
+            self,
+            work,
+            label=self.tr("Listing samples…"),
+            on_success=lambda found: (
+                self._samples_loaded(found) if self._answered("samples", token) else None
+            ),
+            on_failure=lambda exc: self._failed(exc) if self._answered("samples", token) else None,
+        )
 
     def _samples_loaded(self, found: list[SampleRef]) -> None:
-        self.loading = False
         self.samples = found
         self.sample_rows.set_rows(
             [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
@@ -72,6 +73,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.session = session
         self.setObjectName("main_window")
+        # Asked before closing over values not saved yet (True: close); tests replace it.
+        self.close_unsaved_provider: Callable[[MainWindow, list[str]], bool] = (
+            MainWindow._ask_close_unsaved
+        )
         self._screens: dict[str, QWidget] = {}
         self._stale: set[str] = set()
 
@@ -444,12 +449,36 @@ class MainWindow(QMainWindow):
             commit = getattr(widget, "commit_pending", None)
             if callable(commit):
                 commit()
+        # Typed but not saved yet (a plan's units still incomplete, a value waiting for
+        # the database server): closing would drop them, so ask first (issue 18.5).
+        unsaved: list[str] = []
+        for widget in self._screens.values():
+            pending = getattr(widget, "unsaved_values", None)
+            if callable(pending):
+                unsaved.extend(pending())
+        if unsaved and not self.close_unsaved_provider(self, unsaved):
+            event.ignore()
+            return
         self.save_layout()
         if not self._exit_backup_taken and self.backups.take_on_exit(self._close_after_backup):
             event.ignore()  # closed again once the exit backup (off the GUI thread) is over
             return
         self.change_watch.stop()
         super().closeEvent(event)
+
+    def _ask_close_unsaved(self, unsaved: list[str]) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self,
+            self.tr("Values not saved"),
+            self.tr(
+                "These values are typed but not saved yet: {0}. Close anyway and lose them?"
+            ).format("、".join(unsaved)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _close_after_backup(self) -> None:
         self._exit_backup_taken = True

@@ -209,6 +209,10 @@ class RunsScreen(QWidget):
     def commit_pending(self) -> None:
         self.grid.commit_open_editor()
 
+    def unsaved_values(self) -> list[str]:
+        """Items of the run's grid typed but not saved yet (asked before closing)."""
+        return self.grid_model.unsaved()
+
     def open_record(self, record: object) -> None:
         if isinstance(record, int):
             self.select_run(record)

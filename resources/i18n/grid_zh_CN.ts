@@ -43,4 +43,15 @@
         <translation>已保留在此处，尚未保存：数据库服务器无法连接；服务器恢复后立即保存。</translation>
     </message>
 </context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Values not saved</source>
+        <translation>有未保存的值</translation>
+    </message>
+    <message>
+        <source>These values are typed but not saved yet: {0}. Close anyway and lose them?</source>
+        <translation>以下值已录入但尚未保存：{0}。仍要关闭并丢弃它们吗？</translation>
+    </message>
+</context>
 </TS>

@@ -148,3 +148,28 @@ def test_an_intact_database_holds_its_last_batch(tmp_path: Path) -> None:
     code, out = verify(db)
     assert code == 0
     assert "DEMO34-000001.labbatch" in out
+
+
+def test_on_postgresql_the_outbox_anchors_the_chain(
+    rolled_back: tuple[Path, Path, int], pg_url: str
+) -> None:
+    """A server database has nothing beside it: before, only --anchor files bound it. The
+    older copy moved to PostgreSQL still records its outbox, whose batch 2 signed more."""
+    from tests.store.engines import fresh_schema
+
+    db, _outbox, signed = rolled_back
+    with fresh_schema(pg_url) as url:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["store", "copy", "--from", str(db), "--to", url]) == 0
+        code, out = verify_url(url, "--json")
+        data = json.loads(out)
+        assert code == 1 and data["anchor"]["seq"] == signed
+        assert "DEMO34-000002.labbatch" in data["anchor"]["source"]
+        assert "truncated" in data["anchor"]["problem"]
+
+
+def verify_url(url: str, *extra: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["--lang", "en", "--db", url, "audit", "verify", *extra])
+    return code, out.getvalue()

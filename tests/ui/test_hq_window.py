@@ -121,3 +121,44 @@ def test_period_chosen_by_keyboard(qtbot: QtBot, window: HqWindow) -> None:
                     timeout=TIMEOUT)  # fmt: skip
     qtbot.waitUntil(lambda: int(screen.tiles["tested"].value()) > year, timeout=TIMEOUT)
     assert screen.tiles["change"].value() == "—"  # no previous period for all of time
+
+
+def test_a_slower_earlier_load_does_not_overwrite_the_drill_down(
+    qtbot: QtBot, province_demo: str
+) -> None:
+    """The province's first load is held back until the city's counties are shown; when it
+    lands at last it must be ignored, not fill the county table with city rows."""
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+
+    from labdesk.ui.hq_rates import HqRatesScreen
+
+    gate = threading.Event()
+    calls: list[int] = []
+
+    def open_store():  # type: ignore[no-untyped-def]
+        calls.append(len(calls))
+        if len(calls) == 1:
+            gate.wait(TIMEOUT / 1000)
+        return open_hq(province_demo)
+
+    install_translators("zh")
+    try:
+        screen = HqRatesScreen(open_store)
+        qtbot.addWidget(screen)
+        screen.refresh()  # held at the gate: the province's cities
+        screen.within = "341200"
+        screen.refresh()  # the city's counties: answers first
+        qtbot.waitUntil(lambda: screen.load is not None and not screen.loading, timeout=TIMEOUT)
+        gate.set()
+        QThreadPool.globalInstance().waitForDone(TIMEOUT)
+        qtbot.wait(50)  # the late answer's queued callback runs here (and must do nothing)
+        codes = [
+            screen.table.model().index(r, 0).data() for r in range(screen.table.model().rowCount())
+        ]
+        assert codes and all(str(code).startswith("3412") for code in codes), codes
+        assert screen.within == "341200" and not screen.loading
+    finally:
+        gate.set()
+        remove_translators()

@@ -193,3 +193,42 @@ def test_too_many_values_for_the_plan_are_refused(qtbot: QtBot, session: UiSessi
     assert editor.isVisible()
     assert "n=5" in screen.message.text()
     assert _stored(session, ids[0]) is None
+
+
+def test_closing_over_units_not_yet_saved_asks_first(qtbot: QtBot, session: UiSession) -> None:
+    from labdesk.ui.main_window import MainWindow
+
+    sign_in_as(session, "tech1")
+    sample_id = fresh_sample(session, 69)
+    item = int(
+        session.db.scalar(
+            "SELECT id FROM sample_items WHERE sample_id = ? ORDER BY seq LIMIT 1", (sample_id,)
+        )
+    )
+    with session.db.write(session.context.actor) as w:
+        w.update("sample_items", item, {"limit_text": PLAN, "unit": "CFU/g"}, action="edit")
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.navigate("entry", sample_id)
+    screen = window.screen_widget("entry")
+    assert isinstance(screen, ResultEntryScreen)
+    if screen.start_button.isEnabled():
+        qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
+    screen.view.focus_result(0)
+    type_result(qtbot, screen.view, "80")
+    type_result(qtbot, screen.view, "120")
+    asked: list[list[str]] = []
+
+    def keep_open(_window: MainWindow, unsaved: list[str]) -> bool:
+        asked.append(unsaved)
+        return False
+
+    window.close_unsaved_provider = keep_open
+    window.close()
+    assert len(asked) == 1 and asked[0]  # named what is not saved; the window stays
+    assert window.isVisible()
+    assert [cell(screen.view, 0, f"unit#{n}") for n in (1, 2)] == ["80", "120"]
+    window.close_unsaved_provider = lambda _window, _unsaved: True
+    window.close()
+    assert not window.isVisible()

@@ -263,7 +263,9 @@ def test_technician_to_approval(qtbot: QtBot, session: UiSession) -> None:
     assert not view.grid_model().row_data(1).get("lod")
     editor = type_result(qtbot, view, "ND")
     assert editor.isVisible() and screen.message.is_error
-    assert "检出限" in screen.message.text() and "ND(0.01)" in screen.message.text()
+    # Said in the UI's language (issue 21.8; these tests run in English).
+    shown = screen.message.text()
+    assert "detection limit" in shown and "该项目" not in shown and "ND(0.01)" in shown
     assert cell(view, 1, "result") == ""
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     type_result(qtbot, view, "ND(0.01)")
