@@ -77,7 +77,7 @@ def _baseline(state: _State) -> object:
     out = []
     for item in state.items:
         values = [(Decimal(r["rho"]) - BLANK) * _V * _F / (Decimal(r["m"]) * _K) for r in item]
-        mean = sum(values) / len(values)
+        mean = sum(values, Decimal(0)) / len(values)
         within = abs(values[0] - values[1]) <= _LIMIT * abs(mean)
         out.append((str(mean.quantize(_Q, ROUND_HALF_EVEN)), within))
     return out

@@ -102,7 +102,7 @@ def setup(quick: bool) -> State:
     base, started, state_file = _server()
     dbname = f"bench_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(_with_db(base, "postgres"), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {dbname}")  # type: ignore[arg-type]
+        admin.execute(f"CREATE DATABASE {dbname}")
     url = _with_db(base, dbname)
     per_client = 250 if quick else 2000
     state = State(base, url, dbname, per_client, started_server=started, state_file=state_file)
@@ -172,7 +172,7 @@ def teardown(state: State) -> None:
             worker.stdin.close()
         worker.wait(timeout=60)
     with psycopg.connect(_with_db(state.base, "postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {state.dbname} WITH (FORCE)")  # type: ignore[arg-type]
+        admin.execute(f"DROP DATABASE IF EXISTS {state.dbname} WITH (FORCE)")
     if state.started_server:
         env = {**os.environ, "LABDESK_PG_STATE": state.state_file}
         subprocess.run(
