@@ -135,19 +135,19 @@ def test_a_slower_earlier_load_does_not_overwrite_the_drill_down(
     from labdesk.ui.hq_rates import HqRatesScreen
 
     gate = threading.Event()
-    calls: list[int] = []
 
-    def open_store():  # type: ignore[no-untyped-def]
-        calls.append(len(calls))
-        if len(calls) == 1:
-            gate.wait(TIMEOUT / 1000)
+    def held_store():  # type: ignore[no-untyped-def]
+        gate.wait(TIMEOUT / 1000)
         return open_hq(province_demo)
 
     install_translators("zh")
     try:
-        screen = HqRatesScreen(open_store)
+        # Each load takes the screen's opener when it starts, so the first one is held
+        # whichever worker thread happens to run first.
+        screen = HqRatesScreen(held_store)
         qtbot.addWidget(screen)
         screen.refresh()  # held at the gate: the province's cities
+        screen.open_store = lambda: open_hq(province_demo)
         screen.within = "341200"
         screen.refresh()  # the city's counties: answers first
         qtbot.waitUntil(lambda: screen.load is not None and not screen.loading, timeout=TIMEOUT)
