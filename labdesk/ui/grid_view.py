@@ -97,24 +97,18 @@ class ResultTableView(QTableView):
     def _make_actions(self) -> None:
         self._actions_made = True
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        retest = QAction(self.tr("Record a &retest…"), self)
-        retest.setObjectName("action_retest")
-        retest.setShortcut(QKeySequence("Ctrl+R"))
-        retest.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        retest.triggered.connect(self.retest_current)
-        self.addAction(retest)
-        instrument = QAction(self.tr("Set the &instrument…"), self)
-        instrument.setObjectName("action_instrument")
-        instrument.setShortcut(QKeySequence("Ctrl+I"))
-        instrument.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        instrument.triggered.connect(self.set_instrument_current)
-        self.addAction(instrument)
-        lod = QAction(self.tr("Set the &detection limit…"), self)
-        lod.setObjectName("action_lod")
-        lod.setShortcut(QKeySequence("Ctrl+L"))
-        lod.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        lod.triggered.connect(self.set_lod_current)
-        self.addAction(lod)
+        for name, text, keys, slot in (
+            ("action_retest", self.tr("Record a &retest…"), "Ctrl+R", self.retest_current),
+            ("action_instrument", self.tr("Set the &instrument…"), "Ctrl+I",
+             self.set_instrument_current),
+            ("action_lod", self.tr("Set the &detection limit…"), "Ctrl+L", self.set_lod_current),
+        ):  # fmt: skip
+            action = QAction(text, self)
+            action.setObjectName(name)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
