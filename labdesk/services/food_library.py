@@ -166,7 +166,13 @@ def _names_standard(label: str, number: str) -> bool:
 # audited write, so the hash of the last audit entry of these tables names the library's
 # state — and, chained, every change before it: a change rolled back and another one made
 # under the same entry number still hash differently.
-_LIBRARY_TABLES = ("food_classes", "lib_versions", "lib_item_rules", "food_templates")
+_LIBRARY_TABLES = (
+    "food_classes",
+    "lib_versions",
+    "lib_item_rules",
+    "lib_class_rules",
+    "food_templates",
+)
 _REVISION_SQL = (
     "SELECT hash FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log "
     "WHERE table_name IN (" + ", ".join(f"'{t}'" for t in _LIBRARY_TABLES) + "))"

@@ -324,3 +324,21 @@ def test_a_class_rule_is_checked_against_the_limits_that_reach_the_class(
             world.admin, version, "PROT", factor="1.1", rounding="gb8170", screening=False,
             reason="r", class_code="NO-SUCH-CLASS",
         )  # fmt: skip
+
+
+def test_a_class_rule_reaches_a_composition_cached_before_it(world: World, version: int) -> None:
+    library_rules.set_library_rule(  # clears the version's digest: later edits leave it alone
+        world.admin, version, "BENZOIC", factor="0.8", rounding="gb8170", screening=False,
+        reason="版本规则",
+    )  # fmt: skip
+    assert _rule_of(world, RICE, "BENZOIC") == ("0.8", 0, "")  # composed, and cached
+    seq = world.db.scalar("SELECT max(seq) FROM audit_log")
+    before = food_library.library_revision(world.db)
+    library_rules.set_library_rule(
+        world.admin, version, "BENZOIC", factor="0.5", rounding="gb8170", screening=False,
+        reason="大米另计", class_code=RICE,
+    )  # fmt: skip
+    tables = world.db.query("SELECT DISTINCT table_name FROM audit_log WHERE seq > ?", (seq,))
+    assert [r[0] for r in tables] == ["lib_class_rules"]  # the rule alone names the change
+    assert food_library.library_revision(world.db) != before
+    assert _rule_of(world, RICE, "BENZOIC") == ("0.5", 0, RICE)
