@@ -3,8 +3,8 @@
 A refusal becomes the model's `message` (shown inline) and False; a success refreshes
 the row, says what was saved and tells the other screens. A plan item's units are
 collected in the row until all n are in, then written as one result (grid_units.py).
-When the database server is away, the typed value is kept in the row as waiting and
-written again by `grid_retry.RetryQueue` off the GUI thread (issue 18.5).
+When the database server is away or busy, the typed value is kept in the row as
+waiting and written again by `grid_retry.RetryQueue` off the GUI thread (issue 18.5).
 """
 
 from __future__ import annotations
@@ -192,22 +192,28 @@ class GridWrites:
             # The server is known to be away: queue behind the waiting values instead of
             # making the window wait for a connection attempt.
             self._wait(row, item_id, waiting, write, saved_message)
-            model.message.emit(
-                QCoreApplication.translate(
+            if self.retry.busy:
+                text = QCoreApplication.translate(
+                    "ResultGridModel",
+                    "Kept here, not saved yet: the database is busy with another "
+                    "workstation's change; it is saved as soon as it is free.",
+                )
+            else:
+                text = QCoreApplication.translate(
                     "ResultGridModel",
                     "Kept here, not saved yet: the database server is away; it is saved as "
                     "soon as the server is back.",
-                ),
-                True,
-            )
+                )
+            model.message.emit(text, True)
             return True
         try:
             outcome = write(model.session.context)
         except LabDeskError as exc:
             from labdesk.services.conflicts import EditConflict
-            from labdesk.ui.grid_retry import server_away
+            from labdesk.ui.grid_retry import busy, server_away
 
             if waiting is not None and server_away(exc):
+                self.retry.busy = busy(exc)
                 self._wait(row, item_id, waiting, write, saved_message)
                 model.message.emit(self.retry.away_text(exc), True)
                 return True
