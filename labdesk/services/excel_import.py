@@ -27,11 +27,10 @@ from labdesk.core.errors import ValidationError
 from labdesk.services.table_files import (
     _cell_text,  # noqa: F401  (kept importable from here, where it used to live)
     _read_csv,  # noqa: F401
-    _read_csv_text,
     _read_xls,
     _read_xlsx,
-    decode_text,
     inspect_file,
+    read_csv_bytes,
     refuse_one_column,
 )
 
@@ -157,9 +156,7 @@ def read_table(path: Path) -> ImportTable:
     elif facts.kind == "xls":
         header, body = _read_xls(path)
     else:
-        text, encoding = decode_text(path.read_bytes(), path.name)
-        frame = _read_csv_text(path, text)
-        del text  # each copy of a file at the 20 MB bound counts (docs/robustness.md)
+        frame, encoding = read_csv_bytes(path, path.read_bytes())
         header = [str(c) for c in frame.columns]
         body = [[str(v) for v in row] for row in frame.itertuples(index=False)]
         del frame
@@ -288,11 +285,15 @@ def guess_mapping(table: ImportTable) -> ColumnMapping:
 def preview(table: ImportTable, mapping: ColumnMapping, rows: int = 20) -> list[dict[str, str]]:
     """The first `rows` data rows as the mapping reads them (plus the Excel row number)."""
     out = []
-    for index in range(min(rows, len(table.frame))):
+    head = table.frame.head(rows)
+    columns = {
+        name: None if (column := mapping.get(name)) is None else head[column].tolist()
+        for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
+    }
+    for index in range(len(head)):
         record = {"row": str(table.excel_row(index))}
-        for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
-            column = mapping.get(name)
-            record[name] = "" if column is None else str(table.frame.iloc[index][column])
+        for name, values in columns.items():
+            record[name] = "" if values is None else str(values[index])
         out.append(record)
     return out
 
@@ -409,10 +410,13 @@ def plan_import(
     mapping.check(table)
     frame = table.frame
     col = {name: mapping.get(name) for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)}
+    # Each mapped column read once as a list: `frame.iloc[i][c]` per cell built a Series per
+    # row, ~9 of the 9.2 s a 100,000-row file took to check (docs/robustness.md).
+    values = {name: None if c is None else frame[c].tolist() for name, c in col.items()}
 
     def cell(index: int, name: str) -> str:
-        column = col[name]
-        return "" if column is None else str(frame.iloc[index][column]).strip()
+        column = values[name]
+        return "" if column is None else str(column[index]).strip()
 
     def ref(name: str) -> str:
         column = col[name]
@@ -424,6 +428,7 @@ def plan_import(
     errors: list[RowError] = []
     entries: list[PlannedEntry] = []
     seen: dict[int, int] = {}
+    said: dict[str, str] = {}
     blank = 0
     for index in range(len(frame)):
         row_no = table.excel_row(index)
@@ -433,7 +438,11 @@ def plan_import(
             continue
 
         def fail(name: str, rule: str, message: str, row_no: int = row_no) -> None:
-            errors.append(RowError(row_no, ref(name), rule, message))
+            # One string per distinct wording: a file's rows name a few samples many times,
+            # and 100,000 equal copies of a refusal cost 20 MB (docs/robustness.md).
+            column = ref(name)
+            column = said.setdefault(column, column)
+            errors.append(RowError(row_no, column, rule, said.setdefault(message, message)))
 
         if not sample_no:
             fail("sample_no", "required", "样品编号为空 (sample number is empty)")
