@@ -404,7 +404,7 @@ def plan_import(
     cannot read, unit different from the item's, the same item twice, an item that already
     has a result.
     """
-    from labdesk.services.results import judge_text
+    from labdesk.services.result_bulk import judge_entries
 
     mapping.check(table)
     frame = table.frame
@@ -421,8 +421,10 @@ def plan_import(
     sample_col = col["sample_no"]
     assert sample_col is not None  # mapping.check
     samples, items = _load_items(db, [s.strip() for s in frame[sample_col].tolist()])
-    errors: list[RowError] = []
-    entries: list[PlannedEntry] = []
+    # Each row's error, or its entry waiting for its verdict: the rows are judged together
+    # after the loop (`result_bulk.judge_entries`), the plan keeps the rows' order.
+    checked: list[RowError | PlannedEntry] = []
+    judged_items: list[Any] = []
     seen: dict[int, int] = {}
     blank = 0
     for index in range(len(frame)):
@@ -433,7 +435,7 @@ def plan_import(
             continue
 
         def fail(name: str, rule: str, message: str, row_no: int = row_no) -> None:
-            errors.append(RowError(row_no, ref(name), rule, message))
+            checked.append(RowError(row_no, ref(name), rule, message))
 
         if not sample_no:
             fail("sample_no", "required", "样品编号为空 (sample number is empty)")
@@ -477,12 +479,8 @@ def plan_import(
                 f"样品 {sample_no} 的“{item['name']}”已有结果；请在样品中修改并填写原因",
             )
             continue
-        try:
-            verdict = judge_text(item, result)
-        except ValidationError as exc:
-            fail("result", exc.rule, str(exc))
-            continue
-        entries.append(
+        judged_items.append(item)
+        checked.append(
             PlannedEntry(
                 row=row_no,
                 sample_no=sample_no,
@@ -491,10 +489,28 @@ def plan_import(
                 text=result,
                 instrument=cell(index, "instrument"),
                 method=cell(index, "method"),
-                verdict=verdict.verdict,
-                display=verdict.display,
+                verdict="",
+                display="",
             )
         )
+    waiting = [entry for entry in checked if isinstance(entry, PlannedEntry)]
+    judged = judge_entries(judged_items, [entry.text for entry in waiting])
+    errors: list[RowError] = []
+    entries: list[PlannedEntry] = []
+    n = 0
+    for outcome in checked:
+        if isinstance(outcome, RowError):
+            errors.append(outcome)
+            continue
+        code = judged.code(n)
+        if code:
+            entries.append(replace(outcome, verdict=code, display=judged.display(n)))
+        else:
+            try:
+                judged.verdict(n)
+            except ValidationError as exc:
+                errors.append(RowError(outcome.row, ref("result"), exc.rule, str(exc)))
+        n += 1
     if not entries and not errors:
         errors.append(RowError(HEADER_ROW, "—", "not_empty", "文件中没有数据行 (no data rows)"))
     return ImportPlan(
