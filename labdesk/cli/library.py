@@ -282,6 +282,8 @@ def cmd_limits(args: argparse.Namespace) -> int:
             "factor": i["factor"],
             "rounding": i["rounding"],
             "screening": bool(i["screening"]),
+            # the food class whose own rule that is ("" for the version's rule; issue 15.2)
+            "rule_class": i["rule_class"],
         }
         for i in composed.items
     ]

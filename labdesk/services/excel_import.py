@@ -27,11 +27,10 @@ from labdesk.core.errors import ValidationError
 from labdesk.services.table_files import (
     _cell_text,  # noqa: F401  (kept importable from here, where it used to live)
     _read_csv,  # noqa: F401
-    _read_csv_text,
     _read_xls,
     _read_xlsx,
-    decode_text,
     inspect_file,
+    read_csv_bytes,
     refuse_one_column,
 )
 
@@ -157,9 +156,7 @@ def read_table(path: Path) -> ImportTable:
     elif facts.kind == "xls":
         header, body = _read_xls(path)
     else:
-        text, encoding = decode_text(path.read_bytes(), path.name)
-        frame = _read_csv_text(path, text)
-        del text  # each copy of a file at the 20 MB bound counts (docs/robustness.md)
+        frame, encoding = read_csv_bytes(path, path.read_bytes())
         header = [str(c) for c in frame.columns]
         body = [[str(v) for v in row] for row in frame.itertuples(index=False)]
         del frame
@@ -288,11 +285,15 @@ def guess_mapping(table: ImportTable) -> ColumnMapping:
 def preview(table: ImportTable, mapping: ColumnMapping, rows: int = 20) -> list[dict[str, str]]:
     """The first `rows` data rows as the mapping reads them (plus the Excel row number)."""
     out = []
-    for index in range(min(rows, len(table.frame))):
+    head = table.frame.head(rows)
+    columns = {
+        name: None if (column := mapping.get(name)) is None else head[column].tolist()
+        for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)
+    }
+    for index in range(len(head)):
         record = {"row": str(table.excel_row(index))}
-        for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS):
-            column = mapping.get(name)
-            record[name] = "" if column is None else str(table.frame.iloc[index][column])
+        for name, values in columns.items():
+            record[name] = "" if values is None else str(values[index])
         out.append(record)
     return out
 
@@ -409,10 +410,13 @@ def plan_import(
     mapping.check(table)
     frame = table.frame
     col = {name: mapping.get(name) for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)}
+    # Each mapped column read once as a list: `frame.iloc[i][c]` per cell built a Series per
+    # row, ~9 of the 9.2 s a 100,000-row file took to check (docs/robustness.md).
+    values = {name: None if c is None else frame[c].tolist() for name, c in col.items()}
 
     def cell(index: int, name: str) -> str:
-        column = col[name]
-        return "" if column is None else str(frame.iloc[index][column]).strip()
+        column = values[name]
+        return "" if column is None else str(column[index]).strip()
 
     def ref(name: str) -> str:
         column = col[name]
@@ -423,9 +427,10 @@ def plan_import(
     samples, items = _load_items(db, [s.strip() for s in frame[sample_col].tolist()])
     # Each row's error, or its entry waiting for its verdict: the rows are judged together
     # after the loop (`result_bulk.judge_entries`), the plan keeps the rows' order.
-    checked: list[RowError | PlannedEntry] = []
+    checked: list[RowError | tuple[int, str, str, int, str, str, str]] = []
     judged_items: list[Any] = []
     seen: dict[int, int] = {}
+    said: dict[str, str] = {}
     blank = 0
     for index in range(len(frame)):
         row_no = table.excel_row(index)
@@ -435,7 +440,11 @@ def plan_import(
             continue
 
         def fail(name: str, rule: str, message: str, row_no: int = row_no) -> None:
-            checked.append(RowError(row_no, ref(name), rule, message))
+            # One string per distinct wording: a file's rows name a few samples many times,
+            # and 100,000 equal copies of a refusal cost 20 MB (docs/robustness.md).
+            column = ref(name)
+            column = said.setdefault(column, column)
+            checked.append(RowError(row_no, column, rule, said.setdefault(message, message)))
 
         if not sample_no:
             fail("sample_no", "required", "样品编号为空 (sample number is empty)")
@@ -481,35 +490,37 @@ def plan_import(
             continue
         judged_items.append(item)
         checked.append(
-            PlannedEntry(
-                row=row_no,
-                sample_no=sample_no,
-                item_name=str(item["name"]),
-                sample_item_id=item_id,
-                text=result,
-                instrument=cell(index, "instrument"),
-                method=cell(index, "method"),
-                verdict="",
-                display="",
+            (
+                row_no,
+                sample_no,
+                str(item["name"]),
+                item_id,
+                result,
+                cell(index, "instrument"),
+                cell(index, "method"),
             )
         )
-    waiting = [entry for entry in checked if isinstance(entry, PlannedEntry)]
-    judged = judge_entries(judged_items, [entry.text for entry in waiting])
+    judged = judge_entries(
+        judged_items, [row[4] for row in checked if not isinstance(row, RowError)]
+    )
+    del judged_items
     errors: list[RowError] = []
     entries: list[PlannedEntry] = []
     n = 0
-    for outcome in checked:
-        if isinstance(outcome, RowError):
-            errors.append(outcome)
+    for row in checked:
+        if isinstance(row, RowError):
+            errors.append(row)
             continue
         code = judged.code(n)
         if code:
-            entries.append(replace(outcome, verdict=code, display=judged.display(n)))
+            entries.append(PlannedEntry(*row, verdict=code, display=judged.display(n)))
         else:
             try:
                 judged.verdict(n)
             except ValidationError as exc:
-                errors.append(RowError(outcome.row, ref("result"), exc.rule, str(exc)))
+                column, message = ref("result"), str(exc)
+                column, message = said.setdefault(column, column), said.setdefault(message, message)
+                errors.append(RowError(row[0], column, exc.rule, message))
         n += 1
     if not entries and not errors:
         errors.append(RowError(HEADER_ROW, "—", "not_empty", "文件中没有数据行 (no data rows)"))

@@ -17,6 +17,7 @@ the class's template (the nearest class on its path that has one). Imports are i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -106,6 +107,7 @@ _ITEM_COLUMNS = (
     ("factor", "ru.factor"),
     ("rounding", "coalesce(ru.rounding, 'gb8170')"),
     ("screening", "coalesce(ru.screening, 0)"),
+    ("version_id", "l.version_id"),
 )
 _ITEM_KEYS = tuple(k for k, _ in _ITEM_COLUMNS)
 (_ID, _CLASS, _CLASS_NAME, _EXCLUDED, _TABLE, _CODE) = range(6)
@@ -159,6 +161,48 @@ def _names_standard(label: str, number: str) -> bool:
     )
 
 
+# What a composition is made of: the classification, the versions (their limit rows are
+# their audited content), the items' rules and the templates. Every change to them is an
+# audited write, so the hash of the last audit entry of these tables names the library's
+# state — and, chained, every change before it: a change rolled back and another one made
+# under the same entry number still hash differently.
+_LIBRARY_TABLES = (
+    "food_classes",
+    "lib_versions",
+    "lib_item_rules",
+    "lib_class_rules",
+    "food_templates",
+)
+_REVISION_SQL = (
+    "SELECT hash FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log "
+    "WHERE table_name IN (" + ", ".join(f"'{t}'" for t in _LIBRARY_TABLES) + "))"
+)
+# Compositions kept per revision (class, date, grade, label): a lab registers batches
+# of samples of a few classes; the whole cache goes when the library changes.
+_CACHE_SIZE = 64
+
+
+def library_revision(db: Store) -> str:
+    """The library's state as the audit log names it ('' before anything was imported)."""
+    return str(db.scalar(_REVISION_SQL) or "")
+
+
+def _library_cache(db: Store) -> dict[tuple[Any, ...], Any] | None:
+    """The compositions cached for the library as it is now; None inside a transaction,
+    whose own library changes are not in the audit log until its commit."""
+    with db.lock:
+        if db.conn.in_transaction:
+            return None
+        revision = library_revision(db)
+    held: tuple[str, dict[tuple[Any, ...], Any]] | None = db.__dict__.get("_library_cache")
+    if held is None or held[0] != revision:
+        held = db.__dict__["_library_cache"] = (revision, {})
+    cache = held[1]
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    return cache
+
+
 def compose_items(
     db: Store,
     class_code: str,
@@ -167,7 +211,23 @@ def compose_items(
     grade: str = "",
     executive_standard: str = "",
 ) -> FoodItems:
-    """Every applicable limit for a sample of `class_code` taken on `on`."""
+    """Every applicable limit for a sample of `class_code` taken on `on`.
+
+    Cached until the library changes (`library_revision`); each call gets its own item
+    dicts, which the caller may change."""
+    cache = _library_cache(db)
+    key = ("compose", class_code, on, grade, executive_standard)
+    composed: FoodItems | None = None if cache is None else cache.get(key)
+    if composed is None:
+        composed = _compose_items(db, class_code, on, grade, executive_standard)
+        if cache is not None:
+            cache[key] = composed
+    return dataclasses.replace(composed, items=[dict(i) for i in composed.items])
+
+
+def _compose_items(
+    db: Store, class_code: str, on: date, grade: str, executive_standard: str
+) -> FoodItems:
     tree = load_tree(db)
     path = [c.code for c in tree.path(class_code)]
     sample_class = tree.get(class_code).name
@@ -204,6 +264,7 @@ def compose_items(
             )
         )
     composition = compose(path, candidates, grade)
+    class_rules = _class_rules(db, path)
     items = []
     sources: dict[tuple[str, str, str, str], str] = {}
     for composed in composition.items:
@@ -216,6 +277,11 @@ def compose_items(
             text = sources[where] = source_text(key, where[2], where[3], sample_class)
         item["source"] = text
         item["key"] = f"{r[_STANDARD_NO]}|{r[_CODE]}"
+        item["rule_class"] = ""
+        if class_rules:
+            rule = class_rules.get((item["version_id"], item["code"]))
+            if rule is not None:
+                item.update(rule)
         items.append(item)
     return FoodItems(
         class_code,
@@ -224,6 +290,26 @@ def compose_items(
         composition.needs_grade,
         tuple(sorted(unnamed - {i["standard_no"] for i in items})),
     )
+
+
+def _class_rules(db: Store, path: list[str]) -> dict[tuple[int, str], dict[str, Any]]:
+    """The class rules (lib_class_rules) on the path, by (version, item code): the most
+    specific class's, which replaces the version's own rule (issue 15.2)."""
+    rows = db.query(
+        "SELECT version_id, code, class_code, factor, rounding, screening FROM lib_class_rules "
+        f"WHERE active = 1 AND class_code IN ({', '.join('?' * len(path))})",
+        path,
+    )
+    depth = {code: index for index, code in enumerate(path)}
+    found: dict[tuple[int, str], dict[str, Any]] = {}
+    for r in sorted(rows, key=lambda r: depth[r["class_code"]]):
+        found[(r["version_id"], r["code"])] = {
+            "factor": r["factor"],
+            "rounding": r["rounding"],
+            "screening": r["screening"],
+            "rule_class": r["class_code"],
+        }
+    return found
 
 
 @dataclass
@@ -240,7 +326,19 @@ class Proposal:
 
 
 def template_for(db: Store, class_code: str) -> tuple[str, list[dict[str, Any]]]:
-    """(class code, entries) of the nearest class on the path with a template."""
+    """(class code, entries) of the nearest class on the path with a template (cached
+    as `compose_items` is; the entries are the caller's own)."""
+    cache = _library_cache(db)
+    key = ("template", class_code)
+    found: tuple[str, list[dict[str, Any]]] | None = None if cache is None else cache.get(key)
+    if found is None:
+        found = _template_for(db, class_code)
+        if cache is not None:
+            cache[key] = found
+    return found[0], [dict(entry) for entry in found[1]]
+
+
+def _template_for(db: Store, class_code: str) -> tuple[str, list[dict[str, Any]]]:
     tree = load_tree(db)
     for cls in reversed(tree.path(class_code)):
         rows = db.query(

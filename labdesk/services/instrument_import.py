@@ -276,9 +276,9 @@ def _read_rows(
     seen_rows: dict[tuple[str, ...], int] = {}
     seen_rep: dict[tuple[str, int], int] = {}
     collected: dict[str, dict[int, dict[str, str]]] = {}
-    for index in range(len(frame)):
+    # Rows as plain dicts: `frame.iloc[i]` built a pandas Series per row (~90 µs each).
+    for index, record in enumerate(frame.to_dict("records")):
         row_no = table.excel_row(index)
-        record = frame.iloc[index]
         cells = [str(record[c]).strip() for c in table.columns]
         if not any(cells):
             result.skipped += 1

@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "import_library": frozenset({"admin"}),
     "abolish_standard": frozenset({"admin"}),
     "edit_food_templates": frozenset({"admin", "manager"}),
+    # the technical manager answers for how an item is judged (factor, rounding, screening)
+    "edit_library_rules": frozenset({"admin", "manager"}),
     "edit_centre": frozenset({"admin"}),
     "import_calendar": frozenset({"manager", "admin"}),
     "refresh_clocks": frozenset({"manager", "admin"}),
@@ -83,6 +85,7 @@ ACTION_NAMES = {
     "export": "sign off and export batches",
     "manage_keys": "manage signing keys",
     "edit_food_templates": "edit the item templates of food classes",
+    "edit_library_rules": "edit the judgement rules of library items",
     "configure_outbox": "set the export outbox folder",
     "manage_users": "manage users",
     "import_library": "import the standards library",

@@ -86,32 +86,32 @@ class BulkVerdicts:
     __slots__ = ("_alone", "_at", "_columns")
 
     def __init__(
-        self, columns: VerdictColumns, at: dict[int, int], alone: dict[int, Verdict | Exception]
+        self, columns: VerdictColumns, at: list[int], alone: dict[int, Verdict | Exception]
     ) -> None:
         self._columns = columns
-        self._at = at  # entry → its row in `columns`
+        self._at = at  # entry → its row in `columns`, -1 for one judged alone
         self._alone = alone  # entries judged one by one: their Verdict or refusal
 
     def code(self, i: int) -> str:
         """Entry ``i``'s verdict code; "" when it is refused."""
-        j = self._at.get(i)
-        if j is not None:
+        j = self._at[i]
+        if j >= 0:
             return self._columns.codes[j]
         alone = self._alone[i]
         return alone.verdict if isinstance(alone, Verdict) else ""
 
     def display(self, i: int) -> str:
         """What the report would print for entry ``i``; "" when it is refused."""
-        j = self._at.get(i)
-        if j is not None:
+        j = self._at[i]
+        if j >= 0:
             return self._columns.displays[j]
         alone = self._alone[i]
         return alone.display if isinstance(alone, Verdict) else ""
 
     def verdict(self, i: int) -> Verdict:
         """Entry ``i``'s Verdict; raises its ValidationError when it is refused."""
-        j = self._at.get(i)
-        if j is not None:
+        j = self._at[i]
+        if j >= 0:
             return self._columns.verdict(j)
         alone = self._alone[i]
         if isinstance(alone, Verdict):
@@ -127,21 +127,27 @@ def judge_entries(
     path), the rest (a guard band with its U, an empty text, an item whose rule does not
     compile) one by one. Raises nothing: a refusal is the entry's. An entry whose item
     is None (no such item: the caller refuses it) is not judged."""
-    rules: dict[int, CompiledRule] = {}
+    rules: list[CompiledRule] = []  # each compiled rule once (`rule_for` caches them)
+    key_of: dict[int, int] = {}  # id(rule) → its index in `rules`
     rows: list[tuple[int, str]] = []
-    at: dict[int, int] = {}
+    at: list[int] = []
     alone: dict[int, Verdict | Exception] = {}
     for i, (item, text) in enumerate(zip(items, texts, strict=True)):
+        at.append(-1)
         if item is None:
             continue
         if text and text.strip() and _decision_rule(item) == "simple":
             try:
-                rules[i] = rule_for(item)
+                rule = rule_for(item)
             except ValidationError as exc:
                 alone[i] = exc
                 continue
+            key = key_of.get(id(rule))
+            if key is None:
+                key = key_of[id(rule)] = len(rules)
+                rules.append(rule)
             at[i] = len(rows)
-            rows.append((i, text))
+            rows.append((key, text))
             continue
         try:
             alone[i] = judge_text(item, text, uncertainties[i] if uncertainties else None)

@@ -180,9 +180,11 @@ def plan_rows(prepared: Prepared) -> list[PlanRow]:
     """Every data row with its verdict or its problems (the preview shows them all)."""
     table, mapping, plan = prepared.table, prepared.mapping, prepared.plan
     entries = {e.row: e for e in plan.entries}
-    problems: dict[int, list[RowError]] = {}
+    # Tuples, shared with the rows below: a list per refused row and a tuple copied from it
+    # cost 13 MB at the 100,000-row bound, over the 200 MB ceiling (docs/robustness.md).
+    problems: dict[int, tuple[RowError, ...]] = {}
     for error in plan.errors:
-        problems.setdefault(error.row, []).append(error)
+        problems[error.row] = (*problems.get(error.row, ()), error)
     frame = table.frame
     # Each mapped column read once as a list: `frame.iloc[i][c]` per cell made a Series per
     # row (100,000 rows at the 20 MB bound: most of the 20 s a check took).
@@ -208,12 +210,12 @@ def plan_rows(prepared: Prepared) -> list[PlanRow]:
                 *values,
                 verdict=entry.verdict if entry else "",
                 display=entry.display if entry else "",
-                refusals=tuple(problems.get(row_no, ())),
+                refusals=problems.get(row_no, ()),
             )
         )
     for row_no, found in sorted(problems.items()):
         if row_no < table.excel_row(0):  # whole-file problems (mapping, no data rows)
-            rows.insert(0, PlanRow(row_no, "", "", "", "", "", tuple(found)))
+            rows.insert(0, PlanRow(row_no, "", "", "", "", "", found))
     return rows
 
 

@@ -31,11 +31,13 @@ from labdesk.core.judgement import (
     conclude,
     item_rule,
 )
+from labdesk.core.plans import looks_like_plan
 from labdesk.services import lab_guards
 from labdesk.services.conflicts import UNCHECKED, ensure_current_result
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import transition
+from labdesk.store import drafts as unit_drafts
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
@@ -310,6 +312,10 @@ def write_one(
     }
     new_id = w.insert("results", values, reason=reason, action=kind)
     insert_values(w, new_id, kind_values(text, verdict, str(item["unit"] or "")))
+    if looks_like_plan(str(item["limit_text"] or "")):
+        # The units typed so far (a draft, store/drafts.py) become this result: gone with
+        # the same commit, so no draft outlives the result it was for.
+        unit_drafts.clear(w.conn, int(item["id"]))
     if current is not None:
         w.update(
             "results", int(current["id"]), {"superseded_by": new_id}, reason=reason, action=kind

@@ -23,7 +23,7 @@ message before it is parsed (and nothing is written, since nothing has been read
   scanned for FORMULA records) and merged ranges, which the import refuses.
 - `xlsx_merged_ranges(book, sheet)`: merged ranges of an .xlsx's first sheet, streamed
   from its XML (openpyxl's read-only mode does not expose them).
-- `_read_xlsx`, `_read_xls`, `_read_csv_text`: each kind of file as a header and text rows
+- `_read_xlsx`, `_read_xls`, `read_csv_bytes`: each kind of file as a header and text rows
   (`_cell_text` gives the text a cell shows), for `excel_import.read_table`.
 
 Both imports read through here: the general result import (`services.result_import`) and
@@ -386,38 +386,37 @@ def _read_xls(path: Path) -> tuple[list[str], list[list[str]]]:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     """A CSV/TSV file as text cells (its encoding detected: `table_files.decode_text`)."""
-    return _read_csv_text(path, decode_text(path.read_bytes(), path.name)[0])
+    return read_csv_bytes(path, path.read_bytes())[0]
 
 
-class _TextChunks(io.TextIOBase):
-    """`text` handed to the CSV parser a chunk at a time. Why: `io.StringIO(text)` copies
-    the whole text into a 4-byte-per-character buffer — 80 MB for a 20 MB GBK file, the
-    largest single cost of a results import at its size bound (docs/robustness.md)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
-        self._at = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int | None = -1) -> str:
-        start = self._at
-        end = len(self._text) if size is None or size < 0 else min(start + size, len(self._text))
-        self._at = end
-        return self._text[start:end]
+# The codec pandas decodes with, for each encoding `decode_text` names (the BOM codecs read
+# and drop their mark, as `decode_text` does).
+_PARSE_CODECS = {
+    "UTF-8 (BOM)": "utf-8-sig",
+    "UTF-32": "utf-32",
+    "UTF-16": "utf-16",
+    "ASCII": "ascii",
+    **{label: codec for codec, label in _ENCODINGS},
+}
 
 
-def _read_csv_text(path: Path, text: str) -> pd.DataFrame:
+def read_csv_bytes(path: Path, raw: bytes) -> tuple[pd.DataFrame, str]:
+    """(the file's text cells, the encoding it was read in). Every byte is checked by
+    `decode_text` first; the parser then decodes the same bytes itself, chunk by chunk. Why:
+    holding the whole decoded text beside the parse cost 39 MB of a results import at its
+    20 MB bound — over the 200 MB ceiling (docs/robustness.md)."""
+    text, label = decode_text(raw, path.name)
+    head = text[:4096]
+    del text
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect = csv.Sniffer().sniff(head, delimiters=",;\t")
         sep = dialect.delimiter
     except csv.Error:
-        sep = "\t" if "\t" in text.partition("\n")[0] else ","
+        sep = "\t" if "\t" in head.partition("\n")[0] else ","
     try:
         frame = pd.read_csv(
-            _TextChunks(text),
+            io.BytesIO(raw),
+            encoding=_PARSE_CODECS[label],
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -429,7 +428,7 @@ def _read_csv_text(path: Path, text: str) -> pd.DataFrame:
         raise _not_regular(path.name, exc) from None
     if len(frame) > MAX_ROWS:
         raise _too_many_rows(path)
-    return frame
+    return frame, label
 
 
 # What pandas' C tokenizer says (its line numbers count from 1, header included, blank

@@ -66,8 +66,11 @@ _ENTRY_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # An inserted row is logged with its keys in column order (deterministic, no sort needed).
 _ROW_ENCODER = _ENTRY_ENCODER
 _SIMPLE_TYPES = frozenset({str, int, type(None)})
-# Bound on the per-call cache of value → JSON text in insert_many (see _RowJson).
+# Bound on the cache of value → JSON text in insert_many (see _RowJson) while it runs,
+# and what is kept of it for the next call (the same table's next rows: a registration's
+# 150 items repeat the previous sample's names, units, limits and sources).
 _MEMO_LIMIT = 50_000
+_MEMO_KEPT = 4_096
 
 
 class _RowJson:
@@ -78,7 +81,9 @@ class _RowJson:
     built once, and each value's text is looked up in a memo, since imported rows repeat
     most values (units, methods, verdicts, explanations). Only for rows whose values are
     exactly str, int or None (the caller checks): then equal values have equal JSON
-    (no bool/Decimal/float aliasing 1 == True == Decimal(1) == 1.0).
+    (no bool/Decimal/float aliasing 1 == True == Decimal(1) == 1.0). That holds whatever
+    the call, so one instance serves a table's inserts for the life of the connection
+    (`_TableInfo.row_json`), its memo trimmed after each call (`trim`).
     """
 
     def __init__(self, columns: Sequence[str]) -> None:
@@ -97,6 +102,12 @@ class _RowJson:
     def _seed(self) -> None:
         self.memo.clear()
         self.memo[None] = "null"
+
+    def trim(self) -> None:
+        """Forgets the memo if it grew past what is worth keeping between calls (a bulk
+        import's distinct values would otherwise stay in memory after it)."""
+        if len(self.memo) > _MEMO_KEPT:
+            self._seed()
 
     def encode(self, values: Sequence[Any]) -> str:
         parts = self.template.copy()
@@ -219,6 +230,44 @@ class _TableInfo:
             f"INSERT INTO {table} ({', '.join(self.columns)}) "
             f"VALUES ({', '.join('?' * len(self.columns))})"
         )
+        self._row_json: _RowJson | None = None
+        self._defaults = tuple(self.defaults[c] for c in self.columns)
+        # the statements binding a subset of the columns: kept column indexes → SQL
+        self._narrow_sql: dict[tuple[int, ...], str] = {}
+        self._table = table
+
+    def narrowed(self, rows: Sequence[tuple[Any, ...]]) -> tuple[str, Sequence[tuple[Any, ...]]]:
+        """The INSERT of `rows` (full rows, in column order) binding only the columns some
+        row sets to other than the column's default: the rows stored are the same (the
+        others take that default), and binding a column costs about what storing it does
+        (a sample's items leave a third of sample_items' columns at their defaults).
+        Values are plain here (str, int, None, bytes), so `==` is the stored equality."""
+        if not rows:
+            return self.insert_sql, rows
+        by_column = list(zip(*rows, strict=True))
+        count = len(rows)
+        kept = tuple(
+            index
+            for index, (values, default) in enumerate(zip(by_column, self._defaults, strict=True))
+            if values.count(default) != count
+        )
+        if len(kept) == len(self.columns):
+            return self.insert_sql, rows
+        sql = self._narrow_sql.get(kept)
+        if sql is None:
+            names = ", ".join(self.columns[i] for i in kept)
+            sql = self._narrow_sql[kept] = (
+                f"INSERT INTO {self._table} ({names}) VALUES ({', '.join('?' * len(kept))})"
+            )
+        return sql, list(zip(*(by_column[i] for i in kept), strict=True))
+
+    @property
+    def row_json(self) -> _RowJson:
+        """The table's fast row encoder, made on the first insert (content tables have
+        none: their rows get no audit entry)."""
+        if self._row_json is None:
+            self._row_json = _RowJson(self.columns)
+        return self._row_json
 
 
 _AUDIT_INSERT = (
@@ -407,7 +456,6 @@ class Writer:
         thread was tried: handing the GIL over for every row made it no faster.)
         """
         info = self._info(table)
-        columns = info.columns
         defaults = info.defaults
         blob_indexes = info.blob_indexes
         automatic = sum(1 for values in rows if values.get("id") is None)
@@ -443,8 +491,8 @@ class Writer:
         if not automatic:
             self._next_id.pop(table, None)  # ids of their own: the next block asks the table
 
-        self.conn.executemany(info.insert_sql, full_rows)
-        self._log_inserts(table, columns, blob_indexes, ids, full_rows, general, reason, action)
+        self.conn.executemany(*info.narrowed(full_rows))
+        self._log_inserts(table, info, ids, full_rows, general, reason, action)
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
         return ids
@@ -452,8 +500,7 @@ class Writer:
     def _log_inserts(
         self,
         table: str,
-        columns: Sequence[str],
-        blob_indexes: Sequence[int],
+        info: _TableInfo,
         ids: Sequence[int],
         full_rows: Sequence[tuple[Any, ...]],
         general: Mapping[int, dict[str, Any]],
@@ -464,8 +511,10 @@ class Writer:
         actor = self.actor
         user_id, username = actor.user_id, actor.username
         at_utc, at_offset = self.at_utc, self.at_offset
+        columns, blob_indexes = info.columns, info.blob_indexes
         encode_row = _ROW_ENCODER.encode
-        fast_json = _RowJson(columns).encode
+        row_json = info.row_json
+        fast_json = row_json.encode
         encode_entry = _ENTRY_ENCODER.encode
         fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
         fixed_after = encode_entry([None, reason])[1:-1]
@@ -498,6 +547,7 @@ class Writer:
                     reason,
                 )
             )
+        row_json.trim()
 
     def insert_content(
         self,

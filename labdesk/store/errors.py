@@ -23,6 +23,12 @@ class ServerAway(StoreError):
     the change was written, and the same change may be tried again once it is back."""
 
 
+class DatabaseBusy(StoreError):
+    """The server gave up waiting for another workstation's lock on the same records
+    (lock timeout) or cancelled this transaction to break a deadlock: the connection is
+    fine, nothing of the change was written, and the same change may be tried again."""
+
+
 class DatabaseLocked(StoreError):
     """Another LabDesk process already has the database open for writing."""
 

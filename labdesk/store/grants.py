@@ -33,6 +33,8 @@ def grant_statements(role: str, schema: str) -> list[str]:
         # New ids come from one sequence per table (nextval, and setval past rows that
         # brought their own id: pg_engine.TAKE_IDS).
         f"GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        # A plan's units typed so far are deleted once its result is written (drafts.py).
+        f"GRANT DELETE ON unit_drafts TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}",
         f"REVOKE DELETE, TRUNCATE ON audit_head FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON labdesk_schema FROM {role}",

@@ -20,7 +20,7 @@ from psycopg import adapt, pq
 
 from labdesk.store import pg_sql
 from labdesk.store.engine import Connection, Engine, ServerUrl
-from labdesk.store.errors import ServerAway, StoreError
+from labdesk.store.errors import DatabaseBusy, ServerAway, StoreError
 
 CONNECT_TIMEOUT_S = 10
 # Any key fits: the number only has to be the same in every LabDesk process.
@@ -539,7 +539,7 @@ class PostgresEngine(Engine):
         if isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.DeadlockDetected):
             # Both are OperationalErrors, but the connection is fine: the server gave up
             # waiting (lock_timeout) or broke a deadlock by cancelling this transaction.
-            busy = StoreError(
+            busy = DatabaseBusy(
                 f"{where}: the database is busy with another workstation's change to the "
                 "same records; nothing of this change was saved — try again "
                 "(数据库正忙于其他工作站的修改，未保存，请重试)"

@@ -1,9 +1,12 @@
 """Writes the database server could not take, kept and retried off the GUI thread.
 
-When the server is away (issue 18.5), a value typed in the grid is not thrown away and
-not claimed as saved: the row shows it as waiting (its own colour, "not saved yet"),
-the message line says the server is away, and a worker thread tries the same service
-write again on its own connection, waiting 1, 2, 4, 8, 15 then 30 s between attempts.
+When the server is away (issue 18.5) or busy (another workstation held a lock on the
+same records past the lock timeout, or the server broke a deadlock: issue 18), a value
+typed in the grid is not thrown away and not claimed as saved: the row shows it as
+waiting (its own colour, "not saved yet"), the message line says which of the two it
+is, and a worker thread tries the same service write again on its own connection,
+waiting 1, 2, 4, 8, 15 then 30 s between attempts. Busy is retried whether or not the
+service already retried it itself: what reaches the grid is "still busy".
 The GUI thread never waits for the server here. When a write commits, the row shows the
 stored result and the message says it was saved; a write the service now refuses (the
 result was changed at another workstation meanwhile, the sample left entry) is said
@@ -36,10 +39,20 @@ BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
 
 def server_away(exc: BaseException) -> bool:
-    """Whether `exc` says the database server is away (the write may be tried again)."""
-    from labdesk.store.errors import ServerAway
+    """Whether `exc` says the write may simply be tried again: the database server is
+    away, or busy with another workstation's lock on the same records (a lock timeout
+    or a deadlock the server broke — whether the service already retried it or not).
+    Either way the server rolled the transaction back: nothing of it was written."""
+    from labdesk.store.errors import DatabaseBusy, ServerAway
 
-    return isinstance(exc, ServerAway)
+    return isinstance(exc, ServerAway | DatabaseBusy)
+
+
+def busy(exc: BaseException) -> bool:
+    """Whether `exc` is the server being busy (not away): said differently to the user."""
+    from labdesk.store.errors import DatabaseBusy
+
+    return isinstance(exc, DatabaseBusy)
 
 
 @dataclass
@@ -70,6 +83,9 @@ class RetryQueue(QObject):
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.backoff: tuple[float, ...] = BACKOFF_S
+        # Why the writes wait: busy (another workstation's lock) or the server away. Set
+        # by the worker, read by the GUI thread for its messages (a plain bool).
+        self.busy = False
         self.savedLater.connect(self._saved)
         self.refusedLater.connect(self._refused)
         self.attempted.connect(self._still_away)
@@ -86,15 +102,20 @@ class RetryQueue(QObject):
     def away_text(self, exc: BaseException) -> str:
         from labdesk.ui.errors import user_message
 
-        return (
-            QCoreApplication.translate(
+        if busy(exc):
+            kept = QCoreApplication.translate(
+                "ResultGridModel",
+                "The database is busy with another workstation's change to the same "
+                "records: your value is kept here (not saved yet) and saved as soon as "
+                "they are free.",
+            )
+        else:
+            kept = QCoreApplication.translate(
                 "ResultGridModel",
                 "The database server is away: your value is kept here (not saved yet) and "
                 "saved as soon as the server is back.",
             )
-            + " "
-            + user_message(exc)
-        )
+        return kept + " " + user_message(exc)
 
     def put(
         self,
@@ -129,10 +150,11 @@ class RetryQueue(QObject):
                     batch = list(self._waiting.values())
                 if not batch:
                     return
-                db, away = self._attempt(db, batch)
-                if not away:
+                db, again = self._attempt(db, batch)
+                if again is None:
                     attempt = 0
                     continue
+                self.busy = again == "busy"
                 delay = self.backoff[min(attempt, len(self.backoff) - 1)]
                 attempt += 1
                 self.attempted.emit(attempt, delay)
@@ -149,8 +171,11 @@ class RetryQueue(QObject):
                     )
                     self._thread.start()
 
-    def _attempt(self, db: Database | None, batch: list[Waiting]) -> tuple[Database | None, bool]:
-        """One pass over the waiting writes; (connection, whether the server is away)."""
+    def _attempt(
+        self, db: Database | None, batch: list[Waiting]
+    ) -> tuple[Database | None, str | None]:
+        """One pass over the waiting writes: (connection, why the rest must wait — "away"
+        or "busy" — or None when none must)."""
         from labdesk.services.context import ServiceContext
         from labdesk.store.db import open_database
 
@@ -159,10 +184,10 @@ class RetryQueue(QObject):
                 db = open_database(self.model.session.db_path)
         except LabDeskError as exc:
             if server_away(exc):
-                return None, True
+                return None, "busy" if busy(exc) else "away"
             for waiting in batch:
                 self._finish(waiting, None, exc)
-            return None, False
+            return None, None
         ctx = ServiceContext(db, self.model.session.context.actor)
         for waiting in batch:
             if self._stop.is_set():
@@ -170,9 +195,11 @@ class RetryQueue(QObject):
             try:
                 outcome = waiting.write(ctx)
             except LabDeskError as exc:
+                if busy(exc):  # the connection is fine: only the records were taken
+                    return db, "busy"
                 if server_away(exc):
                     db.close()
-                    return None, True
+                    return None, "away"
                 self._finish(waiting, None, exc)
                 continue
             except Exception as exc:  # a bug: logged with its trace, never lost silently
@@ -180,7 +207,7 @@ class RetryQueue(QObject):
                 self._finish(waiting, None, exc)
                 continue
             self._finish(waiting, outcome, None)
-        return db, False
+        return db, None
 
     def _finish(self, waiting: Waiting, outcome: Any, exc: BaseException | None) -> None:
         with self._lock:
@@ -199,8 +226,10 @@ class RetryQueue(QObject):
         self._on_saved(
             waiting.item_id,
             outcome,
-            lambda result: QCoreApplication.translate(
-                "ResultGridModel", "The server is back. {0}"
+            lambda result: (
+                QCoreApplication.translate("ResultGridModel", "The database is free again. {0}")
+                if self.busy
+                else QCoreApplication.translate("ResultGridModel", "The server is back. {0}")
             ).format(waiting.saved_message(result)),
         )
         self._keep_newer(waiting.item_id)
@@ -235,12 +264,18 @@ class RetryQueue(QObject):
 
     def _still_away(self, attempt: int, delay: float) -> None:
         count = len(self.waiting_ids())
-        if count:
-            self.model.message.emit(
-                QCoreApplication.translate(
-                    "ResultGridModel",
-                    "The database server is still away: {0} value(s) kept here, not saved "
-                    "yet; trying again in {1} s (attempt {2}).",
-                ).format(count, f"{delay:g}", attempt),
-                True,
+        if not count:
+            return
+        if self.busy:
+            text = QCoreApplication.translate(
+                "ResultGridModel",
+                "The database is still busy with another workstation's change: {0} value(s) "
+                "kept here, not saved yet; trying again in {1} s (attempt {2}).",
             )
+        else:
+            text = QCoreApplication.translate(
+                "ResultGridModel",
+                "The database server is still away: {0} value(s) kept here, not saved "
+                "yet; trying again in {1} s (attempt {2}).",
+            )
+        self.model.message.emit(text.format(count, f"{delay:g}", attempt), True)

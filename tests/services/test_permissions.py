@@ -20,6 +20,7 @@ from labdesk.services import (
     enterprises,
     food_library,
     library,
+    library_rules,
     permissions,
     report_issues,
     results,
@@ -126,6 +127,22 @@ ATTEMPTS: dict[str, Attempt] = {
     "edit_food_templates": _plain(
         lambda ctx: food_library.set_template(
             ctx, "F0102", [{"standard_no": "GB 2762", "item_code": "PB"}]
+        )
+    ),
+    "edit_library_rules": _plain(
+        lambda ctx: library_rules.set_library_rule(
+            ctx,
+            int(
+                ctx.db.scalar(
+                    "SELECT id FROM lib_versions WHERE active = 1 AND standard_no = 'GB 2762' "
+                    "AND standard_year = '2022'"
+                )
+            ),
+            "PB",
+            factor="1",
+            rounding="gb8170",
+            screening=False,
+            reason="method reports the limited form",
         )
     ),
     "abolish_standard": _plain(
