@@ -182,12 +182,24 @@ def verdict_from_row(row: dict[str, Any] | Any, limit: str = "") -> Verdict:
     )
 
 
+_ITEM_CONTEXT = (
+    "SELECT i.*, s.state AS sample_state, s.sample_no, s.id AS sample_pk "
+    "FROM sample_items i JOIN samples s ON s.id = i.sample_id WHERE i.id = ?"
+)
+
+
 def _item_context(db: Database, sample_item_id: int) -> dict[str, Any]:
-    row = db.query_one(
-        "SELECT i.*, s.state AS sample_state, s.sample_no, s.id AS sample_pk "
-        "FROM sample_items i JOIN samples s ON s.id = i.sample_id WHERE i.id = ?",
-        (sample_item_id,),
-    )
+    row = db.query_one(_ITEM_CONTEXT, (sample_item_id,))
+    if row is None:
+        raise NotFound(f"test item #{sample_item_id} does not exist")
+    return dict(row)
+
+
+def _locked_item_context(w: Writer, sample_item_id: int) -> dict[str, Any]:
+    """The item as `_item_context` reads it, its sample's row held until the commit:
+    the sample's state is then the latest and stays so (its items change only in
+    writes that run alone, so they are current too)."""
+    row = w.lock_joined(_ITEM_CONTEXT, (sample_item_id,), "s")
     if row is None:
         raise NotFound(f"test item #{sample_item_id} does not exist")
     return dict(row)
@@ -346,15 +358,12 @@ def enter_result(
     another user changed it since, `conflicts.EditConflict` and nothing is written."""
     require(ctx, "enter_result")
     # Beside other workstations' entries (shared): every check below is made on rows
-    # read after the sample's row is locked, so a change to the sample (its state, its
-    # items' results) by anyone else is either before it all or after the commit.
+    # read once the sample's row is locked, so a change to the sample (its state, its
+    # items' results) by anyone else is either before it all or after the commit. The
+    # current result is read by a statement of its own, after the lock: a statement that
+    # waited for it sees the other tables as they were when it started.
     with ctx.db.write(ctx.actor, shared=True) as w:
-        sample_id = ctx.db.scalar(
-            "SELECT sample_id FROM sample_items WHERE id = ?", (sample_item_id,)
-        )
-        if sample_id is None or w.lock("samples", int(sample_id)) is None:
-            raise NotFound(f"test item #{sample_item_id} does not exist")
-        item = _item_context(ctx.db, sample_item_id)
+        item = _locked_item_context(w, sample_item_id)
         check_state(item)
         lab_guards.check_entry(ctx.db, ctx.actor, item)
         verdict = judge_text(item, text)  # raises before anything is written

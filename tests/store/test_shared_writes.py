@@ -122,6 +122,34 @@ def test_a_database_made_before_the_sequences_gets_them_on_open(server: str) -> 
         assert verify_audit(db).ok
 
 
+def test_server_functions_an_older_labdesk_made_are_replaced_on_open(server: str) -> None:
+    """A database whose `labdesk_take_ids` an older LabDesk made (one EXECUTE planned at
+    every call, no mark) gets this program's on open, and its ids go on where they were."""
+    from labdesk.store.db import _id_tables
+    from labdesk.store.pg_engine import functions_mark
+    from labdesk.store.schema import LATEST_VERSION
+
+    def mark(db: Database) -> object:
+        return db.scalar(
+            "SELECT obj_description(to_regprocedure('labdesk_take_ids(text,bigint)'), 'pg_proc')"
+        )
+
+    with open_database(server) as db:
+        _insert(db, "A1", shared=False)
+        assert mark(db) == functions_mark(_id_tables(LATEST_VERSION))
+        db.conn.raw.execute(  # type: ignore[attr-defined]
+            "CREATE OR REPLACE FUNCTION labdesk_take_ids(tbl text, n bigint) RETURNS bigint "
+            "LANGUAGE plpgsql AS $$ BEGIN RETURN nextval(('labdesk_id_' || tbl)::regclass); "
+            "END $$"
+        )
+        db.conn.raw.execute("COMMENT ON FUNCTION labdesk_take_ids(text, bigint) IS NULL")  # type: ignore[attr-defined]
+    with open_database(server) as db:
+        assert mark(db) == functions_mark(_id_tables(LATEST_VERSION))
+        with db.write(SYSTEM) as w:
+            assert w.insert("enterprises", {"uscc": "B1", **_ENTERPRISE}) == 2
+        assert verify_audit(db).ok
+
+
 def _items(world: World, count: int) -> list[int]:
     sample_id = samples.register_sample(world.tech, sample_form(sample_no="RACE-1"))
     samples.receive_sample(world.tech, sample_id)
