@@ -34,7 +34,14 @@ from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
 from labdesk.store.protocol import Store
 
-__all__ = ["LibraryRule", "class_rules", "clear_class_rule", "set_library_rule", "version_items"]
+__all__ = [
+    "LibraryRule",
+    "class_rules",
+    "clear_class_rule",
+    "set_library_rule",
+    "version_items",
+    "version_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,11 @@ def _as_rule(row: Any) -> LibraryRule:
     if row is None:
         return LibraryRule()
     return LibraryRule(row["factor"], str(row["rounding"]), bool(row["screening"]))
+
+
+def version_rule(db: Store, version_id: int, code: str) -> LibraryRule:
+    """The version's own rule for an item (the defaults when it states none)."""
+    return _as_rule(_rule_row(db, version_id, code))
 
 
 def version_items(db: Store, version_id: int) -> list[dict[str, Any]]:
@@ -152,11 +164,13 @@ def _checked(
                 )
             )
         except ValidationError as exc:
+            limit_text = quote(str(limit["limit_text"]))
             raise ValidationError(
                 exc.field,
                 exc.rule,
-                f"{exc} — the rule conflicts with the limit {quote(str(limit['limit_text']))} "
-                "(该规则与此限量冲突)",
+                f"{exc} — the rule conflicts with the limit {limit_text}",
+                en=f"{exc.in_language('en')} — the rule conflicts with the limit {limit_text}",
+                zh=f"{exc.in_language('zh')}——该规则与限量 {limit_text} 冲突",
             ) from exc
     return rule
 

@@ -958,6 +958,30 @@ def migrate_class_rules(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Issue 14 follow-up: the units of a sampling-plan item typed so far (1#…n#, the plan not
+# complete), kept at once so a crash or a closed window loses none (store/drafts.py).
+# A draft is not a result: nothing judges, reports, exports or counts it; it is deleted
+# when the item's result is written. Unaudited working state, like `meta`: the audited
+# record is the result its n units become (with who entered it), and a draft is
+# replaced and deleted as units are typed and cleared, which the append-only chain
+# (no delete) is not for. Who typed each unit and when are kept beside its value.
+_UNIT_DRAFTS_DDL = """
+CREATE TABLE unit_drafts (
+    sample_item_id INTEGER NOT NULL REFERENCES sample_items (id),
+    unit INTEGER NOT NULL CHECK (unit >= 1),
+    value TEXT NOT NULL CHECK (value <> ''),
+    typed_by INTEGER REFERENCES users (id),
+    typed_at TEXT NOT NULL,
+    PRIMARY KEY (sample_item_id, unit)
+) STRICT;
+"""
+
+
+def migrate_unit_drafts(conn: sqlite3.Connection) -> None:
+    for statement in _split(_UNIT_DRAFTS_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _migrate_1,
@@ -973,6 +997,7 @@ MIGRATIONS: list[Migration] = [
     migrate_withdrawn_items,
     migrate_library_rules,
     migrate_class_rules,
+    migrate_unit_drafts,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
