@@ -107,6 +107,7 @@ _ITEM_COLUMNS = (
     ("factor", "ru.factor"),
     ("rounding", "coalesce(ru.rounding, 'gb8170')"),
     ("screening", "coalesce(ru.screening, 0)"),
+    ("version_id", "l.version_id"),
 )
 _ITEM_KEYS = tuple(k for k, _ in _ITEM_COLUMNS)
 (_ID, _CLASS, _CLASS_NAME, _EXCLUDED, _TABLE, _CODE) = range(6)
@@ -165,7 +166,13 @@ def _names_standard(label: str, number: str) -> bool:
 # audited write, so the hash of the last audit entry of these tables names the library's
 # state — and, chained, every change before it: a change rolled back and another one made
 # under the same entry number still hash differently.
-_LIBRARY_TABLES = ("food_classes", "lib_versions", "lib_item_rules", "food_templates")
+_LIBRARY_TABLES = (
+    "food_classes",
+    "lib_versions",
+    "lib_item_rules",
+    "lib_class_rules",
+    "food_templates",
+)
 _REVISION_SQL = (
     "SELECT hash FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log "
     "WHERE table_name IN (" + ", ".join(f"'{t}'" for t in _LIBRARY_TABLES) + "))"
@@ -267,6 +274,7 @@ def _compose_items(
             )
         )
     composition = compose(path, candidates, grade)
+    class_rules = _class_rules(db, path)
     items = []
     sources: dict[tuple[str, str, str, str], str] = {}
     for composed in composition.items:
@@ -279,6 +287,11 @@ def _compose_items(
             text = sources[where] = source_text(key, where[2], where[3], sample_class)
         item["source"] = text
         item["key"] = f"{r[_STANDARD_NO]}|{r[_CODE]}"
+        item["rule_class"] = ""
+        if class_rules:
+            rule = class_rules.get((item["version_id"], item["code"]))
+            if rule is not None:
+                item.update(rule)
         items.append(item)
     return FoodItems(
         class_code,
@@ -287,6 +300,26 @@ def _compose_items(
         composition.needs_grade,
         tuple(sorted(unnamed - {i["standard_no"] for i in items})),
     )
+
+
+def _class_rules(db: Store, path: list[str]) -> dict[tuple[int, str], dict[str, Any]]:
+    """The class rules (lib_class_rules) on the path, by (version, item code): the most
+    specific class's, which replaces the version's own rule (issue 15.2)."""
+    rows = db.query(
+        "SELECT version_id, code, class_code, factor, rounding, screening FROM lib_class_rules "
+        f"WHERE active = 1 AND class_code IN ({', '.join('?' * len(path))})",
+        path,
+    )
+    depth = {code: index for index, code in enumerate(path)}
+    found: dict[tuple[int, str], dict[str, Any]] = {}
+    for r in sorted(rows, key=lambda r: depth[r["class_code"]]):
+        found[(r["version_id"], r["code"])] = {
+            "factor": r["factor"],
+            "rounding": r["rounding"],
+            "screening": r["screening"],
+            "rule_class": r["class_code"],
+        }
+    return found
 
 
 @dataclass

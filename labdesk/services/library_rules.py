@@ -9,6 +9,13 @@ screened): a rule that conflicts with one of them is refused with that limit nam
 Editing is the admin's or the technical manager's (`edit_library_rules`), audited with
 its reason. Samples already registered keep the rule frozen onto their items.
 
+A rule may be set for one food class instead (issue 15.2: GB 2762-2022 limits nitrite
+以NaNO2计 in most foods, 以NO2⁻计 in 饮用天然矿泉水): it applies to that class and the
+classes under it, the most specific class on a sample's path winning over the version's
+own rule, as the most specific limit row does (`food_library.compose_items`). It is
+checked against the version's limits that can reach those classes (the class's
+ancestors' and its descendants'), and withdrawn with a reason (`clear_class_rule`).
+
 An edited version no longer holds what its file said: its file digest is cleared, so
 importing that file again replaces the version (visibly) instead of saying "no change".
 """
@@ -24,9 +31,17 @@ from labdesk.core.judgement import compile_rule
 from labdesk.core.numbers import quote
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
+from labdesk.store.audit import Writer
 from labdesk.store.protocol import Store
 
-__all__ = ["LibraryRule", "set_library_rule", "version_items"]
+__all__ = [
+    "LibraryRule",
+    "class_rules",
+    "clear_class_rule",
+    "set_library_rule",
+    "version_items",
+    "version_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,11 @@ def _as_rule(row: Any) -> LibraryRule:
     return LibraryRule(row["factor"], str(row["rounding"]), bool(row["screening"]))
 
 
+def version_rule(db: Store, version_id: int, code: str) -> LibraryRule:
+    """The version's own rule for an item (the defaults when it states none)."""
+    return _as_rule(_rule_row(db, version_id, code))
+
+
 def version_items(db: Store, version_id: int) -> list[dict[str, Any]]:
     """The items of one version, by code: code, name, unit, the distinct limits the
     version gives it (over its classes) and its `rule` (a `LibraryRule`)."""
@@ -90,20 +110,48 @@ def version_items(db: Store, version_id: int) -> list[dict[str, Any]]:
     return list(items.values())
 
 
+def _reach(db: Store, class_code: str) -> list[str]:
+    """The classes whose limit rows can reach a sample under `class_code`: its path
+    (inherited rows) and everything below it."""
+    from labdesk.services.food_library import load_tree
+
+    tree = load_tree(db)
+    tree.get(class_code)  # NotFound for an unknown class
+    found = [c.code for c in tree.path(class_code)]
+    stack = [class_code]
+    while stack:
+        for child in tree.children(stack.pop()):
+            found.append(child.code)
+            stack.append(child.code)
+    return found
+
+
 def _checked(
-    db: Store, version_id: int, code: str, factor: str | None, rounding: str, screening: bool
+    db: Store,
+    version_id: int,
+    code: str,
+    factor: str | None,
+    rounding: str,
+    screening: bool,
+    class_code: str = "",
 ) -> LibraryRule:
     """The rule, refused as the file import refuses it."""
     text = None if factor is None or not str(factor).strip() else str(factor).strip()
     parse_factor(text)  # "factor: … must be above 0" for 0 or a negative factor
     rule = LibraryRule(text, (rounding or "").strip() or "gb8170", bool(screening))
     check_rounding(ItemRule(limit="", rounding=rule.rounding))
-    limits = db.query(
-        "SELECT DISTINCT limit_text, unit FROM lib_limits WHERE version_id = ? AND code = ?",
-        (version_id, code),
-    )
+    sql = "SELECT DISTINCT limit_text, unit FROM lib_limits WHERE version_id = ? AND code = ?"
+    params: list[Any] = [version_id, code]
+    if class_code:
+        reach = _reach(db, class_code)
+        sql += f" AND class_code IN ({', '.join('?' * len(reach))})"
+        params += reach
+    limits = db.query(sql, params)
     if not limits:
-        raise NotFound(f"item {code} is not in this standard version (该标准版本无此项目)")
+        where = f" for {class_code}" if class_code else ""
+        raise NotFound(
+            f"item {code} has no limit in this standard version{where} (该标准版本无此项目的限量)"
+        )
     for limit in limits:
         try:
             compile_rule(
@@ -116,11 +164,13 @@ def _checked(
                 )
             )
         except ValidationError as exc:
+            limit_text = quote(str(limit["limit_text"]))
             raise ValidationError(
                 exc.field,
                 exc.rule,
-                f"{exc} — the rule conflicts with the limit {quote(str(limit['limit_text']))} "
-                "(该规则与此限量冲突)",
+                f"{exc} — the rule conflicts with the limit {limit_text}",
+                en=f"{exc.in_language('en')} — the rule conflicts with the limit {limit_text}",
+                zh=f"{exc.in_language('zh')}——该规则与限量 {limit_text} 冲突",
             ) from exc
     return rule
 
@@ -134,10 +184,71 @@ def set_library_rule(
     rounding: str,
     screening: bool,
     reason: str,
+    class_code: str = "",
 ) -> bool:
-    """Sets the rule of item `code` in a version (a factor of None or "" states none);
-    returns False, writing nothing, when it is the rule already stored."""
+    """Sets the rule of item `code` in a version — for the whole version, or for
+    `class_code` and the classes under it (a factor of None or "" states none); returns
+    False, writing nothing, when it is the rule already stored there."""
     require(ctx, "edit_library_rules")
+    why = _reason(reason)
+    _version(ctx.db, version_id)
+    code, class_code = (code or "").strip(), (class_code or "").strip()
+    rule = _checked(ctx.db, version_id, code, factor, rounding, screening, class_code)
+    values = {"factor": rule.factor, "rounding": rule.rounding, "screening": int(rule.screening)}
+    with ctx.db.write(ctx.actor) as w:
+        if class_code:
+            stored = _class_row(w.db, version_id, code, class_code)
+            table, key = "lib_class_rules", {"class_code": class_code}
+        else:
+            stored = _rule_row(w.db, version_id, code)
+            table, key = "lib_item_rules", {}
+        if stored is None and not class_code and not rule.stated:
+            return False  # the defaults, and the version states no rule: nothing to say
+        if stored is not None and _as_rule(stored) == rule:
+            return False
+        if stored is None:
+            w.insert(
+                table,
+                {"version_id": version_id, "code": code, **key, **values},
+                reason=why,
+                action="library_rule",
+            )
+        else:
+            w.update(table, int(stored["id"]), values, reason=why, action="library_rule")
+        _edited(w, version_id, why)
+    return True
+
+
+def clear_class_rule(
+    ctx: ServiceContext, version_id: int, code: str, class_code: str, *, reason: str
+) -> bool:
+    """Withdraws the class rule (kept, inactive): the class follows the version's own
+    rule, or a rule of a class above it, again. False when there is none."""
+    require(ctx, "edit_library_rules")
+    why = _reason(reason)
+    _version(ctx.db, version_id)
+    with ctx.db.write(ctx.actor) as w:
+        stored = _class_row(w.db, version_id, code.strip(), class_code.strip())
+        if stored is None:
+            return False
+        w.update(
+            "lib_class_rules", int(stored["id"]), {"active": 0}, reason=why, action="library_rule"
+        )
+        _edited(w, version_id, why)
+    return True
+
+
+def class_rules(db: Store, version_id: int, code: str) -> list[dict[str, Any]]:
+    """The active class rules of an item in a version: class_code and `rule`."""
+    rows = db.query(
+        "SELECT * FROM lib_class_rules WHERE active = 1 AND version_id = ? AND code = ? "
+        "ORDER BY class_code",
+        (version_id, code),
+    )
+    return [{"class_code": str(r["class_code"]), "rule": _as_rule(r)} for r in rows]
+
+
+def _reason(reason: str) -> str:
     why = (reason or "").strip()
     if not why:
         raise ValidationError(
@@ -145,23 +256,18 @@ def set_library_rule(
             "required",
             "reason: required to change a library rule (修改判定规则须填写原因)",
         )
-    _version(ctx.db, version_id)
-    code = (code or "").strip()
-    rule = _checked(ctx.db, version_id, code, factor, rounding, screening)
-    values = {"factor": rule.factor, "rounding": rule.rounding, "screening": int(rule.screening)}
-    with ctx.db.write(ctx.actor) as w:
-        stored = _rule_row(w.db, version_id, code)
-        if _as_rule(stored) == rule:
-            return False
-        if stored is None:
-            w.insert(
-                "lib_item_rules",
-                {"version_id": version_id, "code": code, **values},
-                reason=why,
-                action="library_rule",
-            )
-        else:
-            w.update("lib_item_rules", int(stored["id"]), values, reason=why, action="library_rule")
-        # the version no longer is its file's content: importing the file again replaces it
-        w.update("lib_versions", version_id, {"digest": ""}, reason=why, action="library_rule")
-    return True
+    return why
+
+
+def _class_row(db: Store, version_id: int, code: str, class_code: str) -> dict[str, Any] | None:
+    row = db.query_one(
+        "SELECT * FROM lib_class_rules WHERE active = 1 AND version_id = ? AND code = ? "
+        "AND class_code = ?",
+        (version_id, code, class_code),
+    )
+    return None if row is None else dict(row)
+
+
+def _edited(w: Writer, version_id: int, why: str) -> None:
+    """The version no longer is its file's content: importing the file again replaces it."""
+    w.update("lib_versions", version_id, {"digest": ""}, reason=why, action="library_rule")

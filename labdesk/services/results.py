@@ -31,11 +31,14 @@ from labdesk.core.judgement import (
     conclude,
     item_rule,
 )
+from labdesk.core.plans import looks_like_plan
 from labdesk.services import lab_guards
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.conflicts import UNCHECKED, ensure_current_result
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import transition
+from labdesk.store import drafts as unit_drafts
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
@@ -180,12 +183,24 @@ def verdict_from_row(row: dict[str, Any] | Any, limit: str = "") -> Verdict:
     )
 
 
+_ITEM_CONTEXT = (
+    "SELECT i.*, s.state AS sample_state, s.sample_no, s.id AS sample_pk "
+    "FROM sample_items i JOIN samples s ON s.id = i.sample_id WHERE i.id = ?"
+)
+
+
 def _item_context(db: Database, sample_item_id: int) -> dict[str, Any]:
-    row = db.query_one(
-        "SELECT i.*, s.state AS sample_state, s.sample_no, s.id AS sample_pk "
-        "FROM sample_items i JOIN samples s ON s.id = i.sample_id WHERE i.id = ?",
-        (sample_item_id,),
-    )
+    row = db.query_one(_ITEM_CONTEXT, (sample_item_id,))
+    if row is None:
+        raise NotFound(f"test item #{sample_item_id} does not exist")
+    return dict(row)
+
+
+def _locked_item_context(w: Writer, sample_item_id: int) -> dict[str, Any]:
+    """The item as `_item_context` reads it, its sample's row held until the commit:
+    the sample's state is then the latest and stays so (its items change only in
+    writes that run alone, so they are current too)."""
+    row = w.lock_joined(_ITEM_CONTEXT, (sample_item_id,), "s")
     if row is None:
         raise NotFound(f"test item #{sample_item_id} does not exist")
     return dict(row)
@@ -310,6 +325,10 @@ def write_one(
     }
     new_id = w.insert("results", values, reason=reason, action=kind)
     insert_values(w, new_id, kind_values(text, verdict, str(item["unit"] or "")))
+    if looks_like_plan(str(item["limit_text"] or "")):
+        # The units typed so far (a draft, store/drafts.py) become this result: gone with
+        # the same commit, so no draft outlives the result it was for.
+        unit_drafts.clear(w.conn, int(item["id"]))
     if current is not None:
         w.update(
             "results", int(current["id"]), {"superseded_by": new_id}, reason=reason, action=kind
@@ -324,6 +343,7 @@ def _needs_reason(db: Database, item: dict[str, Any], has_current: bool) -> bool
     )
 
 
+@retried_when_busy
 def enter_result(
     ctx: ServiceContext,
     sample_item_id: int,
@@ -340,15 +360,12 @@ def enter_result(
     another user changed it since, `conflicts.EditConflict` and nothing is written."""
     require(ctx, "enter_result")
     # Beside other workstations' entries (shared): every check below is made on rows
-    # read after the sample's row is locked, so a change to the sample (its state, its
-    # items' results) by anyone else is either before it all or after the commit.
+    # read once the sample's row is locked, so a change to the sample (its state, its
+    # items' results) by anyone else is either before it all or after the commit. The
+    # current result is read by a statement of its own, after the lock: a statement that
+    # waited for it sees the other tables as they were when it started.
     with ctx.db.write(ctx.actor, shared=True) as w:
-        sample_id = ctx.db.scalar(
-            "SELECT sample_id FROM sample_items WHERE id = ?", (sample_item_id,)
-        )
-        if sample_id is None or w.lock("samples", int(sample_id)) is None:
-            raise NotFound(f"test item #{sample_item_id} does not exist")
-        item = _item_context(ctx.db, sample_item_id)
+        item = _locked_item_context(w, sample_item_id)
         check_state(item)
         lab_guards.check_entry(ctx.db, ctx.actor, item)
         verdict = judge_text(item, text)  # raises before anything is written
@@ -383,6 +400,7 @@ def enter_result(
     return verdict
 
 
+@retried_when_busy
 def retest(
     ctx: ServiceContext,
     sample_item_id: int,
@@ -482,6 +500,7 @@ def require_defended(db: _Reader, sample_ids: Sequence[int], doing: str) -> None
     )
 
 
+@retried_when_busy
 def set_item_lod(ctx: ServiceContext, sample_item_id: int, lod: str, reason: str) -> Verdict | None:
     """Enters (or corrects) the detection limit (检出限) of a sample's frozen test item,
     with a reason, audited. The library's LOD stays as it is: this is the LOD of the

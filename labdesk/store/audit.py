@@ -418,6 +418,14 @@ class Writer:
             (record_id,),
         ).fetchone()
 
+    def lock_joined(self, sql: str, params: Sequence[Any], alias: str) -> Any:
+        """The first row of `sql`, a SELECT joining the row to hold as `alias`, which is
+        held as `lock` holds it (on a server `FOR UPDATE OF alias`): one statement where
+        finding the row and locking it would be two. On a server the other tables' rows
+        are read as of the statement's start even when it waited for the lock, so only
+        rows that no shared write changes may be read beside it; read the others after."""
+        return self.conn.execute(sql + self.db.engine.row_lock_of(alias), params).fetchone()
+
     def _append(
         self,
         action: str,

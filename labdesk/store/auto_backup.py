@@ -32,7 +32,6 @@ from labdesk.store.backup import (
 )
 from labdesk.store.db import Database, open_reader
 from labdesk.store.errors import StoreError
-from labdesk.store.restore import check_backup
 
 STALE_AFTER = timedelta(days=2)
 META_GOOD_AT = "last_good_backup_utc"
@@ -101,6 +100,10 @@ def take_automatic_backup(
         reader.close()
     # Tried today, good or not: a failing one is not retried until tomorrow or exit.
     db.set_meta(_META_LAST_AUTO, now.isoformat())
+    # Imported here: the check brings the whole audit chain, which the main window's
+    # status bar (`backup_status`) does not need to open (docs/performance.md).
+    from labdesk.store.restore import check_backup
+
     try:
         report = check_backup(out)
     except StoreError as exc:

@@ -148,6 +148,10 @@ class Engine:
     # Appended to a SELECT of rows a transaction is about to change (Writer.update/lock).
     row_lock = ""
 
+    def row_lock_of(self, alias: str) -> str:
+        """Appended to a SELECT joining rows to lock only those of `alias` (Writer.lock_joined)."""
+        return ""
+
     def take_ids(self, conn: Connection, table: str, count: int, known: int | None) -> int:
         """The first of `count` new consecutive ids of `table`, for this transaction.
 

@@ -31,8 +31,10 @@ def grant_statements(role: str, schema: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA {schema} TO {role}",
         f"GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA {schema} TO {role}",
         # New ids come from one sequence per table (nextval, and setval past rows that
-        # brought their own id: pg_engine.TAKE_IDS).
+        # brought their own id: pg_engine.take_ids_function).
         f"GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+        # A plan's units typed so far are deleted once its result is written (drafts.py).
+        f"GRANT DELETE ON unit_drafts TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {role}",
         f"REVOKE DELETE, TRUNCATE ON audit_head FROM {role}",
         f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON labdesk_schema FROM {role}",

@@ -931,6 +931,57 @@ def migrate_library_rules(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Issue 15.2: a standard can give an item another rule for one food class (GB 2762-2022
+# limits nitrite 以NaNO2计 in most foods but 以NO2⁻计 in 饮用天然矿泉水): a rule for a class
+# and the classes under it, the most specific one on a sample's path winning over the
+# version's own (lib_item_rules), as the most specific limit row does. Withdrawn rows are
+# kept (`active = 0`): a write is never a delete.
+_CLASS_RULES_DDL = """
+CREATE TABLE lib_class_rules (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES lib_versions (id),
+    code TEXT NOT NULL,
+    class_code TEXT NOT NULL REFERENCES food_classes (code),
+    factor TEXT DEFAULT NULL,
+    rounding TEXT NOT NULL DEFAULT 'gb8170' CHECK (rounding IN ('gb8170', 'gb4789.2')),
+    screening INTEGER NOT NULL DEFAULT 0 CHECK (screening IN (0, 1)),
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+) STRICT;
+CREATE UNIQUE INDEX lib_class_rules_key ON lib_class_rules (version_id, code, class_code)
+    WHERE active = 1;
+CREATE INDEX lib_class_rules_class ON lib_class_rules (class_code) WHERE active = 1;
+"""
+
+
+def migrate_class_rules(conn: sqlite3.Connection) -> None:
+    for statement in _split(_CLASS_RULES_DDL):
+        conn.execute(statement)
+
+
+# Issue 14 follow-up: the units of a sampling-plan item typed so far (1#…n#, the plan not
+# complete), kept at once so a crash or a closed window loses none (store/drafts.py).
+# A draft is not a result: nothing judges, reports, exports or counts it; it is deleted
+# when the item's result is written. Unaudited working state, like `meta`: the audited
+# record is the result its n units become (with who entered it), and a draft is
+# replaced and deleted as units are typed and cleared, which the append-only chain
+# (no delete) is not for. Who typed each unit and when are kept beside its value.
+_UNIT_DRAFTS_DDL = """
+CREATE TABLE unit_drafts (
+    sample_item_id INTEGER NOT NULL REFERENCES sample_items (id),
+    unit INTEGER NOT NULL CHECK (unit >= 1),
+    value TEXT NOT NULL CHECK (value <> ''),
+    typed_by INTEGER REFERENCES users (id),
+    typed_at TEXT NOT NULL,
+    PRIMARY KEY (sample_item_id, unit)
+) STRICT;
+"""
+
+
+def migrate_unit_drafts(conn: sqlite3.Connection) -> None:
+    for statement in _split(_UNIT_DRAFTS_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _migrate_1,
@@ -945,6 +996,8 @@ MIGRATIONS: list[Migration] = [
     migrate_item_kinds,
     migrate_withdrawn_items,
     migrate_library_rules,
+    migrate_class_rules,
+    migrate_unit_drafts,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -984,6 +1037,7 @@ _NEW_AUDITED: dict[Migration, tuple[str, ...]] = {
         "run_files",
     ),
     migrate_library_rules: ("lib_item_rules",),
+    migrate_class_rules: ("lib_class_rules",),
 }
 AUDITED_TABLES = _V1_AUDITED + tuple(
     table for migration in MIGRATIONS for table in _NEW_AUDITED.get(migration, ())

@@ -118,6 +118,7 @@ class ResultEntryScreen(QWidget):
         self.message = InlineMessage(self)
         self.model.message.connect(self.message.show_message)
         self.model.committed.connect(lambda _id: self._update_buttons())
+        self.model.unitColumnsAdded.connect(self._size_added_columns)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -319,6 +320,20 @@ class ResultEntryScreen(QWidget):
         header.setStretchLastSection(True)
         self._layout_mode = self.model.mode
         self._layout_units = self.model.unit_columns
+        self.fit_verdict()
+
+    def _size_added_columns(self, first: int, count: int) -> None:
+        """Unit columns a later page added (mode B) get their default widths, like the
+        first ones (a new section would be 100 px), and the layout is saved from now on
+        under the new column count (a saved layout is kept per count)."""
+        header = self.view.horizontalHeader()
+        metrics = header.fontMetrics()
+        widths = self.model.column_widths()
+        for column in range(first, first + count):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header.resizeSection(column, max(widths[column], metrics.horizontalAdvance(title) + 24))
+        if self._layout_mode == self.model.mode:
+            self._layout_units = self.model.unit_columns
         self.fit_verdict()
 
     def fit_verdict(self) -> None:

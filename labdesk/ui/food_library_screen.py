@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.core.errors import LabDeskError
+from labdesk.ui.library_rule_dialog import LibraryRuleDialog
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.rule_text import rule_text
 from labdesk.ui.session import UiSession
@@ -220,6 +221,19 @@ class FoodLibraryPanel(QWidget):
         box_layout.setContentsMargins(0, 0, 0, 0)
         box_layout.addWidget(self.class_label)
         box_layout.addWidget(self.limits_table, 1)
+        # The rule editor (issue 15.1): admins and technical managers, as the service says.
+        rule_row = QHBoxLayout()
+        self.rule_button = QPushButton(self.tr("Edit the item's rule…"), self)
+        self.rule_button.setObjectName("food_rule_button")
+        self.rule_button.clicked.connect(self.edit_rule)
+        rule_row.addStretch(1)
+        rule_row.addWidget(self.rule_button)
+        box_layout.addLayout(rule_row)
+        self.rule_dialog: Any = None
+        self._limit_items: list[dict[str, Any]] = []
+        self.limits_table.doubleClicked.connect(lambda _index: self.edit_rule())
+        selection = self.limits_table.selectionModel()
+        selection.selectionChanged.connect(lambda _s, _d: self._enable_rule())
         right.addWidget(
             titled(self.tr("Limits of the class (inherited ones say from where)"), limits_box)
         )
@@ -312,7 +326,9 @@ class FoodLibraryPanel(QWidget):
 
         code = self.selected_code()
         if not code:
+            self._limit_items = []
             self.limits_model.set_rows([])
+            self._enable_rule()
             self.versions_model.set_rows([])
             self.template_panel.show_class("", self.on_date(), [])
             self.class_label.setText(self.tr("Choose a class."))
@@ -326,6 +342,7 @@ class FoodLibraryPanel(QWidget):
         self.class_label.setText(label)
         composed = food_library.compose_items(self.session.db, code, self.on_date())
         sample_text = self.tr("SAMPLE DATA (verify)")
+        self._limit_items = composed.items
         self.limits_model.set_rows(
             [
                 (
@@ -344,6 +361,7 @@ class FoodLibraryPanel(QWidget):
         )
         self._show_versions(code)
         self.template_panel.show_class(code, self.on_date(), composed.items)
+        self._enable_rule()
 
     def _show_versions(self, code: str) -> None:
         """Every version of the class's standards, one column each, item by item."""
@@ -375,6 +393,45 @@ class FoodLibraryPanel(QWidget):
         for item in sorted(cells, key=lambda k: (k[0], names[k])):
             rows_out.append((names[item], item[0], *[cells[item].get(k, "") for k in keys]))
         self.versions_model.set_rows(rows_out)
+
+    # ----- the item's rule ------------------------------------------------------------
+
+    def _can_edit_rules(self) -> bool:
+        from labdesk.services.permissions import can
+
+        ctx = self.session.context
+        return ctx is not None and can(ctx.actor.role, "edit_library_rules")
+
+    def selected_limit(self) -> dict[str, Any] | None:
+        rows = self.limits_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self._limit_items):
+            return None
+        return self._limit_items[rows[0].row()]
+
+    def _enable_rule(self) -> None:
+        allowed = self._can_edit_rules()
+        self.rule_button.setEnabled(allowed and self.selected_limit() is not None)
+        self.rule_button.setToolTip(
+            "" if allowed else self.tr("Admins and technical managers edit the items' rules.")
+        )
+
+    def edit_rule(self) -> LibraryRuleDialog | None:
+        """The rule editor for the chosen item of the class (non-blocking)."""
+        item = self.selected_limit()
+        if item is None or not self._can_edit_rules():
+            return None
+        code = self.selected_code()
+        dialog = LibraryRuleDialog(self.session, item, code, self._tree.get(code).name, self)
+        dialog.saved.connect(self._rule_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        self.rule_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _rule_saved(self) -> None:
+        self.banner.show_info(self.tr("The rule is saved; samples already registered keep theirs."))
+        self.session.notify_changed("standards")
+        self._show_class()
 
     # ----- import ---------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ read-only and never touches the database: it runs for every painted cell.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -42,13 +42,17 @@ class Preview:
 
 @dataclass
 class RowState:
-    """What the row holds beyond its stored columns: a preview, the plan's n and the
-    units typed but not yet saved (`draft`), a value waiting for the server (`waiting`)."""
+    """What the row holds beyond its stored columns: a preview, the plan's n, the units
+    typed while the plan is not complete (`draft`: kept as a draft in the database at
+    once, `typed_by` saying who typed each; `unsaved` the unit numbers the database could
+    not take yet), a value waiting for the server (`waiting`)."""
 
     preview: Preview | None = None
     plan_n: int = 0
     draft: list[str] | None = None
     waiting: str | None = None
+    typed_by: list[str] | None = None
+    unsaved: set[int] = field(default_factory=set)
 
 
 # One cell as the model's item holds it: text (None: no text), background, font, tooltip.
@@ -178,7 +182,7 @@ class CellText:
         if role == BACKGROUND:
             return PENDING_BRUSH if draft else None
         if role == TOOLTIP:
-            return self._draft_note(state) if draft else None
+            return self._unit_note(state, number) if draft else None
         units = state.draft if state.draft is not None else _stored(data, state.plan_n)
         return units[number - 1] if units else ""
 
@@ -187,8 +191,31 @@ class CellText:
         draft = state.draft or []
         left = sum(1 for u in draft if not u)
         return QCoreApplication.translate(
-            "ResultGridModel", "{0} of {1} units still to enter — nothing saved until all are in"
+            "ResultGridModel",
+            "{0} of {1} units still to enter — kept as a draft; no result until all are in",
         ).format(left, state.plan_n)
+
+    def _unit_note(self, state: RowState, number: int) -> str:
+        """The draft's note, and what this unit is: typed by whom, or not saved yet."""
+        note = self._draft_note(state)
+        if number in state.unsaved:
+            return (
+                note
+                + "\n"
+                + QCoreApplication.translate(
+                    "ResultGridModel", "{0}#: not saved yet (the database could not take it)"
+                ).format(number)
+            )
+        who = state.typed_by[number - 1] if state.typed_by else ""
+        if who:
+            return (
+                note
+                + "\n"
+                + QCoreApplication.translate("ResultGridModel", "{0}#: typed by {1}").format(
+                    number, who
+                )
+            )
+        return note
 
     @staticmethod
     def _verdict_code(data: dict[str, Any], preview: Preview | None) -> str | None:

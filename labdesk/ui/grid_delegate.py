@@ -55,9 +55,14 @@ class ResultDelegate(QStyledItemDelegate):
             self._model().set_preview(index, text)
 
     def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
+        # Once, when the editor opens: Qt calls this again whenever the row repaints (each
+        # preview as you type), and refilling an editor emptied with Backspace put the
+        # old value back, so a unit could not be cleared.
         assert isinstance(editor, QLineEdit)
-        if not editor.text():
-            editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+        if not editor.property("filled"):
+            editor.setProperty("filled", True)
+            if not editor.text():
+                editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
 
     def try_commit(self, editor: QLineEdit, index: ModelIndex) -> bool:
         """Commit the editor's text now; True when accepted (or nothing to do)."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import gc
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -55,6 +55,9 @@ from labdesk.ui.grid_columns import (
 )
 from labdesk.ui.session import UiSession
 
+if TYPE_CHECKING:
+    from labdesk.services.drafts import UnitDraft
+
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 FETCH_BLOCK = 64
@@ -72,6 +75,8 @@ class GridRows(QStandardItemModel):
     message = Signal(str, bool)  # text, is_error
     committed = Signal(int)  # sample_item_id
     columnsLaidOut = Signal()  # the columns changed (the view puts its editor on them)
+    # A later page's plan needs more units: columns first…first+count-1 were added.
+    unitColumnsAdded = Signal(int, int)
 
     def __init__(self, session: UiSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +155,7 @@ class GridRows(QStandardItemModel):
         self._touched.clear()
         units = grid_units.widest_plan(limits) if limits is not None else self._units_for(ids)
         self._set_columns(base, units)
+        self.restore_drafts(ids)
         self.setRowCount(len(ids))
         if mode != "item":
             self.fill_rows(0, len(ids) - 1)  # tens of rows: all filled at once
@@ -175,6 +181,46 @@ class GridRows(QStandardItemModel):
         """A run's items (any samples), in the order given; entry works as in mode A."""
         self.sample_id = None
         self._load("run", (SAMPLE_COLUMN, *ITEM_COLUMNS), list(sample_item_ids), False)
+
+    def restore_drafts(self, ids: list[int]) -> None:
+        """The plan units typed so far for these items (kept in the database as drafts,
+        services/drafts.py), by whoever typed them, here or at another workstation: the
+        rows show them as in progress. Units this grid could not save yet stay as typed.
+        If the database cannot be read now, the rows keep what they held."""
+        if not ids:
+            return
+        from labdesk.services import drafts
+
+        try:
+            found = drafts.units_of(self.session.db, ids)
+        except LabDeskError:
+            return
+        for item_id in ids:
+            draft = found.get(item_id)
+            state = self._states.get(item_id)
+            if draft is None:
+                if state is not None and state.draft is not None and not state.unsaved:
+                    state.draft = state.typed_by = None  # its result was written meanwhile
+                continue
+            if state is None:
+                state = self._states[item_id] = RowState()
+            self.adopt_draft(state, draft)
+
+    @staticmethod
+    def adopt_draft(state: RowState, draft: UnitDraft) -> None:
+        """The row shows `draft` as stored, over it the units not saved yet."""
+        values = list(draft.values)
+        if state.draft is not None and len(state.draft) == len(values):
+            for number in state.unsaved:
+                values[number - 1] = state.draft[number - 1]
+        else:
+            state.unsaved.clear()
+        state.plan_n = draft.n
+        state.draft = values
+        state.typed_by = [
+            _who(by, at) if values[k] and (k + 1) not in state.unsaved else ""
+            for k, (by, at) in enumerate(zip(draft.typed_by, draft.typed_at, strict=True))
+        ]
 
     def _reset_rows(self) -> None:
         self._cache.clear()
@@ -223,9 +269,12 @@ class GridRows(QStandardItemModel):
         units = grid_units.widest_plan(t for _, t in pairs)
         if units > self.unit_columns:  # a later page holds a plan with more units
             at = self.column_of("result") + 1 + self.unit_columns
-            self.insertColumns(at, units - self.unit_columns)
+            added = units - self.unit_columns
+            self.insertColumns(at, added)
             self._set_columns(self._base, units)
             self.reload()  # the filled plan rows show their new unit cells
+            self.unitColumnsAdded.emit(at, added)
+        self.restore_drafts(page)
         self._ids.extend(page)
         self.setRowCount(len(self._ids))
 
@@ -486,7 +535,7 @@ class GridRows(QStandardItemModel):
         if left:
             note = QCoreApplication.translate(
                 "ResultGridModel",
-                "{0} of {1} units still to enter — nothing saved until all are in",
+                "{0} of {1} units still to enter — kept as a draft; no result until all are in",
             )
             return Preview(text, None, "", note.format(left, len(spread)))
         return self._judged(data, grid_units.joined(spread))
@@ -535,11 +584,23 @@ class GridRows(QStandardItemModel):
         )
 
     def unsaved(self) -> list[str]:
-        """Items with typed values not saved yet (units still missing, or waiting for
-        the server): the screen says so instead of letting them go silently."""
+        """Items with typed values the database does not hold yet (units it could not
+        take as a draft, a value waiting for the server): the screen says so instead of
+        letting them go silently. Units kept as a draft are not lost by closing."""
         names = []
         for item_id, state in self._states.items():
-            if state.draft is not None or state.waiting is not None:
+            if state.unsaved or state.waiting is not None:
                 data = self._cache.get(item_id)
                 names.append(str(data.get("name", item_id)) if data else str(item_id))
         return names
+
+
+def _who(name: str, at_utc: str) -> str:
+    """ "张三 12-04 10:42": who typed a unit and when, in local time."""
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(at_utc.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return name
+    return f"{name} {moment:%m-%d %H:%M}".strip()

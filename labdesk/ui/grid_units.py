@@ -15,20 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from labdesk.core.errors import LabDeskError
-from labdesk.core.plans import looks_like_plan, parse_plan, read_unit, split_units
+from labdesk.core.plans import read_unit, split_units
+from labdesk.services import drafts
 
 
 def plan_n(limit_text: str | None) -> int:
     """n of a sampling-plan limit, 0 for any other limit (or a plan that does not read:
     its result cell shows the reason, as for any unreadable limit)."""
-    text = str(limit_text or "")
-    if not text or not looks_like_plan(text):
-        return 0
-    try:
-        return parse_plan(text).n
-    except LabDeskError:
-        return 0
+    return drafts.plan_n(limit_text)
 
 
 def widest_plan(limit_texts: Iterable[str | None]) -> int:

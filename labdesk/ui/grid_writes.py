@@ -126,13 +126,15 @@ class GridWrites:
         )
 
     def enter_units(self, row: int, typed: dict[int, str], reason: str | None) -> bool:
-        """Units of a plan item: kept in the row until all n are in, then one result."""
+        """Units of a plan item: each kept as a draft at once until all n are in, then
+        the n units written as one result (whose commit deletes the draft)."""
         model = self.model
         n = model.plan_units(row)
         if not n:
             return False
         data = model.row_data(row)
-        units = model.units(row)
+        before = model.units(row)
+        units = before
         self.last_unit = 0
         try:
             for number, text in sorted(typed.items()):
@@ -159,18 +161,65 @@ class GridWrites:
                 True,
             )
             return False
-        state.draft = units  # shown as typed; dropped once the n units are saved
-        if left:
+        if not left:
+            state.draft = units  # shown as typed; dropped once the n units are saved
+            return self.enter_text(row, grid_units.joined(units), reason)
+        changed = {k + 1 for k in range(n) if units[k] != before[k]}
+        return self.keep_draft(row, units, changed)
+
+    def keep_draft(self, row: int, units: list[str], changed: set[int]) -> bool:
+        """The plan's units typed so far, the `changed` ones (and any the database could
+        not take before) written as a draft at once; the row shows the draft as stored,
+        with units other workstations typed. A refusal is said and nothing is kept; a
+        server away or busy keeps the units in the row, to be saved with the next."""
+        from labdesk.services import drafts
+
+        model = self.model
+        data = model.row_data(row)
+        item_id = int(data["id"])
+        state = model.state(row)
+        pending = changed | state.unsaved
+        try:
+            stored = drafts.keep_units(
+                model.session.context, item_id, {k: units[k - 1] for k in sorted(pending)}
+            )
+        except LabDeskError as exc:
+            from labdesk.ui.grid_retry import server_away
+
+            if not server_away(exc):
+                model.emit_row(row)
+                model.message.emit(user_message(exc), True)
+                return False
+            state.draft = units
+            state.unsaved = pending
             model.emit_row(row)
             model.message.emit(
                 QCoreApplication.translate(
                     "ResultGridModel",
-                    "{0}: {1} of {2} units still to enter — nothing saved until all are in.",
-                ).format(data.get("name", ""), left, n),
-                False,
+                    "{0}: units kept here only, not saved yet — the database could not take "
+                    "them ({1}); they are saved with the next unit you type.",
+                ).format(data.get("name", ""), user_message(exc)),
+                True,
             )
             return True
-        return self.enter_text(row, grid_units.joined(units), reason)
+        state.unsaved = set()
+        model.adopt_draft(state, stored)
+        draft = state.draft or []
+        left = grid_units.missing(draft)
+        if left == len(draft):  # every unit cleared: no draft left
+            state.draft = state.typed_by = None
+        elif not left:  # another workstation typed the rest meanwhile: the plan is complete
+            return self.enter_text(row, grid_units.joined(draft), None)
+        model.emit_row(row)
+        model.message.emit(
+            QCoreApplication.translate(
+                "ResultGridModel",
+                "{0}: {1} of {2} units still to enter — kept as a draft; the result is "
+                "saved when all are in.",
+            ).format(data.get("name", ""), left, len(units)),
+            False,
+        )
+        return True
 
     def commit(
         self,
@@ -248,7 +297,8 @@ class GridWrites:
         state = model._states.get(item_id)
         if state is not None:
             state.preview = None
-            state.draft = None
+            state.draft = state.typed_by = None
+            state.unsaved = set()
             state.waiting = None
         model.forget_row(item_id)
         row = model.row_of(item_id)

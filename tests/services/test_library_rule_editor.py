@@ -53,7 +53,11 @@ def version(world: World, tmp_path: Path) -> int:
     return _load(
         world,
         tmp_path,
-        [("BENZOIC", "大米", "1.0"), ("BENZOIC", "谷物", "2.0"), ("SALM", "大米", "不得检出")],
+        [
+            ("BENZOIC", "大米", "1.0"),
+            ("BENZOIC", "谷物及其制品", "2.0"),
+            ("SALM", "大米", "不得检出"),
+        ],
     )
 
 
@@ -241,3 +245,100 @@ def test_a_reason_is_required_and_only_admin_or_manager_may_edit(
     assert not world.db.scalar(
         "SELECT count(*) FROM lib_item_rules WHERE version_id = ?", (version,)
     )
+
+
+FLOUR = "F01010101"  # 通用小麦粉: under 谷物 (F01), not under 大米
+
+
+def _rule_of(world: World, class_code: str, code: str) -> tuple[object, object, object]:
+    items = food_library.compose_items(world.db, class_code, date(2025, 5, 1)).items
+    item = next(i for i in items if i["standard_no"] == "GB 9998" and i["code"] == code)
+    return item["factor"], item["screening"], item["rule_class"]
+
+
+def test_a_class_rule_wins_below_its_class_and_the_most_specific_wins(
+    world: World, version: int
+) -> None:
+    set_rule = library_rules.set_library_rule
+    set_rule(world.admin, version, "BENZOIC", factor="0.847", rounding="gb8170", screening=False,
+             reason="版本规则")  # fmt: skip
+    set_rule(world.admin, version, "BENZOIC", factor="1.18", rounding="gb8170", screening=False,
+             reason="谷物以另一形态计", class_code="F01")  # fmt: skip
+    set_rule(world.admin, version, "BENZOIC", factor="0.5", rounding="gb8170", screening=False,
+             reason="大米另计", class_code="F0102")  # fmt: skip
+    assert _rule_of(world, RICE, "BENZOIC") == ("0.5", 0, "F0102")
+    assert _rule_of(world, FLOUR, "BENZOIC") == ("1.18", 0, "F01")
+    rules = library_rules.class_rules(world.db, version, "BENZOIC")
+    assert [r["class_code"] for r in rules] == ["F01", "F0102"]
+    sample_id = register(
+        world,
+        sample_name="大米",
+        category_code="",
+        food_class_code=RICE,
+        item_keys=["GB 9998|BENZOIC"],
+        items_reason="只测防腐剂",
+    )
+    assert (
+        world.db.scalar(
+            "SELECT factor FROM sample_items WHERE sample_id = ? AND code = 'BENZOIC'", (sample_id,)
+        )
+        == "0.5"
+    )
+    assert library_rules.clear_class_rule(world.admin, version, "BENZOIC", "F0102", reason="撤回")
+    assert not library_rules.clear_class_rule(world.admin, version, "BENZOIC", "F0102", reason="x")
+    assert _rule_of(world, RICE, "BENZOIC") == ("1.18", 0, "F01")
+    library_rules.clear_class_rule(world.admin, version, "BENZOIC", "F01", reason="撤回")
+    assert _rule_of(world, RICE, "BENZOIC") == ("0.847", 0, "")
+    # the sample registered under the class rule keeps it
+    assert (
+        world.db.scalar(
+            "SELECT factor FROM sample_items WHERE sample_id = ? AND code = 'BENZOIC'", (sample_id,)
+        )
+        == "0.5"
+    )
+    assert verify_audit(world.db).ok
+
+
+def test_a_class_rule_is_checked_against_the_limits_that_reach_the_class(
+    world: World, tmp_path: Path
+) -> None:
+    version = _load(world, tmp_path, [("PROT", "大米", "≥6.0"), ("PROT", "小麦粉", "≤9")])
+    # screening the flour's maximum is fine; the rice minimum is not screened
+    assert library_rules.set_library_rule(
+        world.admin, version, "PROT", factor="", rounding="gb8170", screening=True,
+        reason="r", class_code="F0101",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        library_rules.set_library_rule(
+            world.admin, version, "PROT", factor="", rounding="gb8170", screening=True,
+            reason="r", class_code="F0102",
+        )  # fmt: skip
+    assert caught.value.field == "screening"
+    with pytest.raises(NotFound):  # no PROT limit reaches 谷物加工品
+        library_rules.set_library_rule(
+            world.admin, version, "PROT", factor="1.1", rounding="gb8170", screening=False,
+            reason="r", class_code="F010401",
+        )  # fmt: skip
+    with pytest.raises(NotFound):
+        library_rules.set_library_rule(
+            world.admin, version, "PROT", factor="1.1", rounding="gb8170", screening=False,
+            reason="r", class_code="NO-SUCH-CLASS",
+        )  # fmt: skip
+
+
+def test_a_class_rule_reaches_a_composition_cached_before_it(world: World, version: int) -> None:
+    library_rules.set_library_rule(  # clears the version's digest: later edits leave it alone
+        world.admin, version, "BENZOIC", factor="0.8", rounding="gb8170", screening=False,
+        reason="版本规则",
+    )  # fmt: skip
+    assert _rule_of(world, RICE, "BENZOIC") == ("0.8", 0, "")  # composed, and cached
+    seq = world.db.scalar("SELECT max(seq) FROM audit_log")
+    before = food_library.library_revision(world.db)
+    library_rules.set_library_rule(
+        world.admin, version, "BENZOIC", factor="0.5", rounding="gb8170", screening=False,
+        reason="大米另计", class_code=RICE,
+    )  # fmt: skip
+    tables = world.db.query("SELECT DISTINCT table_name FROM audit_log WHERE seq > ?", (seq,))
+    assert [r[0] for r in tables] == ["lib_class_rules"]  # the rule alone names the change
+    assert food_library.library_revision(world.db) != before
+    assert _rule_of(world, RICE, "BENZOIC") == ("0.5", 0, RICE)

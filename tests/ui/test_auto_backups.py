@@ -88,12 +88,14 @@ def test_a_failed_backup_is_shown_and_leaves_no_file(
     import pytest
 
     assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    from labdesk.store import auto_backup
+    from labdesk.store import restore
+    from labdesk.store.errors import StoreError
 
     def broken(path: Path) -> object:
-        raise auto_backup.StoreError(f"{path} is damaged: test")
+        raise StoreError(f"{path} is damaged: test")
 
-    monkeypatch.setattr(auto_backup, "check_backup", broken)
+    # The backup imports its check when it runs it (store/auto_backup.py).
+    monkeypatch.setattr(restore, "check_backup", broken)
     window = _window(qtbot, session)
     with qtbot.waitSignal(window.backups.attemptFinished, timeout=30000):
         window.open_initial_screen()

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Run the app through its benchmark hook and report what it loaded.
 PROBE = """
-import json, sys
+import gc, json, sys
 from labdesk.cli import main
 code = main(sys.argv[1:])
 import PySide6.QtCore as qtcore
@@ -30,6 +30,8 @@ print(json.dumps({
     "modules": sorted(sys.modules),
     "qt_namespace": "Qt" in qtcore.__dict__,
     "message_box": "QMessageBox" in qtwidgets.__dict__,
+    "gc_enabled": gc.isenabled(),
+    "gc_frozen": gc.get_freeze_count(),
 }))
 """
 
@@ -83,6 +85,9 @@ def test_the_sign_in_window_loads_only_what_it_shows(demo_path: Path, tmp_path: 
     # PySide builds its whole `Qt` namespace (~130 enum types) on first use.
     assert report["qt_namespace"] is False
     assert report["message_box"] is False  # only made to show an error
+    # The collector, paused for the start-up, runs again; the start-up's objects frozen.
+    assert report["gc_enabled"] is True
+    assert report["gc_frozen"] > 10_000
 
 
 def test_signed_in_start_builds_the_first_screen_only(demo_path: Path, tmp_path: Path) -> None:
@@ -92,6 +97,11 @@ def test_signed_in_start_builds_the_first_screen_only(demo_path: Path, tmp_path:
     assert {"argon2", "labdesk.ui.main_window", "labdesk.ui.tasks"} <= modules
     for heavy in (*HEAVY, "labdesk.ui.dashboard", "labdesk.ui.entry", "labdesk.ui.review"):
         assert heavy not in modules, heavy
+    # The status bar's backup line reads two settings: the backup's check (the audit
+    # chain, hashlib, pickle) waits for a backup to check.
+    for chain in ("labdesk.store.restore", "labdesk.store.audit", "hashlib", "pickle"):
+        assert chain not in modules, chain
+    assert report["gc_enabled"] is True
 
 
 def test_signed_in_start_refuses_a_wrong_password(demo_path: Path, tmp_path: Path) -> None:
@@ -104,8 +114,12 @@ def test_a_held_database_is_refused_in_one_line(
     demo_db: Database, demo_path: Path, tmp_path: Path
 ) -> None:
     run = _start(demo_path, tmp_path, extra=["--lang", "en"])
-    assert _report(run)["code"] == 2
+    report = _report(run)
+    assert report["code"] == 2
     assert "already open" in run.stderr
+    # No window was shown, so nothing was frozen; the collector runs again all the same.
+    assert report["gc_enabled"] is True
+    assert report["gc_frozen"] == 0
 
 
 def test_the_import_scan_gives_pyside_s_answer() -> None:
