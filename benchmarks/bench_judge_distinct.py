@@ -3,7 +3,9 @@
 Issue 13 item 3. The rules are those of `bench_judge` (heavy metals with LOD/LOQ, both
 methods, ranges, tolerances); every text is distinct per rule (values drawn with enough
 digits and de-duplicated), ~8 % of them ND-like entries made distinct by their stated LOD
-("ND(0.0031)") or bound ("<0.00412"). Rules are compiled afresh each round.
+("ND(0.0031)") or bound ("<0.00412"). Rules are compiled afresh each round; the results
+are judged together by `judge_rows`, the product's bulk path (codes and displays, each
+Verdict made when asked for).
 
 Baseline: the bare Decimal loop of `bench_judge` on the same texts.
 
@@ -20,7 +22,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from benchmarks.bench_judge import _ITEMS
 from benchmarks.harness import Benchmark
-from labdesk.core.judgement import CompiledRule, ItemRule, compile_rule
+from labdesk.core.judgement import CompiledRule, ItemRule, compile_rule, judge_rows
 
 
 @dataclass
@@ -79,12 +81,12 @@ def _setup(quick: bool) -> _State:
 
 def _ours(state: _State) -> object:
     rules: list[CompiledRule] = [compile_rule(rule) for rule, *_ in _ITEMS]
-    return [rules[index].judge(text) for index, text in state.ours]
+    return judge_rows(rules, state.ours)
 
 
 def _units_and_sums(state: _State) -> object:
     rules = [compile_rule(rule) for rule in state.converted_rules]
-    return [rules[index].judge(text) for index, text in state.converted]
+    return judge_rows(rules, state.converted)
 
 
 def _baseline(state: _State) -> object:
@@ -99,8 +101,8 @@ def _baseline(state: _State) -> object:
 
 BENCHMARK = Benchmark(
     name="judge_distinct",
-    description="100,000 results, no repeated (rule, text) pair, judged with "
-    "compile_rule(...).judge (the rules of `judge`), full Verdict",
+    description="100,000 results, no repeated (rule, text) pair, judged with judge_rows "
+    "(the rules of `judge`): codes and displays, each Verdict on demand",
     baseline_description="bare loop: Decimal(text).quantize(limit place) <= upper limit",
     target=3.0,
     setup=_setup,

@@ -4,7 +4,8 @@ Plans of GB 29921 / product standards (three-class colony counts, a two-class pl
 presence plan per 25 g); unit values as counted, with the forms a lab types ("80",
 "1.6×10^4", "2.1E4", "<10", "未检出"), drawn with a fixed seed.
 
-Ours: `compile_rule(ItemRule(plan)).judge("v1;v2;v3;v4;v5")` — reading the five values,
+Ours: the items judged together by `judge_rows` (the product's bulk path), each
+"v1;v2;v3;v4;v5" through its plan's `CompiledRule.judge` — reading the five values,
 classing each against m and M, one Verdict with the units and the explanation.
 Baseline: the least a program could do — split on ";", Decimal() each numeric value (the
 ×10ⁿ forms pre-converted for it), count those above m and above M, compare with c.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from benchmarks.harness import Benchmark
-from labdesk.core.judgement import ItemRule, compile_rule
+from labdesk.core.judgement import ItemRule, compile_rule, judge_rows
 
 _PLANS = [
     (ItemRule("n=5,c=2,m=10^4 CFU/g,M=10^5 CFU/g"), 10_000, 100_000),
@@ -68,7 +69,7 @@ def _setup(quick: bool) -> _State:
 
 def _ours(state: _State) -> object:
     rules = [compile_rule(rule) for rule, *_ in _PLANS]
-    return [rules[index].judge(text) for index, text in state.ours]
+    return judge_rows(rules, state.ours)
 
 
 def _baseline(state: _State) -> object:
@@ -89,7 +90,7 @@ def _baseline(state: _State) -> object:
 BENCHMARK = Benchmark(
     name="judge_plans",
     description="100,000 five-unit plan items (three-class, two-class, presence /25 g; "
-    "80, 1.6×10^4, 2.1E4, <10, 未检出) judged with compile_rule(plan).judge, full Verdict",
+    "80, 1.6×10^4, 2.1E4, <10, 未检出) judged with judge_rows, a full Verdict each",
     baseline_description="bare loop: split on ';', Decimal() each unit, count > m and > M, "
     "compare with c",
     target=3.0,

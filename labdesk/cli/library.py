@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from labdesk.cli import UsageError, db_target
+from labdesk.cli.library_text import say
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -144,11 +145,7 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
     from labdesk.services.context import system_context
     from labdesk.services.food_imports import ensure_food_library
 
-    print(
-        f"labdesk: no database at {path}: answering from the shipped library "
-        "(sample data, see `library stats`)",
-        file=sys.stderr,
-    )
+    print(say(args, "shipped", path=path), file=sys.stderr)
     folder = Path(tempfile.mkdtemp(prefix="labdesk-library-"))
     try:
         db = open_database(folder / "shipped.sqlite")
@@ -202,8 +199,10 @@ def cmd_foods(args: argparse.Namespace) -> int:
         _print_json(tree)
         return 0
 
+    sample_mark = say(args, "sample_mark")
+
     def show(node: dict[str, Any], depth: int) -> None:
-        mark = " [sample]" if node["sample_data"] else ""
+        mark = sample_mark if node["sample_data"] else ""
         print(f"{'  ' * depth}{node['code']}  {node['name']}  ({node['initials']}){mark}")
         for child in node["children"]:
             show(child, depth + 1)
@@ -253,13 +252,9 @@ def cmd_limits(args: argparse.Namespace) -> int:
         )
         path = tree.path_text(code)
     for number in composed.needs_grade:
-        print(f"labdesk: {number} has graded limits: give --grade to include them", file=sys.stderr)
+        print(say(args, "needs_grade", number=number), file=sys.stderr)
     for number in composed.unnamed_products:
-        print(
-            f"labdesk: product standard {number} has limits for this class: name it with "
-            "--standard (执行标准) to include them",
-            file=sys.stderr,
-        )
+        print(say(args, "unnamed_product", number=number), file=sys.stderr)
     items = [
         {
             "name": i["name"],
@@ -290,24 +285,27 @@ def cmd_limits(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(items)
         return 0
-    print(f"{path} ({code}) on {on.isoformat()}: {len(items)} items")
+    print(say(args, "limits_head", path=path, code=code, on=on.isoformat(), count=len(items)))
+    sample_flag = say(args, "sample_data")
     for i in items:
-        flag = "  [SAMPLE DATA]" if i["sample_data"] else ""
+        flag = sample_flag if i["sample_data"] else ""
         mark = f" {i['mark']}" if i["mark"] else ""
-        rule = _rule_note(i)
+        rule = _rule_note(args, i)
         print(f"  {i['name']}  {i['limit_text']}{mark} {i['unit']}{rule}  — {i['source']}{flag}")
     return 0
 
 
-def _rule_note(item: dict[str, Any]) -> str:
+def _rule_note(args: argparse.Namespace, item: dict[str, Any]) -> str:
     parts = []
     if item["factor"]:
-        parts.append(f"以…计 ×{item['factor']}")
+        parts.append(say(args, "rule_factor", factor=item["factor"]))
     if item["rounding"] != "gb8170":
-        parts.append("GB 4789.2")
+        parts.append(say(args, "rule_gb4789"))
     if item["screening"]:
-        parts.append("筛查 screening")
-    return f"  [{'; '.join(parts)}]" if parts else ""
+        parts.append(say(args, "rule_screening"))
+    if parts and item["rule_class"]:
+        parts.append(say(args, "rule_class", code=item["rule_class"]))
+    return f"  [{say(args, 'rule_join').join(parts)}]" if parts else ""
 
 
 # -- stats -----------------------------------------------------------------------------
@@ -322,15 +320,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(figures)
         return 0
-    print(
-        f"{figures['classes']} food classes; {figures['rows']} limit rows: "
-        f"{figures['confirmed']} confirmed, {figures['sample']} sample data"
-    )
+    print(say(args, "stats_head", **figures))
     for entry in figures["by_standard"]:
         print(
-            f"  {entry['standard']:<18} {entry['rows']:>7} rows  ({entry['confirmed']} confirmed, "
-            f"{entry['sample']} sample)  {entry['effective_from'] or '—'} → "
-            f"{entry['abolished_from'] or ''}"
+            say(
+                args,
+                "stats_row",
+                standard=entry["standard"],
+                rows=entry["rows"],
+                confirmed=entry["confirmed"],
+                sample=entry["sample"],
+                effective=entry["effective_from"] or "—",
+                abolished=entry["abolished_from"] or "",
+            )
         )
     return 0
 
@@ -380,27 +382,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if _is_templates(path):
             if args.preview:
-                print(f"{path.name}: an item-template file (nothing written)")
+                print(say(args, "templates_file", name=path.name))
                 return 0
             ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
-            print(f"{_import_templates(ctx, path)} template entries stored")
+            print(say(args, "templates_stored", count=_import_templates(ctx, path)))
             return 0
         if classification:
             from labdesk.core.foods_io import read_food_classes
 
             tree = read_food_classes(path)
             if args.preview:
-                print(f"{path.name}: {len(tree)} food classes, valid (nothing written)")
+                print(say(args, "classes_valid", name=path.name, count=len(tree)))
                 return 0
             ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
             changed = food_imports.import_classes(ctx, tree)
-            print("no change (无变化)" if not changed else f"{changed} classes added or changed")
+            print(
+                say(args, "classes_changed", count=changed) if changed else say(args, "no_change")
+            )
             return 0
         table = food_imports.read_limits(db, path)  # every row validated; nothing written
         if args.preview:
+            versions = say(args, "list_join").join(table.versions)
             print(
-                f"{path.name}: {len(table.rows)} rows of {', '.join(table.versions)}, valid "
-                "(nothing written)"
+                say(args, "limits_valid", name=path.name, count=len(table.rows), versions=versions)
             )
             return 0
         ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
@@ -418,8 +422,21 @@ def cmd_import(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(outcome.message())
+        print(_outcome_text(args, outcome))
     return 0
+
+
+def _outcome_text(args: argparse.Namespace, outcome: Any) -> str:
+    """`ImportOutcome.message` in the run's language."""
+    join = say(args, "list_join").join
+    if not outcome.changed:
+        return say(args, "import_unchanged", versions=join(outcome.unchanged))
+    parts = [say(args, "import_loaded", versions=join(outcome.loaded), rows=outcome.rows)]
+    if outcome.closed:
+        parts.append(say(args, "import_closed", versions=join(outcome.closed)))
+    if outcome.unchanged:
+        parts.append(say(args, "import_kept", versions=join(outcome.unchanged)))
+    return say(args, "rule_join").join(parts)
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
@@ -457,7 +474,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
         food_library.set_items_date_rule(ctx, args.items_date)
     finally:
         db.close()
-    print(f"items_date = {args.items_date}")
+    print(say(args, "items_date", rule=args.items_date))
     return 0
 
 
@@ -505,8 +522,15 @@ def cmd_remove_item(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{args.sample_no}: item {row['seq']} {row['name']} removed "
-        f"({row['withdrawn_reason']}); {left} items left"
+        say(
+            args,
+            "item_removed",
+            sample_no=args.sample_no,
+            seq=row["seq"],
+            name=row["name"],
+            reason=row["withdrawn_reason"],
+            left=left,
+        )
     )
     return 0
 
@@ -550,7 +574,15 @@ def cmd_add_item(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{args.sample_no}: item {row['seq']} {row['name']} {row['limit_text']} {row['unit']} "
-        f"added ({row['source']})"
+        say(
+            args,
+            "item_added",
+            sample_no=args.sample_no,
+            seq=row["seq"],
+            name=row["name"],
+            limit=row["limit_text"],
+            unit=row["unit"],
+            source=row["source"],
+        )
     )
     return 0

@@ -22,7 +22,7 @@ from labdesk.core.numbers import WIDE, plain
 from labdesk.core.plans import SamplingPlan
 from labdesk.core.verdicts import Building, Verdict, VerdictCode
 
-__all__ = ["MEMO_SIZE", "LaneRule", "lanes"]
+__all__ = ["MEMO_SIZE", "LaneRule", "canonical", "lanes"]
 
 MEMO_SIZE = 4096  # verdicts remembered per compiled rule (see `lanes`)
 _ZERO = Decimal(0)
@@ -71,7 +71,7 @@ class LaneRule(PlanRule, Protocol):
     ) -> Verdict: ...
 
 
-def _canonical(digits: str) -> bool:
+def canonical(digits: str) -> bool:
     """Whether digits with at most one point are already their value's plain form: no
     trailing point, and no leading zero or point unless "0." begins it."""
     return digits[-1] != "." and (digits[1:2] == "." or "0" != digits[0] != ".")
@@ -123,7 +123,7 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
             if rest and rest.replace(".", "", 1).isdigit():
                 bound = Decimal(rest)
                 if bound:
-                    said = text if _canonical(rest) else "<" + plain(bound)
+                    said = text if canonical(rest) else "<" + plain(bound)
                     if not plain_span:
                         return span(_ZERO, bound, said, said)
                     # `_judge_span` of [0, x) against a full-value numeric limit.
@@ -144,7 +144,7 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                 if inner and inner.replace(".", "", 1).isdigit():
                     stated = Decimal(inner)
                     if stated:
-                        return stated_lod(stated, inner if _canonical(inner) else None)
+                        return stated_lod(stated, inner if canonical(inner) else None)
         elif sums and "+" in text and first != "+":
             parts = text.split("+")
             if len(parts) <= MAX_COMPONENTS:
@@ -157,7 +157,7 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                     value = Decimal(part)
                     total += value
                     shown.append(
-                        part  # `_canonical`, written out
+                        part  # `canonical`, written out
                         if part[-1] != "." and (part[1:2] == "." or part[0] != "0")
                         else plain(value)
                     )
@@ -200,7 +200,7 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                     built.verdict, built._why = rounded_whys[fails(x)]
                     built.compared = built.display = built.rounded = rshown
                     built._said = (
-                        text  # `_canonical`, written out
+                        text  # `canonical`, written out
                         if text[-1] != "." and (text[1:2] == "." or "0" != text[0] != ".")
                         else plain(value)
                     )
@@ -246,7 +246,7 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                     built: Any = new(Building)
                     built.converted = (
                         (
-                            text  # `_canonical`, written out
+                            text  # `canonical`, written out
                             if text[-1] != "." and (text[1:2] == "." or "0" != text[0] != ".")
                             else plain(value)
                         )
@@ -292,7 +292,7 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                 if floor is not None and value < floor:
                     verdict = below_floor(text, value)
                 else:
-                    verdict = number(value, text if _canonical(text) else plain(value))
+                    verdict = number(value, text if canonical(text) else plain(value))
             if len(memo) >= MEMO_SIZE:
                 memo.clear()
             memo[text] = verdict
@@ -321,7 +321,7 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                 built: Any = new(Building)
                 built.verdict, built._why = whys[fails(value)]
                 built.compared = built.display = (
-                    text  # `_canonical`, written out
+                    text  # `canonical`, written out
                     if text[-1] != "." and (text[1:2] == "." or "0" != text[0] != ".")
                     else plain(value)
                 )

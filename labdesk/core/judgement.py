@@ -53,6 +53,7 @@ from labdesk.core.item_rule import (
     parse_positive,
     rounding_step,
 )
+from labdesk.core.judge_batch import VerdictColumns, judge_many, judge_rows
 from labdesk.core.judge_lanes import MEMO_SIZE, lanes
 from labdesk.core.limits import Limit, parse_limit
 from labdesk.core.numbers import WIDE, plain, quote
@@ -83,10 +84,13 @@ __all__ = [
     "ItemColumns",
     "ItemRule",
     "Verdict",
+    "VerdictColumns",
     "compile_rule",
     "conclude",
     "item_rule",
     "judge",
+    "judge_many",
+    "judge_rows",
 ]
 
 _MARK_TEXT = {1: "(+)", -1: "(−)"}

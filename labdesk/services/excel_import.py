@@ -405,7 +405,7 @@ def plan_import(
     cannot read, unit different from the item's, the same item twice, an item that already
     has a result.
     """
-    from labdesk.services.results import judge_text
+    from labdesk.services.result_bulk import judge_entries
 
     mapping.check(table)
     frame = table.frame
@@ -425,8 +425,10 @@ def plan_import(
     sample_col = col["sample_no"]
     assert sample_col is not None  # mapping.check
     samples, items = _load_items(db, [s.strip() for s in frame[sample_col].tolist()])
-    errors: list[RowError] = []
-    entries: list[PlannedEntry] = []
+    # Each row's error, or its entry waiting for its verdict: the rows are judged together
+    # after the loop (`result_bulk.judge_entries`), the plan keeps the rows' order.
+    checked: list[RowError | tuple[int, str, str, int, str, str, str]] = []
+    judged_items: list[Any] = []
     seen: dict[int, int] = {}
     said: dict[str, str] = {}
     blank = 0
@@ -442,7 +444,7 @@ def plan_import(
             # and 100,000 equal copies of a refusal cost 20 MB (docs/robustness.md).
             column = ref(name)
             column = said.setdefault(column, column)
-            errors.append(RowError(row_no, column, rule, said.setdefault(message, message)))
+            checked.append(RowError(row_no, column, rule, said.setdefault(message, message)))
 
         if not sample_no:
             fail("sample_no", "required", "样品编号为空 (sample number is empty)")
@@ -486,24 +488,40 @@ def plan_import(
                 f"样品 {sample_no} 的“{item['name']}”已有结果；请在样品中修改并填写原因",
             )
             continue
-        try:
-            verdict = judge_text(item, result)
-        except ValidationError as exc:
-            fail("result", exc.rule, str(exc))
-            continue
-        entries.append(
-            PlannedEntry(
-                row=row_no,
-                sample_no=sample_no,
-                item_name=str(item["name"]),
-                sample_item_id=item_id,
-                text=result,
-                instrument=cell(index, "instrument"),
-                method=cell(index, "method"),
-                verdict=verdict.verdict,
-                display=verdict.display,
+        judged_items.append(item)
+        checked.append(
+            (
+                row_no,
+                sample_no,
+                str(item["name"]),
+                item_id,
+                result,
+                cell(index, "instrument"),
+                cell(index, "method"),
             )
         )
+    judged = judge_entries(
+        judged_items, [row[4] for row in checked if not isinstance(row, RowError)]
+    )
+    del judged_items
+    errors: list[RowError] = []
+    entries: list[PlannedEntry] = []
+    n = 0
+    for row in checked:
+        if isinstance(row, RowError):
+            errors.append(row)
+            continue
+        code = judged.code(n)
+        if code:
+            entries.append(PlannedEntry(*row, verdict=code, display=judged.display(n)))
+        else:
+            try:
+                judged.verdict(n)
+            except ValidationError as exc:
+                column, message = ref("result"), str(exc)
+                column, message = said.setdefault(column, column), said.setdefault(message, message)
+                errors.append(RowError(row[0], column, exc.rule, message))
+        n += 1
     if not entries and not errors:
         errors.append(RowError(HEADER_ROW, "—", "not_empty", "文件中没有数据行 (no data rows)"))
     return ImportPlan(

@@ -229,7 +229,7 @@ def import_limits(ctx: ServiceContext, table: LimitTable) -> ImportOutcome:
     require(ctx, "import_library")
     # validated against the library as it was read; check the versions again now
     read_check = stored_versions(ctx.db)
-    first_rows = {key: next((r.row for r in table.rows_of(key)), 0) for key in table.versions}
+    first_rows = {key: table.first_row(key) for key in table.versions}
     problems = version_problems(table.versions, first_rows, read_check)
     if problems:
         raise LimitFileError(table.path, problems)

@@ -18,13 +18,13 @@ raw file in the same transaction, so it calls the two steps itself):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from labdesk.core.errors import ValidationError, WorkflowError
-from labdesk.core.judgement import Verdict
+from labdesk.core.judgement import CompiledRule, Verdict, VerdictColumns, judge_rows
 from labdesk.services import lab_guards
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
@@ -32,6 +32,7 @@ from labdesk.services.results import (
     REOPEN_STATES,
     RESULT_COLUMNS,
     ResultValue,
+    _decision_rule,
     check_state,
     chunks,
     insert_values,
@@ -39,6 +40,7 @@ from labdesk.services.results import (
     kind_values,
     prepare_state,
     refresh_conclusion,
+    rule_for,
     verdict_columns,
     write_one,
 )
@@ -74,6 +76,84 @@ class ResultSource:
     size: int
     encoding: str = ""
     mapping: str = ""
+
+
+class BulkVerdicts:
+    """The verdicts of many entries, each as `results.judge_text` gives it: row ``i``'s
+    code and display without a Verdict object for most rows (`core.judge_batch`), its
+    full Verdict (or its refusal) on demand."""
+
+    __slots__ = ("_alone", "_at", "_columns")
+
+    def __init__(
+        self, columns: VerdictColumns, at: list[int], alone: dict[int, Verdict | Exception]
+    ) -> None:
+        self._columns = columns
+        self._at = at  # entry → its row in `columns`, -1 for one judged alone
+        self._alone = alone  # entries judged one by one: their Verdict or refusal
+
+    def code(self, i: int) -> str:
+        """Entry ``i``'s verdict code; "" when it is refused."""
+        j = self._at[i]
+        if j >= 0:
+            return self._columns.codes[j]
+        alone = self._alone[i]
+        return alone.verdict if isinstance(alone, Verdict) else ""
+
+    def display(self, i: int) -> str:
+        """What the report would print for entry ``i``; "" when it is refused."""
+        j = self._at[i]
+        if j >= 0:
+            return self._columns.displays[j]
+        alone = self._alone[i]
+        return alone.display if isinstance(alone, Verdict) else ""
+
+    def verdict(self, i: int) -> Verdict:
+        """Entry ``i``'s Verdict; raises its ValidationError when it is refused."""
+        j = self._at[i]
+        if j >= 0:
+            return self._columns.verdict(j)
+        alone = self._alone[i]
+        if isinstance(alone, Verdict):
+            return alone
+        raise alone
+
+
+def judge_entries(
+    items: Sequence[Any], texts: Sequence[str], uncertainties: Sequence[Decimal | None] = ()
+) -> BulkVerdicts:
+    """Every text judged against its item as `results.judge_text` judges it, together:
+    entries under the simple decision rule through `core.judgement.judge_rows` (the bulk
+    path), the rest (a guard band with its U, an empty text, an item whose rule does not
+    compile) one by one. Raises nothing: a refusal is the entry's. An entry whose item
+    is None (no such item: the caller refuses it) is not judged."""
+    rules: list[CompiledRule] = []  # each compiled rule once (`rule_for` caches them)
+    key_of: dict[int, int] = {}  # id(rule) → its index in `rules`
+    rows: list[tuple[int, str]] = []
+    at: list[int] = []
+    alone: dict[int, Verdict | Exception] = {}
+    for i, (item, text) in enumerate(zip(items, texts, strict=True)):
+        at.append(-1)
+        if item is None:
+            continue
+        if text and text.strip() and _decision_rule(item) == "simple":
+            try:
+                rule = rule_for(item)
+            except ValidationError as exc:
+                alone[i] = exc
+                continue
+            key = key_of.get(id(rule))
+            if key is None:
+                key = key_of[id(rule)] = len(rules)
+                rules.append(rule)
+            at[i] = len(rows)
+            rows.append((key, text))
+            continue
+        try:
+            alone[i] = judge_text(item, text, uncertainties[i] if uncertainties else None)
+        except ValidationError as exc:
+            alone[i] = exc
+    return BulkVerdicts(judge_rows(rules, rows), at, alone)
 
 
 @dataclass
@@ -125,6 +205,13 @@ def plan_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> BulkPlan:
         )
     verdicts: list[Verdict] = []
     seen: set[int] = set()
+    # Judged together first; each entry's verdict or refusal is read in turn below, so the
+    # first problem in the entries' order is still the one raised.
+    judged = judge_entries(
+        [items.get(e.sample_item_id) for e in batch],
+        [e.text for e in batch],
+        [e.uncertainty for e in batch],
+    )
     for index, entry in enumerate(batch):
         item = items.get(entry.sample_item_id)
         where = f"entries[{index}]"
@@ -142,7 +229,7 @@ def plan_bulk(ctx: ServiceContext, entries: Iterable[ResultEntry]) -> BulkPlan:
         try:
             check_state(item)
             lab_guards.check_entry(db, ctx.actor, item)
-            verdicts.append(judge_text(item, entry.text, entry.uncertainty))
+            verdicts.append(judged.verdict(index))
         except (ValidationError, WorkflowError) as exc:
             raise ValidationError(where, getattr(exc, "rule", "state"), f"{where}: {exc}") from exc
         has_current = entry.sample_item_id in current
