@@ -353,22 +353,38 @@ class LimitTable:
         pick = operator.itemgetter(*keep)
         return columns, list(map(pick, rows))
 
+    def _stated(self, key: str) -> dict[str, list[tuple[LimitRow, ItemRuleRow]]]:
+        """The rows of the version that state a rule, by item code, with that rule."""
+        found: dict[str, list[tuple[LimitRow, ItemRuleRow]]] = {}
+        for row in self._rows_of(key):
+            if row.factor is None and not row.rounding and not row.screening:
+                continue
+            rule = ItemRuleRow(row.item_code, row.factor, row.rounding or "gb8170", row.screening)
+            found.setdefault(row.item_code, []).append((row, rule))
+        return found
+
     def rules(self, key: str) -> list[ItemRuleRow]:
-        """The item rules the version's rows state, one per item code (the reader
-        refused disagreeing rows), by code; rows stating none give none."""
+        """The version's own item rules, by code: an item whose stating rows all state
+        the same rule has it (rows stating none agree); rows stating none give none."""
         known = self._rules.get(key)
         if known is None:
-            found: dict[str, ItemRuleRow] = {}
-            for row in self._rows_of(key):
-                if row.item_code in found:
-                    continue
-                if row.factor is None and not row.rounding and not row.screening:
-                    continue
-                found[row.item_code] = ItemRuleRow(
-                    row.item_code, row.factor, row.rounding or "gb8170", row.screening
-                )
+            found = {}
+            for code, stated in self._stated(key).items():
+                if len({rule for _row, rule in stated}) == 1:
+                    found[code] = stated[0][1]
             known = self._rules[key] = tuple(found[code] for code in sorted(found))
         return list(known)
+
+    def class_rules(self, key: str) -> list[tuple[str, ItemRuleRow]]:
+        """(class code, rule) of the items whose rows state different rules (issue 15.2):
+        each such row's rule for the class nodes it means (the reader refused two rules
+        for one node), by code and class; the classes of its rows stating none follow
+        the default rule."""
+        found: list[tuple[str, ItemRuleRow]] = []
+        for stated in self._stated(key).values():
+            if len({rule for _row, rule in stated}) > 1:
+                found.extend((c, rule) for row, rule in stated for c in row.class_codes)
+        return sorted(found, key=lambda pair: (pair[1].code, pair[0]))
 
     def body_digest(self, key: str) -> str:
         """`core.content.body_digest` of the version's stored rows."""
@@ -400,6 +416,12 @@ class LimitTable:
         if rules:  # a version stating no rule keeps the digest it had before rules existed
             text += ":" + json.dumps(
                 [[r.code, r.factor, r.rounding, r.screening] for r in rules], ensure_ascii=False
+            )
+        by_class = self.class_rules(key)
+        if by_class:  # likewise a version without class rules (issue 15.2)
+            text += ":" + json.dumps(
+                [[c, r.code, r.factor, r.rounding, r.screening] for c, r in by_class],
+                ensure_ascii=False,
             )
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -221,6 +221,23 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
                 ],
                 action="limits_import",
             )
+        by_class = table.class_rules(key)
+        if by_class:  # an item given other rules for other classes (issue 15.2)
+            w.insert_many(
+                "lib_class_rules",
+                [
+                    {
+                        "version_id": version_id,
+                        "code": r.code,
+                        "class_code": class_code,
+                        "factor": r.factor,
+                        "rounding": r.rounding,
+                        "screening": int(r.screening),
+                    }
+                    for class_code, r in by_class
+                ],
+                action="limits_import",
+            )
     return outcome
 
 

@@ -106,6 +106,10 @@
         <source>Sign in first.</source>
         <translation>请先登录。</translation>
     </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
 </context>
 <context>
     <name>SamplingForm</name>
