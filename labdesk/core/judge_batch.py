@@ -25,9 +25,10 @@ from typing import Protocol
 
 from labdesk.core.entries import MAX_LENGTH
 from labdesk.core.errors import ValidationError
-from labdesk.core.item_kinds import MAX_COMPONENTS
+from labdesk.core.item_kinds import MAX_COMPONENTS, plan_report
 from labdesk.core.judge_lanes import LaneRule, canonical
 from labdesk.core.numbers import WIDE, plain
+from labdesk.core.plans import classify_plan, read_units
 from labdesk.core.verdicts import Verdict, VerdictCode
 
 __all__ = ["VerdictColumns", "judge_many", "judge_rows"]
@@ -142,8 +143,10 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
         code_append(verdict.verdict)
         display_append(verdict.display)
 
-    if rule._screening or rule._plan is not None:
-        return judged  # a plan's units, a screening verdict rewritten: `judge` alone
+    if rule._plan is not None:
+        return _plan_lane(rule, columns, judged)
+    if rule._screening:
+        return judged  # a screening verdict is rewritten after judging: `judge` alone
     if not rule._fast:
         return _stated_lane(rule, judged, code_append, display_append)
     floor, fails = rule._floor, rule._fails
@@ -292,6 +295,38 @@ def _exact_room(scale: Decimal) -> int:
     if not -100 < exponent < 100:
         return 0
     return max(context.prec - len(digits), 0)
+
+
+def _plan_lane(rule: CompiledRule, columns: VerdictColumns, judged: Lane) -> Lane:
+    """A sampling plan's units read and classed (`item_kinds.judge_plan_text` without its
+    Verdict); a text seen before in this batch is its first row's code and display (a
+    presence test's 未检出;未检出;… repeats); a refusal through `CompiledRule.judge`."""
+    plan = rule._plan
+    assert plan is not None
+    report = plan_report(rule)
+    codes, displays = columns.codes, columns.displays
+    code_append, display_append = codes.append, displays.append
+    seen: dict[str, int] = {}
+    seen_get = seen.get
+
+    def plan_row(text: str) -> None:
+        if text.__class__ is not str:
+            return judged(text)
+        first = seen_get(text)
+        if first is not None:
+            code_append(codes[first])
+            display_append(displays[first])
+            return None
+        try:
+            code, units, *_counts = classify_plan(plan, read_units(text), report)
+        except ValidationError:
+            return judged(text)  # keeps the refusal as `judge` words it
+        seen[text] = len(codes)
+        code_append(code)
+        display_append("; ".join(units))
+        return None
+
+    return plan_row
 
 
 def _stated_lane(

@@ -18,6 +18,8 @@ from tests.core.test_judge_lanes import RULES, _plain, _texts, fields
 PLANS = [
     ItemRule("n=5,c=2,m=10^4 CFU/g,M=10^5 CFU/g"),
     ItemRule("n=5,c=0,m=0 /25g,M=-"),
+    ItemRule("n=5,c=2,m=100 CFU/g,M=1000 CFU/g", rounding="gb4789.2"),
+    ItemRule("n=5,c=1,m=100 CFU/g,M=1000 CFU/g", method="rounded", interval="10"),
 ]
 ALL_RULES = [*RULES, *PLANS]
 _units = st.one_of(
@@ -81,6 +83,17 @@ def test_rows_keyed_by_item_share_a_rule_and_keep_their_order() -> None:
     assert columns.displays == ["0.6", "0.3", "未检出（检出限 0.005 mg/kg）", "0.5"]
     assert columns.verdict(0).explanation_en == "0.55 rounded to 0.6, limit at most 0.5 mg/kg: fail"
     assert columns.verdict(1).explanation_zh == "0.3，≤0.2 mg/kg，不合格"
+
+
+def test_a_plan_text_seen_before_in_the_batch_is_judged_as_it_was() -> None:
+    rule = compile_rule(PLANS[0])
+    over = "2.1E4;80;<10;1.6×10^5;3"  # one unit above M: fails
+    texts = [over, "未检出;未检出;未检出;未检出;未检出", over]
+    columns = judge_many(rule, [*texts, "1;2;3"])
+    assert columns.codes[:3] == ["fail", "pass", "fail"]
+    assert columns.displays[2] == columns.displays[0] == "21000; 80; <10; 160000; 3"
+    assert columns.errors[3].rule == "unit_count"
+    assert columns.verdict(2) == rule.judge(over)
 
 
 def test_a_refused_row_is_kept_with_its_error_and_the_others_are_judged() -> None:
