@@ -159,39 +159,25 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     span_code = rule._span_code
     room = _exact_room(scale) if scale is not None else 0
 
-    def value_row(value: Decimal, length: int) -> None:
-        """A value above any floor, of at most ``length`` digits (a sum's total: at most
-        its text's length); the lanes below have it written out."""
-        if scale is not None:
-            value = value * scale if length <= room else multiply(value, scale)
-        x = value
-        if step is not None:
-            x = x.quantize(quantum, ROUND_HALF_EVEN, context)
-        shown = str(x)
-        code_append(_CODES[fails(x)])
-        display_append(shown if "E" not in shown else f"{x:f}")
-
     def other(text: str) -> None:
-        """What is not plain digits: the ASCII ``<x``, ``ND(x)`` and sums `judge_lanes`
-        reads too, else `CompiledRule.judge`."""
-        if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
-            return judged(text)
+        """An ASCII text of 1–MAX_LENGTH characters that is not plain digits: ``<x`` and
+        sums of plain numbers as `judge_lanes` reads them, else `CompiledRule.judge`."""
         first = text[0]
         if first == "<":
             rest = text[1:]
             if rest and rest.replace(".", "", 1).isdigit():
                 bound = Decimal(rest)
                 if bound:
-                    # `IntervalJudgement._judge_span` of [0, x) against a numeric limit
-                    # (never empty: x > 0, and rounded its ends make a closed interval).
-                    low, high, closed = _ZERO, bound, False
+                    # `IntervalJudgement._judge_span` of [0, x) against a numeric limit:
+                    # the end x converted and rounded as the rule does (0 stays 0), never
+                    # empty (x > 0; rounded, its ends make a closed interval).
+                    high, closed = bound, False
                     if scale is not None:
-                        low, high = multiply(low, scale), multiply(high, scale)
+                        high = high * scale if len(rest) <= room else multiply(high, scale)
                     if step is not None:
-                        low = low.quantize(quantum, ROUND_HALF_EVEN, context)
                         high = high.quantize(quantum, ROUND_HALF_EVEN, context)
                         closed = True
-                    code_append(span_code(low, high, closed))
+                    code_append(span_code(_ZERO, high, closed))
                     display_append(text if canonical(rest) else "<" + plain(bound))
                     return None
         elif "+" in text and first != "+":
@@ -202,7 +188,16 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
                     if not part or part[0] == "." or not part.replace(".", "", 1).isdigit():
                         return judged(text)
                     total += Decimal(part)
-                return value_row(total, len(text))
+                # The total against the limit (no floor applies to a sum), as a plain
+                # number's lane judges it; its digits are at most the text's length.
+                if scale is not None:
+                    total = total * scale if len(text) <= room else multiply(total, scale)
+                if step is not None:
+                    total = total.quantize(quantum, ROUND_HALF_EVEN, context)
+                shown = str(total)
+                code_append(_CODES[fails(total)])
+                display_append(shown if "E" not in shown else f"{total:f}")
+                return None
         return judged(text)
 
     def below(text: str, value: Decimal) -> None:
@@ -218,12 +213,9 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     if scale is None and step is None:
 
         def full(text: str) -> None:
-            if (
-                text.__class__ is str
-                and text.isascii()
-                and 0 < len(text) <= MAX_LENGTH
-                and text.replace(".", "", 1).isdigit()
-            ):
+            if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+                return judged(text)
+            if text.replace(".", "", 1).isdigit():
                 value = Decimal(text)
                 if floor is not None and value < floor:
                     return below(text, value)
@@ -241,12 +233,9 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     if scale is None:
 
         def rounded(text: str) -> None:
-            if (
-                text.__class__ is str
-                and text.isascii()
-                and 0 < len(text) <= MAX_LENGTH
-                and text.replace(".", "", 1).isdigit()
-            ):
+            if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+                return judged(text)
+            if text.replace(".", "", 1).isdigit():
                 value = Decimal(text)
                 if floor is not None and value < floor:
                     return below(text, value)
@@ -261,12 +250,9 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
 
     def converted(text: str) -> None:
         """One exact multiplication, then rounded to 10⁻ⁿ when the rule rounds."""
-        if (
-            text.__class__ is str
-            and text.isascii()
-            and 0 < len(text) <= MAX_LENGTH
-            and text.replace(".", "", 1).isdigit()
-        ):
+        if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+            return judged(text)
+        if text.replace(".", "", 1).isdigit():
             value = Decimal(text)
             if floor is not None and value < floor:
                 return below(text, value)

@@ -119,3 +119,25 @@ def test_a_conversion_is_exact_whatever_the_threads_decimal_context(precision: i
     factor = Decimal("0.000847")
     assert columns.displays == [f"{wide.multiply(Decimal(t), factor):f}" for t in texts]
     assert columns.codes == ["pass", "fail", "pass"]
+
+
+@pytest.mark.parametrize("precision", [3, 28, 200])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1180.637544273907910271546635182998819",  # × 0.000847 = 0.99999…9693
+        "1180.637544273907910271546635182998820",  # = 1.00000…0540
+        "<1180.637544273907910271546635182998819",
+        "<1180.637544273907910271546635182998820",
+        "590.3187721369539551357733175914994095+590.3187721369539551357733175914994105",
+    ],
+)
+def test_rows_near_the_limit_in_any_context_are_what_judge_says(precision: int, text: str) -> None:
+    # The verdict turns on the 37th digit of the product, which a 28-digit context would
+    # round away (and a 3-digit one everything).
+    rule = compile_rule(ItemRule("≤1.0 g/kg", unit="mg/kg", factor="0.847"))
+    with localcontext() as context:
+        context.prec = precision
+        columns = judge_many(rule, [text])
+        expected = rule.judge(text)
+    assert (columns.codes[0], columns.displays[0]) == (expected.verdict, expected.display)
