@@ -26,7 +26,7 @@ from typing import Protocol
 from labdesk.core.entries import MAX_LENGTH
 from labdesk.core.errors import ValidationError
 from labdesk.core.item_kinds import MAX_COMPONENTS, plan_report
-from labdesk.core.judge_lanes import LaneRule, canonical
+from labdesk.core.judge_lanes import MEMO_SIZE, LaneRule, canonical
 from labdesk.core.numbers import WIDE, plain
 from labdesk.core.plans import classify_plan, read_units
 from labdesk.core.verdicts import Verdict, VerdictCode
@@ -292,7 +292,7 @@ def _plan_lane(rule: CompiledRule, columns: VerdictColumns, judged: Lane) -> Lan
     report = plan_report(rule)
     codes, displays = columns.codes, columns.displays
     code_append, display_append = codes.append, displays.append
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # at most MEMO_SIZE texts, as a compiled rule's own memo
     seen_get = seen.get
 
     def plan_row(text: str) -> None:
@@ -307,6 +307,8 @@ def _plan_lane(rule: CompiledRule, columns: VerdictColumns, judged: Lane) -> Lan
             code, units, *_counts = classify_plan(plan, read_units(text), report)
         except ValidationError:
             return judged(text)  # keeps the refusal as `judge` words it
+        if len(seen) >= MEMO_SIZE:
+            seen.clear()
         seen[text] = len(codes)
         code_append(code)
         display_append("; ".join(units))
