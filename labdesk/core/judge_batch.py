@@ -4,7 +4,7 @@ Where many results are judged together — an import's preview, a bulk of entrie
 benchmark's day of results — most verdicts are only ever read for their code and what
 the report prints. `judge_rows(rules, rows)` (and `judge_many(rule, texts)` for one rule)
 return those as two lists, ``codes`` and ``displays``, filled by a lane per rule that
-appends two strings per plain number: no `Verdict` object per result (making and keeping
+appends two values per plain number: no `Verdict` object per result (making and keeping
 one, and the garbage collector walking it, cost more than the judging; see the judge
 section of docs/performance.md). Everything else of a row — its explanations, ``converted``,
 ``compared`` of an ND(x) … — is its `Verdict`, made on demand by `VerdictColumns.verdict`
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, getcontext
-from typing import Protocol
+from typing import Protocol, cast
 
 from labdesk.core.entries import MAX_LENGTH
 from labdesk.core.errors import ValidationError
@@ -56,13 +56,16 @@ class VerdictColumns:
     prints. `verdict(i)` is the row's full `Verdict`, equal to ``rule.judge(text)``.
     """
 
-    __slots__ = ("_made", "_rule_of", "_text_of", "codes", "displays", "errors")
+    __slots__ = ("_made", "_rule_of", "_shown", "_text_of", "_written", "codes", "errors")
 
     def __init__(
         self, rule_of: Callable[[int], CompiledRule], text_of: Callable[[int], str]
     ) -> None:
         self.codes: list[str] = []
-        self.displays: list[str] = []
+        # Each row's display, or the Decimal a lane compared (a converted, rounded or
+        # summed value) until `displays` is first read and writes it out.
+        self._shown: list[str | Decimal] = []
+        self._written = False
         self.errors: dict[int, ValidationError] = {}
         self._made: dict[int, Verdict] = {}  # the rows judged through `CompiledRule.judge`
         self._rule_of = rule_of
@@ -70,6 +73,19 @@ class VerdictColumns:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    @property
+    def displays(self) -> list[str]:
+        """What the report prints, row by row. A value a lane computed is written out as
+        plain digits here, on first read, not while judging: most of what a conversion
+        cost was printing the converted value (docs/performance.md)."""
+        shown = self._shown
+        if not self._written:
+            for i, value in enumerate(shown):
+                if isinstance(value, Decimal):
+                    shown[i] = plain(value)
+            self._written = True
+        return cast("list[str]", shown)  # every row written out above
 
     def verdict(self, i: int) -> Verdict:
         """Row ``i``'s Verdict (made now for a lane's row, then kept); raises the
@@ -126,8 +142,8 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     Plain numbers (ASCII digits, one point at most) against a numeric limit unrounded,
     rounded to 10⁻ⁿ or converted, and ``<x``, ``ND(x)`` and sums of plain numbers, go to
     their code and display here; every other row through `CompiledRule.judge`."""
-    codes, displays = columns.codes, columns.displays
-    code_append, display_append = codes.append, displays.append
+    codes = columns.codes
+    code_append, display_append = codes.append, columns._shown.append
     made, errors = columns._made, columns.errors
     judge = rule.judge
 
@@ -194,9 +210,8 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
                     total = total * scale if len(text) <= room else multiply(total, scale)
                 if step is not None:
                     total = total.quantize(quantum, ROUND_HALF_EVEN, context)
-                shown = str(total)
                 code_append(_CODES[fails(total)])
-                display_append(shown if "E" not in shown else f"{total:f}")
+                display_append(total)
                 return None
         return judged(text)
 
@@ -240,9 +255,8 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
                 if floor is not None and value < floor:
                     return below(text, value)
                 x = value.quantize(quantum, ROUND_HALF_EVEN, context)
-                shown = str(x)
                 code_append(_CODES[fails(x)])
-                display_append(shown if "E" not in shown else f"{x:f}")
+                display_append(x)
                 return None
             return other(text)
 
@@ -259,9 +273,8 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
             x = value * scale if len(text) <= room else multiply(value, scale)
             if step is not None:
                 x = x.quantize(quantum, ROUND_HALF_EVEN, context)
-            shown = str(x)
             code_append(_CODES[fails(x)])
-            display_append(shown if "E" not in shown else f"{x:f}")
+            display_append(x)
             return None
         return other(text)
 
@@ -290,8 +303,8 @@ def _plan_lane(rule: CompiledRule, columns: VerdictColumns, judged: Lane) -> Lan
     plan = rule._plan
     assert plan is not None
     report = plan_report(rule)
-    codes, displays = columns.codes, columns.displays
-    code_append, display_append = codes.append, displays.append
+    codes, shown = columns.codes, columns._shown
+    code_append, display_append = codes.append, shown.append
     seen: dict[str, int] = {}  # at most MEMO_SIZE texts, as a compiled rule's own memo
     seen_get = seen.get
 
@@ -301,7 +314,7 @@ def _plan_lane(rule: CompiledRule, columns: VerdictColumns, judged: Lane) -> Lan
         first = seen_get(text)
         if first is not None:
             code_append(codes[first])
-            display_append(displays[first])
+            display_append(shown[first])
             return None
         try:
             code, units, *_counts = classify_plan(plan, read_units(text), report)
