@@ -1,5 +1,5 @@
 """`labdesk library foods | limits | stats | import | templates | add-item | remove-item |
-settings`.
+set-rule | settings`.
 
     labdesk --db PATH library foods [--json]                 the classification tree
     labdesk --db PATH library limits --food NAME [--on DATE] [--grade G] [--standard S] [--json]
@@ -8,6 +8,8 @@ settings`.
     labdesk --db PATH library templates [--json]             the item templates per class
     labdesk --db PATH library add-item SAMPLE_NO --item "GB 2762|SN" --reason R --user U
     labdesk --db PATH library remove-item SAMPLE_NO --item "GB 2762|SN" --reason R --user U
+    labdesk --db PATH library set-rule --standard "GB 2762-2022" --item PB [--food NAME]
+        [--factor F] [--rounding R] [--screening yes|no] [--withdraw] --reason R --user U
     labdesk --db PATH library settings --items-date sampling_date|production_date --user U
 
 Reading commands open the file read-only (they work beside a running app). When the
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from labdesk.cli import UsageError, db_target
+from labdesk.cli.library_text import say
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -98,6 +101,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     _sign_in_arguments(remove)
     remove.set_defaults(func=cmd_remove_item)
 
+    rule = verbs.add_parser(
+        "set-rule",
+        help="set an item's judgement rule in a standard version, with a reason (admin, manager)",
+    )
+    rule.add_argument(
+        "--standard", required=True, metavar="KEY", help='the version, e.g. "GB 2762-2022"'
+    )
+    rule.add_argument("--item", required=True, metavar="CODE", help="the item code, e.g. PB")
+    rule.add_argument("--food", metavar="NAME", help="only for this food class and those under it")
+    rule.add_argument("--factor", metavar="F", help="以…计 factor, e.g. 0.847 ('' clears it)")
+    rule.add_argument("--rounding", choices=("gb8170", "gb4789.2"))
+    rule.add_argument("--screening", choices=("yes", "no"))
+    rule.add_argument(
+        "--withdraw", action="store_true", help="withdraw the class's own rule (with --food)"
+    )
+    rule.add_argument("--reason", required=True, help="why (kept in the audit)")
+    rule.add_argument("--json", action="store_true", help="print the rule as JSON")
+    _sign_in_arguments(rule)
+    rule.set_defaults(func=cmd_set_rule)
+
     settings = verbs.add_parser("settings", help="the lab's library rules (admin)")
     settings.add_argument(
         "--items-date",
@@ -144,11 +167,7 @@ def _reading(args: argparse.Namespace) -> Iterator[Any]:
     from labdesk.services.context import system_context
     from labdesk.services.food_imports import ensure_food_library
 
-    print(
-        f"labdesk: no database at {path}: answering from the shipped library "
-        "(sample data, see `library stats`)",
-        file=sys.stderr,
-    )
+    print(say(args, "shipped", path=path), file=sys.stderr)
     folder = Path(tempfile.mkdtemp(prefix="labdesk-library-"))
     try:
         db = open_database(folder / "shipped.sqlite")
@@ -202,8 +221,10 @@ def cmd_foods(args: argparse.Namespace) -> int:
         _print_json(tree)
         return 0
 
+    sample_mark = say(args, "sample_mark")
+
     def show(node: dict[str, Any], depth: int) -> None:
-        mark = " [sample]" if node["sample_data"] else ""
+        mark = sample_mark if node["sample_data"] else ""
         print(f"{'  ' * depth}{node['code']}  {node['name']}  ({node['initials']}){mark}")
         for child in node["children"]:
             show(child, depth + 1)
@@ -253,13 +274,9 @@ def cmd_limits(args: argparse.Namespace) -> int:
         )
         path = tree.path_text(code)
     for number in composed.needs_grade:
-        print(f"labdesk: {number} has graded limits: give --grade to include them", file=sys.stderr)
+        print(say(args, "needs_grade", number=number), file=sys.stderr)
     for number in composed.unnamed_products:
-        print(
-            f"labdesk: product standard {number} has limits for this class: name it with "
-            "--standard (执行标准) to include them",
-            file=sys.stderr,
-        )
+        print(say(args, "unnamed_product", number=number), file=sys.stderr)
     items = [
         {
             "name": i["name"],
@@ -290,24 +307,27 @@ def cmd_limits(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(items)
         return 0
-    print(f"{path} ({code}) on {on.isoformat()}: {len(items)} items")
+    print(say(args, "limits_head", path=path, code=code, on=on.isoformat(), count=len(items)))
+    sample_flag = say(args, "sample_data")
     for i in items:
-        flag = "  [SAMPLE DATA]" if i["sample_data"] else ""
+        flag = sample_flag if i["sample_data"] else ""
         mark = f" {i['mark']}" if i["mark"] else ""
-        rule = _rule_note(i)
+        rule = _rule_note(args, i)
         print(f"  {i['name']}  {i['limit_text']}{mark} {i['unit']}{rule}  — {i['source']}{flag}")
     return 0
 
 
-def _rule_note(item: dict[str, Any]) -> str:
+def _rule_note(args: argparse.Namespace, item: dict[str, Any]) -> str:
     parts = []
     if item["factor"]:
-        parts.append(f"以…计 ×{item['factor']}")
+        parts.append(say(args, "rule_factor", factor=item["factor"]))
     if item["rounding"] != "gb8170":
-        parts.append("GB 4789.2")
+        parts.append(say(args, "rule_gb4789"))
     if item["screening"]:
-        parts.append("筛查 screening")
-    return f"  [{'; '.join(parts)}]" if parts else ""
+        parts.append(say(args, "rule_screening"))
+    if parts and item["rule_class"]:
+        parts.append(say(args, "rule_class", code=item["rule_class"]))
+    return f"  [{say(args, 'rule_join').join(parts)}]" if parts else ""
 
 
 # -- stats -----------------------------------------------------------------------------
@@ -322,15 +342,19 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(figures)
         return 0
-    print(
-        f"{figures['classes']} food classes; {figures['rows']} limit rows: "
-        f"{figures['confirmed']} confirmed, {figures['sample']} sample data"
-    )
+    print(say(args, "stats_head", **figures))
     for entry in figures["by_standard"]:
         print(
-            f"  {entry['standard']:<18} {entry['rows']:>7} rows  ({entry['confirmed']} confirmed, "
-            f"{entry['sample']} sample)  {entry['effective_from'] or '—'} → "
-            f"{entry['abolished_from'] or ''}"
+            say(
+                args,
+                "stats_row",
+                standard=entry["standard"],
+                rows=entry["rows"],
+                confirmed=entry["confirmed"],
+                sample=entry["sample"],
+                effective=entry["effective_from"] or "—",
+                abolished=entry["abolished_from"] or "",
+            )
         )
     return 0
 
@@ -380,27 +404,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if _is_templates(path):
             if args.preview:
-                print(f"{path.name}: an item-template file (nothing written)")
+                print(say(args, "templates_file", name=path.name))
                 return 0
             ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
-            print(f"{_import_templates(ctx, path)} template entries stored")
+            print(say(args, "templates_stored", count=_import_templates(ctx, path)))
             return 0
         if classification:
             from labdesk.core.foods_io import read_food_classes
 
             tree = read_food_classes(path)
             if args.preview:
-                print(f"{path.name}: {len(tree)} food classes, valid (nothing written)")
+                print(say(args, "classes_valid", name=path.name, count=len(tree)))
                 return 0
             ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
             changed = food_imports.import_classes(ctx, tree)
-            print("no change (无变化)" if not changed else f"{changed} classes added or changed")
+            print(
+                say(args, "classes_changed", count=changed) if changed else say(args, "no_change")
+            )
             return 0
         table = food_imports.read_limits(db, path)  # every row validated; nothing written
         if args.preview:
+            versions = say(args, "list_join").join(table.versions)
             print(
-                f"{path.name}: {len(table.rows)} rows of {', '.join(table.versions)}, valid "
-                "(nothing written)"
+                say(args, "limits_valid", name=path.name, count=len(table.rows), versions=versions)
             )
             return 0
         ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
@@ -418,8 +444,21 @@ def cmd_import(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(outcome.message())
+        print(_outcome_text(args, outcome))
     return 0
+
+
+def _outcome_text(args: argparse.Namespace, outcome: Any) -> str:
+    """`ImportOutcome.message` in the run's language."""
+    join = say(args, "list_join").join
+    if not outcome.changed:
+        return say(args, "import_unchanged", versions=join(outcome.unchanged))
+    parts = [say(args, "import_loaded", versions=join(outcome.loaded), rows=outcome.rows)]
+    if outcome.closed:
+        parts.append(say(args, "import_closed", versions=join(outcome.closed)))
+    if outcome.unchanged:
+        parts.append(say(args, "import_kept", versions=join(outcome.unchanged)))
+    return say(args, "rule_join").join(parts)
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
@@ -457,7 +496,85 @@ def cmd_settings(args: argparse.Namespace) -> int:
         food_library.set_items_date_rule(ctx, args.items_date)
     finally:
         db.close()
-    print(f"items_date = {args.items_date}")
+    print(say(args, "items_date", rule=args.items_date))
+    return 0
+
+
+def _scope_rule(db: Any, version_id: int, code: str, food: str) -> Any:
+    """The class's own rule when it has one, else the version's."""
+    from labdesk.services import library_rules
+
+    for entry in library_rules.class_rules(db, version_id, code) if food else []:
+        if entry["class_code"] == food:
+            return entry["rule"]
+    return library_rules.version_rule(db, version_id, code)
+
+
+def cmd_set_rule(args: argparse.Namespace) -> int:
+    """An item's rule in a version, or for a food class (`library_rules`): the options
+    not given keep the rule the scope has now."""
+    from labdesk.core.errors import NotFound
+    from labdesk.services import auth, food_library, library_rules
+    from labdesk.store.db import open_database
+
+    if args.withdraw and not args.food:
+        raise UsageError("--withdraw needs --food (撤回类别规则须指定 --food)")
+    db = open_database(db_target(args), create=False)
+    try:
+        number, _, year = args.standard.strip().rpartition("-")
+        version_id = db.scalar(
+            "SELECT id FROM lib_versions WHERE active = 1 AND standard_no = ? "
+            "AND standard_year = ?",
+            (number.strip(), year.strip()),
+        )
+        if version_id is None:
+            raise NotFound(f"没有标准版本 {args.standard} (no standard version {args.standard})")
+        code = args.item.strip()
+        food = find_food(food_library.load_tree(db), args.food) if args.food else ""
+        ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+        if args.withdraw:
+            changed = library_rules.clear_class_rule(
+                ctx, int(version_id), code, food, reason=args.reason
+            )
+        else:
+            now = _scope_rule(db, int(version_id), code, food)
+            changed = library_rules.set_library_rule(
+                ctx,
+                int(version_id),
+                code,
+                factor=now.factor if args.factor is None else args.factor,
+                rounding=args.rounding or now.rounding,
+                screening=now.screening if args.screening is None else args.screening == "yes",
+                reason=args.reason,
+                class_code=food,
+            )
+        rule = _scope_rule(db, int(version_id), code, food)
+    finally:
+        db.close()
+    if args.json:
+        _print_json(
+            {
+                "standard": args.standard.strip(),
+                "item": code,
+                "rule_class": food,
+                "changed": changed,
+                "factor": rule.factor,
+                "rounding": rule.rounding,
+                "screening": rule.screening,
+            }
+        )
+        return 0
+    note = _rule_note(
+        args,
+        {
+            "factor": rule.factor,
+            "rounding": rule.rounding,
+            "screening": rule.screening,
+            "rule_class": food,
+        },
+    )
+    key = "rule_set" if changed else "rule_same"
+    print(say(args, key, standard=args.standard.strip(), item=code, rule=note.strip() or "—"))
     return 0
 
 
@@ -505,8 +622,15 @@ def cmd_remove_item(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{args.sample_no}: item {row['seq']} {row['name']} removed "
-        f"({row['withdrawn_reason']}); {left} items left"
+        say(
+            args,
+            "item_removed",
+            sample_no=args.sample_no,
+            seq=row["seq"],
+            name=row["name"],
+            reason=row["withdrawn_reason"],
+            left=left,
+        )
     )
     return 0
 
@@ -550,7 +674,15 @@ def cmd_add_item(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{args.sample_no}: item {row['seq']} {row['name']} {row['limit_text']} {row['unit']} "
-        f"added ({row['source']})"
+        say(
+            args,
+            "item_added",
+            sample_no=args.sample_no,
+            seq=row["seq"],
+            name=row["name"],
+            limit=row["limit_text"],
+            unit=row["unit"],
+            source=row["source"],
+        )
     )
     return 0

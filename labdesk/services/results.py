@@ -33,6 +33,7 @@ from labdesk.core.judgement import (
 )
 from labdesk.core.plans import looks_like_plan
 from labdesk.services import lab_guards
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.conflicts import UNCHECKED, ensure_current_result
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
@@ -342,6 +343,7 @@ def _needs_reason(db: Database, item: dict[str, Any], has_current: bool) -> bool
     )
 
 
+@retried_when_busy
 def enter_result(
     ctx: ServiceContext,
     sample_item_id: int,
@@ -398,6 +400,7 @@ def enter_result(
     return verdict
 
 
+@retried_when_busy
 def retest(
     ctx: ServiceContext,
     sample_item_id: int,
@@ -497,6 +500,7 @@ def require_defended(db: _Reader, sample_ids: Sequence[int], doing: str) -> None
     )
 
 
+@retried_when_busy
 def set_item_lod(ctx: ServiceContext, sample_item_id: int, lod: str, reason: str) -> Verdict | None:
     """Enters (or corrects) the detection limit (检出限) of a sample's frozen test item,
     with a reason, audited. The library's LOD stays as it is: this is the LOD of the

@@ -21,6 +21,7 @@ from labdesk.core.deadlines import URGENT_HOURS
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
 from labdesk.core.report_class import URGENT, check_report_class, derive_report_class
 from labdesk.services import backups, clocks, lab_guards, report_issues
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
 from labdesk.services.results import refresh_conclusion, require_defended
@@ -96,6 +97,7 @@ def submit_in(w: Writer, sample_id: int) -> None:
     transition(w, sample_id, "testing", "submitted", "submit")
 
 
+@retried_when_busy
 def submit(ctx: ServiceContext, sample_id: int) -> None:
     """Testing → submitted, once every item has a result; computes the conclusion."""
     require(ctx, "submit")
@@ -118,6 +120,7 @@ def review_in(w: Writer, sample_id: int, comment: str = "") -> None:
     transition(w, sample_id, "submitted", "reviewed", "review", reason=comment)
 
 
+@retried_when_busy
 def review(ctx: ServiceContext, sample_id: int, comment: str = "") -> None:
     """Submitted → reviewed (审核), by someone who entered none of its results."""
     require(ctx, "review")
@@ -133,6 +136,7 @@ def return_in(w: Writer, sample_id: int, from_state: str, reason: str) -> None:
     transition(w, sample_id, from_state, "returned", "return", reason=reason)
 
 
+@retried_when_busy
 def return_sample(ctx: ServiceContext, sample_id: int, reason: str) -> None:
     """Submitted/reviewed → returned (退回) with a reason; the technician resumes testing."""
     require(ctx, "return")
@@ -242,6 +246,7 @@ def urgent_deadline(at_utc: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@retried_when_busy
 def approve(
     ctx: ServiceContext,
     sample_id: int,

@@ -40,19 +40,17 @@ BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
 def server_away(exc: BaseException) -> bool:
     """Whether `exc` says the write may simply be tried again: the database server is
-    away, or busy with another workstation's lock on the same records (a lock timeout
-    or a deadlock the server broke — whether the service already retried it or not).
-    Either way the server rolled the transaction back: nothing of it was written."""
-    from labdesk.store.errors import DatabaseBusy, ServerAway
+    away, or busy with another workstation's lock on the same records (whether the
+    service already retried it or not)."""
+    from labdesk.ui.server_notice import retryable
 
-    return isinstance(exc, ServerAway | DatabaseBusy)
+    return retryable(exc)
 
 
 def busy(exc: BaseException) -> bool:
-    """Whether `exc` is the server being busy (not away): said differently to the user."""
-    from labdesk.store.errors import DatabaseBusy
+    from labdesk.ui.server_notice import busy as is_busy
 
-    return isinstance(exc, DatabaseBusy)
+    return is_busy(exc)
 
 
 @dataclass

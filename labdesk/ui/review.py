@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui.entry import InlineMessage
-from labdesk.ui.errors import error_text
 from labdesk.ui.history import describe_action, describe_value, local_time
 from labdesk.ui.i18n import QT_TRANSLATE_NOOP
 from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui, state_title, verdict_text
@@ -90,11 +89,13 @@ class QueueModel(QAbstractTableModel):
         from labdesk.services import queries
         from labdesk.ui import grid_data
 
-        self.beginResetModel()
-        self._ids = list(queries.review_queue(self.session.db, state=state))
+        # Read before the reset: a database that cannot be read leaves the queue shown.
+        ids = list(queries.review_queue(self.session.db, state=state))
         # A queue is tens or hundreds of samples: fetching its rows at once is cheap.
-        self._rows = grid_data.sample_rows(self.session.db, self._ids)
-        self._flags = queue_flags(self.session.db, self._ids)
+        rows = grid_data.sample_rows(self.session.db, ids)
+        flags = queue_flags(self.session.db, ids)
+        self.beginResetModel()
+        self._ids, self._rows, self._flags = ids, rows, flags
         self.endResetModel()
 
     def sample_id(self, row: int) -> int:
@@ -155,6 +156,7 @@ class QueueModel(QAbstractTableModel):
 class ReviewScreen(QWidget):
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._notice_shown = False  # the message line holds a "cannot be read" notice
         self.session = session
         self.setObjectName("screen_review")
 
@@ -293,8 +295,15 @@ class ReviewScreen(QWidget):
     # ----- screen protocol ------------------------------------------------------------
 
     def refresh(self) -> None:
+        """The queue read again. If the database cannot be read (a server that is away),
+        the queue, the sample shown and the comment typed stay; the line says so and the
+        next action reads again."""
         selected = self.selected_sample_id()
-        self.queue_model.load(str(self.state_choice.currentData()))
+        try:
+            self.queue_model.load(str(self.state_choice.currentData()))
+        except LabDeskError as exc:
+            self._read_failed(exc)
+            return
         ids = self.queue_model.ids()
         row = ids.index(selected) if selected in ids else 0
         if ids:
@@ -328,7 +337,11 @@ class ReviewScreen(QWidget):
         """A scanned label (or typed number) selects the sample in the queue."""
         from labdesk.ui.scanning import resolve
 
-        found = resolve(self.session, self.find_edit.text())
+        try:
+            found = resolve(self.session, self.find_edit.text())
+        except LabDeskError as exc:
+            self._read_failed(exc)  # the typed number stays in the field
+            return False
         self.find_edit.clear()
         if isinstance(found, str):
             self.message.show_message(found, True)
@@ -344,7 +357,23 @@ class ReviewScreen(QWidget):
         self.queue.setFocus()
         return True
 
+    def _read_failed(self, exc: LabDeskError) -> None:
+        from labdesk.ui.server_notice import notice
+
+        self.message.show_message(notice(exc), True)
+        self._notice_shown = True
+
     def _show_selected(self) -> None:
+        try:
+            self._show_sample()
+        except LabDeskError as exc:
+            self._read_failed(exc)
+            return
+        if self._notice_shown:  # read again: the notice no longer holds
+            self._notice_shown = False
+            self.message.show_message("", False)
+
+    def _show_sample(self) -> None:
         sample_id = self.selected_sample_id()
         self.items.setRowCount(0)
         self.history.setRowCount(0)
@@ -438,7 +467,9 @@ class ReviewScreen(QWidget):
             else:
                 workflow.return_sample(ctx, sample_id, reason)
         except LabDeskError as exc:
-            self.message.show_message(error_text(exc), True)
+            from labdesk.ui.server_notice import notice
+
+            self.message.show_message(notice(exc), True)  # the comment typed stays
             return False
         done = {
             "review": self.tr("Marked reviewed."),

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from labdesk.core.errors import LabDeskError
 from labdesk.services.clock_counts import week_end
 from labdesk.ui import grid_data
 from labdesk.ui.clock_panel import ClockPanel, due_brush
@@ -71,7 +73,14 @@ CONCLUSION_BRUSH = {"合格": "pass", "不合格": "fail", "不判定": "not_jud
 
 
 class SampleListModel(QAbstractTableModel):
-    """Sample ids by keyset pages; row contents fetched lazily in blocks."""
+    """Sample ids by keyset pages; row contents fetched lazily in blocks.
+
+    A read the database cannot answer (a server that is away) changes nothing shown:
+    `set_query` raises before the list is reset, a page not read is read again on the
+    next scroll, rows not read stay blank until the next refresh, and `readFailed` tells
+    the screen."""
+
+    readFailed = Signal(object)  # the LabDeskError of a page or rows not read
 
     def __init__(self, session: UiSession, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,13 +93,15 @@ class SampleListModel(QAbstractTableModel):
         self._due_bounds = ("", "")
 
     def set_query(self, query: grid_data.SampleQuery) -> None:
+        # Read before the reset: a database that cannot be read leaves the list shown.
+        ids = grid_data.sample_id_page(self.session.db, query, None)
         self.beginResetModel()
         today = self.today or date.today()
         # Once per refresh, not per paint: a due date is coloured by comparing its text.
         self._due_bounds = (today.isoformat(), week_end(today).isoformat())
         self.query = query
         self._cache.clear()
-        self._ids = grid_data.sample_id_page(self.session.db, query, None)
+        self._ids = ids
         self._more = len(self._ids) == grid_data.PAGE_SIZE
         self.endResetModel()
 
@@ -109,7 +120,11 @@ class SampleListModel(QAbstractTableModel):
     def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or not self._more or not self._ids:
             return
-        page = grid_data.sample_id_page(self.session.db, self.query, self._ids[-1])
+        try:
+            page = grid_data.sample_id_page(self.session.db, self.query, self._ids[-1])
+        except LabDeskError as exc:
+            self.readFailed.emit(exc)  # still more to fetch: the next scroll tries again
+            return
         self._more = len(page) == grid_data.PAGE_SIZE
         if page:
             start = len(self._ids)
@@ -141,7 +156,15 @@ class SampleListModel(QAbstractTableModel):
             return data
         start = max(0, row - FETCH_BLOCK // 4)
         block = [i for i in self._ids[start : start + FETCH_BLOCK] if i not in self._cache]
-        fetched = grid_data.sample_rows(self.session.db, block)
+        try:
+            fetched = grid_data.sample_rows(self.session.db, block)
+        except LabDeskError as exc:
+            # Shown blank until the user's next action reads the list again (a paint
+            # asks for every cell: trying the server for each would freeze the window).
+            for key in block:
+                self._cache[key] = {}
+            self.readFailed.emit(exc)
+            return {}
         for key in block:
             if key in fetched:
                 self._cache[key] = fetched[key]
@@ -341,9 +364,9 @@ class SamplesScreen(QWidget):
         layout.addWidget(self.clocks)
         layout.addWidget(self.message)
         layout.addWidget(self.count_label)
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda *_: self.clocks.show_sample(self.table.current_sample_id())
-        )
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_clocks())
+        self._notice_shown = False  # the message line holds a "cannot be read" notice
+        self.table.sample_model.readFailed.connect(self._read_failed)
 
         # Typing filters after a short pause, not on every keystroke.
         self._debounce = QTimer(self)
@@ -387,14 +410,33 @@ class SamplesScreen(QWidget):
         return self._ids_filter
 
     def refresh(self) -> None:
+        """The list for the filters as they are now. If the database cannot be read (a
+        server that is away), the list and the filters stay as they are and the line
+        under the list says so; the next action (a filter change, Enter, F5) reads again."""
         state = str(self.state_filter.currentData() or "")
-        self.table.sample_model.set_query(
-            grid_data.SampleQuery(
-                states=(state,) if state else (),
-                text=self.text_filter.text(),
-                ids=self._ids_filter,
+        try:
+            self.table.sample_model.set_query(
+                grid_data.SampleQuery(
+                    states=(state,) if state else (),
+                    text=self.text_filter.text(),
+                    ids=self._ids_filter,
+                )
             )
-        )
+            self._show_count()
+        except LabDeskError as exc:
+            self._read_failed(exc)
+            return
+        if self._notice_shown:
+            self._notice_shown = False
+            self.message.clear()
+
+    def _read_failed(self, exc: LabDeskError) -> None:
+        from labdesk.ui.server_notice import notice
+
+        self.message.setText(notice(exc))
+        self._notice_shown = True
+
+    def _show_count(self) -> None:
         shown = self.table.sample_model.rowCount()
         more = self.table.sample_model.canFetchMore()
         self.count_label.setText(
@@ -405,6 +447,12 @@ class SamplesScreen(QWidget):
         if shown:
             self.table.selectRow(0)
         self.clocks.show_sample(self.table.current_sample_id())
+
+    def _show_clocks(self) -> None:
+        try:
+            self.clocks.show_sample(self.table.current_sample_id())
+        except LabDeskError as exc:
+            self._read_failed(exc)
 
     def save_layout(self) -> None:
         save_header(self.session.settings, "samples", self.table.horizontalHeader())
@@ -573,7 +621,11 @@ class SamplesScreen(QWidget):
         text = self.text_filter.text().strip()
         if not text:
             return False
-        found = resolve(self.session, text)
+        try:
+            found = resolve(self.session, text)
+        except LabDeskError as exc:
+            self._read_failed(exc)  # the typed number stays in the field
+            return False
         if isinstance(found, str):
             return False  # plain filter text: the list shows what matches
         self._debounce.stop()

@@ -40,4 +40,15 @@
         <translation>{0}：{2} 个样品单元中还有 {1} 个未录入——已存为草稿，全部录入后保存结果。</translation>
     </message>
 </context>
+<context>
+    <name>ServerNotice</name>
+    <message>
+        <source>The database is busy with another workstation's change: nothing was changed and what you typed is kept — try again.</source>
+        <translation>数据库正忙于其他工作站的修改：未作任何更改，您录入的内容仍保留——请重试。</translation>
+    </message>
+    <message>
+        <source>The database server cannot be reached: nothing was changed and what you typed is kept; your next action tries again.</source>
+        <translation>无法连接数据库服务器：未作任何更改，您录入的内容仍保留；下一次操作时将自动重试。</translation>
+    </message>
+</context>
 </TS>

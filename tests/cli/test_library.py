@@ -122,9 +122,11 @@ def test_import_loads_then_says_no_change(
     ]
     capsys.readouterr()
     assert main(argv) == 0
-    assert "loaded GB 2763-2099" in capsys.readouterr().out
+    assert "已导入 GB 2763-2099（1 行限量）" in capsys.readouterr().out  # Chinese by default
+    assert main(["--lang", "en", *argv]) == 0
+    assert capsys.readouterr().out.startswith("no change: the library already holds")
     assert main(argv) == 0
-    assert capsys.readouterr().out.startswith("no change")
+    assert capsys.readouterr().out.startswith("无变化：标准库中已有 GB 2763-2099")
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "标准编号,农药,食品类别/名称,最大残留限量\nGB 2763-2099,克百威,面包,0.01\n",
@@ -143,7 +145,9 @@ def test_a_missing_database_is_answered_from_the_shipped_library(
     assert main(["--db", str(missing), "library", "stats", "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["classes"] >= 100
-    assert "shipped library" in captured.err
+    assert "随附的标准库" in captured.err
+    assert main(["--lang", "en", "--db", str(missing), "library", "stats", "--json"]) == 0
+    assert "shipped library" in capsys.readouterr().err
     assert not missing.exists()
 
 
@@ -249,4 +253,87 @@ def test_add_item_puts_one_more_item_on_a_food_sample_with_its_reason(
     again = _json(capsys, [*base, "--item", "GB 2762|SN", "--reason", "恢复", "--json", *auth])
     assert isinstance(again, dict) and again["seq"] > added["seq"]
     assert main([*remove, "--item", str(again["seq"]), "--reason", "再次取消", *auth]) == 0
-    assert "removed (再次取消)" in capsys.readouterr().out
+    assert f"AH2026F0001：已删除第 {again['seq']} 项 锡（再次取消）" in capsys.readouterr().out
+    assert main(["--lang", "en", *base, "--item", "GB 2762|SN", "--reason", "恢复", *auth]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("AH2026F0001: item ") and " 锡 ≤250 mg/kg added (GB 2762-2022" in out
+    seq = out.split()[2]
+    assert main(["--lang", "en", *remove, "--item", seq, "--reason", "再次取消", *auth]) == 0
+    assert f"item {seq} 锡 removed (再次取消)" in capsys.readouterr().out
+    assert main([*base, "--item", "GB 2762|SN", "--reason", "恢复", *auth]) == 0
+    assert " 锡 ≤250 mg/kg（GB 2762-2022" in capsys.readouterr().out
+
+
+def test_text_output_follows_lang_and_json_does_not(
+    lab: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--db", str(lab[0]), "library"]
+    limits = [*base, "limits", "--food", "大米", "--on", "2025-05-01"]
+    outputs = {}
+    for lang in ("zh", "en"):
+        capsys.readouterr()
+        assert main(["--lang", lang, *limits]) == 0
+        out = capsys.readouterr().out
+        assert main(["--lang", lang, *base, "foods"]) == 0
+        foods = capsys.readouterr().out
+        assert main(["--lang", lang, *base, "stats"]) == 0
+        outputs[lang] = (out, foods, capsys.readouterr().out)
+    zh, en = outputs["zh"], outputs["en"]
+    assert "2025-05-01：" in zh[0] and "个项目" in zh[0] and "［样例数据］" in zh[0]
+    assert " on 2025-05-01: " in en[0] and "[SAMPLE DATA]" in en[0]
+    assert "items" not in zh[0] and "SAMPLE" not in zh[0]
+    assert "［样例数据］" in zh[1] and " [sample]" in en[1]
+    assert "个食品类别" in zh[2] and "food classes" in en[2] and "rows" not in zh[2]
+    # without --lang: Chinese, as the other commands
+    capsys.readouterr()
+    assert main(limits) == 0
+    assert capsys.readouterr().out == zh[0]
+    # JSON is the contract: the same in either language
+    assert _json(capsys, ["--lang", "en", *limits, "--json"]) == _json(capsys, [*limits, "--json"])
+
+
+def test_every_library_text_has_both_languages_with_the_same_placeholders() -> None:
+    import re
+    import string
+
+    from labdesk.cli.library_text import TEXTS
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for key, (english, chinese) in TEXTS.items():
+        names = {f[1] for f in string.Formatter().parse(english) if f[1]}
+        assert names == {f[1] for f in string.Formatter().parse(chinese) if f[1]}, key
+        if names or english.strip(" ;,"):
+            assert english != chinese or not cjk.search(english), key
+
+
+def test_set_rule_sets_a_version_or_class_rule_and_limits_show_it(
+    lab: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, secret = lab
+    auth = ["--user", "admin", "--password-file", str(secret)]
+    rule = ["--db", str(db), "library", "set-rule", "--standard", "GB 2762-2022", "--item"]
+    limits = ["--db", str(db), "library", "limits", "--food", "F01020101", "--json"]
+    capsys.readouterr()
+    assert main([*rule, "PB", "--factor", "0", "--reason", "x", *auth]) == 2
+    assert "换算系数" in capsys.readouterr().err  # refused naming the field, in Chinese
+    done = _json(capsys, [*rule, "PB", "--factor", "1.5", "--reason", "换算", "--json", *auth])
+    assert done == {
+        "standard": "GB 2762-2022",
+        "item": "PB",
+        "rule_class": "",
+        "changed": True,
+        "factor": "1.5",
+        "rounding": "gb8170",
+        "screening": False,
+    }
+    assert main([*rule, "PB", "--screening", "yes", "--food", "大米", "--reason", "筛", *auth]) == 0
+    assert "规则已保存" in capsys.readouterr().out
+    lead = next(i for i in _json(capsys, limits) if i["code"] == "PB")  # type: ignore[union-attr]
+    # the class rule started from the version's (the factor kept) and is the rice's
+    assert (lead["factor"], lead["screening"], lead["rule_class"]) == ("1.5", True, "F01020101")
+    assert main(["--lang", "en", *rule, "PB", "--food", "大米", "--withdraw", "--reason", "撤回",
+                 *auth]) == 0  # fmt: skip
+    assert "rule saved" in capsys.readouterr().out
+    lead = next(i for i in _json(capsys, limits) if i["code"] == "PB")  # type: ignore[union-attr]
+    assert (lead["factor"], lead["screening"], lead["rule_class"]) == ("1.5", False, "")
+    assert main([*rule, "PB", "--withdraw", "--reason", "x", *auth]) == 2

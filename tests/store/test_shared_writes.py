@@ -242,3 +242,62 @@ def test_workstations_entering_at_once_lose_nothing(workstations: list[World]) -
     )
     report = verify_audit(db)
     assert report.ok, report.problem
+
+
+def _hold_sample(world: World, sample_id: int) -> None:
+    """Another workstation's open transaction holding the sample's row."""
+    raw = world.db.conn.raw  # type: ignore[attr-defined]
+    raw.execute("BEGIN")
+    raw.execute("SELECT id FROM samples WHERE id = %s FOR UPDATE", (sample_id,))
+
+
+def test_an_entry_that_met_a_busy_lock_is_tried_again_and_saved(
+    workstations: list[World],
+) -> None:
+    """The first try waits past the lock timeout (0.4 s) for a sample another workstation
+    holds for 0.6 s: it is rolled back and tried again, and the value is saved once —
+    without the retry the call would fail."""
+    import time
+
+    holder, entering = workstations[0], workstations[1]
+    item = _items(holder, 1)[0]
+    sample_id = int(holder.db.scalar("SELECT sample_id FROM sample_items WHERE id = ?", (item,)))
+    entering.db.conn.raw.execute("SET lock_timeout = '400ms'")  # type: ignore[attr-defined]
+    _hold_sample(holder, sample_id)
+    started = time.monotonic()
+    thread, failures = _in_thread(
+        lambda: results.enter_result(entering.tech, item, "0.05", seen_result_id=None)
+    )
+    time.sleep(0.6)
+    holder.db.conn.raw.execute("ROLLBACK")  # type: ignore[attr-defined]
+    thread.join(timeout=30)
+    assert not thread.is_alive() and not failures, failures
+    assert time.monotonic() - started >= 0.6
+    rows = holder.db.query("SELECT text FROM results WHERE sample_item_id = ?", (item,))
+    assert [r["text"] for r in rows] == ["0.05"]
+    assert verify_audit(holder.db).ok
+
+
+def test_an_entry_still_busy_after_its_retries_says_so_and_saves_nothing(
+    workstations: list[World],
+) -> None:
+    from labdesk.services.busy import ATTEMPTS
+    from labdesk.store.errors import DatabaseBusy
+
+    holder, entering = workstations[0], workstations[1]
+    item = _items(holder, 1)[0]
+    sample_id = int(holder.db.scalar("SELECT sample_id FROM sample_items WHERE id = ?", (item,)))
+    entering.db.conn.raw.execute("SET lock_timeout = '150ms'")  # type: ignore[attr-defined]
+    _hold_sample(holder, sample_id)
+    try:
+        with pytest.raises(DatabaseBusy) as refused:
+            results.enter_result(entering.tech, item, "0.05", seen_result_id=None)
+    finally:
+        holder.db.conn.raw.execute("ROLLBACK")  # type: ignore[attr-defined]
+    assert f"tried {ATTEMPTS} times" in refused.value.in_language("en")
+    assert f"已自动重试 {ATTEMPTS} 次" in refused.value.in_language("zh")
+    assert "请重试" in refused.value.in_language("zh")
+    assert not entering.db.conn.in_transaction
+    assert holder.db.scalar("SELECT count(*) FROM results WHERE sample_item_id = ?", (item,)) == 0
+    results.enter_result(entering.tech, item, "0.05", seen_result_id=None)  # free again
+    assert verify_audit(holder.db).ok
