@@ -471,7 +471,10 @@ class Writer:
             # A block of new ids is reserved up front (on a server, from the table's
             # sequence): rows bringing their own id would have to fit around it.
             raise ValueError(f"insert_many into {table}: give every row its id, or none")
-        next_id = self._allocate(table, automatic) if automatic else 0
+        # One new row on a server: its id is taken by the INSERT itself (one statement
+        # where taking it first would be two); 0 stands in for it until then.
+        taken_on_insert = automatic == 1 and len(rows) == 1 and self.db.engine.ids_on_insert
+        next_id = 0 if taken_on_insert or not automatic else self._allocate(table, automatic)
         full_rows: list[tuple[Any, ...]] = []
         ids: list[int] = []
         # Rows whose JSON the fast path cannot build: index → the row as a dict.
@@ -499,7 +502,15 @@ class Writer:
         if not automatic:
             self._next_id.pop(table, None)  # ids of their own: the next block asks the table
 
-        self.conn.executemany(*info.narrowed(full_rows))
+        if taken_on_insert:
+            sql, narrowed = info.narrowed(full_rows)
+            record_id = self.db.engine.insert_taking_id(self.conn, table, sql, narrowed[0])
+            ids[0] = record_id
+            full_rows[0] = (record_id, *full_rows[0][1:])
+            if 0 in general:
+                general[0]["id"] = record_id
+        else:
+            self.conn.executemany(*info.narrowed(full_rows))
         self._log_inserts(table, info, ids, full_rows, general, reason, action)
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
