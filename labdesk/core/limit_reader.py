@@ -261,7 +261,8 @@ def _validate(
     rule_index = [position.get(n, blank) for n in RULE_FIELDS]
     has_rules = any(n in position for n in RULE_FIELDS)
     rule_memo: dict[tuple[str, ...], tuple[tuple[str | None, str, bool], Found]] = {}
-    item_rules: dict[tuple[str, str], tuple[tuple[str | None, str, bool], int]] = {}
+    # the rule each (version, item, class node) was given first, and on which row
+    item_rules: dict[tuple[str, str, str], tuple[tuple[str | None, str, bool], int]] = {}
     version_index = [(n, position[n]) for n in version_fields]
     carried_version: dict[str, str] = {}
     carried_item = carried_table = carried_standard = ""
@@ -363,18 +364,23 @@ def _validate(
             if rule_found:
                 found.extend(rule_found)
             elif rule != (None, "", False):
-                stated = item_rules.get((key, item_code))
-                if stated is None:
-                    item_rules[(key, item_code)] = (rule, row_no)
-                elif stated[0] != rule:
-                    found.append(
-                        (
-                            "factor",
-                            "rule_agrees",
-                            f"{item_name}: the rule differs from row {stated[1]}: one rule "
-                            "(factor, rounding, screening) per item in a version",
+                # Rows for other classes may state another rule (a class rule, issue
+                # 15.2); two rows for one class (graded rows) must agree.
+                for class_code in class_codes:
+                    stated = item_rules.get((key, item_code, class_code))
+                    if stated is None:
+                        item_rules[(key, item_code, class_code)] = (rule, row_no)
+                    elif stated[0] != rule:
+                        found.append(
+                            (
+                                "factor",
+                                "rule_agrees",
+                                f"{item_name}: the rule differs from row {stated[1]} for the "
+                                "same food class: one rule (factor, rounding, screening) per "
+                                "item and class in a version",
+                            )
                         )
-                    )
+                        break
         if not found:
             known = versions.get(key)
             if known is None:

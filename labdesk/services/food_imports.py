@@ -221,6 +221,23 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
                 ],
                 action="limits_import",
             )
+        by_class = table.class_rules(key)
+        if by_class:  # an item given other rules for other classes (issue 15.2)
+            w.insert_many(
+                "lib_class_rules",
+                [
+                    {
+                        "version_id": version_id,
+                        "code": r.code,
+                        "class_code": class_code,
+                        "factor": r.factor,
+                        "rounding": r.rounding,
+                        "screening": int(r.screening),
+                    }
+                    for class_code, r in by_class
+                ],
+                action="limits_import",
+            )
     return outcome
 
 
@@ -229,7 +246,7 @@ def import_limits(ctx: ServiceContext, table: LimitTable) -> ImportOutcome:
     require(ctx, "import_library")
     # validated against the library as it was read; check the versions again now
     read_check = stored_versions(ctx.db)
-    first_rows = {key: next((r.row for r in table.rows_of(key)), 0) for key in table.versions}
+    first_rows = {key: table.first_row(key) for key in table.versions}
     problems = version_problems(table.versions, first_rows, read_check)
     if problems:
         raise LimitFileError(table.path, problems)

@@ -56,6 +56,8 @@ class FoodItemsChoice:
     added: list[str]
     removed: list[str]
     reason: str
+    # each added or removed item's reason (its own, or `reason`)
+    reasons: dict[str, str] | None = None
 
 
 def choose_food_items(db: Store, form: Any) -> FoodItemsChoice:
@@ -94,11 +96,15 @@ def choose_food_items(db: Store, form: Any) -> FoodItemsChoice:
         added = [k for k in keys if k not in proposed_set]
         removed = [k for k in proposed if k not in key_set]
     reason = form.items_reason.strip()
-    if (added or removed) and not reason:
+    own = {k: str(v).strip() for k, v in (getattr(form, "item_reasons", None) or {}).items()}
+    reasons = {k: own.get(k) or reason for k in (*removed, *added)}
+    lacking = [k for k, why in reasons.items() if not why]
+    if lacking:
         raise _bad(
             "items_reason",
             "required",
-            "a reason is required to add or remove test items (增减检验项目须填写原因)",
+            f"{', '.join(lacking)}: a reason is required to add or remove test items "
+            "(增减检验项目须填写原因)",
         )
     if not chosen:
         raise _bad(
@@ -106,7 +112,7 @@ def choose_food_items(db: Store, form: Any) -> FoodItemsChoice:
             "no_items",
             f"no test items for {form.food_class_code} in force on {on}",
         )
-    return FoodItemsChoice(basis, on, chosen, added, removed, reason)
+    return FoodItemsChoice(basis, on, chosen, added, removed, reason, reasons)
 
 
 def freeze_food_items(w: Writer, sample_id: int, state: str, choice: FoodItemsChoice) -> int:
@@ -114,14 +120,23 @@ def freeze_food_items(w: Writer, sample_id: int, state: str, choice: FoodItemsCh
     changed the proposal, records what was added or removed and why."""
     from labdesk.services.library import frozen_item
 
+    own = choice.reasons or {}
+    # with no common reason every change has its own: the audit entry names them all
+    reason = choice.reason or "; ".join(f"{k}: {why}" for k, why in own.items())
     rows = [frozen_item(sample_id, seq, item) for seq, item in enumerate(choice.items, start=1)]
-    w.insert_many("sample_items", rows, action="freeze", reason=choice.reason)
+    w.insert_many("sample_items", rows, action="freeze", reason=reason)
     if choice.added or choice.removed:
         detail = []
+
+        def named(keys: list[str]) -> str:  # an item's own reason beside it
+            return ", ".join(
+                f"{k}（{own[k]}）" if own.get(k, "") != choice.reason else k for k in keys
+            )
+
         if choice.removed:
-            detail.append("removed 删除: " + ", ".join(choice.removed))
+            detail.append("removed 删除: " + named(choice.removed))
         if choice.added:
-            detail.append("added 增加: " + ", ".join(choice.added))
+            detail.append("added 增加: " + named(choice.added))
         w.insert(
             "sample_events",
             {
@@ -131,9 +146,9 @@ def freeze_food_items(w: Writer, sample_id: int, state: str, choice: FoodItemsCh
                 "to_state": state,
                 "user_id": w.actor.user_id,
                 "at_utc": w.at_utc,
-                "reason": f"{choice.reason} ({'; '.join(detail)})",
+                "reason": f"{choice.reason} ({'; '.join(detail)})".lstrip(),
             },
-            reason=choice.reason,
+            reason=reason,
             action="items_changed",
         )
     return len(rows)

@@ -89,10 +89,13 @@ class SampleForm:
     # A choice that differs from the proposal needs `items_reason` (kept in the audit).
     item_keys: list[str] | None = None
     items_reason: str = ""
+    # Each added or removed item's own reason, by key (issue 15.3); `items_reason` is
+    # the reason of those without one.
+    item_reasons: dict[str, str] | None = None
 
 
 # Registration-time choices, not stored columns of the sample.
-_NOT_STORED = ("item_keys", "items_reason")
+_NOT_STORED = ("item_keys", "items_reason", "item_reasons")
 
 
 # Form fields copied to the samples table as they are (text).

@@ -31,6 +31,8 @@ from labdesk.store.errors import StoreError, translate
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024
 
 _checked: set[tuple[str, int, int]] = set()
+# Checks started ahead of the open (`check_ahead`), by file: the open waits for its file's.
+_ahead: dict[str, threading.Thread] = {}
 _checked_lock = threading.Lock()
 
 
@@ -49,11 +51,54 @@ def _state(path: Path) -> tuple[str, int, int] | None:
     return (str(path.resolve()), st.st_size, st.st_mtime_ns)
 
 
+def check_ahead(path: Path) -> threading.Thread | None:
+    """Start the open's `quick_check` of `path` now, on a worker thread.
+
+    SQLite runs the check without Python's lock, so the desktop app starts it before
+    Qt and its translators, and the open (`quick_check_on_open`) waits for it instead of
+    checking the same file state again. The worker reads through its own read-only
+    connection and only ever records a pass: a file it finds damaged, or cannot read, is
+    checked again by the open, which says why plainly. Returns the thread (None when the
+    open would not check: no file, too large, already checked) for the caller to join.
+    """
+    state = _state(path)
+    if state is None or state[1] > QUICK_CHECK_MAX_BYTES:
+        return None
+    with _checked_lock:
+        if state in _checked or state[0] in _ahead:
+            return None
+        thread = threading.Thread(
+            target=_check_for_open, args=(path, state), name="labdesk-quick-check", daemon=True
+        )
+        _ahead[state[0]] = thread
+    thread.start()
+    return thread
+
+
+def _check_for_open(path: Path, state: tuple[str, int, int]) -> None:
+    try:
+        conn = sqlite3.connect(reader_uri(path), uri=True, check_same_thread=False)
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        finally:
+            conn.close()
+    except (sqlite3.Error, StoreError, OSError):
+        return  # the open checks again and reports it
+    if [str(r[0]) for r in rows] == ["ok"]:
+        with _checked_lock:
+            _checked.add(state)
+
+
 def quick_check_on_open(conn: sqlite3.Connection, path: Path) -> None:
     """Raises StoreError if a small enough database fails `PRAGMA quick_check`."""
     state = _state(path)
     if state is None or state[1] > QUICK_CHECK_MAX_BYTES:
         return
+    with _checked_lock:
+        ahead = _ahead.pop(state[0], None)
+    if ahead is not None:
+        ahead.join()  # started before the open (check_ahead): its pass counts if the
+        # file is still as it checked it (switching a file to WAL mode changes it)
     with _checked_lock:
         if state in _checked:
             return

@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
@@ -27,6 +28,9 @@ from labdesk.paths import data_dir, default_db_path
 from labdesk.ui.errors import install_excepthook, install_log_file
 from labdesk.ui.i18n import choose_language, install_translators
 from labdesk.ui.session import APPLICATION, ORGANISATION, UiSession, open_settings
+
+if TYPE_CHECKING:
+    from labdesk.store.engine import DbTarget
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,9 @@ SETTINGS_ENV = "LABDESK_SETTINGS_FILE"
 # (a wrong password fails just the same).
 EXIT_WHEN_SHOWN_ENV = "LABDESK_EXIT_WHEN_SHOWN"
 AUTO_SIGN_IN_ENV = "LABDESK_AUTO_SIGN_IN"
+
+# How long after the first window the start-up's leftovers are collected (`tidy_heap`).
+TIDY_HEAP_MS = 3000
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC")
 
@@ -85,19 +92,28 @@ def pick_font(app: QApplication, chinese: list[str] | None = None) -> str:
 
 
 def settle_heap() -> None:
-    """Collect once, then freeze what is left, and let the collector run again.
+    """Freeze what the start-up made and let the collector run again; tidy up later.
 
     Called when the first window is up (the first pass of the event loop) if the CLI
-    paused the collector for the start-up. What survives this collection are the
-    process's permanent objects (modules, classes, Qt's enum types): frozen, no later
-    pass walks them again, during the session nor at exit (PySide's shutdown collects
-    several times; ~10 ms less with them frozen, docs/performance.md).
+    paused the collector for the start-up. Nearly all of it lives as long as the
+    process (modules, classes, Qt's enum types): frozen, no later pass walks it again,
+    during the session nor at exit (PySide's shutdown collects several times: ~15 ms
+    less). The few hundred cycles the start-up left are collected by `tidy_heap` a
+    little later, while the person reads the window, not before it is shown (a full
+    collection of the start-up's ~30,000 objects is 5–8 ms).
     """
     if gc.isenabled():
         return
-    gc.collect()
     gc.freeze()
     gc.enable()
+    QTimer.singleShot(TIDY_HEAP_MS, tidy_heap)
+
+
+def tidy_heap() -> None:
+    """Collect the start-up's leftover cycles once, then freeze the rest again."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def settings_path_from_env() -> Path | None:
@@ -107,6 +123,27 @@ def settings_path_from_env() -> Path | None:
 
 def run_app(args: argparse.Namespace) -> int:
     """Entry point from the CLI. Returns the process exit code."""
+    from labdesk.store import health
+    from labdesk.store.engine import target_of
+
+    given = getattr(args, "db", None)
+    target: DbTarget | LabDeskError
+    try:
+        # A file, or postgresql://… (never taken as a folder name; no password in it).
+        target = target_of(str(given)) if given is not None else default_db_path()
+    except LabDeskError as exc:
+        target = exc  # said once Qt is up
+    # The open's integrity check runs in SQLite without Python's lock: started now, it is
+    # done (or nearly) by the time Qt, the translators and the font are (docs/performance.md).
+    checking = health.check_ahead(target) if isinstance(target, Path) else None
+    try:
+        return _run_app(args, target)
+    finally:
+        if checking is not None:
+            checking.join()  # never left running into interpreter shutdown
+
+
+def _run_app(args: argparse.Namespace, target: DbTarget | LabDeskError) -> int:
     app = ensure_application()
     if not gc.isenabled():  # paused by the CLI for the start-up (labdesk/cli)
         QTimer.singleShot(0, settle_heap)  # the first pass of the first event loop
@@ -119,16 +156,13 @@ def run_app(args: argparse.Namespace) -> int:
     from labdesk.ui.about import app_icon
 
     app.setWindowIcon(app_icon())
-    from labdesk.store.engine import DbTarget, file_only, target_of
-
-    given = getattr(args, "db", None)
-    try:
-        # A file, or postgresql://… (never taken as a folder name; no password in it).
-        db_path: DbTarget = target_of(str(given)) if given is not None else default_db_path()
-    except LabDeskError as exc:
+    if isinstance(target, LabDeskError):
         from labdesk.ui.errors import error_text
 
-        return _fail(error_text(exc))
+        return _fail(error_text(target))
+    db_path = target
+    from labdesk.store.engine import file_only
+
     demo = bool(getattr(args, "demo", False))
     screenshot_dir: Path | None = getattr(args, "screenshot", None)
 
@@ -239,18 +273,28 @@ def _interactive(app: QApplication, session: UiSession, *, demo: bool) -> int:
         QTimer.singleShot(0, dialog.reject)  # after the first pass of the event loop
         dialog.exec()
         return 0
-    prefetch = prefetch_main_window(session)  # while the person types
+    prefetch: list[threading.Thread] = []
+
+    def start_prefetch() -> None:
+        # Once the sign-in window is up: its first paint does not share Python's lock
+        # with the imports; they have the person's typing time.
+        if not prefetch:
+            prefetch.append(prefetch_main_window(session))
+
     try:
         while True:
             dialog = SignInDialog(session, show_demo_accounts=demo or backend.is_demo(session.db))
+            QTimer.singleShot(0, start_prefetch)  # the dialog's first pass of its loop
             if dialog.exec() != SignInDialog.DialogCode.Accepted:
                 return 0
-            prefetch.join()  # done by now unless the person typed faster than it imports
+            for thread in prefetch:
+                thread.join()  # done by now unless the person typed faster than it imports
             if not _run_main_window(app, session):
                 return 0
             session.sign_out()
     finally:
-        prefetch.join()  # never leave an import running into interpreter shutdown
+        for thread in prefetch:
+            thread.join()  # never leave an import running into interpreter shutdown
 
 
 def prefetch_main_window(session: UiSession) -> threading.Thread:
@@ -269,8 +313,10 @@ def prefetch_main_window(session: UiSession) -> threading.Thread:
 
     def work() -> None:
         try:
-            importlib.import_module("labdesk.ui.main_window")
-            importlib.import_module(module)
+            # argon2 first: the sign-in waits for it (on the module's import lock, not
+            # on Python's), then checks the password in C while the rest imports here.
+            for name in ("argon2", "labdesk.ui.main_window", module):
+                importlib.import_module(name)
         except Exception:
             log.debug("prefetching the main window failed", exc_info=True)
 

@@ -155,7 +155,8 @@ class GridRows(QStandardItemModel):
         self._touched.clear()
         units = grid_units.widest_plan(limits) if limits is not None else self._units_for(ids)
         self._set_columns(base, units)
-        self.restore_drafts(ids)
+        if units:  # only plan items have drafts: no query for a screen without one
+            self.restore_drafts(ids)
         self.setRowCount(len(ids))
         if mode != "item":
             self.fill_rows(0, len(ids) - 1)  # tens of rows: all filled at once
@@ -274,7 +275,8 @@ class GridRows(QStandardItemModel):
             self._set_columns(self._base, units)
             self.reload()  # the filled plan rows show their new unit cells
             self.unitColumnsAdded.emit(at, added)
-        self.restore_drafts(page)
+        if units:
+            self.restore_drafts(page)
         self._ids.extend(page)
         self.setRowCount(len(self._ids))
 

@@ -43,6 +43,33 @@ def test_a_whole_file_opens_and_is_checked_once(world: World, tmp_path: Path) ->
     open_reader(path).close()
 
 
+def test_a_check_started_ahead_is_the_open_s_check(world: World, tmp_path: Path) -> None:
+    path = _copy(world, tmp_path / "a")
+    conn = sqlite3.connect(path)  # as the app leaves it: opening changes nothing then
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    thread = health.check_ahead(path)
+    assert thread is not None
+    assert health.check_ahead(path) is None  # one check per file state
+    db = open_database(path, create=False)  # waits for it, does not check again
+    try:
+        assert not thread.is_alive()
+        assert health._state(path) in health._checked
+    finally:
+        db.close()
+
+
+def test_a_damage_found_ahead_is_still_refused_plainly(world: World, tmp_path: Path) -> None:
+    path = _copy(world, tmp_path / "b")
+    damage(path)
+    thread = health.check_ahead(path)
+    assert thread is not None
+    thread.join()
+    assert health._state(path) not in health._checked  # only a pass is recorded
+    with pytest.raises(StoreError, match="damaged"):
+        open_database(path, create=False)
+
+
 def test_a_read_only_medium_is_read_and_not_written(world: World, tmp_path: Path) -> None:
     folder = tmp_path / "medium"
     path = _copy(world, folder)
