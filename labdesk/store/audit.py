@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import chain
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -75,6 +74,9 @@ _MEMO_LIMIT = 50_000
 _MEMO_KEPT = 4_096
 # Distinct key sets of insert_many rows remembered per table (see _Layout).
 _LAYOUTS_KEPT = 64
+# From this many rows, the values all rows of an insert_many share are written once
+# into a JSON template of the call's own (below, building it costs more than it saves).
+_SHARED_FROM = 8
 
 
 def _value_json(value: str | int | None) -> str:
@@ -304,14 +306,54 @@ class _Layout:
     def __init__(self, info: _TableInfo, keys: frozenset[str]) -> None:
         self.given = tuple(c for c in info.columns if c in keys)
         self.pick = _picker(self.given)
-        self.columns = ("id", *self.given)
-        self.defaults = tuple(info.defaults[c] for c in self.columns)
+        self.defaults = tuple(info.defaults[c] for c in self.given)
         self.row_json = _RowJson(info.columns, self.given, info.defaults, info.memo)
         self.table = info.table
-        self._narrow_sql: dict[tuple[int, ...], str] = {}
+        self.all_columns = info.columns
+        self.table_defaults = info.defaults
+        self._sql: dict[tuple[int, ...], str] = {}
 
-    def narrowed(self, rows: Sequence[tuple[Any, ...]]) -> tuple[str, Sequence[tuple[Any, ...]]]:
-        return _narrowed(self.table, self.columns, self.defaults, rows, self._narrow_sql)
+    def bound(
+        self, ids: Sequence[int], by_column: Sequence[tuple[Any, ...]]
+    ) -> tuple[str, list[tuple[Any, ...]]]:
+        """The INSERT binding the id and the given columns some row sets to other than
+        the column's default, and its rows: the rows stored are the same (the others
+        take that default), and binding a column costs about what storing it does (a
+        sample's items leave half of sample_items' columns at their defaults). The
+        values are str, int or None, so `==` is the stored equality."""
+        count = len(ids)
+        kept = tuple(
+            index
+            for index, (values, default) in enumerate(zip(by_column, self.defaults, strict=True))
+            if values.count(default) != count
+        )
+        sql = self._sql.get(kept)
+        if sql is None:
+            names = ", ".join(["id", *(self.given[i] for i in kept)])
+            sql = self._sql[kept] = (
+                f"INSERT INTO {self.table} ({names}) VALUES ({', '.join('?' * (len(kept) + 1))})"
+            )
+        return sql, list(zip(ids, *(by_column[i] for i in kept), strict=True))
+
+    def logged(
+        self, ids: Sequence[int], by_column: Sequence[tuple[Any, ...]], memo: dict[Any, str]
+    ) -> tuple[_RowJson, list[tuple[Any, ...]]]:
+        """The encoder of the rows' JSON text and what it takes per row, (id, values…).
+        A batch of `_SHARED_FROM` rows or more writes the values every row shares (a
+        sample's items: its id, the unit, the standard) once into a template of its own,
+        so that each row's text joins only the values that differ."""
+        count = len(ids)
+        if count < _SHARED_FROM:
+            return self.row_json, list(zip(ids, *by_column, strict=True))
+        varying = [i for i, values in enumerate(by_column) if values.count(values[0]) != count]
+        shared = {self.given[i]: values[0] for i, values in enumerate(by_column)}
+        row_json = _RowJson(
+            self.all_columns,
+            tuple(self.given[i] for i in varying),
+            {**self.table_defaults, **shared},
+            memo,
+        )
+        return row_json, list(zip(ids, *(by_column[i] for i in varying), strict=True))
 
 
 def _picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
@@ -551,29 +593,27 @@ class Writer:
         fast = self._picked(table, info, rows)
         if fast is not None:
             layout, picked = fast
+            by_column = list(zip(*picked, strict=True))
             if len(picked) == 1 and self.db.engine.ids_on_insert:
-                bound = [self._insert_taking_id(table, layout, (0, *picked[0]))]
-                ids = [bound[0][0]]
+                # 0 stands in for the id the server's INSERT takes itself.
+                ids = [self._insert_taking_id(table, *layout.bound([0], by_column))]
             else:
                 start = self._allocate(table, len(picked))
                 ids = list(range(start, start + len(picked)))
-                bound = [
-                    (record_id, *values) for record_id, values in zip(ids, picked, strict=True)
-                ]
-                self.conn.executemany(*layout.narrowed(bound))
-            self._log_inserts(table, info, layout.row_json, ids, bound, {}, reason, action)
+                self.conn.executemany(*layout.bound(ids, by_column))
+            row_json, logged = layout.logged(ids, by_column, info.memo)
+            self._log_inserts(table, info, row_json, ids, logged, {}, reason, action)
         else:
             ids = self._insert_general(table, info, rows, reason, action)
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
         return ids
 
-    def _insert_taking_id(self, table: str, layout: Any, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        """Inserts one row whose id (row[0], a stand-in) the server's INSERT takes itself
-        (engine.insert_taking_id: one statement where taking the id first would be two);
-        returns the row with its id."""
-        sql, narrowed = layout.narrowed([row])
-        return (self.db.engine.insert_taking_id(self.conn, table, sql, narrowed[0]), *row[1:])
+    def _insert_taking_id(self, table: str, sql: str, bound: Sequence[tuple[Any, ...]]) -> int:
+        """Inserts the one row `bound` (its id a stand-in) with the id the server's
+        INSERT takes itself (engine.insert_taking_id: one statement where taking the id
+        first would be two); returns that id."""
+        return self.db.engine.insert_taking_id(self.conn, table, sql, bound[0])
 
     def _picked(
         self, table: str, info: _TableInfo, rows: Sequence[Mapping[str, Any]]
@@ -592,8 +632,10 @@ class Writer:
             picked = list(map(layout.pick, rows))
         except KeyError:  # a row with other keys (as many): the general path names them
             return None
-        if not _SIMPLE_TYPES.issuperset(map(type, chain.from_iterable(picked))):
-            return None
+        simple = _SIMPLE_TYPES.issuperset
+        for values in picked:  # (per row: quicker than one pass over them all chained)
+            if not simple(map(type, values)):
+                return None
         return layout, picked
 
     def _insert_general(
@@ -643,8 +685,8 @@ class Writer:
             self._next_id.pop(table, None)  # ids of their own: the next block asks the table
 
         if taken_on_insert:
-            full_rows[0] = self._insert_taking_id(table, info, full_rows[0])
-            ids[0] = full_rows[0][0]
+            ids[0] = self._insert_taking_id(table, *info.narrowed(full_rows))
+            full_rows[0] = (ids[0], *full_rows[0][1:])
             if 0 in general:
                 general[0]["id"] = ids[0]
         else:
@@ -676,6 +718,26 @@ class Writer:
         fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
         fixed_after = encode_entry([None, reason])[1:-1]
         pending = self._pending
+        if not general:  # every row by `row_json` (a comprehension: the hot path)
+            pending += [
+                (
+                    f"{fixed_before},{record_id},{fixed_after}",
+                    at_utc,
+                    at_offset,
+                    user_id,
+                    username,
+                    action,
+                    table,
+                    record_id,
+                    None,
+                    None,
+                    fast_json(row),
+                    reason,
+                )
+                for record_id, row in zip(ids, full_rows, strict=True)
+            ]
+            row_json.trim()
+            return
         for index, (record_id, row) in enumerate(zip(ids, full_rows, strict=True)):
             logged = general.get(index)
             if logged is None:

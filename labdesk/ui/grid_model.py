@@ -237,10 +237,13 @@ class GridRows(QStandardItemModel):
             del self._states[item_id]
 
     def reload(self) -> None:
-        """Refetch row contents (ids stay); after someone else changed data."""
+        """Refetch row contents (ids stay); after someone else changed data. The plan
+        rows shown read their drafts again too (a result entered elsewhere ends one)."""
         self._cache.clear()
         rows = list(self._filled)
         self._filled.clear()
+        if self.unit_columns:
+            self.restore_drafts([self._ids[r] for r in rows])
         for start in range(0, len(rows), FETCH_BLOCK):
             self._fetch([self._ids[r] for r in rows[start : start + FETCH_BLOCK]])
         blocked = self.blockSignals(True)
