@@ -593,10 +593,14 @@ class Writer:
         fast = self._picked(table, info, rows)
         if fast is not None:
             layout, picked = fast
-            start = self._allocate(table, len(picked))
-            ids = list(range(start, start + len(picked)))
             by_column = list(zip(*picked, strict=True))
-            self.conn.executemany(*layout.bound(ids, by_column))
+            if len(picked) == 1 and self.db.engine.ids_on_insert:
+                # 0 stands in for the id the server's INSERT takes itself.
+                ids = [self._insert_taking_id(table, *layout.bound([0], by_column))]
+            else:
+                start = self._allocate(table, len(picked))
+                ids = list(range(start, start + len(picked)))
+                self.conn.executemany(*layout.bound(ids, by_column))
             row_json, logged = layout.logged(ids, by_column, info.memo)
             self._log_inserts(table, info, row_json, ids, logged, {}, reason, action)
         else:
@@ -604,6 +608,12 @@ class Writer:
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
         return ids
+
+    def _insert_taking_id(self, table: str, sql: str, bound: Sequence[tuple[Any, ...]]) -> int:
+        """Inserts the one row `bound` (its id a stand-in) with the id the server's
+        INSERT takes itself (engine.insert_taking_id: one statement where taking the id
+        first would be two); returns that id."""
+        return self.db.engine.insert_taking_id(self.conn, table, sql, bound[0])
 
     def _picked(
         self, table: str, info: _TableInfo, rows: Sequence[Mapping[str, Any]]
@@ -643,7 +653,10 @@ class Writer:
             # A block of new ids is reserved up front (on a server, from the table's
             # sequence): rows bringing their own id would have to fit around it.
             raise ValueError(f"insert_many into {table}: give every row its id, or none")
-        next_id = self._allocate(table, automatic) if automatic else 0
+        # One new row on a server: its id is taken by the INSERT itself (one statement
+        # where taking it first would be two); 0 stands in for it until then.
+        taken_on_insert = automatic == 1 and len(rows) == 1 and self.db.engine.ids_on_insert
+        next_id = 0 if taken_on_insert or not automatic else self._allocate(table, automatic)
         full_rows: list[tuple[Any, ...]] = []
         ids: list[int] = []
         # Rows whose JSON the fast path cannot build: index → the row as a dict.
@@ -671,7 +684,13 @@ class Writer:
         if not automatic:
             self._next_id.pop(table, None)  # ids of their own: the next block asks the table
 
-        self.conn.executemany(*info.narrowed(full_rows))
+        if taken_on_insert:
+            ids[0] = self._insert_taking_id(table, *info.narrowed(full_rows))
+            full_rows[0] = (ids[0], *full_rows[0][1:])
+            if 0 in general:
+                general[0]["id"] = ids[0]
+        else:
+            self.conn.executemany(*info.narrowed(full_rows))
         self._log_inserts(table, info, info.row_json, ids, full_rows, general, reason, action)
         return ids
 
