@@ -1,5 +1,5 @@
 """`labdesk library foods | limits | stats | import | templates | add-item | remove-item |
-settings`.
+set-rule | settings`.
 
     labdesk --db PATH library foods [--json]                 the classification tree
     labdesk --db PATH library limits --food NAME [--on DATE] [--grade G] [--standard S] [--json]
@@ -8,6 +8,8 @@ settings`.
     labdesk --db PATH library templates [--json]             the item templates per class
     labdesk --db PATH library add-item SAMPLE_NO --item "GB 2762|SN" --reason R --user U
     labdesk --db PATH library remove-item SAMPLE_NO --item "GB 2762|SN" --reason R --user U
+    labdesk --db PATH library set-rule --standard "GB 2762-2022" --item PB [--food NAME]
+        [--factor F] [--rounding R] [--screening yes|no] [--withdraw] --reason R --user U
     labdesk --db PATH library settings --items-date sampling_date|production_date --user U
 
 Reading commands open the file read-only (they work beside a running app). When the
@@ -98,6 +100,26 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,
     remove.add_argument("--json", action="store_true", help="print the removed item as JSON")
     _sign_in_arguments(remove)
     remove.set_defaults(func=cmd_remove_item)
+
+    rule = verbs.add_parser(
+        "set-rule",
+        help="set an item's judgement rule in a standard version, with a reason (admin, manager)",
+    )
+    rule.add_argument(
+        "--standard", required=True, metavar="KEY", help='the version, e.g. "GB 2762-2022"'
+    )
+    rule.add_argument("--item", required=True, metavar="CODE", help="the item code, e.g. PB")
+    rule.add_argument("--food", metavar="NAME", help="only for this food class and those under it")
+    rule.add_argument("--factor", metavar="F", help="以…计 factor, e.g. 0.847 ('' clears it)")
+    rule.add_argument("--rounding", choices=("gb8170", "gb4789.2"))
+    rule.add_argument("--screening", choices=("yes", "no"))
+    rule.add_argument(
+        "--withdraw", action="store_true", help="withdraw the class's own rule (with --food)"
+    )
+    rule.add_argument("--reason", required=True, help="why (kept in the audit)")
+    rule.add_argument("--json", action="store_true", help="print the rule as JSON")
+    _sign_in_arguments(rule)
+    rule.set_defaults(func=cmd_set_rule)
 
     settings = verbs.add_parser("settings", help="the lab's library rules (admin)")
     settings.add_argument(
@@ -475,6 +497,84 @@ def cmd_settings(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(say(args, "items_date", rule=args.items_date))
+    return 0
+
+
+def _scope_rule(db: Any, version_id: int, code: str, food: str) -> Any:
+    """The class's own rule when it has one, else the version's."""
+    from labdesk.services import library_rules
+
+    for entry in library_rules.class_rules(db, version_id, code) if food else []:
+        if entry["class_code"] == food:
+            return entry["rule"]
+    return library_rules.version_rule(db, version_id, code)
+
+
+def cmd_set_rule(args: argparse.Namespace) -> int:
+    """An item's rule in a version, or for a food class (`library_rules`): the options
+    not given keep the rule the scope has now."""
+    from labdesk.core.errors import NotFound
+    from labdesk.services import auth, food_library, library_rules
+    from labdesk.store.db import open_database
+
+    if args.withdraw and not args.food:
+        raise UsageError("--withdraw needs --food (撤回类别规则须指定 --food)")
+    db = open_database(db_target(args), create=False)
+    try:
+        number, _, year = args.standard.strip().rpartition("-")
+        version_id = db.scalar(
+            "SELECT id FROM lib_versions WHERE active = 1 AND standard_no = ? "
+            "AND standard_year = ?",
+            (number.strip(), year.strip()),
+        )
+        if version_id is None:
+            raise NotFound(f"没有标准版本 {args.standard} (no standard version {args.standard})")
+        code = args.item.strip()
+        food = find_food(food_library.load_tree(db), args.food) if args.food else ""
+        ctx = auth.sign_in(db, _user(args), _password(args, _user(args)))
+        if args.withdraw:
+            changed = library_rules.clear_class_rule(
+                ctx, int(version_id), code, food, reason=args.reason
+            )
+        else:
+            now = _scope_rule(db, int(version_id), code, food)
+            changed = library_rules.set_library_rule(
+                ctx,
+                int(version_id),
+                code,
+                factor=now.factor if args.factor is None else args.factor,
+                rounding=args.rounding or now.rounding,
+                screening=now.screening if args.screening is None else args.screening == "yes",
+                reason=args.reason,
+                class_code=food,
+            )
+        rule = _scope_rule(db, int(version_id), code, food)
+    finally:
+        db.close()
+    if args.json:
+        _print_json(
+            {
+                "standard": args.standard.strip(),
+                "item": code,
+                "rule_class": food,
+                "changed": changed,
+                "factor": rule.factor,
+                "rounding": rule.rounding,
+                "screening": rule.screening,
+            }
+        )
+        return 0
+    note = _rule_note(
+        args,
+        {
+            "factor": rule.factor,
+            "rounding": rule.rounding,
+            "screening": rule.screening,
+            "rule_class": food,
+        },
+    )
+    key = "rule_set" if changed else "rule_same"
+    print(say(args, key, standard=args.standard.strip(), item=code, rule=note.strip() or "—"))
     return 0
 
 

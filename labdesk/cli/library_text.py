@@ -83,6 +83,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{sample_no}: item {seq} {name} {limit} {unit} added ({source})",
         "{sample_no}：已增加第 {seq} 项 {name} {limit} {unit}（{source}）",
     ),
+    "rule_set": ("{standard} {item}: rule saved {rule}", "{standard} {item}：规则已保存 {rule}"),
+    "rule_same": ("{standard} {item}: no change {rule}", "{standard} {item}：无变化 {rule}"),
     "items_date": ("items_date = {rule}", "项目日期依据 = {rule}"),
 }
 

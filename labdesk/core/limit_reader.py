@@ -261,7 +261,8 @@ def _validate(
     rule_index = [position.get(n, blank) for n in RULE_FIELDS]
     has_rules = any(n in position for n in RULE_FIELDS)
     rule_memo: dict[tuple[str, ...], tuple[tuple[str | None, str, bool], Found]] = {}
-    item_rules: dict[tuple[str, str], tuple[tuple[str | None, str, bool], int]] = {}
+    # the rule each (version, item, class node) was given first, and on which row
+    item_rules: dict[tuple[str, str, str], tuple[tuple[str | None, str, bool], int]] = {}
     version_index = [(n, position[n]) for n in version_fields]
     carried_version: dict[str, str] = {}
     carried_item = carried_table = carried_standard = ""
@@ -277,15 +278,16 @@ def _validate(
                 Problem(row_no, "", "max_rows", f"more than {MAX_ROWS:,} rows; split the file")
             )
             break
-        if not "".join(record).strip():
+        # every cell is read stripped: all of a row's at once (in C), each once
+        r = list(map(str.strip, record))
+        if not any(r):
             continue
-        if len(record) <= blank:
-            record = record + [""] * (blank + 1 - len(record))
-        r = record
+        if len(r) <= blank:
+            r += [""] * (blank + 1 - len(r))
 
         # merged cells come out blank: the standard's columns, the table and the item
         # carry down until the standard changes
-        standard = r[i_standard].strip()
+        standard = r[i_standard]
         if standard and standard != carried_standard:
             carried_standard, carried_version = standard, {}
             carried_item = carried_table = ""
@@ -293,15 +295,15 @@ def _validate(
             standard = carried_standard
         declared = []
         for name, index in version_index:
-            value = r[index].strip()
+            value = r[index]
             if value and name in CARRY_DOWN:
                 carried_version[name] = value
             elif not value and name in CARRY_DOWN:
                 value = carried_version.get(name, "")
             declared.append(value)
-        item_name = r[i_item].strip() or carried_item
+        item_name = r[i_item] or carried_item
         carried_item = item_name
-        table_ref = r[i_table].strip() or carried_table
+        table_ref = r[i_table] or carried_table
         carried_table = table_ref
         found: Found = []
 
@@ -328,7 +330,7 @@ def _validate(
         # -- the item and the class
         if not item_name:
             found.append(("item", "required", "the item is empty"))
-        class_key = (r[i_code].strip(), r[i_class].strip())
+        class_key = (r[i_code], r[i_class])
         class_hit = class_memo.get(class_key)
         if class_hit is None:
             class_hit = class_memo[class_key] = _read_class(tree, *class_key)
@@ -337,25 +339,25 @@ def _validate(
             found.extend(class_found)
 
         # -- the limit
-        limit_cell = r[i_limit].strip()
+        limit_cell = r[i_limit]
         limit_hit = limit_memo.get(limit_cell)
         if limit_hit is None:
             limit_hit = limit_memo[limit_cell] = _read_limit(limit_cell, limit_field, limit_title)
         limit_text, mark, limit_found = limit_hit
         if limit_found:
             found.extend(limit_found)
-        unit = r[i_unit].strip() or default_unit
+        unit = r[i_unit] or default_unit
         if unit and unit not in plain_units:
             if any(m in unit for m in MARKS):
                 found.append(("unit", "unit", f"{unit!r}: a mark is not a unit"))
             else:
                 plain_units.add(unit)
 
-        item_code = r[i_item_code].strip() or item_name
-        grade = r[i_grade].strip()
+        item_code = r[i_item_code] or item_name
+        grade = r[i_grade]
         rule: tuple[str | None, str, bool] = (None, "", False)
         if has_rules and not limit_found:
-            cells_key = (limit_text, unit, *(r[i].strip() for i in rule_index))
+            cells_key = (limit_text, unit, *(r[i] for i in rule_index))
             rule_hit = rule_memo.get(cells_key)
             if rule_hit is None:
                 rule_hit = rule_memo[cells_key] = read_rule_cells(*cells_key)
@@ -363,18 +365,23 @@ def _validate(
             if rule_found:
                 found.extend(rule_found)
             elif rule != (None, "", False):
-                stated = item_rules.get((key, item_code))
-                if stated is None:
-                    item_rules[(key, item_code)] = (rule, row_no)
-                elif stated[0] != rule:
-                    found.append(
-                        (
-                            "factor",
-                            "rule_agrees",
-                            f"{item_name}: the rule differs from row {stated[1]}: one rule "
-                            "(factor, rounding, screening) per item in a version",
+                # Rows for other classes may state another rule (a class rule, issue
+                # 15.2); two rows for one class (graded rows) must agree.
+                for class_code in class_codes:
+                    stated = item_rules.get((key, item_code, class_code))
+                    if stated is None:
+                        item_rules[(key, item_code, class_code)] = (rule, row_no)
+                    elif stated[0] != rule:
+                        found.append(
+                            (
+                                "factor",
+                                "rule_agrees",
+                                f"{item_name}: the rule differs from row {stated[1]} for the "
+                                "same food class: one rule (factor, rounding, screening) per "
+                                "item and class in a version",
+                            )
                         )
-                    )
+                        break
         if not found:
             known = versions.get(key)
             if known is None:
@@ -414,7 +421,7 @@ def _validate(
                 table_ref,
                 item_code,
                 item_name,
-                r[i_item_en].strip(),
+                r[i_item_en],
                 class_name,
                 excluded,
                 class_codes,
@@ -423,9 +430,9 @@ def _validate(
                 unit,
                 mark,
                 grade,
-                r[i_method].strip(),
-                r[i_note].strip(),
-                r[i_source].strip(),
+                r[i_method],
+                r[i_note],
+                r[i_source],
                 sample,
                 *rule,
             )

@@ -253,9 +253,28 @@ class LimitTable:
         default_factory=dict, repr=False, compare=False
     )
     _bodies: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # Per version, what an import asks for more than once (the check whether it changed,
+    # then the write): its rows, their item rules, its digest. The rows are not changed
+    # after validation.
+    _rows: dict[str, tuple[LimitRow, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _rules: dict[str, tuple[ItemRuleRow, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def rows_of(self, key: str) -> list[LimitRow]:
-        return [r for r in self.rows if r.standard == key]
+        return list(self._rows_of(key))
+
+    def _rows_of(self, key: str) -> tuple[LimitRow, ...]:
+        known = self._rows.get(key)
+        if known is None:
+            known = self._rows[key] = tuple(r for r in self.rows if r.standard == key)
+        return known
+
+    def first_row(self, key: str) -> int:
+        """The file row that first declares the version (0 if it has none)."""
+        rows = self._rows_of(key)
+        return rows[0].row if rows else 0
 
     def stored_rows(self, key: str) -> list[tuple[object, ...]]:
         """The version's rows as the library stores them: one per class node, the
@@ -265,7 +284,7 @@ class LimitTable:
             return known
         rows: list[tuple[object, ...]] = []
         add = rows.append
-        for seq, row in enumerate((r for r in self.rows if r.standard == key), start=1):
+        for seq, row in enumerate(self._rows_of(key), start=1):
             excluded = json.dumps(list(row.excluded_codes)) if row.excluded_codes else "[]"
             names = json.dumps(list(row.excluded), ensure_ascii=False) if row.excluded else "[]"
             meaning = MARKS.get(row.mark, "") if row.mark else ""
@@ -304,7 +323,7 @@ class LimitTable:
         """The version's stored rows narrowed to the columns some row sets (the others
         are left to their defaults, which `stored_rows` holds): (columns, rows)."""
         rows = self.stored_rows(key)
-        source = self.rows_of(key)
+        source = self._rows_of(key)
         # A column some row sets, by the LimitRow field it comes from (map and any run
         # in C and stop at the first row that sets it); a limit file never sets the
         # rule columns (method, interval, decimals, lod, loq).
@@ -334,19 +353,38 @@ class LimitTable:
         pick = operator.itemgetter(*keep)
         return columns, list(map(pick, rows))
 
-    def rules(self, key: str) -> list[ItemRuleRow]:
-        """The item rules the version's rows state, one per item code (the reader
-        refused disagreeing rows), by code; rows stating none give none."""
-        found: dict[str, ItemRuleRow] = {}
-        for row in self.rows:
-            if row.standard != key or row.item_code in found:
-                continue
+    def _stated(self, key: str) -> dict[str, list[tuple[LimitRow, ItemRuleRow]]]:
+        """The rows of the version that state a rule, by item code, with that rule."""
+        found: dict[str, list[tuple[LimitRow, ItemRuleRow]]] = {}
+        for row in self._rows_of(key):
             if row.factor is None and not row.rounding and not row.screening:
                 continue
-            found[row.item_code] = ItemRuleRow(
-                row.item_code, row.factor, row.rounding or "gb8170", row.screening
-            )
-        return [found[code] for code in sorted(found)]
+            rule = ItemRuleRow(row.item_code, row.factor, row.rounding or "gb8170", row.screening)
+            found.setdefault(row.item_code, []).append((row, rule))
+        return found
+
+    def rules(self, key: str) -> list[ItemRuleRow]:
+        """The version's own item rules, by code: an item whose stating rows all state
+        the same rule has it (rows stating none agree); rows stating none give none."""
+        known = self._rules.get(key)
+        if known is None:
+            found = {}
+            for code, stated in self._stated(key).items():
+                if len({rule for _row, rule in stated}) == 1:
+                    found[code] = stated[0][1]
+            known = self._rules[key] = tuple(found[code] for code in sorted(found))
+        return list(known)
+
+    def class_rules(self, key: str) -> list[tuple[str, ItemRuleRow]]:
+        """(class code, rule) of the items whose rows state different rules (issue 15.2):
+        each such row's rule for the class nodes it means (the reader refused two rules
+        for one node), by code and class; the classes of its rows stating none follow
+        the default rule."""
+        found: list[tuple[str, ItemRuleRow]] = []
+        for stated in self._stated(key).values():
+            if len({rule for _row, rule in stated}) > 1:
+                found.extend((c, rule) for row, rule in stated for c in row.class_codes)
+        return sorted(found, key=lambda pair: (pair[1].code, pair[0]))
 
     def body_digest(self, key: str) -> str:
         """`core.content.body_digest` of the version's stored rows."""
@@ -357,6 +395,12 @@ class LimitTable:
 
     def digest(self, key: str) -> str:
         """SHA-256 of the version's declaration and rows: equal content, equal digest."""
+        known = self._digests.get(key)
+        if known is None:
+            known = self._digests[key] = self._digest(key)
+        return known
+
+    def _digest(self, key: str) -> str:
         version = self.versions[key]
         head = [
             version.number,
@@ -372,6 +416,12 @@ class LimitTable:
         if rules:  # a version stating no rule keeps the digest it had before rules existed
             text += ":" + json.dumps(
                 [[r.code, r.factor, r.rounding, r.screening] for r in rules], ensure_ascii=False
+            )
+        by_class = self.class_rules(key)
+        if by_class:  # likewise a version without class rules (issue 15.2)
+            text += ":" + json.dumps(
+                [[c, r.code, r.factor, r.rounding, r.screening] for c, r in by_class],
+                ensure_ascii=False,
             )
         return hashlib.sha256(text.encode()).hexdigest()
 

@@ -123,7 +123,10 @@ def find_repeats(samples: list[SampleRef]) -> list[RepeatOffence]:
 class CreditReport:
     enterprises: list[EnterpriseCredit]
     exclusions: Exclusions
-    invalid_codes: dict[str, str]  # code as sent → the GB 32100 rule it fails
+    invalid_codes: dict[str, str]  # code as sent → the GB 32100 rule it fails, in words
+    # code as sent → the rule's name (`core.uscc.UsccProblem.code`: "check", "length" …),
+    # for a program reading the JSON (the words above are English and Chinese at once)
+    invalid_rules: dict[str, str] = field(default_factory=dict)
 
 
 def credit(
@@ -144,6 +147,7 @@ def credit(
     withdrawn = withdrawn_samples(store)
     exclusions = Exclusions()
     invalid: dict[str, str] = {}
+    rules: dict[str, str] = {}
     valid: dict[str, bool] = {}
     by_code: dict[str, EnterpriseCredit] = {}
     for row in rows:
@@ -162,6 +166,7 @@ def credit(
             valid[ref.uscc] = check.valid
             if not check.valid:
                 invalid[ref.uscc] = check.reason
+                rules[ref.uscc] = check.problem.code if check.problem else ""
         if not valid[ref.uscc]:
             exclusions.add("uscc-invalid")
             continue
@@ -176,7 +181,7 @@ def credit(
         if entry.flagged or not flagged_only:
             listed.append(entry)
     listed.sort(key=lambda e: (not e.flagged, -e.failed, e.uscc))
-    return CreditReport(listed, exclusions, invalid)
+    return CreditReport(listed, exclusions, invalid, rules)
 
 
 def report_json(report: CreditReport, *, evidence: bool = True) -> dict[str, Any]:
@@ -185,6 +190,7 @@ def report_json(report: CreditReport, *, evidence: bool = True) -> dict[str, Any
         "enterprises": [e.as_json(evidence=evidence) for e in report.enterprises],
         "excluded": report.exclusions.as_json(),
         "invalid_codes": [
-            {"uscc": code, "rule": rule} for code, rule in sorted(report.invalid_codes.items())
+            {"uscc": code, "rule": rule, "rule_code": report.invalid_rules.get(code, "")}
+            for code, rule in sorted(report.invalid_codes.items())
         ],
     }

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from labdesk.core.bulk import collector_paused
 from labdesk.core.errors import ValidationError
 from labdesk.core.foods import FoodTree
 from labdesk.core.limit_reader import read_limit_table, version_problems
@@ -130,7 +131,8 @@ def stored_versions(db: Store) -> list[StoredVersion]:
 def read_limits(db: Store, path: Path | str) -> LimitTable:
     """Read and validate a limit file against the stored classification and versions
     (nothing written): the import preview."""
-    return read_limit_table(path, load_tree(db), stored_versions(db))
+    with collector_paused():  # its rows live as long as the table (core.bulk)
+        return read_limit_table(path, load_tree(db), stored_versions(db))
 
 
 def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
@@ -221,6 +223,23 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
                 ],
                 action="limits_import",
             )
+        by_class = table.class_rules(key)
+        if by_class:  # an item given other rules for other classes (issue 15.2)
+            w.insert_many(
+                "lib_class_rules",
+                [
+                    {
+                        "version_id": version_id,
+                        "code": r.code,
+                        "class_code": class_code,
+                        "factor": r.factor,
+                        "rounding": r.rounding,
+                        "screening": int(r.screening),
+                    }
+                    for class_code, r in by_class
+                ],
+                action="limits_import",
+            )
     return outcome
 
 
@@ -229,14 +248,15 @@ def import_limits(ctx: ServiceContext, table: LimitTable) -> ImportOutcome:
     require(ctx, "import_library")
     # validated against the library as it was read; check the versions again now
     read_check = stored_versions(ctx.db)
-    first_rows = {key: next((r.row for r in table.rows_of(key)), 0) for key in table.versions}
+    first_rows = {key: table.first_row(key) for key in table.versions}
     problems = version_problems(table.versions, first_rows, read_check)
     if problems:
         raise LimitFileError(table.path, problems)
-    if all(_unchanged(ctx.db, table, key) for key in table.versions):
-        return ImportOutcome(unchanged=list(table.versions))
-    with ctx.db.write(ctx.actor) as w:
-        return write_limits(w, table)
+    with collector_paused():  # the stored rows, their digest and insert (core.bulk)
+        if all(_unchanged(ctx.db, table, key) for key in table.versions):
+            return ImportOutcome(unchanged=list(table.versions))
+        with ctx.db.write(ctx.actor) as w:
+            return write_limits(w, table)
 
 
 def _unchanged(db: Store, table: LimitTable, key: str) -> bool:

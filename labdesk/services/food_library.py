@@ -215,7 +215,17 @@ def compose_items(
 
     Cached until the library changes (`library_revision`); each call gets its own item
     dicts, which the caller may change."""
-    cache = _library_cache(db)
+    return _cached_composition(db, _library_cache(db), class_code, on, grade, executive_standard)
+
+
+def _cached_composition(
+    db: Store,
+    cache: dict[tuple[Any, ...], Any] | None,
+    class_code: str,
+    on: date,
+    grade: str,
+    executive_standard: str,
+) -> FoodItems:
     key = ("compose", class_code, on, grade, executive_standard)
     composed: FoodItems | None = None if cache is None else cache.get(key)
     if composed is None:
@@ -328,7 +338,12 @@ class Proposal:
 def template_for(db: Store, class_code: str) -> tuple[str, list[dict[str, Any]]]:
     """(class code, entries) of the nearest class on the path with a template (cached
     as `compose_items` is; the entries are the caller's own)."""
-    cache = _library_cache(db)
+    return _cached_template(db, _library_cache(db), class_code)
+
+
+def _cached_template(
+    db: Store, cache: dict[tuple[Any, ...], Any] | None, class_code: str
+) -> tuple[str, list[dict[str, Any]]]:
     key = ("template", class_code)
     found: tuple[str, list[dict[str, Any]]] | None = None if cache is None else cache.get(key)
     if found is None:
@@ -358,8 +373,9 @@ def proposed_items(
     grade: str = "",
     executive_standard: str = "",
 ) -> Proposal:
-    composed = compose_items(db, class_code, on, grade=grade, executive_standard=executive_standard)
-    owner, template = template_for(db, class_code)
+    cache = _library_cache(db)  # the library's state read once for both
+    composed = _cached_composition(db, cache, class_code, on, grade, executive_standard)
+    owner, template = _cached_template(db, cache, class_code)
     if not template:
         return Proposal(composed, list(composed.items), [], [], "")
     by_key = {i["key"]: i for i in composed.items}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import operator
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +72,18 @@ _SIMPLE_TYPES = frozenset({str, int, type(None)})
 # 150 items repeat the previous sample's names, units, limits and sources).
 _MEMO_LIMIT = 50_000
 _MEMO_KEPT = 4_096
+# Distinct key sets of insert_many rows remembered per table (see _Layout).
+_LAYOUTS_KEPT = 64
+# From this many rows, the values all rows of an insert_many share are written once
+# into a JSON template of the call's own (below, building it costs more than it saves).
+_SHARED_FROM = 8
+
+
+def _value_json(value: str | int | None) -> str:
+    """A str, int or None as `_ROW_ENCODER` writes it."""
+    if value is None:
+        return "null"
+    return encode_basestring(value) if type(value) is str else int.__repr__(value)
 
 
 class _RowJson:
@@ -86,18 +99,40 @@ class _RowJson:
     (`_TableInfo.row_json`), its memo trimmed after each call (`trim`).
     """
 
-    def __init__(self, columns: Sequence[str]) -> None:
+    def __init__(
+        self,
+        columns: Sequence[str],
+        given: Sequence[str] | None = None,
+        defaults: Mapping[str, Any] | None = None,
+        memo: dict[Any, str] | None = None,
+    ) -> None:
+        """`given`: the columns (in column order, after the id) whose values each row
+        carries, all of them unless said; the others are written as their `defaults`.
+        `memo` may be shared by the encoders of one table (a value's text is the same
+        in every column)."""
         if not columns or columns[0] != "id":
             raise ValueError("audited tables start with their id column")
-        names = [encode_basestring(c) for c in columns]
-        # The id (unique per row, never worth memoising) is written apart: '{"id":' + id.
-        self.id_prefix = "{" + names[0] + ":"
-        # ['"col":', <value text>, ',"col":', <value text>, …]: the value slots are
-        # filled per row by one slice assignment, then joined.
-        self.template: list[Any] = [None] * (2 * (len(names) - 1))
-        self.template[0::2] = ["," + name + ":" for name in names[1:]]
-        self.memo: dict[Any, str] = {}
-        self._seed()
+        given = tuple(columns[1:]) if given is None else tuple(given)
+        wanted = frozenset(given)
+        if given != tuple(c for c in columns[1:] if c in wanted):
+            raise ValueError("the given columns must be the table's, in column order")
+        # ['{"id":', <id>, ',"col":', <value text>, …, '}']: the value slots are filled
+        # per row by one slice assignment (the id, unique per row and never worth
+        # memoising, apart), then joined once; a column the rows do not carry is
+        # written into the text between two slots.
+        self.template: list[Any] = ["{" + encode_basestring(columns[0]) + ":", None]
+        between = ""
+        for name in columns[1:]:
+            between += "," + encode_basestring(name) + ":"
+            if name in wanted:
+                self.template += [between, None]
+                between = ""
+            else:
+                between += _value_json((defaults or {})[name])
+        self.template.append(between + "}")
+        self.memo: dict[Any, str] = {} if memo is None else memo
+        if not self.memo:
+            self._seed()
 
     def _seed(self) -> None:
         self.memo.clear()
@@ -111,20 +146,20 @@ class _RowJson:
 
     def encode(self, values: Sequence[Any]) -> str:
         parts = self.template.copy()
-        parts[1::2] = map(self.memo.get, values[1:])  # C speed when every value is known
+        parts[3::2] = map(self.memo.get, values[1:])  # C speed when every value is known
+        parts[1] = int.__repr__(values[0])
         try:
-            body = "".join(parts)
+            return "".join(parts)
         except TypeError:  # a value not seen yet left None in its slot
             memo = self.memo
             if len(memo) >= _MEMO_LIMIT:
                 self._seed()
-            for index in range(1, len(parts), 2):
+            for index in range(3, len(parts), 2):
                 if parts[index] is None:
-                    value = values[(index + 1) // 2]
+                    value = values[(index - 1) // 2]
                     text = encode_basestring(value) if type(value) is str else int.__repr__(value)
                     parts[index] = memo[value] = text
-            body = "".join(parts)
-        return self.id_prefix + int.__repr__(values[0]) + body + "}"
+            return "".join(parts)
 
 
 def _dumps(value: Any) -> str:
@@ -230,44 +265,135 @@ class _TableInfo:
             f"INSERT INTO {table} ({', '.join(self.columns)}) "
             f"VALUES ({', '.join('?' * len(self.columns))})"
         )
+        # value → JSON text, shared by the table's row encoders (see _RowJson)
+        self.memo: dict[Any, str] = {}
         self._row_json: _RowJson | None = None
         self._defaults = tuple(self.defaults[c] for c in self.columns)
         # the statements binding a subset of the columns: kept column indexes → SQL
         self._narrow_sql: dict[tuple[int, ...], str] = {}
-        self._table = table
+        self._layouts: dict[frozenset[str], _Layout] = {}
+        self.table = table
 
     def narrowed(self, rows: Sequence[tuple[Any, ...]]) -> tuple[str, Sequence[tuple[Any, ...]]]:
-        """The INSERT of `rows` (full rows, in column order) binding only the columns some
-        row sets to other than the column's default: the rows stored are the same (the
-        others take that default), and binding a column costs about what storing it does
-        (a sample's items leave a third of sample_items' columns at their defaults).
-        Values are plain here (str, int, None, bytes), so `==` is the stored equality."""
-        if not rows:
-            return self.insert_sql, rows
-        by_column = list(zip(*rows, strict=True))
-        count = len(rows)
-        kept = tuple(
-            index
-            for index, (values, default) in enumerate(zip(by_column, self._defaults, strict=True))
-            if values.count(default) != count
-        )
-        if len(kept) == len(self.columns):
-            return self.insert_sql, rows
-        sql = self._narrow_sql.get(kept)
-        if sql is None:
-            names = ", ".join(self.columns[i] for i in kept)
-            sql = self._narrow_sql[kept] = (
-                f"INSERT INTO {self._table} ({names}) VALUES ({', '.join('?' * len(kept))})"
-            )
-        return sql, list(zip(*(by_column[i] for i in kept), strict=True))
+        """The INSERT of `rows` (full rows, in column order): see `_narrowed`."""
+        return _narrowed(self.table, self.columns, self._defaults, rows, self._narrow_sql)
 
     @property
     def row_json(self) -> _RowJson:
         """The table's fast row encoder, made on the first insert (content tables have
         none: their rows get no audit entry)."""
         if self._row_json is None:
-            self._row_json = _RowJson(self.columns)
+            self._row_json = _RowJson(self.columns, memo=self.memo)
         return self._row_json
+
+    def layout(self, keys: Any) -> _Layout:
+        """How rows with these keys (no id) are inserted and logged (`_Layout`)."""
+        key = frozenset(keys)
+        layout = self._layouts.get(key)
+        if layout is None:
+            if len(self._layouts) >= _LAYOUTS_KEPT:
+                self._layouts.clear()
+            layout = self._layouts[key] = _Layout(self, key)
+        return layout
+
+
+class _Layout:
+    """Rows (dicts) that all give the same columns and no id: each row's values are
+    picked in column order by one C call (`pick`), the JSON text has the other columns'
+    defaults written into its template, and the row bound is (id, *values) narrowed to
+    what differs from the defaults — what `insert_many` does row by row otherwise."""
+
+    def __init__(self, info: _TableInfo, keys: frozenset[str]) -> None:
+        self.given = tuple(c for c in info.columns if c in keys)
+        self.pick = _picker(self.given)
+        self.defaults = tuple(info.defaults[c] for c in self.given)
+        self.row_json = _RowJson(info.columns, self.given, info.defaults, info.memo)
+        self.table = info.table
+        self.all_columns = info.columns
+        self.table_defaults = info.defaults
+        self._sql: dict[tuple[int, ...], str] = {}
+
+    def bound(
+        self, ids: Sequence[int], by_column: Sequence[tuple[Any, ...]]
+    ) -> tuple[str, list[tuple[Any, ...]]]:
+        """The INSERT binding the id and the given columns some row sets to other than
+        the column's default, and its rows: the rows stored are the same (the others
+        take that default), and binding a column costs about what storing it does (a
+        sample's items leave half of sample_items' columns at their defaults). The
+        values are str, int or None, so `==` is the stored equality."""
+        count = len(ids)
+        kept = tuple(
+            index
+            for index, (values, default) in enumerate(zip(by_column, self.defaults, strict=True))
+            if values.count(default) != count
+        )
+        sql = self._sql.get(kept)
+        if sql is None:
+            names = ", ".join(["id", *(self.given[i] for i in kept)])
+            sql = self._sql[kept] = (
+                f"INSERT INTO {self.table} ({names}) VALUES ({', '.join('?' * (len(kept) + 1))})"
+            )
+        return sql, list(zip(ids, *(by_column[i] for i in kept), strict=True))
+
+    def logged(
+        self, ids: Sequence[int], by_column: Sequence[tuple[Any, ...]], memo: dict[Any, str]
+    ) -> tuple[_RowJson, list[tuple[Any, ...]]]:
+        """The encoder of the rows' JSON text and what it takes per row, (id, values…).
+        A batch of `_SHARED_FROM` rows or more writes the values every row shares (a
+        sample's items: its id, the unit, the standard) once into a template of its own,
+        so that each row's text joins only the values that differ."""
+        count = len(ids)
+        if count < _SHARED_FROM:
+            return self.row_json, list(zip(ids, *by_column, strict=True))
+        varying = [i for i, values in enumerate(by_column) if values.count(values[0]) != count]
+        shared = {self.given[i]: values[0] for i, values in enumerate(by_column)}
+        row_json = _RowJson(
+            self.all_columns,
+            tuple(self.given[i] for i in varying),
+            {**self.table_defaults, **shared},
+            memo,
+        )
+        return row_json, list(zip(ids, *(by_column[i] for i in varying), strict=True))
+
+
+def _picker(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The values of `names` of a row, as a tuple (one C call for two names or more)."""
+    if len(names) > 1:
+        return operator.itemgetter(*names)
+    name = names[0]
+
+    def pick(values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (values[name],)
+
+    return pick
+
+
+def _narrowed(
+    table: str,
+    columns: Sequence[str],
+    defaults: Sequence[Any],
+    rows: Sequence[tuple[Any, ...]],
+    cache: dict[tuple[int, ...], str],
+) -> tuple[str, Sequence[tuple[Any, ...]]]:
+    """The INSERT of `rows` (values of `columns`, in that order) binding only the columns
+    some row sets to other than the column's default: the rows stored are the same (the
+    others take that default), and binding a column costs about what storing it does (a
+    sample's items leave half of sample_items' columns at their defaults). Values are
+    plain here (str, int, None, bytes), so `==` is the stored equality."""
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    count = len(rows)
+    kept = tuple(
+        index
+        for index, (values, default) in enumerate(zip(by_column, defaults, strict=True))
+        if not count or values.count(default) != count
+    )
+    sql = cache.get(kept)
+    if sql is None:
+        names = ", ".join(columns[i] for i in kept)
+        sql = cache[kept] = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(kept))})"
+    if len(kept) == len(columns):
+        return sql, rows
+    return sql, list(zip(*(by_column[i] for i in kept), strict=True))
 
 
 _AUDIT_INSERT = (
@@ -464,6 +590,62 @@ class Writer:
         thread was tried: handing the GIL over for every row made it no faster.)
         """
         info = self._info(table)
+        fast = self._picked(table, info, rows)
+        if fast is not None:
+            layout, picked = fast
+            by_column = list(zip(*picked, strict=True))
+            if len(picked) == 1 and self.db.engine.ids_on_insert:
+                # 0 stands in for the id the server's INSERT takes itself.
+                ids = [self._insert_taking_id(table, *layout.bound([0], by_column))]
+            else:
+                start = self._allocate(table, len(picked))
+                ids = list(range(start, start + len(picked)))
+                self.conn.executemany(*layout.bound(ids, by_column))
+            row_json, logged = layout.logged(ids, by_column, info.memo)
+            self._log_inserts(table, info, row_json, ids, logged, {}, reason, action)
+        else:
+            ids = self._insert_general(table, info, rows, reason, action)
+        if len(self._pending) >= _FLUSH_EVERY:
+            self.flush()
+        return ids
+
+    def _insert_taking_id(self, table: str, sql: str, bound: Sequence[tuple[Any, ...]]) -> int:
+        """Inserts the one row `bound` (its id a stand-in) with the id the server's
+        INSERT takes itself (engine.insert_taking_id: one statement where taking the id
+        first would be two); returns that id."""
+        return self.db.engine.insert_taking_id(self.conn, table, sql, bound[0])
+
+    def _picked(
+        self, table: str, info: _TableInfo, rows: Sequence[Mapping[str, Any]]
+    ) -> tuple[_Layout, list[tuple[Any, ...]]] | None:
+        """The rows' values in column order (`_Layout.pick`, in C) when the rows are dicts
+        that all give the same columns, no id, no BLOB column and only str, int or None;
+        None otherwise: then `_insert_general` completes them one by one."""
+        if not rows or info.blob_indexes or set(map(type, rows)) != {dict}:
+            return None
+        keys = rows[0].keys()
+        if not keys or "id" in keys or len(set(map(len, rows))) != 1:
+            return None
+        self._check_keys(table, info, keys)
+        layout = info.layout(keys)
+        try:
+            picked = list(map(layout.pick, rows))
+        except KeyError:  # a row with other keys (as many): the general path names them
+            return None
+        simple = _SIMPLE_TYPES.issuperset
+        for values in picked:  # (per row: quicker than one pass over them all chained)
+            if not simple(map(type, values)):
+                return None
+        return layout, picked
+
+    def _insert_general(
+        self,
+        table: str,
+        info: _TableInfo,
+        rows: Sequence[Mapping[str, Any]],
+        reason: str,
+        action: str,
+    ) -> list[int]:
         defaults = info.defaults
         blob_indexes = info.blob_indexes
         automatic = sum(1 for values in rows if values.get("id") is None)
@@ -471,7 +653,10 @@ class Writer:
             # A block of new ids is reserved up front (on a server, from the table's
             # sequence): rows bringing their own id would have to fit around it.
             raise ValueError(f"insert_many into {table}: give every row its id, or none")
-        next_id = self._allocate(table, automatic) if automatic else 0
+        # One new row on a server: its id is taken by the INSERT itself (one statement
+        # where taking it first would be two); 0 stands in for it until then.
+        taken_on_insert = automatic == 1 and len(rows) == 1 and self.db.engine.ids_on_insert
+        next_id = 0 if taken_on_insert or not automatic else self._allocate(table, automatic)
         full_rows: list[tuple[Any, ...]] = []
         ids: list[int] = []
         # Rows whose JSON the fast path cannot build: index → the row as a dict.
@@ -499,34 +684,60 @@ class Writer:
         if not automatic:
             self._next_id.pop(table, None)  # ids of their own: the next block asks the table
 
-        self.conn.executemany(*info.narrowed(full_rows))
-        self._log_inserts(table, info, ids, full_rows, general, reason, action)
-        if len(self._pending) >= _FLUSH_EVERY:
-            self.flush()
+        if taken_on_insert:
+            ids[0] = self._insert_taking_id(table, *info.narrowed(full_rows))
+            full_rows[0] = (ids[0], *full_rows[0][1:])
+            if 0 in general:
+                general[0]["id"] = ids[0]
+        else:
+            self.conn.executemany(*info.narrowed(full_rows))
+        self._log_inserts(table, info, info.row_json, ids, full_rows, general, reason, action)
         return ids
 
     def _log_inserts(
         self,
         table: str,
         info: _TableInfo,
+        row_json: _RowJson,
         ids: Sequence[int],
         full_rows: Sequence[tuple[Any, ...]],
         general: Mapping[int, dict[str, Any]],
         reason: str,
         action: str,
     ) -> None:
-        """Adds one insert entry per row to the pending audit entries (chained at `flush`)."""
+        """Adds one insert entry per row to the pending audit entries (chained at `flush`):
+        the row's JSON by `row_json` (whose columns `full_rows` hold), or for the rows in
+        `general` by the general encoder."""
         actor = self.actor
         user_id, username = actor.user_id, actor.username
         at_utc, at_offset = self.at_utc, self.at_offset
         columns, blob_indexes = info.columns, info.blob_indexes
         encode_row = _ROW_ENCODER.encode
-        row_json = info.row_json
         fast_json = row_json.encode
         encode_entry = _ENTRY_ENCODER.encode
         fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
         fixed_after = encode_entry([None, reason])[1:-1]
         pending = self._pending
+        if not general:  # every row by `row_json` (a comprehension: the hot path)
+            pending += [
+                (
+                    f"{fixed_before},{record_id},{fixed_after}",
+                    at_utc,
+                    at_offset,
+                    user_id,
+                    username,
+                    action,
+                    table,
+                    record_id,
+                    None,
+                    None,
+                    fast_json(row),
+                    reason,
+                )
+                for record_id, row in zip(ids, full_rows, strict=True)
+            ]
+            row_json.trim()
+            return
         for index, (record_id, row) in enumerate(zip(ids, full_rows, strict=True)):
             logged = general.get(index)
             if logged is None:
@@ -610,11 +821,13 @@ class Writer:
             if isinstance(value, float | Decimal | bool):
                 raise TypeError(f"{table}: content values are str, int or None")
         start = self._allocate(table, len(rows))
+        # Bound as they are made, never held as a list: 10,000 tuples more in memory would
+        # also cost the garbage collector's passes over them.
         if rows and columns is not None:
-            self.conn.executemany(insert_sql, [(start + i, *row) for i, row in enumerate(rows)])
+            self.conn.executemany(insert_sql, ((start + i, *row) for i, row in enumerate(rows)))
         elif rows:
             self.conn.executemany(
-                insert_sql, [(start + i, parent_id, *row) for i, row in enumerate(rows)]
+                insert_sql, ((start + i, parent_id, *row) for i, row in enumerate(rows))
             )
         return content_digest(body or body_digest(rows), start, len(rows))
 

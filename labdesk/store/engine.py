@@ -161,6 +161,14 @@ class Engine:
             return known
         return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
+    # Can an INSERT take its row's new id itself (insert_taking_id)?
+    ids_on_insert = False
+
+    def insert_taking_id(self, conn: Connection, table: str, sql: str, row: Sequence[Any]) -> int:
+        """Runs `sql` (an INSERT of one row, its id the first value) with a new id of
+        `table` in place of row[0], which is ignored; returns that id."""
+        raise NotImplementedError
+
     def pipeline(self, conn: Connection) -> contextlib.AbstractContextManager[Any]:
         """Statements inside are sent without waiting for each answer (a server's
         pipeline mode; errors surface when it ends). A file is in-process: as usual."""

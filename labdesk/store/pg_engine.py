@@ -467,6 +467,16 @@ class PostgresEngine(Engine):
         # Reserved anew each time: a later block of this transaction need not follow on.
         return int(conn.execute("SELECT labdesk_take_ids(?, ?)", (table, count)).fetchone()[0])
 
+    ids_on_insert = True
+
+    def insert_taking_id(self, conn: Connection, table: str, sql: str, row: Sequence[Any]) -> int:
+        # The id from labdesk_take_ids inside the INSERT, read back with RETURNING.
+        head, values, rest = sql.partition(" VALUES (?")
+        if not values:
+            raise ValueError(f"not an INSERT of a row's values: {sql!r}")
+        statement = f"{head} VALUES (labdesk_take_ids('{table}', 1){rest} RETURNING id"
+        return int(conn.execute(statement, tuple(row[1:])).fetchone()[0])
+
     def prepare(self, conn: Connection, tables: Sequence[str], *, check_only: bool = False) -> bool:
         assert isinstance(conn, PgConnection)
         names = [id_sequence(t) for t in tables]

@@ -155,7 +155,8 @@ class GridRows(QStandardItemModel):
         self._touched.clear()
         units = grid_units.widest_plan(limits) if limits is not None else self._units_for(ids)
         self._set_columns(base, units)
-        self.restore_drafts(ids)
+        if units:  # only plan items have drafts: no query for a screen without one
+            self.restore_drafts(ids)
         self.setRowCount(len(ids))
         if mode != "item":
             self.fill_rows(0, len(ids) - 1)  # tens of rows: all filled at once
@@ -236,10 +237,13 @@ class GridRows(QStandardItemModel):
             del self._states[item_id]
 
     def reload(self) -> None:
-        """Refetch row contents (ids stay); after someone else changed data."""
+        """Refetch row contents (ids stay); after someone else changed data. The plan
+        rows shown read their drafts again too (a result entered elsewhere ends one)."""
         self._cache.clear()
         rows = list(self._filled)
         self._filled.clear()
+        if self.unit_columns:
+            self.restore_drafts([self._ids[r] for r in rows])
         for start in range(0, len(rows), FETCH_BLOCK):
             self._fetch([self._ids[r] for r in rows[start : start + FETCH_BLOCK]])
         blocked = self.blockSignals(True)
@@ -274,7 +278,8 @@ class GridRows(QStandardItemModel):
             self._set_columns(self._base, units)
             self.reload()  # the filled plan rows show their new unit cells
             self.unitColumnsAdded.emit(at, added)
-        self.restore_drafts(page)
+        if units:
+            self.restore_drafts(page)
         self._ids.extend(page)
         self.setRowCount(len(self._ids))
 

@@ -187,6 +187,12 @@ class GridWrites:
             from labdesk.ui.grid_retry import server_away
 
             if not server_away(exc):
+                # Refused (the sample left entry, its result was entered at another
+                # workstation meanwhile…): the row shows what is stored now.
+                model.forget_row(item_id)
+                if model.row_data(row).get("result_id") is not None:
+                    state.draft = state.typed_by = None
+                    state.unsaved = set()
                 model.emit_row(row)
                 model.message.emit(user_message(exc), True)
                 return False

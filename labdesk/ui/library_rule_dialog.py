@@ -185,7 +185,7 @@ class LibraryRuleDialog(QDialog):
             }
             field = names.get(exc.field)
             if field:
-                text = f"{field}: {text}"
+                text = self.tr("{0}: {1}").format(field, text)
         self.error.setText(text)
 
     def save(self) -> None:

@@ -7,7 +7,8 @@ category — exactly what will be frozen onto the sample when it is saved. A foo
 is registered against a leaf of the food classification instead (search by name or
 pinyin initials, `food_picker`): its items are composed from every applicable standard
 (services.food_library), each with where it came from; unticking a proposed item or
-ticking an available one needs a reason.
+ticking an available one needs a reason: its own, typed in its row (F2), or the common
+one under the table for the changed items without their own (issue 15.3).
 
 Validation happens as you type, next to the field: the 统一社会信用代码 shows the rule it
 breaks (`core.uscc.validate_uscc`), dates must be real YYYY-MM-DD dates, quantities
@@ -117,6 +118,9 @@ def decimal_problem(text: str) -> str:
     if number < 0:
         return "negative"
     return ""
+
+
+COL_REASON = 6  # the items table's column of a changed food item's own reason
 
 
 class Field(QWidget):
@@ -390,7 +394,7 @@ class SamplingForm(QWidget):
         self.items_note = QLabel()
         self.items_note.setObjectName("form_items_note")
         self.items_note.setWordWrap(True)
-        self.items_table = QTableWidget(0, 6)
+        self.items_table = QTableWidget(0, 7)
         self.items_table.setObjectName("form_items")
         self.items_table.setHorizontalHeaderLabels(
             [
@@ -400,20 +404,25 @@ class SamplingForm(QWidget):
                 self.tr("Judged by"),
                 self.tr("Standard"),
                 self.tr("Source"),
+                self.tr("Reason for adding or removing it"),
             ]
         )
         self.items_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.items_table.horizontalHeader().setStretchLastSection(True)
-        self.items_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Only a food item's reason cell is editable (F2 or a double click; Space ticks).
+        self.items_table.setEditTriggers(
+            QTableWidget.EditTrigger.DoubleClicked | QTableWidget.EditTrigger.EditKeyPressed
+        )
         for column, width in enumerate((130, 90, 60, 70)):
             self.items_table.horizontalHeader().resizeSection(column, width)
         layout.addWidget(self.items_note)
         layout.addWidget(self.items_table, 1)
-        # Why the technician changed the proposed items (required by the service then).
+        # Why the technician changed the proposed items: each item's own reason in its
+        # row, or this one for those without (the service requires one per change).
         self.items_reason = QLineEdit()
         self.items_reason.setObjectName("form_items_reason")
         self.items_reason.setPlaceholderText(
-            self.tr("Reason for adding or removing items (required then)")
+            self.tr("Reason for the changed items without their own (required then)")
         )
         self.fields["items_reason"] = Field(self.items_reason)
         # only the service judges the reason: typing one clears its refusal
@@ -634,8 +643,12 @@ class SamplingForm(QWidget):
                 f"{item['standard_no']}-{item['standard_year']}".strip("-"),
                 source,
             )
-            for column, value in enumerate(values):
+            for column, value in enumerate((*values, "")):
                 cell = QTableWidgetItem(str(value))
+                if column != COL_REASON or not checked:
+                    cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                else:
+                    cell.setToolTip(self.tr("Why this item is added or removed (F2 to type)"))
                 if column == 5 and "mark_meaning" in keys and item["mark_meaning"]:
                     cell.setToolTip(str(item["mark_meaning"]))
                 if column == 0 and checked:
@@ -723,6 +736,16 @@ class SamplingForm(QWidget):
             if cell is not None and cell.checkState() == Qt.CheckState.Checked:
                 keys.append(key)
         return None if keys == self._proposed_keys else keys
+
+    def item_reasons(self) -> dict[str, str]:
+        """The reasons typed beside the food items, by key (the service reads those of
+        the items added or removed)."""
+        reasons = {}
+        for row, key in enumerate(self._food_keys):
+            cell = self.items_table.item(row, COL_REASON)
+            if cell is not None and cell.text().strip():
+                reasons[key] = cell.text().strip()
+        return reasons
 
     def _show_frozen_items(self) -> None:
         """A registered sample's items are those frozen at registration, not the
@@ -833,6 +856,7 @@ class SamplingForm(QWidget):
             food_class_code=self.food_class.code(),
             item_keys=self.chosen_item_keys() if self.sample_id is None else None,
             items_reason=self.items_reason.text() if self.sample_id is None else "",
+            item_reasons=self.item_reasons() if self.sample_id is None else None,
         )
 
     def _check_unit(self, *, required: bool) -> str:

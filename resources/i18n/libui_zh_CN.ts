@@ -106,5 +106,24 @@
         <source>Sign in first.</source>
         <translation>请先登录。</translation>
     </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingForm</name>
+    <message>
+        <source>Reason for adding or removing it</source>
+        <translation>增减原因</translation>
+    </message>
+    <message>
+        <source>Reason for the changed items without their own (required then)</source>
+        <translation>未单独填写原因的增减项目的共同原因（增减项目时必填）</translation>
+    </message>
+    <message>
+        <source>Why this item is added or removed (F2 to type)</source>
+        <translation>增加或删除此项目的原因（按 F2 填写）</translation>
+    </message>
 </context>
 </TS>

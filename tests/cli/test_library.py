@@ -304,3 +304,36 @@ def test_every_library_text_has_both_languages_with_the_same_placeholders() -> N
         assert names == {f[1] for f in string.Formatter().parse(chinese) if f[1]}, key
         if names or english.strip(" ;,"):
             assert english != chinese or not cjk.search(english), key
+
+
+def test_set_rule_sets_a_version_or_class_rule_and_limits_show_it(
+    lab: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, secret = lab
+    auth = ["--user", "admin", "--password-file", str(secret)]
+    rule = ["--db", str(db), "library", "set-rule", "--standard", "GB 2762-2022", "--item"]
+    limits = ["--db", str(db), "library", "limits", "--food", "F01020101", "--json"]
+    capsys.readouterr()
+    assert main([*rule, "PB", "--factor", "0", "--reason", "x", *auth]) == 2
+    assert "换算系数" in capsys.readouterr().err  # refused naming the field, in Chinese
+    done = _json(capsys, [*rule, "PB", "--factor", "1.5", "--reason", "换算", "--json", *auth])
+    assert done == {
+        "standard": "GB 2762-2022",
+        "item": "PB",
+        "rule_class": "",
+        "changed": True,
+        "factor": "1.5",
+        "rounding": "gb8170",
+        "screening": False,
+    }
+    assert main([*rule, "PB", "--screening", "yes", "--food", "大米", "--reason", "筛", *auth]) == 0
+    assert "规则已保存" in capsys.readouterr().out
+    lead = next(i for i in _json(capsys, limits) if i["code"] == "PB")  # type: ignore[union-attr]
+    # the class rule started from the version's (the factor kept) and is the rice's
+    assert (lead["factor"], lead["screening"], lead["rule_class"]) == ("1.5", True, "F01020101")
+    assert main(["--lang", "en", *rule, "PB", "--food", "大米", "--withdraw", "--reason", "撤回",
+                 *auth]) == 0  # fmt: skip
+    assert "rule saved" in capsys.readouterr().out
+    lead = next(i for i in _json(capsys, limits) if i["code"] == "PB")  # type: ignore[union-attr]
+    assert (lead["factor"], lead["screening"], lead["rule_class"]) == ("1.5", False, "")
+    assert main([*rule, "PB", "--withdraw", "--reason", "x", *auth]) == 2

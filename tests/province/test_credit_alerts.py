@@ -65,6 +65,9 @@ def test_repeat_nonconformity_within_24_months_with_evidence(
     assert dict(report.exclusions.counts) == {"uscc-invalid": 1, "uscc-missing": 1}
     assert "check" in report.invalid_codes[BAD]
     data = credit.report_json(report)
+    assert data["invalid_codes"] == [
+        {"uscc": BAD, "rule": report.invalid_codes[BAD], "rule_code": "check"}
+    ]
     listed = {e["uscc"]: e for e in data["enterprises"]}
     assert {"uscc", "name", "failed", "samples"} <= set(listed[E1])
     assert listed[E1]["evidence"][0]["days_apart"] == 710

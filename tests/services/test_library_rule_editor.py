@@ -342,3 +342,56 @@ def test_a_class_rule_reaches_a_composition_cached_before_it(world: World, versi
     assert [r[0] for r in tables] == ["lib_class_rules"]  # the rule alone names the change
     assert food_library.library_revision(world.db) != before
     assert _rule_of(world, RICE, "BENZOIC") == ("0.5", 0, RICE)
+
+
+RULE_HEADER = [*HEADER, "质量等级", "换算系数"]
+
+
+def _rules_file(tmp_path: Path, rows: list[tuple[str, str, str, str, str]]) -> Path:
+    path = tmp_path / "class-rules.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(RULE_HEADER)
+        for code, food, limit, grade, factor in rows:
+            writer.writerow(
+                ["GB 9998-2021", "2021-09-03", f"项目{code}", code, food, limit, "additive",
+                 grade, factor]
+            )  # fmt: skip
+    return path
+
+
+def test_a_limit_file_giving_an_item_other_rules_for_other_classes_imports_class_rules(
+    world: World, tmp_path: Path
+) -> None:
+    path = _rules_file(
+        tmp_path,
+        [
+            ("NITRITE", "谷物及其制品", "20", "", "1.5"),  # 以NaNO2计 for the cereals
+            ("NITRITE", "大米", "10", "", "1"),  # another form for rice
+            ("PLAIN", "大米", "1", "", "0.8"),  # one rule: the version's, as before
+        ],
+    )
+    table = food_imports.read_limits(world.db, path)
+    assert [r.code for r in table.rules("GB 9998-2021")] == ["PLAIN"]
+    by_class = {c: r.factor for c, r in table.class_rules("GB 9998-2021")}
+    # each row's rule for the nodes its class name means (大米: the 亚类 F0102)
+    assert by_class["F01"] == "1.5" and by_class["F0102"] == "1"
+    food_imports.import_limits(world.admin, table)
+    assert _rule_of(world, RICE, "NITRITE") == ("1", 0, "F0102")
+    assert _rule_of(world, FLOUR, "NITRITE") == ("1.5", 0, "F01")
+    assert _rule_of(world, RICE, "PLAIN") == ("0.8", 0, "")
+    again = food_imports.import_limits(world.admin, food_imports.read_limits(world.db, path))
+    assert not again.changed  # class rules are part of the version's digest
+    assert verify_audit(world.db).ok
+
+
+def test_two_rules_for_one_class_in_a_file_are_refused(world: World, tmp_path: Path) -> None:
+    from labdesk.core.limit_tables import LimitFileError
+
+    path = _rules_file(
+        tmp_path,
+        [("PROT", "大米", "≥6.0", "一级", "1.1"), ("PROT", "大米", "≥5.0", "二级", "1.2")],
+    )
+    with pytest.raises(LimitFileError) as caught:
+        food_imports.read_limits(world.db, path)
+    assert [(p.row, p.rule) for p in caught.value.problems] == [(3, "rule_agrees")]

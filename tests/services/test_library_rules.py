@@ -112,13 +112,6 @@ def test_a_limit_file_states_rules_that_reach_the_sample_item(world: World, tmp_
         ([_row("BENZOIC", "大米", "1.0", factor="-1")], "factor_positive"),
         ([_row("BENZOIC", "大米", "1.0", rounding="GB 9999")], "rounding"),
         ([_row("HG", "大米", "0.02", screen="maybe")], "boolean"),
-        (
-            [
-                _row("BENZOIC", "大米", "1.0", factor="0.847"),
-                _row("BENZOIC", "谷物", "1.0", factor="0.5"),
-            ],
-            "rule_agrees",
-        ),
     ],
 )
 def test_a_bad_or_disagreeing_rule_is_refused_with_its_row(

@@ -13,9 +13,9 @@ from labdesk.store.audit import Actor, Writer, verify_audit
 from labdesk.store.db import Database, open_database
 
 ACTOR = Actor(7, "检验员 tester", "admin")
-# Computed once with the encoder of 4 December 2026 (json.JSONEncoder, compact, per
-# entry) and never to be changed: the hash of entry 13 commits to all 13 entries.
-PINNED_HEAD = (13, "4c0d141bced2b20fa2199f8dd38701ad5664864ee050ef0fbb36121f589619db")
+# Computed once by the program as it was before the faster encoders of 4 December 2026
+# (main at c7e0c2a) and never to be changed: the hash of entry 35 commits to all 35.
+PINNED_HEAD = (35, "e306a67de21ec9c2006046ceee8d9c7c0f9a78bc07764a52bcb6c4986513b2e5")
 
 
 @pytest.fixture
@@ -63,6 +63,21 @@ def _write_fixed_history(db: Database) -> None:
         w.update("enterprises", 2, {"name": "某公司（改）"}, reason="更正")
         w.update_many("enterprises", [4, 5], {"phone": "12"}, reason="补录")
         w.insert("lab_settings", {"key": "items_date", "value": "sampling_date"})
+    with db.write(ACTOR) as w:
+        _fixed_moment(w, 4)
+        # a batch large enough for the shared values to be written once (audit._SHARED_FROM)
+        w.insert_many(
+            "enterprises",
+            [
+                {
+                    **_enterprise(10 + i, "某公司" if i % 3 else f"公司{i}"),
+                    "phone": "" if i % 2 else "0551",
+                    "address": "合肥",
+                }
+                for i in range(12)
+            ],
+            reason="批量",
+        )
     with db.write(Actor(None, "system", "admin")) as w:
         _fixed_moment(w, 3)
         w.insert_many(
@@ -71,6 +86,14 @@ def _write_fixed_history(db: Database) -> None:
                 {"code": "F", "parent_code": None, "depth": 0, "seq": 1, "name": "食品"},
                 {"code": "F1", "parent_code": "F", "depth": 1, "seq": 2, "name": "1"},
                 {"code": "F2", "parent_code": "F", "depth": 1, "seq": 3, "name": "粮食"},
+            ],
+            action="import",
+        )
+        w.insert_many(
+            "food_classes",
+            [
+                {"code": f"F2{i:02d}", "parent_code": "F2", "depth": 2, "seq": 4 + i, "name": "米"}
+                for i in range(10)
             ],
             action="import",
         )

@@ -219,3 +219,38 @@ def test_units_typed_survive_the_process_being_killed(
         assert drafts.units_of(db, [item]) == {}
     finally:
         db.close()
+
+
+def test_a_result_entered_elsewhere_meanwhile_ends_the_draft(
+    qtbot: QtBot, session: UiSession
+) -> None:
+    """Another workstation entered the plan's result while units were being typed here:
+    the next unit is refused (a change of a stored result is a correction) and the row
+    shows the stored result, not the draft."""
+    screen, ids = _screen(qtbot, session, 86)
+    view = screen.view
+    type_result(qtbot, view, "80")
+    type_result(qtbot, view, "120")
+    results.enter_result(session.context, ids[0], "1;2;3;4;5", seen_result_id=None)
+    assert _draft_rows(session, ids[0]) == []
+    type_result(qtbot, view, "<10")
+    assert screen.message.is_error
+    assert "already has a result" in screen.message.text() or "已有结果" in screen.message.text()
+    qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Escape)  # the refused text abandoned
+    assert [cell(view, 0, f"unit#{n}") for n in range(1, 6)] == ["1", "2", "3", "4", "5"]
+    assert cell(view, 0, "unit#1", Qt.ItemDataRole.BackgroundRole) is None
+    assert _stored(session, ids[0]) == ["1", "2", "3", "4", "5"]
+    assert screen.model.unsaved() == []
+
+
+def test_a_refresh_shows_a_result_entered_elsewhere_instead_of_the_draft(
+    qtbot: QtBot, session: UiSession
+) -> None:
+    screen, ids = _screen(qtbot, session, 89)
+    view = screen.view
+    type_result(qtbot, view, "80")
+    results.enter_result(session.context, ids[0], "1;2;3;4;5", seen_result_id=None)
+    screen.refresh()  # what another screen's change (or the server's notice) triggers
+    assert cell(view, 0, "unit#1") == "1"
+    assert cell(view, 0, "unit#1", Qt.ItemDataRole.BackgroundRole) is None
+    assert cell(view, 0, "result") == "1;2;3;4;5"

@@ -6,10 +6,14 @@ registered before keeps its frozen rule."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from labdesk.ui.food_library_screen import FoodLibraryPanel
+from labdesk.ui.i18n import install_translators
 from labdesk.ui.library_rule_dialog import LibraryRuleDialog
 from labdesk.ui.session import UiSession
 from labdesk.ui.standards_screen import StandardsScreen
@@ -116,7 +120,7 @@ def test_a_rule_for_the_class_then_withdrawn_with_a_reason(
     assert dialog.scope.currentIndex() == 1
     assert not dialog.withdraw_button.isEnabled()  # the class has no rule of its own yet
     type_text(qtbot, dialog.factor, "2")
-    qtbot.mouseClick(dialog.screening, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.screening, Qt.Key.Key_Space)
     type_text(qtbot, dialog.reason, "大米另计")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
@@ -138,3 +142,36 @@ def test_a_technician_cannot_open_the_rule_editor(qtbot: QtBot, session: UiSessi
     _click_item(qtbot, panel, "铅")
     assert not panel.rule_button.isEnabled()
     assert "technical managers" in panel.rule_button.toolTip()
+
+
+@pytest.fixture
+def chinese_ui() -> Iterator[None]:
+    install_translators("zh")
+    try:
+        yield
+    finally:
+        install_translators("en")
+
+
+def test_in_the_chinese_ui_a_conflicting_rule_is_refused_in_chinese_naming_the_field(
+    qtbot: QtBot, session: UiSession, chinese_ui: None
+) -> None:
+    sign_in_as(session, "manager")
+    panel = _panel(qtbot, session)
+    assert panel.rule_button.text() == "编辑项目判定规则…"
+    dialog = _open(qtbot, panel, "铅")
+    assert dialog.windowTitle() == "铅 的判定规则"
+    seq = _audit_seq(session)
+    type_text(qtbot, dialog.factor, "-1")
+    assert dialog.error.text() == "换算系数须为大于 0 的数。"
+    dialog.factor.clear()
+    qtbot.keyClick(dialog.screening, Qt.Key.Key_Space)
+    type_text(qtbot, dialog.reason, "试验")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # ≤0.2 may be screened
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _rule_cell(panel, "铅") == "筛查"
+    again = _open(qtbot, panel, "铅")
+    qtbot.keyClick(again.screening, Qt.Key.Key_Space)  # back to the plain rule
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    assert again.isVisible() and again.error.text().startswith("原因：")
+    assert _audit_seq(session) > seq
