@@ -18,6 +18,7 @@ These functions are the CompiledRule's own slow paths, kept apart so the common 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -67,7 +68,14 @@ class CompiledRule(Protocol):
     ) -> Verdict: ...
 
 
-__all__ = ["MAX_COMPONENTS", "judge_plan_text", "judge_scaled", "judge_sum", "split_sum"]
+__all__ = [
+    "MAX_COMPONENTS",
+    "judge_plan_text",
+    "judge_scaled",
+    "judge_sum",
+    "plan_report",
+    "split_sum",
+]
 
 MAX_COMPONENTS = 20
 _PLAIN_CHARS = "0123456789."
@@ -264,25 +272,32 @@ def judge_scaled(rule: CompiledRule, value: Decimal, mark: int, shown: str) -> V
 # ------------------------------------------------------------------------- plans
 
 
-def judge_plan_text(rule: CompiledRule, text: str) -> Verdict:
-    plan = rule._plan
-    assert plan is not None
-    values = read_units(text)
-    report = None
+def plan_report(rule: CompiledRule) -> Callable[[Decimal], tuple[Decimal, str]] | None:
+    """How a plan item reports each count (`plans.classify_plan`'s ``report``): rounded by
+    GB 4789.2 or to the item's interval; None compares the counts as typed."""
     if rule._colony:
 
         def report(count: Decimal) -> tuple[Decimal, str]:
             rounded = round_colony_count(count)
             return rounded, format_colony_count(rounded)
 
-    elif rule.step is not None:
+        return report
+    if rule.step is not None:
 
-        def report(count: Decimal) -> tuple[Decimal, str]:
+        def report_rounded(count: Decimal) -> tuple[Decimal, str]:
             rounded = rule._round(count, 0)
             return rounded, _plain(rounded)
 
+        return report_rounded
+    return None
+
+
+def judge_plan_text(rule: CompiledRule, text: str) -> Verdict:
+    plan = rule._plan
+    assert plan is not None
+    values = read_units(text)
     code, units, sure_m, maybe_m, sure_big, maybe_big, _undecided = classify_plan(
-        plan, values, report
+        plan, values, plan_report(rule)
     )
     # The explanation lists every unit; it is built only when read (Verdict.__getattr__).
     built: Any = _new_building(Building)

@@ -4,7 +4,7 @@ Where many results are judged together — an import's preview, a bulk of entrie
 benchmark's day of results — most verdicts are only ever read for their code and what
 the report prints. `judge_rows(rules, rows)` (and `judge_many(rule, texts)` for one rule)
 return those as two lists, ``codes`` and ``displays``, filled by a lane per rule that
-appends two strings per plain number: no `Verdict` object per result (making and keeping
+appends two values per plain number: no `Verdict` object per result (making and keeping
 one, and the garbage collector walking it, cost more than the judging; see the judge
 section of docs/performance.md). Everything else of a row — its explanations, ``converted``,
 ``compared`` of an ND(x) … — is its `Verdict`, made on demand by `VerdictColumns.verdict`
@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, getcontext
-from typing import Protocol
+from typing import Protocol, cast
 
 from labdesk.core.entries import MAX_LENGTH
 from labdesk.core.errors import ValidationError
-from labdesk.core.item_kinds import MAX_COMPONENTS
-from labdesk.core.judge_lanes import LaneRule, canonical
+from labdesk.core.item_kinds import MAX_COMPONENTS, plan_report
+from labdesk.core.judge_lanes import MEMO_SIZE, LaneRule, canonical
 from labdesk.core.numbers import WIDE, plain
+from labdesk.core.plans import classify_plan, read_units
 from labdesk.core.verdicts import Verdict, VerdictCode
 
 __all__ = ["VerdictColumns", "judge_many", "judge_rows"]
@@ -55,13 +56,16 @@ class VerdictColumns:
     prints. `verdict(i)` is the row's full `Verdict`, equal to ``rule.judge(text)``.
     """
 
-    __slots__ = ("_made", "_rule_of", "_text_of", "codes", "displays", "errors")
+    __slots__ = ("_made", "_rule_of", "_shown", "_text_of", "_written", "codes", "errors")
 
     def __init__(
         self, rule_of: Callable[[int], CompiledRule], text_of: Callable[[int], str]
     ) -> None:
         self.codes: list[str] = []
-        self.displays: list[str] = []
+        # Each row's display, or the Decimal a lane compared (a converted, rounded or
+        # summed value) until `displays` is first read and writes it out.
+        self._shown: list[str | Decimal] = []
+        self._written = False
         self.errors: dict[int, ValidationError] = {}
         self._made: dict[int, Verdict] = {}  # the rows judged through `CompiledRule.judge`
         self._rule_of = rule_of
@@ -69,6 +73,19 @@ class VerdictColumns:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    @property
+    def displays(self) -> list[str]:
+        """What the report prints, row by row. A value a lane computed is written out as
+        plain digits here, on first read, not while judging: most of what a conversion
+        cost was printing the converted value (docs/performance.md)."""
+        shown = self._shown
+        if not self._written:
+            for i, value in enumerate(shown):
+                if isinstance(value, Decimal):
+                    shown[i] = plain(value)
+            self._written = True
+        return cast("list[str]", shown)  # every row written out above
 
     def verdict(self, i: int) -> Verdict:
         """Row ``i``'s Verdict (made now for a lane's row, then kept); raises the
@@ -125,8 +142,8 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     Plain numbers (ASCII digits, one point at most) against a numeric limit unrounded,
     rounded to 10⁻ⁿ or converted, and ``<x``, ``ND(x)`` and sums of plain numbers, go to
     their code and display here; every other row through `CompiledRule.judge`."""
-    codes, displays = columns.codes, columns.displays
-    code_append, display_append = codes.append, displays.append
+    codes = columns.codes
+    code_append, display_append = codes.append, columns._shown.append
     made, errors = columns._made, columns.errors
     judge = rule.judge
 
@@ -142,8 +159,10 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
         code_append(verdict.verdict)
         display_append(verdict.display)
 
-    if rule._screening or rule._plan is not None:
-        return judged  # a plan's units, a screening verdict rewritten: `judge` alone
+    if rule._plan is not None:
+        return _plan_lane(rule, columns, judged)
+    if rule._screening:
+        return judged  # a screening verdict is rewritten after judging: `judge` alone
     if not rule._fast:
         return _stated_lane(rule, judged, code_append, display_append)
     floor, fails = rule._floor, rule._fails
@@ -156,39 +175,25 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     span_code = rule._span_code
     room = _exact_room(scale) if scale is not None else 0
 
-    def value_row(value: Decimal, length: int) -> None:
-        """A value above any floor, of at most ``length`` digits (a sum's total: at most
-        its text's length); the lanes below have it written out."""
-        if scale is not None:
-            value = value * scale if length <= room else multiply(value, scale)
-        x = value
-        if step is not None:
-            x = x.quantize(quantum, ROUND_HALF_EVEN, context)
-        shown = str(x)
-        code_append(_CODES[fails(x)])
-        display_append(shown if "E" not in shown else f"{x:f}")
-
     def other(text: str) -> None:
-        """What is not plain digits: the ASCII ``<x``, ``ND(x)`` and sums `judge_lanes`
-        reads too, else `CompiledRule.judge`."""
-        if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
-            return judged(text)
+        """An ASCII text of 1–MAX_LENGTH characters that is not plain digits: ``<x`` and
+        sums of plain numbers as `judge_lanes` reads them, else `CompiledRule.judge`."""
         first = text[0]
         if first == "<":
             rest = text[1:]
             if rest and rest.replace(".", "", 1).isdigit():
                 bound = Decimal(rest)
                 if bound:
-                    # `IntervalJudgement._judge_span` of [0, x) against a numeric limit
-                    # (never empty: x > 0, and rounded its ends make a closed interval).
-                    low, high, closed = _ZERO, bound, False
+                    # `IntervalJudgement._judge_span` of [0, x) against a numeric limit:
+                    # the end x converted and rounded as the rule does (0 stays 0), never
+                    # empty (x > 0; rounded, its ends make a closed interval).
+                    high, closed = bound, False
                     if scale is not None:
-                        low, high = multiply(low, scale), multiply(high, scale)
+                        high = high * scale if len(rest) <= room else multiply(high, scale)
                     if step is not None:
-                        low = low.quantize(quantum, ROUND_HALF_EVEN, context)
                         high = high.quantize(quantum, ROUND_HALF_EVEN, context)
                         closed = True
-                    code_append(span_code(low, high, closed))
+                    code_append(span_code(_ZERO, high, closed))
                     display_append(text if canonical(rest) else "<" + plain(bound))
                     return None
         elif "+" in text and first != "+":
@@ -199,7 +204,15 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
                     if not part or part[0] == "." or not part.replace(".", "", 1).isdigit():
                         return judged(text)
                     total += Decimal(part)
-                return value_row(total, len(text))
+                # The total against the limit (no floor applies to a sum), as a plain
+                # number's lane judges it; its digits are at most the text's length.
+                if scale is not None:
+                    total = total * scale if len(text) <= room else multiply(total, scale)
+                if step is not None:
+                    total = total.quantize(quantum, ROUND_HALF_EVEN, context)
+                code_append(_CODES[fails(total)])
+                display_append(total)
+                return None
         return judged(text)
 
     def below(text: str, value: Decimal) -> None:
@@ -215,12 +228,9 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     if scale is None and step is None:
 
         def full(text: str) -> None:
-            if (
-                text.__class__ is str
-                and text.isascii()
-                and 0 < len(text) <= MAX_LENGTH
-                and text.replace(".", "", 1).isdigit()
-            ):
+            if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+                return judged(text)
+            if text.replace(".", "", 1).isdigit():
                 value = Decimal(text)
                 if floor is not None and value < floor:
                     return below(text, value)
@@ -238,19 +248,15 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     if scale is None:
 
         def rounded(text: str) -> None:
-            if (
-                text.__class__ is str
-                and text.isascii()
-                and 0 < len(text) <= MAX_LENGTH
-                and text.replace(".", "", 1).isdigit()
-            ):
+            if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+                return judged(text)
+            if text.replace(".", "", 1).isdigit():
                 value = Decimal(text)
                 if floor is not None and value < floor:
                     return below(text, value)
                 x = value.quantize(quantum, ROUND_HALF_EVEN, context)
-                shown = str(x)
                 code_append(_CODES[fails(x)])
-                display_append(shown if "E" not in shown else f"{x:f}")
+                display_append(x)
                 return None
             return other(text)
 
@@ -258,21 +264,17 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
 
     def converted(text: str) -> None:
         """One exact multiplication, then rounded to 10⁻ⁿ when the rule rounds."""
-        if (
-            text.__class__ is str
-            and text.isascii()
-            and 0 < len(text) <= MAX_LENGTH
-            and text.replace(".", "", 1).isdigit()
-        ):
+        if text.__class__ is not str or not text.isascii() or not 0 < len(text) <= MAX_LENGTH:
+            return judged(text)
+        if text.replace(".", "", 1).isdigit():
             value = Decimal(text)
             if floor is not None and value < floor:
                 return below(text, value)
             x = value * scale if len(text) <= room else multiply(value, scale)
             if step is not None:
                 x = x.quantize(quantum, ROUND_HALF_EVEN, context)
-            shown = str(x)
             code_append(_CODES[fails(x)])
-            display_append(shown if "E" not in shown else f"{x:f}")
+            display_append(x)
             return None
         return other(text)
 
@@ -292,6 +294,40 @@ def _exact_room(scale: Decimal) -> int:
     if not -100 < exponent < 100:
         return 0
     return max(context.prec - len(digits), 0)
+
+
+def _plan_lane(rule: CompiledRule, columns: VerdictColumns, judged: Lane) -> Lane:
+    """A sampling plan's units read and classed (`item_kinds.judge_plan_text` without its
+    Verdict); a text seen before in this batch is its first row's code and display (a
+    presence test's 未检出;未检出;… repeats); a refusal through `CompiledRule.judge`."""
+    plan = rule._plan
+    assert plan is not None
+    report = plan_report(rule)
+    codes, shown = columns.codes, columns._shown
+    code_append, display_append = codes.append, shown.append
+    seen: dict[str, int] = {}  # at most MEMO_SIZE texts, as a compiled rule's own memo
+    seen_get = seen.get
+
+    def plan_row(text: str) -> None:
+        if text.__class__ is not str:
+            return judged(text)
+        first = seen_get(text)
+        if first is not None:
+            code_append(codes[first])
+            display_append(shown[first])
+            return None
+        try:
+            code, units, *_counts = classify_plan(plan, read_units(text), report)
+        except ValidationError:
+            return judged(text)  # keeps the refusal as `judge` words it
+        if len(seen) >= MEMO_SIZE:
+            seen.clear()
+        seen[text] = len(codes)
+        code_append(code)
+        display_append("; ".join(units))
+        return None
+
+    return plan_row
 
 
 def _stated_lane(

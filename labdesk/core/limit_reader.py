@@ -278,15 +278,16 @@ def _validate(
                 Problem(row_no, "", "max_rows", f"more than {MAX_ROWS:,} rows; split the file")
             )
             break
-        if not "".join(record).strip():
+        # every cell is read stripped: all of a row's at once (in C), each once
+        r = list(map(str.strip, record))
+        if not any(r):
             continue
-        if len(record) <= blank:
-            record = record + [""] * (blank + 1 - len(record))
-        r = record
+        if len(r) <= blank:
+            r += [""] * (blank + 1 - len(r))
 
         # merged cells come out blank: the standard's columns, the table and the item
         # carry down until the standard changes
-        standard = r[i_standard].strip()
+        standard = r[i_standard]
         if standard and standard != carried_standard:
             carried_standard, carried_version = standard, {}
             carried_item = carried_table = ""
@@ -294,15 +295,15 @@ def _validate(
             standard = carried_standard
         declared = []
         for name, index in version_index:
-            value = r[index].strip()
+            value = r[index]
             if value and name in CARRY_DOWN:
                 carried_version[name] = value
             elif not value and name in CARRY_DOWN:
                 value = carried_version.get(name, "")
             declared.append(value)
-        item_name = r[i_item].strip() or carried_item
+        item_name = r[i_item] or carried_item
         carried_item = item_name
-        table_ref = r[i_table].strip() or carried_table
+        table_ref = r[i_table] or carried_table
         carried_table = table_ref
         found: Found = []
 
@@ -329,7 +330,7 @@ def _validate(
         # -- the item and the class
         if not item_name:
             found.append(("item", "required", "the item is empty"))
-        class_key = (r[i_code].strip(), r[i_class].strip())
+        class_key = (r[i_code], r[i_class])
         class_hit = class_memo.get(class_key)
         if class_hit is None:
             class_hit = class_memo[class_key] = _read_class(tree, *class_key)
@@ -338,25 +339,25 @@ def _validate(
             found.extend(class_found)
 
         # -- the limit
-        limit_cell = r[i_limit].strip()
+        limit_cell = r[i_limit]
         limit_hit = limit_memo.get(limit_cell)
         if limit_hit is None:
             limit_hit = limit_memo[limit_cell] = _read_limit(limit_cell, limit_field, limit_title)
         limit_text, mark, limit_found = limit_hit
         if limit_found:
             found.extend(limit_found)
-        unit = r[i_unit].strip() or default_unit
+        unit = r[i_unit] or default_unit
         if unit and unit not in plain_units:
             if any(m in unit for m in MARKS):
                 found.append(("unit", "unit", f"{unit!r}: a mark is not a unit"))
             else:
                 plain_units.add(unit)
 
-        item_code = r[i_item_code].strip() or item_name
-        grade = r[i_grade].strip()
+        item_code = r[i_item_code] or item_name
+        grade = r[i_grade]
         rule: tuple[str | None, str, bool] = (None, "", False)
         if has_rules and not limit_found:
-            cells_key = (limit_text, unit, *(r[i].strip() for i in rule_index))
+            cells_key = (limit_text, unit, *(r[i] for i in rule_index))
             rule_hit = rule_memo.get(cells_key)
             if rule_hit is None:
                 rule_hit = rule_memo[cells_key] = read_rule_cells(*cells_key)
@@ -420,7 +421,7 @@ def _validate(
                 table_ref,
                 item_code,
                 item_name,
-                r[i_item_en].strip(),
+                r[i_item_en],
                 class_name,
                 excluded,
                 class_codes,
@@ -429,9 +430,9 @@ def _validate(
                 unit,
                 mark,
                 grade,
-                r[i_method].strip(),
-                r[i_note].strip(),
-                r[i_source].strip(),
+                r[i_method],
+                r[i_note],
+                r[i_source],
                 sample,
                 *rule,
             )
@@ -442,7 +443,26 @@ def _validate(
     problems.extend(version_problems(versions, version_row, stored))
     if problems:
         raise LimitFileError(path, problems)
-    return LimitTable(path, versions, rows)
+    # the row fields read only from a column the file lacks (a blank cell: always "")
+    unset = frozenset(
+        row_field
+        for row_field, column in _COLUMN_ONLY_FIELDS.items()
+        if column not in position and not (row_field == "unit" and default_unit)
+    )
+    return LimitTable(path, versions, rows, unset)
+
+
+# LimitRow fields taken from one column's cell and nothing else (the unit also from the
+# limit column's header), by that column.
+_COLUMN_ONLY_FIELDS = {
+    "table": "table",
+    "item_en": "item_en",
+    "unit": "unit",
+    "grade": "grade",
+    "test_method": "test_method",
+    "note": "note",
+    "source": "source",
+}
 
 
 def _read_version(

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from labdesk.core.bulk import collector_paused
 from labdesk.core.errors import ValidationError
 from labdesk.core.foods import FoodTree
 from labdesk.core.limit_reader import read_limit_table, version_problems
@@ -130,7 +131,8 @@ def stored_versions(db: Store) -> list[StoredVersion]:
 def read_limits(db: Store, path: Path | str) -> LimitTable:
     """Read and validate a limit file against the stored classification and versions
     (nothing written): the import preview."""
-    return read_limit_table(path, load_tree(db), stored_versions(db))
+    with collector_paused():  # its rows live as long as the table (core.bulk)
+        return read_limit_table(path, load_tree(db), stored_versions(db))
 
 
 def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
@@ -250,10 +252,11 @@ def import_limits(ctx: ServiceContext, table: LimitTable) -> ImportOutcome:
     problems = version_problems(table.versions, first_rows, read_check)
     if problems:
         raise LimitFileError(table.path, problems)
-    if all(_unchanged(ctx.db, table, key) for key in table.versions):
-        return ImportOutcome(unchanged=list(table.versions))
-    with ctx.db.write(ctx.actor) as w:
-        return write_limits(w, table)
+    with collector_paused():  # the stored rows, their digest and insert (core.bulk)
+        if all(_unchanged(ctx.db, table, key) for key in table.versions):
+            return ImportOutcome(unchanged=list(table.versions))
+        with ctx.db.write(ctx.actor) as w:
+            return write_limits(w, table)
 
 
 def _unchanged(db: Store, table: LimitTable, key: str) -> bool:

@@ -18,6 +18,8 @@ from tests.core.test_judge_lanes import RULES, _plain, _texts, fields
 PLANS = [
     ItemRule("n=5,c=2,m=10^4 CFU/g,M=10^5 CFU/g"),
     ItemRule("n=5,c=0,m=0 /25g,M=-"),
+    ItemRule("n=5,c=2,m=100 CFU/g,M=1000 CFU/g", rounding="gb4789.2"),
+    ItemRule("n=5,c=1,m=100 CFU/g,M=1000 CFU/g", method="rounded", interval="10"),
 ]
 ALL_RULES = [*RULES, *PLANS]
 _units = st.one_of(
@@ -83,6 +85,17 @@ def test_rows_keyed_by_item_share_a_rule_and_keep_their_order() -> None:
     assert columns.verdict(1).explanation_zh == "0.3，≤0.2 mg/kg，不合格"
 
 
+def test_a_plan_text_seen_before_in_the_batch_is_judged_as_it_was() -> None:
+    rule = compile_rule(PLANS[0])
+    over = "2.1E4;80;<10;1.6×10^5;3"  # one unit above M: fails
+    texts = [over, "未检出;未检出;未检出;未检出;未检出", over]
+    columns = judge_many(rule, [*texts, "1;2;3"])
+    assert columns.codes[:3] == ["fail", "pass", "fail"]
+    assert columns.displays[2] == columns.displays[0] == "21000; 80; <10; 160000; 3"
+    assert columns.errors[3].rule == "unit_count"
+    assert columns.verdict(2) == rule.judge(over)
+
+
 def test_a_refused_row_is_kept_with_its_error_and_the_others_are_judged() -> None:
     columns = judge_many(compile_rule("≤0.2"), ["0.1", "abc", "0.3"])
     assert columns.codes == ["pass", "", "fail"]
@@ -106,3 +119,25 @@ def test_a_conversion_is_exact_whatever_the_threads_decimal_context(precision: i
     factor = Decimal("0.000847")
     assert columns.displays == [f"{wide.multiply(Decimal(t), factor):f}" for t in texts]
     assert columns.codes == ["pass", "fail", "pass"]
+
+
+@pytest.mark.parametrize("precision", [3, 28, 200])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1180.637544273907910271546635182998819",  # × 0.000847 = 0.99999…9693
+        "1180.637544273907910271546635182998820",  # = 1.00000…0540
+        "<1180.637544273907910271546635182998819",
+        "<1180.637544273907910271546635182998820",
+        "590.3187721369539551357733175914994095+590.3187721369539551357733175914994105",
+    ],
+)
+def test_rows_near_the_limit_in_any_context_are_what_judge_says(precision: int, text: str) -> None:
+    # The verdict turns on the 37th digit of the product, which a 28-digit context would
+    # round away (and a 3-digit one everything).
+    rule = compile_rule(ItemRule("≤1.0 g/kg", unit="mg/kg", factor="0.847"))
+    with localcontext() as context:
+        context.prec = precision
+        columns = judge_many(rule, [text])
+        expected = rule.judge(text)
+    assert (columns.codes[0], columns.displays[0]) == (expected.verdict, expected.display)
