@@ -95,9 +95,9 @@ def test_a_screen_says_the_server_is_away_keeps_what_it_shows_and_reads_again(
     screen = load_screen_class(screen_info(case.key))(pg_session)
     qtbot.addWidget(screen)
     screen.show()
-    refresh = getattr(screen, "refresh")
+    refresh = screen.refresh
     if case.later:  # its first read finished
-        qtbot.waitUntil(lambda: not getattr(screen, "_loading"), timeout=10_000)
+        qtbot.waitUntil(lambda: not screen._loading, timeout=10_000)
     before = case.shown(screen)
     typed = screen.findChild(QLineEdit, case.typed) if case.typed else None
     if typed is not None:
