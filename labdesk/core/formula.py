@@ -28,11 +28,15 @@ the offending name: nothing is evaluated before the whole formula has been check
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from itertools import repeat
 from typing import NamedTuple
 
 from labdesk.core.errors import ValidationError
+from labdesk.core.formula_columns import ColumnFn, compile_columns
+from labdesk.core.formula_columns import power as _power
 from labdesk.core.formula_diagnosis import explain_failure
 from labdesk.core.formula_syntax import (
     FUNCTIONS,
@@ -101,6 +105,7 @@ class Formula:
         #: the named steps (intermediate values), in order
         self.intermediate_names = tuple(s.name for s in steps[:-1] if s.name)
         self._compiled: dict[int, tuple[Context, list[tuple[str, _Fn]]]] = {}
+        self._columns: dict[int, ColumnFn] = {}
 
     def __repr__(self) -> str:
         return f"Formula({self.canonical()!r})"
@@ -201,6 +206,17 @@ class Formula:
         program = self._program(prec)[1]
         return program[0][1] if len(program) == 1 else None
 
+    def columns(self, prec: int = PRECISION) -> ColumnFn | None:
+        """The one-step formula over columns (core.formula_columns: every determination
+        of a run at once, each value the one `expression` gives), or None for a formula
+        with named steps. A failure raises a bare decimal/ValueError for the whole column."""
+        if len(self.steps) != 1:
+            return None
+        fn = self._columns.get(prec)
+        if fn is None:
+            fn = self._columns[prec] = compile_columns(self.steps[0].expr, self._program(prec)[0])
+        return fn
+
     def _program(self, prec: int) -> tuple[Context, list[tuple[str, _Fn]]]:
         compiled = self._compiled.get(prec)
         if compiled is None:
@@ -233,15 +249,20 @@ def step_of(places: int | None = None, interval: str | Decimal | None = None) ->
 _DECIMAL_STEPS: dict[Decimal, bool] = {}
 
 
-def _round(value: Decimal, step: Decimal) -> Decimal:
-    """GB/T 8170 rounding to `step`. For a power of ten that is ROUND_HALF_EVEN at its
-    place (the absolute value rounded, the sign kept, never -0); other intervals go
-    through `core.rounding`."""
+def _is_decimal_step(step: Decimal) -> bool:
+    """Is `step` a power of ten at or below 1 (0.001, 1), rounded by `quantize`?"""
     decimal_step = _DECIMAL_STEPS.get(step)
     if decimal_step is None:
         shape = step.as_tuple()
         decimal_step = _DECIMAL_STEPS[step] = shape.digits == (1,) and int(shape.exponent) <= 0
-    if decimal_step:
+    return decimal_step
+
+
+def _round(value: Decimal, step: Decimal) -> Decimal:
+    """GB/T 8170 rounding to `step`. For a power of ten that is ROUND_HALF_EVEN at its
+    place (the absolute value rounded, the sign kept, never -0); other intervals go
+    through `core.rounding`."""
+    if _is_decimal_step(step):
         result = value.quantize(step, rounding=ROUND_HALF_EVEN, context=_BIG)
         return result if result else result.copy_abs()
     return round_to_interval(value, step)
@@ -252,6 +273,26 @@ def round_guarded(value: Decimal, step: Decimal) -> Decimal | None:
     `round_once` with a way to evaluate it again decides)."""
     rounded = _round(value, step)
     return None if _near_tie(value, rounded, step, PRECISION) else rounded
+
+
+def round_guarded_all(values: Sequence[Decimal], step: Decimal) -> list[Decimal | None]:
+    """`round_guarded` of each of `values` (a run's means), the same results, computed a
+    column at a time for a power-of-ten step (a GB/T 8170 interval: one by one)."""
+    if not _is_decimal_step(step):
+        return [round_guarded(v, step) for v in values]
+    quantized = map(Decimal.quantize, values, repeat(step), repeat(ROUND_HALF_EVEN), repeat(_BIG))
+    rounded = [r if r else r.copy_abs() for r in quantized]  # never -0
+    gaps = map(Decimal.copy_abs, map(_BIG.subtract, values, rounded))
+    offsets = map(Decimal.copy_abs, map(_BIG.subtract, gaps, repeat(_half(step))))
+    known = _TOLERANCES.get
+    places = map(operator.add, map(Decimal.adjusted, values), repeat(_GUARD_DIGITS - PRECISION))
+    tolerances = [known(p) or _tolerance(p) for p in places]
+    return [
+        None if near and value else r
+        for r, near, value in zip(
+            rounded, map(operator.le, offsets, tolerances), values, strict=True
+        )
+    ]
 
 
 def round_once(value: Decimal, step: Decimal, exact: bool, again: Callable[[], Outcome]) -> Decimal:
@@ -290,15 +331,25 @@ def _near_tie(value: Decimal, rounded: Decimal, step: Decimal, prec: int) -> boo
     """
     if not value:
         return False
+    half = _half(step)
+    tolerance = _tolerance(value.adjusted() - prec + _GUARD_DIGITS)
+    gap = _BIG.subtract(value, rounded).copy_abs()
+    return _BIG.subtract(gap, half).copy_abs() <= tolerance
+
+
+def _half(step: Decimal) -> Decimal:
     half = _HALVES.get(step)
     if half is None:
         half = _HALVES[step] = _BIG.divide(step, 2)
-    place = value.adjusted() - prec + _GUARD_DIGITS
+    return half
+
+
+def _tolerance(place: int) -> Decimal:
+    """1 at `place` (10 ** place): how far from a tie a value is taken to be on it."""
     tolerance = _TOLERANCES.get(place)
     if tolerance is None:
         tolerance = _TOLERANCES[place] = Decimal(1).scaleb(place)
-    gap = _BIG.subtract(value, rounded).copy_abs()
-    return _BIG.subtract(gap, half).copy_abs() <= tolerance
+    return tolerance
 
 
 def _snap_to_tie(value: Decimal, step: Decimal) -> Decimal:
@@ -307,15 +358,6 @@ def _snap_to_tie(value: Decimal, step: Decimal) -> Decimal:
     k = ctx.divide_int(value.copy_abs(), step)
     tie = ctx.multiply(ctx.add(k, Decimal("0.5")), step)
     return tie.copy_sign(value)
-
-
-def _power(ctx: Context, base: Decimal, exponent: Decimal) -> Decimal:
-    if exponent != exponent.to_integral_value() or abs(exponent) > MAX_POWER:
-        raise ValueError("power")
-    value = ctx.power(base, exponent)
-    if not value.is_finite():  # 0 ** -1 is Infinity without a trapped signal
-        raise ValueError("power")
-    return value
 
 
 def _compile(node: Node, ctx: Context) -> _Fn:
@@ -440,6 +482,27 @@ def parse_formula(text: str, declared: Iterable[str] | None = None) -> Formula:
     """
     steps, inputs = parse_steps(text, declared)
     return Formula(text, tuple(steps), tuple(inputs))
+
+
+def parse_values(texts: Sequence[str], name: str) -> list[Decimal]:
+    """`parse_value` of each of `texts` (a column of one input's readings): the same
+    values and refusals, and for a column of plain decimal text (an instrument's export)
+    one character-set check of the whole column and `Decimal` of each, in C."""
+    try:
+        joined = "".join(texts)
+    except TypeError:  # not all text: each read for itself
+        joined = None
+    if (
+        joined is not None
+        and _PLAIN_CHARS.issuperset(joined)
+        and all(texts)
+        and max(map(len, texts), default=0) <= _MAX_PLAIN
+    ):
+        try:
+            return list(map(Decimal, texts))
+        except InvalidOperation:
+            pass  # "1.2.3" among them: the message below says which
+    return [parse_value(t, name) for t in texts]
 
 
 def parse_value(value: Decimal | str | int, name: str) -> Decimal:

@@ -13,10 +13,12 @@ be compared with the LOD.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, DecimalException
-from typing import Any, NamedTuple
+from functools import partial
+from itertools import repeat
+from typing import Any, NamedTuple, overload
 
 from labdesk.core.decision import UncertaintySpec, expanded_u, parse_uncertainty
 from labdesk.core.errors import ValidationError
@@ -27,12 +29,14 @@ from labdesk.core.formula import (
     Outcome,
     parse_formula,
     parse_value,
+    parse_values,
     round_guarded,
+    round_guarded_all,
     round_once,
     step_of,
 )
 from labdesk.core.formula_syntax import FormulaError
-from labdesk.core.replicates import ReplicateCheck, assess, check_replicates
+from labdesk.core.replicates import ReplicateCheck, assess, assess_columns, check_replicates
 from labdesk.core.rounding import parse_interval
 
 __all__ = [
@@ -236,7 +240,7 @@ class ReplicateValues(NamedTuple):
 
 
 class ItemCalculation(NamedTuple):
-    inputs: tuple[dict[str, Decimal], ...]  # per determination, the inputs as used
+    inputs: Sequence[dict[str, Decimal]]  # per determination, the inputs as used
     intermediates: tuple[tuple[tuple[str, Decimal], ...], ...]
     check: ReplicateCheck
     reported: Decimal  # the mean, rounded once
@@ -306,15 +310,17 @@ def compute_items(
     replicate check and the one rounding are made in place. `where[i]` names item i in
     messages (default ``items[i]``).
     """
-    plan = spec.plan
-    single = spec.formula.expression(PRECISION)
-    limit_all = spec.max_rel_diff
-    step = plan.step
     n = spec.replicates
+    limit = spec.max_rel_diff if n > 1 else None
+    columns = _by_columns(spec, items, blank, as_blank)
+    if columns is not None:
+        return _results(spec, columns, limit, where)
+    single = spec.formula.expression(PRECISION)
+    step = spec.plan.step
     out: list[ItemCalculation] = []
     for index, readings in enumerate(items):
         if len(readings) != n:
-            name_of = where[index] if where is not None else f"items[{index}]"
+            name_of = _where(where, index)
             got = len(readings)
             raise ValidationError(
                 name_of,
@@ -322,36 +328,176 @@ def compute_items(
                 f"{name_of}: the method asks for {n} parallel determination(s), {got} given"
                 f"（方法要求平行测定 {n} 次，实有 {got} 次）",
             )
-        envs = [_inputs_of(plan, given, blank, as_blank, where, index, k)
-                for k, given in enumerate(readings, start=1)]  # fmt: skip
-        if single is not None:
-            try:
-                values = [single(env) for env in envs]
-            except (DecimalException, OverflowError, ValueError, ZeroDivisionError):
-                _evaluate(spec, envs, PRECISION, _where(where, index))  # raises, naming it
-                raise
-            inter: list[tuple[tuple[str, Decimal], ...]] = [()] * n
-        else:
-            outcomes = _evaluate(spec, envs, PRECISION, _where(where, index))
-            values = [o.value for o in outcomes]
-            inter = [o.intermediates for o in outcomes]
-        limit = limit_all if n > 1 else None
+        envs, values, inter = _one_by_one(spec, single, readings, blank, as_blank, where, index)
         average, difference, within, _total = assess(values, limit)
         reported = average
         if step is not None:
             guarded = round_guarded(average, step)
-            if guarded is None:  # near a rounding tie: evaluate again, more precisely
-
-                def again(envs: list[dict[str, Decimal]] = envs, index: int = index) -> Outcome:
-                    name_of = _where(where, index)
-                    precise = [o.value for o in _evaluate(spec, envs, RETRY_PRECISION, name_of)]
-                    return Outcome(assess(precise, None)[0], (), False)
-
-                guarded = round_once(average, step, False, again)
-            reported = guarded
-        check = ReplicateCheck(tuple(values), average, reported, difference, limit, within)
-        out.append(ItemCalculation(tuple(envs), tuple(inter), check, reported, spec.uncertainty))
+            reported = (
+                _near_a_tie(spec, envs, average, step, where, index) if guarded is None else guarded
+            )
+        check = _check((tuple(values), average, reported, difference, limit, within))
+        out.append(_item((tuple(envs), tuple(inter), check, reported, spec.uncertainty)))
     return out
+
+
+def _results(
+    spec: MethodSpec,
+    columns: tuple[list[list[Decimal]], Sequence[Decimal]],
+    limit: Decimal | None,
+    where: Sequence[str] | None,
+) -> list[ItemCalculation]:
+    """The items of a batch evaluated by columns: replicate checks and roundings a column
+    at a time too (the values `assess` and `round_guarded` give, item by item)."""
+    inputs, values = columns
+    n = spec.replicates
+    names = spec.plan.names
+    envs = list(
+        map(_LazyInputs, repeat(names), repeat(inputs), range(0, len(values), n), repeat(n))
+    )
+    by_number = [values[k::n] for k in range(n)]  # determination k of every item
+    means, differences, withins = assess_columns(by_number, limit)
+    step = spec.plan.step
+    reported: list[Decimal | None] = list(means) if step is None else round_guarded_all(means, step)
+    for index, rounded in enumerate(reported):
+        if rounded is None:  # near a rounding tie: evaluate again, more precisely
+            assert step is not None
+            item_envs = list(envs[index])
+            reported[index] = _near_a_tie(spec, item_envs, means[index], step, where, index)
+    # Grouped n by n into tuples, and the result tuples made, each by one C-level map.
+    value_groups = zip(*[iter(values)] * n, strict=True)
+    checks = map(_check, zip(value_groups, means, reported, differences, repeat(limit), withins))
+    rows = zip(envs, repeat(_NO_STEPS[n]), checks, reported, repeat(spec.uncertainty))
+    return list(map(_item, rows))
+
+
+class _LazyInputs(Sequence[dict[str, Decimal]]):
+    """One item's determinations' inputs as used, each made a dict when read.
+
+    A batch keeps its inputs as columns: the 10,000 dicts of a run's file, which most
+    callers never read, cost as much as the whole calculation (docs/performance.md)."""
+
+    __slots__ = ("_columns", "_low", "_n", "_names")
+
+    def __init__(
+        self, names: tuple[str, ...], columns: list[list[Decimal]], low: int, n: int
+    ) -> None:
+        self._names, self._columns, self._low, self._n = names, columns, low, n
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Decimal]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[dict[str, Decimal]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Decimal] | Sequence[dict[str, Decimal]]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if not -self._n <= index < self._n:
+            raise IndexError(index)
+        at = self._low + index % self._n
+        return dict(zip(self._names, [column[at] for column in self._columns], strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]  # as a tuple of dicts: not hashable
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
+def _near_a_tie(
+    spec: MethodSpec,
+    envs: list[dict[str, Decimal]],
+    average: Decimal,
+    step: Decimal,
+    where: Sequence[str] | None,
+    index: int,
+) -> Decimal:
+    """The rounding of a mean too close to a tie to trust at the working precision: the
+    determinations evaluated again at the higher one decide (`round_once`)."""
+
+    def again() -> Outcome:
+        precise = [o.value for o in _evaluate(spec, envs, RETRY_PRECISION, _where(where, index))]
+        return Outcome(assess(precise, None)[0], (), False)
+
+    return round_once(average, step, False, again)
+
+
+# The result tuples made without their Python-level __new__ (a call per item saved).
+_check = partial(tuple.__new__, ReplicateCheck)
+_item = partial(tuple.__new__, ItemCalculation)
+
+
+# The (empty) intermediates of n determinations of a one-step formula, made once.
+_NO_STEPS: dict[int, tuple[tuple[tuple[str, Decimal], ...], ...]] = {
+    n: ((),) * n for n in range(21)
+}
+
+_Inter = Sequence[tuple[tuple[str, Decimal], ...]]
+
+
+def _one_by_one(
+    spec: MethodSpec,
+    single: Callable[[dict[str, Decimal]], Decimal] | None,
+    readings: Sequence[Mapping[str, str]],
+    blank: Mapping[str, Decimal] | None,
+    as_blank: bool,
+    where: Sequence[str] | None,
+    index: int,
+) -> tuple[list[dict[str, Decimal]], list[Decimal], _Inter]:
+    """One item's determinations read and evaluated one at a time; refusals name them."""
+    envs = [_inputs_of(spec.plan, given, blank, as_blank, where, index, k)
+            for k, given in enumerate(readings, start=1)]  # fmt: skip
+    if single is not None:
+        try:
+            return envs, [single(env) for env in envs], _NO_STEPS[len(envs)]
+        except (DecimalException, OverflowError, ValueError, ZeroDivisionError):
+            _evaluate(spec, envs, PRECISION, _where(where, index))  # raises, naming it
+            raise
+    outcomes = _evaluate(spec, envs, PRECISION, _where(where, index))
+    return envs, [o.value for o in outcomes], [o.intermediates for o in outcomes]
+
+
+def _by_columns(
+    spec: MethodSpec,
+    items: Sequence[Sequence[Mapping[str, str]]],
+    blank: Mapping[str, Decimal] | None,
+    as_blank: bool,
+) -> tuple[list[list[Decimal]], Sequence[Decimal]] | None:
+    """Every determination's inputs (a column per input, in declared order) and value, the
+    batch at once (core.formula_columns):
+    each input read over all determinations as `_inputs_of` reads it, the formula applied
+    column by column. None when that cannot be done or something is refused or fails:
+    the items are then computed one by one, which names what and where."""
+    fn = spec.formula.columns(PRECISION)
+    n = spec.replicates
+    if fn is None or not items or any(len(r) != n for r in items):
+        return None
+    readings = [given for item in items for given in item]
+    size = len(readings)
+    columns: dict[str, list[Decimal]] = {}
+    try:
+        for name, of, default in spec.plan.slots:
+            if of is not None and as_blank:
+                columns[name] = [_ZERO] * size
+                continue
+            fill = default if of is None or not blank or of not in blank else blank[of]
+            texts = [given.get(name) for given in readings]
+            if all(texts):
+                columns[name] = parse_values(texts, name)  # type: ignore[arg-type]
+            elif fill is None:
+                return None  # missing: named one by one
+            else:
+                columns[name] = [parse_value(t, name) if t else fill for t in texts]
+        values = fn(columns, size)
+    except (FormulaError, DecimalException, OverflowError, ValueError, ZeroDivisionError):
+        return None
+    return [columns[k] for k in spec.plan.names], values
 
 
 def _where(where: Sequence[str] | None, index: int) -> str:

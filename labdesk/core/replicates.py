@@ -16,6 +16,7 @@ working precision of one, so rounding it once is exact too.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -144,6 +145,37 @@ def assess(
         scale = _HUNDRED_TIMES.get(n) or Decimal(100 * n)
         within = EXACT.multiply(difference, scale) <= EXACT.multiply(limit, total.copy_abs())
     return average, difference, within, total
+
+
+def assess_columns(
+    columns: Sequence[Sequence[Decimal]], limit: Decimal | None
+) -> tuple[list[Decimal], list[Decimal], list[bool]]:
+    """`assess` for many items at once: `columns[k]` holds determination k of every item.
+
+    (means, ranges, withins), item by item the values `assess` gives (the same exact
+    operations in the same order, each a `map` over the items: for a run's thousands of
+    items the loop is in C)."""
+    n = len(columns)
+    size = len(columns[0]) if columns else 0
+    if n == 2:
+        first, second = columns
+        totals = list(map(EXACT.add, first, second))
+        differences = list(map(Decimal.copy_abs, map(EXACT.subtract, first, second)))
+    else:
+        totals = [Decimal(0)] * size
+        for column in columns:
+            totals = list(map(EXACT.add, totals, column))
+        if n > 1:
+            differences = list(map(EXACT.subtract, map(max, *columns), map(min, *columns)))
+        else:
+            differences = [Decimal(0)] * size
+    means = list(map(_DIVIDE.divide, totals, [n] * size))
+    if limit is None:
+        return means, differences, [True] * size
+    scale = _HUNDRED_TIMES.get(n) or Decimal(100 * n)
+    spread = map(EXACT.multiply, differences, [scale] * size)
+    allowed = map(EXACT.multiply, [limit] * size, map(Decimal.copy_abs, totals))
+    return means, differences, list(map(operator.le, spread, allowed))
 
 
 def check_limit(max_rel_diff: Decimal | str | None, n: int) -> Decimal | None:

@@ -32,7 +32,13 @@ from typing import Any
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.formula import parse_value
 from labdesk.core.judgement import Verdict
-from labdesk.core.method_calc import ItemCalculation, MethodSpec, blank_means, compute_item
+from labdesk.core.method_calc import (
+    ItemCalculation,
+    MethodSpec,
+    blank_means,
+    compute_item,
+    compute_items,
+)
 from labdesk.core.qc import (
     QcOutcome,
     blank_check,
@@ -166,11 +172,11 @@ def plan_readings(db: Store, run_id: int, readings: Readings) -> ReadingsPlan:
         blank = {}
     means: dict[str, Decimal] = {}
     ordered = sorted(plans.values(), key=lambda p: (p.item["kind"] != "sample", p.item["position"]))
+    _calculate(spec, ordered, blank)
     for plan in ordered:
+        if plan.calculation is None:
+            continue  # refused: plan.error says why
         try:
-            plan.calculation = compute_item(
-                spec, plan.readings, blank, as_blank=plan.item["kind"] == "blank", where=plan.label
-            )
             means[plan.label] = plan.calculation.check.mean
             if plan.item["kind"] == "sample":
                 _judge_routine(db, plan)
@@ -179,6 +185,32 @@ def plan_readings(db: Store, run_id: int, readings: Readings) -> ReadingsPlan:
         except LabDeskError as exc:
             plan.error = str(exc)
     return ReadingsPlan(run, spec, ordered, errors, blank)
+
+
+def _calculate(spec: MethodSpec, plans: list[ItemPlan], blank: Mapping[str, Decimal]) -> None:
+    """Each plan's calculation, or its error: a file's items in one `compute_items` (a
+    batch at once, core.method_calc), the blanks apart (computed as blanks); a batch with
+    a refused item is computed again item by item, so each keeps its own result or error."""
+    for as_blank in (False, True):
+        group = [p for p in plans if (p.item["kind"] == "blank") == as_blank]
+        if not group:
+            continue
+        try:
+            done = compute_items(
+                spec, [p.readings for p in group], blank, as_blank=as_blank,
+                where=[p.label for p in group],
+            )  # fmt: skip
+        except LabDeskError:
+            for plan in group:
+                try:
+                    plan.calculation = compute_item(
+                        spec, plan.readings, blank, as_blank=as_blank, where=plan.label
+                    )
+                except LabDeskError as exc:
+                    plan.error = str(exc)
+            continue
+        for plan, calculation in zip(group, done, strict=True):
+            plan.calculation = calculation
 
 
 def _judge_routine(db: Store, plan: ItemPlan) -> None:

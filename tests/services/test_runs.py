@@ -435,3 +435,30 @@ def test_guard_band_decision_rule(lab: Lab, tmp_path: Path) -> None:
     again = results.set_item_lod(world.tech, lab.items[0], "0.004", "方法验证的检出限")
     assert again is not None and again.verdict == "fail" and "保护带" in again.explanation_zh
     assert world.db.scalar("SELECT count(*) FROM results") == count  # nothing to correct
+
+
+def test_a_file_s_items_are_computed_together_and_a_refused_one_alone(lab: Lab) -> None:
+    from labdesk.core.method_calc import compute_item
+    from labdesk.services import run_record
+
+    run_id = _run(lab)
+    a, b = lab.sample_nos[0], lab.sample_nos[1]
+    good = {
+        "BLK1": [{"rho": "0.050", "m": "0.5"}, {"rho": "0.054", "m": "0.5"}],
+        a: [{"rho": "1.210", "m": "0.5012"}, {"rho": "1.250", "m": "0.5034"}],
+        b: [{"rho": "9.800", "m": "0.4987"}, {"rho": "9.650", "m": "0.5003"}],
+    }
+    plan = run_record.plan_readings(lab.world.db, run_id, good)
+    by_label = {p.label: p for p in plan.items}
+    for label in (a, b, "BLK1"):
+        item = by_label[label]
+        alone = compute_item(
+            plan.spec, item.readings, plan.blank, as_blank=label == "BLK1", where=label
+        )
+        assert item.error == "" and item.calculation is not None
+        assert repr(item.calculation) == repr(alone)  # the batch gives what one item gives
+    refused = {**good, b: [{"rho": "9.8O0", "m": "0.4987"}, {"rho": "9.650", "m": "0.5003"}]}
+    plan = run_record.plan_readings(lab.world.db, run_id, refused)
+    by_label = {p.label: p for p in plan.items}
+    assert by_label[b].calculation is None and "9.8O0" in by_label[b].error
+    assert by_label[a].error == "" and by_label[a].calculation is not None
