@@ -443,7 +443,26 @@ def _validate(
     problems.extend(version_problems(versions, version_row, stored))
     if problems:
         raise LimitFileError(path, problems)
-    return LimitTable(path, versions, rows)
+    # the row fields read only from a column the file lacks (a blank cell: always "")
+    unset = frozenset(
+        row_field
+        for row_field, column in _COLUMN_ONLY_FIELDS.items()
+        if column not in position and not (row_field == "unit" and default_unit)
+    )
+    return LimitTable(path, versions, rows, unset)
+
+
+# LimitRow fields taken from one column's cell and nothing else (the unit also from the
+# limit column's header), by that column.
+_COLUMN_ONLY_FIELDS = {
+    "table": "table",
+    "item_en": "item_en",
+    "unit": "unit",
+    "grade": "grade",
+    "test_method": "test_method",
+    "note": "note",
+    "source": "source",
+}
 
 
 def _read_version(

@@ -249,6 +249,9 @@ class LimitTable:
     path: Path
     versions: dict[str, Version]
     rows: list[LimitRow] = field(default_factory=list)
+    # LimitRow fields no row can set, the file lacking their column (always ""): what
+    # `inserted_rows` need not look for
+    unset: frozenset[str] = frozenset()
     _stored: dict[str, list[tuple[object, ...]]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -345,7 +348,11 @@ class LimitTable:
             i
             for i, column in enumerate(STORED_COLUMNS)
             if column not in STORED_DEFAULTS
-            or (column in set_by and any(map(operator.attrgetter(set_by[column]), source)))
+            or (
+                column in set_by
+                and set_by[column] not in self.unset
+                and any(map(operator.attrgetter(set_by[column]), source))
+            )
         ]
         columns = tuple(STORED_COLUMNS[i] for i in keep)
         if len(keep) == len(STORED_COLUMNS):

@@ -353,7 +353,7 @@ class FoodLibraryPanel(QWidget):
                     f"{i['standard_no']}-{i['standard_year']}",
                     i["source"],
                     sample_text if i["sample_data"] else "",
-                    rule_text(i["factor"], i["rounding"], i["screening"]),
+                    self._rule_cell(i),
                 )
                 for i in composed.items
             ],
@@ -362,6 +362,15 @@ class FoodLibraryPanel(QWidget):
         self._show_versions(code)
         self.template_panel.show_class(code, self.on_date(), composed.items)
         self._enable_rule()
+
+    def _rule_cell(self, item: dict[str, Any]) -> str:
+        """The item's rule, and whose it is when a class (not the version) gives it."""
+        text = rule_text(item["factor"], item["rounding"], item["screening"])
+        owner = item.get("rule_class") or ""
+        if owner and owner in self._tree:
+            name = self._tree.get(owner).name
+            text = self.tr("{0} (rule of {1})").format(text or self.tr("plain"), name)
+        return text
 
     def _show_versions(self, code: str) -> None:
         """Every version of the class's standards, one column each, item by item."""

@@ -15,6 +15,14 @@
         <source>The rule is saved; samples already registered keep theirs.</source>
         <translation>规则已保存；已登记的样品保留原有规则。</translation>
     </message>
+    <message>
+        <source>{0} (rule of {1})</source>
+        <translation>{0}（{1} 的规则）</translation>
+    </message>
+    <message>
+        <source>plain</source>
+        <translation>一般规则</translation>
+    </message>
 </context>
 <context>
     <name>LibraryRuleDialog</name>

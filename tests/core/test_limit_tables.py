@@ -267,3 +267,42 @@ def test_any_valid_table_reads_back_row_for_row(
         (f"农药{i}", f"≤{value}", mark) for i, (_k, value, mark) in enumerate(rows)
     ]
     assert all(r.class_codes for r in table.rows)
+
+
+def test_only_columns_a_file_lacks_are_left_out_of_the_insert(
+    tmp_path: Path, tree: FoodTree
+) -> None:
+    """The fields a file has no column for are never looked for, the others are: the
+    inserted rows, filled with the defaults, are the stored rows either way."""
+    from labdesk.core.limit_tables import STORED_COLUMNS, STORED_DEFAULTS
+
+    bare = read_limit_table(
+        _csv(
+            tmp_path / "bare.csv",
+            GB2763,
+            [["GB 2763-2021", "2021-09-03", "克百威", "蔬菜", "0.02"]],
+        ),
+        tree,
+    )
+    assert {"note", "source", "grade", "test_method", "table", "item_en"} <= bare.unset
+    assert "unit" not in bare.unset  # the MRL header's (mg/kg)
+    noted = read_limit_table(
+        _csv(
+            tmp_path / "noted.csv",
+            [*GB2763, "备注", "检验方法"],
+            [
+                ["GB 2763-2021", "2021-09-03", "克百威", "蔬菜", "0.02", "", ""],
+                ["", "", "腐霉利", "韭菜", "0.2", "临时", "GB 23200.8"],
+            ],
+        ),
+        tree,
+    )
+    assert "note" not in noted.unset and "test_method" not in noted.unset
+    for table in (bare, noted):
+        columns, inserted = table.inserted_rows("GB 2763-2021")
+        defaults = {c: STORED_DEFAULTS.get(c) for c in STORED_COLUMNS}
+        rebuilt = [
+            tuple({**defaults, **dict(zip(columns, row, strict=True))}.values()) for row in inserted
+        ]
+        assert rebuilt == table.stored_rows("GB 2763-2021")
+    assert "note" in noted.inserted_rows("GB 2763-2021")[0]

@@ -124,7 +124,7 @@ def test_a_rule_for_the_class_then_withdrawn_with_a_reason(
     type_text(qtbot, dialog.reason, "大米另计")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert _rule_cell(panel, "镉") == "expressed as: × 2; screening"
+    assert _rule_cell(panel, "镉") == "expressed as: × 2; screening (rule of 大米)"
     again = _open(qtbot, panel, "镉")
     assert again.scope.currentIndex() == 1  # opens on the class's own rule
     assert again.factor.text() == "2" and again.screening.isChecked()
