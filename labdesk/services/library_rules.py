@@ -202,8 +202,8 @@ def set_library_rule(
         else:
             stored = _rule_row(w.db, version_id, code)
             table, key = "lib_item_rules", {}
-        if stored is None and not class_code and not rule.stated:
-            return False  # the defaults, and the version states no rule: nothing to say
+        if stored is None and rule == _followed(w.db, version_id, code, class_code):
+            return False  # the rule the scope follows already: nothing to say
         if stored is not None and _as_rule(stored) == rule:
             return False
         if stored is None:
@@ -246,6 +246,21 @@ def class_rules(db: Store, version_id: int, code: str) -> list[dict[str, Any]]:
         (version_id, code),
     )
     return [{"class_code": str(r["class_code"]), "rule": _as_rule(r)} for r in rows]
+
+
+def _followed(db: Store, version_id: int, code: str, class_code: str) -> LibraryRule:
+    """The rule a scope without its own follows: the version's defaults for the version,
+    the nearest class rule above a class, else the version's rule."""
+    if not class_code:
+        return LibraryRule()
+    from labdesk.services.food_library import load_tree
+
+    above = [c.code for c in load_tree(db).path(class_code)][:-1]
+    own = {r["class_code"]: r["rule"] for r in class_rules(db, version_id, code)}
+    for ancestor in reversed(above):
+        if ancestor in own:
+            return own[ancestor]
+    return version_rule(db, version_id, code)
 
 
 def _reason(reason: str) -> str:

@@ -395,3 +395,24 @@ def test_two_rules_for_one_class_in_a_file_are_refused(world: World, tmp_path: P
     with pytest.raises(LimitFileError) as caught:
         food_imports.read_limits(world.db, path)
     assert [(p.row, p.rule) for p in caught.value.problems] == [(3, "rule_agrees")]
+
+
+def test_a_class_rule_equal_to_the_one_it_follows_writes_nothing(
+    world: World, version: int
+) -> None:
+    set_rule = library_rules.set_library_rule
+    set_rule(world.admin, version, "BENZOIC", factor="0.847", rounding="gb8170",
+             screening=False, reason="版本规则")  # fmt: skip
+    seq = world.db.scalar("SELECT max(seq) FROM audit_log")
+    assert not set_rule(world.admin, version, "BENZOIC", factor="0.847", rounding="gb8170",
+                        screening=False, reason="同版本", class_code=RICE)  # fmt: skip
+    assert set_rule(world.admin, version, "BENZOIC", factor="0.5", rounding="gb8170",
+                    screening=False, reason="谷物另计", class_code="F01")  # fmt: skip
+    assert not set_rule(world.admin, version, "BENZOIC", factor="0.5", rounding="gb8170",
+                        screening=False, reason="同谷物", class_code=RICE)  # fmt: skip
+    # a class may still take the plain rule against its ancestor's
+    assert set_rule(world.admin, version, "BENZOIC", factor="", rounding="gb8170",
+                    screening=False, reason="大米不换算", class_code=RICE)  # fmt: skip
+    assert _rule_of(world, RICE, "BENZOIC") == (None, 0, RICE)
+    tables = world.db.query("SELECT table_name FROM audit_log WHERE seq > ?", (seq,))
+    assert sorted(r[0] for r in tables) == ["lib_class_rules", "lib_class_rules"]
