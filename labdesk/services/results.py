@@ -417,13 +417,15 @@ def retest(
         raise ValidationError(
             "reason", "required", "reason: required for a retest (复测须填写原因)"
         )
-    item = _item_context(ctx.db, sample_item_id)
-    check_state(item)
-    lab_guards.check_entry(ctx.db, ctx.actor, item)
-    verdict = judge_text(item, text)
-    if current_result(ctx.db, sample_item_id) is None:
-        raise WorkflowError(f"item {item['name']} has no result yet: enter it before a retest")
-    with ctx.db.write(ctx.actor) as w:
+    # Beside other workstations' entries (shared), checked as enter_result checks.
+    with ctx.db.write(ctx.actor, shared=True) as w:
+        item = _locked_item_context(w, sample_item_id)
+        check_state(item)
+        lab_guards.check_entry(ctx.db, ctx.actor, item)
+        verdict = judge_text(item, text)
+        current = current_result(ctx.db, sample_item_id)
+        if current is None:
+            raise WorkflowError(f"item {item['name']} has no result yet: enter it before a retest")
         state = prepare_state(w, int(item["sample_id"]), item["sample_state"], why)
         write_one(
             w,
@@ -434,6 +436,7 @@ def retest(
             reason=why,
             instrument=(instrument or "").strip(),
             method=(method or "").strip(),
+            current=current,
         )
         if state == "submitted":
             refresh_conclusion(w, int(item["sample_id"]))

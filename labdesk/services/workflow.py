@@ -120,15 +120,30 @@ def review_in(w: Writer, sample_id: int, comment: str = "") -> None:
     transition(w, sample_id, "submitted", "reviewed", "review", reason=comment)
 
 
+def locked_sample(w: Writer, sample_id: int) -> dict[str, Any]:
+    """The sample's row, held until the commit (on a server `FOR UPDATE`): a check made
+    on it — and on its items' results, which are written only by a transaction holding
+    the same row — holds in a `shared` write too (audit.write)."""
+    row = w.lock_joined("SELECT s.* FROM samples s WHERE s.id = ?", (sample_id,), "s")
+    if row is None:
+        raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
+    return dict(row)
+
+
 @retried_when_busy
 def review(ctx: ServiceContext, sample_id: int, comment: str = "") -> None:
-    """Submitted → reviewed (审核), by someone who entered none of its results."""
+    """Submitted → reviewed (审核), by someone who entered none of its results.
+
+    Beside other workstations' entries and reviews (a shared write): the state, who
+    entered its results and the QC holds are read once the sample's row is locked, so
+    two reviewers of one sample cannot both review it, and an entry on it is wholly
+    before or after."""
     require(ctx, "review")
-    sample = load_sample(ctx.db, sample_id)
-    expect_state(sample, ("submitted",), "review it")
-    _not_own(ctx, sample, "review")
-    lab_guards.check_review(ctx.db, sample_id)
-    with ctx.db.write(ctx.actor) as w:
+    with ctx.db.write(ctx.actor, shared=True) as w:
+        sample = locked_sample(w, sample_id)
+        expect_state(sample, ("submitted",), "review it")
+        _not_own(ctx, sample, "review")
+        lab_guards.check_review(ctx.db, sample_id)
         review_in(w, sample_id, comment.strip())
 
 
@@ -144,9 +159,9 @@ def return_sample(ctx: ServiceContext, sample_id: int, reason: str) -> None:
         raise ValidationError(
             "reason", "required", "reason: required to return a sample (退回须填写原因)"
         )
-    sample = load_sample(ctx.db, sample_id)
-    expect_state(sample, ("submitted", "reviewed"), "return it")
-    with ctx.db.write(ctx.actor) as w:
+    with ctx.db.write(ctx.actor, shared=True) as w:  # as review: checked under the lock
+        sample = locked_sample(w, sample_id)
+        expect_state(sample, ("submitted", "reviewed"), "return it")
         return_in(w, sample_id, sample["state"], reason.strip())
 
 

@@ -301,3 +301,137 @@ def test_an_entry_still_busy_after_its_retries_says_so_and_saves_nothing(
     assert holder.db.scalar("SELECT count(*) FROM results WHERE sample_item_id = ?", (item,)) == 0
     results.enter_result(entering.tech, item, "0.05", seen_result_id=None)  # free again
     assert verify_audit(holder.db).ok
+
+
+def _submitted(world: World, sample_no: str) -> int:
+    """A sample whose every item has a result (entered by `tech`), submitted."""
+    from labdesk.services import workflow
+
+    sample_id = samples.register_sample(world.tech, sample_form(sample_no=sample_no))
+    samples.receive_sample(world.tech, sample_id)
+    for item in queries.sample_items_with_results(world.db, sample_id):
+        results.enter_result(world.tech, int(item["id"]), "0.01")
+    workflow.submit(world.tech, sample_id)
+    return sample_id
+
+
+def test_a_review_runs_while_another_workstation_enters_results(
+    workstations: list[World],
+) -> None:
+    """Review is a shared write: it commits while another workstation's entry is still
+    open (it waited for it before, as every change but entry ran alone)."""
+    from labdesk.services import workflow
+
+    entering, reviewing = workstations[0], workstations[1]
+    sample_id = _submitted(reviewing, "REVIEW-BESIDE")
+    item = _items(entering, 1)[0]
+    with entering.db.write(entering.tech.actor, shared=True) as w:
+        w.lock("sample_items", item)  # an entry in flight on another sample
+        thread, failures = _in_thread(lambda: workflow.review(reviewing.reviewer, sample_id))
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "the review waited for the other workstation's entry"
+        assert not failures, failures
+    assert reviewing.db.scalar("SELECT state FROM samples WHERE id = ?", (sample_id,)) == (
+        "reviewed"
+    )
+    assert verify_audit(reviewing.db).ok
+
+
+def test_reviewers_racing_on_one_sample_review_it_once(workstations: list[World]) -> None:
+    """Four workstations review the same submitted sample at the same moment: one review
+    is recorded, the others are told the sample is already reviewed. The state is read
+    under the sample's row lock; read before it, all four would pass and be recorded."""
+    from labdesk.core.errors import WorkflowError
+    from labdesk.services import workflow
+
+    sample_id = _submitted(workstations[0], "REVIEW-RACE")
+    start = threading.Barrier(len(workstations))
+    outcomes: list[str] = []
+
+    def review(world: World) -> None:
+        start.wait(timeout=20)
+        try:
+            workflow.review(world.reviewer, sample_id)
+            outcomes.append("reviewed")
+        except WorkflowError:
+            outcomes.append("refused")
+
+    threads = [_in_thread(lambda w=w: review(w)) for w in workstations]
+    for thread, failures in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive() and not failures, failures
+    assert sorted(outcomes) == ["refused"] * (len(workstations) - 1) + ["reviewed"]
+    db = workstations[0].db
+    events = db.scalar(
+        "SELECT count(*) FROM sample_events WHERE sample_id = ? AND action = 'review'",
+        (sample_id,),
+    )
+    assert events == 1
+    assert verify_audit(db).ok
+
+
+def test_reviews_of_different_samples_at_once_all_go_through(workstations: list[World]) -> None:
+    """Each workstation reviews its own sample while the others review theirs and enter
+    results: every review is recorded once, every entry kept, the chain verifies."""
+    from labdesk.services import workflow
+
+    submitted = [_submitted(w, f"REVIEW-MANY-{i}") for i, w in enumerate(workstations)]
+    items = _items(workstations[0], 4)
+    start = threading.Barrier(2 * len(workstations))
+
+    def review(world: World, sample_id: int) -> None:
+        start.wait(timeout=20)
+        workflow.review(world.reviewer, sample_id)
+
+    def enter(world: World, item: int, text: str) -> None:
+        start.wait(timeout=20)
+        results.enter_result(world.tech, item, text)
+
+    threads = [
+        _in_thread(lambda w=w, s=s: review(w, s))
+        for w, s in zip(workstations, submitted, strict=True)
+    ] + [
+        _in_thread(lambda w=w, i=i, t=f"0.0{n + 1}": enter(w, i, t))
+        for n, (w, i) in enumerate(zip(workstations, items, strict=True))
+    ]
+    for thread, failures in threads:
+        thread.join(timeout=120)
+        assert not thread.is_alive() and not failures, failures
+    db = workstations[0].db
+    states = {int(r[0]): str(r[1]) for r in db.query("SELECT id, state FROM samples")}
+    assert all(states[s] == "reviewed" for s in submitted)
+    current = db.query(
+        "SELECT sample_item_id FROM results WHERE superseded_by IS NULL AND sample_item_id IN "
+        f"({', '.join('?' * len(items))})",
+        items,
+    )
+    assert sorted(int(r[0]) for r in current) == sorted(items)
+    assert verify_audit(db).ok
+
+
+def test_retests_racing_on_one_item_are_each_kept_in_order(workstations: list[World]) -> None:
+    """Retests are shared writes, each reading the current result under the sample's row
+    lock: four at once on one item give attempts 2…5, each superseding the one before,
+    and one current result."""
+    item = _items(workstations[0], 1)[0]
+    results.enter_result(workstations[0].tech, item, "0.01")
+    start = threading.Barrier(len(workstations))
+
+    def retest(world: World, text: str) -> None:
+        start.wait(timeout=20)
+        results.retest(world.tech, item, text, "duplicate out of range")
+
+    threads = [
+        _in_thread(lambda w=w, t=f"0.0{n + 2}": retest(w, t)) for n, w in enumerate(workstations)
+    ]
+    for thread, failures in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive() and not failures, failures
+    db = workstations[0].db
+    rows = db.query(
+        "SELECT id, attempt, superseded_by FROM results WHERE sample_item_id = ? ORDER BY attempt",
+        (item,),
+    )
+    assert [int(r["attempt"]) for r in rows] == [1, 2, 3, 4, 5]
+    assert [r["superseded_by"] for r in rows] == [r["id"] for r in rows[1:]] + [None]
+    assert verify_audit(db).ok
