@@ -109,7 +109,8 @@ CASES = (
         lambda s: (
             s.db.scalar(
                 "SELECT count(*) FROM audit_log a JOIN users u ON u.id = a.record_id "
-                "WHERE a.table_name = 'users' AND u.username = 'tech1' AND a.field = 'password_hash'"
+                "WHERE a.table_name = 'users' AND u.username = 'tech1' "
+                "AND a.field = 'password_hash'"
             )
             > 0
         ),
