@@ -492,6 +492,8 @@ def _by_columns(
                 columns[name] = parse_values(texts, name)  # type: ignore[arg-type]
             elif fill is None:
                 return None  # missing: named one by one
+            elif not any(texts):  # a constant of the method (V, f) or the run's blank
+                columns[name] = [fill] * size
             else:
                 columns[name] = [parse_value(t, name) if t else fill for t in texts]
         values = fn(columns, size)

@@ -329,7 +329,7 @@ def _benchmark_start(app: QApplication, session: UiSession) -> int:
     """The start-up benchmark's path: sign in through the service (LABDESK_AUTO_SIGN_IN),
     show the main window with its first screen, quit once it is shown."""
     from labdesk.services import auth
-    from labdesk.ui.signin import apply_sign_in
+    from labdesk.ui.signed_in import apply_sign_in  # not the dialog's widgets
 
     user, sep, password = os.environ.get(AUTO_SIGN_IN_ENV, "").partition(":")
     if not sep:

@@ -43,6 +43,7 @@ from labdesk.ui.manager_queries import (
 )
 from labdesk.ui.manager_widgets import MessageBanner, make_table
 from labdesk.ui.operations import TaskState, run_operation
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class AuditScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.banner = MessageBanner(self)
+        self.read_notice = ReadNotice(self.banner)
         outer.addWidget(self.banner)
 
         filters = QHBoxLayout()
@@ -182,6 +184,7 @@ class AuditScreen(QWidget):
             page_size=PAGE,
             parent=self,
         )
+        self.model.readFailed.connect(self.read_notice.failed)
         self.table = make_table(self.model, self)
         self.table.setObjectName("audit_table")
         for column, width in ((0, 70), (1, 190), (2, 90), (3, 110), (4, 140), (5, 120)):
@@ -288,6 +291,11 @@ class AuditScreen(QWidget):
         )
 
     def search(self) -> None:
+        """The list for the filters as they are now; a server away keeps the list shown
+        and the filters typed, and says so."""
+        self.read_notice.read(self._search)
+
+    def _search(self) -> None:
         from labdesk.ui.scanning import resolve
 
         found = resolve(self.session, self.sample_edit.text()) if self.sample_edit.text() else ""
@@ -300,7 +308,7 @@ class AuditScreen(QWidget):
             self.banner.show_error(error_text(exc))
             self.model.set_source(None)
             return
-        self._entries = {}
+        kept: dict[int, dict[str, Any]] = {}  # the new query's entries, shown once read
         db = self.session.db
 
         def page(last: Any, limit: int) -> list[tuple[Any, list[Any]]]:
@@ -308,11 +316,12 @@ class AuditScreen(QWidget):
             out = []
             for e in entries:
                 seq = int(e["seq"])
-                self._entries[seq] = e
+                kept[seq] = e
                 out.append((seq, self._row(e)))
             return out
 
         self.model.set_source(page)
+        self._entries = kept
         self.detail.clear()
 
     def _row(self, e: dict[str, Any]) -> list[Any]:

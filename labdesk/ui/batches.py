@@ -40,6 +40,7 @@ from labdesk.ui.errors import error_text
 from labdesk.ui.manager_queries import exported_batch_rows
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import Operation, TaskState, run_operation
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,7 @@ class BatchesScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.banner = MessageBanner(self)
+        self.read_notice = ReadNotice(self.banner)
         outer.addWidget(self.banner)
 
         info = QFormLayout()
@@ -278,7 +280,9 @@ class BatchesScreen(QWidget):
 
     def refresh(self) -> None:
         """Reload the key, the outbox and the batch summaries (off the GUI thread)."""
-        self._show_key_and_outbox()
+        if not self.read_notice.read(self._show_key_and_outbox):
+            self.refreshed.emit()
+            return
         if self._loading:
             return
         self._loading = True

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.ui.clock_panel import KIND_TITLES, OUTCOME_TITLES, _t
 from labdesk.ui.errors import error_text
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 DUE_BRUSH = QBrush(QColor("#fbecc0"))
@@ -175,6 +176,7 @@ class BackupsTab(QWidget):
         ):
             actions.addWidget(button)
         self.message = Message("backups_message", self)
+        self.read_notice = ReadNotice(self.message)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)
@@ -188,6 +190,10 @@ class BackupsTab(QWidget):
         return self.today or date.today()
 
     def refresh(self) -> None:
+        """Read again; a server away leaves what is shown and says so (server_notice)."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
         from labdesk.services import backups
 
         rows = backups.list_backups(self.session.db, today=self._today(), text=self.filter.text())
@@ -382,6 +388,7 @@ class CasesTab(QWidget):
         notified_row.addWidget(self.notified_button)
 
         self.message = Message("cases_message", self)
+        self.read_notice = ReadNotice(self.message)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(_group(self.tr("Selected case: the re-inspection's result"), result_row))
@@ -390,6 +397,10 @@ class CasesTab(QWidget):
         layout.addWidget(self.message)
 
     def refresh(self) -> None:
+        """Read again; a server away leaves what is shown and says so (server_notice)."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
         from labdesk.services import cases
 
         rows = cases.list_cases(self.session.db)
@@ -520,6 +531,7 @@ class CalendarTab(QWidget):
         row.addWidget(self.browse)
         row.addWidget(self.import_button)
         self.message = Message("calendar_message", self)
+        self.read_notice = ReadNotice(self.message)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.table, 1)
@@ -527,6 +539,10 @@ class CalendarTab(QWidget):
         layout.addWidget(self.message)
 
     def refresh(self) -> None:
+        """Read again; a server away leaves what is shown and says so (server_notice)."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
         from labdesk.services.calendars import year_list
 
         years = year_list(self.session.db)

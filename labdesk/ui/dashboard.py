@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from labdesk.core.errors import LabDeskError
 from labdesk.core.rates import MIN_SAMPLES
 from labdesk.services import summary
 from labdesk.services.summary import DashboardData, DrillDown, Group, SummaryFilter
@@ -233,6 +234,7 @@ class DashboardScreen(QWidget):
             ],
             parent=self,
         )
+        self.drill_model.readFailed.connect(self._show_failure)
         self.drill_table = make_table(self.drill_model, body)
         self.drill_table.setObjectName("drill_table")
         self.drill_table.setMinimumHeight(200)
@@ -482,7 +484,6 @@ class DashboardScreen(QWidget):
         self._maybe_reload_again()
 
     def _show_failure(self, exc: BaseException) -> None:
-        from labdesk.core.errors import LabDeskError
         from labdesk.ui.errors import user_message
 
         if not isinstance(exc, LabDeskError):
@@ -631,19 +632,23 @@ class DashboardScreen(QWidget):
         try:
             flt = self.current_filter()
             ids = drill_sample_ids(self.session.db_path, flt, drill, self._today())
+            self.show_samples(ids, caption)
         except Exception as exc:
             self._show_failure(exc)
             return
-        self.show_samples(ids, caption)
         opener = getattr(self.session, "open_samples", None)
         if callable(opener):
             opener(ids)
         self.samplesRequested.emit(ids, caption)
 
     def show_samples(self, ids: list[int], caption: str) -> None:
-        self._drill_ids = list(ids)
+        shown, self._drill_ids = self._drill_ids, list(ids)
+        try:
+            self.drill_model.set_source(self._drill_page)
+        except LabDeskError:
+            self._drill_ids = shown  # the samples listed stay, with their caption
+            raise
         self.drill_label.setText(self.tr("{0}: {1} samples").format(caption, len(ids)))
-        self.drill_model.set_source(self._drill_page)
 
     def drill_ids(self) -> list[int]:
         return list(self._drill_ids)

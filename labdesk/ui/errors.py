@@ -116,6 +116,11 @@ def user_message(exc: BaseException, language: str | None = None) -> str:
     the message for what the user can act on, a plain sentence (never the exception's own
     English, never a trace) for a bug."""
     chosen = language or ui_language()
+    from labdesk.ui.server_words import plain_notice
+
+    plain = plain_notice(exc)  # a server away or busy: plain words, never its address
+    if plain is not None and chosen == ui_language():
+        return plain
     if isinstance(exc, LabDeskError):
         from labdesk.ui.uscc_text import uscc_error_text
 

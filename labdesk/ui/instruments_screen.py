@@ -30,6 +30,7 @@ from labdesk.services import instruments
 from labdesk.ui.entry import InlineMessage
 from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui
 from labdesk.ui.run_dialogs import _ServiceDialog
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 
@@ -86,6 +87,7 @@ class InstrumentsScreen(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.message = InlineMessage(self)
+        self.read_notice = ReadNotice(self.message)
         self.message.setObjectName("instruments_message")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -94,6 +96,10 @@ class InstrumentsScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read again; a server away leaves what is shown and says so (server_notice)."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
         self._rows = instruments.list_instruments(self.session.db)
         today = date.today()
         zh = chinese_ui()

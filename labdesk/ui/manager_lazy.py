@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
+from labdesk.core.errors import LabDeskError
 from labdesk.ui.manager_widgets import display_text
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -24,7 +25,15 @@ PageFn = Callable[[Any, int], Sequence[tuple[Any, Sequence[Any]]]]
 
 
 class LazyRowsModel(QAbstractTableModel):
-    """Read-only rows fetched on demand through a keyset page function."""
+    """Read-only rows fetched on demand through a keyset page function.
+
+    A page that cannot be read (a server away) changes nothing: a new query's first page
+    is read before the old rows go (`set_source` raises, the rows shown stay), and a
+    later page asked for by the view's scrolling emits `readFailed` instead of raising
+    out of Qt's `fetchMore` — the rows stay, and the next scroll asks again.
+    """
+
+    readFailed = Signal(object)  # the LabDeskError a later page met
 
     def __init__(
         self,
@@ -41,15 +50,15 @@ class LazyRowsModel(QAbstractTableModel):
         self._exhausted = True
 
     def set_source(self, page_fn: PageFn | None) -> None:
-        """Start over with a new query (a new filter); loads the first page at once."""
+        """Start over with a new query (a new filter); loads the first page at once (a
+        `LabDeskError` reading it propagates, with the rows shown before kept)."""
+        page = [] if page_fn is None else list(page_fn(None, self._page_size))
         self.beginResetModel()
         self._page_fn = page_fn
-        self._rows = []
-        self._keys = []
-        self._exhausted = page_fn is None
+        self._keys = [key for key, _row in page]
+        self._rows = [tuple(row) for _key, row in page]
+        self._exhausted = len(page) < self._page_size
         self.endResetModel()
-        if page_fn is not None:
-            self.fetchMore(QModelIndex())
 
     def key(self, row: int) -> Any:
         return self._keys[row]
@@ -69,7 +78,11 @@ class LazyRowsModel(QAbstractTableModel):
         if parent.isValid() or self._exhausted or self._page_fn is None:
             return
         last = self._keys[-1] if self._keys else None
-        page = list(self._page_fn(last, self._page_size))
+        try:
+            page = list(self._page_fn(last, self._page_size))
+        except LabDeskError as exc:
+            self.readFailed.emit(exc)
+            return
         if len(page) < self._page_size:
             self._exhausted = True
         if not page:

@@ -33,6 +33,7 @@ from labdesk.services import methods
 from labdesk.ui.entry import InlineMessage
 from labdesk.ui.errors import error_text
 from labdesk.ui.run_dialogs import _ServiceDialog
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 INPUT_FIELDS = ("name", "label", "unit", "default", "blank_of")
@@ -117,6 +118,7 @@ class MethodsScreen(QWidget):
         trying.addWidget(self.try_values, 1)
         trying.addWidget(try_button)
         self.message = InlineMessage(self)
+        self.read_notice = ReadNotice(self.message)
         self.message.setObjectName("methods_message")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -127,6 +129,10 @@ class MethodsScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Read again; a server away leaves what is shown and says so (server_notice)."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
         self._rows = methods.list_methods(self.session.db)
         self.table.setRowCount(len(self._rows))
         for row, method in enumerate(self._rows):

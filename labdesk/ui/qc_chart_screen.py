@@ -24,7 +24,9 @@ from labdesk.core.errors import LabDeskError
 from labdesk.services import methods
 from labdesk.services.run_views import control_series
 from labdesk.ui.control_chart import ControlChart
+from labdesk.ui.entry import InlineMessage
 from labdesk.ui.errors import error_text
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 
@@ -41,6 +43,9 @@ class QcChartScreen(QWidget):
         self.caption.setObjectName("qc_chart_caption")
         self.caption.setWordWrap(True)
         self.chart = ControlChart(self)
+        self.message = InlineMessage(self)
+        self.message.setObjectName("qc_chart_message")
+        self.read_notice = ReadNotice(self.message)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("qc_chart_violations")
         self.table.setHorizontalHeaderLabels(
@@ -58,30 +63,37 @@ class QcChartScreen(QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(self.chart, 3)
         layout.addWidget(self.table, 1)
-        self.method.currentIndexChanged.connect(self._load_materials)
-        self.material.currentIndexChanged.connect(self.show_chart)
+        layout.addWidget(self.message)
+        self.method.currentIndexChanged.connect(lambda _i: self.read_notice.read(self._materials))
+        self.material.currentIndexChanged.connect(lambda _i: self.read_notice.read(self.show_chart))
         self.refresh()
 
     def refresh(self) -> None:
+        """Read again; a server away leaves the chart and the choices shown, and says so."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
+        # Read before the choices are cleared: a failed read leaves them as they were.
+        rows = methods.list_methods(self.session.db)
         current = self.method.currentData()
         self.method.blockSignals(True)
         self.method.clear()
-        for row in methods.list_methods(self.session.db):
+        for row in rows:
             self.method.addItem(f"{row['code']} {row['name']}", row["code"])
         found = self.method.findData(current) if current else 0
         self.method.setCurrentIndex(max(0, found))
         self.method.blockSignals(False)
-        self._load_materials()
+        self._materials()
 
-    def _load_materials(self) -> None:
+    def _materials(self) -> None:
+        code = self.method.currentData()
+        rows = methods.qc_materials(self.session.db, str(code)) if code else []
         current = self.material.currentData()
         self.material.blockSignals(True)
         self.material.clear()
-        code = self.method.currentData()
-        if code:
-            for row in methods.qc_materials(self.session.db, str(code)):
-                if row["mean"] and row["sd"]:
-                    self.material.addItem(f"{row['code']} {row['name']}", row["code"])
+        for row in rows:
+            if row["mean"] and row["sd"]:
+                self.material.addItem(f"{row['code']} {row['name']}", row["code"])
         found = self.material.findData(current) if current else 0
         self.material.setCurrentIndex(max(0, found))
         self.material.blockSignals(False)

@@ -45,6 +45,7 @@ from labdesk.ui.labels import VERDICT_BRUSHES, chinese_ui, verdict_text
 from labdesk.ui.raw_data_panel import RawDataPanel
 from labdesk.ui.result_grid import ResultGridModel, ResultTableView
 from labdesk.ui.run_dialogs import AddQcDialog, NewRunDialog, ReasonDialog
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 ITEM_COLUMNS = 7
@@ -131,6 +132,7 @@ class RunsScreen(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
         self.message = InlineMessage(self)
+        self.read_notice = ReadNotice(self.message)
         self.message.setObjectName("run_message")
 
         left = QWidget()
@@ -167,6 +169,10 @@ class RunsScreen(QWidget):
     # ----- screen protocol ----------------------------------------------------------
 
     def refresh(self) -> None:
+        """Read again; a server away leaves what is shown and says so (server_notice)."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
         selected = self.selected_run_id()
         states = self.filter.currentData() or ()
         rows = runs.list_runs(self.session.db, tuple(states))

@@ -9,40 +9,79 @@ or an error dialog; the result grid also retries its writes on its own (grid_ret
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from collections.abc import Callable
 
+from PySide6.QtWidgets import QLabel
 
-def retryable(exc: BaseException) -> bool:
-    """Whether `exc` says the same change or read may simply be tried again: the server
-    is away, or busy with another workstation's lock on the same records. Either way the
-    server rolled the transaction back: nothing of it was written."""
-    from labdesk.store.errors import DatabaseBusy, ServerAway
+from labdesk.ui.server_words import busy, plain_notice, retryable
 
-    return isinstance(exc, ServerAway | DatabaseBusy)
-
-
-def busy(exc: BaseException) -> bool:
-    """Whether `exc` is the server being busy (not away): said differently to the user."""
-    from labdesk.store.errors import DatabaseBusy
-
-    return isinstance(exc, DatabaseBusy)
+__all__ = ["ReadNotice", "busy", "notice", "plain_notice", "retryable"]
 
 
 def notice(exc: BaseException) -> str:
     """The line a screen shows for `exc`: plain words for a server away or busy (what
     happened to the user's input, what to do), else the error's own message."""
-    if busy(exc):
-        return QCoreApplication.translate(
-            "ServerNotice",
-            "The database is busy with another workstation's change: nothing was changed "
-            "and what you typed is kept — try again.",
-        )
-    if retryable(exc):
-        return QCoreApplication.translate(
-            "ServerNotice",
-            "The database server cannot be reached: nothing was changed and what you typed "
-            "is kept; your next action tries again.",
-        )
+    plain = plain_notice(exc)
+    if plain is not None:
+        return plain
     from labdesk.ui.errors import error_text
 
     return error_text(exc)
+
+
+def _show(line: QLabel, text: str) -> None:
+    """`text` on a screen's message line as an error, whichever kind of line it has (the
+    managers' banner, the inline line under a list, or a plain label)."""
+    for method, args in (("show_error", (text,)), ("show_message", (text, True))):
+        show = getattr(line, method, None)
+        if callable(show):
+            show(*args)
+            return
+    line.setText(text)
+
+
+def _clear(line: QLabel) -> None:
+    for method, args in (("clear_message", ()), ("show_message", ("", False))):
+        clear = getattr(line, method, None)
+        if callable(clear):
+            clear(*args)
+            return
+    line.clear()
+
+
+class ReadNotice:
+    """A screen's reads of the store (its refresh, a filter or selection change), guarded.
+
+    A read that fails with a `LabDeskError` (a server away or busy, above all) leaves what
+    the screen shows and what the user typed as they are — every screen reads its rows
+    first and fills its widgets after, so nothing is half-replaced — and says why on the
+    screen's message line instead of raising out of the main window's refresh (an
+    unhandled-error dialog and a trace). The next read that succeeds takes the notice away,
+    unless the line says something else by then (an action's own result).
+    """
+
+    def __init__(self, line: QLabel) -> None:
+        self.line = line
+        self._shown: str | None = None
+
+    def read(self, action: Callable[[], object]) -> bool:
+        """Run `action`; False (and the notice shown) when the store could not be read."""
+        from labdesk.core.errors import LabDeskError
+
+        try:
+            action()
+        except LabDeskError as exc:
+            self.failed(exc)
+            return False
+        self.succeeded()
+        return True
+
+    def failed(self, exc: BaseException) -> None:
+        text = notice(exc)
+        _show(self.line, text)
+        self._shown = text
+
+    def succeeded(self) -> None:
+        if self._shown is not None and self.line.text() == self._shown:
+            _clear(self.line)
+        self._shown = None

@@ -8,7 +8,6 @@ database the demo accounts are listed; double-clicking one fills the form.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,8 +24,11 @@ from PySide6.QtWidgets import (
 from labdesk.core.errors import LabDeskError
 from labdesk.ui.roles import role_title
 from labdesk.ui.session import UiSession
+from labdesk.ui.signed_in import apply_sign_in, display_name_of
 
 log = logging.getLogger(__name__)
+
+__all__ = ["LAST_USER_KEY", "SignInDialog", "apply_sign_in", "display_name_of", "escape_html"]
 
 LAST_USER_KEY = "signin/last_user"
 
@@ -35,24 +37,6 @@ def escape_html(text: str) -> str:
     """`html.escape` without quotes (for element text): the `html` module costs ~2 ms of
     the sign-in window's start (its entity table), for three replacements."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def display_name_of(session: UiSession, username: str) -> str:
-    row = session.db.query_one(
-        "SELECT display_name FROM users WHERE username = ? COLLATE NOCASE", (username,)
-    )
-    return str(row["display_name"]) if row is not None and row["display_name"] else username
-
-
-def apply_sign_in(session: UiSession, context: Any) -> None:
-    """Record a successful sign-in on the session (display facts for the status bar)."""
-    actor = context.actor
-    session.sign_in(
-        context,
-        user_name=actor.username,
-        display_name=display_name_of(session, actor.username),
-        role=actor.role,
-    )
 
 
 class SignInDialog(QDialog):

@@ -40,6 +40,7 @@ from labdesk.ui.manager_format import method_title
 from labdesk.ui.manager_queries import StandardRow, library_items, standards
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.rule_text import rule_text
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 log = logging.getLogger(__name__)
@@ -234,6 +235,7 @@ class StandardsScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.banner = MessageBanner(self)
+        self.read_notice = ReadNotice(self.banner)
         outer.addWidget(self.banner)
         self.sample_warning = QLabel(
             self.tr(
@@ -325,6 +327,10 @@ class StandardsScreen(QWidget):
     # ----- loading --------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Read again; a server away leaves the tree and the search text, and says so."""
+        self.read_notice.read(self._read_all)
+
+    def _read_all(self) -> None:
         self.reload()
         self.food_panel.reload()
 

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.ui import grid_data
+from labdesk.ui.entry import InlineMessage
 from labdesk.ui.labels import state_title
 from labdesk.ui.samples import SampleTable
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 # What each role works on next (counted for "My work").
@@ -75,6 +77,9 @@ class TasksScreen(QWidget):
         self.table.itemSelectionChanged.connect(self._task_selected)
         self.samples = SampleTable(session, self)
         self.samples.setObjectName("tasks_samples")
+        self.message = InlineMessage(self)
+        self.message.setObjectName("tasks_message")
+        self.read_notice = ReadNotice(self.message)
 
         top = QHBoxLayout()
         top.addWidget(self.my_work, 1)
@@ -86,6 +91,7 @@ class TasksScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
         self._task_ids: list[int] = []
         self.refresh()
 
@@ -104,6 +110,10 @@ class TasksScreen(QWidget):
         )
 
     def refresh(self) -> None:
+        """Read again; a server away leaves what is shown and says so (server_notice)."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
         from labdesk.services import queries, tasks
 
         self.table.setHorizontalHeaderLabels(list(self._titles()))

@@ -41,6 +41,7 @@ from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.services import auth
 from labdesk.store.schema import ROLES
 from labdesk.ui.errors import error_text
+from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
 # Column widths (px): Fixed headers, the locked-until column stretches last.
@@ -208,6 +209,7 @@ class UsersScreen(QWidget):
         buttons.addStretch(1)
 
         self.message = QLabel()
+        self.read_notice = ReadNotice(self.message)
         self.message.setObjectName("users_message")
         self.message.setWordWrap(True)
 
@@ -259,6 +261,10 @@ class UsersScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read again; a server away leaves what is shown and says so (server_notice)."""
+        self.read_notice.read(self._read_rows)
+
+    def _read_rows(self) -> None:
         selected = self.selected_user_id()
         self._users = auth.list_users(self.session.db)
         self.table.setRowCount(len(self._users))

@@ -97,6 +97,7 @@ def test_signed_in_start_builds_the_first_screen_only(demo_path: Path, tmp_path:
     assert {"argon2", "labdesk.ui.main_window", "labdesk.ui.tasks"} <= modules
     for heavy in (*HEAVY, "labdesk.ui.dashboard", "labdesk.ui.entry", "labdesk.ui.review"):
         assert heavy not in modules, heavy
+    assert "labdesk.ui.signin" not in modules  # no dialog shown: none of its widgets
     # The status bar's backup line reads two settings: the backup's check (the audit
     # chain, hashlib, pickle) waits for a backup to check.
     for chain in ("labdesk.store.restore", "labdesk.store.audit", "hashlib", "pickle"):

@@ -1,0 +1,128 @@
+"""Every other screen that reads the store, when the database server is away (issue 18.5),
+on a real PostgreSQL server, in English and in Chinese: the screen's refresh (F5, the
+screen shown again, another workstation's change) says so plainly on the screen's own
+message line — no unhandled error, no trace, no driver's words — keeps the rows it showed
+and what the user typed in its filter, and the next refresh once the server is back reads
+again and takes the notice away.
+
+The server goes away as in test_result_grid_server_away.py (connections ended, new ones
+refused for this one database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from labdesk.ui.screens import load_screen_class, screen_info
+from labdesk.ui.session import UiSession
+from tests.ui import test_result_grid_server_away as away
+from tests.ui import test_screens_server_away as said
+from tests.ui.conftest import sign_in_as
+
+pg_demo_template = away.pg_demo_template
+pg_session = away.pg_session
+language = said.language
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str  # the screen's key in labdesk.ui.screens
+    user: str
+    line: str  # objectName of the screen's message line
+    shown: Callable[[QWidget], object]  # what the screen shows (must stay while away)
+    typed: str = ""  # objectName of a filter field typed into before (must stay)
+    later: bool = False  # the screen reads off the GUI thread: the notice comes later
+
+
+def _rows(name: str) -> Callable[[QWidget], object]:
+    def shown(screen: QWidget) -> object:
+        from PySide6.QtWidgets import QAbstractItemView
+
+        view = screen.findChild(QAbstractItemView, name)
+        assert view is not None, name
+        model = view.model()
+        return [
+            [model.index(r, c).data() for c in range(model.columnCount())]
+            for r in range(model.rowCount())
+        ]
+
+    return shown
+
+
+def _combo(name: str) -> Callable[[QWidget], object]:
+    def shown(screen: QWidget) -> object:
+        from PySide6.QtWidgets import QComboBox
+
+        combo = screen.findChild(QComboBox, name)
+        assert combo is not None, name
+        return [combo.itemText(i) for i in range(combo.count())], combo.currentIndex()
+
+    return shown
+
+
+CASES = (
+    Case("tasks", "manager", "tasks_message", _rows("tasks_table")),
+    Case("runs", "tech1", "run_message", _rows("runs_list")),
+    Case("clocks", "manager", "backups_message", _rows("backups_table"), typed="backups_filter"),
+    Case("qc_chart", "tech1", "qc_chart_message", _combo("qc_chart_method")),
+    Case("standards", "manager", "messageBanner", _rows("standards_tree")),
+    Case("methods", "manager", "methods_message", _rows("methods_table")),
+    Case("instruments", "manager", "instruments_message", _rows("instruments_table")),
+    Case("audit", "manager", "messageBanner", _rows("audit_table"), typed="sample_edit"),
+    Case("users", "admin", "users_message", _rows("users_table")),
+    Case("batches", "manager", "messageBanner", _rows("batch_list"), later=True),
+    Case("dashboard", "manager", "messageBanner", _rows("state_table"), later=True),
+)
+
+
+def _line(screen: QWidget, name: str) -> QLabel:
+    found = [w for w in screen.findChildren(QLabel, name)]
+    assert len(found) >= 1, name
+    return found[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.key)
+def test_a_screen_says_the_server_is_away_keeps_what_it_shows_and_reads_again(
+    qtbot: QtBot, pg_session: UiSession, language: str, case: Case
+) -> None:
+    sign_in_as(pg_session, case.user)
+    screen = load_screen_class(screen_info(case.key))(pg_session)
+    qtbot.addWidget(screen)
+    screen.show()
+    refresh = screen.refresh
+    if case.later:  # its first read finished
+        qtbot.waitUntil(lambda: not screen._loading, timeout=10_000)
+    before = case.shown(screen)
+    typed = screen.findChild(QLineEdit, case.typed) if case.typed else None
+    if typed is not None:
+        typed.setFocus()
+        qtbot.keyClicks(typed, "zz")  # matches nothing here: only kept, never searched
+    line = _line(screen, case.line)
+
+    away._allow(pg_session, False)
+    try:
+        refresh()  # what F5, the screen shown again, or another workstation's change does
+        if case.later:
+            qtbot.waitUntil(lambda: said.AWAY[language] in line.text(), timeout=10_000)
+        said._said_plainly(line.text(), language)
+        assert getattr(line, "is_error", True)
+        assert case.shown(screen) == before  # nothing emptied or half-replaced
+        if typed is not None:
+            qtbot.keyClick(typed, Qt.Key.Key_Return)  # the user's own try while away
+            said._said_plainly(line.text(), language)
+            assert typed.text() == "zz"
+            typed.clear()  # back to the whole list (its search meets the server away)
+    finally:
+        away._allow(pg_session, True)
+
+    refresh()
+    if case.later:
+        qtbot.waitUntil(lambda: said.AWAY[language] not in line.text(), timeout=10_000)
+    assert said.AWAY[language] not in line.text()
+    assert case.shown(screen) == before
