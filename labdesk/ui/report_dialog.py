@@ -38,7 +38,12 @@ from labdesk.ui.session import UiSession
 
 
 class ReasonDialog(QDialog):
-    """Collects a required reason: OK stays disabled until something is typed."""
+    """Collects a required reason: OK stays disabled until something is typed.
+
+    With `submit` set, OK runs it and the dialog closes only when it succeeds: a refusal
+    (a server away, above all) is said on the dialog's own line and the reason typed stays
+    for the next try (issue 18.5).
+    """
 
     def __init__(self, title: str, explanation: str, ok_text: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -49,6 +54,11 @@ class ReasonDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("report_reason")
         self.reason.setTabChangesFocus(True)
+        self.submit: Callable[[str], bool] | None = None
+        self.error = QLabel()
+        self.error.setObjectName("report_reason_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -58,12 +68,17 @@ class ReasonDialog(QDialog):
         self.reason.textChanged.connect(
             lambda: ok.setEnabled(bool(self.reason.toPlainText().strip()))
         )
-        self.buttons.accepted.connect(self.accept)
+        self.buttons.accepted.connect(self._try_submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.reason)
+        layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def _try_submit(self) -> None:
+        if self.submit is None or self.submit(self.reason_text()):
+            self.accept()
 
     def reason_text(self) -> str:
         return self.reason.toPlainText().strip()
@@ -242,7 +257,13 @@ class ReportDialog(QDialog):
         if self.reason_dialog is not None:
             self.reason_dialog.setParent(None)  # see SamplesScreen.start_cancel
         dialog = ReasonDialog(title, explanation, ok, self)
-        dialog.accepted.connect(lambda: then(dialog.reason_text()))
+
+        def submit(reason: str) -> bool:
+            done = bool(then(reason))
+            dialog.error.setText("" if done else self.message.text())
+            return done
+
+        dialog.submit = submit
         self.reason_dialog = dialog
         dialog.open()
         return dialog
