@@ -4,17 +4,20 @@ Where many results are judged together — an import's preview, a bulk of entrie
 benchmark's day of results — most verdicts are only ever read for their code and what
 the report prints. `judge_rows(rules, rows)` (and `judge_many(rule, texts)` for one rule)
 return those as two lists, ``codes`` and ``displays``, filled by a lane per rule that
-appends two values per plain number: no `Verdict` object per result (making and keeping
-one, and the garbage collector walking it, cost more than the judging; see the judge
-section of docs/performance.md). Everything else of a row — its explanations, ``converted``,
+appends two values per plain number, ``<x``, sum of plain numbers, ``ND(x)`` against
+不得检出 and sampling plan: no `Verdict` object per result (making and keeping one, and
+the garbage collector walking it, cost more than the judging; see the judge section of
+docs/performance.md), and a converted, rounded or summed value printed only when
+``displays`` is read. Everything else of a row — its explanations, ``converted``,
 ``compared`` of an ND(x) … — is its `Verdict`, made on demand by `VerdictColumns.verdict`
 through the rule's own `CompiledRule.judge` (the reference: tests/core/test_judge_batch.py
 holds every column and every field equal to it).
 
-A row a lane does not take (ND, ``<x``, words, sums, plans, screening, anything odd) is
-judged at once by `CompiledRule.judge` and its Verdict kept. A row the rule refuses is
-kept in ``errors`` (its code and display empty): nothing is raised, so a caller can name
-every bad row, or raise the first (`VerdictColumns.verdict` raises the row's error).
+A row a lane does not take (ND, <LOQ, words, numbers below the LOD, marks, full-width or
+spaced text, screening, a step not 10⁻ⁿ) is judged at once by `CompiledRule.judge` and
+its Verdict kept. A row the rule refuses is kept in ``errors`` (its code and display
+empty): nothing is raised, so a caller can name every bad row, or raise the first
+(`VerdictColumns.verdict` raises the row's error).
 """
 
 from __future__ import annotations
@@ -81,9 +84,14 @@ class VerdictColumns:
         cost was printing the converted value (docs/performance.md)."""
         shown = self._shown
         if not self._written:
-            for i, value in enumerate(shown):
-                if isinstance(value, Decimal):
-                    shown[i] = plain(value)
+            # `plain` written out in one comprehension: a third of the cost of a loop
+            # calling it (a display column is read whole, by a preview or a report).
+            shown[:] = [
+                value
+                if value.__class__ is str
+                else (text if "E" not in (text := str(value)) else f"{value:f}")
+                for value in shown
+            ]
             self._written = True
         return cast("list[str]", shown)  # every row written out above
 

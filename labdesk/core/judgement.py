@@ -120,10 +120,15 @@ def _fails_test(
     if up is None:
         return lo.__gt__ if lo_incl else lo.__ge__  # lo > x: below the limit
 
-    def fails(x: Decimal) -> bool:
-        return x < lo or x > up or (x == lo and not lo_incl) or (x == up and not up_incl)
-
-    return fails
+    # Both ends: one chained comparison, its operators chosen here (a two-sided limit is
+    # a sixth of a day's results: pH, tolerances).
+    if lo_incl and up_incl:
+        return lambda x: not lo <= x <= up
+    if lo_incl:
+        return lambda x: not lo <= x < up
+    if up_incl:
+        return lambda x: not lo < x <= up
+    return lambda x: not lo < x < up
 
 
 class CompiledRule(IntervalJudgement):

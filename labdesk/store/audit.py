@@ -72,7 +72,8 @@ _SIMPLE_TYPES = frozenset({str, int, type(None)})
 # 150 items repeat the previous sample's names, units, limits and sources).
 _MEMO_LIMIT = 50_000
 _MEMO_KEPT = 4_096
-# Distinct key sets of insert_many rows remembered per table (see _Layout).
+# Distinct key sets of insert_many rows remembered per table (see _Layout), and
+# statements binding a subset of a table's columns.
 _LAYOUTS_KEPT = 64
 # From this many rows, the values all rows of an insert_many share are written once
 # into a JSON template of the call's own (below, building it costs more than it saves).
@@ -329,6 +330,8 @@ class _Layout:
         )
         sql = self._sql.get(kept)
         if sql is None:
+            if len(self._sql) >= _LAYOUTS_KEPT:
+                self._sql.clear()
             names = ", ".join(["id", *(self.given[i] for i in kept)])
             sql = self._sql[kept] = (
                 f"INSERT INTO {self.table} ({names}) VALUES ({', '.join('?' * (len(kept) + 1))})"
@@ -389,6 +392,8 @@ def _narrowed(
     )
     sql = cache.get(kept)
     if sql is None:
+        if len(cache) >= _LAYOUTS_KEPT:
+            cache.clear()
         names = ", ".join(columns[i] for i in kept)
         sql = cache[kept] = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(kept))})"
     if len(kept) == len(columns):
@@ -821,13 +826,13 @@ class Writer:
             if isinstance(value, float | Decimal | bool):
                 raise TypeError(f"{table}: content values are str, int or None")
         start = self._allocate(table, len(rows))
-        # Bound as they are made, never held as a list: 10,000 tuples more in memory would
-        # also cost the garbage collector's passes over them.
+        # A list, not a generator: resuming a generator per row made the insert of 10,000
+        # limit rows ~5 % slower (the bulk imports pause the collector, core.bulk).
         if rows and columns is not None:
-            self.conn.executemany(insert_sql, ((start + i, *row) for i, row in enumerate(rows)))
+            self.conn.executemany(insert_sql, [(start + i, *row) for i, row in enumerate(rows)])
         elif rows:
             self.conn.executemany(
-                insert_sql, ((start + i, parent_id, *row) for i, row in enumerate(rows))
+                insert_sql, [(start + i, parent_id, *row) for i, row in enumerate(rows)]
             )
         return content_digest(body or body_digest(rows), start, len(rows))
 

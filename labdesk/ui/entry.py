@@ -30,6 +30,7 @@ from labdesk.core.errors import LabDeskError
 from labdesk.store.schema import live_item
 from labdesk.ui import grid_data
 from labdesk.ui.errors import user_message
+from labdesk.ui.inline_message import InlineMessage
 from labdesk.ui.labels import state_title
 from labdesk.ui.layout_state import restore_header, save_header
 from labdesk.ui.result_grid import ResultGridModel, ResultTableView
@@ -43,22 +44,6 @@ def layout_key(mode: str, units: int = 0) -> str:
     "v2": states saved by earlier builds hold the never-applied 100 px widths.
     """
     return f"entry/v2/{mode}" + (f"/units{units}" if units else "")
-
-
-class InlineMessage(QLabel):
-    """One line under the grid: what was saved, or why something was refused."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("entry_message")
-        self.setWordWrap(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.is_error = False
-
-    def show_message(self, text: str, is_error: bool) -> None:
-        self.is_error = is_error
-        self.setStyleSheet("color: #b00020;" if is_error else "color: #1b5e20;")
-        self.setText(text)
 
 
 class ResultEntryScreen(QWidget):

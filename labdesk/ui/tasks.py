@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.ui import grid_data
-from labdesk.ui.entry import InlineMessage
+from labdesk.ui.inline_message import InlineMessage  # not the entry screen's module
 from labdesk.ui.labels import state_title
 from labdesk.ui.samples import SampleTable
 from labdesk.ui.server_notice import ReadNotice

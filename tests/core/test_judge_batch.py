@@ -141,3 +141,13 @@ def test_rows_near_the_limit_in_any_context_are_what_judge_says(precision: int, 
         columns = judge_many(rule, [text])
         expected = rule.judge(text)
     assert (columns.codes[0], columns.displays[0]) == (expected.verdict, expected.display)
+
+
+@pytest.mark.parametrize("limit", ["4.0～7.5", "超过4.0到7.5", "至少4.0不足7.5", "超过4.0不足7.5"])
+def test_a_two_sided_limit_at_and_beside_its_ends(limit: str) -> None:
+    # Each end open or closed as the limit says (`Limit.contains`), one by one and in a batch.
+    rule = compile_rule(limit)
+    texts = ["3.9", "4.0", "4.00", "4.1", "7.4", "7.5", "7.50", "7.6"]
+    expected = ["pass" if rule.limit.contains(Decimal(t)) else "fail" for t in texts]
+    assert [rule.judge(t).verdict for t in texts] == expected
+    assert judge_many(rule, texts).codes == expected
