@@ -379,6 +379,14 @@ def transition(
         changes["state"] = to_state
     if changes:
         w.update("samples", sample_id, changes, reason=reason, action=action)
+    record_event(w, sample_id, from_state, to_state, action, reason=reason)
+
+
+def record_event(
+    w: Writer, sample_id: int, from_state: str, to_state: str, action: str, *, reason: str = ""
+) -> None:
+    """The sample_events row of a move whose state is already written (a sample inserted
+    in its first state: `transition` would read the row back to find nothing to change)."""
     w.insert(
         "sample_events",
         {
@@ -432,7 +440,7 @@ def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = Fals
         elif not draft:
             assert form.sampling_date is not None
             freeze_items(w, sample_id, values["category_code"], form.sampling_date)
-        transition(w, sample_id, "draft", values["state"], "draft" if draft else "register")
+        record_event(w, sample_id, "draft", values["state"], "draft" if draft else "register")
         if not draft:
             clocks.refresh_in(w, [sample_id], reason="register")
     return sample_id

@@ -161,6 +161,19 @@ class Database:
             except self.engine.errors as exc:
                 raise self.engine.translate(exc, self.target) from exc
 
+    def take_draft_writers(self) -> set[int]:
+        """The server processes (`backend_id`) that `wait_for_change` heard write or
+        delete a plan's draft units since this was last asked; empty on a file. Drafts
+        are unaudited: they move no audit head, so this is how a window learns of them."""
+        with self.lock:
+            return self.engine.take_draft_writers(self.conn)
+
+    def backend_id(self) -> int | None:
+        """This connection's server process, as announced with its writes (None on a
+        file, or while the link is lost: it is replaced, with a new id, when next used)."""
+        with self.lock:
+            return self.engine.backend_id(self.conn)
+
     def write(
         self, actor: Actor, *, shared: bool = False
     ) -> contextlib.AbstractContextManager[Writer]:

@@ -187,6 +187,14 @@ class Engine:
         time.sleep(timeout)
         return False
 
+    def take_draft_writers(self, conn: Connection) -> set[int]:
+        """Database.take_draft_writers: a file announces nothing."""
+        return set()
+
+    def backend_id(self, conn: Connection) -> int | None:
+        """Database.backend_id: a file has no server process."""
+        return None
+
     def prepare(self, conn: Connection, tables: Sequence[str], *, check_only: bool = False) -> bool:
         """Creates what the engine needs beside the migrated schema (a server's id
         sequences) where it is missing; True if something was (`check_only`: would be)

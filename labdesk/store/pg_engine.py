@@ -92,6 +92,20 @@ NOTIFY_HEAD = (
     "CREATE TRIGGER labdesk_audit_notify AFTER UPDATE ON audit_head FOR EACH ROW "
     "EXECUTE FUNCTION labdesk_audit_notify()",
 )
+# A plan's units kept as a draft (store/drafts.py) are unaudited, so they move no head:
+# each draft row written or deleted announces its item here, with the writing server
+# process (the notification's pid), for the windows that show it (ui/change_watch.py).
+DRAFTS_CHANNEL = "labdesk_drafts"
+NOTIFY_DRAFTS = (
+    "CREATE OR REPLACE FUNCTION labdesk_drafts_notify() RETURNS trigger LANGUAGE plpgsql "
+    "AS $$ BEGIN IF TG_OP = 'DELETE' THEN "
+    f"PERFORM pg_notify('{DRAFTS_CHANNEL}', OLD.sample_item_id::text); "
+    f"ELSE PERFORM pg_notify('{DRAFTS_CHANNEL}', NEW.sample_item_id::text); END IF; "
+    "RETURN NULL; END $$",
+    "DROP TRIGGER IF EXISTS labdesk_drafts_notify ON unit_drafts",
+    "CREATE TRIGGER labdesk_drafts_notify AFTER INSERT OR UPDATE OR DELETE ON unit_drafts "
+    "FOR EACH ROW EXECUTE FUNCTION labdesk_drafts_notify()",
+)
 
 
 def take_ids_function(tables: Sequence[str]) -> str:
@@ -145,7 +159,7 @@ def functions_mark(tables: Sequence[str]) -> str:
     """What the server functions of this program are, as a short digest kept in the
     comment of `labdesk_take_ids`: a database whose functions an older LabDesk made (or
     made for other tables) gets this program's on open (PostgresEngine.prepare)."""
-    text = "\n".join((take_ids_function(tables), APPEND, *NOTIFY_HEAD))
+    text = "\n".join((take_ids_function(tables), APPEND, *NOTIFY_HEAD, *NOTIFY_DRAFTS))
     return "labdesk " + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -245,6 +259,7 @@ class PgConnection:
         self._pending_keys: list[tuple[str, str]] = []
         self._open_tx = False
         self.listening = False  # LISTEN issued on this link (wait_for_change)
+        self.draft_writers: set[int] = set()  # server processes announced writing drafts
 
     @property
     def lost(self) -> bool:
@@ -508,7 +523,7 @@ class PostgresEngine(Engine):
         conn.raw.execute(take_ids_function(tables))
         conn.raw.execute(f"COMMENT ON FUNCTION labdesk_take_ids(text, bigint) IS '{mark}'")
         conn.raw.execute(APPEND)
-        for statement in NOTIFY_HEAD:
+        for statement in (*NOTIFY_HEAD, *NOTIFY_DRAFTS):
             conn.raw.execute(statement)
         return True
 
@@ -538,15 +553,30 @@ class PostgresEngine(Engine):
         assert isinstance(conn, PgConnection)
         conn._check_link("")
         if not conn.listening:
-            conn.raw.execute(f"LISTEN {CHANGE_CHANNEL}")
+            conn.raw.execute(f"LISTEN {CHANGE_CHANNEL}; LISTEN {DRAFTS_CHANNEL}")
             conn.listening = True
         announced = False
-        for _ in conn.raw.notifies(timeout=timeout, stop_after=1):
+        for notify in conn.raw.notifies(timeout=timeout, stop_after=1):
             announced = True
+            self._note(conn, notify)
         if announced:  # a burst of commits: one wake-up
-            for _ in conn.raw.notifies(timeout=0.0):
-                pass
+            for notify in conn.raw.notifies(timeout=0.0):
+                self._note(conn, notify)
         return announced
+
+    @staticmethod
+    def _note(conn: PgConnection, notify: psycopg.Notify) -> None:
+        if notify.channel == DRAFTS_CHANNEL:
+            conn.draft_writers.add(notify.pid)
+
+    def take_draft_writers(self, conn: Connection) -> set[int]:
+        assert isinstance(conn, PgConnection)
+        writers, conn.draft_writers = conn.draft_writers, set()
+        return writers
+
+    def backend_id(self, conn: Connection) -> int | None:
+        assert isinstance(conn, PgConnection)
+        return None if conn.lost else int(conn.raw.info.backend_pid)
 
     def begin_write(self, conn: Connection, audited: str = "") -> None:
         if not audited:

@@ -9,6 +9,14 @@ seconds; when it moved past what this window's connection appended itself
 (`audit.own_entries_between`), it emits `remoteChange`. One indexed single-row query per
 wake-up; its cost and the delay are measured in docs/deployment.md. A SQLite file has one
 writer process, this window, so nothing is watched there.
+
+A plan's units kept as a draft are unaudited and move no head; the server announces each
+draft row written on a second channel with the writing server process, and a draft
+another process wrote (not this window's connection, `Database.backend_id`) emits
+`remoteChange` too: the result grid's refresh reads the shown rows' drafts again, so
+units typed at another workstation appear without F5 (the main window leaves a screen
+whose editor has the focus alone, as for any remote change). Cost: one notification per
+unit typed, nothing read (docs/performance.md, "Draft units announced").
 """
 
 from __future__ import annotations
@@ -83,6 +91,12 @@ class ChangeWatch(QObject):
             return False
         return seq - known > own_entries_between(self.session.db, known, seq)
 
+    def _others_drafted(self, writers: set[int]) -> bool:
+        """Draft units written by a server process other than this window's connection."""
+        if not writers:
+            return False
+        return bool(writers - {self.session.db.backend_id()})
+
     def _run(self) -> None:
         from labdesk.store.db import open_reader
 
@@ -105,7 +119,8 @@ class ChangeWatch(QObject):
                     reader.close()
                     reader = None
                 continue
-            if self._others_wrote(seq):
+            drafted = reader.take_draft_writers()
+            if self._others_wrote(seq) or self._others_drafted(drafted):
                 self.remoteChange.emit()  # queued to the GUI thread (QObject's thread)
         if reader is not None:
             reader.close()

@@ -79,7 +79,8 @@ class RunsScreen(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.verticalHeader().setVisible(False)
         self.list.horizontalHeader().setStretchLastSection(True)
-        self.list.itemSelectionChanged.connect(self._show_selected)
+        # A run or an item picked while the server is away: said, the rest stays.
+        self.list.itemSelectionChanged.connect(lambda: self.read_notice.read(self._show_selected))
 
         self.heading = QLabel()
         self.heading.setObjectName("run_heading")
@@ -104,7 +105,7 @@ class RunsScreen(QWidget):
         self.items.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((120, 90, 200, 110, 80, 190)):
             self.items.horizontalHeader().resizeSection(column, width)
-        self.items.itemSelectionChanged.connect(self._item_selected)
+        self.items.itemSelectionChanged.connect(lambda: self.read_notice.read(self._item_selected))
         self.raw = RawDataPanel(session, self)
 
         self.grid_model = ResultGridModel(session, self)
@@ -132,7 +133,7 @@ class RunsScreen(QWidget):
             actions.addWidget(button)
         actions.addStretch(1)
         self.message = InlineMessage(self)
-        self.read_notice = ReadNotice(self.message)
+        self.read_notice: ReadNotice = ReadNotice(self.message)
         self.message.setObjectName("run_message")
 
         left = QWidget()

@@ -258,7 +258,7 @@ class StandardsScreen(QWidget):
             self.tr("Search items, standards, categories, methods…")
         )
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.textChanged.connect(lambda _t: self.reload())
+        self.search_edit.textChanged.connect(lambda _t: self.read_notice.read(self.reload))
         self.import_button = QPushButton(self.tr("Import library file…"), self)
         self.import_button.setObjectName("import_button")
         self.import_button.clicked.connect(self._choose_import)
@@ -291,7 +291,7 @@ class StandardsScreen(QWidget):
         self.tree.setObjectName("standards_tree")
         self.tree.setHeaderLabels([self.tr("Standard / category"), self.tr("Items")])
         self.tree.setColumnWidth(0, 320)
-        self.tree.currentItemChanged.connect(lambda _c, _p: self._show_items())
+        self.tree.currentItemChanged.connect(lambda _c, _p: self.read_notice.read(self._show_items))
         splitter.addWidget(titled(self.tr("Standards"), self.tree))
         self.items_model = RowsModel(
             [

@@ -74,12 +74,12 @@ class TasksScreen(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((150, 220, 90, 100, 70, 80, 80, 80)):
             self.table.horizontalHeader().resizeSection(column, width)
-        self.table.itemSelectionChanged.connect(self._task_selected)
+        self.table.itemSelectionChanged.connect(lambda: self.read_notice.read(self._task_selected))
         self.samples = SampleTable(session, self)
         self.samples.setObjectName("tasks_samples")
         self.message = InlineMessage(self)
         self.message.setObjectName("tasks_message")
-        self.read_notice = ReadNotice(self.message)
+        self.read_notice: ReadNotice = ReadNotice(self.message)
 
         top = QHBoxLayout()
         top.addWidget(self.my_work, 1)

@@ -217,7 +217,9 @@ class UsersScreen(QWidget):
         from labdesk.ui.authorization_panel import AuthorizationPanel
 
         self.authorizations = AuthorizationPanel(session, self)
-        self.table.itemSelectionChanged.connect(self._show_authorizations)
+        self.table.itemSelectionChanged.connect(
+            lambda: self.read_notice.read(self._show_authorizations)
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)

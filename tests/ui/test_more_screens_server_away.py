@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -38,6 +38,7 @@ class Case:
     shown: Callable[[QWidget], object]  # what the screen shows (must stay while away)
     typed: str = ""  # objectName of a filter field typed into before (must stay)
     later: bool = False  # the screen reads off the GUI thread: the notice comes later
+    pick: str = ""  # objectName of a list whose next row the user picks while away
 
 
 def _rows(name: str) -> Callable[[QWidget], object]:
@@ -67,18 +68,33 @@ def _combo(name: str) -> Callable[[QWidget], object]:
 
 
 CASES = (
-    Case("tasks", "manager", "tasks_message", _rows("tasks_table")),
+    Case("tasks", "manager", "tasks_message", _rows("tasks_table"), pick="tasks_table"),
     Case("runs", "tech1", "run_message", _rows("runs_list")),
     Case("clocks", "manager", "backups_message", _rows("backups_table"), typed="backups_filter"),
     Case("qc_chart", "tech1", "qc_chart_message", _combo("qc_chart_method")),
-    Case("standards", "manager", "messageBanner", _rows("standards_tree")),
+    Case("standards", "manager", "messageBanner", _rows("standards_tree"), pick="standards_tree"),
     Case("methods", "manager", "methods_message", _rows("methods_table")),
     Case("instruments", "manager", "instruments_message", _rows("instruments_table")),
     Case("audit", "manager", "messageBanner", _rows("audit_table"), typed="sample_edit"),
-    Case("users", "admin", "users_message", _rows("users_table")),
+    Case("users", "admin", "users_message", _rows("users_table"), pick="users_table"),
     Case("batches", "manager", "messageBanner", _rows("batch_list"), later=True),
     Case("dashboard", "manager", "messageBanner", _rows("state_table"), later=True),
 )
+
+
+def _pick_next(qtbot: QtBot, screen: QWidget, name: str) -> None:
+    """The user moves to the list's next row with the arrow key (a selection that reads)."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    view = screen.findChild(QAbstractItemView, name)
+    assert view is not None, name
+    assert view.model().rowCount() > 1, f"{name}: the demo has one row only"
+    view.setFocus()
+    if not view.currentIndex().isValid():
+        view.setCurrentIndex(view.model().index(0, 0))
+    before = QPersistentModelIndex(view.currentIndex())
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert QPersistentModelIndex(view.currentIndex()) != before
 
 
 def _line(screen: QWidget, name: str) -> QLabel:
@@ -113,6 +129,9 @@ def test_a_screen_says_the_server_is_away_keeps_what_it_shows_and_reads_again(
         said._said_plainly(line.text(), language)
         assert getattr(line, "is_error", True)
         assert case.shown(screen) == before  # nothing emptied or half-replaced
+        if case.pick:
+            _pick_next(qtbot, screen, case.pick)
+            said._said_plainly(line.text(), language)
         if typed is not None:
             qtbot.keyClick(typed, Qt.Key.Key_Return)  # the user's own try while away
             said._said_plainly(line.text(), language)
