@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -192,3 +193,29 @@ def test_a_report_withdrawal_keeps_its_reason_while_the_server_is_away(
     (row,) = report_issues.report_history(pg_session.db, sample_id)
     assert row["state"] == "withdrawn" and row["withdrawn_reason"] == "sample data mixed up"
     assert dialog.table.item(0, 2).text() in ("Withdrawn", "已作废"), dialog.message.text()
+
+
+def test_labels_asked_for_while_the_server_is_away_say_so_and_come_next_time(
+    qtbot: QtBot, pg_session: UiSession, language: str, tmp_path: Path
+) -> None:
+    from labdesk.ui.labels_dialog import LabelsDialog
+    from tests.ui.test_scanning_and_reports import _one
+
+    sign_in_as(pg_session, "tech1")
+    _sample_id, number = _one(pg_session, "received")
+    dialog = LabelsDialog(pg_session, [number])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    target = tmp_path / "labels.pdf"
+    dialog.ask_path = lambda: str(target)
+
+    away._allow(pg_session, False)
+    try:
+        qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+        said._said_plainly(dialog.message.text(), language)
+        assert dialog.isVisible() and not target.exists()
+    finally:
+        away._allow(pg_session, True)
+
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes().startswith(b"%PDF-"), dialog.message.text()
