@@ -5,7 +5,7 @@
     <name>BackupKeeper</name>
     <message>
         <source>Backups: by the database server (pg_dump)</source>
-        <translation>备份：由数据库服务器负责（pg_dump）</translation>
+        <translation>备份：由数据库服务器自行负责</translation>
     </message>
 </context>
 </TS>
