@@ -113,7 +113,7 @@ class RunsScreen(QWidget):
         self.grid.setObjectName("run_grid")
         self.grid.setModel(self.grid_model)
         self.grid.horizontalHeader().setStretchLastSection(True)
-        self.grid_model.committed.connect(lambda _id: self.refresh_run())
+        self.grid_model.committed.connect(lambda _id: self.read_notice.read(self.refresh_run))
 
         self.buttons: dict[str, QPushButton] = {}
         actions = QHBoxLayout()
