@@ -139,6 +139,12 @@ class ExportDialog(QDialog):
         folder_row.addWidget(browse)
         form.addRow(self.tr("Write to folder:"), folder_row)
         layout.addLayout(form)
+        # Why the last export did not happen (a server away), shown when reopened.
+        self.error = QLabel(self)
+        self.error.setObjectName("export_error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -463,9 +469,26 @@ class BatchesScreen(QWidget):
         dialog.accepted.connect(
             lambda: self.export(dialog.folder.text().strip(), dialog.passphrase.text())
         )
-        dialog.finished.connect(dialog.deleteLater)
+        # Kept while its export runs: a server away reopens it as it was (_export_failed).
+        dialog.rejected.connect(dialog.deleteLater)
         self.export_dialog = dialog
         dialog.open()
+
+    def _export_ended(self, exc: BaseException | None) -> None:
+        """The sign-off dialog after its export: gone when done; reopened with what was
+        typed and why when the server was away or busy (nothing was exported), so the
+        manager sends the same export again with one click."""
+        from labdesk.ui.server_notice import notice, retryable
+
+        dialog, self.export_dialog = self.export_dialog, None
+        if dialog is None:
+            return
+        if exc is not None and retryable(exc):
+            dialog.error.setText(notice(exc))
+            self.export_dialog = dialog
+            dialog.open()
+            return
+        dialog.deleteLater()
 
     def export(self, folder: str, passphrase: str) -> None:
         """Export the pending batch to `folder` off the GUI thread, with progress/cancel."""
@@ -489,11 +512,13 @@ class BatchesScreen(QWidget):
                 )
             )
             self.session.notify_changed("batches")
+            self._export_ended(None)
             self.refresh()
             self.exportFinished.emit()
 
         def failed(exc: BaseException) -> None:
             self._show_failure(exc)
+            self._export_ended(exc)
             self.refresh()
             self.exportFinished.emit()
 
