@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation
 from typing import Any, Protocol
 
-from labdesk.core.entries import parse_entry
+from labdesk.core.entries import MAX_LENGTH, parse_entry
 from labdesk.core.errors import ValidationError
 from labdesk.core.limits import Limit
 from labdesk.core.numbers import quote
@@ -80,6 +80,13 @@ __all__ = [
 MAX_COMPONENTS = 20
 _PLAIN_CHARS = "0123456789."
 _WIDE = Context(prec=120)  # exact for any accepted entry times any accepted scale
+# A sum's components are added exactly: in the thread's 28-digit context
+# 0.1000000000000000000000000000001+0.2 made 0.3, a pass against ≤0.3 for a value above it.
+# The number grammar bounds an entry to 40 characters and exponents to ±30, so 120 digits
+# always hold the exact sum of 20 components; the trap turns any breach of that into a
+# loud error instead of a rounding.
+_SUM = Context(prec=120, traps=[Inexact, InvalidOperation])
+_add = _SUM.add
 _new_building = object.__new__
 
 
@@ -154,14 +161,20 @@ def judge_sum(rule: CompiledRule, text: str, parts: list[str]) -> Verdict:
     shown: list[str] = []
     for part in parts:
         plain = part.strip()
-        if plain.isascii() and plain and not plain.strip(_PLAIN_CHARS) and plain[0] != ".":
+        if (
+            plain.isascii()
+            and plain
+            and len(plain) <= MAX_LENGTH  # longer: refused by parse_entry, as any entry
+            and not plain.strip(_PLAIN_CHARS)
+            and plain[0] != "."
+        ):
             try:
                 value = Decimal(plain)
             except InvalidOperation:
                 pass
             else:  # a plain component: what parse_entry would give, without its reader
-                low += value
-                high += value
+                low = _add(low, value)
+                high = _add(high, value)
                 shown.append(_plain(value))
                 continue
         entry = parse_entry(part)
@@ -178,12 +191,12 @@ def judge_sum(rule: CompiledRule, text: str, parts: list[str]) -> Verdict:
                 raise ValidationError(
                     "result", "sum_component", f"result {quote(part)!r}: a component is negative"
                 )
-            low += entry.value
-            high += entry.value
+            low = _add(low, entry.value)
+            high = _add(high, entry.value)
             shown.append(_plain(entry.value))
         elif entry.kind == "below":
             assert entry.value is not None
-            high += entry.value
+            high = _add(high, entry.value)
             exact = False
             shown.append(f"<{_plain(entry.value)}")
         elif entry.kind in ("not_detected", "below_lod"):
@@ -195,7 +208,7 @@ def judge_sum(rule: CompiledRule, text: str, parts: list[str]) -> Verdict:
                     f"result {quote(part)!r}: a component below the LOD needs the LOD, e.g. "
                     "ND(0.01) or <0.01 （未检出的分量须注明检出限，如 ND(0.01)）",
                 )
-            high += lod
+            high = _add(high, lod)
             exact = False
             shown.append(f"ND({_plain(lod)})")
         else:

@@ -182,6 +182,7 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
     below_floor = rule._below_floor
     span_code = rule._span_code
     room = _exact_room(scale) if scale is not None else 0
+    sum_room = getcontext().prec  # as `judge_lanes`: a longer sum is added exactly there
 
     def other(text: str) -> None:
         """An ASCII text of 1–MAX_LENGTH characters that is not plain digits: ``<x`` and
@@ -204,7 +205,7 @@ def _lane(rule: CompiledRule, columns: VerdictColumns) -> Lane:
                     code_append(span_code(_ZERO, high, closed))
                     display_append(text if canonical(rest) else "<" + plain(bound))
                     return None
-        elif "+" in text and first != "+":
+        elif "+" in text and first != "+" and len(text) <= sum_room:
             parts = text.split("+")
             if len(parts) <= MAX_COMPONENTS:
                 total = _ZERO

@@ -12,7 +12,7 @@ lanes equal to it on every field, and pins outputs of the code before the lanes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, getcontext
 from typing import Any, Protocol
 
 from labdesk.core.entries import MAX_LENGTH
@@ -113,6 +113,9 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
     below_up = rule._up if plain_span and rule._lo is None and rule._up else None
     judge_value = rule.judge_value
     sums = rule._numeric or rule._kind == "report_only"  # else refused on the general path
+    # Plain components of a text of n characters add up to at most n digits: within the
+    # thread's precision their `+=` is exact; a longer sum goes to `judge_sum`'s exact add.
+    sum_room = getcontext().prec
 
     def bounds(text: str) -> Verdict:
         """``<x``, ``ND(x)`` (x > 0) and a sum of plain numbers in ASCII; else the
@@ -145,7 +148,7 @@ def lanes(rule: LaneRule) -> Callable[[str], Verdict]:
                     stated = Decimal(inner)
                     if stated:
                         return stated_lod(stated, inner if canonical(inner) else None)
-        elif sums and "+" in text and first != "+":
+        elif sums and "+" in text and first != "+" and len(text) <= sum_room:
             parts = text.split("+")
             if len(parts) <= MAX_COMPONENTS:
                 # `item_kinds.judge_sum` for plain components: the same sum, the same words.

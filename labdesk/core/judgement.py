@@ -220,7 +220,9 @@ class CompiledRule(IntervalJudgement):
                     f"a factor or a unit conversion needs a numeric limit, not "
                     f"{quote(rule.limit)!r} （换算系数或单位换算只用于数值限量）",
                 )
-            self._scale = (self.factor or Decimal(1)) * (unit_ratio or Decimal(1))
+            # In 120 digits, not the thread's 28: a factor as long as the number grammar
+            # allows times a unit ratio stays exact.
+            self._scale = _wide_multiply(self.factor or Decimal(1), unit_ratio or Decimal(1))
         check_rounding(rule)
         self._colony = rule.rounding == COLONY_RULE
         if self._colony and rule.method == "rounded" and (rule.interval or rule.decimals):

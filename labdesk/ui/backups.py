@@ -9,7 +9,9 @@ backup's time, with its folder in the tooltip, and turns into a warning when the
 been none for more than two days or the last attempt failed.
 
 Only the real app switches it on (`UiSession.auto_backups`); a window built in a test is
-not backed up unless the test asks for it.
+not backed up unless the test asks for it. A centre on a server is backed up by the
+server's own tools (pg_dump, docs/deployment.md): the keeper takes nothing there and says
+so, instead of a failed backup each day and a status line that reads the server.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -54,7 +57,16 @@ class BackupKeeper(QObject):
 
     @property
     def enabled(self) -> bool:
-        return bool(getattr(self.session, "auto_backups", False)) and not self.session.db.readonly
+        return (
+            bool(getattr(self.session, "auto_backups", False))
+            and self.on_file
+            and not self.session.db.readonly
+        )
+
+    @property
+    def on_file(self) -> bool:
+        """The centre is a database file (the only kind this program copies itself)."""
+        return isinstance(self.session.db_path, Path)
 
     def start(self) -> None:
         """The daily backup now if due, and the hourly check."""
@@ -98,7 +110,9 @@ class BackupKeeper(QObject):
             else:
                 if not isinstance(result, Exception) or not _is_user_fault(result):
                     log.error("automatic backup failed", exc_info=result)
-                self.problem = str(result)
+                from labdesk.ui.errors import user_message
+
+                self.problem = user_message(result)  # the UI's language, never a trace
             self.update_label()
             self.attemptFinished.emit(result)
             if then is not None:
@@ -117,6 +131,12 @@ class BackupKeeper(QObject):
         )
 
     def update_label(self) -> None:
+        if not self.on_file:
+            self.label.setText(self.tr("Backups: by the database server (pg_dump)"))
+            self.label.setStyleSheet("")
+            self.label.setToolTip("")
+            self.stale = False
+            return
         try:
             status = backup_status(self.session.db)
         except sqlite3.ProgrammingError:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -192,3 +193,75 @@ def test_a_report_withdrawal_keeps_its_reason_while_the_server_is_away(
     (row,) = report_issues.report_history(pg_session.db, sample_id)
     assert row["state"] == "withdrawn" and row["withdrawn_reason"] == "sample data mixed up"
     assert dialog.table.item(0, 2).text() in ("Withdrawn", "已作废"), dialog.message.text()
+
+
+def test_labels_asked_for_while_the_server_is_away_say_so_and_come_next_time(
+    qtbot: QtBot, pg_session: UiSession, language: str, tmp_path: Path
+) -> None:
+    from labdesk.ui.labels_dialog import LabelsDialog
+    from tests.ui.test_scanning_and_reports import _one
+
+    sign_in_as(pg_session, "tech1")
+    _sample_id, number = _one(pg_session, "received")
+    dialog = LabelsDialog(pg_session, [number])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    target = tmp_path / "labels.pdf"
+    dialog.ask_path = lambda: str(target)
+
+    away._allow(pg_session, False)
+    try:
+        qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+        said._said_plainly(dialog.message.text(), language)
+        assert dialog.isVisible() and not target.exists()
+    finally:
+        away._allow(pg_session, True)
+
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert target.read_bytes().startswith(b"%PDF-"), dialog.message.text()
+
+
+def test_a_backup_sample_registered_while_the_server_is_away_keeps_its_form(
+    qtbot: QtBot, pg_session: UiSession, language: str
+) -> None:
+    """The clocks screen's inline form (no dialog): said plainly, every field stays, the
+    same click once the server is back registers it."""
+    from datetime import date
+
+    from labdesk.ui.clocks_screen import ClocksScreen
+
+    sign_in_as(pg_session, "tech1")
+    screen = ClocksScreen(pg_session)
+    qtbot.addWidget(screen)
+    screen.show()
+    tab = screen.backups
+    screen.tabs.setCurrentWidget(tab)
+    number, concluded = pg_session.db.query_one(
+        "SELECT sample_no, concluded_on FROM samples WHERE state = 'approved' "
+        "ORDER BY concluded_on DESC LIMIT 1"
+    ) or ("", "")
+    assert number, "the demo has an approved sample"
+    tab.today = date.fromisoformat(str(concluded))
+    typed = {
+        tab.sample_no: str(number),
+        tab.location: "留样室 A-3-2",
+        tab.seal_no: "FY-AWAY-1",
+        tab.quantity: "2",
+        tab.qty_unit: "袋",
+    }
+    for edit, text in typed.items():
+        type_text(qtbot, edit, text)
+
+    away._allow(pg_session, False)
+    try:
+        qtbot.mouseClick(tab.register_button, Qt.MouseButton.LeftButton)
+        said._said_plainly(tab.message.text(), language)
+        assert tab.message.is_error
+        assert {edit: edit.text() for edit in typed} == typed
+    finally:
+        away._allow(pg_session, True)
+
+    assert tab.table.rowCount() == 0  # nothing registered while away
+    qtbot.mouseClick(tab.register_button, Qt.MouseButton.LeftButton)
+    assert not tab.message.is_error, tab.message.text()
+    assert tab.table.rowCount() == 1

@@ -145,3 +145,28 @@ def test_a_screen_says_the_server_is_away_keeps_what_it_shows_and_reads_again(
         qtbot.waitUntil(lambda: said.AWAY[language] not in line.text(), timeout=10_000)
     assert said.AWAY[language] not in line.text()
     assert case.shown(screen) == before
+
+
+def test_a_centre_on_a_server_is_not_copied_by_the_window_and_its_status_says_who_backs_up(
+    qtbot: QtBot, pg_session: UiSession, language: str
+) -> None:
+    """The daily and on-exit copies are of a database file; a server centre is backed up
+    with the server's tools (pg_dump). The window takes none (it failed every day and
+    showed the store's message in both languages before), and reads nothing for the
+    status line — so a server away cannot break it either."""
+    from labdesk.ui.main_window import MainWindow
+
+    pg_session.auto_backups = True
+    sign_in_as(pg_session, "manager")
+    window = MainWindow(pg_session)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.assertNotEmitted(window.backups.attemptFinished, wait=1000):
+            window.open_initial_screen()
+        text = window.backups.label.text()
+        assert {"en": "pg_dump", "zh": "由数据库服务器"}[language] in text, text
+        assert "⚠" not in text, text
+        assert not window.backups.take_on_exit(lambda: None)  # nothing to wait for on exit
+    finally:
+        window.change_watch.stop()
