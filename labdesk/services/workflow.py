@@ -172,8 +172,9 @@ def next_report_no(db: Store, year: int) -> str:
     """The next free report number (检验报告编号) of `year`: `<centre code>-<year>-<serial>`.
 
     The serial counts per centre code and year from 000001. It is read inside the approving
-    transaction (single writer), and `samples.report_no` is UNIQUE, so two approvals can
-    never share a number. A code change starts the new prefix at 000001: still unique.
+    transaction, which holds the centre's row (approve: one approval takes a number at a
+    time), and `samples.report_no` is UNIQUE, so two approvals can never share a number.
+    A code change starts the new prefix at 000001: still unique.
     """
     code = str(db.scalar("SELECT code FROM centre WHERE id = 1") or "")
     prefix = f"{code}-{year}-" if code else f"{year}-"
@@ -279,15 +280,21 @@ def approve(
     given and signs the report payload.
     """
     require(ctx, "approve")
-    sample = load_sample(ctx.db, sample_id)
-    expect_state(sample, ("reviewed",), "approve it")
-    _not_own(ctx, sample, "approve")
-    lab_guards.check_signatory(ctx.db, ctx.actor, sample_id)
-    if report_class is not None:
-        check_report_class(report_class)
-    require_defended(ctx.db, [sample_id], "approve")
-    report_issues.require_signer(ctx.db, signer)
-    with ctx.db.write(ctx.actor) as w:
+    # Beside other workstations' entries, reviews and approvals (a shared write): the
+    # sample is checked once its row is locked, as in review. The centre's next report
+    # number is taken holding the centre's row, so approvals of different samples take
+    # their numbers one after another (each sees the ones committed before it).
+    with ctx.db.write(ctx.actor, shared=True) as w:
+        sample = locked_sample(w, sample_id)
+        expect_state(sample, ("reviewed",), "approve it")
+        _not_own(ctx, sample, "approve")
+        lab_guards.check_signatory(ctx.db, ctx.actor, sample_id)
+        if report_class is not None:
+            check_report_class(report_class)
+        require_defended(ctx.db, [sample_id], "approve")
+        report_issues.require_signer(ctx.db, signer)
+        if not sample["report_no"]:
+            w.lock("centre", 1)
         return approve_in(w, sample_id, comment.strip(), report_class=report_class, signer=signer)
 
 

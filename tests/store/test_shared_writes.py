@@ -435,3 +435,93 @@ def test_retests_racing_on_one_item_are_each_kept_in_order(workstations: list[Wo
     assert [int(r["attempt"]) for r in rows] == [1, 2, 3, 4, 5]
     assert [r["superseded_by"] for r in rows] == [r["id"] for r in rows[1:]] + [None]
     assert verify_audit(db).ok
+
+
+def _reviewed(world: World, sample_no: str) -> int:
+    from labdesk.services import workflow
+
+    sample_id = _submitted(world, sample_no)
+    workflow.review(world.reviewer, sample_id)
+    return sample_id
+
+
+def test_approvals_of_different_samples_at_once_number_their_reports_one_after_another(
+    workstations: list[World],
+) -> None:
+    """Approvals are shared writes: four at once, of four samples, each get a report
+    number of their own, consecutive, taken holding the centre's row (read without it,
+    two would take the same number and one would fail on the UNIQUE key)."""
+    from labdesk.services import workflow
+
+    reviewed = [_reviewed(w, f"APPROVE-MANY-{i}") for i, w in enumerate(workstations)]
+    start = threading.Barrier(len(workstations))
+    numbers: list[str] = []
+
+    def approve(world: World, sample_id: int) -> None:
+        start.wait(timeout=20)
+        numbers.append(workflow.approve(world.manager, sample_id))
+
+    threads = [
+        _in_thread(lambda w=w, s=s: approve(w, s))
+        for w, s in zip(workstations, reviewed, strict=True)
+    ]
+    for thread, failures in threads:
+        thread.join(timeout=120)
+        assert not thread.is_alive() and not failures, failures
+    serials = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    assert serials == list(range(serials[0], serials[0] + len(workstations)))
+    db = workstations[0].db
+    stored = {
+        str(r[0])
+        for r in db.query(
+            f"SELECT report_no FROM samples WHERE id IN ({', '.join('?' * len(reviewed))})",
+            reviewed,
+        )
+    }
+    assert stored == set(numbers)
+    assert verify_audit(db).ok
+
+
+def test_approvers_racing_on_one_sample_approve_it_once(workstations: list[World]) -> None:
+    from labdesk.core.errors import WorkflowError
+    from labdesk.services import workflow
+
+    sample_id = _reviewed(workstations[0], "APPROVE-RACE")
+    start = threading.Barrier(len(workstations))
+    outcomes: list[str] = []
+
+    def approve(world: World) -> None:
+        start.wait(timeout=20)
+        try:
+            outcomes.append(workflow.approve(world.manager, sample_id))
+        except WorkflowError:
+            outcomes.append("refused")
+
+    threads = [_in_thread(lambda w=w: approve(w)) for w in workstations]
+    for thread, failures in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive() and not failures, failures
+    assert outcomes.count("refused") == len(workstations) - 1
+    db = workstations[0].db
+    assert db.scalar("SELECT count(*) FROM reports WHERE sample_id = ?", (sample_id,)) == 1
+    assert verify_audit(db).ok
+
+
+def test_an_approval_runs_while_another_workstation_enters_results(
+    workstations: list[World],
+) -> None:
+    from labdesk.services import workflow
+
+    entering, approving = workstations[0], workstations[1]
+    sample_id = _reviewed(approving, "APPROVE-BESIDE")
+    item = _items(entering, 1)[0]
+    with entering.db.write(entering.tech.actor, shared=True) as w:
+        w.lock("sample_items", item)  # an entry in flight on another sample
+        thread, failures = _in_thread(lambda: workflow.approve(approving.manager, sample_id))
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "the approval waited for the other workstation's entry"
+        assert not failures, failures
+    assert approving.db.scalar("SELECT state FROM samples WHERE id = ?", (sample_id,)) == (
+        "approved"
+    )
+    assert verify_audit(approving.db).ok
