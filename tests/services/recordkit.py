@@ -80,7 +80,11 @@ def build_template(path: Path | str) -> None:
 
 
 def copy_database(source: Path, target: Path) -> None:
-    src = sqlite3.connect(str(source))
+    # Read-only by URI: a source that is not a file (a server template's name, when the
+    # services run on PostgreSQL) is an error, not a new empty file in the working folder.
+    if not isinstance(source, Path):
+        raise TypeError(f"the template {source!r} is not a SQLite file")
+    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
     dst = sqlite3.connect(str(target))
     try:
         src.backup(dst)
