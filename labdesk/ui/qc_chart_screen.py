@@ -24,8 +24,8 @@ from labdesk.core.errors import LabDeskError
 from labdesk.services import methods
 from labdesk.services.run_views import control_series
 from labdesk.ui.control_chart import ControlChart
-from labdesk.ui.entry import InlineMessage
 from labdesk.ui.errors import error_text
+from labdesk.ui.inline_message import InlineMessage
 from labdesk.ui.server_notice import ReadNotice
 from labdesk.ui.session import UiSession
 
