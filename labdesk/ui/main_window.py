@@ -48,7 +48,10 @@ NAV_TEXT_MARGIN = 48
 
 
 class ScreenLoadError(QLabel):
-    """Shown in place of a screen whose module failed to import (with the reason)."""
+    """Shown in place of a screen that could not be built (with the reason). A screen that
+    failed because the database server was away or busy is `retryable`: the main window
+    builds it again when it is next shown or refreshed (F5); any other failure stays until
+    the program is fixed."""
 
     def __init__(self, info: ScreenInfo, error: BaseException, parent: QWidget | None = None):
         super().__init__(parent)
@@ -57,11 +60,18 @@ class ScreenLoadError(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         from labdesk.ui.errors import user_message  # already logged with its trace
+        from labdesk.ui.server_words import retryable
 
-        self.setText(self.tr("This screen could not be opened: {0}").format(user_message(error)))
+        self.retryable = retryable(error)
+        text = self.tr("This screen could not be opened: {0}").format(user_message(error))
+        if self.retryable:
+            text += "\n\n" + self.tr(
+                "It opens by itself when you come back to it, or press F5 (Refresh) to try now."
+            )
+        self.setText(text)
 
     def refresh(self) -> None:
-        """Nothing to refresh: the error stays until the module is fixed."""
+        """Nothing to refresh here: a retryable one is rebuilt by the main window."""
 
 
 class MainWindow(QMainWindow):
@@ -286,6 +296,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = SCREENS[row].key
+        self._drop_if_retryable(key)
         fresh = key not in self._screens
         widget = self.screen_widget(key)
         self.stack.setCurrentWidget(widget)
@@ -294,7 +305,21 @@ class MainWindow(QMainWindow):
         self._stale.discard(key)
         self.session.settings.setValue(LAST_SCREEN_KEY, key)
 
+    def _drop_if_retryable(self, key: str) -> bool:
+        """Forgets a screen that could not be built while the server was away or busy, so
+        that it is built again (True when it was dropped)."""
+        widget = self._screens.get(key)
+        if not (isinstance(widget, ScreenLoadError) and widget.retryable):
+            return False
+        del self._screens[key]
+        self.stack.removeWidget(widget)
+        widget.deleteLater()
+        return True
+
     def _refresh(self, key: str) -> None:
+        if self._drop_if_retryable(key):
+            self.stack.setCurrentWidget(self.screen_widget(key))
+            return
         widget = self._screens.get(key)
         refresh = getattr(widget, "refresh", None)
         if callable(refresh):

@@ -1238,6 +1238,10 @@ Switch to that window, or close it and try again.</source>
         <source>This screen could not be opened: {0}</source>
         <translation>无法打开此页面：{0}</translation>
     </message>
+    <message>
+        <source>It opens by itself when you come back to it, or press F5 (Refresh) to try now.</source>
+        <translation>回到此页面时会自动重新打开，也可按 F5（刷新）立即重试。</translation>
+    </message>
 </context>
 <context>
     <name>Screens</name>

@@ -170,3 +170,44 @@ def test_a_centre_on_a_server_is_not_copied_by_the_window_and_its_status_says_wh
         assert not window.backups.take_on_exit(lambda: None)  # nothing to wait for on exit
     finally:
         window.change_watch.stop()
+
+
+def test_a_screen_first_opened_while_away_is_built_when_shown_again(
+    qtbot: QtBot, pg_session: UiSession, language: str
+) -> None:
+    """Result entry reads the store as it is built: opened first while the server is away,
+    the window shows the plain reason in its place and builds the screen once the user
+    comes back to it (or presses F5) with the server back — before, the placeholder stayed
+    until the program was restarted."""
+    from labdesk.ui.main_window import MainWindow, ScreenLoadError
+    from labdesk.ui.screens import SCREENS
+
+    sign_in_as(pg_session, "tech1")
+    window = MainWindow(pg_session)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):  # F5 is a window shortcut: the window must be active
+        window.show()
+        window.activateWindow()
+    rows = {info.key: row for row, info in enumerate(SCREENS)}
+    try:
+        window.nav.setCurrentRow(rows["tasks"])
+        away._allow(pg_session, False)
+        try:
+            window.nav.setCurrentRow(rows["entry"])
+            placeholder = window.stack.currentWidget()
+            assert isinstance(placeholder, ScreenLoadError) and placeholder.retryable
+            said._said_plainly(placeholder.text(), language)
+            qtbot.keyClick(window, Qt.Key.Key_F5)  # still away: the reason again, no trace
+            assert isinstance(window.stack.currentWidget(), ScreenLoadError)
+            said._said_plainly(window.stack.currentWidget().text(), language)
+        finally:
+            away._allow(pg_session, True)
+        qtbot.keyClick(window, Qt.Key.Key_F5)  # the server back: F5 builds the screen
+        built = window.stack.currentWidget()
+        assert type(built).__name__ == "ResultEntryScreen"
+        assert window.screen_widget("entry") is built
+        window.nav.setCurrentRow(rows["tasks"])
+        window.nav.setCurrentRow(rows["entry"])  # and it is the screen from now on
+        assert window.stack.currentWidget() is built
+    finally:
+        window.change_watch.stop()
