@@ -187,4 +187,31 @@
         <translation>{0} 已解锁。</translation>
     </message>
 </context>
+<context>
+    <name>BackupKeeper</name>
+    <message>
+        <source>Backing up the database before closing…</source>
+        <translation>正在备份数据库，完成后关闭…</translation>
+    </message>
+    <message>
+        <source>No backup yet</source>
+        <translation>尚无备份</translation>
+    </message>
+    <message>
+        <source>Last backup: {0} in {1}</source>
+        <translation>上次备份：{0}，保存在 {1}</translation>
+    </message>
+    <message>
+        <source>The last backup failed: {0}</source>
+        <translation>上次备份失败：{0}</translation>
+    </message>
+    <message>
+        <source>No good backup for more than two days</source>
+        <translation>已超过两天没有成功的备份</translation>
+    </message>
+    <message>
+        <source>Backups: by the database server (pg_dump)</source>
+        <translation>备份：由数据库服务器自行负责</translation>
+    </message>
+</context>
 </TS>

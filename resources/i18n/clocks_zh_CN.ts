@@ -195,10 +195,6 @@
         <translation>日历文件 (*.csv *.txt)</translation>
     </message>
     <message>
-        <source>Cannot read {0}: {1}</source>
-        <translation>无法读取 {0}：{1}</translation>
-    </message>
-    <message>
         <source>The calendar of {0} is already imported: nothing changed.</source>
         <translation>{0} 年日历已导入，未作更改。</translation>
     </message>

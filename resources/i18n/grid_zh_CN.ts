@@ -15,10 +15,6 @@
         <translation>尚未保存：正在等待数据库服务器，自动重试中</translation>
     </message>
     <message>
-        <source>{0} of {1} units still to enter — nothing saved until all are in</source>
-        <translation>{1} 个样品单元中还有 {0} 个未录入——全部录入后才保存</translation>
-    </message>
-    <message>
         <source>The database server is away: your value is kept here (not saved yet) and saved as soon as the server is back.</source>
         <translation>数据库服务器无法连接：您录入的值保留在此处（尚未保存），服务器恢复后立即保存。</translation>
     </message>
@@ -35,12 +31,44 @@
         <translation>数据库服务器仍无法连接：{0} 个值保留在此处，尚未保存；{1} 秒后重试（第 {2} 次）。</translation>
     </message>
     <message>
-        <source>{0}: {1} of {2} units still to enter — nothing saved until all are in.</source>
-        <translation>{0}：{2} 个样品单元中还有 {1} 个未录入——全部录入后才保存。</translation>
-    </message>
-    <message>
         <source>Kept here, not saved yet: the database server is away; it is saved as soon as the server is back.</source>
         <translation>已保留在此处，尚未保存：数据库服务器无法连接；服务器恢复后立即保存。</translation>
+    </message>
+    <message>
+        <source>The database is busy with another workstation's change to the same records: your value is kept here (not saved yet) and saved as soon as they are free.</source>
+        <translation>数据库正忙于其他工作站对同一记录的修改：您录入的值保留在此处（尚未保存），记录空闲后立即保存。</translation>
+    </message>
+    <message>
+        <source>The database is free again. {0}</source>
+        <translation>数据库已空闲。{0}</translation>
+    </message>
+    <message>
+        <source>The database is still busy with another workstation's change: {0} value(s) kept here, not saved yet; trying again in {1} s (attempt {2}).</source>
+        <translation>数据库仍忙于其他工作站的修改：{0} 个值保留在此处，尚未保存；{1} 秒后重试（第 {2} 次）。</translation>
+    </message>
+    <message>
+        <source>Kept here, not saved yet: the database is busy with another workstation's change; it is saved as soon as it is free.</source>
+        <translation>已保留在此处，尚未保存：数据库正忙于其他工作站的修改，空闲后立即保存。</translation>
+    </message>
+    <message>
+        <source>{0} of {1} units still to enter — kept as a draft; no result until all are in</source>
+        <translation>{1} 个样品单元中还有 {0} 个未录入——已存为草稿，全部录入后才生成结果</translation>
+    </message>
+    <message>
+        <source>{0}#: not saved yet (the database could not take it)</source>
+        <translation>{0}#：尚未保存（数据库暂时无法写入）</translation>
+    </message>
+    <message>
+        <source>{0}#: typed by {1}</source>
+        <translation>{0}#：由 {1} 录入</translation>
+    </message>
+    <message>
+        <source>{0}: units kept here only, not saved yet — the database could not take them ({1}); they are saved with the next unit you type.</source>
+        <translation>{0}：样品单元仅保留在此处，尚未保存——数据库暂时无法写入（{1}）；录入下一个单元时一并保存。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} of {2} units still to enter — kept as a draft; the result is saved when all are in.</source>
+        <translation>{0}：{2} 个样品单元中还有 {1} 个未录入——已存为草稿，全部录入后保存结果。</translation>
     </message>
 </context>
 <context>
@@ -52,6 +80,17 @@
     <message>
         <source>These values are typed but not saved yet: {0}. Close anyway and lose them?</source>
         <translation>以下值已录入但尚未保存：{0}。仍要关闭并丢弃它们吗？</translation>
+    </message>
+</context>
+<context>
+    <name>ServerNotice</name>
+    <message>
+        <source>The database is busy with another workstation's change: nothing was changed and what you typed is kept — try again.</source>
+        <translation>数据库正忙于其他工作站的修改：未作任何更改，您录入的内容仍保留——请重试。</translation>
+    </message>
+    <message>
+        <source>The database server cannot be reached: nothing was changed and what you typed is kept; your next action tries again.</source>
+        <translation>无法连接数据库服务器：未作任何更改，您录入的内容仍保留；下一次操作时将自动重试。</translation>
     </message>
 </context>
 </TS>

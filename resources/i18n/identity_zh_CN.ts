@@ -62,7 +62,7 @@
         <source>Your password was changed.</source>
         <translation>密码已修改。</translation>
     </message>
-    </context>
+</context>
 <context>
     <name>Uscc</name>
     <message>

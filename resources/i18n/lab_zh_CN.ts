@@ -7,8 +7,8 @@
       <source>Add QC samples</source>
       <translation>添加质控样</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuthorizationPanel</name>
     <message>
       <source>Method</source>
@@ -90,8 +90,8 @@
       <source>Authorization withdrawn.</source>
       <translation>已撤销授权。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ControlChart</name>
     <message>
       <source>Run order</source>
@@ -101,8 +101,8 @@
       <source>Value</source>
       <translation>测定值</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>InstrumentImportDialog</name>
     <message>
       <source>Import the instrument file</source>
@@ -220,8 +220,8 @@
       <source>Refused: nothing was imported.</source>
       <translation>被拒绝：未导入任何数据。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>InstrumentsScreen</name>
     <message>
       <source>Number</source>
@@ -355,8 +355,8 @@
       <source>Allowed; the reason is kept on every run.</source>
       <translation>已批准；原因记入每个检测批。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MethodsScreen</name>
     <message>
       <source>Code</source>
@@ -558,8 +558,8 @@
       <source>Result: {0} {1} (unrounded {2}){3}</source>
       <translation>结果：{0} {1}（未修约 {2}）{3}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>NewRunDialog</name>
     <message>
       <source>New analytical run</source>
@@ -593,8 +593,8 @@
       <source>Choose a method and an instrument.</source>
       <translation>请选择方法和仪器。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>QcChartScreen</name>
     <message>
       <source>Point</source>
@@ -636,15 +636,15 @@
       <source>reject</source>
       <translation>失控</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RawDataPanel</name>
     <message>
       <source>Select an item to see its readings, formula and QC.</source>
       <translation>选择一个项目，查看其读数、计算公式和质控。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RunQc</name>
     <message>
       <source>amount added, in result units</source>
@@ -678,8 +678,8 @@
       <source>Control material:</source>
       <translation>质控物：</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RunsScreen</name>
     <message>
       <source>Open and held runs</source>
@@ -921,8 +921,8 @@
       <source>Raw-data sheets written: {0}</source>
       <translation>已生成原始记录：{0} 份</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Screens</name>
     <message>
       <source>Runs</source>
@@ -940,5 +940,5 @@
       <source>Methods</source>
       <translation>检测方法</translation>
     </message>
-  </context>
+</context>
 </TS>

@@ -518,14 +518,6 @@ Switch to that window, or close it and try again.</source>
         <translation>将已完成的样品提交审核（Ctrl+Enter）</translation>
     </message>
     <message>
-        <source>Enter accepts and moves down · Tab moves right · Esc abandons · Ctrl+V pastes a block from Excel · Ctrl+R records a retest · accepted: numbers, ND, 未检出, &lt;0.01, &lt;LOD, &lt;LOQ, 阴性 …</source>
-        <translation>回车确认并下移 · Tab 右移 · Esc 放弃 · Ctrl+V 粘贴 Excel 区域 · Ctrl+R 记录复检 · 可填写：数值、ND、未检出、&lt;0.01、&lt;LOD、&lt;LOQ、阴性 …</translation>
-    </message>
-    <message>
-        <source>No sample numbered {0}.</source>
-        <translation>没有编号为 {0} 的样品。</translation>
-    </message>
-    <message>
         <source>{0} samples loaded (more load as you scroll)</source>
         <translation>已载入 {0} 个样品（滚动时继续载入）</translation>
     </message>
@@ -779,10 +771,6 @@ Switch to that window, or close it and try again.</source>
     <message>
         <source>Marked reviewed.</source>
         <translation>已审核。</translation>
-    </message>
-    <message>
-        <source>Approved.</source>
-        <translation>已批准。</translation>
     </message>
     <message>
         <source>Returned for rework.</source>
@@ -1155,10 +1143,6 @@ Switch to that window, or close it and try again.</source>
     <message>
         <source>The samplers must be different people.</source>
         <translation>抽样人员不能重复。</translation>
-    </message>
-    <message>
-        <source>Choose a product category.</source>
-        <translation>请选择产品类别。</translation>
     </message>
     <message>
         <source>{0} items in force on {1}: {2}</source>

@@ -28,10 +28,6 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <source>Could not write {0}: {1}</source>
-        <translation>无法写入 {0}：{1}</translation>
-    </message>
-    <message>
         <source>Label stock</source>
         <translation>标签规格</translation>
     </message>
@@ -150,10 +146,6 @@
     <message>
         <source>Correction opened: the sample is back with the technicians.</source>
         <translation>已发起更正：样品已退回检验员。</translation>
-    </message>
-    <message>
-        <source>Could not write {0}: {1}</source>
-        <translation>无法写入 {0}：{1}</translation>
     </message>
     <message>
         <source>In force</source>

@@ -876,10 +876,6 @@
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <source>Could not write {0}: {1}</source>
-        <translation>无法写入 {0}：{1}</translation>
-    </message>
-    <message>
         <source>{0} test items written to {1}</source>
         <translation>已将 {0} 个检验项目写入 {1}</translation>
     </message>
@@ -890,6 +886,10 @@
     <message>
         <source>{0} is marked abolished from {1}.</source>
         <translation>{0} 已标记为自 {1} 起废止。</translation>
+    </message>
+    <message>
+        <source>No change: this is the library in use already.</source>
+        <translation>无变化：这已是正在使用的标准库，未写入。</translation>
     </message>
 </context>
 </TS>

@@ -70,8 +70,8 @@
       <source>Samples</source>
       <translation>抽检批次</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>HqAlertsScreen</name>
     <message>
       <source>Item</source>
@@ -149,8 +149,8 @@
       <source>No alerts</source>
       <translation>无预警</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>HqCreditScreen</name>
     <message>
       <source>Code or name</source>
@@ -224,8 +224,8 @@
       <source>Credit list written to {0}</source>
       <translation>信用名单已写入 {0}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>HqLabels</name>
     <message>
       <source>Pass</source>
@@ -267,8 +267,8 @@
       <source>{0} whose enterprise code fails GB 32100</source>
       <translation>{0} 个统一社会信用代码不符合 GB 32100</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>HqRatesScreen</name>
     <message>
       <source>All periods</source>
@@ -430,8 +430,8 @@
       <source>Pass rates written to {0}</source>
       <translation>合格率已写入 {0}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>HqWindow</name>
     <message>
       <source>LabDesk HQ — {0}</source>
@@ -449,16 +449,12 @@
       <source>Risk &amp;alerts</source>
       <translation>风险预警(&amp;A)</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>TaskDialog</name>
-    <message>
-      <source>Not stated</source>
-      <translation>未注明</translation>
-    </message>
     <message>
       <source>Organising level</source>
       <translation>组织级别</translation>
     </message>
-  </context>
+</context>
 </TS>
