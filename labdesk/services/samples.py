@@ -19,6 +19,7 @@ from typing import Any
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.core.uscc import require_uscc
 from labdesk.services import clocks
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.food_samples import check_food_class, choose_food_items, freeze_food_items
 from labdesk.services.permissions import require
@@ -403,6 +404,16 @@ def record_event(
     )
 
 
+def locked_sample(w: Writer, sample_id: int) -> dict[str, Any]:
+    """The sample's row, held until the commit (on a server `FOR UPDATE`): a check made
+    on it — and on its items' results, which are written only by a transaction holding
+    the same row — holds in a `shared` write too (audit.write)."""
+    row = w.lock_joined("SELECT s.* FROM samples s WHERE s.id = ?", (sample_id,), "s")
+    if row is None:
+        raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
+    return dict(row)
+
+
 def load_sample(db: Database, sample_id: int) -> dict[str, Any]:
     row = db.query_one("SELECT * FROM samples WHERE id = ?", (sample_id,))
     if row is None:
@@ -552,16 +563,19 @@ def complete_draft(
         clocks.refresh_in(w, [sample_id], reason="register")
 
 
+@retried_when_busy
 def receive_sample(ctx: ServiceContext, sample_id: int, received_date: date | None = None) -> None:
     """Registered → received; the report falls due 20 working days later (official
     calendar; left open, waiting for the year's calendar, when that year is unknown)."""
     require(ctx, "receive_sample")
-    sample = load_sample(ctx.db, sample_id)
-    expect_state(sample, ("registered",), "receive it")
     day = received_date or date.today()
-    if sample["sampling_date"] and day < date.fromisoformat(sample["sampling_date"]):
-        raise _bad("received_date", "not_before_sampling", f"{day} is before the sampling date")
+    # Checked in the write, on the row as it is then: read before it, two desks receiving
+    # one sample at once both passed and both recorded the receipt.
     with ctx.db.write(ctx.actor) as w:
+        sample = locked_sample(w, sample_id)
+        expect_state(sample, ("registered",), "receive it")
+        if sample["sampling_date"] and day < date.fromisoformat(sample["sampling_date"]):
+            raise _bad("received_date", "not_before_sampling", f"{day} is before the sampling date")
         transition(
             w,
             sample_id,
@@ -573,15 +587,17 @@ def receive_sample(ctx: ServiceContext, sample_id: int, received_date: date | No
         clocks.refresh_in(w, [sample_id], reason="receive")
 
 
+@retried_when_busy
 def start_testing(ctx: ServiceContext, sample_id: int) -> None:
     """Received (or returned) → testing."""
     require(ctx, "start_testing")
-    sample = load_sample(ctx.db, sample_id)
-    expect_state(sample, ("received", "returned"), "start testing")
-    with ctx.db.write(ctx.actor) as w:
+    with ctx.db.write(ctx.actor) as w:  # checked in the write, as receive_sample is
+        sample = locked_sample(w, sample_id)
+        expect_state(sample, ("received", "returned"), "start testing")
         transition(w, sample_id, sample["state"], "testing", "start_testing")
 
 
+@retried_when_busy
 def cancel_sample(ctx: ServiceContext, sample_id: int, reason: str) -> None:
     """Any open state → cancelled (reason required; nothing is deleted)."""
     require(ctx, "cancel")
@@ -589,7 +605,7 @@ def cancel_sample(ctx: ServiceContext, sample_id: int, reason: str) -> None:
         raise ValidationError(
             "reason", "required", "reason: required to cancel a sample (请填写原因)"
         )
-    sample = load_sample(ctx.db, sample_id)
-    expect_state(sample, CANCELLABLE, "cancel it")
-    with ctx.db.write(ctx.actor) as w:
+    with ctx.db.write(ctx.actor) as w:  # checked in the write, as receive_sample is
+        sample = locked_sample(w, sample_id)
+        expect_state(sample, CANCELLABLE, "cancel it")
         transition(w, sample_id, sample["state"], "cancelled", "cancel", reason=reason.strip())

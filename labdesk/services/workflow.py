@@ -25,7 +25,13 @@ from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import PERMISSIONS, can, require
 from labdesk.services.results import refresh_conclusion, require_defended
-from labdesk.services.samples import expect_state, load_sample, now_iso, transition
+from labdesk.services.samples import (
+    expect_state,
+    load_sample,
+    locked_sample,
+    now_iso,
+    transition,
+)
 from labdesk.signing import Signer
 from labdesk.store.audit import Writer
 from labdesk.store.db import Database
@@ -118,16 +124,6 @@ def submit(ctx: ServiceContext, sample_id: int) -> None:
 
 def review_in(w: Writer, sample_id: int, comment: str = "") -> None:
     transition(w, sample_id, "submitted", "reviewed", "review", reason=comment)
-
-
-def locked_sample(w: Writer, sample_id: int) -> dict[str, Any]:
-    """The sample's row, held until the commit (on a server `FOR UPDATE`): a check made
-    on it — and on its items' results, which are written only by a transaction holding
-    the same row — holds in a `shared` write too (audit.write)."""
-    row = w.lock_joined("SELECT s.* FROM samples s WHERE s.id = ?", (sample_id,), "s")
-    if row is None:
-        raise NotFound(f"sample #{sample_id} does not exist (样品不存在)")
-    return dict(row)
 
 
 @retried_when_busy
