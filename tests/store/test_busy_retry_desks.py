@@ -220,3 +220,28 @@ def test_a_registration_busy_on_every_try_says_so_and_writes_nothing(
     samples.register_sample(desk.tech, sample_form(sample_no="NEVER-1"))
     report = verify_audit(db)
     assert report.ok, report.problem
+
+
+def test_a_wrong_password_typed_while_the_server_is_busy_counts_once(
+    workstations: list[World],
+) -> None:
+    """Signing in takes the store, not a context: its failure count is tried again
+    too, and counted once — the try the server refused counted nothing."""
+    from labdesk.services import auth
+
+    holder, desk = workstations[0], workstations[1]
+    db = holder.db
+    _impatient(desk)
+    refused: list[BaseException] = []
+
+    def wrong_password() -> None:
+        try:
+            auth.sign_in(desk.db, "tech", "not-the-password")
+        except auth.AuthError as exc:
+            refused.append(exc)
+
+    _through_a_busy_lock(holder, lambda: _hold_audited_lock(holder), wrong_password)
+    assert len(refused) == 1 and "4 attempt(s) left" in str(refused[0])
+    assert db.scalar("SELECT failed_attempts FROM users WHERE username = 'tech'") == 1
+    report = verify_audit(db)
+    assert report.ok, report.problem
