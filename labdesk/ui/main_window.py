@@ -455,6 +455,21 @@ class MainWindow(QMainWindow):
         keys = [info.key for info in SCREENS]
         self.show_screen(last if last in keys else "tasks")
         self.backups.start()
+        self.resume_waiting()
+
+    def resume_waiting(self) -> None:
+        """Result values typed at an earlier session of this user at this centre that
+        were never saved (LabDesk killed or the power cut while they waited for the
+        server): result entry shows them and writes them again (ui/grid_writes.py)."""
+        from labdesk.services.pending_journal import anything_kept, journal_for
+
+        if not self.session.signed_in or not anything_kept():
+            return
+        if not journal_for(self.session.db_path, self.session.context.actor).entries():
+            return
+        resume = getattr(self.show_screen("entry"), "resume_waiting", None)
+        if callable(resume):
+            resume()
 
     def save_layout(self) -> None:
         settings = self.session.settings

@@ -70,6 +70,18 @@
         <source>{0}: {1} of {2} units still to enter — kept as a draft; the result is saved when all are in.</source>
         <translation>{0}：{2} 个样品单元中还有 {1} 个未录入——已存为草稿，全部录入后保存结果。</translation>
     </message>
+    <message>
+        <source>It could not be kept on this computer as well ({0}): closing LabDesk before it is saved loses it.</source>
+        <translation>也无法保留在本机（{0}）：保存之前关闭 LabDesk 会丢失该值。</translation>
+    </message>
+    <message>
+        <source>Not saved at your last session, kept on this computer: {0}. They are being saved now.</source>
+        <translation>上次登录时未保存、已保留在本机的值：{0}。现在正在保存。</translation>
+    </message>
+    <message>
+        <source>{0}: units {1} kept in the draft.</source>
+        <translation>{0}：样品单元 {1} 已存入草稿。</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
