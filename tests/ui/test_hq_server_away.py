@@ -306,19 +306,20 @@ def test_exports_while_away_write_what_the_screens_show(
 def test_a_window_opened_while_away_says_so_and_reads_on_f5(
     qtbot: QtBot, hq_url: str, tmp_path: Path, language: str
 ) -> None:
-    """Nothing was ever read: each tab says why, an export says there is nothing to write
-    yet (before, it asked for a file and silently wrote none), and F5 reads once back."""
+    """The start-up (`labdesk hq --db URL`) opens the window rather than end with an error
+    dialog; nothing was ever read: each tab says why, an export says there is nothing to
+    write yet (before, it asked for a file and silently wrote none), F5 reads once back."""
+    from labdesk.ui.hq_app import open_hq_window
+
     allow(hq_url, False)
-    win = HqWindow(lambda: open_hq(hq_url), "province")
-    qtbot.addWidget(win)
-    with qtbot.waitActive(win):
-        win.show()
-        win.activateWindow()
-    asked: list[bool] = []
-    target = tmp_path / "rates.xlsx"
-    win.rates.save_path_provider = lambda: asked.append(True) or target  # type: ignore[func-returns-value]
     try:
-        win.refresh()
+        win = open_hq_window(hq_url)
+        qtbot.addWidget(win)
+        with qtbot.waitActive(win):
+            win.activateWindow()
+        asked: list[bool] = []
+        target = tmp_path / "rates.xlsx"
+        win.rates.save_path_provider = lambda: asked.append(True) or target  # type: ignore[func-returns-value]
         for banner in (win.rates.banner, win.credit.banner, win.alerts.banner):
             qtbot.waitUntil(lambda b=banner: said.AWAY[language] in b.text(), timeout=TIMEOUT)
             said._said_plainly(banner.text(), language)
@@ -335,3 +336,50 @@ def test_a_window_opened_while_away_says_so_and_reads_on_f5(
     assert win.rates.rows.rowCount() > 0 and win.credit.rows.rowCount() > 0
     for banner in (win.rates.banner, win.credit.banner, win.alerts.banner):
         assert said.AWAY[language] not in banner.text()
+
+
+@pytest.mark.parametrize("tab", ["rates", "credit", "alerts"])
+def test_a_read_whose_connection_is_ended_under_it_says_so_and_keeps_the_rows(
+    qtbot: QtBot, window: HqWindow, hq_url: str, language: str, tab: str
+) -> None:
+    """The connection is open and the read about to run when the server ends it (a
+    restart): psycopg's error reached the tab as a program fault before."""
+    import threading
+
+    screen = getattr(window, tab)
+    shown = rows(screen.table)
+    opened, gate = threading.Event(), threading.Event()
+
+    def held_store():  # type: ignore[no-untyped-def]
+        store = open_hq(hq_url)
+        opened.set()
+        gate.wait(TIMEOUT / 1000)
+        return store
+
+    screen.open_store = held_store
+    try:
+        screen.refresh()
+        assert opened.wait(TIMEOUT / 1000)
+        allow(hq_url, False)  # ends the connection the read holds, refuses new ones
+        gate.set()
+        qtbot.waitUntil(lambda: said.AWAY[language] in screen.banner.text(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: not screen.loading, timeout=TIMEOUT)
+        said._said_plainly(screen.banner.text(), language)
+        assert rows(screen.table) == shown
+    finally:
+        gate.set()
+        allow(hq_url, True)
+    screen.open_store = lambda: open_hq(hq_url)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: said.AWAY[language] not in screen.banner.text(), timeout=TIMEOUT)
+    settled(qtbot, window)
+    assert rows(screen.table) == shown
+
+
+def test_a_database_the_server_does_not_have_is_still_refused_at_start(hq_url: str) -> None:
+    from labdesk.batch.hq_store import HqStoreError
+    from labdesk.ui.hq_app import open_hq_window
+    from tests.store.pg_world import database_url
+
+    with pytest.raises(HqStoreError):
+        open_hq_window(database_url(hq_url, "ld_no_such_database"))
