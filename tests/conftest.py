@@ -8,6 +8,7 @@ skipping them.
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
@@ -41,6 +42,21 @@ def _english_after_each_test() -> object:
 
     if i18n._installed or QLocale().language() == QLocale.Language.Chinese:
         i18n.install_translators("en")  # no translators, QLocale's default English again
+
+
+_journal_folders = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _pending_journal_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test keeps the grid's waiting values (services/pending_journal.py) in a folder
+    of its own, never in the user's data folder (made only when a value waits)."""
+    from labdesk.services.pending_journal import FOLDER_ENV
+
+    folder = tmp_path_factory.getbasetemp() / f"pending-{next(_journal_folders)}"
+    monkeypatch.setenv(FOLDER_ENV, str(folder))
 
 
 @pytest.fixture

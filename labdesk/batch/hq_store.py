@@ -30,6 +30,7 @@ from typing import Any
 from labdesk.batch.hq_facts import SAMPLE_FACT_COLUMNS, SampleFacts, item_counts, sample_facts
 from labdesk.core.errors import LabDeskError
 from labdesk.paths import create_private_file
+from labdesk.store.errors import ServerAway
 
 SCHEMA_VERSION = "4"
 _BASE_VERSION = "2"  # what _TABLES creates; migrations take it on from there
@@ -183,6 +184,48 @@ class HqStoreError(LabDeskError):
     """The HQ database cannot be opened or used (bad URL, server down, …)."""
 
 
+class HqServerAway(HqStoreError, ServerAway):
+    """The HQ database server cannot be reached, or the connection to it was lost: the
+    server rolled back whatever was unfinished (an ingest is one transaction per batch),
+    so the same command or screen action may simply be tried again.
+
+    Both an `HqStoreError` (the commands print it as before) and the store's
+    `ServerAway` (the screens say so plainly and keep what they show: ui/server_words)."""
+
+
+_LOST = (
+    "the connection to the HQ database server was lost; nothing of the unfinished "
+    "change was saved — try again"
+)
+_LOST_ZH = "与 HQ 数据库服务器的连接中断，未完成的修改均未保存，请重试"
+
+
+@contextlib.contextmanager
+def _link_kept(conn: Any) -> Iterator[None]:
+    """A PostgreSQL link that broke under a statement (the server stopped or restarted,
+    its backend ended, the network dropped) as `HqServerAway`; psycopg's own error would
+    reach the user as a program fault with a trace. Other errors pass unchanged."""
+    import psycopg
+
+    try:
+        yield
+    except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+        if not conn.broken and not conn.closed:
+            raise  # the link is fine (a cancelled statement, …): not the server away
+        raise HqServerAway(f"{_LOST} ({_LOST_ZH})", en=_LOST, zh=_LOST_ZH) from exc
+
+
+def _refused_not_away(exc: BaseException) -> bool:
+    """Whether a failed connect is the server refusing us (credentials, a database or
+    user it does not have): trying again changes nothing, unlike a server away."""
+    low = str(exc).lower()
+    return (
+        "password" in low
+        or "authentication" in low
+        or ("does not exist" in low and ("database" in low or "role" in low))
+    )
+
+
 class HqStore:
     """One connection to the HQ database with a portable execute/query API."""
 
@@ -197,21 +240,26 @@ class HqStore:
             return sql.replace("%", "%%").replace("?", "%s")
         return sql
 
+    def _guarded(self) -> contextlib.AbstractContextManager[None]:
+        return _link_kept(self.conn) if self.dialect == "postgresql" else contextlib.nullcontext()
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.conn.execute(self._sql(sql), tuple(params))
+        with self._guarded():
+            self.conn.execute(self._sql(sql), tuple(params))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         if self.dialect == "postgresql":
-            with self.conn.cursor() as cur:
+            with _link_kept(self.conn), self.conn.cursor() as cur:
                 cur.executemany(self._sql(sql), rows)
         else:
             self.conn.executemany(sql, rows)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        cursor = self.conn.execute(self._sql(sql), tuple(params))
-        return [tuple(row) for row in cursor.fetchall()]
+        with self._guarded():
+            cursor = self.conn.execute(self._sql(sql), tuple(params))
+            return [tuple(row) for row in cursor.fetchall()]
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = self.query(sql, params)
@@ -221,9 +269,13 @@ class HqStore:
     def transaction(self, *, lock: bool = True) -> Iterator[None]:
         """All or nothing; writers are serialised (BEGIN IMMEDIATE / a table lock)."""
         if self.dialect == "postgresql":
-            with self.conn.transaction():
+            # The COMMIT (or the ROLLBACK after an error) meets a lost link too: said as
+            # the statements are. The server rolled the transaction back — unless the
+            # link broke after it committed and before its answer came, which an ingest
+            # tried again finds as a duplicate (nothing loaded twice).
+            with _link_kept(self.conn), self.conn.transaction():
                 if lock:
-                    self.conn.execute("LOCK TABLE hq_batches IN SHARE ROW EXCLUSIVE MODE")
+                    self.execute("LOCK TABLE hq_batches IN SHARE ROW EXCLUSIVE MODE")
                 yield
             return
         self.conn.execute("BEGIN IMMEDIATE")
@@ -414,6 +466,8 @@ def open_hq(url: str, *, create: bool = True) -> HqStore:
         try:
             conn: Any = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
+            if isinstance(exc, psycopg.OperationalError) and not _refused_not_away(exc):
+                raise HqServerAway(f"cannot connect to the HQ database: {exc}") from exc
             raise HqStoreError(f"cannot connect to the HQ database: {exc}") from exc
         store = HqStore(conn, "postgresql", url)
     else:

@@ -21,6 +21,7 @@ from labdesk.core.errors import (
     ValidationError,
     WorkflowError,
 )
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import SYSTEM, Actor, ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.db import Database
@@ -177,6 +178,7 @@ def check_centre_code(code: str) -> str:
     return text
 
 
+@retried_when_busy
 def setup_centre(
     db: Database,
     *,
@@ -228,6 +230,7 @@ def setup_centre(
     return ServiceContext(db, Actor(user_id, username, "admin"))
 
 
+@retried_when_busy
 def update_centre(ctx: ServiceContext, **fields: Any) -> None:
     """Admin: changes name, code, region_code or outbox_dir (audited)."""
     require(ctx, "edit_centre")
@@ -243,6 +246,7 @@ def update_centre(ctx: ServiceContext, **fields: Any) -> None:
         w.update("centre", 1, fields)
 
 
+@retried_when_busy
 def set_outbox_dir(ctx: ServiceContext, path: str | Path) -> str:
     """Manager or admin: sets the folder signed batch files are written to (audited).
 
@@ -300,6 +304,7 @@ def _count_failure(
     return MAX_FAILURES - failures
 
 
+@retried_when_busy
 def sign_in(db: Database, username: str, password: str) -> ServiceContext:
     """Checks the password; returns the user's context or raises AuthError/AccountLocked."""
     user = _user_row(db, username)
@@ -333,6 +338,7 @@ def sign_in(db: Database, username: str, password: str) -> ServiceContext:
     return ServiceContext(db, Actor(int(user["id"]), str(user["username"]), str(user["role"])))
 
 
+@retried_when_busy
 def add_user(
     ctx: ServiceContext, username: str, display_name: str, role: str, password: str
 ) -> int:
@@ -366,6 +372,7 @@ def _get_user(db: Database, user_id: int) -> dict[str, Any]:
     return dict(row)
 
 
+@retried_when_busy
 def set_password(
     ctx: ServiceContext, user_id: int, new_password: str, *, old_password: str | None = None
 ) -> None:
@@ -383,6 +390,7 @@ def set_password(
         w.update("users", user_id, {"password_hash": hash_password(new_password)})
 
 
+@retried_when_busy
 def change_own_password(ctx: ServiceContext, old_password: str, new_password: str) -> None:
     """The signed-in user changes their own password (any role, own account only; audited).
 
@@ -428,6 +436,7 @@ def change_own_password(ctx: ServiceContext, old_password: str, new_password: st
         )
 
 
+@retried_when_busy
 def set_user_active(ctx: ServiceContext, user_id: int, active: bool, reason: str) -> None:
     """Admin: disables or re-enables an account (users are never deleted)."""
     require(ctx, "manage_users")
@@ -440,6 +449,7 @@ def set_user_active(ctx: ServiceContext, user_id: int, active: bool, reason: str
         w.update("users", user_id, {"active": int(active)}, reason=reason.strip())
 
 
+@retried_when_busy
 def set_user_role(ctx: ServiceContext, user_id: int, role: str, reason: str) -> None:
     """Admin: changes a user's role (staff rotate in small labs). Results a user entered
     stay theirs, so a technician promoted to reviewer still cannot review them."""
@@ -454,6 +464,7 @@ def set_user_role(ctx: ServiceContext, user_id: int, role: str, reason: str) -> 
         w.update("users", user_id, {"role": role}, reason=reason.strip())
 
 
+@retried_when_busy
 def unlock_user(ctx: ServiceContext, user_id: int) -> None:
     """Admin: lifts a lockout before its 15 minutes are up."""
     require(ctx, "manage_users")

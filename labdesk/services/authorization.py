@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import now_iso
@@ -34,6 +35,7 @@ def _method_id(db: Store, method_code: str) -> int:
     return int(found)
 
 
+@retried_when_busy
 def grant(ctx: ServiceContext, user_id: int, method_code: str, kind: str, reason: str = "") -> int:
     """Authorizes `user_id` for `method_code` (`kind` test or sign); returns the grant id."""
     require(ctx, "manage_authorizations")
@@ -70,6 +72,7 @@ def grant(ctx: ServiceContext, user_id: int, method_code: str, kind: str, reason
         )
 
 
+@retried_when_busy
 def revoke(ctx: ServiceContext, authorization_id: int, reason: str) -> None:
     """Ends a grant (the row stays, with who and when and why)."""
     require(ctx, "manage_authorizations")

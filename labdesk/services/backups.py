@@ -20,6 +20,7 @@ from typing import Any
 
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
 from labdesk.core.retention import retention_end
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
@@ -73,6 +74,7 @@ def _retain_until(db: Store, sample_id: int, shelf_life_end: str | None) -> str 
     return end.isoformat()
 
 
+@retried_when_busy
 def register_backup(ctx: ServiceContext, form: BackupForm) -> int:
     """Registers a sealed backup sample of `form.sample_id`; returns its id."""
     require(ctx, "register_backup")
@@ -140,6 +142,7 @@ def open_case_for(db: Store, backup_id: int) -> int | None:
     return None if value is None else int(value)
 
 
+@retried_when_busy
 def request_release(
     ctx: ServiceContext, backup_id: int, purpose: str, *, today: date | None = None, note: str = ""
 ) -> None:
@@ -192,6 +195,7 @@ def request_release(
         )
 
 
+@retried_when_busy
 def confirm_release(ctx: ServiceContext, backup_id: int) -> None:
     """A second person confirms the release: the backup sample is released (to the
     re-inspecting laboratory) or disposed of."""
@@ -217,6 +221,7 @@ def confirm_release(ctx: ServiceContext, backup_id: int) -> None:
         )
 
 
+@retried_when_busy
 def withdraw_request(ctx: ServiceContext, backup_id: int, reason: str) -> None:
     """The release request is withdrawn (by anyone allowed to release): kept again."""
     require(ctx, "release_backup")

@@ -9,6 +9,15 @@ now. A service whose one audited transaction is all it writes is wrapped in
 deadlocked workstations must not meet again at once). If the server is still busy the
 user is told so, and that it was tried ATTEMPTS times.
 
+Safe to wrap is a call that can be made again from its start: it writes only in the
+database (no file written, nothing sent or signed for the outside before its commit), it
+reads again what it checks, and it takes nothing from its arguments that a first try
+used up (an iterator). A call of several transactions may be wrapped when each is
+decided again on what is there (a first-run load: what the first try committed is then
+not written again). A service that may not be tried again says why above its `def`
+("Not retried when busy: …"); tests/services/test_busy_coverage.py holds every writing
+service of the package to one or the other.
+
 A file has one writer: SQLite never raises `DatabaseBusy`, and the wrapper costs a call.
 """
 
@@ -22,6 +31,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from labdesk.services.context import ServiceContext
+from labdesk.store.db import Database
 from labdesk.store.errors import DatabaseBusy
 
 ATTEMPTS = 3
@@ -53,14 +63,15 @@ def retried_when_busy(service: Callable[P, R]) -> Callable[P, R]:
 
 
 def _with_retries(service: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    ctx = args[0] if args else None
+    first = args[0] if args else None
+    # The store is the context's, or the first argument itself (setup, sign-in).
+    db = first.db if isinstance(first, ServiceContext) else first
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return service(*args, **kwargs)
         except DatabaseBusy as exc:
-            inside = isinstance(ctx, ServiceContext) and ctx.db.conn.in_transaction
-            if inside:  # a caller's transaction is open: only it can start again
-                raise
+            if isinstance(db, Database) and db.conn.in_transaction:
+                raise  # a caller's transaction is open: only it can start again
             if attempt == ATTEMPTS:
                 raise still_busy(exc, ATTEMPTS) from exc
             time.sleep(PAUSE_S * attempt + random.uniform(0, PAUSE_S))

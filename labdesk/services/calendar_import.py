@@ -21,6 +21,7 @@ from labdesk.core.workcalendar import (
     package_years,
 )
 from labdesk.services import clocks
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 
@@ -51,6 +52,7 @@ def _differences(calendar: YearCalendar) -> tuple[date, ...]:
     return tuple(out)
 
 
+@retried_when_busy
 def import_calendar(ctx: ServiceContext, data: bytes, file_name: str = "") -> ImportOutcome:
     """Imports one year calendar file; refuses a bad file naming the row (nothing written)."""
     require(ctx, "import_calendar")

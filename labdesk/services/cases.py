@@ -30,6 +30,7 @@ from labdesk.core.reinspection import (
     refusals,
 )
 from labdesk.services import backups
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.calendars import centre_calendar
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
@@ -185,6 +186,7 @@ def check_application(db: Store, form: CaseForm) -> tuple[dict[str, Any], list[R
     return values, refusals(facts)
 
 
+@retried_when_busy
 def open_case(ctx: ServiceContext, form: CaseForm) -> int:
     """Registers an application; raises CaseRefused (nothing written) where the law
     refuses it. Returns the case id."""
@@ -197,6 +199,7 @@ def open_case(ctx: ServiceContext, form: CaseForm) -> int:
         return w.insert("reinspection_cases", values, action="open_case")
 
 
+@retried_when_busy
 def record_outcome(
     ctx: ServiceContext, case_id: int, *, lab: str, result: str, outcome: str
 ) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from labdesk.core.deadlines import ClockFacts, SampleClocks, sample_clocks
 from labdesk.core.errors import ValidationError
 from labdesk.core.workcalendar import WorkCalendar
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.calendars import centre_calendar
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
@@ -125,6 +126,7 @@ def samples_touching_year(db: Store, year: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+@retried_when_busy
 def refresh_all(ctx: ServiceContext) -> int:
     """Recomputes every sample's clocks (after an upgrade: clocks stored before the official
     calendar counted plain weekdays); returns how many samples changed."""
@@ -134,6 +136,7 @@ def refresh_all(ctx: ServiceContext) -> int:
         return refresh_in(w, ids, reason="official calendar (工作日历)")
 
 
+@retried_when_busy
 def record_notification(ctx: ServiceContext, sample_id: int, day: date) -> None:
     """Records the day the sampled unit received the conclusion (结论送达日): the
     re-inspection and objection windows run from it."""

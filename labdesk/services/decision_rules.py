@@ -13,11 +13,13 @@ from collections.abc import Sequence
 
 from labdesk.core.decision import check_rule
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.schema import live_item
 
 
+@retried_when_busy
 def set_items_rule(
     ctx: ServiceContext, sample_item_ids: Sequence[int], rule: str, reason: str
 ) -> int:

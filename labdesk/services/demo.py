@@ -319,6 +319,10 @@ def _users(db: Database, admin: ServiceContext) -> dict[str, Actor]:
     }
 
 
+# Not retried when busy: it is many transactions, draws from a seeded generator, and
+# may sign and hand batches to `exporter` (files written): tried again whole it would
+# repeat those. The services it calls (setup, sign-in, library, users) are each tried
+# again on their own; its own bulk writes are not.
 def fill_demo(
     db: Database,
     *,

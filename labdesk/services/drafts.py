@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
 from labdesk.core.plans import looks_like_plan, parse_plan, read_unit
 from labdesk.services import lab_guards
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.results import check_state
@@ -54,6 +55,7 @@ def plan_n(limit_text: str | None) -> int:
         return 0
 
 
+@retried_when_busy
 def keep_units(ctx: ServiceContext, sample_item_id: int, units: Mapping[int, str]) -> UnitDraft:
     """Stores the units typed (number → value as typed; "" clears that unit) of a plan
     item that has no result yet, committed at once; returns the item's whole draft as

@@ -13,6 +13,7 @@ from typing import Any
 from labdesk.core.errors import NotFound, ValidationError
 from labdesk.core.numbers import quote
 from labdesk.core.uscc import UsccError, validate_uscc
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.db import Database
@@ -59,6 +60,7 @@ def enterprise_values(form: EnterpriseForm) -> dict[str, Any]:
     }
 
 
+@retried_when_busy
 def register_enterprise(ctx: ServiceContext, form: EnterpriseForm) -> int:
     """Registers an enterprise; refuses an invalid or already registered code."""
     require(ctx, "register_enterprise")

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from labdesk.core.errors import ValidationError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.table_files import (
     _cell_text,  # noqa: F401  (kept importable from here, where it used to live)
     _read_csv,  # noqa: F401
@@ -537,6 +538,9 @@ def plan_import(
     )
 
 
+# Tried again whole when busy: the entries are listed from the plan again on each try
+# (enter_results_bulk consumes what it is given), and nothing leaves the database.
+@retried_when_busy
 def commit_import(ctx: Any, plan: ImportPlan) -> int:
     """Writes a checked plan: every entry in one transaction through
     `services.result_bulk.enter_results_bulk` (all or nothing), with a `result_imports` row

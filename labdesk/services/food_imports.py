@@ -22,6 +22,7 @@ from labdesk.core.errors import ValidationError
 from labdesk.core.foods import FoodTree
 from labdesk.core.limit_reader import read_limit_table, version_problems
 from labdesk.core.limit_tables import LimitFileError, LimitTable, StoredVersion
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.food_library import has_food_library, load_tree
 from labdesk.services.permissions import require
@@ -66,6 +67,7 @@ def write_classes(w: Writer, tree: FoodTree) -> int:
     return changed + len(new_rows)
 
 
+@retried_when_busy
 def import_classes(ctx: ServiceContext, tree: FoodTree) -> int:
     """Admin: stores the classification (audited); returns the classes added or changed."""
     require(ctx, "import_library")
@@ -243,6 +245,7 @@ def write_limits(w: Writer, table: LimitTable) -> ImportOutcome:
     return outcome
 
 
+@retried_when_busy
 def import_limits(ctx: ServiceContext, table: LimitTable) -> ImportOutcome:
     """Admin: loads a validated limit table. Nothing is written when nothing changed."""
     require(ctx, "import_library")
@@ -283,6 +286,7 @@ def shipped_dir() -> Path:
     return resources_dir() / "standards"
 
 
+@retried_when_busy
 def ensure_food_library(ctx: ServiceContext) -> bool:
     """Loads the shipped classification, limits and templates if no classification is
     stored (first run, demo), all in one transaction: a run killed half-way leaves

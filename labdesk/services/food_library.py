@@ -27,6 +27,7 @@ from typing import Any
 from labdesk.core.errors import NotFound, ValidationError
 from labdesk.core.food_limits import Candidate, compose, source_text
 from labdesk.core.foods import FoodClass, FoodTree
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.protocol import Store
@@ -395,6 +396,7 @@ def proposed_items(
     return Proposal(composed, items, available, missing, owner)
 
 
+@retried_when_busy
 def set_template(ctx: ServiceContext, class_code: str, entries: Sequence[dict[str, str]]) -> int:
     """Admin or manager: the items a plan tests for `class_code` (replaces its template)."""
     require(ctx, "edit_food_templates")
@@ -442,6 +444,7 @@ def items_date_rule(db: Store) -> str:
     return str(value) if value in ITEMS_DATE_RULES else ITEMS_DATE_RULES[0]
 
 
+@retried_when_busy
 def set_items_date_rule(ctx: ServiceContext, rule: str) -> None:
     """Admin: which date of the form picks the standard versions for a sample's items."""
     require(ctx, "import_library")

@@ -34,6 +34,7 @@ from typing import Any
 from labdesk.core.errors import LabDeskError, ValidationError
 from labdesk.core.formula import parse_value
 from labdesk.services import instruments, methods
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.excel_import import (
     HEADER_ROW,
@@ -381,6 +382,7 @@ def _read_rows(
         result.readings[label] = [by_number[n] for n in sorted(by_number)]
 
 
+@retried_when_busy
 def commit_import(ctx: ServiceContext, imported: InstrumentImport, reason: str = "") -> list[int]:
     """Writes a checked import (all or nothing) with the raw file; returns the result ids."""
     if not imported.ok or imported.plan is None:

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from labdesk.core.errors import NotFound, PermissionDenied, ValidationError, WorkflowError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import can, require
 from labdesk.services.samples import now_iso
@@ -61,6 +62,7 @@ class Problem:
     message_zh: str
 
 
+@retried_when_busy
 def register_instrument(ctx: ServiceContext, form: InstrumentForm) -> int:
     require(ctx, "manage_instruments")
     code = (form.code or "").strip()
@@ -96,6 +98,7 @@ def _iso(value: date | None, field: str) -> str | None:
     return value.isoformat()
 
 
+@retried_when_busy
 def update_instrument(
     ctx: ServiceContext, instrument_id: int, changes: dict[str, Any], reason: str
 ) -> None:
@@ -121,6 +124,7 @@ def update_instrument(
         w.update("instruments", instrument_id, values, reason=why, action="update_instrument")
 
 
+@retried_when_busy
 def allow_past_due(ctx: ServiceContext, instrument_id: int, until: date, reason: str) -> None:
     """The technical manager allows runs on the instrument through `until`, though a date
     has passed (at most 7 days ahead). Reason required; kept on the instrument and on
@@ -154,6 +158,7 @@ def allow_past_due(ctx: ServiceContext, instrument_id: int, until: date, reason:
         )
 
 
+@retried_when_busy
 def save_mapping(ctx: ServiceContext, instrument_id: int, mapping: dict[str, Any]) -> None:
     """Keeps the column mapping of the instrument's export files (technician or manager)."""
     if not (can(ctx.role, "record_run") or can(ctx.role, "manage_instruments")):

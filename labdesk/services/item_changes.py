@@ -33,6 +33,7 @@ from datetime import date
 from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.store.protocol import Store
 from labdesk.store.schema import live_item
@@ -86,6 +87,7 @@ def addable_items(db: Store, sample: Any) -> dict[str, dict[str, Any]]:
     return {i["key"]: i for i in proposal.items + proposal.available if i["key"] not in present}
 
 
+@retried_when_busy
 def add_food_item(ctx: Any, sample_id: int, key: str, reason: str) -> int:
     """Technician: adds one applicable item ("GB 2762|SN") to a registered food sample,
     frozen from the versions in force on the sample's items date, with the reason in the
@@ -163,6 +165,7 @@ def add_food_item(ctx: Any, sample_id: int, key: str, reason: str) -> int:
     return item_id
 
 
+@retried_when_busy
 def withdraw_item(ctx: ServiceContext, sample_item_id: int, reason: str) -> None:
     """Technician: withdraws one test item from its sample, with `reason` in the audit
     trail (see the module's rules). The conclusion leaves it out when the sample is

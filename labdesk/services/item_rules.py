@@ -16,6 +16,7 @@ from typing import Any
 from labdesk.core.errors import ValidationError
 from labdesk.core.judgement import Verdict
 from labdesk.services import lab_guards
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.results import _item_context, change_item, check_state, rule_for
@@ -23,6 +24,7 @@ from labdesk.services.results import _item_context, change_item, check_state, ru
 __all__ = ["set_item_rule"]
 
 
+@retried_when_busy
 def set_item_rule(
     ctx: ServiceContext,
     sample_item_id: int,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.signing import (
@@ -77,6 +78,7 @@ def _require_active(db: Database) -> KeyInfo:
     return key
 
 
+@retried_when_busy
 def init_keys(
     ctx: ServiceContext,
     algorithm: str = "sm2",

@@ -15,6 +15,7 @@ from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError
 from labdesk.core.standards import StandardsLibrary
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
@@ -125,6 +126,7 @@ def library_unchanged(db: Store, library: StandardsLibrary) -> bool:
     )
 
 
+@retried_when_busy
 def import_library(ctx: ServiceContext, library: StandardsLibrary) -> int:
     """Admin: makes `library` the active one (audited); returns the number of items
     written — 0, and nothing written, when it is the active library already."""
@@ -135,6 +137,7 @@ def import_library(ctx: ServiceContext, library: StandardsLibrary) -> int:
         return write_library(w, library)
 
 
+@retried_when_busy
 def abolish_standard(
     ctx: ServiceContext, number: str, year: str, from_date: date, reason: str
 ) -> int:
@@ -187,6 +190,7 @@ def abolish_standard(
     return changed
 
 
+@retried_when_busy
 def ensure_library(ctx: ServiceContext) -> None:
     """Loads the shipped sample libraries if none was imported (first run, demo): the
     flat library of non-food categories and the food classification with its limits

@@ -29,6 +29,7 @@ from labdesk.core.errors import NotFound, ValidationError
 from labdesk.core.item_rule import ItemRule, check_rounding, parse_factor
 from labdesk.core.judgement import compile_rule
 from labdesk.core.numbers import quote
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.audit import Writer
@@ -175,6 +176,7 @@ def _checked(
     return rule
 
 
+@retried_when_busy
 def set_library_rule(
     ctx: ServiceContext,
     version_id: int,
@@ -219,6 +221,7 @@ def set_library_rule(
     return True
 
 
+@retried_when_busy
 def clear_class_rule(
     ctx: ServiceContext, version_id: int, code: str, class_code: str, *, reason: str
 ) -> bool:

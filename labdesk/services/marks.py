@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from labdesk.core.errors import ValidationError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import now_iso
@@ -86,6 +87,7 @@ def _check(kind: str, image: bytes, position: str, size_mm: str) -> Decimal:
     return size
 
 
+@retried_when_busy
 def set_mark(
     ctx: ServiceContext,
     kind: str,
@@ -114,6 +116,7 @@ def set_mark(
             w.update("centre_marks", int(existing), values, action="set_mark")
 
 
+@retried_when_busy
 def clear_mark(ctx: ServiceContext, kind: str) -> bool:
     """Stops printing a mark (the row stays, inactive); False if it was not set."""
     require(ctx, "edit_centre")

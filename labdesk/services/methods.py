@@ -26,6 +26,7 @@ from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError
 from labdesk.core.method_calc import MethodSpec, method_spec
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import now_iso
@@ -104,6 +105,7 @@ def _check_code(code: str) -> str:
     return code
 
 
+@retried_when_busy
 def create_method(ctx: ServiceContext, form: MethodForm) -> int:
     """A new method with its version 1; returns the method id."""
     require(ctx, "manage_methods")
@@ -145,6 +147,7 @@ def create_method(ctx: ServiceContext, form: MethodForm) -> int:
     return method_id
 
 
+@retried_when_busy
 def revise_method(ctx: ServiceContext, code: str, form: VersionForm, reason: str) -> int:
     """Writes the next version if `form` differs from the current one; returns the
     current version number (unchanged when nothing differs). Reason required."""
@@ -296,6 +299,7 @@ class QcMaterialForm:
     sample_data: bool = False
 
 
+@retried_when_busy
 def add_qc_material(ctx: ServiceContext, form: QcMaterialForm) -> int:
     from labdesk.core.formula import parse_value
 

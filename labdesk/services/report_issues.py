@@ -24,6 +24,7 @@ from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError, WorkflowError
 from labdesk.services import keys, report_content
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.services.samples import load_sample, transition
@@ -214,6 +215,7 @@ def _reason(reason: str, what: str) -> str:
     return text
 
 
+@retried_when_busy
 def open_correction(ctx: ServiceContext, sample_id: int, reason: str) -> None:
     """Opens a correction (更正) of an issued report (manager; reason required).
 
@@ -233,6 +235,7 @@ def open_correction(ctx: ServiceContext, sample_id: int, reason: str) -> None:
         transition(w, sample_id, str(sample["state"]), "returned", "open_correction", reason=text)
 
 
+@retried_when_busy
 def withdraw(ctx: ServiceContext, sample_id: int, reason: str) -> int:
     """Withdraws (作废) the sample's report in force (manager; reason required).
 
@@ -265,6 +268,7 @@ def withdraw(ctx: ServiceContext, sample_id: int, reason: str) -> int:
     return int(report["id"])
 
 
+@retried_when_busy
 def store_pdf(ctx: ServiceContext, report_id: int, pdf: bytes, pdf_sha256: str) -> None:
     """Keeps the PDF as issued on its report row — once: it is never replaced."""
     require(ctx, "approve")

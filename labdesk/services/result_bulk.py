@@ -336,6 +336,9 @@ def write_bulk_in(w: Writer, plan: BulkPlan, *, source: ResultSource | None = No
     return new_ids
 
 
+# Not retried when busy: `entries` may be an iterator, used up by the first try (a
+# second would find nothing to write and say nothing). Its callers, which list the
+# entries again on each try, are retried whole (excel_import.commit_import).
 def enter_results_bulk(
     ctx: ServiceContext, entries: Iterable[ResultEntry], *, source: ResultSource | None = None
 ) -> list[Verdict]:

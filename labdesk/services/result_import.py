@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.excel_import import (
     FIELD_LABELS,
@@ -52,6 +53,7 @@ def _mapping_json(mapping: ColumnMapping) -> str:
     return json.dumps({k: v for k, v in values.items() if v}, ensure_ascii=False, sort_keys=True)
 
 
+@retried_when_busy
 def save_mapping(ctx: ServiceContext, name: str, mapping: ColumnMapping) -> int:
     """Saves (or replaces) the mapping called `name`; audited. Technicians save them."""
     require(ctx, "enter_result")

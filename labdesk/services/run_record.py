@@ -49,6 +49,7 @@ from labdesk.core.qc import (
 )
 from labdesk.core.replicates import check_replicates
 from labdesk.services import methods, result_bulk, results
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.runs import get_run, open_run_for, run_items
 from labdesk.services.samples import now_iso
@@ -296,6 +297,7 @@ class RawFile:
     encoding: str = ""
 
 
+@retried_when_busy
 def commit_readings(
     ctx: ServiceContext,
     plan: ReadingsPlan,

@@ -36,6 +36,7 @@ from labdesk.core.method_calc import MethodSpec
 from labdesk.core.replicates import ReplicateCheck, check_replicates
 from labdesk.services import methods, results, workflow
 from labdesk.services.authorization import require_authorized
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.instruments import check_usable
 from labdesk.services.permissions import require
@@ -97,6 +98,7 @@ def _next_run_no(db: Store, day: date) -> str:
     return f"{prefix}{int(count or 0) + 1:03d}"
 
 
+@retried_when_busy
 def create_run(
     ctx: ServiceContext,
     method_code: str,
@@ -257,6 +259,7 @@ def _insert_qc(w: Any, run_id: int, rows: Sequence[dict[str, Any]]) -> list[int]
     return ids
 
 
+@retried_when_busy
 def add_qc(ctx: ServiceContext, run_id: int, requests: Sequence[QcRequest]) -> list[int]:
     """Adds QC samples to an open run of the technician's; returns their run item ids."""
     require(ctx, "record_run")
@@ -341,6 +344,7 @@ def open_run_for(ctx: ServiceContext, run_id: int) -> dict[str, Any]:
     return _open_run(ctx, run_id)
 
 
+@retried_when_busy
 def accept_replicates(ctx: ServiceContext, run_item_id: int, reason: str) -> None:
     """Accepts out-of-tolerance parallel determinations of one item, with a reason."""
     require(ctx, "record_run")
@@ -370,6 +374,7 @@ class SubmitOutcome:
     samples_submitted: tuple[str, ...]
 
 
+@retried_when_busy
 def submit_run(ctx: ServiceContext, run_id: int) -> SubmitOutcome:
     """Submits an open run: results complete, replicates in tolerance or reasoned, QC
     judged. A failed QC holds the run; complete samples are submitted for review."""
@@ -424,6 +429,7 @@ def submit_run(ctx: ServiceContext, run_id: int) -> SubmitOutcome:
     return SubmitOutcome(state, failed, numbers)
 
 
+@retried_when_busy
 def release_run(ctx: ServiceContext, run_id: int, reason: str) -> None:
     """The technical manager releases a run held by QC, with a reason (kept, audited)."""
     require(ctx, "release_run")
@@ -445,6 +451,7 @@ def release_run(ctx: ServiceContext, run_id: int, reason: str) -> None:
         )
 
 
+@retried_when_busy
 def cancel_run(ctx: ServiceContext, run_id: int, reason: str) -> None:
     """Cancels an open run (its items wait again; results already recorded stay)."""
     require(ctx, "record_run")

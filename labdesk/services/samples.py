@@ -443,6 +443,7 @@ def expect_state(sample: dict[str, Any], allowed: tuple[str, ...], doing: str) -
         )
 
 
+@retried_when_busy
 def register_sample(ctx: ServiceContext, form: SampleForm, *, draft: bool = False) -> int:
     """Registers a sampling form (state `registered`, items frozen) or saves a draft."""
     require(ctx, "register_sample")
@@ -494,6 +495,7 @@ def sample_form(db: Database, sample_id: int) -> SampleForm:
     return _form_from_row(db, load_sample(db, sample_id))
 
 
+@retried_when_busy
 def update_sample(
     ctx: ServiceContext, sample_id: int, changes: dict[str, Any], *, reason: str | None = None
 ) -> None:
@@ -550,6 +552,7 @@ def update_sample(
             clocks.refresh_in(w, [sample_id], reason=(reason or "").strip())
 
 
+@retried_when_busy
 def complete_draft(
     ctx: ServiceContext, sample_id: int, changes: dict[str, Any] | None = None
 ) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError
+from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
 from labdesk.store.db import Database
@@ -62,6 +63,7 @@ def task_values(form: TaskForm, created_by: int | None) -> dict[str, Any]:
     return values
 
 
+@retried_when_busy
 def create_task(ctx: ServiceContext, form: TaskForm) -> int:
     require(ctx, "create_task")
     values = task_values(form, ctx.actor.user_id)

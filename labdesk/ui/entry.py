@@ -176,6 +176,21 @@ class ResultEntryScreen(QWidget):
         """Items whose typed values are not saved yet (the window asks before closing)."""
         return self.model.unsaved()
 
+    def resume_waiting(self) -> int:
+        """Values typed at an earlier session that the server never took (kept on this
+        computer: services/pending_journal.py) are written again; the sample of the first
+        is opened, its rows showing them as not saved yet. Returns how many."""
+        restored = self.model.writes.resume()
+        first = next((p.sample_id for p in restored if p.sample_id is not None), None)
+        if first is not None and self.mode.currentData() == "sample":
+            message = self.message.text(), self.message.is_error
+            try:
+                self.open_sample(first)
+            except LabDeskError as exc:  # the rows are read when the sample is next opened
+                message = (message[0] + " " + user_message(exc), True)
+            self.message.show_message(*message)
+        return len(restored)
+
     def open_record(self, record: object) -> None:
         """Navigation target: `record` is a sample id."""
         if isinstance(record, int):

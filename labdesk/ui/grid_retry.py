@@ -15,6 +15,11 @@ transaction of the service, rolled back by the server if the connection breaks.
 
 Values typed while writes are waiting join the queue without trying the GUI's
 connection first (one value per item: the last typed wins, as in the cell).
+
+Each waiting value is also kept on this computer (services/pending_journal.py) before
+the row says it is kept, and removed from there once it is saved or refused: a crash
+while it waits loses nothing, and the next sign-in puts it back in the queue
+(`GridWrites.resume`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from labdesk.core.errors import LabDeskError
 
 if TYPE_CHECKING:
+    from labdesk.services.pending_journal import PendingJournal, PendingWrite
     from labdesk.store.db import Database
     from labdesk.ui.grid_model import GridRows
 
@@ -59,6 +65,16 @@ class Waiting:
     text: str
     write: Callable[[Any], Any]
     saved_message: Callable[[Any], str]
+    # As kept on this computer, and where (None: not journaled, or it could not be).
+    pending: PendingWrite | None = None
+    journal: PendingJournal | None = None
+
+    @property
+    def is_units(self) -> bool:
+        """A plan's units for its draft (the row's result itself is not waiting)."""
+        from labdesk.services.pending_journal import UNITS
+
+        return self.pending is not None and self.pending.kind == UNITS
 
 
 class RetryQueue(QObject):
@@ -70,11 +86,13 @@ class RetryQueue(QObject):
     attempted = Signal(int, float)  # attempt number, seconds until the next one
 
     def __init__(
-        self, model: GridRows, saved: Callable[[int, Any, Callable[[Any], str]], None]
+        self,
+        model: GridRows,
+        saved: Callable[[Waiting, Any, Callable[[Any], str]], None],
     ) -> None:
         super().__init__(model)
         self.model = model
-        self._on_saved = saved  # GridWrites.saved: the row shows the stored result
+        self._on_saved = saved  # GridWrites.saved_later: the row shows what is stored
         self._lock = threading.Lock()
         self._waiting: dict[int, Waiting] = {}
         self._wake = threading.Event()
@@ -87,6 +105,15 @@ class RetryQueue(QObject):
         self.savedLater.connect(self._saved)
         self.refusedLater.connect(self._refused)
         self.attempted.connect(self._still_away)
+        # The grid is gone (its window closed at sign-out): the worker stops writing; what
+        # still waits is in the journal for the next sign-in, which writes it again.
+        stop, wake = self._stop, self._wake
+
+        def stop_worker(*_: object) -> None:
+            stop.set()
+            wake.set()
+
+        self.destroyed.connect(stop_worker)
 
     @property
     def active(self) -> bool:
@@ -121,14 +148,37 @@ class RetryQueue(QObject):
         text: str,
         write: Callable[[Any], Any],
         saved: Callable[[Any], str],
-    ) -> None:
+        pending: PendingWrite | None = None,
+        journal: PendingJournal | None = None,
+    ) -> str | None:
+        """Queues the write, `pending` first kept in `journal` on this computer: None, or
+        why it could not be kept there (the value then waits in memory only, and the
+        caller says so)."""
+        problem = None
+        if pending is not None and journal is not None:
+            try:
+                journal.keep(pending)
+            except OSError as exc:
+                log.warning("a waiting value could not be journaled", exc_info=True)
+                problem = exc.strerror or str(exc)
+                pending = journal = None
         with self._lock:
-            self._waiting[item_id] = Waiting(item_id, text, write, saved)
+            self._waiting[item_id] = Waiting(item_id, text, write, saved, pending, journal)
             if self._thread is None or not self._thread.is_alive():
                 self._stop.clear()
                 self._thread = threading.Thread(target=self._run, name="grid-retry", daemon=True)
                 self._thread.start()
         self._wake.set()
+        return problem
+
+    def discard(self, item_id: int) -> None:
+        """Forgets the item's waiting plan units: they were saved with later ones."""
+        with self._lock:
+            waiting = self._waiting.get(item_id)
+            if waiting is None or not waiting.is_units:
+                return
+            del self._waiting[item_id]
+        self._unjournal(waiting)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
@@ -155,7 +205,7 @@ class RetryQueue(QObject):
                 self.busy = again == "busy"
                 delay = self.backoff[min(attempt, len(self.backoff) - 1)]
                 attempt += 1
-                self.attempted.emit(attempt, delay)
+                self._tell(self.attempted, attempt, delay)
                 self._wake.clear()
                 self._stop.wait(delay)
         finally:
@@ -211,18 +261,33 @@ class RetryQueue(QObject):
         with self._lock:
             if self._waiting.get(waiting.item_id) is waiting:
                 del self._waiting[waiting.item_id]
+        # Saved or refused: nothing of it waits any more (a newer value typed for the
+        # item meanwhile is the journal's entry now, and stays).
+        self._unjournal(waiting)
         if exc is None:
-            self.savedLater.emit(waiting, outcome)
+            self._tell(self.savedLater, waiting, outcome)
         else:
             from labdesk.ui.errors import user_message
 
-            self.refusedLater.emit(waiting, user_message(exc))
+            self._tell(self.refusedLater, waiting, user_message(exc))
+
+    def _tell(self, signal: Any, *args: Any) -> None:
+        """Emits to the GUI thread, unless the grid was deleted meanwhile (nothing to
+        show it on: the write itself is done, and its journal entry gone)."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            self._stop.set()
+
+    def _unjournal(self, waiting: Waiting) -> None:
+        if waiting.pending is not None and waiting.journal is not None:
+            waiting.journal.drop(waiting.item_id, waiting.pending.token)
 
     # ----- GUI thread -------------------------------------------------------------------
 
     def _saved(self, waiting: Waiting, outcome: Any) -> None:
         self._on_saved(
-            waiting.item_id,
+            waiting,
             outcome,
             lambda result: (
                 QCoreApplication.translate("ResultGridModel", "The database is free again. {0}")
@@ -237,7 +302,7 @@ class RetryQueue(QObject):
         with self._lock:
             newer = self._waiting.get(item_id)
         state = self.model._states.get(item_id)
-        if newer is not None and state is not None:
+        if newer is not None and state is not None and not newer.is_units:
             state.waiting = newer.text
             row = self.model.row_of(item_id)
             if row is not None:
@@ -246,7 +311,11 @@ class RetryQueue(QObject):
     def _refused(self, waiting: Waiting, message: str) -> None:
         model = self.model
         state = model._states.get(waiting.item_id)
-        if state is not None:
+        if state is not None and waiting.is_units:
+            # The row shows the draft as stored again (read on its next load).
+            state.draft = state.typed_by = None
+            state.unsaved = set()
+        elif state is not None:
             state.waiting = None
         model.forget_row(waiting.item_id)
         row = model.row_of(waiting.item_id)

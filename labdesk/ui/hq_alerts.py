@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 from labdesk.province import alerts as province_alerts
 from labdesk.province.alerts import decimal_of
 from labdesk.services.summary import Rate
-from labdesk.ui.errors import error_text
 from labdesk.ui.hq_labels import rate_text
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import TaskState, run_operation
+from labdesk.ui.server_notice import ReadNotice
 
 OpenStore = Callable[[], Any]
 
@@ -32,6 +32,7 @@ class HqAlertsScreen(QWidget):
         self.report: province_alerts.AlertsReport | None = None
         self.loading = False
         self.banner = MessageBanner(self)
+        self.reads = ReadNotice(self.banner)  # the server away: said, the alerts kept
         self.method = QLabel()
         self.method.setObjectName("hq_alerts_method")
         self.method.setWordWrap(True)
@@ -84,11 +85,12 @@ class HqAlertsScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
-        self.banner.show_error(error_text(exc))
+        self.reads.failed(exc)
 
     def _loaded(self, report: province_alerts.AlertsReport) -> None:
         self.report = report
         self.loading = False
+        self.reads.succeeded()
         self.method.setText(
             self.tr(
                 "Window ending {0}: {1} cells tested. Method: one-sided Fisher exact test of "

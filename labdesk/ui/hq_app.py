@@ -10,10 +10,33 @@ from PySide6.QtWidgets import QMessageBox
 
 from labdesk.core.errors import LabDeskError
 from labdesk.ui.errors import error_text
+from labdesk.ui.hq_window import HqWindow
+
+
+def open_hq_window(url: str) -> HqWindow:
+    """The HQ window over `url`, its first reads started.
+
+    The database is opened (and upgraded) once first, so a bad URL, a database or user
+    the server does not have, or a schema too new is refused here, plainly (LabDeskError).
+    A server away is not refused: the window opens, each tab says so on its own line and
+    F5 reads again. Before, an HQ server restarting as the program started ended it
+    with a dialog telling the user that their next action would try again."""
+    from labdesk.batch.hq_store import open_hq
+    from labdesk.ui.server_words import retryable
+
+    try:
+        open_hq(url).close()
+    except LabDeskError as exc:
+        if not retryable(exc):
+            raise
+        print(f"labdesk: {exc}", file=sys.stderr)  # the address and why, for a technician
+    window = HqWindow(lambda: open_hq(url), url)
+    window.show()
+    window.refresh()
+    return window
 
 
 def run_hq_app(url: str, language: str | None) -> int:
-    from labdesk.batch.hq_store import open_hq
     from labdesk.ui.app import (
         EXIT_WHEN_SHOWN_ENV,
         ensure_application,
@@ -21,7 +44,6 @@ def run_hq_app(url: str, language: str | None) -> int:
         settings_path_from_env,
     )
     from labdesk.ui.errors import install_excepthook
-    from labdesk.ui.hq_window import HqWindow
     from labdesk.ui.i18n import choose_language, install_translators
     from labdesk.ui.session import open_settings
 
@@ -30,14 +52,13 @@ def run_hq_app(url: str, language: str | None) -> int:
     install_translators(choose_language(language, open_settings(settings_path_from_env())))
     pick_font(app)
     try:
-        open_hq(url).close()  # opens (and upgrades) once, so a bad URL is said plainly here
+        window = open_hq_window(url)
     except LabDeskError as exc:
         print(f"labdesk: {error_text(exc)}", file=sys.stderr)
         QMessageBox.critical(None, "LabDesk HQ", error_text(exc))
         return 2
-    window = HqWindow(lambda: open_hq(url), url)
-    window.show()
-    window.refresh()
     if os.environ.get(EXIT_WHEN_SHOWN_ENV) == "1":  # start-up checks only (ui/app.py)
         QTimer.singleShot(0, app.quit)
-    return int(app.exec())
+    code = int(app.exec())
+    window.close()
+    return code

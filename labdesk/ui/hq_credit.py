@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from labdesk.province import credit as province_credit
-from labdesk.ui.errors import error_text
-from labdesk.ui.hq_labels import exclusion_text, verdict_text
+from labdesk.ui.hq_labels import exclusion_text, nothing_to_export, verdict_text
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import TaskState, run_operation
+from labdesk.ui.server_notice import ReadNotice
 
 OpenStore = Callable[[], Any]
 
@@ -156,6 +156,7 @@ class HqCreditScreen(QWidget):
         self.export_button.setObjectName("hq_export_credit")
         self.export_button.clicked.connect(self.export)
         self.banner = MessageBanner(self)
+        self.reads = ReadNotice(self.banner)  # the server away: said, the list kept
         self.rows = RowsModel(
             [
                 self.tr("Unified social credit code"),
@@ -196,11 +197,12 @@ class HqCreditScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
-        self.banner.show_error(error_text(exc))
+        self.reads.failed(exc)
 
     def _loaded(self, report: province_credit.CreditReport) -> None:
         self.report = report
         self.loading = False
+        self.reads.succeeded()
         self._fill()
         excluded = report.exclusions
         if excluded.total():
@@ -267,8 +269,11 @@ class HqCreditScreen(QWidget):
     def export(self) -> None:
         from labdesk.province import export
 
+        if self.report is None:  # never read (the server away since the start): say so
+            self.banner.show_error(nothing_to_export())
+            return
         path = self.save_path_provider()
-        if path is None or self.report is None:
+        if path is None:
             return
         figures = province_credit.report_json(self.report)
 

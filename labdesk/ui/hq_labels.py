@@ -20,6 +20,15 @@ def verdict_text(verdict: str) -> str:
     }.get(verdict, verdict)
 
 
+def nothing_to_export() -> str:
+    """Export pressed before the screen could read its figures even once (the server was
+    away since the window opened): said, rather than asking for a file and writing none."""
+    return QCoreApplication.translate(
+        "HqLabels",
+        "Nothing to export yet: the figures have not been read. Press F5 to read them again.",
+    )
+
+
 def exclusion_text(reason: str, samples: int) -> str:
     """One exclusion reason with its count, as the banner states it."""
     texts = {

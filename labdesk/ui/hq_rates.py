@@ -5,6 +5,10 @@ HQ database may be PostgreSQL); this screen only draws them. Drill-down as on th
 centre's dashboard: activate (Enter, double-click) a city row or click its bar to see its
 counties, a county row to list its samples; "Up" goes back. The banner states what the
 figures leave out and why.
+
+When the server is away (ui/server_notice.py) the banner says so and the screen keeps
+what it showed, where it was and the filters chosen: a drill-down or "Up" moves only once
+its figures are read, so the table, the place above it and the Up button always agree.
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ from labdesk.province import regions
 from labdesk.province.evidence import SampleRef, samples_in
 from labdesk.province.scope import TASK_LEVELS, Scope, parse_period
 from labdesk.ui.errors import error_text
-from labdesk.ui.hq_labels import exclusion_text, rate_text, verdict_text
+from labdesk.ui.hq_labels import exclusion_text, nothing_to_export, rate_text, verdict_text
 from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
 from labdesk.ui.manager_widgets import FigureTile, MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import TaskState, run_operation
+from labdesk.ui.server_notice import ReadNotice
 
 OpenStore = Callable[[], Any]
 
@@ -46,6 +51,7 @@ class RatesLoad:
     months: list[province_rates.MonthFigures]
     periods: list[str]
     classes: list[tuple[str, str]]
+    within: str  # where the figures are: '' = by city, a city code = its counties
 
 
 def load_rates(open_store: OpenStore, scope: Scope, by: str, within: str) -> RatesLoad:
@@ -62,7 +68,7 @@ def load_rates(open_store: OpenStore, scope: Scope, by: str, within: str) -> Rat
             "SELECT category_code, MIN(category) FROM hq_samples GROUP BY category_code "
             "ORDER BY category_code"
         )]  # fmt: skip
-    return RatesLoad(report, levels, months, [*years, *quarters], classes)
+    return RatesLoad(report, levels, months, [*years, *quarters], classes, within)
 
 
 def load_samples(open_store: OpenStore, scope: Scope, region: str) -> list[SampleRef]:
@@ -112,6 +118,7 @@ class HqRatesScreen(QWidget):
         self.where.setObjectName("hq_where")
 
         self.banner = MessageBanner(self)
+        self.reads = ReadNotice(self.banner)
         self.tiles = {
             "pass": FigureTile(self.tr("Pass rate")),
             "fail": FigureTile(self.tr("Non-conformity rate")),
@@ -206,14 +213,16 @@ class HqRatesScreen(QWidget):
             str(self.level.currentData() or ""),
         )
 
-    def refresh(self) -> None:
-        self.banner.clear_message()
+    def refresh(self, within: str | None = None) -> None:
+        """Read the figures again, of `within` (a city code, '' = the cities) when given,
+        else of where the screen is; the screen moves there once they are read."""
         try:
             scope = self.scope()
         except Exception as exc:  # a bad period typed by hand: ValidationError
             self.banner.show_error(error_text(exc))
             return
-        by, within = ("county", self.within) if self.within else ("city", "")
+        within = self.within if within is None else within
+        by = "county" if within else "city"
         open_store = self.open_store
         token = self._start_load("rates")
 
@@ -243,17 +252,22 @@ class HqRatesScreen(QWidget):
         return True
 
     def _failed(self, exc: BaseException) -> None:
-        self.banner.show_error(error_text(exc))
+        self.reads.failed(exc)
 
     def _loaded(self, load: RatesLoad) -> None:
         self.load = load
         self._fill_choices(load)
+        if load.within != self.within:  # a drill-down or "Up", now read: the screen moves
+            self.within = load.within
+            self.sample_rows.set_rows([])
         if not self._chose_default_period and load.periods:
             # The headline figure is a year's, against the year before: start there.
             self._chose_default_period = True
             self.period.setCurrentIndex(self.period.findData(load.periods[0]))
             self.refresh()
             return
+        self.reads.succeeded()
+        self.banner.clear_message()  # the figures' own notes (exclusions) follow
         report = load.report
         total = report.total
         if self.within:  # the city's own figures: its county rows (residual included)
@@ -348,16 +362,13 @@ class HqRatesScreen(QWidget):
     def drill(self, row: province_rates.RateRow) -> None:
         """A city opens its counties; a county (or a residual row) lists its samples."""
         if not self.within and not row.residual and row.key in regions.CITIES:
-            self.within = row.key
-            self.refresh()
+            self.refresh(within=row.key)
             return
         self.show_samples(row.key)
 
     def go_up(self) -> None:
         if self.within:
-            self.within = ""
-            self.sample_rows.set_rows([])
-            self.refresh()
+            self.refresh(within="")
 
     def show_samples(self, region: str) -> None:
         scope = self.scope()
@@ -378,6 +389,7 @@ class HqRatesScreen(QWidget):
         )
 
     def _samples_loaded(self, found: list[SampleRef]) -> None:
+        self.reads.succeeded()
         self.samples = found
         self.sample_rows.set_rows(
             [
@@ -409,8 +421,11 @@ class HqRatesScreen(QWidget):
     def export(self) -> None:
         from labdesk.province import export
 
+        if self.load is None:  # never read (the server away since the start): say so
+            self.banner.show_error(nothing_to_export())
+            return
         path = self.save_path_provider()
-        if path is None or self.load is None:
+        if path is None:
             return
         figures = province_rates.report_json(self.load.report)
 

@@ -455,6 +455,21 @@ class MainWindow(QMainWindow):
         keys = [info.key for info in SCREENS]
         self.show_screen(last if last in keys else "tasks")
         self.backups.start()
+        self.resume_waiting()
+
+    def resume_waiting(self) -> None:
+        """Result values typed at an earlier session of this user at this centre that
+        were never saved (LabDesk killed or the power cut while they waited for the
+        server): result entry shows them and writes them again (ui/grid_writes.py)."""
+        from labdesk.services.pending_journal import anything_kept, journal_for
+
+        if not self.session.signed_in or not anything_kept():
+            return
+        if not journal_for(self.session.db_path, self.session.context.actor).entries():
+            return
+        resume = getattr(self.show_screen("entry"), "resume_waiting", None)
+        if callable(resume):
+            resume()
 
     def save_layout(self) -> None:
         settings = self.session.settings
@@ -474,8 +489,9 @@ class MainWindow(QMainWindow):
             commit = getattr(widget, "commit_pending", None)
             if callable(commit):
                 commit()
-        # Typed but not saved yet (a plan's units still incomplete, a value waiting for
-        # the database server): closing would drop them, so ask first (issue 18.5).
+        # Typed but not saved yet (a plan's units the server could not take, a value
+        # waiting for it): kept on this computer for the next sign-in (ui/grid_writes),
+        # but not saved before then, so ask first (issue 18.5).
         unsaved: list[str] = []
         for widget in self._screens.values():
             pending = getattr(widget, "unsaved_values", None)
@@ -498,7 +514,8 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Values not saved"),
             self.tr(
-                "These values are typed but not saved yet: {0}. Close anyway and lose them?"
+                "These values are typed but not saved yet: {0}. They are kept on this "
+                "computer and saved when you next sign in here. Close anyway?"
             ).format("、".join(unsaved)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,

@@ -70,6 +70,18 @@
         <source>{0}: {1} of {2} units still to enter — kept as a draft; the result is saved when all are in.</source>
         <translation>{0}：{2} 个样品单元中还有 {1} 个未录入——已存为草稿，全部录入后保存结果。</translation>
     </message>
+    <message>
+        <source>It could not be kept on this computer as well ({0}): closing LabDesk before it is saved loses it.</source>
+        <translation>也无法保留在本机（{0}）：保存之前关闭 LabDesk 会丢失该值。</translation>
+    </message>
+    <message>
+        <source>Not saved at your last session, kept on this computer: {0}. They are being saved now.</source>
+        <translation>上次登录时未保存、已保留在本机的值：{0}。现在正在保存。</translation>
+    </message>
+    <message>
+        <source>{0}: units {1} kept in the draft.</source>
+        <translation>{0}：样品单元 {1} 已存入草稿。</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -78,8 +90,8 @@
         <translation>有未保存的值</translation>
     </message>
     <message>
-        <source>These values are typed but not saved yet: {0}. Close anyway and lose them?</source>
-        <translation>以下值已录入但尚未保存：{0}。仍要关闭并丢弃它们吗？</translation>
+        <source>These values are typed but not saved yet: {0}. They are kept on this computer and saved when you next sign in here. Close anyway?</source>
+        <translation>以下值已录入但尚未保存：{0}。它们已保留在本机，下次在此登录时保存。仍要关闭吗？</translation>
     </message>
 </context>
 <context>

@@ -267,6 +267,10 @@
       <source>{0} whose enterprise code fails GB 32100</source>
       <translation>{0} 个统一社会信用代码不符合 GB 32100</translation>
     </message>
+    <message>
+      <source>Nothing to export yet: the figures have not been read. Press F5 to read them again.</source>
+      <translation>尚无可导出的数据：数据尚未读取。请按 F5 重新读取。</translation>
+    </message>
 </context>
 <context>
     <name>HqRatesScreen</name>

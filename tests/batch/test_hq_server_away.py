@@ -1,0 +1,104 @@
+"""The HQ database's PostgreSQL server away (issue 18, part 5), on a real server: a connect
+refused and a link lost under a statement are `HqServerAway` — the user's to retry, not a
+program fault with psycopg's trace — and an ingest cut off mid-batch leaves nothing of
+that batch (the server rolled its one transaction back) and loads when tried again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+import labdesk.batch.hq as hq
+from labdesk.batch.hq import ingest
+from labdesk.batch.hq_store import HqServerAway, HqStore, HqStoreError, open_hq
+from labdesk.signing import Signer
+from labdesk.store.errors import ServerAway
+from tests.batch.test_hq import chain, snapshot, write
+from tests.store.pg_world import database_name, database_url, new_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def hq_url(pg_url: str) -> Iterator[str]:
+    with new_database(pg_url) as url:
+        yield url
+
+
+def _admin(url: str) -> psycopg.Connection[tuple[Any, ...]]:
+    return psycopg.connect(database_url(url, "postgres"), autocommit=True)
+
+
+def _end_backend(url: str, pid: int) -> None:
+    """The server ends one connection, as a restart or a crash of its backend does."""
+    with _admin(url) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def test_a_server_refusing_connections_is_away_and_said_as_before(hq_url: str) -> None:
+    open_hq(hq_url).close()
+    name = database_name(hq_url)
+    with _admin(hq_url) as admin:
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")  # type: ignore[arg-type]
+    try:
+        with pytest.raises(HqServerAway) as raised:
+            open_hq(hq_url)
+    finally:
+        with _admin(hq_url) as admin:
+            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")  # type: ignore[arg-type]
+    assert isinstance(raised.value, HqStoreError) and isinstance(raised.value, ServerAway)
+    assert str(raised.value).startswith("cannot connect to the HQ database: ")  # as before
+    open_hq(hq_url).close()  # back: opens again
+
+
+def test_a_database_the_server_does_not_have_is_refused_not_away(hq_url: str) -> None:
+    missing = database_url(hq_url, "ld_no_such_database")
+    with pytest.raises(HqStoreError) as raised:
+        open_hq(missing)
+    assert not isinstance(raised.value, ServerAway)  # trying again would change nothing
+
+
+def test_a_link_lost_under_a_read_is_the_server_away(hq_url: str) -> None:
+    with open_hq(hq_url) as store:
+        _end_backend(hq_url, store.conn.info.backend_pid)
+        with pytest.raises(HqServerAway) as raised:
+            store.query("SELECT COUNT(*) FROM hq_batches")
+        assert "connection to the HQ database server was lost" in raised.value.in_language("en")
+        assert "连接中断" in raised.value.in_language("zh")
+
+
+def test_an_ingest_cut_off_mid_batch_leaves_nothing_of_it_and_loads_when_tried_again(
+    hq_url: str, tmp_path: Path, sm2_signer: Signer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch 1 is in; batch 2's connection ends after its batch row and before its samples
+    (inside its transaction): nothing of batch 2 is stored, nothing of batch 1 is lost,
+    and the same ingest run again skips batch 1 and loads batch 2 whole."""
+    first, second = chain(sm2_signer, 2)
+    inbox = tmp_path / "inbox"
+    write(inbox, first)
+    with open_hq(hq_url) as store:
+        assert [o.status for o in ingest(store, [inbox], [sm2_signer.public_key])] == ["loaded"]
+        before = snapshot(store)
+    write(inbox, second)
+
+    real = hq._existing_samples
+
+    def cut_off(store: HqStore, *args: Any) -> Any:
+        _end_backend(hq_url, store.conn.info.backend_pid)
+        return real(store, *args)
+
+    monkeypatch.setattr(hq, "_existing_samples", cut_off)
+    with open_hq(hq_url) as store, pytest.raises(HqServerAway):
+        ingest(store, [inbox], [sm2_signer.public_key])
+    monkeypatch.undo()
+    with open_hq(hq_url) as store:
+        assert snapshot(store) == before  # nothing half merged
+        outcomes = ingest(store, [inbox], [sm2_signer.public_key])
+        assert [(o.status, o.sequence) for o in outcomes] == [("duplicate", 1), ("loaded", 2)]
+        assert store.scalar("SELECT COUNT(*) FROM hq_samples WHERE sequence = 2") == 4
+        records = "SELECT COUNT(*) FROM hq_records WHERE sequence = ?"
+        assert store.scalar(records, (2,)) == store.scalar(records, (1,)) > 0
