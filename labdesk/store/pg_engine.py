@@ -90,6 +90,21 @@ _APPEND_SIGNATURE = (
     "text[],text[],text[])"
 )
 
+
+def _one_id(variable: str, table: str) -> str:
+    """PL/pgSQL setting `variable` to a new id of `table`: labdesk_take_ids' one-id
+    case written out (a call of it costs more than its work), the function itself
+    when rows that brought their own ids are past the sequence."""
+    return (
+        f"PERFORM pg_advisory_xact_lock_shared(1279546188, hashtext('{table}'));\n"
+        f"  {variable} := nextval('{id_sequence(table)}');\n"
+        f"  SELECT coalesce(max(id), 0) INTO top FROM {table};\n"
+        f"  IF {variable} <= top THEN\n"
+        f"    {variable} := labdesk_take_ids('{table}', 1);\n"
+        "  END IF;"
+    )
+
+
 # A result decided on rows read before (store/first_result.py), written in one
 # statement: the checks of a shared write (audit.write) made again here, under the same
 # locks, on what the decision relied on — no write that runs alone has begun since the
@@ -117,6 +132,7 @@ DECLARE
   res_json text;
   first bigint;
   middle text;
+  top bigint;
   s bigint;
   h text;
   d text;
@@ -135,12 +151,12 @@ BEGIN
   END IF;
   IF p_to_state IS NOT NULL THEN
     UPDATE samples SET state = p_to_state WHERE id = p_sample;
-    ev := labdesk_take_ids('sample_events', 1);
+    {_one_id("ev", "sample_events")}
     ev_json := '{{"id":' || ev || p_event_json;
     INSERT INTO sample_events
       SELECT * FROM json_populate_record(NULL::sample_events, ev_json::json);
   END IF;
-  rid := labdesk_take_ids('results', 1);
+  {_one_id("rid", "results")}
   res_json := '{{"id":' || rid || p_result_json;
   INSERT INTO results SELECT * FROM json_populate_record(NULL::results, res_json::json);
   IF p_to_state IS NULL THEN
@@ -211,7 +227,10 @@ def take_ids_function(tables: Sequence[str]) -> str:
     wider than one id must not interleave with another session's, hence the advisory
     lock, held only for these statements (a session lock, released on error too: a
     transaction lock would be held until the commit and serialize every writer of the
-    table again). Each table of the schema has its own static statements (their plans
+    table again). One id, the common case, is the sequence's next while the sequence is
+    ahead of max(id): it takes that lock shared, for its transaction, so no block moves
+    the sequence between its nextval and its max(id) (measured: 20 → 12 µs a call, no
+    subtransaction). Each table of the schema has its own static statements (their plans
     are cached for the session), half the server's time of one `EXECUTE format(…)`
     planned anew at every call (measured: 73 → 37 µs a call); a table not named falls
     back to that."""
@@ -234,6 +253,16 @@ DECLARE
   taken bigint;
   first bigint;
 BEGIN
+  IF n = 1 THEN
+    -- One id: the sequence's next, when no row that brought its own id is past it. The
+    -- lock (shared, until the commit) keeps a block from being taken past such rows
+    -- meanwhile (below), whose ids the sequence would then hand out again: that waits
+    -- for this transaction, and this for it. No session lock to release on an error.
+    PERFORM pg_advisory_xact_lock_shared(1279546188, hashtext(tbl));
+{chooser}    IF taken > top THEN
+      RETURN taken;
+    END IF;
+  END IF;
   PERFORM pg_advisory_lock(1279546188, hashtext(tbl));
   BEGIN
 {chooser}    first := greatest(taken, top + 1);
