@@ -105,6 +105,15 @@ class RetryQueue(QObject):
         self.savedLater.connect(self._saved)
         self.refusedLater.connect(self._refused)
         self.attempted.connect(self._still_away)
+        # The grid is gone (its window closed at sign-out): the worker stops writing; what
+        # still waits is in the journal for the next sign-in, which writes it again.
+        stop, wake = self._stop, self._wake
+
+        def stop_worker(*_: object) -> None:
+            stop.set()
+            wake.set()
+
+        self.destroyed.connect(stop_worker)
 
     @property
     def active(self) -> bool:
@@ -196,7 +205,7 @@ class RetryQueue(QObject):
                 self.busy = again == "busy"
                 delay = self.backoff[min(attempt, len(self.backoff) - 1)]
                 attempt += 1
-                self.attempted.emit(attempt, delay)
+                self._tell(self.attempted, attempt, delay)
                 self._wake.clear()
                 self._stop.wait(delay)
         finally:
@@ -256,11 +265,19 @@ class RetryQueue(QObject):
         # item meanwhile is the journal's entry now, and stays).
         self._unjournal(waiting)
         if exc is None:
-            self.savedLater.emit(waiting, outcome)
+            self._tell(self.savedLater, waiting, outcome)
         else:
             from labdesk.ui.errors import user_message
 
-            self.refusedLater.emit(waiting, user_message(exc))
+            self._tell(self.refusedLater, waiting, user_message(exc))
+
+    def _tell(self, signal: Any, *args: Any) -> None:
+        """Emits to the GUI thread, unless the grid was deleted meanwhile (nothing to
+        show it on: the write itself is done, and its journal entry gone)."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            self._stop.set()
 
     def _unjournal(self, waiting: Waiting) -> None:
         if waiting.pending is not None and waiting.journal is not None:

@@ -489,8 +489,9 @@ class MainWindow(QMainWindow):
             commit = getattr(widget, "commit_pending", None)
             if callable(commit):
                 commit()
-        # Typed but not saved yet (a plan's units still incomplete, a value waiting for
-        # the database server): closing would drop them, so ask first (issue 18.5).
+        # Typed but not saved yet (a plan's units the server could not take, a value
+        # waiting for it): kept on this computer for the next sign-in (ui/grid_writes),
+        # but not saved before then, so ask first (issue 18.5).
         unsaved: list[str] = []
         for widget in self._screens.values():
             pending = getattr(widget, "unsaved_values", None)
@@ -513,7 +514,8 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Values not saved"),
             self.tr(
-                "These values are typed but not saved yet: {0}. Close anyway and lose them?"
+                "These values are typed but not saved yet: {0}. They are kept on this "
+                "computer and saved when you next sign in here. Close anyway?"
             ).format("、".join(unsaved)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,

@@ -90,8 +90,8 @@
         <translation>有未保存的值</translation>
     </message>
     <message>
-        <source>These values are typed but not saved yet: {0}. Close anyway and lose them?</source>
-        <translation>以下值已录入但尚未保存：{0}。仍要关闭并丢弃它们吗？</translation>
+        <source>These values are typed but not saved yet: {0}. They are kept on this computer and saved when you next sign in here. Close anyway?</source>
+        <translation>以下值已录入但尚未保存：{0}。它们已保留在本机，下次在此登录时保存。仍要关闭吗？</translation>
     </message>
 </context>
 <context>

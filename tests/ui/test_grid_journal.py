@@ -373,3 +373,44 @@ def test_a_value_the_centre_already_has_is_not_recorded_twice(
     assert not screen.message.is_error, screen.message.text()
     assert "0.012" in screen.message.text()
     assert _journal(pg_session) == []
+
+
+def test_closing_over_a_waiting_value_keeps_it_for_the_next_sign_in(
+    qtbot: QtBot, pg_session: UiSession
+) -> None:
+    """Signed out (the window closed, the question answered yes) while a value waits: the
+    closed grid's worker stops, the value stays on this computer and is saved once at the
+    next sign-in."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    sample_id, ids = _plan_sample(pg_session, 98)
+    window = _signed_in_window(qtbot, pg_session, "tech1")
+    window.show_screen("entry")
+    screen = _entry(window)
+    screen.open_sample(sample_id)
+    if screen.start_button.isEnabled():
+        qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
+    retry = screen.model.writes.retry
+    retry.backoff = (0.2,)
+    _away(pg_session)
+    try:
+        screen.view.focus_result(1)
+        type_result(qtbot, screen.view, "0.012")
+        asked: list[list[str]] = []
+        window.close_unsaved_provider = lambda _w, names: bool(asked.append(names)) or True
+        window.close()
+        assert asked and not window.isVisible()
+        screen.deleteLater()  # as the app deletes the window after a sign-out
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qtbot.waitUntil(lambda: retry._thread is None, timeout=10_000)  # stopped
+    finally:
+        away._allow(pg_session, True)
+    assert [e.text for e in _journal(pg_session)] == ["0.012"]
+    assert away._stored(pg_session, ids[1]) is None
+
+    pg_session.sign_out()
+    again = _signed_in_window(qtbot, pg_session, "tech1")
+    screen = _entry(again)
+    _said_saved(qtbot, screen)
+    assert away._stored(pg_session, ids[1]) == "0.012"
+    assert _journal(pg_session) == []
