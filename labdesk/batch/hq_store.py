@@ -286,8 +286,27 @@ class HqStore:
             raise
         self.conn.execute("COMMIT")
 
+    def _schema_current(self) -> bool:
+        """Whether the tables are there at this version: opening then writes nothing."""
+        exists = (
+            "SELECT to_regclass('hq_meta') IS NOT NULL"
+            if self.dialect == "postgresql"
+            else "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'hq_meta'"
+        )
+        return bool(self.scalar(exists)) and (
+            self.scalar("SELECT value FROM hq_meta WHERE key = 'schema'") == SCHEMA_VERSION
+        )
+
     def create_schema(self) -> None:
-        """Create the tables of a new database, or bring an older one up to date."""
+        """Create the tables of a new database, or bring an older one up to date.
+
+        A database already up to date is only read: the DDL below, though it creates
+        nothing then, takes locks an ingest's open transaction holds against it (the
+        write lock on SQLite; on PostgreSQL, CREATE INDEX … IF NOT EXISTS a SHARE lock on
+        hq_samples), so every HQ screen's read and `hq` command waited for the ingest
+        to finish (SQLite: "database is locked" after 10 s)."""
+        if self._schema_current():
+            return
         with self.transaction(lock=False):
             for statement in _TABLES:
                 self.execute(statement + self._strict(statement))

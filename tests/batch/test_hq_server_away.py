@@ -55,6 +55,13 @@ def test_a_server_refusing_connections_is_away_and_said_as_before(hq_url: str) -
     open_hq(hq_url).close()  # back: opens again
 
 
+def test_a_stopped_server_is_away(tmp_path: Path) -> None:
+    """No server listening where the URL says (stopped, not started yet)."""
+    with pytest.raises(HqServerAway) as raised:
+        open_hq(f"postgresql://postgres@/hq?host={tmp_path}")
+    assert str(raised.value).startswith("cannot connect to the HQ database: ")
+
+
 def test_a_database_the_server_does_not_have_is_refused_not_away(hq_url: str) -> None:
     missing = database_url(hq_url, "ld_no_such_database")
     with pytest.raises(HqStoreError) as raised:
