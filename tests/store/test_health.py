@@ -141,12 +141,10 @@ def test_a_failed_backup_removes_its_journal(
         def backup(self, target: FailingTarget) -> None:
             raise sqlite3.OperationalError("database or disk is full")
 
+    monkeypatch.setattr("labdesk.store.backup.sqlite3.connect", connect)
+    monkeypatch.setattr(world.db, "conn", Conn())
     out = tmp_path / "copies" / "b.sqlite"
-    # Undone before the world closes (an autouse fixture's monkeypatch outlives `world`).
-    with monkeypatch.context() as patch:
-        patch.setattr("labdesk.store.backup.sqlite3.connect", connect)
-        patch.setattr(world.db, "conn", Conn())
-        with pytest.raises(StoreError, match="disk is full"):
-            backup_to(world.db, out)
+    with pytest.raises(StoreError, match="disk is full"):
+        backup_to(world.db, out)
     assert sorted(p.name for p in out.parent.iterdir()) == []
     shutil.rmtree(out.parent)
