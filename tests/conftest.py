@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -48,15 +49,22 @@ _journal_folders = itertools.count()
 
 
 @pytest.fixture(autouse=True)
-def _pending_journal_folder(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _pending_journal_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Each test keeps the grid's waiting values (services/pending_journal.py) in a folder
-    of its own, never in the user's data folder (made only when a value waits)."""
+    of its own, never in the user's data folder (made only when a value waits). Set
+    without `monkeypatch`: an autouse fixture requesting it would make it the first set
+    up and so the last torn down, after fixtures that need a test's patches undone."""
     from labdesk.services.pending_journal import FOLDER_ENV
 
-    folder = tmp_path_factory.getbasetemp() / f"pending-{next(_journal_folders)}"
-    monkeypatch.setenv(FOLDER_ENV, str(folder))
+    before = os.environ.get(FOLDER_ENV)
+    os.environ[FOLDER_ENV] = str(
+        tmp_path_factory.getbasetemp() / f"pending-{next(_journal_folders)}"
+    )
+    yield
+    if before is None:
+        os.environ.pop(FOLDER_ENV, None)
+    else:
+        os.environ[FOLDER_ENV] = before
 
 
 @pytest.fixture

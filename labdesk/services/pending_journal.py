@@ -16,7 +16,9 @@ and user, named by a digest of both (the header record says them in clear). The 
 replaced whole on every change (written beside, fsync'd, renamed over, the folder
 fsync'd): a crash leaves the old file or the new one. Each record is a line
 ``<crc32 hex> <json>``: a line whose checksum does not match (a torn or damaged file, a
-copy from elsewhere) is skipped, and reading never fails on what the file holds.
+copy from elsewhere) is skipped, and reading never fails on what the file holds. Each
+change reads the file and writes it again under an OS lock, so two LabDesk windows of
+the same user at the same centre never drop each other's values.
 
 Qt-free: the UI calls it; nothing here knows about widgets or the connection.
 """
@@ -27,8 +29,10 @@ import contextlib
 import json
 import logging
 import os
+import sys
 import threading
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -229,6 +233,27 @@ def _lock_of(path: Path) -> threading.Lock:
         return _locks.setdefault(path, threading.Lock())
 
 
+@contextlib.contextmanager
+def _between_processes(path: Path) -> Iterator[None]:
+    """The journal changed by one process at a time (two LabDesk windows of the same
+    user at the same centre): an OS lock on `<journal>.lock`, waited for (each holder
+    keeps it for one small read and write). The OS drops it when its holder dies."""
+    make_private_folder(path.parent)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    try:
+        if sys.platform == "win32":  # pragma: no cover - exercised on the Windows build
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock on both systems
+
+
 class PendingJournal:
     """The waiting writes of one user at one centre, in their file."""
 
@@ -255,7 +280,7 @@ class PendingJournal:
     def keep(self, entry: PendingWrite) -> None:
         """Adds `entry` (replacing what the item had), on disk before returning.
         OSError if it cannot be written (disk full, folder not writable)."""
-        with self._lock:
+        with self._lock, _between_processes(self.path):
             kept = [e for e in self.entries() if e.item_id != entry.item_id]
             kept.append(entry)
             self._write(kept)
@@ -264,15 +289,14 @@ class PendingJournal:
         """Removes the item's entry if it is still `token`'s (a newer value typed since
         stays). A failure to rewrite is logged: the value then comes back at the next
         sign-in, where the service records nothing for the same text again."""
-        with self._lock:
-            entries = self.entries()
-            kept = [e for e in entries if not (e.item_id == item_id and e.token == token)]
-            if len(kept) == len(entries):
-                return
-            try:
-                self._write(kept)
-            except OSError:
-                log.warning("the journal %s could not be updated", self.path, exc_info=True)
+        try:
+            with self._lock, _between_processes(self.path):
+                entries = self.entries()
+                kept = [e for e in entries if not (e.item_id == item_id and e.token == token)]
+                if len(kept) != len(entries):
+                    self._write(kept)
+        except OSError:
+            log.warning("the journal %s could not be updated", self.path, exc_info=True)
 
     def _write(self, entries: list[PendingWrite]) -> None:
         if not entries:

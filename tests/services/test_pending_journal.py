@@ -127,8 +127,8 @@ def test_keep_replaces_the_items_value_and_drop_needs_its_token(tmp_path: Path) 
     journal.drop(11, newer.token)
     journal.drop(12, journal.entries()[0].token)
     assert journal.entries() == []
-    assert not journal.path.exists()  # nothing waits: no file left behind
-    assert os.listdir(journal.path.parent) == []
+    assert not journal.path.exists()  # nothing waits: no journal left behind
+    assert not pj.anything_kept(journal.path.parent)
 
 
 def test_the_file_is_private_and_named_without_the_centre(tmp_path: Path) -> None:
@@ -175,3 +175,28 @@ def test_anything_kept_looks_for_journals_only(tmp_path: Path) -> None:
     assert pj.anything_kept(where)
     journal.drop(1, journal.entries()[0].token)
     assert not pj.anything_kept(where)
+
+
+def _keep_many(where: str, first: int, count: int) -> None:
+    journal = PendingJournal(CENTRE, USER, Path(where))
+    for item in range(first, first + count):
+        journal.keep(_result(item, "0.5"))
+
+
+def test_two_processes_keeping_at_once_lose_nothing(tmp_path: Path) -> None:
+    """Two LabDesk windows of the same user at the same centre share the journal: each
+    change is made under an OS lock, so neither overwrites the other's values."""
+    import multiprocessing
+
+    where = tmp_path / "pending"
+    spawn = multiprocessing.get_context("spawn")
+    workers = [
+        spawn.Process(target=_keep_many, args=(str(where), first, 40)) for first in (1, 1001)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    kept = PendingJournal(CENTRE, USER, where).entries()
+    assert sorted(e.item_id for e in kept) == [*range(1, 41), *range(1001, 1041)]

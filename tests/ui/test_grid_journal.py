@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -155,6 +156,33 @@ def test_a_waiting_value_is_kept_on_this_computer_until_saved(
     _said_saved(qtbot, screen)
     assert away._stored(pg_session, ids[1]) == "0.014"
     assert _journal(pg_session) == []
+
+
+def test_a_value_that_cannot_be_kept_on_this_computer_is_said(
+    qtbot: QtBot, pg_session: UiSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal's folder cannot be made (a file in its place): the value still waits
+    in the row and is saved when the server is back, and the line says that closing
+    LabDesk before then would lose it."""
+    from labdesk.services.pending_journal import FOLDER_ENV
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv(FOLDER_ENV, str(blocker))
+    sample_id, ids = _plan_sample(pg_session, 99)
+    screen = _screen(qtbot, pg_session, sample_id)
+    _away(pg_session)
+    try:
+        screen.view.focus_result(1)
+        type_result(qtbot, screen.view, "0.012")
+        text = screen.message.text()
+        assert screen.message.is_error
+        assert "could not be kept on this computer" in text or "无法保留在本机" in text
+        assert screen.model.writes.retry.active  # it waits all the same
+    finally:
+        away._allow(pg_session, True)
+    _said_saved(qtbot, screen)
+    assert away._stored(pg_session, ids[1]) == "0.012"
 
 
 def test_a_refused_value_leaves_the_journal_and_is_said(
