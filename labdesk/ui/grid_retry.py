@@ -159,8 +159,10 @@ class RetryQueue(QObject):
             try:
                 journal.keep(pending)
             except OSError as exc:
+                from labdesk.ui.errors import error_text
+
                 log.warning("a waiting value could not be journaled", exc_info=True)
-                problem = exc.strerror or str(exc)
+                problem = error_text(exc)
                 pending = journal = None
         with self._lock:
             self._waiting[item_id] = Waiting(item_id, text, write, saved, pending, journal)

@@ -339,7 +339,9 @@ class GridWrites:
         try:
             journal.keep(entry)
         except OSError as exc:
-            return exc.strerror or str(exc)
+            from labdesk.ui.errors import error_text
+
+            return error_text(exc)
         self._units_kept[entry.item_id] = entry.token
         return None
 
