@@ -197,7 +197,7 @@ _LOST = (
     "the connection to the HQ database server was lost; nothing of the unfinished "
     "change was saved — try again"
 )
-_LOST_ZH = "与 HQ 数据库服务器的连接中断，未完成的修改均未保存，请重试"
+_LOST_ZH = "与省局数据库服务器的连接中断，未完成的修改均未保存，请重试"
 
 
 @contextlib.contextmanager

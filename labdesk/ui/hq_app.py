@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from labdesk.core.errors import LabDeskError
-from labdesk.ui.errors import error_text
+from labdesk.ui.errors import error_text, ui_language
 from labdesk.ui.hq_window import HqWindow
 
 
@@ -29,7 +29,8 @@ def open_hq_window(url: str) -> HqWindow:
     except LabDeskError as exc:
         if not retryable(exc):
             raise
-        print(f"labdesk: {exc}", file=sys.stderr)  # the address and why, for a technician
+        # The store's own words (the address and why) on the terminal, for a technician.
+        print(f"labdesk: {exc.in_language(ui_language())}", file=sys.stderr)
     window = HqWindow(lambda: open_hq(url), url)
     window.show()
     window.refresh()

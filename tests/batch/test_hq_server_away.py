@@ -109,3 +109,40 @@ def test_an_ingest_cut_off_mid_batch_leaves_nothing_of_it_and_loads_when_tried_a
         assert store.scalar("SELECT COUNT(*) FROM hq_samples WHERE sequence = 2") == 4
         records = "SELECT COUNT(*) FROM hq_records WHERE sequence = ?"
         assert store.scalar(records, (2,)) == store.scalar(records, (1,)) > 0
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_hq_ingest_cut_off_ends_with_one_plain_line_and_loads_when_run_again(
+    hq_url: str,
+    tmp_path: Path,
+    sm2_signer: Signer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    language: str,
+) -> None:
+    """`labdesk hq ingest` whose connection the server ends mid-batch: exit 2 and one
+    `labdesk: …` line in the language asked for (psycopg's traceback before)."""
+    from labdesk.cli import main
+
+    pem = tmp_path / "centre.pem"
+    pem.write_text(sm2_signer.public_key.pem)
+    inbox = tmp_path / "inbox"
+    write(inbox, chain(sm2_signer, 1)[0])
+    argv = ["--lang", language, "hq", "--db", hq_url, "ingest", str(inbox), "--trust", str(pem)]
+    real = hq._existing_samples
+
+    def cut_off(store: HqStore, *args: Any) -> Any:
+        _end_backend(hq_url, store.conn.info.backend_pid)
+        return real(store, *args)
+
+    monkeypatch.setattr(hq, "_existing_samples", cut_off)
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err and "psycopg" not in err
+    assert err.startswith("labdesk") and err.count("\n") == 1, err
+    assert {"en": "connection to the HQ database server was lost", "zh": "连接中断"}[
+        language
+    ] in err
+    monkeypatch.undo()
+    assert main(argv) == 0  # run again: loads
+    assert "loaded" in capsys.readouterr().out

@@ -158,6 +158,28 @@ def test_a_waiting_value_is_kept_on_this_computer_until_saved(
     assert _journal(pg_session) == []
 
 
+def test_a_value_waiting_for_busy_records_is_kept_too(qtbot: QtBot, pg_session: UiSession) -> None:
+    """Busy (another workstation holds the sample's lock past the lock timeout) waits in
+    the same queue, so it is kept on this computer the same way."""
+    from tests.ui.test_grid_busy import _hold_sample
+
+    sample_id, ids = _plan_sample(pg_session, 90)
+    screen = _screen(qtbot, pg_session, sample_id)
+    pg_session.db.conn.raw.execute("SET lock_timeout = '200ms'")  # type: ignore[attr-defined]
+    other = _hold_sample(pg_session, sample_id)
+    try:
+        screen.view.focus_result(1)
+        type_result(qtbot, screen.view, "0.012")
+        assert "busy" in screen.message.text() or "正忙" in screen.message.text()
+        assert [(e.item_id, e.text) for e in _journal(pg_session)] == [(ids[1], "0.012")]
+    finally:
+        other.rollback()
+        other.close()
+    _said_saved(qtbot, screen)
+    assert away._stored(pg_session, ids[1]) == "0.012"
+    assert _journal(pg_session) == []
+
+
 def test_a_value_that_cannot_be_kept_on_this_computer_is_said(
     qtbot: QtBot, pg_session: UiSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -426,7 +448,12 @@ def test_closing_over_a_waiting_value_keeps_it_for_the_next_sign_in(
         screen.view.focus_result(1)
         type_result(qtbot, screen.view, "0.012")
         asked: list[list[str]] = []
-        window.close_unsaved_provider = lambda _w, names: bool(asked.append(names)) or True
+
+        def close_anyway(_window: MainWindow, names: list[str]) -> bool:
+            asked.append(names)
+            return True
+
+        window.close_unsaved_provider = close_anyway
         window.close()
         assert asked and not window.isVisible()
         screen.deleteLater()  # as the app deletes the window after a sign-out
