@@ -575,14 +575,20 @@ class Writer:
         middle before the id, the middle after it). The texts are those `insert` logs for
         the same row: the general encoder's, which the fast paths match."""
         info = self._info(table)
-        if "id" in values or info.blob_indexes:
+        keys = values.keys()
+        if "id" in keys or info.blob_indexes or not keys:
             raise ValueError(f"{table}: a new row without its id and without BLOBs")
-        self._check_keys(table, info, values.keys())
-        logged = {**info.defaults, **{name: _to_db(v) for name, v in values.items()}}
-        if not _SIMPLE_TYPES.issuperset(map(type, logged.values())):
-            raise TypeError(f"{table}: the values of a row written on the server are str/int")
-        logged["id"] = 0
-        row_json = _ROW_ENCODER.encode(logged)
+        self._check_keys(table, info, keys)
+        layout = info.layout(keys)
+        picked = layout.pick(values)
+        if _SIMPLE_TYPES.issuperset(map(type, picked)):  # as insert_many logs them
+            row_json = layout.row_json.encode((0, *picked))
+        else:
+            logged = {**info.defaults, **{name: _to_db(v) for name, v in values.items()}}
+            if not _SIMPLE_TYPES.issuperset(map(type, logged.values())):
+                raise TypeError(f"{table}: a row written on the server holds str/int/None")
+            logged["id"] = 0
+            row_json = _ROW_ENCODER.encode(logged)
         if not row_json.startswith(_ID_PLACEHOLDER + ","):
             raise ValueError(f"{table}: the id is not the row's first column")
         encode_entry = _ENTRY_ENCODER.encode
