@@ -95,10 +95,13 @@ def _one_id(variable: str, table: str) -> str:
     """PL/pgSQL setting `variable` to a new id of `table`: labdesk_take_ids' one-id
     case written out (a call of it costs more than its work), the function itself
     when rows that brought their own ids are past the sequence."""
+    # The lock (labdesk_take_ids) is taken by the row max(id) is read for: one
+    # statement; the sequence's next comes after it.
     return (
-        f"PERFORM pg_advisory_xact_lock_shared(1279546188, hashtext('{table}'));\n"
+        f"SELECT (SELECT coalesce(max(id), 0) FROM {table}) INTO top\n"
+        "    FROM (SELECT pg_advisory_xact_lock_shared(1279546188, "
+        f"hashtext('{table}'))) AS held;\n"
         f"  {variable} := nextval('{id_sequence(table)}');\n"
-        f"  SELECT coalesce(max(id), 0) INTO top FROM {table};\n"
         f"  IF {variable} <= top THEN\n"
         f"    {variable} := labdesk_take_ids('{table}', 1);\n"
         "  END IF;"
@@ -134,19 +137,14 @@ DECLARE
   middle text;
   top bigint;
   s bigint;
-  h text;
-  d text;
 BEGIN
   PERFORM pg_advisory_xact_lock_shared({_AUDITED_LOCK});
-  IF (SELECT n FROM write_epoch WHERE id = 1) IS DISTINCT FROM p_epoch THEN
-    RETURN NULL;
-  END IF;
   SELECT state INTO st FROM samples WHERE id = p_sample FOR UPDATE;
-  IF st IS DISTINCT FROM p_state THEN
-    RETURN NULL;
-  END IF;
-  PERFORM 1 FROM results WHERE sample_item_id = p_item AND superseded_by IS NULL;
-  IF FOUND THEN
+  -- A statement of its own after the lock: what the lock waited for is seen.
+  IF st IS DISTINCT FROM p_state
+      OR (SELECT n FROM write_epoch WHERE id = 1) IS DISTINCT FROM p_epoch
+      OR EXISTS (SELECT 1 FROM results WHERE sample_item_id = p_item
+                 AND superseded_by IS NULL) THEN
     RETURN NULL;
   END IF;
   IF p_to_state IS NOT NULL THEN
@@ -161,15 +159,20 @@ BEGIN
   INSERT INTO results SELECT * FROM json_populate_record(NULL::results, res_json::json);
   IF p_to_state IS NULL THEN
     -- One entry: labdesk_append's steps written out (no arrays to build and take apart).
+    -- One statement: the head locked (its latest row, also after waiting for it), the
+    -- entry chained onto it and inserted, the head moved.
     middle := p_result_before || rid || p_result_after;
-    SELECT seq, hash INTO s, h FROM audit_head WHERE id = 1 FOR UPDATE;
-    s := s + 1;
-    d := {_entry_hash("s", "middle", "h", "NULL", "res_json")};
-    INSERT INTO audit_log (seq, at_utc, at_offset, user_id, username, action, table_name,
-        record_id, field, old_value, new_value, reason, prev_hash, hash)
-      VALUES (s, p_at_utc, p_at_offset, p_user_id, p_username, p_action, 'results', rid,
-        NULL, NULL, res_json, p_reason, h, d);
-    UPDATE audit_head SET seq = s, hash = d WHERE id = 1;
+    WITH h AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE),
+    e AS (
+      INSERT INTO audit_log (seq, at_utc, at_offset, user_id, username, action, table_name,
+          record_id, field, old_value, new_value, reason, prev_hash, hash)
+        SELECT h.seq + 1, p_at_utc, p_at_offset, p_user_id, p_username, p_action, 'results',
+          rid, NULL, NULL, res_json, p_reason, h.hash,
+          {_entry_hash("(h.seq + 1)", "middle", "h.hash", "NULL", "res_json")}
+        FROM h
+      RETURNING seq, hash)
+    UPDATE audit_head SET seq = e.seq, hash = e.hash FROM e WHERE audit_head.id = 1
+      RETURNING e.seq INTO s;
     RETURN ARRAY[rid, s, s];
   END IF;
   first := labdesk_append(
