@@ -236,9 +236,13 @@ def entry_hash(
 
 
 def local_offset(moment: datetime) -> str:
-    """'+08:00' for China Standard Time."""
-    text = moment.astimezone().strftime("%z") or "+0000"
-    return f"{text[:3]}:{text[3:5]}"
+    """'+08:00' for China Standard Time: strftime("%z")'s hours and minutes, worked out
+    from the offset itself (strftime costs a few µs on every audited write)."""
+    offset = moment.astimezone().utcoffset()
+    seconds = 0 if offset is None else int(offset.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    return f"{sign}{hours:02d}:{rest // 60:02d}"
 
 
 def _parse_default(text: str | None) -> Any:
@@ -591,13 +595,16 @@ class Writer:
             row_json = _ROW_ENCODER.encode(logged)
         if not row_json.startswith(_ID_PLACEHOLDER + ","):
             raise ValueError(f"{table}: the id is not the row's first column")
-        encode_entry = _ENTRY_ENCODER.encode
         actor = self.actor
-        before = encode_entry(
-            [self.at_utc, self.at_offset, actor.user_id, actor.username, action, table]
-        )[1:-1]
-        after = encode_entry([None, reason])[1:-1]
-        return row_json[len(_ID_PLACEHOLDER) :], f"{before},", f",{after}"
+        # The parts of `_append`'s JSON middle (str/int/None, as _ENTRY_ENCODER writes them).
+        before = ",".join(
+            map(_value_json, (self.at_utc, self.at_offset, actor.user_id, actor.username))
+        )
+        return (
+            row_json[len(_ID_PLACEHOLDER) :],
+            f"{before},{_value_json(action)},{_value_json(table)},",
+            f",null,{_value_json(reason)}",
+        )
 
     def update_entry(
         self,
@@ -1034,7 +1041,12 @@ class Writer:
 
 
 def _utc_text(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """strftime("%Y-%m-%dT%H:%M:%S.%fZ") of the moment in UTC, by isoformat (the same
+    text from year 1000 on, at half the cost on every audited write)."""
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:  # strftime writes such a year without its leading zeros
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 @contextlib.contextmanager
