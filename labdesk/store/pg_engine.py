@@ -125,7 +125,7 @@ CREATE OR REPLACE FUNCTION labdesk_enter_first(
   p_move_action text, p_move_reason text, p_move_middle text, p_move_old text,
   p_move_new text, p_event_json text, p_event_before text, p_event_after text,
   p_action text, p_reason text, p_result_json text, p_result_before text,
-  p_result_after text) RETURNS bigint[]
+  p_result_after text, OUT o_result bigint, OUT o_first bigint, OUT o_last bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   st text;
@@ -145,7 +145,7 @@ BEGIN
       OR (SELECT n FROM write_epoch WHERE id = 1) IS DISTINCT FROM p_epoch
       OR EXISTS (SELECT 1 FROM results WHERE sample_item_id = p_item
                  AND superseded_by IS NULL) THEN
-    RETURN NULL;
+    RETURN;  -- nothing written: the three answers NULL
   END IF;
   IF p_to_state IS NOT NULL THEN
     UPDATE samples SET state = p_to_state WHERE id = p_sample;
@@ -173,7 +173,10 @@ BEGIN
       RETURNING seq, hash)
     UPDATE audit_head SET seq = e.seq, hash = e.hash FROM e WHERE audit_head.id = 1
       RETURNING e.seq INTO s;
-    RETURN ARRAY[rid, s, s];
+    o_result := rid;
+    o_first := s;
+    o_last := s;
+    RETURN;
   END IF;
   first := labdesk_append(
     ARRAY[p_move_middle, p_event_before || ev || p_event_after,
@@ -183,11 +186,13 @@ BEGIN
     ARRAY[p_move_action, p_move_action, p_action], ARRAY['samples', 'sample_events', 'results'],
     ARRAY[p_sample, ev, rid], ARRAY['state', NULL, NULL], ARRAY[p_move_old, NULL, NULL],
     ARRAY[p_move_new, ev_json, res_json], ARRAY[p_move_reason, p_move_reason, p_reason]);
-  RETURN ARRAY[rid, first, first + 2];
+  o_result := rid;
+  o_first := first;
+  o_last := first + 2;
 END $$
 """
 _ENTER_FIRST_CALL = (
-    "SELECT labdesk_enter_first(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+    "SELECT * FROM labdesk_enter_first(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
     "%s, %s, %s, %s, %s, %s, %s)"
 )
 _ENTER_FIRST_SIGNATURE = (
@@ -387,6 +392,8 @@ class PgConnection:
         self._open_tx = False
         self.listening = False  # LISTEN issued on this link (wait_for_change)
         self.draft_writers: set[int] = set()  # server processes announced writing drafts
+        # The cursor of first results (enter_first), kept: one made per entry cost more.
+        self.entry_cursor: psycopg.Cursor[Any] | None = None
 
     @property
     def lost(self) -> bool:
@@ -651,6 +658,8 @@ class PostgresEngine(Engine):
         conn.raw.execute(take_ids_function(tables))
         conn.raw.execute(f"COMMENT ON FUNCTION labdesk_take_ids(text, bigint) IS '{mark}'")
         conn.raw.execute(APPEND)
+        # (an older one answered an array: its result type cannot be replaced)
+        conn.raw.execute(f"DROP FUNCTION IF EXISTS {_ENTER_FIRST_SIGNATURE}")
         conn.raw.execute(ENTER_FIRST)
         for statement in (*NOTIFY_HEAD, *NOTIFY_DRAFTS):
             conn.raw.execute(statement)
@@ -685,8 +694,11 @@ class PostgresEngine(Engine):
         trip. [result id, first entry, last entry], or None when a check failed."""
         assert isinstance(conn, PgConnection)
         conn._check_link("SELECT")  # a lost link between transactions: reconnect
-        row = conn.raw.execute(_ENTER_FIRST_CALL, params).fetchone()
-        return None if row is None or row[0] is None else [int(v) for v in row[0]]
+        cursor = conn.entry_cursor
+        if cursor is None or cursor.connection is not conn.raw:  # (a new link since)
+            cursor = conn.entry_cursor = conn.raw.cursor()
+        row = cursor.execute(_ENTER_FIRST_CALL, params).fetchone()
+        return None if row is None or row[0] is None else [row[0], row[1], row[2]]
 
     def wait_for_change(self, conn: Connection, timeout: float) -> bool:
         assert isinstance(conn, PgConnection)
