@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from labdesk.core.decision import decide
-from labdesk.core.errors import NotFound, ValidationError, WorkflowError
+from labdesk.core.errors import LabDeskError, NotFound, ValidationError, WorkflowError
 from labdesk.core.judgement import (
     CompiledRule,
     ItemColumns,
@@ -37,9 +37,10 @@ from labdesk.services.busy import retried_when_busy
 from labdesk.services.conflicts import UNCHECKED, ensure_current_result
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
-from labdesk.services.samples import transition
+from labdesk.services.samples import event_row, transition
 from labdesk.store import drafts as unit_drafts
-from labdesk.store.audit import Writer
+from labdesk.store import first_result
+from labdesk.store.audit import Actor, Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
 from labdesk.store.schema import live_item
@@ -311,18 +312,9 @@ def write_one(
         attempt = int(current["attempt"]) + (1 if kind == "retest" else 0)
         if kind == "entry":
             kind = "correction"
-    values = {
-        "sample_item_id": item["id"],
-        "attempt": attempt,
-        "kind": kind,
-        "text": text,
-        **verdict_columns(verdict),
-        "instrument": instrument,
-        "method": method or item["test_method"],
-        "entered_by": w.actor.user_id,
-        "entered_at": w.at_utc,
-        "reason": reason,
-    }
+    values = result_row(
+        item, text, verdict, attempt, kind, reason, instrument, method, w.actor, w.at_utc
+    )
     new_id = w.insert("results", values, reason=reason, action=kind)
     insert_values(w, new_id, kind_values(text, verdict, str(item["unit"] or "")))
     if looks_like_plan(str(item["limit_text"] or "")):
@@ -334,6 +326,33 @@ def write_one(
             "results", int(current["id"]), {"superseded_by": new_id}, reason=reason, action=kind
         )
     return new_id
+
+
+def result_row(
+    item: dict[str, Any],
+    text: str,
+    verdict: Verdict,
+    attempt: int,
+    kind: str,
+    reason: str,
+    instrument: str,
+    method: str,
+    actor: Actor,
+    at_utc: str,
+) -> dict[str, Any]:
+    """The results row (no id) of a result of `item` entered by `actor` at `at_utc`."""
+    return {
+        "sample_item_id": item["id"],
+        "attempt": attempt,
+        "kind": kind,
+        "text": text,
+        **verdict_columns(verdict),
+        "instrument": instrument,
+        "method": method or item["test_method"],
+        "entered_by": actor.user_id,
+        "entered_at": at_utc,
+        "reason": reason,
+    }
 
 
 def _needs_reason(db: Database, item: dict[str, Any], has_current: bool) -> bool:
@@ -359,6 +378,10 @@ def enter_result(
     `seen_result_id` is the current result the user's screen showed (None: none): if
     another user changed it since, `conflicts.EditConflict` and nothing is written."""
     require(ctx, "enter_result")
+    if seen_result_id is None or seen_result_id == UNCHECKED:
+        first = _enter_first(ctx, sample_item_id, text, reason, instrument, method)
+        if first is not None:
+            return first
     # Beside other workstations' entries (shared): every check below is made on rows
     # read once the sample's row is locked, so a change to the sample (its state, its
     # items' results) by anyone else is either before it all or after the commit. The
@@ -397,7 +420,116 @@ def enter_result(
         )
         if state == "submitted":
             refresh_conclusion(w, int(item["sample_id"]))
+    # Rows kept for the sample's first results no longer say what it now is.
+    first_result.forget(ctx.db, int(item["sample_id"]))
     return verdict
+
+
+# What an item's first result is decided on (`_enter_first`): the items of its sample
+# as `_item_context` reads one, with the write epoch and each one's current result, all
+# as of one statement's start (kept for the sample's next entries: first_result.keep).
+_FIRST_READ = (
+    "SELECT i.*, s.state AS sample_state, s.sample_no, s.id AS sample_pk, "
+    "(SELECT n FROM write_epoch WHERE id = 1) AS write_epoch, "
+    "(SELECT r.id FROM results r WHERE r.sample_item_id = i.id AND r.superseded_by IS NULL "
+    "LIMIT 1) AS current_result_id "
+    "FROM sample_items i JOIN samples s ON s.id = i.sample_id "
+    "WHERE i.sample_id = (SELECT sample_id FROM sample_items WHERE id = ?)"
+)
+# The states whose samples an entry moves to testing (`prepare_state`), and testing.
+_FIRST_STATES = ("received", "returned", "testing")
+
+
+def _enter_first(
+    ctx: ServiceContext,
+    sample_item_id: int,
+    text: str,
+    reason: str | None,
+    instrument: str | None,
+    method: str | None,
+) -> Verdict | None:
+    """`enter_result` of the first result of an item of a sample to be tested or under
+    test, a plain value: decided on one read, then written by `first_result`, which
+    writes nothing if the read is no longer true (on a server, in one statement: issue
+    18's speed). None when it is not such an entry or nothing was written: the general
+    path then reads everything again under its locks, and says what is wrong, if
+    anything (its checks are the same: an entry refused here is refused there)."""
+    db = ctx.db
+    with first_result.deciding(db):
+        item = first_result.kept_item(db, sample_item_id)
+        if item is not None:
+            verdict = _first_decided(ctx, item, text, reason, instrument, method)
+            if verdict is not _STALE:
+                return verdict
+        # Not kept, or found changed at the write: read again (once; what is found
+        # changed then was changed by someone else just now: the general path).
+        first_result.keep(db, [dict(row) for row in db.query(_FIRST_READ, (sample_item_id,))])
+        item = first_result.kept_item(db, sample_item_id)
+        if item is None:
+            return None
+        verdict = _first_decided(ctx, item, text, reason, instrument, method)
+        return None if verdict is _STALE else verdict
+
+
+_STALE: Any = object()  # _first_decided: decided on rows found changed at the write
+
+
+def _first_decided(
+    ctx: ServiceContext,
+    item: dict[str, Any],
+    text: str,
+    reason: str | None,
+    instrument: str | None,
+    method: str | None,
+) -> Verdict | None:
+    """`_enter_first` on the row `item`: the verdict written, None when the entry is
+    not one for this path, _STALE when the write found the rows changed."""
+    db = ctx.db
+    state = item["sample_state"]
+    if item["current_result_id"] is not None or state not in _FIRST_STATES:
+        return None  # a correction, or a sample reopened or submitted: the general path
+    if looks_like_plan(str(item["limit_text"] or "")):
+        return None  # its units' draft is deleted with it: the general path
+    try:
+        check_state(item)
+        lab_guards.check_entry(db, ctx.actor, item)
+        verdict = judge_text(item, text)
+    except LabDeskError:
+        return None  # said by the general path, on rows read under its locks
+    typed = text.strip()
+    if kind_values(typed, verdict, str(item["unit"] or "")):
+        return None  # a sum's components are rows of their own: the general path
+    why = (reason or "").strip()
+    entry = first_result.FirstResult(db, ctx.actor)
+    values = result_row(
+        item,
+        typed,
+        verdict,
+        1,
+        "entry",
+        why,
+        (instrument or "").strip(),
+        (method or "").strip(),
+        ctx.actor,
+        entry.at_utc,
+    )
+    sample_id = int(item["sample_id"])
+    move = None
+    if state != first_result.TESTING:  # as prepare_state: received/returned → testing
+        move = event_row(
+            sample_id, state, first_result.TESTING, "start_testing", ctx.actor, entry.at_utc
+        )
+    written = entry.write(
+        item_id=int(item["id"]),
+        sample_id=sample_id,
+        state=state,
+        epoch=int(item["write_epoch"]),
+        result=values,
+        action="entry",
+        reason=why,
+        start_testing=move,
+    )
+    return _STALE if written is None else verdict
 
 
 @retried_when_busy

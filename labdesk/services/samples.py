@@ -23,7 +23,7 @@ from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.food_samples import check_food_class, choose_food_items, freeze_food_items
 from labdesk.services.permissions import require
-from labdesk.store.audit import Writer
+from labdesk.store.audit import Actor, Writer
 from labdesk.store.db import Database
 from labdesk.store.protocol import Store
 from labdesk.store.schema import PACKAGING
@@ -390,18 +390,32 @@ def record_event(
     in its first state: `transition` would read the row back to find nothing to change)."""
     w.insert(
         "sample_events",
-        {
-            "sample_id": sample_id,
-            "action": action,
-            "from_state": from_state,
-            "to_state": to_state,
-            "user_id": w.actor.user_id,
-            "at_utc": w.at_utc,
-            "reason": reason,
-        },
+        event_row(sample_id, from_state, to_state, action, w.actor, w.at_utc, reason=reason),
         reason=reason,
         action=action,
     )
+
+
+def event_row(
+    sample_id: int,
+    from_state: str,
+    to_state: str,
+    action: str,
+    actor: Actor,
+    at_utc: str,
+    *,
+    reason: str = "",
+) -> dict[str, Any]:
+    """The sample_events row (no id) of a move by `actor` at `at_utc`."""
+    return {
+        "sample_id": sample_id,
+        "action": action,
+        "from_state": from_state,
+        "to_state": to_state,
+        "user_id": actor.user_id,
+        "at_utc": at_utc,
+        "reason": reason,
+    }
 
 
 def locked_sample(w: Writer, sample_id: int) -> dict[str, Any]:

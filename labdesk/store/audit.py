@@ -66,6 +66,8 @@ _VALUE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sor
 _ENTRY_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # An inserted row is logged with its keys in column order (deterministic, no sort needed).
 _ROW_ENCODER = _ENTRY_ENCODER
+# How the JSON of a new row begins when its id stands in as 0 (Writer.new_row_entry).
+_ID_PLACEHOLDER = '{"id":0'
 _SIMPLE_TYPES = frozenset({str, int, type(None)})
 # Bound on the cache of value → JSON text in insert_many (see _RowJson) while it runs,
 # and what is kept of it for the next call (the same table's next rows: a registration's
@@ -564,6 +566,69 @@ class Writer:
             self._seq = last
         return (self.first_seq, self._seq) if self.first_seq else None
 
+    # -- entries of rows a server writes in one statement (store/first_result.py) -------
+    def new_row_entry(
+        self, table: str, values: Mapping[str, Any], *, reason: str, action: str
+    ) -> tuple[str, str, str]:
+        """The audit entry of inserting `values` (no id) as one new row, around the id the
+        server gives it there: (the row's JSON after its leading '{"id":<id>', the hashed
+        middle before the id, the middle after it). The texts are those `insert` logs for
+        the same row: the general encoder's, which the fast paths match."""
+        info = self._info(table)
+        if "id" in values or info.blob_indexes:
+            raise ValueError(f"{table}: a new row without its id and without BLOBs")
+        self._check_keys(table, info, values.keys())
+        logged = {**info.defaults, **{name: _to_db(v) for name, v in values.items()}}
+        if not _SIMPLE_TYPES.issuperset(map(type, logged.values())):
+            raise TypeError(f"{table}: the values of a row written on the server are str/int")
+        logged["id"] = 0
+        row_json = _ROW_ENCODER.encode(logged)
+        if not row_json.startswith(_ID_PLACEHOLDER + ","):
+            raise ValueError(f"{table}: the id is not the row's first column")
+        encode_entry = _ENTRY_ENCODER.encode
+        actor = self.actor
+        before = encode_entry(
+            [self.at_utc, self.at_offset, actor.user_id, actor.username, action, table]
+        )[1:-1]
+        after = encode_entry([None, reason])[1:-1]
+        return row_json[len(_ID_PLACEHOLDER) :], f"{before},", f",{after}"
+
+    def update_entry(
+        self,
+        table: str,
+        record_id: int,
+        name: str,
+        old: Any,
+        new: Any,
+        *,
+        reason: str,
+        action: str,
+    ) -> tuple[str, str, str]:
+        """The audit entry of `update` changing one field from `old` to `new`: (the hashed
+        middle, the old value's JSON, the new one's), as `update` logs it."""
+        info = self._info(table)
+        if name not in info.column_set or name == "id":
+            raise ValueError(f"cannot update {table}.{name}")
+        actor = self.actor
+        middle = _ENTRY_ENCODER.encode(
+            [
+                self.at_utc,
+                self.at_offset,
+                actor.user_id,
+                actor.username,
+                action,
+                table,
+                record_id,
+                name,
+                reason,
+            ]
+        )[1:-1]
+        return (
+            middle,
+            _dumps(_plain(table, name, _to_db(old))),
+            _dumps(_plain(table, name, _to_db(new))),
+        )
+
     def _check_keys(self, table: str, info: _TableInfo, keys: Any) -> None:
         unknown = set(keys) - info.column_set
         if unknown:
@@ -975,7 +1040,6 @@ def write(db: Store, actor: Actor, *, shared: bool = False) -> Iterator[Writer]:
     a service whose checks each hold a row lock on what they protect (`Writer.lock`), so
     the only thing shared writes wait for is the chain head, locked for the append at
     the end. A file has one writer either way."""
-    own: list[tuple[int, int]] = db.__dict__.setdefault("own_entries", [])
     writers: list[Writer] = []
     # db.lock is held until the entries are noted below: a window's watch reads the
     # list under it (own_entries_between), so it never takes this connection's commit,
@@ -990,8 +1054,15 @@ def write(db: Store, actor: Actor, *, shared: bool = False) -> Iterator[Writer]:
             yield writer
         mine = writer.appended()
         if mine is not None:
-            own.append(mine)
-            del own[:-OWN_ENTRIES_KEPT]
+            note_own_entries(db, *mine)
+
+
+def note_own_entries(db: Store, first: int, last: int) -> None:
+    """Notes that this connection appended entries first..last (`own_entries_between`);
+    under db.lock, held until the commit's entries are noted (see `write`)."""
+    own: list[tuple[int, int]] = db.__dict__.setdefault("own_entries", [])
+    own.append((first, last))
+    del own[:-OWN_ENTRIES_KEPT]
 
 
 def own_entries_between(db: Store, after: int, upto: int) -> int:

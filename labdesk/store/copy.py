@@ -27,6 +27,8 @@ from labdesk.store.schema import LATEST_VERSION
 CHUNK = 5_000
 # Bookkeeping the target's own migrations wrote: replaced by the source's.
 _REPLACED = ("meta", "audit_head")
+# Bookkeeping of the target's own that the copy leaves as it is (schema.write_epoch).
+_KEPT = ("write_epoch",)
 _ENGINE_TABLES = frozenset({"labdesk_schema", "sqlite_sequence", "sqlite_stat1"})
 
 Progress = Callable[[str, int], None]
@@ -66,7 +68,9 @@ def columns_of(db: Database, table: str) -> list[str]:
 
 
 def _non_empty(db: Database, tables: Sequence[str]) -> list[str]:
-    full = [t for t in tables if t not in _REPLACED and db.scalar(f"SELECT count(*) FROM {t}")]
+    full = [
+        t for t in tables if t not in _REPLACED + _KEPT and db.scalar(f"SELECT count(*) FROM {t}")
+    ]
     if int(db.scalar("SELECT seq FROM audit_head WHERE id = 1") or 0):
         full.append("audit_log")
     return sorted(set(full))
@@ -128,6 +132,9 @@ def _copy_tables(
             if table == "meta":  # the source's bookkeeping replaces the new target's
                 conn.execute("DELETE FROM meta")
             insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})"
+            if table in _KEPT:  # the target's own count: it means nothing elsewhere
+                report.rows[table] = 1
+                continue
             if table == "audit_head":
                 head = reader.query_one("SELECT seq, hash FROM audit_head WHERE id = 1")
                 if head is not None:

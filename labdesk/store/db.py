@@ -64,6 +64,9 @@ class Database:
         # Serialises transactions between threads sharing this Database.
         self.lock = threading.RLock()
         self._in_transaction = False
+        # Writes that run alone begun on this connection: on a file, the only writer,
+        # what tells rows read for a decision from rows since changed (first_result).
+        self.alone_writes = 0
 
     @property
     def path(self) -> Path:
@@ -109,6 +112,8 @@ class Database:
             if self._in_transaction:
                 raise RuntimeError("nested transaction: finish the outer one first")
             self._in_transaction = True
+            if audited == "alone":
+                self.alone_writes += 1
             try:
                 try:
                     self.engine.begin_write(self.conn, audited)

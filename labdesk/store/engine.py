@@ -182,6 +182,14 @@ class Engine:
         chains them itself (a file's one writer)."""
         return None
 
+    # Does the server write a result decided on rows read before in one statement
+    # (enter_first, store/first_result.py)? A file's one writer holds db.lock from the
+    # read to its write instead, which is quicker in-process.
+    one_statement_entries = False
+
+    def enter_first(self, conn: Connection, params: Sequence[Any]) -> list[int] | None:
+        raise NotImplementedError
+
     def wait_for_change(self, conn: Connection, timeout: float) -> bool:
         """Database.wait_for_change: nothing announces a change in a file."""
         time.sleep(timeout)

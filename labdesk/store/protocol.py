@@ -27,6 +27,7 @@ class Store(Protocol):
     # A PostgreSQL connection stands in for sqlite3's with the same calls (engine.py).
     conn: sqlite3.Connection
     lock: threading.RLock
+    alone_writes: int
     readonly: bool
     target: DbTarget
     engine: Engine

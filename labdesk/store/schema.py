@@ -982,6 +982,28 @@ def migrate_unit_drafts(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Issue 18: how many writes that run alone (audit.write, not shared) have begun on a
+# server; each such write moves it first, in its own transaction (engine.begin_write). A result
+# entered on a server decides on rows it read before its one write statement
+# (store/first_result.py); that statement runs only if this count is what it was at the
+# read, which proves no write that runs alone — the only kind that changes a sample's
+# items, a technician's authorizations or the runs — came in between. Bookkeeping, not
+# the record: unaudited, and never copied between databases (its value means nothing
+# elsewhere).
+_WRITE_EPOCH_DDL = """
+CREATE TABLE write_epoch (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n INTEGER NOT NULL
+) STRICT;
+INSERT INTO write_epoch (id, n) VALUES (1, 0);
+"""
+
+
+def migrate_write_epoch(conn: sqlite3.Connection) -> None:
+    for statement in _split(_WRITE_EPOCH_DDL):
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [
     _migrate_1,
@@ -998,6 +1020,7 @@ MIGRATIONS: list[Migration] = [
     migrate_library_rules,
     migrate_class_rules,
     migrate_unit_drafts,
+    migrate_write_epoch,
 ]
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from labdesk.reports.data import report_document
-from labdesk.services import clocks, workflow
+from labdesk.services import clocks, results, workflow
 from labdesk.services.audit import verify_audit
 from labdesk.services.samples import transition
 from labdesk.store import db as db_module
@@ -26,6 +26,8 @@ def _build_version_1(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, i
     # Schema-1 LabDesk stored no clocks (schema 5): its samples carry none.
     monkeypatch.setattr(clocks, "refresh_in", lambda *args, **kwargs: 0)
     monkeypatch.setattr(schema, "LIVE_ITEM_SQL", "1 = 1")  # no withdrawn items then
+    # No write epoch then (schema 15): every result the general way.
+    monkeypatch.setattr(results, "_enter_first", lambda *args, **kwargs: None)
     build_template(path)
     world = open_world(path)
     try:

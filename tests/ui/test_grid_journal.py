@@ -213,7 +213,8 @@ def test_a_refused_value_leaves_the_journal_and_is_said(
     sample_id, ids = _plan_sample(pg_session, 92)
     screen = _screen(qtbot, pg_session, sample_id)
     view = screen.view
-    screen.model.writes.retry.backoff = (3.0,)  # the other workstation writes first
+    # The other workstation writes first (8 s: under load its reconnect alone took 3).
+    screen.model.writes.retry.backoff = (8.0,)
     from labdesk.services import auth
 
     with open_database(away._url(pg_session)) as other:
