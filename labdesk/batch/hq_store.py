@@ -482,8 +482,16 @@ def open_hq(url: str, *, create: bool = True) -> HqStore:
             import psycopg
         except ImportError as exc:  # pragma: no cover - psycopg is a dependency
             raise HqStoreError("PostgreSQL needs psycopg (pip install psycopg[binary])") from exc
+        from psycopg.conninfo import conninfo_to_dict
+
+        from labdesk.store import pg_engine
+
         try:
-            conn: Any = psycopg.connect(url, autocommit=True)
+            # As the centre's store: a server that does not answer (a host gone from the
+            # network, a server hung) is away after a while, not a screen waiting for
+            # ever — unless the URL says how long itself.
+            waits = conninfo_to_dict(url).get("connect_timeout") or pg_engine.CONNECT_TIMEOUT_S
+            conn: Any = psycopg.connect(url, autocommit=True, connect_timeout=waits)
         except psycopg.Error as exc:
             if isinstance(exc, psycopg.OperationalError) and not _refused_not_away(exc):
                 raise HqServerAway(f"cannot connect to the HQ database: {exc}") from exc

@@ -62,6 +62,35 @@ def test_a_stopped_server_is_away(tmp_path: Path) -> None:
     assert str(raised.value).startswith("cannot connect to the HQ database: ")
 
 
+def test_a_server_that_never_answers_is_away_after_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A host that takes the connection and says nothing (a server hung, a network
+    dropping packets): before, opening waited for ever — an HQ tab's progress dialog
+    that never ended. libpq's shortest wait is 2 s."""
+    import socket
+    import threading
+
+    from labdesk.store import pg_engine
+
+    monkeypatch.setattr(pg_engine, "CONNECT_TIMEOUT_S", 2)
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # listens, never answers
+        port = silent.getsockname()[1]
+        raised: list[BaseException] = []
+
+        def opening() -> None:
+            try:
+                open_hq(f"postgresql://hq@127.0.0.1:{port}/hq")
+            except BaseException as exc:  # looked at below
+                raised.append(exc)
+
+        opener = threading.Thread(target=opening, daemon=True)
+        opener.start()
+        opener.join(15)
+        assert not opener.is_alive(), "still waiting for a server that never answers"
+    assert len(raised) == 1 and isinstance(raised[0], HqServerAway), raised
+
+
 def test_a_database_the_server_does_not_have_is_refused_not_away(hq_url: str) -> None:
     missing = database_url(hq_url, "ld_no_such_database")
     with pytest.raises(HqStoreError) as raised:
