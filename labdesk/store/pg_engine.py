@@ -238,10 +238,10 @@ def take_ids_function(tables: Sequence[str]) -> str:
     table again). One id, the common case, is the sequence's next while the sequence is
     ahead of max(id): it takes that lock shared, for its transaction, so no block moves
     the sequence between its nextval and its max(id) (measured in a loop: 20 µs a call
-    with the subtransaction and the session lock, 12 µs for nextval and max(id)). Each table of the schema has its own static statements (their plans
-    are cached for the session), half the server's time of one `EXECUTE format(…)`
-    planned anew at every call (measured: 73 → 37 µs a call); a table not named falls
-    back to that."""
+    with the subtransaction and the session lock, 12 µs for nextval and max(id)). Each
+    table of the schema has its own static statements (their plans are cached for the
+    session), half the server's time of one `EXECUTE format(…)` planned anew at every
+    call (measured: 73 → 37 µs a call); a table not named falls back to that."""
     branches = "".join(
         f"    {'IF' if index == 0 else 'ELSIF'} tbl = '{table}' THEN\n"
         f"      SELECT coalesce(max(id), 0) INTO top FROM {table};\n"
