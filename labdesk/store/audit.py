@@ -479,18 +479,13 @@ class Writer:
         rows that no shared write changes may be read beside it; read the others after."""
         return self.conn.execute(sql + self.db.engine.row_lock_of(alias), params).fetchone()
 
-    def _append(
-        self,
-        action: str,
-        table: str,
-        record_id: int,
-        field_name: str | None,
-        old_json: str | None,
-        new_json: str | None,
-        reason: str,
-    ) -> None:
+    def _middle(
+        self, action: str, table: str, record_id: int, field_name: str | None, reason: str
+    ) -> str:
+        """The hashed text's middle part of an entry: every hashed field but seq and
+        prev_hash, as JSON (`entry_hash`)."""
         actor = self.actor
-        middle = _ENTRY_ENCODER.encode(
+        return _ENTRY_ENCODER.encode(
             [
                 self.at_utc,
                 self.at_offset,
@@ -503,6 +498,19 @@ class Writer:
                 reason,
             ]
         )[1:-1]
+
+    def _append(
+        self,
+        action: str,
+        table: str,
+        record_id: int,
+        field_name: str | None,
+        old_json: str | None,
+        new_json: str | None,
+        reason: str,
+    ) -> None:
+        actor = self.actor
+        middle = self._middle(action, table, record_id, field_name, reason)
         self._pending.append(
             (
                 middle,
@@ -622,22 +630,8 @@ class Writer:
         info = self._info(table)
         if name not in info.column_set or name == "id":
             raise ValueError(f"cannot update {table}.{name}")
-        actor = self.actor
-        middle = _ENTRY_ENCODER.encode(
-            [
-                self.at_utc,
-                self.at_offset,
-                actor.user_id,
-                actor.username,
-                action,
-                table,
-                record_id,
-                name,
-                reason,
-            ]
-        )[1:-1]
         return (
-            middle,
+            self._middle(action, table, record_id, name, reason),
             _dumps(_plain(table, name, _to_db(old))),
             _dumps(_plain(table, name, _to_db(new))),
         )

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from labdesk.store import audit
@@ -116,6 +117,20 @@ def deciding(db: Store) -> Iterator[None]:
         yield
 
 
+@dataclass(frozen=True)
+class _Decided:
+    """What `FirstResult.write` was asked to write, and on what it was decided."""
+
+    item_id: int
+    sample_id: int
+    state: str
+    epoch: int
+    result: Mapping[str, Any]
+    action: str
+    reason: str
+    start_testing: Mapping[str, Any] | None
+
+
 class FirstResult:
     """One first result about to be written: its moment (`at_utc`, which the rows the
     service builds carry) and the audit encoders, as a Writer's."""
@@ -145,92 +160,72 @@ class FirstResult:
         write that runs alone began since `epoch` was read; then nothing is written.
         `start_testing` is the sample_events row moving the sample from `state` to
         testing, written first with its move (as `samples.transition`)."""
+        decided = _Decided(item_id, sample_id, state, epoch, result, action, reason, start_testing)
         db = self._db
         with db.lock:
             if db.engine.one_statement_entries:
-                new_id = self._in_one_statement(
-                    item_id, sample_id, state, epoch, result, action, reason, start_testing
-                )
+                new_id = self._in_one_statement(decided)
             else:
-                new_id = self._with_writer(
-                    item_id, sample_id, state, result, action, reason, start_testing
-                )
+                new_id = self._with_writer(decided)
             if new_id is None:
                 forget(db, sample_id)
             else:
                 _written(db, item_id, sample_id, new_id)
             return new_id
 
-    def _with_writer(
-        self,
-        item_id: int,
-        sample_id: int,
-        state: str,
-        result: Mapping[str, Any],
-        action: str,
-        reason: str,
-        start_testing: Mapping[str, Any] | None,
-    ) -> int | None:
+    def _with_writer(self, d: _Decided) -> int | None:
         db = self._db
         decided = self._writer
         with audit.write(db, decided.actor, shared=True) as w:
             # The entries' moment is the decision's, which the rows carry.
             w.at_utc, w.at_offset = decided.at_utc, decided.at_offset
-            row = w.lock("samples", sample_id, ("state",))
-            if row is None or row[0] != state:
+            row = w.lock("samples", d.sample_id, ("state",))
+            if row is None or row[0] != d.state:
                 return None
             current = w.conn.execute(
                 "SELECT 1 FROM results WHERE sample_item_id = ? AND superseded_by IS NULL",
-                (item_id,),
+                (d.item_id,),
             ).fetchone()
             if current is not None:
                 return None
-            if start_testing is not None:
-                move = str(start_testing["action"])
-                why = str(start_testing["reason"])
-                w.update("samples", sample_id, {"state": TESTING}, reason=why, action=move)
-                w.insert("sample_events", dict(start_testing), reason=why, action=move)
-            return w.insert("results", dict(result), reason=reason, action=action)
+            if d.start_testing is not None:
+                move = str(d.start_testing["action"])
+                why = str(d.start_testing["reason"])
+                w.update("samples", d.sample_id, {"state": TESTING}, reason=why, action=move)
+                w.insert("sample_events", dict(d.start_testing), reason=why, action=move)
+            return w.insert("results", dict(d.result), reason=d.reason, action=d.action)
 
-    def _in_one_statement(
-        self,
-        item_id: int,
-        sample_id: int,
-        state: str,
-        epoch: int,
-        result: Mapping[str, Any],
-        action: str,
-        reason: str,
-        start_testing: Mapping[str, Any] | None,
-    ) -> int | None:
+    def _in_one_statement(self, d: _Decided) -> int | None:
         db = self._db
         w = self._writer
         result_json, result_before, result_after = w.new_row_entry(
-            "results", result, reason=reason, action=action
+            "results", d.result, reason=d.reason, action=d.action
         )
         move: tuple[Any, ...] = (None,) * 9
-        if start_testing is not None:
-            move_action = str(start_testing["action"])
-            why = str(start_testing["reason"])
-            event = w.new_row_entry("sample_events", start_testing, reason=why, action=move_action)
+        if d.start_testing is not None:
+            move_action = str(d.start_testing["action"])
+            why = str(d.start_testing["reason"])
+            event = w.new_row_entry(
+                "sample_events", d.start_testing, reason=why, action=move_action
+            )
             middle, old, new = w.update_entry(
-                "samples", sample_id, "state", state, TESTING, reason=why, action=move_action
+                "samples", d.sample_id, "state", d.state, TESTING, reason=why, action=move_action
             )
             move = (TESTING, move_action, why, middle, old, new, *event)
         actor = w.actor
         params = (
-            item_id,
-            sample_id,
-            state,
-            epoch,
+            d.item_id,
+            d.sample_id,
+            d.state,
+            d.epoch,
             move[0],
             w.at_utc,
             w.at_offset,
             actor.user_id,
             actor.username,
             *move[1:],
-            action,
-            reason,
+            d.action,
+            d.reason,
             result_json,
             result_before,
             result_after,
