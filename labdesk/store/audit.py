@@ -499,6 +499,15 @@ class Writer:
             ]
         )[1:-1]
 
+    def _insert_middle(self, action: str, table: str, reason: str) -> tuple[str, str]:
+        """An insert entry's hashed middle around its record id, which comes between the
+        two parts: every insert entry's middle is `f"{before},{id},{after}"`, the same
+        text `_middle` gives for it (field_name null)."""
+        actor = self.actor
+        encode = _ENTRY_ENCODER.encode
+        before = encode([self.at_utc, self.at_offset, actor.user_id, actor.username, action, table])
+        return before[1:-1], encode([None, reason])[1:-1]
+
     def _append(
         self,
         action: str,
@@ -603,16 +612,8 @@ class Writer:
             row_json = _ROW_ENCODER.encode(logged)
         if not row_json.startswith(_ID_PLACEHOLDER + ","):
             raise ValueError(f"{table}: the id is not the row's first column")
-        actor = self.actor
-        # The parts of `_append`'s JSON middle (str/int/None, as _ENTRY_ENCODER writes them).
-        before = ",".join(
-            map(_value_json, (self.at_utc, self.at_offset, actor.user_id, actor.username))
-        )
-        return (
-            row_json[len(_ID_PLACEHOLDER) :],
-            f"{before},{_value_json(action)},{_value_json(table)},",
-            f",null,{_value_json(reason)}",
-        )
+        before, after = self._insert_middle(action, table, reason)
+        return row_json[len(_ID_PLACEHOLDER) :], f"{before},", f",{after}"
 
     def update_entry(
         self,
@@ -791,9 +792,7 @@ class Writer:
         columns, blob_indexes = info.columns, info.blob_indexes
         encode_row = _ROW_ENCODER.encode
         fast_json = row_json.encode
-        encode_entry = _ENTRY_ENCODER.encode
-        fixed_before = encode_entry([at_utc, at_offset, user_id, username, action, table])[1:-1]
-        fixed_after = encode_entry([None, reason])[1:-1]
+        fixed_before, fixed_after = self._insert_middle(action, table, reason)
         pending = self._pending
         if not general:  # every row by `row_json` (a comprehension: the hot path)
             pending += [
