@@ -28,10 +28,10 @@ import operator
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, NamedTuple
 
 from labdesk.core.content import body_digest, content_digest
 from labdesk.store.actor import SYSTEM as SYSTEM  # re-exported: audit.SYSTEM, audit.Actor
@@ -68,6 +68,7 @@ _ENTRY_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _ROW_ENCODER = _ENTRY_ENCODER
 # How the JSON of a new row begins when its id stands in as 0 (Writer.new_row_entry).
 _ID_PLACEHOLDER = '{"id":0'
+
 _SIMPLE_TYPES = frozenset({str, int, type(None)})
 # Bound on the cache of value → JSON text in insert_many (see _RowJson) while it runs,
 # and what is kept of it for the next call (the same table's next rows: a registration's
@@ -80,6 +81,19 @@ _LAYOUTS_KEPT = 64
 # From this many rows, the values all rows of an insert_many share are written once
 # into a JSON template of the call's own (below, building it costs more than it saves).
 _SHARED_FROM = 8
+
+
+class NewRowEntry(NamedTuple):
+    """A new row's audit entry around the id a server gives it (Writer.new_row_entry):
+    the row's JSON after its leading '{"id":<id>', the entry's hashed middle before the
+    id and after it; and the row's values (as logged) of `columns`, every column after
+    the id in the table's order."""
+
+    row_json: str
+    middle_before: str
+    middle_after: str
+    columns: tuple[str, ...]
+    values: tuple[Any, ...]
 
 
 def _value_json(value: str | int | None) -> str:
@@ -238,7 +252,11 @@ def entry_hash(
 def local_offset(moment: datetime) -> str:
     """'+08:00' for China Standard Time: strftime("%z")'s hours and minutes, worked out
     from the offset itself (strftime costs a few µs on every audited write)."""
-    offset = moment.astimezone().utcoffset()
+    return _offset_text(moment.astimezone().utcoffset())
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    """local_offset's text of a moment's offset from UTC."""
     seconds = 0 if offset is None else int(offset.total_seconds())
     sign = "-" if seconds < 0 else "+"
     hours, rest = divmod(abs(seconds), 3600)
@@ -424,9 +442,9 @@ class Writer:
         self.db = db
         self.conn = conn
         self.actor = actor
-        moment = datetime.now().astimezone()
+        moment = datetime.now().astimezone()  # local: its offset is local_offset's
         self.at_utc = _utc_text(moment)
-        self.at_offset = local_offset(moment)
+        self.at_offset = _offset_text(moment.utcoffset())
         # The chain head is read (on a server: locked) only when the entries are appended,
         # at the end of the transaction (`flush`): the lock that orders every workstation's
         # entries is held for the append and the COMMIT, not for the whole transaction.
@@ -590,11 +608,10 @@ class Writer:
     # -- entries of rows a server writes in one statement (store/first_result.py) -------
     def new_row_entry(
         self, table: str, values: Mapping[str, Any], *, reason: str, action: str
-    ) -> tuple[str, str, str]:
+    ) -> NewRowEntry:
         """The audit entry of inserting `values` (no id) as one new row, around the id the
-        server gives it there: (the row's JSON after its leading '{"id":<id>', the hashed
-        middle before the id, the middle after it). The texts are those `insert` logs for
-        the same row: the general encoder's, which the fast paths match."""
+        server gives it there, and the row's values (`NewRowEntry`). The texts are those
+        `insert` logs for the same row: the general encoder's, which the fast paths match."""
         info = self._info(table)
         keys = values.keys()
         if "id" in keys or info.blob_indexes or not keys:
@@ -602,18 +619,27 @@ class Writer:
         self._check_keys(table, info, keys)
         layout = info.layout(keys)
         picked = layout.pick(values)
+        after_id = info.columns[1:]
         if _SIMPLE_TYPES.issuperset(map(type, picked)):  # as insert_many logs them
             row_json = layout.row_json.encode((0, *picked))
+            if len(picked) == len(after_id):
+                row = picked
+            else:
+                given = dict(zip(layout.given, picked, strict=True))
+                row = tuple(given[c] if c in given else info.defaults[c] for c in after_id)
         else:
             logged = {**info.defaults, **{name: _to_db(v) for name, v in values.items()}}
             if not _SIMPLE_TYPES.issuperset(map(type, logged.values())):
                 raise TypeError(f"{table}: a row written on the server holds str/int/None")
             logged["id"] = 0
             row_json = _ROW_ENCODER.encode(logged)
-        if not row_json.startswith(_ID_PLACEHOLDER + ","):
+            row = tuple(logged[c] for c in after_id)
+        if not row_json.startswith(_ID_PLACEHOLDER + ",") or info.columns[0] != "id":
             raise ValueError(f"{table}: the id is not the row's first column")
         before, after = self._insert_middle(action, table, reason)
-        return row_json[len(_ID_PLACEHOLDER) :], f"{before},", f",{after}"
+        return NewRowEntry(
+            row_json[len(_ID_PLACEHOLDER) :], f"{before},", f",{after}", after_id, row
+        )
 
     def update_entry(
         self,

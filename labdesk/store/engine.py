@@ -186,6 +186,9 @@ class Engine:
     # (enter_first, store/first_result.py)? A file's one writer holds db.lock from the
     # read to its write instead, which is quicker in-process.
     one_statement_entries = False
+    # The columns after the id whose values enter_first takes for the result's row, in
+    # its order (the table's, when the schema and the server function agree).
+    first_result_columns: tuple[str, ...] = ()
 
     def enter_first(self, conn: Connection, params: Sequence[Any]) -> list[int] | None:
         raise NotImplementedError

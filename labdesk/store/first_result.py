@@ -198,9 +198,12 @@ class FirstResult:
     def _in_one_statement(self, d: _Decided) -> int | None:
         db = self._db
         w = self._writer
-        result_json, result_before, result_after = w.new_row_entry(
-            "results", d.result, reason=d.reason, action=d.action
-        )
+        engine = db.engine
+        entry = w.new_row_entry("results", d.result, reason=d.reason, action=d.action)
+        if entry.columns != engine.first_result_columns:
+            # A schema the server function was not written for: nothing written here,
+            # so the service takes the general path.
+            return None
         move: tuple[Any, ...] = (None,) * 9
         if d.start_testing is not None:
             move_action = str(d.start_testing["action"])
@@ -211,7 +214,7 @@ class FirstResult:
             middle, old, new = w.update_entry(
                 "samples", d.sample_id, "state", d.state, TESTING, reason=why, action=move_action
             )
-            move = (TESTING, move_action, why, middle, old, new, *event)
+            move = (TESTING, move_action, why, middle, old, new, *event[:3])
         actor = w.actor
         params = (
             d.item_id,
@@ -226,11 +229,9 @@ class FirstResult:
             *move[1:],
             d.action,
             d.reason,
-            result_json,
-            result_before,
-            result_after,
+            *entry[:3],
+            *entry.values,
         )
-        engine = db.engine
         try:
             answer = engine.enter_first(db.conn, params)
         except engine.errors as exc:

@@ -201,3 +201,42 @@ def test_a_correction_takes_the_general_path(world: World, written: list[int | N
     )
     assert [(t["text"], t["kind"]) for t in texts] == [("0.010", "entry"), ("0.011", "correction")]
     assert verify_audit(world.db).ok
+
+
+def test_the_server_function_takes_the_results_columns_as_the_table_has_them(
+    world: World,
+) -> None:
+    """labdesk_enter_first binds a result's values column by column: its list is the
+    table's, in order, with each column's type (PostgreSQL's catalogue says)."""
+    engine = world.db.engine
+    if not engine.one_statement_entries:
+        pytest.skip("a file writes a first result through the Writer")
+    from labdesk.store.pg_engine import FIRST_RESULT_COLUMNS
+
+    found = world.db.query(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_name = 'results' AND table_schema = current_schema() "
+        "ORDER BY ordinal_position"
+    )
+    assert [(r["column_name"], r["data_type"]) for r in found][1:] == list(FIRST_RESULT_COLUMNS)
+    assert engine.first_result_columns == tuple(name for name, _ in FIRST_RESULT_COLUMNS)
+
+
+def test_a_schema_the_server_function_was_not_written_for_takes_the_general_path(
+    world: World, monkeypatch: pytest.MonkeyPatch, written: list[int | None]
+) -> None:
+    """Results columns other than those labdesk_enter_first binds (a later schema on an
+    older function, say): nothing is written in one statement and the entry is still
+    recorded, by the general path, with its audit entry."""
+    engine = world.db.engine
+    if not engine.one_statement_entries:
+        pytest.skip("a file writes a first result through the Writer")
+    monkeypatch.setattr(type(engine), "first_result_columns", engine.first_result_columns[:-1])
+    sample_id = sample_in_state(world, "testing")
+    item_id = item_ids(world, sample_id)[0]
+    start = _head(world)
+    verdict = results.enter_result(world.tech, item_id, "0.010", seen_result_id=None)
+    assert verdict.verdict == "pass"
+    assert written and all(answer is None for answer in written)
+    assert [e[4:6] for e in _entries_after(world, start)] == [("entry", "results")]
+    assert verify_audit(world.db).ok

@@ -150,6 +150,44 @@ def test_server_functions_an_older_labdesk_made_are_replaced_on_open(server: str
         assert verify_audit(db).ok
 
 
+def test_the_first_result_function_an_older_labdesk_made_is_replaced_on_open(
+    pg_url: str, pg_record_template: str
+) -> None:
+    """An older LabDesk's labdesk_enter_first (the result's row as JSON, 22 arguments)
+    is dropped when this program makes its own (the row's values bound one by one): one
+    function of that name is left, and a first result goes through it."""
+    from labdesk.store.pg_engine import _OLD_ENTER_FIRST
+    from tests.store.pg_world import new_database
+
+    arguments = _OLD_ENTER_FIRST[_OLD_ENTER_FIRST.index("(") + 1 : -1].split(",")
+    old_function = (
+        "CREATE FUNCTION labdesk_enter_first("
+        + ", ".join(f"a{i} {kind}" for i, kind in enumerate(arguments))
+        + ") RETURNS bigint LANGUAGE sql AS 'SELECT NULL::bigint'"
+    )
+    with new_database(pg_url, template=pg_record_template) as url:
+        with open_database(url) as db:
+            db.conn.raw.execute(old_function)  # type: ignore[attr-defined]
+            # As an older LabDesk left it: its functions' mark is not this program's.
+            db.conn.raw.execute("COMMENT ON FUNCTION labdesk_take_ids(text, bigint) IS NULL")  # type: ignore[attr-defined]
+        world = open_world(url)
+        try:
+            found = world.db.query(
+                "SELECT pronargs FROM pg_proc WHERE proname = 'labdesk_enter_first'"
+            )
+            assert [int(r["pronargs"]) for r in found] == [41]
+            item_id = _items(world, 1)[0]
+            written = results.enter_result(world.tech, item_id, "0.010", seen_result_id=None)
+            assert written.verdict == "pass"
+            count = world.db.scalar(
+                "SELECT count(*) FROM results WHERE sample_item_id = ?", (item_id,)
+            )
+            assert count == 1
+            assert verify_audit(world.db).ok
+        finally:
+            world.db.close()
+
+
 def _items(world: World, count: int) -> list[int]:
     sample_id = samples.register_sample(world.tech, sample_form(sample_no="RACE-1"))
     samples.receive_sample(world.tech, sample_id)
