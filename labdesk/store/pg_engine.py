@@ -24,6 +24,22 @@ from labdesk.store.engine import Connection, Engine, ServerUrl
 from labdesk.store.errors import DatabaseBusy, ServerAway, StoreError
 
 CONNECT_TIMEOUT_S = 10
+# How long a statement waits for another workstation's lock before the server refuses it
+# (DatabaseBusy, tried again up to services/busy.ATTEMPTS times). The waits are on the
+# GUI thread: 3 × 30 s froze a desk for up to ~90 s. The changes that run alone and so
+# hold everyone else's entries measure well under that (a limit file of 10,000 rows
+# ≈ 0.3 s, a sample's registration with its 150 items tens of ms: docs/performance.md);
+# a lock held for many seconds is a stuck workstation's (below) or someone's by hand.
+# 10 s a try keeps a desk's longest freeze at ~30 s; what waited longer stays with the
+# user (the grid keeps a refused value and tries it again; other changes say so).
+LOCK_TIMEOUT_S = 10
+# A workstation that stopped in the middle of a transaction (hung, or paused in a
+# debugger) would hold its locks for ever, and every other desk would meet them; the
+# server ends such a session after this long idle inside a transaction (its change rolled
+# back whole; that workstation is told the link was lost). No change of this program
+# waits for the user inside a transaction, and its statements follow each other within
+# milliseconds.
+IDLE_IN_TRANSACTION_S = 120
 # Any key fits: the number only has to be the same in every LabDesk process.
 _MIGRATION_LOCK = 0x4C44534B
 # Held by every audited transaction: exclusive (it runs alone, as on a file) or shared
@@ -610,8 +626,9 @@ def _raw_connect(target: ServerUrl, *, readonly: bool) -> psycopg.Connection[Any
         message, away = _connect_message(target, exc)
         raise (ServerAway(message) if away else StoreError(message)) from exc
     raw.adapters.register_loader("numeric", _IntegralNumericLoader)
-    # Comparisons and sorting as in SQLite; no statement waits on a lock for ever.
-    raw.execute("SET lock_timeout = '30s'")
+    # No statement waits on a lock for ever, and no stuck session holds one for ever.
+    raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
+    raw.execute(f"SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_S}s'")
     if readonly:
         raw.execute("SET default_transaction_read_only = on")
     return raw
@@ -847,8 +864,19 @@ class PostgresEngine(Engine):
             )
             busy.__cause__ = exc
             return busy
-        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+        if isinstance(exc, psycopg.errors.IdleInTransactionSessionTimeout):
+            # The server ended this session: it stayed inside a transaction, idle, past
+            # IDLE_IN_TRANSACTION_S (this workstation was stuck); the link is gone.
             error: StoreError = ServerAway(
+                f"{where}: the database server ended this workstation's connection after "
+                f"it had been idle inside a change for over {IDLE_IN_TRANSACTION_S} s; "
+                "nothing of that change was saved — try again "
+                "(本工作站的修改长时间未完成，服务器已断开连接，未保存，请重试)"
+            )
+            error.__cause__ = exc
+            return error
+        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            error = ServerAway(
                 f"{where}: the connection to the database server was lost; nothing of the "
                 "unfinished change was saved — try again (与数据库服务器的连接中断，未保存)"
             )
