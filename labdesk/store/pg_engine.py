@@ -626,11 +626,26 @@ def _raw_connect(target: ServerUrl, *, readonly: bool) -> psycopg.Connection[Any
         message, away = _connect_message(target, exc)
         raise (ServerAway(message) if away else StoreError(message)) from exc
     raw.adapters.register_loader("numeric", _IntegralNumericLoader)
-    # No statement waits on a lock for ever, and no stuck session holds one for ever.
-    raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
-    raw.execute(f"SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_S}s'")
-    if readonly:
-        raw.execute("SET default_transaction_read_only = on")
+    # No statement waits on a lock for ever, and no stuck session holds one for ever: one
+    # round trip (SET statements, not the startup packet's `options`, which connection
+    # poolers such as PgBouncer refuse by default).
+    settings = (
+        f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'; "
+        f"SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_S}s'"
+        + ("; SET default_transaction_read_only = on" if readonly else "")
+    )
+    try:
+        raw.execute(settings)
+    except psycopg.Error as exc:
+        # The link lost just after it was made (the server restarting, say) is the
+        # server away, as for the connect itself: whoever opens says so and tries again.
+        raw.close()
+        if isinstance(exc, psycopg.OperationalError):
+            raise ServerAway(
+                f"{target}: the connection to the database server was lost as it was made "
+                "— try again (与数据库服务器的连接中断)"
+            ) from exc
+        raise
     return raw
 
 
