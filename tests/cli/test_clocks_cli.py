@@ -172,7 +172,7 @@ def test_national_sheet(db_file: Path, tmp_path: Path, capsys: pytest.CaptureFix
     code, _text, _ = _run(
         capsys, ["--db", str(db_file), "national-sheet", "--out", str(out), "--from", "2099-01-01"]
     )
-    assert code == 0 and len(list(openpyxl.load_workbook(out).active.iter_rows())) == 1  # type: ignore[union-attr]
+    assert code == 0 and len(list(openpyxl.load_workbook(out).active.iter_rows())) == 1
     code, _t, err = _run(
         capsys, ["--db", str(db_file), "national-sheet", "--out", str(tmp_path / "x.csv")]
     )

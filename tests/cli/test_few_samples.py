@@ -20,9 +20,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_scenario(tmp_path_factory.mktemp("lab") / "lab.sqlite")
 
 
-def summary(capsys: pytest.CaptureFixture[str], db: Path, *extra: str) -> dict:  # type: ignore[type-arg]
+def summary(capsys: pytest.CaptureFixture[str], db: Path, *extra: str) -> dict:
     assert main(["--db", str(db), "summary", "--json", "--today", "2026-03-10", *extra]) == 0
-    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+    return json.loads(capsys.readouterr().out)
 
 
 def test_two_judged_samples_are_few_and_carry_their_interval(

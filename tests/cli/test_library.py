@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ def lab(tmp_path: Path) -> tuple[Path, Path]:
     return db, secret
 
 
-def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
     capsys.readouterr()
     assert main(argv) == 0
     return json.loads(capsys.readouterr().out)
@@ -328,12 +329,12 @@ def test_set_rule_sets_a_version_or_class_rule_and_limits_show_it(
     }
     assert main([*rule, "PB", "--screening", "yes", "--food", "大米", "--reason", "筛", *auth]) == 0
     assert "规则已保存" in capsys.readouterr().out
-    lead = next(i for i in _json(capsys, limits) if i["code"] == "PB")  # type: ignore[union-attr]
+    lead = next(i for i in _json(capsys, limits) if i["code"] == "PB")
     # the class rule started from the version's (the factor kept) and is the rice's
     assert (lead["factor"], lead["screening"], lead["rule_class"]) == ("1.5", True, "F01020101")
     assert main(["--lang", "en", *rule, "PB", "--food", "大米", "--withdraw", "--reason", "撤回",
                  *auth]) == 0  # fmt: skip
     assert "rule saved" in capsys.readouterr().out
-    lead = next(i for i in _json(capsys, limits) if i["code"] == "PB")  # type: ignore[union-attr]
+    lead = next(i for i in _json(capsys, limits) if i["code"] == "PB")
     assert (lead["factor"], lead["screening"], lead["rule_class"]) == ("1.5", False, "")
     assert main([*rule, "PB", "--withdraw", "--reason", "x", *auth]) == 2

@@ -201,7 +201,7 @@ def test_correction_withdrawal_export_and_hq_history(
     assert figures["samples"] == 1 and figures["excluded"] == {"report-withdrawn": 1}
 
 
-def make_centre_again(path: Path):  # type: ignore[no-untyped-def]
+def make_centre_again(path: Path):
     """Service contexts on an existing centre database (as make_centre signs them in)."""
     from labdesk.services import auth, keys
     from tests.batch.centre import Centre

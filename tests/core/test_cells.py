@@ -77,7 +77,7 @@ def test_xlsx_rows_are_string_cells_never_formulas(tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     book.save(path)
     assert formula_cells(path) == []
-    cells = next(openpyxl.load_workbook(path).active.iter_rows())  # type: ignore[union-attr]
+    cells = next(openpyxl.load_workbook(path).active.iter_rows())
     assert [c.data_type for c in cells] == ["s"] * len(ATTACKS) + ["n", "s"]
     # (XML reads a stored carriage return back as a line feed.)
     stored = [str(c.value).replace("\n", "\r") for c in cells[: len(ATTACKS)]]

@@ -86,7 +86,7 @@ _decimals = st.decimals(min_value=-1000, max_value=1000, places=4, allow_nan=Fal
 @given(st.lists(_decimals, min_size=2, max_size=6), st.integers(1, 50))
 def test_the_check_agrees_with_exact_fractions(values: list[Decimal], percent: int) -> None:
     check = check_replicates(values, str(percent))
-    mean = sum(Fraction(v) for v in values) / len(values)
+    mean = sum((Fraction(v) for v in values), Fraction(0)) / len(values)
     spread = Fraction(max(values)) - Fraction(min(values))
     assert check.within == (spread <= Fraction(percent, 100) * abs(mean))
     assert Fraction(check.difference) == spread

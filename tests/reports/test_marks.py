@@ -28,7 +28,7 @@ def _png(color: str, size: int = 200) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # the stub says bytes; it takes str
     return bytes(data.data())
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,7 @@ def _testing(centre: Centre, sample_no: str = "AH202600077") -> int:
     return sample_id
 
 
-def _items(centre: Centre, sample_id: int) -> list[dict[str, object]]:
+def _items(centre: Centre, sample_id: int) -> list[dict[str, Any]]:
     rows = centre.db.query(
         "SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", (sample_id,)
     )

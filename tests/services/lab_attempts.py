@@ -16,7 +16,7 @@ from labdesk.services import (
     runs,
 )
 from labdesk.services.context import ServiceContext
-from tests.services.labkit import METHOD, build_lab, csv_text, version_form, write_csv
+from tests.services.labkit import METHOD, Lab, build_lab, csv_text, version_form, write_csv
 from tests.services.recordkit import World
 
 Attempt = Callable[[World], Callable[[ServiceContext], object]]
@@ -29,7 +29,7 @@ def _new_method(ctx: ServiceContext) -> object:
 
 
 def _with_lab(
-    act: Callable[[ServiceContext, World, object], object], *, authorize: bool = True
+    act: Callable[[ServiceContext, World, Lab], object], *, authorize: bool = True
 ) -> Attempt:
     def prepare(world: World) -> Callable[[ServiceContext], object]:
         lab = build_lab(world, authorize=authorize)
@@ -75,7 +75,7 @@ LAB_ATTEMPTS: dict[str, Attempt] = {
             ctx,
             lab.instrument_id,
             date.today(),
-            "证书在途",  # type: ignore[attr-defined]
+            "证书在途",
         )
     ),
     "manage_authorizations": _with_lab(
@@ -92,7 +92,7 @@ LAB_ATTEMPTS: dict[str, Attempt] = {
             ctx,
             METHOD,
             lab.instrument_id,
-            lab.items,  # type: ignore[attr-defined]
+            lab.items,
         )
     ),
     "record_run": _with_run(lambda ctx, run_id, item_id: runs.accept_replicates(ctx, item_id, "r")),
@@ -102,7 +102,7 @@ LAB_ATTEMPTS: dict[str, Attempt] = {
             ctx,
             lab.items,
             "guard_band",
-            "合同约定",  # type: ignore[attr-defined]
+            "合同约定",
         )
     ),
 }

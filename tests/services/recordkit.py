@@ -14,6 +14,7 @@ from labdesk.core.uscc import make_uscc, org_code_check_digit
 from labdesk.services import auth, enterprises, library, queries, results, samples, tasks, workflow
 from labdesk.services.context import Actor, ServiceContext
 from labdesk.store.db import Database, open_database
+from labdesk.store.engine import DbTarget
 
 PASSWORD = "correct-horse-1"
 CATEGORY = "VEG-FRESH"
@@ -93,7 +94,7 @@ def copy_database(source: Path, target: Path) -> None:
         dst.close()
 
 
-def open_world(path: Path | str) -> World:
+def open_world(path: DbTarget | str) -> World:
     db = open_database(path)
     users = {u["username"]: u for u in auth.list_users(db)}
 

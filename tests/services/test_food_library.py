@@ -8,6 +8,7 @@ import csv
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,7 @@ def _rice(world: World, **overrides: object) -> int:
     return register(world, **values)
 
 
-def _frozen(world: World, sample_id: int) -> list[dict[str, object]]:
+def _frozen(world: World, sample_id: int) -> list[dict[str, Any]]:
     rows = world.db.query(
         "SELECT * FROM sample_items WHERE sample_id = ? ORDER BY seq", (sample_id,)
     )

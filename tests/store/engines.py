@@ -27,9 +27,9 @@ def fresh_schema(url: str) -> Iterator[str]:
     """A libpq URL whose tables live in a new, empty schema (dropped afterwards)."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]
+        conn.execute(f"CREATE SCHEMA {schema}")
     try:
         yield with_schema(url, schema)
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")  # type: ignore[arg-type]
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

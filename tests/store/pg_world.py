@@ -33,7 +33,7 @@ def new_database(base: str, *, template: str | None = None) -> Iterator[str]:
     name = f"ld_{uuid.uuid4().hex[:12]}"
     clause = f" TEMPLATE {template}" if template else ""
     with _admin(base) as conn:
-        conn.execute(f"CREATE DATABASE {name}{clause}")  # type: ignore[arg-type]
+        conn.execute(f"CREATE DATABASE {name}{clause}")
     try:
         yield database_url(base, name)
     finally:
@@ -42,7 +42,7 @@ def new_database(base: str, *, template: str | None = None) -> Iterator[str]:
 
 def drop_database(base: str, name: str) -> None:
     with _admin(base) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # type: ignore[arg-type]
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def as_target(url: str) -> ServerUrl:

@@ -285,10 +285,10 @@ def test_killed_server_backends_lose_no_acknowledged_entry(world_target: Path | 
             if kind == "SAMPLE":
                 assert db.scalar("SELECT count(*) FROM samples WHERE id = ?", (int(rest[0]),))
             else:
-                row = db.query_one(
+                stored = db.query_one(
                     "SELECT sample_item_id, text FROM results WHERE id = ?", (int(rest[0]),)
                 )
-                assert row is not None and (row[0], row[1]) == (int(rest[1]), rest[2])
+                assert stored is not None and (stored[0], stored[1]) == (int(rest[1]), rest[2])
 
 
 def test_a_nul_character_is_looked_up_as_absent_and_refused_in_a_write(pg_url: str) -> None:

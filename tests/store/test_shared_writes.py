@@ -4,6 +4,7 @@ and the chain head is locked only for the append at the end of each transaction.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 
@@ -220,7 +221,7 @@ def _race(workstations: list[World], item: int) -> tuple[list[str], list[str]]:
             refused.append(text)
 
     threads = [
-        _in_thread(lambda w=w, t=f"0.0{i + 1}": enter(w, t)) for i, w in enumerate(workstations)
+        _in_thread(functools.partial(enter, w, f"0.0{i + 1}")) for i, w in enumerate(workstations)
     ]
     for thread, failures in threads:
         thread.join(timeout=60)
@@ -265,7 +266,7 @@ def test_workstations_entering_at_once_lose_nothing(workstations: list[World]) -
                 with lock:
                     acknowledged[item] = text
 
-    threads = [_in_thread(lambda i=i: work(i)) for i in range(len(workstations))]
+    threads = [_in_thread(functools.partial(work, i)) for i in range(len(workstations))]
     for thread, failures in threads:
         thread.join(timeout=240)
         assert not thread.is_alive() and not failures, failures
@@ -394,7 +395,7 @@ def test_reviewers_racing_on_one_sample_review_it_once(workstations: list[World]
         except WorkflowError:
             outcomes.append("refused")
 
-    threads = [_in_thread(lambda w=w: review(w)) for w in workstations]
+    threads = [_in_thread(functools.partial(review, w)) for w in workstations]
     for thread, failures in threads:
         thread.join(timeout=60)
         assert not thread.is_alive() and not failures, failures
@@ -426,10 +427,10 @@ def test_reviews_of_different_samples_at_once_all_go_through(workstations: list[
         results.enter_result(world.tech, item, text)
 
     threads = [
-        _in_thread(lambda w=w, s=s: review(w, s))
+        _in_thread(functools.partial(review, w, s))
         for w, s in zip(workstations, submitted, strict=True)
     ] + [
-        _in_thread(lambda w=w, i=i, t=f"0.0{n + 1}": enter(w, i, t))
+        _in_thread(functools.partial(enter, w, i, f"0.0{n + 1}"))
         for n, (w, i) in enumerate(zip(workstations, items, strict=True))
     ]
     for thread, failures in threads:
@@ -460,7 +461,7 @@ def test_retests_racing_on_one_item_are_each_kept_in_order(workstations: list[Wo
         results.retest(world.tech, item, text, "duplicate out of range")
 
     threads = [
-        _in_thread(lambda w=w, t=f"0.0{n + 2}": retest(w, t)) for n, w in enumerate(workstations)
+        _in_thread(functools.partial(retest, w, f"0.0{n + 2}")) for n, w in enumerate(workstations)
     ]
     for thread, failures in threads:
         thread.join(timeout=60)
@@ -500,7 +501,7 @@ def test_approvals_of_different_samples_at_once_number_their_reports_one_after_a
         numbers.append(workflow.approve(world.manager, sample_id))
 
     threads = [
-        _in_thread(lambda w=w, s=s: approve(w, s))
+        _in_thread(functools.partial(approve, w, s))
         for w, s in zip(workstations, reviewed, strict=True)
     ]
     for thread, failures in threads:
@@ -535,7 +536,7 @@ def test_approvers_racing_on_one_sample_approve_it_once(workstations: list[World
         except WorkflowError:
             outcomes.append("refused")
 
-    threads = [_in_thread(lambda w=w: approve(w)) for w in workstations]
+    threads = [_in_thread(functools.partial(approve, w)) for w in workstations]
     for thread, failures in threads:
         thread.join(timeout=60)
         assert not thread.is_alive() and not failures, failures

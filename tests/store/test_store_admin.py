@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -73,7 +74,7 @@ def test_a_centre_moves_to_the_server_and_back(
         assert db.query("SELECT * FROM samples ORDER BY id") == _rows(source, "samples")
 
 
-def _rows(path: Path, table: str) -> list[object]:
+def _rows(path: Path, table: str) -> list[Any]:
     with open_database(path) as db:
         return db.query(f"SELECT * FROM {table} ORDER BY id")
 
@@ -88,7 +89,7 @@ def _as_role(url: str, role: str) -> str:
 def app_role(pg_url: str) -> str:
     role = f"app_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_url, autocommit=True) as admin:
-        admin.execute(f"CREATE ROLE {role} LOGIN")  # type: ignore[arg-type]
+        admin.execute(f"CREATE ROLE {role} LOGIN")
     return role
 
 
@@ -111,7 +112,7 @@ def test_the_application_role_cannot_rewrite_the_audit_log(
                 "DELETE FROM audit_head",
             ):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
-                    app.execute(statement)  # type: ignore[arg-type]
+                    app.execute(statement)
         with open_database(app_url) as db:
             assert verify_audit(db).ok
         # A superuser can drop the triggers and edit; the chain still gives it away.

@@ -23,7 +23,7 @@ PLAN = "n=5,c=2,m=100 CFU/g,M=1000 CFU/g"
 def app_role(pg_url: str) -> str:
     role = f"app_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_url, autocommit=True) as admin:
-        admin.execute(f"CREATE ROLE {role} LOGIN")  # type: ignore[arg-type]
+        admin.execute(f"CREATE ROLE {role} LOGIN")
     return role
 
 

@@ -17,6 +17,12 @@ from labdesk.ui.session import UiSession
 from tests.ui.conftest import sign_in_as
 
 
+def _file(session: UiSession) -> Path:
+    """The session's database file: backups are a file's (a server's are pg_dump's)."""
+    assert isinstance(session.db_path, Path)
+    return session.db_path
+
+
 def _window(qtbot: QtBot, session: UiSession) -> MainWindow:
     session.auto_backups = True
     sign_in_as(session, "manager")
@@ -28,11 +34,11 @@ def _window(qtbot: QtBot, session: UiSession) -> MainWindow:
 
 def test_a_backup_on_opening_and_one_on_closing(qtbot: QtBot, session: UiSession) -> None:
     window = _window(qtbot, session)
-    assert list_backups(session.db_path) == []
+    assert list_backups(_file(session)) == []
     assert "No backup yet" in window.backups.label.text()
     with qtbot.waitSignal(window.backups.attemptFinished, timeout=30000):
         window.open_initial_screen()
-    daily = list_backups(session.db_path)
+    daily = list_backups(_file(session))
     assert len(daily) == 1
     assert check_backup(daily[0]).ok
     text = window.backups.label.text()
@@ -44,7 +50,7 @@ def test_a_backup_on_opening_and_one_on_closing(qtbot: QtBot, session: UiSession
     again.show()
     with qtbot.waitSignal(again.backups.attemptFinished, timeout=30000):
         again.open_initial_screen()
-    assert len(list_backups(session.db_path)) == 1
+    assert len(list_backups(_file(session))) == 1
     # Closing a window takes the exit backup: the window stays until that backup, taken
     # off the GUI thread, is done.
     for shown in (again, window):
@@ -52,7 +58,7 @@ def test_a_backup_on_opening_and_one_on_closing(qtbot: QtBot, session: UiSession
             shown.close()
             assert shown.isVisible()  # still there while the copy is made
         qtbot.waitUntil(lambda w=shown: not w.isVisible(), timeout=30000)  # type: ignore[misc]
-    made = list_backups(session.db_path)
+    made = list_backups(_file(session))
     assert len(made) == 3
     assert all(check_backup(p).ok for p in made)
     status = backup_status(session.db)
@@ -64,7 +70,7 @@ def test_a_warning_when_the_last_good_backup_is_older_than_two_days(
 ) -> None:
     old = datetime.now(UTC) - timedelta(days=3)
     session.db.set_meta(META_GOOD_AT, old.isoformat())
-    session.db.set_meta("last_good_backup_path", str(session.db_path.parent / "backups" / "x"))
+    session.db.set_meta("last_good_backup_path", str(_file(session).parent / "backups" / "x"))
     session.db.set_meta("last_auto_backup_utc", datetime.now(UTC).isoformat())  # not due
     window = _window(qtbot, session)
     with qtbot.waitSignal(window.backups.attemptFinished, timeout=30000):
@@ -99,11 +105,11 @@ def test_a_failed_backup_is_shown_and_leaves_no_file(
     window = _window(qtbot, session)
     with qtbot.waitSignal(window.backups.attemptFinished, timeout=30000):
         window.open_initial_screen()
-    assert list_backups(session.db_path) == []
+    assert list_backups(_file(session)) == []
     text = window.backups.label.text()
     assert "⚠" in text and "The last backup failed" in text and "damaged" in text
     _close(qtbot, window)
-    assert list_backups(session.db_path) == []
+    assert list_backups(_file(session)) == []
 
 
 def test_the_window_of_a_test_or_screenshot_takes_no_backup(
@@ -116,4 +122,4 @@ def test_the_window_of_a_test_or_screenshot_takes_no_backup(
     window.open_initial_screen()
     window.close()
     assert not window.isVisible()
-    assert list_backups(session.db_path) == []
+    assert list_backups(_file(session)) == []

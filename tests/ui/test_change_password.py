@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from labdesk.services import auth
@@ -31,7 +31,7 @@ def _open_from_menu(qtbot: QtBot, window: MainWindow) -> ChangePasswordDialog:
     window.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
     menu = window.menuBar().actions()[0].menu()
-    assert menu is not None
+    assert isinstance(menu, QMenu)
     qtbot.waitUntil(menu.isVisible)
     qtbot.keyClick(menu, Qt.Key.Key_P)
     qtbot.waitUntil(lambda: window.findChild(ChangePasswordDialog) is not None)

@@ -136,7 +136,9 @@ def test_a_dialog_says_the_server_is_away_stays_open_filled_and_saves_on_the_nex
         text = text or password_of(pg_session.db, case.user)
         type_text(qtbot, edit, text)
         typed[name] = text
-    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     error = dialog.findChild(QLabel, case.error)
     assert error is not None
     assert not case.written(pg_session)
@@ -192,7 +194,9 @@ def test_a_report_withdrawal_keeps_its_reason_while_the_server_is_away(
     assert not reason.isVisible(), reason.error.text()
     (row,) = report_issues.report_history(pg_session.db, sample_id)
     assert row["state"] == "withdrawn" and row["withdrawn_reason"] == "sample data mixed up"
-    assert dialog.table.item(0, 2).text() in ("Withdrawn", "已作废"), dialog.message.text()
+    state = dialog.table.item(0, 2)
+    assert state is not None
+    assert state.text() in ("Withdrawn", "已作废"), dialog.message.text()
 
 
 def test_labels_asked_for_while_the_server_is_away_say_so_and_come_next_time(

@@ -24,6 +24,7 @@ from labdesk.services import auth, keys, queries, summary
 from labdesk.services.audit import AuditReport, VerificationCancelled, verify_audit
 from labdesk.services.summary import DrillDown, SummaryFilter
 from labdesk.store.db import Database, open_database, open_reader
+from labdesk.store.engine import DbTarget
 from labdesk.ui.audit_screen import AuditScreen
 from labdesk.ui.batches import BatchesScreen
 from labdesk.ui.dashboard import DashboardScreen
@@ -78,7 +79,7 @@ def manager(db: Database, db_path: Path, tmp_path: Path) -> UiSession:
     return _session(db, db_path, tmp_path, "manager")
 
 
-def _reader(path: Path) -> Database:
+def _reader(path: DbTarget) -> Database:
     return open_reader(path)
 
 

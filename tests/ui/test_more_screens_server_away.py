@@ -111,9 +111,9 @@ def test_a_screen_says_the_server_is_away_keeps_what_it_shows_and_reads_again(
     screen = load_screen_class(screen_info(case.key))(pg_session)
     qtbot.addWidget(screen)
     screen.show()
-    refresh = screen.refresh
+    refresh = screen.refresh  # type: ignore[attr-defined]  # each screen class has one
     if case.later:  # its first read finished
-        qtbot.waitUntil(lambda: not screen._loading, timeout=10_000)
+        qtbot.waitUntil(lambda: not screen._loading, timeout=10_000)  # type: ignore[attr-defined]
     before = case.shown(screen)
     typed = screen.findChild(QLineEdit, case.typed) if case.typed else None
     if typed is not None:
@@ -198,8 +198,9 @@ def test_a_screen_first_opened_while_away_is_built_when_shown_again(
             assert isinstance(placeholder, ScreenLoadError) and placeholder.retryable
             said._said_plainly(placeholder.text(), language)
             qtbot.keyClick(window, Qt.Key.Key_F5)  # still away: the reason again, no trace
-            assert isinstance(window.stack.currentWidget(), ScreenLoadError)
-            said._said_plainly(window.stack.currentWidget().text(), language)
+            shown = window.stack.currentWidget()
+            assert isinstance(shown, ScreenLoadError)
+            said._said_plainly(shown.text(), language)
         finally:
             away._allow(pg_session, True)
         qtbot.keyClick(window, Qt.Key.Key_F5)  # the server back: F5 builds the screen

@@ -127,9 +127,8 @@ def _row_of(table: QTableWidget, text: str) -> int:
 
 
 def _cells(table: QTableWidget, row: int) -> list[str]:
-    return [
-        table.item(row, c).text() if table.item(row, c) else "" for c in range(table.columnCount())
-    ]  # type: ignore[union-attr]
+    items = [table.item(row, c) for c in range(table.columnCount())]
+    return [item.text() if item is not None else "" for item in items]
 
 
 def test_the_technician_runs_lead_and_the_reviewer_sees_the_readings(
@@ -200,9 +199,7 @@ def test_the_technician_runs_lead_and_the_reviewer_sees_the_readings(
     rect = review.queue.visualRect(review.queue_model.index(row, 0))
     qtbot.mouseClick(review.queue.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert review.selected_sample_id() == sample_id
-    lead_row = next(
-        r for r in range(review.items.rowCount()) if review.items.item(r, 0).text() == "铅"
-    )  # type: ignore[union-attr]
+    lead_row = next(r for r in range(review.items.rowCount()) if _cells(review.items, r)[0] == "铅")
     _click_row(qtbot, review.items, lead_row)
     text = review.raw_data.plain_text()
     assert FORMULA in text  # the formula as the method version holds it
@@ -312,7 +309,7 @@ def test_methods_screen_creates_tries_and_revises(qtbot: QtBot, session: UiSessi
     assert dialog is not None
 
     def field(name: str) -> QWidget:
-        found = dialog.findChild(QWidget, name)  # type: ignore[union-attr]
+        found = dialog.findChild(QWidget, name)
         assert found is not None, name
         return found
 

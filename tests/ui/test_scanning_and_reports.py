@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from labdesk.services import report_issues, samples
@@ -24,6 +24,12 @@ from labdesk.ui.scanning import ReceivingDialog, ScanDialog
 from labdesk.ui.session import UiSession
 from tests.ui.conftest import sign_in_as
 from tests.ui.test_workflow import fill_form, fresh_sample, new_uscc
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item.text()
 
 
 def _scan(qtbot: QtBot, field: object, code: str) -> None:
@@ -186,7 +192,12 @@ def test_labels_at_registration_and_on_demand(
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    labels.ask_printer = lambda: printed.append(1) or printer
+
+    def ask_printer() -> QPrinter:
+        printed.append(1)
+        return printer
+
+    labels.ask_printer = ask_printer
     qtbot.mouseClick(labels.print_button, Qt.MouseButton.LeftButton)
     assert printed and "3 labels sent to the printer" in labels.message.text()
 
@@ -269,7 +280,7 @@ def test_a_manager_withdraws_and_corrects_from_the_report_dialog(
     qtbot.mouseClick(screen.report_button, Qt.MouseButton.LeftButton)
     dialog = screen.findChild(ReportDialog)
     assert dialog is not None and dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 2).text() == "In force"
+    assert _cell(dialog.table, 0, 2) == "In force"
     target = tmp_path / "report.pdf"
     dialog.ask_path = lambda _name: str(target)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # unsigned demo: no key
@@ -283,7 +294,7 @@ def test_a_manager_withdraws_and_corrects_from_the_report_dialog(
     qtbot.keyClicks(reason.reason, "sample data mixed up")
     qtbot.mouseClick(reason.buttons.button(reason.buttons.StandardButton.Ok),
                      Qt.MouseButton.LeftButton)  # fmt: skip
-    assert dialog.table.item(0, 2).text() == "Withdrawn", dialog.message.text()
+    assert _cell(dialog.table, 0, 2) == "Withdrawn", dialog.message.text()
     (row,) = report_issues.report_history(session.db, approved_id)
     assert row["state"] == "withdrawn" and row["withdrawn_reason"] == "sample data mixed up"
     assert not dialog.withdraw_button.isEnabled()

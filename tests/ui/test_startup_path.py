@@ -225,6 +225,7 @@ def test_signing_in_through_the_window_opens_the_main_window(
             return
         user = dialog.findChild(QLineEdit, "username")
         password = dialog.findChild(QLineEdit, "password")
+        assert user is not None and password is not None
         user.clear()
         qtbot.keyClicks(user, "manager")
         qtbot.keyClicks(password, password_of(session.db, "manager"))
@@ -238,11 +239,15 @@ def test_signing_in_through_the_window_opens_the_main_window(
         if window is None or not window.isVisible():
             QTimer.singleShot(20, close_main)
             return
-        seen["status"] = window.findChild(QLabel, "status_user").text()
+        status = window.findChild(QLabel, "status_user")
+        assert status is not None
+        seen["status"] = status.text()
         window.close()
 
     QTimer.singleShot(0, type_in)
-    code = app_module._interactive(QApplication.instance(), session, demo=True)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    code = app_module._interactive(app, session, demo=True)
     assert code == 0
     assert seen["window_up"] is True  # the imports started once the sign-in window was up
     assert len(started) == 1 and not started[0].is_alive()

@@ -270,7 +270,7 @@ def test_technician_to_approval(qtbot: QtBot, session: UiSession) -> None:
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     type_result(qtbot, view, "ND(0.01)")
     assert cell(view, 1, "verdict") == "Pass"
-    assert "检出限 0.01" in cell(view, 1, "rounded")
+    assert "检出限 0.01" in str(cell(view, 1, "rounded"))
     view.focus_result(2)
     type_result(qtbot, view, "未检出（0.005）")
     assert cell(view, 2, "verdict") == "Pass"
