@@ -18,7 +18,8 @@ fsync'd): a crash leaves the old file or the new one. Each record is a line
 ``<crc32 hex> <json>``: a line whose checksum does not match (a torn or damaged file, a
 copy from elsewhere) is skipped, and reading never fails on what the file holds. Each
 change reads the file and writes it again under an OS lock, so two LabDesk windows of
-the same user at the same centre never drop each other's values.
+the same user at the same centre never drop each other's values; the lock's file is
+removed after each change, so nothing is left in the folder once nothing waits.
 
 Qt-free: the UI calls it; nothing here knows about widgets or the connection.
 """
@@ -237,21 +238,76 @@ def _lock_of(path: Path) -> threading.Lock:
 def _between_processes(path: Path) -> Iterator[None]:
     """The journal changed by one process at a time (two LabDesk windows of the same
     user at the same centre): an OS lock on `<journal>.lock`, waited for (each holder
-    keeps it for one small read and write). The OS drops it when its holder dies."""
+    keeps it for one small read and write). The OS drops it when its holder dies.
+
+    The lock file is removed when its holder is done, so none is left in the folder
+    once the user's windows are closed (or killed: the next change takes and removes
+    it). A holder cannot know whether another window waits for the same file, and it
+    need not: see `_take` and `_release`."""
     make_private_folder(path.parent)
-    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    lock = path.with_name(path.name + ".lock")
+    fd = _take(lock)
     try:
-        if sys.platform == "win32":  # pragma: no cover - exercised on the Windows build
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # closing releases the lock on both systems
+        _release(lock, fd)
+
+
+def _wait_for(fd: int) -> None:
+    """Blocks until this process holds the OS lock of the open file `fd`."""
+    if sys.platform == "win32":  # pragma: no cover - exercised on the Windows build
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _take(lock: Path) -> int:
+    """The lock file opened (made if missing) and locked: its descriptor.
+
+    POSIX lets a file be removed while others have it open, so a window that opened the
+    file and waited behind its holder may be given the lock of a file its holder has
+    removed meanwhile, while a third window made a new one at the same name and locked
+    that: both would go on. So the lock counts only if the name still leads to the
+    file locked (same device and inode: the inode cannot be reused while we hold it
+    open); otherwise it is taken again on the file the name leads to now. Windows never
+    removes a file someone has open (`_release`), so the name is always the file."""
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+        try:
+            _wait_for(fd)
+            if sys.platform == "win32":  # pragma: no cover - exercised on the Windows build
+                return fd
+            held, named = os.fstat(fd), os.stat(lock)
+            if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+                return fd
+        except FileNotFoundError:
+            pass  # removed by the holder we waited behind: take a new one
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+
+
+def _release(lock: Path, fd: int) -> None:
+    """Unlocks and removes the lock file. POSIX: removed while still held, so nobody
+    can be holding the file removed (a window waiting on it finds it gone and takes a
+    new one: `_take`). Windows: closed first (closing releases the lock), then removed
+    only if nobody else has it open — Windows refuses to delete an open file, which is
+    then left for its last user to remove."""
+    if sys.platform == "win32":  # pragma: no cover - exercised on the Windows build
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(lock)
+        return
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock)
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 class PendingJournal:

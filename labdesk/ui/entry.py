@@ -30,6 +30,7 @@ from labdesk.core.errors import LabDeskError
 from labdesk.store.schema import live_item
 from labdesk.ui import grid_data
 from labdesk.ui.errors import user_message
+from labdesk.ui.grid_replay import ReplaySummary
 from labdesk.ui.inline_message import InlineMessage
 from labdesk.ui.labels import state_title
 from labdesk.ui.layout_state import restore_header, save_header
@@ -101,6 +102,8 @@ class ResultEntryScreen(QWidget):
         self.view = ResultTableView(self)
         self.view.setModel(self.model)
         self.message = InlineMessage(self)
+        self.replay = ReplaySummary(self)  # hidden until a sign-in replays the journal
+        self.replay.openSample.connect(self._open_replayed)
         self.model.message.connect(self.message.show_message)
         self.model.committed.connect(lambda _id: self._update_buttons())
         self.model.unitColumnsAdded.connect(self._size_added_columns)
@@ -109,6 +112,7 @@ class ResultEntryScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.heading)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.replay)
         layout.addWidget(self.message)
         hint = QLabel(
             self.tr(
@@ -179,17 +183,28 @@ class ResultEntryScreen(QWidget):
     def resume_waiting(self) -> int:
         """Values typed at an earlier session that the server never took (kept on this
         computer: services/pending_journal.py) are written again; the sample of the first
-        is opened, its rows showing them as not saved yet. Returns how many."""
+        is opened, its rows showing them as not saved yet, and the replay panel lists
+        every sample with what became of its values, each openable. Returns how many."""
+        self.replay.follow(self.model.writes.retry)  # before the queue's first answer
         restored = self.model.writes.resume()
+        self.replay.show_replay(restored)
         first = next((p.sample_id for p in restored if p.sample_id is not None), None)
         if first is not None and self.mode.currentData() == "sample":
-            message = self.message.text(), self.message.is_error
-            try:
-                self.open_sample(first)
-            except LabDeskError as exc:  # the rows are read when the sample is next opened
-                message = (message[0] + " " + user_message(exc), True)
-            self.message.show_message(*message)
+            self._open_replayed(first, keep_message=True)
         return len(restored)
+
+    def _open_replayed(self, sample_id: int, keep_message: bool = False) -> None:
+        """A sample of the replay panel opened (the message line says what the replay
+        did when it was the first, opened for the user)."""
+        before = self.message.text(), self.message.is_error
+        try:
+            self.open_sample(sample_id)
+        except LabDeskError as exc:  # the rows are read when the sample is next opened
+            said = user_message(exc)
+            self.message.show_message(before[0] + " " + said if keep_message else said, True)
+            return
+        if keep_message:
+            self.message.show_message(*before)
 
     def open_record(self, record: object) -> None:
         """Navigation target: `record` is a sample id."""

@@ -84,6 +84,9 @@ class RetryQueue(QObject):
     savedLater = Signal(object, object)  # Waiting, outcome
     refusedLater = Signal(object, str)  # Waiting, message
     attempted = Signal(int, float)  # attempt number, seconds until the next one
+    # On the GUI thread: a value typed since took the waiting one's place (it may still
+    # be written if the worker had it in hand: its answer then comes as above).
+    replaced = Signal(object)  # Waiting
 
     def __init__(
         self,
@@ -165,12 +168,15 @@ class RetryQueue(QObject):
                 problem = error_text(exc)
                 pending = journal = None
         with self._lock:
+            before = self._waiting.get(item_id)
             self._waiting[item_id] = Waiting(item_id, text, write, saved, pending, journal)
             if self._thread is None or not self._thread.is_alive():
                 self._stop.clear()
                 self._thread = threading.Thread(target=self._run, name="grid-retry", daemon=True)
                 self._thread.start()
         self._wake.set()
+        if before is not None:
+            self.replaced.emit(before)
         return problem
 
     def discard(self, item_id: int) -> None:
@@ -181,6 +187,7 @@ class RetryQueue(QObject):
                 return
             del self._waiting[item_id]
         self._unjournal(waiting)
+        self.replaced.emit(waiting)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()

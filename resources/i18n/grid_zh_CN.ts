@@ -2,6 +2,53 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ReplaySummary</name>
+    <message>
+        <source>Values not saved at your last session are being written again. Open each sample to check its values:</source>
+        <translation>上次登录时未保存的值正在重新写入。请逐个打开样品核对其中的值：</translation>
+    </message>
+    <message>
+        <source>Double-click or Enter opens the sample</source>
+        <translation>双击或按回车打开该样品</translation>
+    </message>
+    <message>
+        <source>Open sample</source>
+        <translation>打开样品</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>{0} written again</source>
+        <translation>重新写入 {0} 个</translation>
+    </message>
+    <message>
+        <source>{0} refused</source>
+        <translation>被拒绝 {0} 个</translation>
+    </message>
+    <message>
+        <source>{0} replaced by a value typed since</source>
+        <translation>{0} 个已被之后录入的值取代</translation>
+    </message>
+    <message>
+        <source>{0} still waiting</source>
+        <translation>仍在等待 {0} 个</translation>
+    </message>
+    <message>
+        <source>refused: {0} = {1} ({2})</source>
+        <translation>被拒绝：{0} = {1}（{2}）</translation>
+    </message>
+    <message>
+        <source>{0}: {1} value(s) — {2}</source>
+        <translation>{0}：{1} 个值——{2}</translation>
+    </message>
+    <message>
+        <source>(sample number not kept)</source>
+        <translation>（未保留样品编号）</translation>
+    </message>
+</context>
+<context>
     <name>ResultEntryScreen</name>
     <message>
         <source>Enter accepts and moves on (a plan's units 1#…n# one after another) · Tab moves to the next cell · Esc abandons · Ctrl+V pastes a block from Excel · Ctrl+R records a retest · accepted: numbers, ND, 未检出, &lt;0.01, &lt;LOD, &lt;LOQ, 阴性 …</source>

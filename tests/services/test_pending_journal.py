@@ -198,5 +198,63 @@ def test_two_processes_keeping_at_once_lose_nothing(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(60)
         assert worker.exitcode == 0
-    kept = PendingJournal(CENTRE, USER, where).entries()
+    journal = PendingJournal(CENTRE, USER, where)
+    kept = journal.entries()
     assert sorted(e.item_id for e in kept) == [*range(1, 41), *range(1001, 1041)]
+    # Each change removed its lock file, and no two of them ever held the lock at once.
+    assert [p.name for p in where.iterdir()] == [journal.path.name]
+
+
+def _lock_file(journal: PendingJournal) -> Path:
+    return journal.path.with_name(journal.path.name + ".lock")
+
+
+def test_no_lock_file_is_left_once_the_last_holder_is_done(tmp_path: Path) -> None:
+    where = tmp_path / "pending"
+    journal = PendingJournal(CENTRE, USER, where)
+    journal.keep(_result(1, "0.5"))
+    assert [p.name for p in where.iterdir()] == [journal.path.name]  # the values only
+    journal.drop(1, journal.entries()[0].token)
+    assert list(where.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows never removes an open file")
+def test_a_lock_file_removed_by_its_holder_never_lets_two_windows_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race of removing a lock file: window B opened it and waits behind A; A is
+    done and removes it; window C makes a new one under the same name and takes it; then
+    A unlocks, and B is given the lock of the removed file. B must see that the name now
+    leads to C's file and wait for C, not change the journal beside C."""
+    import threading
+
+    where = tmp_path / "pending"
+    where.mkdir(mode=0o700)
+    journal = PendingJournal(CENTRE, USER, where)
+    lock = _lock_file(journal)
+    a = pj._take(lock)
+    opened = threading.Event()
+    wait_for = pj._wait_for
+
+    def open_then_wait(fd: int) -> None:
+        opened.set()  # B has the file open (the one A holds)
+        wait_for(fd)
+
+    monkeypatch.setattr(pj, "_wait_for", open_then_wait)
+    b = threading.Thread(target=journal.keep, args=(_result(1, "0.5"),))
+    b.start()
+    assert opened.wait(10)
+    os.unlink(lock)  # A's release, in its order (removed while held, then unlocked)…
+    c = pj._take(lock)  # …with C taking a new file under the name in between
+    os.close(a)
+    try:
+        b.join(0.5)
+        assert b.is_alive(), "B changed the journal while C held the lock"
+        assert journal.entries() == []
+        assert lock.exists()  # C lives: its lock file stays
+    finally:
+        pj._release(lock, c)
+        b.join(10)
+    assert not b.is_alive()
+    assert [e.text for e in journal.entries()] == ["0.5"]
+    assert not lock.exists()  # B, the last holder, removed it

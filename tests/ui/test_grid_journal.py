@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from labdesk.services import drafts, results
@@ -382,6 +382,133 @@ def test_another_user_or_centre_does_not_take_the_values(qtbot: QtBot, session: 
     window.close()
     sign_in_as(session, "tech1")
     assert len(_journal(session)) == 1  # still there for tech1
+
+
+def test_values_of_three_samples_are_each_named_and_opened_after_the_replay(
+    qtbot: QtBot, pg_session: UiSession
+) -> None:
+    """The journal holds values of three samples at sign-in: two of the first, one of
+    the second, one of the third that another workstation has entered meanwhile. The
+    replay panel names each sample with what became of its values (the refused one with
+    its value and why), and each one opens from it: by double-click, by Enter, by its
+    button."""
+    from PySide6.QtWidgets import QListWidget
+
+    from labdesk.services import samples
+
+    sign_in_as(pg_session, "tech1")
+    journal = journal_for(pg_session.db_path, pg_session.context.actor)
+    made: list[tuple[int, list[int]]] = []
+    for serial in (85, 86, 87):
+        sample_id = fresh_sample(pg_session, serial)
+        samples.start_testing(pg_session.context, sample_id)
+        made.append((sample_id, _items(pg_session, sample_id)))
+    (a, a_items), (b, b_items), (c, c_items) = made
+
+    def keep(sample_id: int, item: int, text: str) -> None:
+        number = pg_session.db.scalar("SELECT sample_no FROM samples WHERE id = ?", [sample_id])
+        name = pg_session.db.scalar("SELECT name FROM sample_items WHERE id = ?", [item])
+        journal.keep(
+            PendingWrite(
+                RESULT,
+                item,
+                text,
+                seen_result_id=None,
+                sample_id=sample_id,
+                sample_no=str(number),
+                item_name=str(name),
+            )
+        )
+
+    keep(a, a_items[1], "0.012")
+    keep(a, a_items[2], "0.013")
+    keep(b, b_items[1], "0.014")
+    keep(c, c_items[1], "0.015")
+    results.enter_result(pg_session.context, c_items[1], "0.020")  # entered meanwhile
+
+    pg_session.sign_out()
+    window = _signed_in_window(qtbot, pg_session, "tech1")
+    screen = _entry(window)
+    panel = screen.replay
+    assert panel.isVisible()
+    assert screen.model.sample_id == a  # the first is opened for the user, as before
+    listed = panel.samples
+    assert isinstance(listed, QListWidget)
+
+    def lines() -> list[str]:
+        return [listed.item(r).text() for r in range(listed.count())]
+
+    qtbot.waitUntil(lambda: not any("still waiting" in line for line in lines()), timeout=20_000)
+    assert lines() == [
+        "UITEST-0085: 2 value(s) — 2 written again",
+        "UITEST-0086: 1 value(s) — 1 written again",
+        lines()[2],
+    ]
+    refused = lines()[2]
+    assert refused.startswith("UITEST-0087: 1 value(s) — 1 refused\n    refused: ")
+    assert "= 0.015 (" in refused
+    assert [away._stored(pg_session, i) for i in (a_items[1], a_items[2], b_items[1])] == [
+        "0.012",
+        "0.013",
+        "0.014",
+    ]
+    assert away._stored(pg_session, c_items[1]) == "0.020"
+    assert _journal(pg_session) == []
+
+    # Each sample opens from the panel: a double-click, Enter, the button.
+    def row_centre(row: int) -> QPoint:
+        return listed.visualItemRect(listed.item(row)).center()
+
+    qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=row_centre(2))
+    qtbot.mouseDClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=row_centre(2))
+    assert screen.model.sample_id == c
+    assert away._stored(pg_session, c_items[1]) == cell(screen.view, 1, "result")
+    listed.setFocus()
+    qtbot.keyClick(listed, Qt.Key.Key_Up)
+    assert listed.currentRow() == 1
+    qtbot.keyClick(listed, Qt.Key.Key_Return)
+    assert screen.model.sample_id == b
+    qtbot.mouseClick(listed.viewport(), Qt.MouseButton.LeftButton, pos=row_centre(0))
+    qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
+    assert screen.model.sample_id == a
+    assert [cell(screen.view, r, "result") for r in (1, 2)] == ["0.012", "0.013"]
+    assert panel.isVisible()  # until the user closes it
+    qtbot.mouseClick(panel.close_button, Qt.MouseButton.LeftButton)
+    assert not panel.isVisible()
+
+
+def test_the_replay_panel_follows_a_value_typed_over_a_replayed_one(
+    qtbot: QtBot, pg_session: UiSession
+) -> None:
+    """A replayed value the user types over while the worker writes it: the panel says it
+    was replaced, then, the worker having had it in hand, that it was written again (the
+    latest answer counts)."""
+    import threading
+
+    sample_id, ids = _plan_sample(pg_session, 84)
+    screen = _screen(qtbot, pg_session, sample_id)
+    queue = screen.model.writes.retry
+    replayed = PendingWrite(RESULT, ids[1], "0.012", sample_id=sample_id, sample_no="UITEST-0084")
+    screen.replay.follow(queue)
+    screen.replay.show_replay([replayed])
+    started, release = threading.Event(), threading.Event()
+
+    def held_write(_ctx: object) -> object:
+        started.set()
+        release.wait(10)
+        return None
+
+    queue.put(ids[1], "0.012", held_write, lambda _r: "first saved", replayed)
+    assert started.wait(10)  # the worker has it in hand
+    queue.put(ids[1], "0.013", lambda _ctx: None, lambda _r: "second saved")
+    line = screen.replay.samples.item(0).text()
+    assert line == "UITEST-0084: 1 value(s) — 1 replaced by a value typed since"
+    release.set()
+    qtbot.waitUntil(
+        lambda: screen.replay.samples.item(0).text() == "UITEST-0084: 1 value(s) — 1 written again",
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: not queue.active, timeout=10_000)
 
 
 # ----- a write that committed, its answer lost -----------------------------------------
