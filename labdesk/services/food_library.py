@@ -27,6 +27,7 @@ from typing import Any
 from labdesk.core.errors import NotFound, ValidationError
 from labdesk.core.food_limits import Candidate, compose, source_text
 from labdesk.core.foods import FoodClass, FoodTree
+from labdesk.core.limit_conditions import container_condition
 from labdesk.services.busy import retried_when_busy
 from labdesk.services.context import ServiceContext
 from labdesk.services.permissions import require
@@ -325,9 +326,10 @@ def _class_rules(db: Store, path: list[str]) -> dict[tuple[int, str], dict[str, 
 
 @dataclass
 class Proposal:
-    """What registering a sample proposes: `items` (the template's, or all composed),
-    `available` (applicable but not proposed: the technician may add them, with a
-    reason) and `missing` (template entries with no limit in force)."""
+    """What registering a sample proposes: `items` (the template's, or all composed but
+    those whose limit holds only for food in a given container, as GB 2762's tin:
+    core/limit_conditions.py), `available` (applicable but not proposed: the technician
+    may add them, with a reason) and `missing` (template entries with no limit in force)."""
 
     composed: FoodItems
     items: list[dict[str, Any]]
@@ -378,7 +380,14 @@ def proposed_items(
     composed = _cached_composition(db, cache, class_code, on, grade, executive_standard)
     owner, template = _cached_template(db, cache, class_code)
     if not template:
-        return Proposal(composed, list(composed.items), [], [], "")
+        # Everything composed, but a limit only for food in a given container (GB 2762's
+        # tin: tinplate) stays addable instead: the form cannot say the container.
+        conditional = [i for i in composed.items if container_condition(i.get("note"))]
+        if not conditional:
+            return Proposal(composed, list(composed.items), [], [], "")
+        left = {id(i) for i in conditional}
+        proposed = [i for i in composed.items if id(i) not in left]
+        return Proposal(composed, proposed, conditional, [], "")
     by_key = {i["key"]: i for i in composed.items}
     items: list[dict[str, Any]] = []
     missing: list[str] = []

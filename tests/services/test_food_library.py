@@ -357,3 +357,66 @@ def test_limit_rows_are_stored_whole_though_only_the_columns_set_are_bound(
         w.insert_content("lib_limits", int(version), narrow, columns=columns)
     with pytest.raises(ValueError, match="table order"), world.db.write(world.admin.actor) as w:
         w.insert_content("lib_limits", int(version), narrow, "x", columns=columns[::-1])
+
+
+FLOUR = "F01010101"  # 通用小麦粉: no template in the shipped sample templates
+BRAISED_MEAT = "F04010101"  # 酱卤肉: of the shipped sample limits, only tin composes
+
+
+def test_tin_only_for_food_in_tinplate_is_applicable_but_not_proposed_without_a_template(
+    world: World,
+) -> None:
+    """GB 2762's tin limit is composed for every food but holds only for food in tinplate
+    containers (its note): a class without a template proposes every other item, and
+    tin stays addable — with a reason, as any item added — for a canned sample."""
+    on = date.today()
+    composed = food_library.compose_items(world.db, FLOUR, on)
+    assert "GB 2762|SN" in [i["key"] for i in composed.items]
+    proposal = food_library.proposed_items(world.db, FLOUR, on)
+    assert proposal.template_class == ""
+    proposed = [i["key"] for i in proposal.items]
+    assert "GB 2762|SN" not in proposed
+    assert [i["key"] for i in proposal.available] == ["GB 2762|SN"]
+    assert "镀锡薄钢板" in proposal.available[0]["note"]
+    assert sorted(proposed) == sorted(i["key"] for i in composed.items if i["code"] != "SN")
+
+    values = {"sample_name": "小麦粉", "category_code": "", "food_class_code": FLOUR}
+    plain = register(world, sample_no="FLOUR-1", **values)
+    assert "SN" not in [i["code"] for i in _frozen(world, plain)]
+    with pytest.raises(ValidationError) as caught:
+        register(world, sample_no="FLOUR-2", item_keys=[*proposed, "GB 2762|SN"], **values)
+    assert caught.value.field == "items_reason"
+    canned = register(
+        world,
+        sample_no="FLOUR-3",
+        item_keys=[*proposed, "GB 2762|SN"],
+        items_reason="镀锡罐装，加测锡",
+        **values,
+    )
+    assert "SN" in [i["code"] for i in _frozen(world, canned)]
+
+
+def test_a_template_that_lists_tin_proposes_it(world: World) -> None:
+    """The condition only shapes the default: a plan's template decides what it lists."""
+    on = date.today()
+    entries = [
+        {"standard_no": "GB 2762", "item_code": "PB", "test_method": ""},
+        {"standard_no": "GB 2762", "item_code": "SN", "test_method": ""},
+    ]
+    food_library.set_template(world.manager, FLOUR, entries)
+    proposal = food_library.proposed_items(world.db, FLOUR, on)
+    assert [i["key"] for i in proposal.items] == ["GB 2762|PB", "GB 2762|SN"]
+
+
+def test_a_class_where_only_tin_applies_says_so_and_registers_it_chosen(world: World) -> None:
+    """Nothing proposed (tin is all the sample limits compose for 酱卤肉): the refusal
+    says which conditional items apply and how to choose them."""
+    values = {"sample_name": "酱牛肉", "category_code": "", "food_class_code": BRAISED_MEAT}
+    with pytest.raises(ValidationError) as caught:
+        register(world, sample_no="MEAT-1", **values)
+    assert caught.value.field == "item_keys"
+    assert "GB 2762|SN" in str(caught.value) and "附条件" in str(caught.value)
+    sample_id = register(
+        world, sample_no="MEAT-2", item_keys=["GB 2762|SN"], items_reason="镀锡罐装", **values
+    )
+    assert [i["code"] for i in _frozen(world, sample_id)] == ["SN"]
