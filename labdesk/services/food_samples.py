@@ -109,11 +109,11 @@ def choose_food_items(db: Store, form: Any) -> FoodItemsChoice:
     if not chosen:
         if form.item_keys is None and proposal.available:
             # Only limits with a condition on the food (GB 2762's tin: tinplate) apply.
-            keys = ", ".join(i["key"] for i in proposal.available)
+            conditional = ", ".join(i["key"] for i in proposal.available)
             raise _bad(
                 "item_keys",
                 "no_items",
-                f"no test item is proposed for {form.food_class_code} on {on}: only {keys} "
+                f"no test item is proposed for {form.food_class_code} on {on}: only {conditional} "
                 "apply, each with a condition on the food (its note); choose them if the "
                 "sample meets it, with a reason (仅有附条件的检验项目适用，请按条件选择并填写原因)",
             )
