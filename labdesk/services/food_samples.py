@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from labdesk.core.errors import NotFound, ValidationError
+from labdesk.core.limit_conditions import container_condition
 from labdesk.store.audit import Writer
 from labdesk.store.protocol import Store
 
@@ -107,9 +108,11 @@ def choose_food_items(db: Store, form: Any) -> FoodItemsChoice:
             "(增减检验项目须填写原因)",
         )
     if not chosen:
-        if form.item_keys is None and proposal.available:
+        conditional = ", ".join(
+            i["key"] for i in proposal.available if container_condition(i.get("note"))
+        )
+        if form.item_keys is None and not proposal.template_class and conditional:
             # Only limits with a condition on the food (GB 2762's tin: tinplate) apply.
-            conditional = ", ".join(i["key"] for i in proposal.available)
             raise _bad(
                 "item_keys",
                 "no_items",
