@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -193,6 +194,19 @@ class HqServerAway(HqStoreError, ServerAway):
     `ServerAway` (the screens say so plainly and keep what they show: ui/server_words)."""
 
 
+class HqReadCancelled(HqStoreError):
+    """A read stopped by `HqStore.interrupt()` (the user pressed Cancel): nothing is
+    wrong with the database or the connection; the screen that asked drops the read."""
+
+
+_CANCELLED = "the read was cancelled"
+_CANCELLED_ZH = "读取已取消"
+
+
+def _cancelled() -> HqReadCancelled:
+    return HqReadCancelled(f"{_CANCELLED} ({_CANCELLED_ZH})", en=_CANCELLED, zh=_CANCELLED_ZH)
+
+
 _LOST = (
     "the connection to the HQ database server was lost; nothing of the unfinished "
     "change was saved — try again"
@@ -215,6 +229,15 @@ def _link_kept(conn: Any) -> Iterator[None]:
         raise HqServerAway(f"{_LOST} ({_LOST_ZH})", en=_LOST, zh=_LOST_ZH) from exc
 
 
+def _stopped_by_interrupt(exc: BaseException) -> bool:
+    """Whether `exc` is a statement stopped by `HqStore.interrupt()`."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return "interrupted" in str(exc)
+    import psycopg
+
+    return isinstance(exc, psycopg.errors.QueryCanceled)
+
+
 def _refused_not_away(exc: BaseException) -> bool:
     """Whether a failed connect is the server refusing us (credentials, a database or
     user it does not have): trying again changes nothing, unlike a server away."""
@@ -234,14 +257,68 @@ class HqStore:
         self.dialect = dialect
         self.url = url
         self.created = False  # set by open_hq: this open made a new SQLite file
+        # Set by interrupt() from another thread: every statement after it is refused,
+        # so a read interrupted between two statements stops there too.
+        self._interrupted = threading.Event()
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "postgresql":
             return sql.replace("%", "%%").replace("?", "%s")
         return sql
 
-    def _guarded(self) -> contextlib.AbstractContextManager[None]:
-        return _link_kept(self.conn) if self.dialect == "postgresql" else contextlib.nullcontext()
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        if self._interrupted.is_set():
+            raise _cancelled()
+        try:
+            if self.dialect == "postgresql":
+                with _link_kept(self.conn):
+                    yield
+            else:
+                yield
+        except Exception as exc:
+            if self._interrupted.is_set() and _stopped_by_interrupt(exc):
+                raise _cancelled() from exc
+            raise
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this store's connection, from any thread (a
+        Cancel button): PostgreSQL is sent a cancel request (`cancel_safe`, over a
+        connection of its own; the statement then fails with QueryCanceled), SQLite's
+        `interrupt()` stops its statement. Either way the read raises `HqReadCancelled`,
+        and so does every statement the store is asked for after it."""
+        self._interrupted.set()
+        if self.dialect == "postgresql":
+            self.conn.cancel_safe(timeout=5.0)  # a no-op once the connection is closed
+        else:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed: nothing runs
+                self.conn.interrupt()
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One consistent, read-only view of the database for all the statements inside
+        (a screen's figures from several queries), never the half of an ingest that
+        committed between two of them.
+
+        PostgreSQL: one READ ONLY transaction at REPEATABLE READ (its snapshot is taken
+        by the first query and kept to the end). SQLite: one deferred transaction, whose
+        snapshot in WAL mode is likewise the first read's, with `query_only` on so the
+        block cannot write; an ingest may commit meanwhile (WAL) and is not seen."""
+        if self.dialect == "postgresql":
+            with _link_kept(self.conn), self.conn.transaction():
+                self.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield
+            return
+        self.conn.execute("PRAGMA query_only = ON")
+        try:
+            self.conn.execute("BEGIN DEFERRED")
+            try:
+                yield
+            finally:
+                if self.conn.in_transaction:  # nothing was written: nothing to keep
+                    self.conn.execute("ROLLBACK")
+        finally:
+            self.conn.execute("PRAGMA query_only = OFF")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self._guarded():

@@ -12,6 +12,7 @@ from labdesk.province import alerts as province_alerts
 from labdesk.province.alerts import decimal_of
 from labdesk.services.summary import Rate
 from labdesk.ui.hq_labels import rate_text
+from labdesk.ui.hq_reads import hq_read
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import TaskState, run_operation
 from labdesk.ui.server_notice import ReadNotice
@@ -19,8 +20,8 @@ from labdesk.ui.server_notice import ReadNotice
 OpenStore = Callable[[], Any]
 
 
-def load_alerts(open_store: OpenStore) -> province_alerts.AlertsReport:
-    with open_store() as store:
+def load_alerts(open_store: OpenStore, state: TaskState) -> province_alerts.AlertsReport:
+    with hq_read(open_store, state) as store:
         return province_alerts.alerts(store)
 
 
@@ -76,12 +77,15 @@ class HqAlertsScreen(QWidget):
         open_store = self.open_store
 
         def work(state: TaskState) -> province_alerts.AlertsReport:
-            return load_alerts(open_store)
+            return load_alerts(open_store, state)
 
         run_operation(
             self, work, label=self.tr("Testing failure rates…"),
-            on_success=self._loaded, on_failure=self._failed,
+            on_success=self._loaded, on_failure=self._failed, on_cancelled=self._cancelled,
         )  # fmt: skip
+
+    def _cancelled(self) -> None:
+        self.loading = False  # what the tab showed stays, as it was before the read
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from labdesk.province import credit as province_credit
 from labdesk.ui.hq_labels import exclusion_text, nothing_to_export, verdict_text
+from labdesk.ui.hq_reads import hq_read
 from labdesk.ui.manager_widgets import MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import TaskState, run_operation
 from labdesk.ui.server_notice import ReadNotice
@@ -35,8 +36,8 @@ from labdesk.ui.server_notice import ReadNotice
 OpenStore = Callable[[], Any]
 
 
-def load_credit(open_store: OpenStore) -> province_credit.CreditReport:
-    with open_store() as store:
+def load_credit(open_store: OpenStore, state: TaskState) -> province_credit.CreditReport:
+    with hq_read(open_store, state) as store:
         return province_credit.credit(store)
 
 
@@ -188,12 +189,15 @@ class HqCreditScreen(QWidget):
         open_store = self.open_store
 
         def work(state: TaskState) -> province_credit.CreditReport:
-            return load_credit(open_store)
+            return load_credit(open_store, state)
 
         run_operation(
             self, work, label=self.tr("Reading enterprise records…"),
-            on_success=self._loaded, on_failure=self._failed,
+            on_success=self._loaded, on_failure=self._failed, on_cancelled=self._cancelled,
         )  # fmt: skip
+
+    def _cancelled(self) -> None:
+        self.loading = False  # what the tab showed stays, as it was before the read
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False

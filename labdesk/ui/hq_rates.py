@@ -9,6 +9,9 @@ figures leave out and why.
 When the server is away (ui/server_notice.py) the banner says so and the screen keeps
 what it showed, where it was and the filters chosen: a drill-down or "Up" moves only once
 its figures are read, so the table, the place above it and the Up button always agree.
+A filter chosen then stays chosen over figures that do not answer it: a line above the
+figures says whose they are (the filters they were read for) until the chosen ones are
+read. Cancel in the progress dialog stops the read on the server (ui/hq_reads.py).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from labdesk.province.evidence import SampleRef, samples_in
 from labdesk.province.scope import TASK_LEVELS, Scope, parse_period
 from labdesk.ui.errors import error_text
 from labdesk.ui.hq_labels import exclusion_text, nothing_to_export, rate_text, verdict_text
+from labdesk.ui.hq_reads import hq_read
 from labdesk.ui.manager_charts import CategoryBarChart, TrendChart
 from labdesk.ui.manager_widgets import FigureTile, MessageBanner, RowsModel, make_table, titled
 from labdesk.ui.operations import TaskState, run_operation
@@ -52,11 +56,14 @@ class RatesLoad:
     periods: list[str]
     classes: list[tuple[str, str]]
     within: str  # where the figures are: '' = by city, a city code = its counties
+    scope: Scope  # the filters they answer
 
 
-def load_rates(open_store: OpenStore, scope: Scope, by: str, within: str) -> RatesLoad:
-    """The worker: one breakdown, the level table and the trend, on its own connection."""
-    with open_store() as store:
+def load_rates(
+    open_store: OpenStore, scope: Scope, by: str, within: str, state: TaskState
+) -> RatesLoad:
+    """The worker: one breakdown, the level table and the trend, in one snapshot."""
+    with hq_read(open_store, state) as store:
         report = province_rates.rates(store, scope, by=by, within=within)
         levels = province_rates.rates(store, scope, by="level")
         months = province_rates.monthly(store, scope, within)
@@ -68,11 +75,13 @@ def load_rates(open_store: OpenStore, scope: Scope, by: str, within: str) -> Rat
             "SELECT category_code, MIN(category) FROM hq_samples GROUP BY category_code "
             "ORDER BY category_code"
         )]  # fmt: skip
-    return RatesLoad(report, levels, months, [*years, *quarters], classes, within)
+    return RatesLoad(report, levels, months, [*years, *quarters], classes, within, scope)
 
 
-def load_samples(open_store: OpenStore, scope: Scope, region: str) -> list[SampleRef]:
-    with open_store() as store:
+def load_samples(
+    open_store: OpenStore, scope: Scope, region: str, state: TaskState
+) -> list[SampleRef]:
+    with hq_read(open_store, state) as store:
         return samples_in(store, scope, region)
 
 
@@ -116,6 +125,11 @@ class HqRatesScreen(QWidget):
         self.export_button.clicked.connect(self.export)
         self.where = QLabel()
         self.where.setObjectName("hq_where")
+        self.stale = QLabel()  # the figures shown are not of the filters chosen: whose
+        self.stale.setObjectName("hq_rates_stale")
+        self.stale.setWordWrap(True)
+        self.stale.setStyleSheet("color: #8a1111; font-weight: bold;")
+        self.stale.hide()
 
         self.banner = MessageBanner(self)
         self.reads = ReadNotice(self.banner)
@@ -176,6 +190,7 @@ class HqRatesScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.banner)
+        layout.addWidget(self.stale)
         layout.addLayout(tiles)
         layout.addWidget(body, 1)
 
@@ -227,7 +242,7 @@ class HqRatesScreen(QWidget):
         token = self._start_load("rates")
 
         def work(state: TaskState) -> RatesLoad:
-            return load_rates(open_store, scope, by, within)
+            return load_rates(open_store, scope, by, within, state)
 
         run_operation(
             self,
@@ -235,6 +250,7 @@ class HqRatesScreen(QWidget):
             label=self.tr("Counting pass rates…"),
             on_success=lambda load: self._loaded(load) if self._answered("rates", token) else None,
             on_failure=lambda exc: self._failed(exc) if self._answered("rates", token) else None,
+            on_cancelled=lambda: self._mark_figures() if self._answered("rates", token) else None,
         )
 
     def _start_load(self, kind: str) -> int:
@@ -251,15 +267,54 @@ class HqRatesScreen(QWidget):
         self.loading = bool(self._waiting)
         return True
 
+    def _stop_waiting(self, kind: str, token: int) -> None:
+        self._answered(kind, token)  # a cancelled read: nothing of it to show
+
     def _failed(self, exc: BaseException) -> None:
         self.reads.failed(exc)
+        self._mark_figures()
+
+    def filter_text(self, scope: Scope) -> str:
+        """The filters of `scope` as their choices name them ("2026 · All classes · …")."""
+        parts = []
+        for combo, value in (
+            (self.period, scope.period.label),
+            (self.category, scope.category),
+            (self.level, scope.level),
+        ):
+            index = combo.findData(value)
+            parts.append(combo.itemText(index) if index >= 0 else value)
+        return " · ".join(parts)
+
+    def _mark_figures(self) -> None:
+        """Say whose the figures shown are when they do not answer the filters chosen (a
+        filter chosen while the server was away, or its read cancelled): left unmarked,
+        the old figures would read as the new filter's answer."""
+        try:
+            chosen: Scope | None = self.scope()
+        except Exception:  # a period that does not parse: nothing it could answer
+            chosen = None
+        if self.load is None or self.load.scope == chosen:
+            self.stale.hide()
+            return
+        self.stale.setText(
+            self.tr(
+                "The figures below are still those of the previous filter ({0}), not of "
+                "the filter chosen: press F5 to read them for the filter chosen."
+            ).format(self.filter_text(self.load.scope))
+        )
+        self.stale.show()
 
     def _loaded(self, load: RatesLoad) -> None:
+        before = self.load
         self.load = load
         self._fill_choices(load)
-        if load.within != self.within:  # a drill-down or "Up", now read: the screen moves
+        if load.within != self.within or (before is not None and before.scope != load.scope):
+            # A drill-down or "Up" now read (the screen moves), or other filters: the
+            # samples listed belonged to a row of the figures replaced.
             self.within = load.within
             self.sample_rows.set_rows([])
+            self.samples = []
         if not self._chose_default_period and load.periods:
             # The headline figure is a year's, against the year before: start there.
             self._chose_default_period = True
@@ -267,6 +322,7 @@ class HqRatesScreen(QWidget):
             self.refresh()
             return
         self.reads.succeeded()
+        self._mark_figures()
         self.banner.clear_message()  # the figures' own notes (exclusions) follow
         report = load.report
         total = report.total
@@ -376,7 +432,7 @@ class HqRatesScreen(QWidget):
         token = self._start_load("samples")
 
         def work(state: TaskState) -> list[SampleRef]:
-            return load_samples(open_store, scope, region)
+            return load_samples(open_store, scope, region, state)
 
         run_operation(
             self,
@@ -386,6 +442,7 @@ class HqRatesScreen(QWidget):
                 self._samples_loaded(found) if self._answered("samples", token) else None
             ),
             on_failure=lambda exc: self._failed(exc) if self._answered("samples", token) else None,
+            on_cancelled=lambda: self._stop_waiting("samples", token),
         )
 
     def _samples_loaded(self, found: list[SampleRef]) -> None:

@@ -2,7 +2,8 @@
 
 Three tabs — pass rates (three levels, drill-down), enterprise credit, risk alerts — each
 loading off the GUI thread on a connection of its own (`open_store`), so a PostgreSQL
-province database and a large SQLite one alike leave the window responsive.
+province database and a large SQLite one alike leave the window responsive; each read is
+one snapshot and stops on Cancel (ui/hq_reads.py).
 """
 
 from __future__ import annotations

@@ -3,9 +3,12 @@ Orange's TaskState).
 
 A worker is a plain function `fn(state: TaskState) -> T`. It reports progress with
 `state.set_progress(done, total)` and checks `state.is_cancelled()` between steps; it
-never touches widgets. `run_operation()` runs it on a thread pool and delivers the result
-(or the exception) back on the GUI thread. A progress dialog appears only if the work
-takes longer than ~600 ms, and its Cancel button sets the cancel flag.
+never touches widgets. Work that waits inside one long call (a server's query) cannot
+check between steps: it registers a hook that stops the call (`state.cancelling(hook)`,
+e.g. the store's `interrupt`), which Cancel then calls. `run_operation()` runs it on a
+thread pool and delivers the result (or the exception) back on the GUI thread. A progress
+dialog appears only if the work takes longer than ~600 ms, and its Cancel button sets the
+cancel flag (and calls the hooks).
 
 Database access from workers: a worker that reads a lot opens its own read-only
 connection (the store hands one out); a worker that writes runs on the single *writer*
@@ -22,6 +25,7 @@ import functools
 import logging
 import threading
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 import shiboken6
@@ -52,6 +56,7 @@ class TaskState:
         self._done = 0
         self._total = 0
         self._listener: Callable[[int, int], None] | None = None
+        self._hooks: list[Callable[[], None]] = []
 
     def set_progress(self, done: int, total: int) -> None:
         with self._lock:
@@ -65,7 +70,22 @@ class TaskState:
             return self._done, self._total
 
     def cancel(self) -> None:
+        """Set the flag and call every registered hook, each on a thread of its own: a
+        hook may wait on the network (a cancel request sent to a server that is away),
+        and Cancel is pressed on the GUI thread."""
         self._cancel.set()
+        with self._lock:
+            hooks = list(self._hooks)
+        for hook in hooks:
+            threading.Thread(target=_call_hook, args=(hook,), daemon=True).start()
+
+    def cancelling(self, hook: Callable[[], None]) -> _Cancelling:
+        """A context in which Cancel also calls `hook` (stop the call the worker waits
+        in). Whatever the block raises once the user cancelled is the cancel's doing (a
+        query cancelled, a connection interrupted) and leaves as `Cancelled`; a block that
+        ends after Cancel was pressed raises `Cancelled` too, so a read that finished
+        just as the user cancelled is not shown."""
+        return _Cancelling(self, hook)
 
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -78,6 +98,35 @@ class TaskState:
     def _set_listener(self, listener: Callable[[int, int], None] | None) -> None:
         with self._lock:
             self._listener = listener
+
+
+def _call_hook(hook: Callable[[], None]) -> None:
+    try:
+        hook()
+    except Exception:  # the work then simply runs to its end; Cancel still drops it
+        log.warning("a cancel hook failed", exc_info=True)
+
+
+class _Cancelling:
+    def __init__(self, state: TaskState, hook: Callable[[], None]) -> None:
+        self._state = state
+        self._hook = hook
+
+    def __enter__(self) -> None:
+        with self._state._lock:
+            self._state._hooks.append(self._hook)
+        self._state.check()  # pressed before the hook was there: nothing to start
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        with self._state._lock:
+            self._state._hooks.remove(self._hook)
+        if self._state.is_cancelled() and not isinstance(exc, Cancelled):
+            raise Cancelled() from exc
 
 
 class _Relay(QObject):
@@ -209,6 +258,7 @@ class Operation(QObject, Generic[T]):
         label: str,
         on_success: Callable[[T], None],
         on_failure: Callable[[BaseException], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
         writes: bool = False,
         show_progress: bool = True,
         delay_ms: int = PROGRESS_DELAY_MS,
@@ -220,6 +270,7 @@ class Operation(QObject, Generic[T]):
         self._label = label
         self._on_success = on_success
         self._on_failure = on_failure
+        self._on_cancelled = on_cancelled
         self._writes = writes
         self._show_progress = show_progress
         self._delay_ms = delay_ms
@@ -310,6 +361,8 @@ class Operation(QObject, Generic[T]):
         self._finish()
         try:
             if isinstance(exc, Cancelled):
+                if self._on_cancelled is not None and self._widget_alive():
+                    self._on_cancelled()
                 return
             if not self._widget_alive():
                 log.debug("operation failed after its window closed", exc_info=exc)
@@ -333,6 +386,7 @@ def run_operation(
     label: str,
     on_success: Callable[[T], None],
     on_failure: Callable[[BaseException], None] | None = None,
+    on_cancelled: Callable[[], None] | None = None,
     writes: bool = False,
     show_progress: bool = True,
     delay_ms: int = PROGRESS_DELAY_MS,
@@ -340,7 +394,8 @@ def run_operation(
     """Run `fn(state)` off the GUI thread; call `on_success(result)` on the GUI thread.
 
     A cancelled worker (raising `Cancelled`, e.g. via `state.check()`) calls neither
-    callback. Without `on_failure`, errors are shown plainly (and bugs logged with trace).
+    callback, only `on_cancelled` when given (a screen that waits for its answer stops
+    waiting). Without `on_failure`, errors are shown plainly (and bugs logged with trace).
     """
     op: Operation[T] = Operation(
         parent,
@@ -348,6 +403,7 @@ def run_operation(
         label=label,
         on_success=on_success,
         on_failure=on_failure,
+        on_cancelled=on_cancelled,
         writes=writes,
         show_progress=show_progress,
         delay_ms=delay_ms,

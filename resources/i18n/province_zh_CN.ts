@@ -279,6 +279,10 @@
       <translation>全部期间</translation>
     </message>
     <message>
+      <source>The figures below are still those of the previous filter ({0}), not of the filter chosen: press F5 to read them for the filter chosen.</source>
+      <translation>下方数据仍是上一筛选（{0}）的结果，不是所选筛选条件的结果：按 F5 按所选筛选条件重新读取。</translation>
+    </message>
+    <message>
       <source>All classes</source>
       <translation>全部类别</translation>
     </message>

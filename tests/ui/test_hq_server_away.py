@@ -243,13 +243,19 @@ def test_a_period_chosen_while_away_is_kept_and_read_once_back(
         qtbot.waitUntil(lambda: not screen.loading, timeout=TIMEOUT)
         said._said_plainly(screen.banner.text(), language)
         assert screen.period.currentData() == "all"  # the user's choice stays
+        # The figures kept are 2026's, and the screen says so (ui/hq_rates.py).
         assert rows(screen.table) == shown
+        assert not screen.stale.isHidden()
+        assert {"en": "previous filter (2026 · All classes", "zh": "上一筛选（2026 · 全部类别"}[
+            language
+        ] in screen.stale.text()
     finally:
         allow(hq_url, True)
     qtbot.keyClick(window, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: int(screen.tiles["tested"].value()) > year, timeout=TIMEOUT)
     assert screen.period.currentData() == "all"
     assert said.AWAY[language] not in screen.banner.text()
+    assert screen.stale.isHidden()
 
 
 def test_the_credit_search_typed_is_kept_and_its_list_filters_and_opens_while_away(

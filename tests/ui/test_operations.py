@@ -27,6 +27,40 @@ def test_task_state_without_qt() -> None:
         state.check()
 
 
+def test_cancel_calls_the_hooks_of_the_work_waiting_and_ends_it_as_cancelled() -> None:
+    """Work that waits inside one long call registers what stops it; Cancel calls that
+    (off the calling thread: a hook may wait on the network), and whatever the stopped
+    call then raises leaves the block as `Cancelled`."""
+    state = TaskState()
+    stopped = threading.Event()
+    callers: list[threading.Thread] = []
+
+    def stop() -> None:
+        callers.append(threading.current_thread())
+        stopped.set()
+
+    with pytest.raises(Cancelled) as raised, state.cancelling(stop):
+        state.cancel()
+        assert stopped.wait(5)
+        raise RuntimeError("the query was cancelled")  # what the stopped call raises
+    assert isinstance(raised.value.__cause__, RuntimeError)
+    assert callers and callers[0] is not threading.current_thread()
+    # The hook is gone with the block; a block entered after Cancel does not start.
+    assert state._hooks == []
+    ran: list[bool] = []
+    with pytest.raises(Cancelled), state.cancelling(stop):
+        ran.append(True)
+    assert ran == []
+
+
+def test_a_block_that_ends_after_cancel_is_cancelled_and_errors_before_it_are_not() -> None:
+    state = TaskState()
+    with pytest.raises(ValueError), state.cancelling(lambda: None):
+        raise ValueError("a real failure, not the user's Cancel")
+    with pytest.raises(Cancelled), state.cancelling(lambda: None):
+        state.cancel()  # the read finished just as the user cancelled: not shown
+
+
 def test_result_arrives_on_gui_thread(qtbot: QtBot) -> None:
     gui = QThread.currentThread()
     worker_threads: list[object] = []
