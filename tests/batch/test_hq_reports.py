@@ -19,7 +19,7 @@ store = test_hq.store
 write = test_hq.write
 
 
-def _batches(signer: Signer, *specs: tuple[list[dict], list[dict]]) -> list:  # type: ignore[type-arg]
+def _batches(signer: Signer, *specs: tuple[list[dict], list[dict]]) -> list:
     made, previous = [], None
     for n, (samples, reports) in enumerate(specs, start=1):
         batch = make_batch(signer, sequence=n, previous=previous, samples=samples, reports=reports)

@@ -43,13 +43,13 @@ def test_a_server_refusing_connections_is_away_and_said_as_before(hq_url: str) -
     open_hq(hq_url).close()
     name = database_name(hq_url)
     with _admin(hq_url) as admin:
-        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")  # type: ignore[arg-type]
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
     try:
         with pytest.raises(HqServerAway) as raised:
             open_hq(hq_url)
     finally:
         with _admin(hq_url) as admin:
-            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")  # type: ignore[arg-type]
+            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
     assert isinstance(raised.value, HqStoreError) and isinstance(raised.value, ServerAway)
     assert str(raised.value).startswith("cannot connect to the HQ database: ")  # as before
     open_hq(hq_url).close()  # back: opens again

@@ -35,7 +35,11 @@ CANCELLED_WITHIN_S = 2.0
 
 pytestmark = pytest.mark.postgres
 
-SCREENS = {"rates": HqRatesScreen, "credit": HqCreditScreen, "alerts": HqAlertsScreen}
+SCREENS: dict[str, Any] = {
+    "rates": HqRatesScreen,
+    "credit": HqCreditScreen,
+    "alerts": HqAlertsScreen,
+}
 
 
 @pytest.fixture

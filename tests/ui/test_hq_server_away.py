@@ -12,6 +12,7 @@ its own, so both the "connection lost" and the "cannot connect" paths are met.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -20,7 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from labdesk.batch.hq_store import open_hq
@@ -33,6 +34,14 @@ TIMEOUT = 20_000
 language = said.language
 
 pytestmark = pytest.mark.postgres
+
+
+def _says(banner: QLabel, text: str) -> bool:
+    return text in banner.text()
+
+
+def _quiet(banner: QLabel, text: str) -> bool:
+    return text not in banner.text()
 
 
 def _base() -> str:
@@ -78,7 +87,7 @@ def allow(url: str, allowed: bool) -> None:
 
     name = database_name(url)
     with psycopg.connect(database_url(url, "postgres"), autocommit=True) as admin:
-        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS {'true' if allowed else 'false'}")  # type: ignore[arg-type]
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS {'true' if allowed else 'false'}")
         if not allowed:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -142,7 +151,7 @@ def test_f5_while_away_says_so_on_every_tab_and_keeps_what_each_showed(
     try:
         qtbot.keyClick(window, Qt.Key.Key_F5)
         for banner in banners:
-            qtbot.waitUntil(lambda b=banner: said.AWAY[language] in b.text(), timeout=TIMEOUT)
+            qtbot.waitUntil(functools.partial(_says, banner, said.AWAY[language]), timeout=TIMEOUT)
             said._said_plainly(banner.text(), language)
             assert banner.is_error and not banner.isHidden()
         settled(qtbot, window)
@@ -158,7 +167,7 @@ def test_f5_while_away_says_so_on_every_tab_and_keeps_what_each_showed(
         allow(hq_url, True)
     qtbot.keyClick(window, Qt.Key.Key_F5)  # the server back: read again, the notice gone
     for banner in banners:
-        qtbot.waitUntil(lambda b=banner: said.AWAY[language] not in b.text(), timeout=TIMEOUT)
+        qtbot.waitUntil(functools.partial(_quiet, banner, said.AWAY[language]), timeout=TIMEOUT)
     settled(qtbot, window)
     assert rows(window.rates.table) == shown["rates"]
     assert rows(window.credit.table) == shown["credit"]
@@ -327,7 +336,7 @@ def test_a_window_opened_while_away_says_so_and_reads_on_f5(
         target = tmp_path / "rates.xlsx"
         win.rates.save_path_provider = lambda: asked.append(True) or target  # type: ignore[func-returns-value]
         for banner in (win.rates.banner, win.credit.banner, win.alerts.banner):
-            qtbot.waitUntil(lambda b=banner: said.AWAY[language] in b.text(), timeout=TIMEOUT)
+            qtbot.waitUntil(functools.partial(_says, banner, said.AWAY[language]), timeout=TIMEOUT)
             said._said_plainly(banner.text(), language)
         qtbot.waitUntil(lambda: not win.rates.loading and not win.credit.loading, timeout=TIMEOUT)
         qtbot.mouseClick(win.rates.export_button, Qt.MouseButton.LeftButton)
@@ -356,7 +365,7 @@ def test_a_read_whose_connection_is_ended_under_it_says_so_and_keeps_the_rows(
     shown = rows(screen.table)
     opened, gate = threading.Event(), threading.Event()
 
-    def held_store():  # type: ignore[no-untyped-def]
+    def held_store():
         store = open_hq(hq_url)
         opened.set()
         gate.wait(TIMEOUT / 1000)

@@ -136,7 +136,7 @@ def test_a_slower_earlier_load_does_not_overwrite_the_drill_down(
 
     gate = threading.Event()
 
-    def held_store():  # type: ignore[no-untyped-def]
+    def held_store():
         gate.wait(TIMEOUT / 1000)
         return open_hq(province_demo)
 
