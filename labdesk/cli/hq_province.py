@@ -52,7 +52,7 @@ def _rates(args: argparse.Namespace, url: str) -> int:
     from labdesk.batch.hq_store import open_hq
     from labdesk.province import export, rates
 
-    with open_hq(url, create=False) as store:
+    with open_hq(url, create=False) as store, store.snapshot():  # one view of the figures
         report = rates.rates(store, _scope(args), by=args.by, within=args.within or "")
     figures = rates.report_json(report)
     if args.out is not None:
@@ -81,7 +81,7 @@ def _credit(args: argparse.Namespace, url: str) -> int:
     from labdesk.batch.hq_store import open_hq
     from labdesk.province import credit, export
 
-    with open_hq(url, create=False) as store:
+    with open_hq(url, create=False) as store, store.snapshot():
         report = credit.credit(
             store, _scope(args), uscc=args.uscc or "", flagged_only=args.repeat_only
         )
@@ -113,7 +113,7 @@ def _alerts(args: argparse.Namespace, url: str) -> int:
 
     if args.month is not None and not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", args.month):
         raise UsageError(f"--month {args.month!r}: use YYYY-MM")
-    with open_hq(url, create=False) as store:
+    with open_hq(url, create=False) as store, store.snapshot():
         report = alerts.alerts(store, args.month)
     figures = alerts.report_json(report)
     if args.json:
@@ -182,7 +182,7 @@ def _centres(args: argparse.Namespace, url: str) -> int:
     from labdesk.province import regions
     from labdesk.province.scope import centres
 
-    with open_hq(url, create=False) as store:
+    with open_hq(url, create=False) as store, store.snapshot():
         listed = centres(store)
     if args.json:
         _print_json({"centres": listed})

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +105,50 @@ def test_hq_without_a_verb_opens_the_window(province_demo: str, tmp_path: Path) 
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "verb", [["rates", "--by", "city"], ["credit"], ["alerts"], ["centres"]], ids=str
+)
+def test_every_hq_read_of_the_command_line_is_one_snapshot(
+    capsys: pytest.CaptureFixture[str],
+    province_demo: str,
+    monkeypatch: pytest.MonkeyPatch,
+    verb: list[str],
+) -> None:
+    """Each command's figures come from one read-only view of the HQ database (its
+    queries inside HqStore.snapshot, as the window's tabs read: tests/batch/
+    test_hq_snapshot.py holds what a snapshot is), never half of an ingest."""
+    from labdesk.batch import hq_store
+    from labdesk.batch.hq_store import HqStore
+
+    outside: list[str] = []
+    inside = [0]
+    opened = [False]  # the open's own schema check comes before any figure
+    snapshot, query, open_hq = HqStore.snapshot, HqStore.query, hq_store.open_hq
+
+    def open_then_watch(*args: Any, **kwargs: Any) -> HqStore:
+        store = open_hq(*args, **kwargs)
+        opened[0] = True
+        return store
+
+    @contextlib.contextmanager
+    def counted(self: HqStore) -> Iterator[None]:
+        with snapshot(self):
+            inside[0] += 1
+            try:
+                yield
+            finally:
+                inside[0] -= 1
+
+    def watched(self: HqStore, sql: str, params: Any = ()) -> Any:
+        if opened[0] and not inside[0]:
+            outside.append(sql)
+        return query(self, sql, params)
+
+    monkeypatch.setattr(HqStore, "snapshot", counted)
+    monkeypatch.setattr(HqStore, "query", watched)
+    monkeypatch.setattr(hq_store, "open_hq", open_then_watch)
+    code, _ = run(capsys, "hq", "--db", province_demo, *verb, "--json")
+    assert code == 0
+    assert opened[0] and not outside, outside
