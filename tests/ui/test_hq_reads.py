@@ -263,17 +263,10 @@ def test_a_county_s_samples_go_when_other_filters_are_read(qtbot: QtBot, window:
     """The samples listed belong to a row of the figures read for the filters before:
     before, a level chosen (and read) left the county's samples of every level listed
     under the new figures."""
-    from tests.ui.test_hq_window import double_click_row, row_of
+    from tests.ui.test_hq_window import open_county_samples
 
     screen = window.rates
-    table = screen.table
-    double_click_row(qtbot, table, row_of(table, "341200"))
-    qtbot.waitUntil(lambda: screen.within == "341200" and not screen.loading, timeout=TIMEOUT)
-    table.setCurrentIndex(table.model().index(row_of(table, "341221"), 1))
-    table.setFocus()
-    qtbot.keyClick(table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: screen.sample_rows.rowCount() > 0 and not screen.loading,
-                    timeout=TIMEOUT)  # fmt: skip
+    open_county_samples(qtbot, screen, "341200", "341221")
     screen.level.setFocus()
     qtbot.keyClick(screen.level, Qt.Key.Key_End)
     qtbot.waitUntil(

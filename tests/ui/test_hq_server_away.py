@@ -28,7 +28,7 @@ from labdesk.batch.hq_store import open_hq
 from labdesk.ui.hq_window import HqWindow
 from tests.support import IN_CI
 from tests.ui import test_screens_server_away as said
-from tests.ui.test_hq_window import double_click_row, row_of
+from tests.ui.test_hq_window import double_click_row, open_county_samples, row_of
 
 TIMEOUT = 20_000
 language = said.language
@@ -206,13 +206,7 @@ def test_up_and_a_county_s_samples_while_away_keep_the_county_table_and_its_samp
 ) -> None:
     screen = window.rates
     table = screen.table
-    double_click_row(qtbot, table, row_of(table, "341200"))
-    qtbot.waitUntil(lambda: screen.within == "341200" and not screen.loading, timeout=TIMEOUT)
-    table.setCurrentIndex(table.model().index(row_of(table, "341221"), 1))
-    table.setFocus()
-    qtbot.keyClick(table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: screen.sample_rows.rowCount() > 0 and not screen.loading,
-                    timeout=TIMEOUT)  # fmt: skip
+    open_county_samples(qtbot, screen, "341200", "341221")
     counties, samples, where = rows(table), rows(screen.sample_table), screen.where.text()
     allow(hq_url, False)
     try:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from labdesk.batch.hq_store import open_hq
+from labdesk.ui.hq_rates import HqRatesScreen
 from labdesk.ui.hq_window import HqWindow
 from labdesk.ui.i18n import install_translators, remove_translators
 
@@ -41,6 +42,19 @@ def double_click_row(qtbot: QtBot, view: QTableView, row: int) -> None:
 def row_of(view: QTableView, code: str) -> int:
     model = view.model()
     return next(r for r in range(model.rowCount()) if model.index(r, 0).data() == code)
+
+
+def open_county_samples(qtbot: QtBot, screen: HqRatesScreen, city: str, county: str) -> None:
+    """On the rates tab: into `city`'s counties (double click), then `county`'s samples
+    (Enter on its row), each read to the end."""
+    table = screen.table
+    double_click_row(qtbot, table, row_of(table, city))
+    qtbot.waitUntil(lambda: screen.within == city and not screen.loading, timeout=TIMEOUT)
+    table.setCurrentIndex(table.model().index(row_of(table, county), 1))
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.sample_rows.rowCount() > 0 and not screen.loading,
+                    timeout=TIMEOUT)  # fmt: skip
 
 
 def test_chinese_by_default_and_drill_from_city_to_samples(qtbot: QtBot, window: HqWindow) -> None:
@@ -131,8 +145,6 @@ def test_a_slower_earlier_load_does_not_overwrite_the_drill_down(
     import threading
 
     from PySide6.QtCore import QThreadPool
-
-    from labdesk.ui.hq_rates import HqRatesScreen
 
     gate = threading.Event()
 
