@@ -260,6 +260,12 @@ class HqStore:
         # Set by interrupt() from another thread: every statement after it is refused,
         # so a read interrupted between two statements stops there too.
         self._interrupted = threading.Event()
+        # interrupt() runs on another thread than the read it stops, which closes the
+        # store when it ends: the two must never overlap. SQLite says sqlite3_interrupt
+        # is unsafe on a connection that closes before it returns (Python releases the
+        # GIL for the close), and libpq's cancel is set up from the connection's memory.
+        self._link_lock = threading.Lock()
+        self._closed = False
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "postgresql":
@@ -288,10 +294,12 @@ class HqStore:
         `interrupt()` stops its statement. Either way the read raises `HqReadCancelled`,
         and so does every statement the store is asked for after it."""
         self._interrupted.set()
-        if self.dialect == "postgresql":
-            self.conn.cancel_safe(timeout=5.0)  # a no-op once the connection is closed
-        else:
-            with contextlib.suppress(sqlite3.ProgrammingError):  # closed: nothing runs
+        with self._link_lock:
+            if self._closed:  # the read is over: nothing runs to stop
+                return
+            if self.dialect == "postgresql":
+                self.conn.cancel_safe(timeout=5.0)
+            else:
                 self.conn.interrupt()
 
     @contextlib.contextmanager
@@ -523,7 +531,9 @@ class HqStore:
         self.executemany(ITEM_COUNTS_INSERT, item_count_rows(code, sequence, counts))
 
     def close(self) -> None:
-        self.conn.close()
+        with self._link_lock:  # not while interrupt() uses the connection
+            self._closed = True
+            self.conn.close()
 
     def __enter__(self) -> HqStore:
         return self
