@@ -26,7 +26,14 @@ from labdesk.ui.hq_rates import HqRatesScreen
 from labdesk.ui.hq_window import HqWindow
 from labdesk.ui.operations import ProgressHost
 from tests.ui import test_screens_server_away as said
-from tests.ui.test_hq_server_away import allow, hq_url, pg_province_template, rows, settled
+from tests.ui.test_hq_server_away import (
+    allow,
+    hq_url,
+    open_window,
+    pg_province_template,
+    rows,
+    settled,
+)
 
 __all__ = ["hq_url", "pg_province_template"]  # fixtures shared with the server-away tests
 
@@ -129,13 +136,7 @@ def test_a_tab_s_figures_come_from_one_snapshot(qtbot: QtBot, hq_url: str) -> No
     """Samples committed by another connection between two of the rates tab's queries are
     all in or all out of its figures: before, the city table was read before them and the
     level table after, and their totals disagreed."""
-    win = HqWindow(lambda: open_hq(hq_url), "province")
-    qtbot.addWidget(win)
-    with qtbot.waitActive(win):  # F5 is a window shortcut: the window must be active
-        win.show()
-        win.activateWindow()
-    win.refresh()
-    settled(qtbot, win)
+    win = open_window(qtbot, hq_url)
     screen = win.rates
     assert screen.period.currentData() == "2026"
 
@@ -174,15 +175,8 @@ def test_a_tab_s_figures_come_from_one_snapshot(qtbot: QtBot, hq_url: str) -> No
 
 
 @pytest.fixture
-def window(qtbot: QtBot, hq_url: str) -> Iterator[HqWindow]:
-    win = HqWindow(lambda: open_hq(hq_url), "province")
-    qtbot.addWidget(win)
-    with qtbot.waitActive(win):
-        win.show()
-        win.activateWindow()
-    win.refresh()
-    settled(qtbot, win)
-    yield win
+def window(qtbot: QtBot, hq_url: str) -> HqWindow:
+    return open_window(qtbot, hq_url)
 
 
 def test_a_filter_chosen_while_away_marks_the_figures_as_the_previous_filter_s(

@@ -96,8 +96,8 @@ def allow(url: str, allowed: bool) -> None:
             )
 
 
-@pytest.fixture
-def window(qtbot: QtBot, hq_url: str, language: str) -> Iterator[HqWindow]:
+def open_window(qtbot: QtBot, hq_url: str) -> HqWindow:
+    """The province's HQ window, shown, active and with every tab read."""
     win = HqWindow(lambda: open_hq(hq_url), "province")
     qtbot.addWidget(win)
     with qtbot.waitActive(win):  # F5 is a window shortcut: the window must be active
@@ -105,7 +105,12 @@ def window(qtbot: QtBot, hq_url: str, language: str) -> Iterator[HqWindow]:
         win.activateWindow()
     win.refresh()
     settled(qtbot, win)
-    yield win
+    return win
+
+
+@pytest.fixture
+def window(qtbot: QtBot, hq_url: str, language: str) -> HqWindow:
+    return open_window(qtbot, hq_url)
 
 
 def settled(qtbot: QtBot, win: HqWindow) -> None:
